@@ -1,0 +1,98 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// bindJSON decodes the request body into dst strictly: the body must be one JSON object of the
+// expected shape, with no unknown fields. Errors name the field at fault.
+func bindJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return models.NewError(models.EUNSUPPORTEDTYPE, "the body must be application/json, not %q", "nội dung phải là application/json, không phải %q", ct)
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return bodyReadError(err)
+	}
+	return decodeStrict(body, dst)
+}
+
+// decodeStrict decodes one JSON value into dst, rejecting unknown fields and trailing data.
+func decodeStrict(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.Invalid("body", "the request body is empty; a JSON object is required", "nội dung yêu cầu trống; cần một đối tượng JSON")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return models.Invalid("body", "unexpected data after the JSON object", "có dữ liệu thừa sau đối tượng JSON")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into an invalid error that names the field.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return models.Invalid("body", "malformed JSON at byte %d: %v", "JSON sai cú pháp ở byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return models.Invalid(field, "must be %s, not %s", "phải là %s, không phải %s", jsonTypeName(typ.Type.String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return models.Invalid("body", "the JSON body ends too early", "JSON bị cắt cụt")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return models.Invalid(field, "unknown field", "trường không được hỗ trợ")
+	}
+	var me *models.Error
+	if errors.As(err, &me) {
+		return me
+	}
+	// Custom UnmarshalJSON methods (dates, for example) report their own problem.
+	return models.Invalid("body", "%v", "%v", err)
+}
+
+func jsonTypeName(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "an integer"
+	case strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "string"), strings.Contains(goType, "Date"):
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	}
+	return "an object"
+}
+
+func bodyReadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return models.NewError(models.ETOOLARGE, "the request body is over the limit of %d bytes", "nội dung yêu cầu vượt giới hạn %d byte", mbe.Limit)
+	}
+	return models.Invalid("body", "could not read the request body: %v", "không đọc được nội dung yêu cầu: %v", err)
+}

@@ -1,0 +1,274 @@
+// Package api is kiemtra's HTTP interface: the gin router, handlers per resource, the middleware
+// every request passes (request id, logs, metrics, recovery, body limits) and the one mapping from
+// application errors to HTTP statuses.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kiemtra/models"
+)
+
+// Readiness is what /readyz asks: is the database reachable and its schema current?
+type Readiness interface {
+	Ready(ctx context.Context) error
+}
+
+// Store is every repository the handlers use.
+type Store interface {
+	Count(ctx context.Context) (models.Counts, error)
+	models.AreaStore
+	models.BusinessStore
+	models.TeamStore
+	models.UserStore
+	models.AuditStore
+}
+
+// Config holds the server's dependencies and settings; main builds it.
+type Config struct {
+	Store        Store
+	Readiness    Readiness
+	Logger       *slog.Logger
+	Registry     *prometheus.Registry // nil: a new one
+	MaxBodyBytes int64                // default limit of a request body
+	Version      string
+	Location     *time.Location // the time zone users live in
+	Now          func() time.Time
+	Web          http.FileSystem // static pages served at /; nil: none
+}
+
+// Server handles kiemtra's HTTP requests.
+type Server struct {
+	store    Store
+	ready    Readiness
+	log      *slog.Logger
+	registry *prometheus.Registry
+	maxBody  int64
+	version  string
+	loc      *time.Location
+	now      func() time.Time
+	engine   *gin.Engine
+
+	// bodyLimits overrides the default body limit for routes that take files.
+	bodyLimits map[string]int64
+
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inflight prometheus.Gauge
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{
+		store:      cfg.Store,
+		ready:      cfg.Readiness,
+		log:        cfg.Logger,
+		registry:   cfg.Registry,
+		maxBody:    cfg.MaxBodyBytes,
+		version:    cfg.Version,
+		loc:        cfg.Location,
+		now:        cfg.Now,
+		bodyLimits: map[string]int64{},
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+		s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = 1 << 20
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kiemtra_http_requests_total", Help: "HTTP requests by method, route and status.",
+	}, []string{"method", "route", "status"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "kiemtra_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"method", "route"})
+	s.inflight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "kiemtra_http_requests_in_flight", Help: "HTTP requests being served."})
+	s.registry.MustRegister(s.requests, s.duration, s.inflight)
+
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestID, s.recover, s.logAndMeasure, s.limitBody)
+	e.NoRoute(func(c *gin.Context) {
+		s.writeError(c, models.NewError(models.ENOTFOUND, "no such endpoint: %s %s", "không có địa chỉ này: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorPayload{
+			Code: "method_not_allowed", RequestID: requestID(c),
+			Message: pick(wantsVietnamese(c), "method not allowed: "+c.Request.Method, "không hỗ trợ phương thức "+c.Request.Method),
+		}})
+	})
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
+	if cfg.Web != nil {
+		e.GET("/", func(c *gin.Context) { c.FileFromFS("/", cfg.Web) })
+		e.GET("/static/*file", func(c *gin.Context) { c.FileFromFS(c.Param("file"), cfg.Web) })
+	}
+	v1 := e.Group("/api/v1")
+	s.registerMetaRoutes(v1)
+	s.engine = e
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.version})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.ready.Ready(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorPayload{
+			Code: models.EUNAVAILABLE, RequestID: requestID(c),
+			Message: pick(wantsVietnamese(c), "not ready: "+err.Error(), "chưa sẵn sàng: "+err.Error()),
+		}})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// stats answers the row counts of the main tables.
+func (s *Server) stats(c *gin.Context) {
+	n, err := s.store.Count(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}
+
+func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
+	g.GET("/version", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"version": s.version}) })
+	g.GET("/stats", s.stats)
+}
+
+const (
+	ctxRequestID = "kiemtra.request_id"
+	ctxLogger    = "kiemtra.logger"
+)
+
+// requestID takes the caller's X-Request-ID when it is sane, or makes one, and echoes it.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if len(id) == 0 || len(id) > 64 || !printableASCII(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Set(ctxLogger, s.log.With("request_id", id))
+	c.Next()
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+func loggerFrom(c *gin.Context, fallback *slog.Logger) *slog.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*slog.Logger)
+	}
+	return fallback
+}
+
+// recover turns a panic in a handler into a 500 with the request id, and logs the stack.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			loggerFrom(c, s.log).Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				s.writeError(c, fmt.Errorf("panic: %v", r))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// logAndMeasure writes one structured log line and the metrics for every request.
+func (s *Server) logAndMeasure(c *gin.Context) {
+	start := time.Now()
+	s.inflight.Inc()
+	c.Next()
+	s.inflight.Dec()
+	d := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+	s.duration.WithLabelValues(c.Request.Method, route).Observe(d.Seconds())
+	level := slog.LevelInfo
+	switch {
+	case status >= 500:
+		level = slog.LevelError
+	case route == "/healthz" || route == "/readyz" || route == "/metrics":
+		level = slog.LevelDebug
+	}
+	attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path, "route", route, "status", status,
+		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Writer.Size(), "ip", c.ClientIP()}
+	if u, ok := c.Get(ctxUserName); ok {
+		attrs = append(attrs, "user", u)
+	}
+	loggerFrom(c, s.log).Log(c.Request.Context(), level, "request", attrs...)
+}
+
+const ctxUserName = "kiemtra.username"
+
+// limitBody caps every request body; routes that take files register a larger limit.
+func (s *Server) limitBody(c *gin.Context) {
+	limit := s.maxBody
+	if l, ok := s.bodyLimits[c.FullPath()]; ok {
+		limit = l
+	}
+	if c.Request.ContentLength > limit {
+		s.writeError(c, models.NewError(models.ETOOLARGE, "request body of %d bytes is over the limit of %d bytes", "nội dung yêu cầu %d byte vượt giới hạn %d byte", c.Request.ContentLength, limit))
+		return
+	}
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	}
+	c.Next()
+}

@@ -1,0 +1,80 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Area levels in use today. The tree may be of any depth (Vietnam removed the district level in
+// 2025), so code must not assume that a ward's parent is a district.
+const (
+	AreaLevelCity     = "city"
+	AreaLevelDistrict = "district"
+	AreaLevelWard     = "ward"
+)
+
+// Area is one administrative unit: a city, district, ward or commune. Geometry is a GeoJSON
+// Polygon or MultiPolygon (WGS84), kept as text so that both databases store it the same way;
+// the geo package parses it.
+type Area struct {
+	Code       string    `json:"code" gorm:"primaryKey"`
+	ParentCode *string   `json:"parent_code"`
+	Name       string    `json:"name"`
+	TypeName   string    `json:"type_name"` // Quận, Huyện, Phường, Xã, Thị trấn ...
+	Level      string    `json:"level"`
+	Path       string    `json:"path"` // "/92/916/31117/": every ancestor's code, for subtree queries
+	Depth      int       `json:"depth"`
+	Lat        float64   `json:"lat"` // a point inside the area, for labels
+	Lon        float64   `json:"lon"`
+	Geometry   string    `json:"-"`
+	ValidFrom  Date      `json:"valid_from"`
+	ValidTo    Date      `json:"valid_to"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// TableName is the table of areas.
+func (Area) TableName() string { return "areas" }
+
+// AreaPath returns the materialised path of a child of the area at parentPath.
+func AreaPath(parentPath, code string) string {
+	if parentPath == "" {
+		return "/" + code + "/"
+	}
+	return parentPath + code + "/"
+}
+
+// Contains reports whether the area at path a contains (or is) the area at path b.
+func PathContains(a, b string) bool { return strings.HasPrefix(b, a) }
+
+// ValidOn reports whether the area exists on day d.
+func (a *Area) ValidOn(d Date) bool {
+	if !a.ValidFrom.IsZero() && d.Before(a.ValidFrom) {
+		return false
+	}
+	if !a.ValidTo.IsZero() && d.After(a.ValidTo) {
+		return false
+	}
+	return true
+}
+
+// AreaFilter selects areas. Zero fields do not filter.
+type AreaFilter struct {
+	Level  string
+	Under  string // code of an ancestor (the area itself included)
+	Codes  []string
+	Limit  int
+	Offset int
+}
+
+// AreaStore persists the area tree.
+type AreaStore interface {
+	// FindAreaByCode returns not_found when the code is unknown.
+	FindAreaByCode(ctx context.Context, code string) (*Area, error)
+	// FindAreas returns the matching areas ordered by path, and the total count.
+	FindAreas(ctx context.Context, f AreaFilter) ([]*Area, int, error)
+	// UpsertAreas creates or replaces the given areas in one transaction, parents before
+	// children; returns invalid when a parent is unknown.
+	UpsertAreas(ctx context.Context, actor string, areas []*Area) error
+}

@@ -1,0 +1,69 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Roles decide what a user may do; the jurisdiction (an area) decides where.
+const (
+	RoleAdmin            = "admin"
+	RolePlanner          = "planner"
+	RoleTeamLead         = "team_lead"
+	RoleInspector        = "inspector"
+	RoleLicensingOfficer = "licensing_officer"
+	RoleTipOfficer       = "tip_officer"
+	RoleViewer           = "viewer"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleAdmin, RolePlanner, RoleTeamLead, RoleInspector, RoleLicensingOfficer, RoleTipOfficer, RoleViewer}
+
+// Agencies whose officers sit on interagency teams.
+const (
+	AgencyPolice  = "police"
+	AgencyLabour  = "labour"
+	AgencyCulture = "culture"
+	AgencyHealth  = "health"
+	AgencyOther   = "other"
+)
+
+// Agencies lists every agency.
+var Agencies = []string{AgencyPolice, AgencyLabour, AgencyCulture, AgencyHealth, AgencyOther}
+
+// User is a person who signs in.
+type User struct {
+	ID           string    `json:"id" gorm:"primaryKey"`
+	Username     string    `json:"username"`
+	DisplayName  string    `json:"display_name"`
+	Agency       string    `json:"agency"`
+	Role         string    `json:"role"`
+	AreaCode     string    `json:"area_code"` // jurisdiction; the city's code for city-wide users
+	TeamID       *string   `json:"team_id"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"disabled"`
+	Version      int       `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// TableName is the table of users.
+func (User) TableName() string { return "users" }
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool { return oneOf(r, Roles) }
+
+// ValidAgency reports whether a is a known agency.
+func ValidAgency(a string) bool { return oneOf(a, Agencies) }
+
+// UserStore persists users.
+type UserStore interface {
+	// FindUserByID returns not_found when the id is unknown.
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	// FindUserByUsername returns not_found when the username is unknown.
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// FindUsers returns every user ordered by username.
+	FindUsers(ctx context.Context) ([]*User, error)
+	// CreateUser inserts a user; conflict when the username is taken.
+	CreateUser(ctx context.Context, actor string, u *User) error
+}

@@ -1,0 +1,111 @@
+// Package refdata holds the reference facts kiemtra ships with, embedded in the binary: Can Tho's
+// administrative units (2021 and 2025), business categories, the inspection checklist and the
+// violation codes. They are copies of the team's shared data; the running service reads only these.
+package refdata
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+
+	"kiemtra/models"
+)
+
+//go:embed data/*.json
+var files embed.FS
+
+// Ward is a ward or commune of the 2021 units.
+type Ward struct {
+	Code string  `json:"code"`
+	Name string  `json:"name"`
+	Type string  `json:"type"`
+	Lat  float64 `json:"lat"`
+	Lon  float64 `json:"lon"`
+}
+
+// District is a district of the 2021 units with its wards.
+type District struct {
+	Code  string  `json:"code"`
+	Name  string  `json:"name"`
+	Type  string  `json:"type"`
+	Lat   float64 `json:"lat"`
+	Lon   float64 `json:"lon"`
+	Wards []Ward  `json:"wards"`
+}
+
+// Units2021 is Can Tho as of November 2021: the city, 9 districts, 83 wards.
+type Units2021 struct {
+	City struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+	} `json:"city"`
+	Districts []District `json:"districts"`
+}
+
+// Unit2025 is a commune-level unit of Can Tho from 1 July 2025 (no district level).
+type Unit2025 struct {
+	Code string  `json:"code"`
+	Name string  `json:"name"`
+	Lat  float64 `json:"lat"`
+	Lon  float64 `json:"lon"`
+}
+
+func load(name string, v any) error {
+	b, err := files.ReadFile("data/" + name)
+	if err != nil {
+		return fmt.Errorf("refdata %s: %w", name, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("refdata %s: %w", name, err)
+	}
+	return nil
+}
+
+// CanTho2021 returns the 2021 administrative units.
+func CanTho2021() (*Units2021, error) {
+	var u Units2021
+	return &u, load("cantho_units_2021.json", &u)
+}
+
+// CanTho2025 returns the units in force from 1 July 2025.
+func CanTho2025() ([]Unit2025, error) {
+	var u struct {
+		Units []Unit2025 `json:"units"`
+	}
+	return u.Units, load("cantho_units_2025.json", &u)
+}
+
+// Categories returns the business categories in scope.
+func Categories() ([]models.Category, error) {
+	var c struct {
+		Categories []models.Category `json:"categories"`
+	}
+	return c.Categories, load("categories.json", &c)
+}
+
+// CategorySet returns the category codes as a set, for validation.
+func CategorySet() (map[string]bool, error) {
+	cats, err := Categories()
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(cats))
+	for _, c := range cats {
+		set[c.Code] = true
+	}
+	return set, nil
+}
+
+// Violations returns the violation codes.
+func Violations() ([]models.ViolationType, error) {
+	var v struct {
+		Violations []models.ViolationType `json:"violations"`
+	}
+	return v.Violations, load("violations.json", &v)
+}
+
+// Checklist returns the inspection checklist.
+func Checklist() (*models.Checklist, error) {
+	var c models.Checklist
+	return &c, load("checklist.json", &c)
+}

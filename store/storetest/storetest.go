@@ -1,0 +1,111 @@
+// Package storetest runs a test body against every available database: SQLite always, and
+// PostgreSQL when KIEMTRA_TEST_POSTGRES_URL is set. Each run gets a fresh, migrated database
+// (a temporary SQLite file, or a new PostgreSQL schema that is dropped afterwards).
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"kiemtra/store"
+)
+
+// EnvPostgresURL names the variable that enables the PostgreSQL runs.
+const EnvPostgresURL = "KIEMTRA_TEST_POSTGRES_URL"
+
+// Options tune the databases a test gets.
+type Options struct {
+	Now func() time.Time // the store's clock; nil means time.Now
+}
+
+// Run calls fn once per available dialect, as subtests named "sqlite" and "postgres".
+func Run(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	RunWith(t, Options{}, fn)
+}
+
+// RunWith is Run with options.
+func RunWith(t *testing.T, opts Options, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run(store.DialectSQLite, func(t *testing.T) {
+		fn(t, NewSQLite(t, opts))
+	})
+	t.Run(store.DialectPostgres, func(t *testing.T) {
+		fn(t, NewPostgres(t, opts))
+	})
+}
+
+// NewSQLite returns a migrated SQLite database in a temporary directory.
+func NewSQLite(tb testing.TB, opts Options) *store.DB {
+	tb.Helper()
+	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now})
+}
+
+// NewPostgres returns a migrated PostgreSQL database in a fresh schema, or skips the test when
+// KIEMTRA_TEST_POSTGRES_URL is not set.
+func NewPostgres(tb testing.TB, opts Options) *store.DB {
+	tb.Helper()
+	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now})
+}
+
+// PostgresURL returns a URL for a fresh PostgreSQL schema (created now, dropped when the test
+// ends) without opening it, for tests that start the whole service. It skips the test when
+// KIEMTRA_TEST_POSTGRES_URL is not set.
+func PostgresURL(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(EnvPostgresURL)
+	if base == "" {
+		tb.Skipf("PostgreSQL tests skipped: %s is not set (for example postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", EnvPostgresURL)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("%s: %v", EnvPostgresURL, err)
+	}
+	ctx := context.Background()
+	admin, err := store.Open(ctx, store.Options{URL: base, MaxOpenConns: 2})
+	if err != nil {
+		tb.Fatalf("open %s: %v", EnvPostgresURL, err)
+	}
+	schema := "kt_" + randomHex(6)
+	if err := admin.Gorm().WithContext(ctx).Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		admin.Close()
+		tb.Fatalf("create schema %s: %v", schema, err)
+	}
+	tb.Cleanup(func() {
+		if err := admin.Gorm().Exec("DROP SCHEMA " + schema + " CASCADE").Error; err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func open(tb testing.TB, o store.Options) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, o)
+	if err != nil {
+		tb.Fatalf("open test database: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate test database: %v", err)
+	}
+	return db
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
