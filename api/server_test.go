@@ -1,0 +1,181 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+	"kiemtra/store/storetest"
+)
+
+type readiness struct{ err error }
+
+func (r readiness) Ready(context.Context) error { return r.err }
+
+func newTestServer(t *testing.T, ready error) *Server {
+	t.Helper()
+	db := storetest.NewSQLite(t, storetest.Options{})
+	return New(Config{Store: db, Readiness: readiness{ready}, MaxBodyBytes: 1024})
+}
+
+func do(t *testing.T, h http.Handler, method, path, body string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func decodeError(t *testing.T, w *httptest.ResponseRecorder) ErrorPayload {
+	t.Helper()
+	var b ErrorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+		t.Fatalf("error body is not JSON: %v: %s", err, w.Body)
+	}
+	return b.Error
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	ok := newTestServer(t, nil)
+	down := newTestServer(t, errors.New("2 migrations pending"))
+	for _, tc := range []struct {
+		name   string
+		s      *Server
+		path   string
+		status int
+		has    string
+	}{
+		{"healthz answers while the process is up", ok, "/healthz", 200, `"status":"ok"`},
+		{"readyz answers 200 when the database is ready", ok, "/readyz", 200, `"ready"`},
+		{"readyz answers 503 with the reason when it is not", down, "/readyz", 503, "migrations pending"},
+		{"healthz stays 200 when the database is not ready", down, "/healthz", 200, `"ok"`},
+		{"metrics are in the Prometheus format", ok, "/metrics", 200, "go_goroutines"},
+		{"stats counts the tables", ok, "/api/v1/stats", 200, `"businesses":0`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := do(t, tc.s, "GET", tc.path, "")
+			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.has) {
+				t.Fatalf("GET %s = %d %s; want %d containing %q", tc.path, w.Code, w.Body, tc.status, tc.has)
+			}
+		})
+	}
+}
+
+func TestRequestsAreCountedInMetrics(t *testing.T) {
+	s := newTestServer(t, nil)
+	do(t, s, "GET", "/healthz", "")
+	w := do(t, s, "GET", "/metrics", "")
+	if !strings.Contains(w.Body.String(), `kiemtra_http_requests_total{method="GET",route="/healthz",status="200"} 1`) {
+		t.Fatalf("metrics do not count the /healthz request:\n%s", w.Body)
+	}
+}
+
+func TestRequestIDIsEchoedOrCreated(t *testing.T) {
+	s := newTestServer(t, nil)
+	w := do(t, s, "GET", "/healthz", "", "X-Request-ID", "phone-123")
+	if got := w.Header().Get("X-Request-ID"); got != "phone-123" {
+		t.Errorf("X-Request-ID = %q, want the caller's", got)
+	}
+	w = do(t, s, "GET", "/healthz", "", "X-Request-ID", strings.Repeat("x", 100))
+	if got := w.Header().Get("X-Request-ID"); len(got) != 16 {
+		t.Errorf("an overlong request id was kept: %q", got)
+	}
+}
+
+func TestUnknownRoutesAnswerJSONErrorsInTheCallersLanguage(t *testing.T) {
+	s := newTestServer(t, nil)
+	w := do(t, s, "GET", "/api/v1/nothing-here", "")
+	e := decodeError(t, w)
+	if w.Code != 404 || e.Code != models.ENOTFOUND || !strings.Contains(e.Message, "không có địa chỉ này") || e.RequestID == "" {
+		t.Fatalf("unknown route = %d %+v", w.Code, e)
+	}
+	w = do(t, s, "GET", "/api/v1/nothing-here", "", "Accept-Language", "en-GB,en;q=0.9")
+	if e := decodeError(t, w); !strings.Contains(e.Message, "no such endpoint") {
+		t.Fatalf("English was asked for: %+v", e)
+	}
+	w = do(t, s, "DELETE", "/healthz", "")
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Fatalf("DELETE /healthz = %d, want 405", w.Code)
+	}
+}
+
+func TestPanicsBecome500WithoutDetails(t *testing.T) {
+	s := newTestServer(t, nil)
+	s.engine.GET("/boom", func(*gin.Context) { panic("secret internal state") })
+	w := do(t, s, "GET", "/boom", "")
+	e := decodeError(t, w)
+	if w.Code != 500 || e.Code != models.EINTERNAL || strings.Contains(w.Body.String(), "secret") {
+		t.Fatalf("panic answered %d %s", w.Code, w.Body)
+	}
+	if w := do(t, s, "GET", "/healthz", ""); w.Code != 200 {
+		t.Fatal("the server does not answer after a panic")
+	}
+}
+
+func TestBodiesOverTheLimitAre413(t *testing.T) {
+	s := newTestServer(t, nil)
+	var got error
+	s.engine.POST("/echo", func(c *gin.Context) {
+		var v map[string]any
+		if got = bindJSON(c, &v); got != nil {
+			s.writeError(c, got)
+			return
+		}
+		c.JSON(200, v)
+	})
+	big := `{"a":"` + strings.Repeat("x", 2000) + `"}`
+	w := do(t, s, "POST", "/echo", big, "Content-Type", "application/json")
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("declared oversize body = %d %s", w.Code, w.Body)
+	}
+	// Without a Content-Length the limit still holds while reading.
+	req := httptest.NewRequest("POST", "/echo", io.MultiReader(strings.NewReader(big)))
+	req.ContentLength = -1
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("streamed oversize body = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestStrictJSONBindingNamesTheField(t *testing.T) {
+	type body struct {
+		Name  string  `json:"name"`
+		Count int     `json:"count"`
+		Lat   float64 `json:"lat"`
+	}
+	for _, tc := range []struct {
+		name, in, field string
+	}{
+		{"an unknown field is rejected", `{"name":"a","colour":"red"}`, "colour"},
+		{"a wrong type names the field", `{"count":"three"}`, "count"},
+		{"malformed JSON", `{"name":`, "body"},
+		{"an empty body", ``, "body"},
+		{"two objects", `{"name":"a"}{"name":"b"}`, "body"},
+		{"an array instead of an object", `[1,2]`, "body"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b body
+			err := decodeStrict([]byte(tc.in), &b)
+			e := models.ErrorAs(err)
+			if e == nil || e.Code != models.EINVALID || e.Field != tc.field {
+				t.Fatalf("decodeStrict(%s) = %v, want invalid on %q", tc.in, err, tc.field)
+			}
+		})
+	}
+}

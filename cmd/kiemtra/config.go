@@ -1,0 +1,170 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything kiemtra reads from its environment. Defaults come first, then the
+// environment variables, then command-line flags. Every field is documented in docs/operations.md.
+type Config struct {
+	DatabaseURL     string        // DATABASE_URL: postgres://...; empty means embedded SQLite
+	DataDir         string        // KIEMTRA_DATA_DIR: SQLite file, photos, generated secrets
+	Addr            string        // KIEMTRA_ADDR: host:port to listen on
+	LogLevel        string        // KIEMTRA_LOG_LEVEL: debug, info, warn, error
+	LogFormat       string        // KIEMTRA_LOG_FORMAT: text or json
+	TimeZone        string        // KIEMTRA_TZ: IANA zone of the users' calendar
+	Secret          string        // KIEMTRA_SECRET: signs access tokens; required with PostgreSQL
+	MaxBodyBytes    int64         // KIEMTRA_MAX_BODY_BYTES: default request body limit
+	DBMaxConns      int           // KIEMTRA_DB_MAX_CONNS: PostgreSQL pool size
+	ShutdownTimeout time.Duration // KIEMTRA_SHUTDOWN_TIMEOUT: time given to in-flight requests
+
+	location *time.Location
+}
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		DataDir:         "./kiemtra-data",
+		Addr:            "127.0.0.1:8080",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		TimeZone:        "Asia/Ho_Chi_Minh",
+		MaxBodyBytes:    1 << 20,
+		DBMaxConns:      20,
+		ShutdownTimeout: 20 * time.Second,
+	}
+}
+
+// configError names the variable (or flag) that is wrong.
+type configError struct {
+	name, problem string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.problem }
+
+// LoadEnv overlays the environment on c. getenv is os.Getenv in production.
+func (c *Config) LoadEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("KIEMTRA_DATA_DIR", &c.DataDir)
+	str("KIEMTRA_ADDR", &c.Addr)
+	str("KIEMTRA_LOG_LEVEL", &c.LogLevel)
+	str("KIEMTRA_LOG_FORMAT", &c.LogFormat)
+	str("KIEMTRA_TZ", &c.TimeZone)
+	str("KIEMTRA_SECRET", &c.Secret)
+	if v := getenv("KIEMTRA_MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return &configError{"KIEMTRA_MAX_BODY_BYTES", fmt.Sprintf("%q is not a whole number of bytes", v)}
+		}
+		c.MaxBodyBytes = n
+	}
+	if v := getenv("KIEMTRA_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &configError{"KIEMTRA_DB_MAX_CONNS", fmt.Sprintf("%q is not a whole number", v)}
+		}
+		c.DBMaxConns = n
+	}
+	if v := getenv("KIEMTRA_SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a duration such as 20s", v)}
+		}
+		c.ShutdownTimeout = d
+	}
+	return nil
+}
+
+// RegisterFlags adds the flags that may override the environment to fs.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL); empty: embedded SQLite")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (env KIEMTRA_DATA_DIR)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address host:port (env KIEMTRA_ADDR)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env KIEMTRA_LOG_LEVEL)")
+}
+
+// Validate checks every field and names the variable at fault.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		switch {
+		case err != nil:
+			errs = append(errs, &configError{"DATABASE_URL", "is not a URL"})
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			errs = append(errs, &configError{"DATABASE_URL", fmt.Sprintf("scheme %q is not supported: use postgres://user:password@host:5432/dbname, or leave it empty for embedded SQLite", u.Scheme)})
+		}
+		if len(c.Secret) < 32 {
+			errs = append(errs, &configError{"KIEMTRA_SECRET", "must be set to at least 32 characters when DATABASE_URL is set, so that every replica signs tokens with the same key"})
+		}
+	} else if c.DataDir == "" {
+		errs = append(errs, &configError{"KIEMTRA_DATA_DIR", "must not be empty when DATABASE_URL is empty"})
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		errs = append(errs, &configError{"KIEMTRA_SECRET", "must be at least 32 characters"})
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, &configError{"KIEMTRA_ADDR", fmt.Sprintf("%q is not host:port", c.Addr)})
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, &configError{"KIEMTRA_LOG_LEVEL", err.Error()})
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, &configError{"KIEMTRA_LOG_FORMAT", fmt.Sprintf("%q must be text or json", c.LogFormat)})
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil || c.TimeZone == "" {
+		errs = append(errs, &configError{"KIEMTRA_TZ", fmt.Sprintf("%q is not a known time zone such as Asia/Ho_Chi_Minh", c.TimeZone)})
+	}
+	c.location = loc
+	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 1<<30 {
+		errs = append(errs, &configError{"KIEMTRA_MAX_BODY_BYTES", "must be between 1024 and 1073741824"})
+	}
+	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
+		errs = append(errs, &configError{"KIEMTRA_DB_MAX_CONNS", "must be between 1 and 1000"})
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", "must be positive"})
+	}
+	return errors.Join(errs...)
+}
+
+// Location returns the validated time zone.
+func (c *Config) Location() *time.Location {
+	if c.location == nil {
+		return time.UTC
+	}
+	return c.location
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(s))); err != nil {
+		return 0, fmt.Errorf("%q must be debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// newLogger builds the process logger from the configuration.
+func (c *Config) newLogger() *slog.Logger {
+	lvl, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

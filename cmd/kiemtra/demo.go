@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"kiemtra/demo"
+	"kiemtra/refdata"
+	"kiemtra/store"
+)
+
+func runDemo(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "demo", "[--addr HOST:PORT] [--data-dir DIR]")
+	cfg := DefaultConfig()
+	if err := cfg.LoadEnv(env.Getenv); err != nil {
+		return err
+	}
+	// The demo writes users with a published password, so it never follows DATABASE_URL from
+	// the environment into a real database: only an explicit flag points it elsewhere.
+	envURL := cfg.DatabaseURL
+	cfg.DatabaseURL = ""
+	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory for the SQLite database (env KIEMTRA_DATA_DIR)")
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address host:port (env KIEMTRA_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "load the demo into this PostgreSQL database instead (never taken from DATABASE_URL)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("bad configuration:\n%w", err)
+	}
+	log := cfg.newLogger()
+	if envURL != "" && cfg.DatabaseURL == "" {
+		log.Warn("DATABASE_URL is ignored by the demo: it uses SQLite in the data directory", "data_dir", cfg.DataDir)
+	}
+	return serve(ctx, &cfg, log, serveHooks{
+		prepare: func(ctx context.Context, m *Main) error { return loadDemo(ctx, m.DB(), env.Stdout, log) },
+		started: func(m *Main) { printDemoWelcome(env.Stdout, m.Addr(), m.DB()) },
+	})
+}
+
+// loadDemo fills an empty database with the demo dataset in one transaction, or reuses the data
+// already there.
+func loadDemo(ctx context.Context, db *store.DB, out io.Writer, log *slog.Logger) error {
+	n, err := db.Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n.Businesses > 0 {
+		fmt.Fprintf(out, "Reusing the demo data in %s (%d businesses, %d areas).\n", db.Where(), n.Businesses, n.Areas)
+		return nil
+	}
+	start := time.Now()
+	fmt.Fprintf(out, "Creating the Can Tho demo data in %s ...\n", db.Where())
+	ds, err := demo.Generate(demo.DefaultOptions())
+	if err != nil {
+		return fmt.Errorf("generate demo data: %w", err)
+	}
+	if err := db.Transaction(ctx, func(tx *store.DB) error { return demo.Load(ctx, tx, ds) }); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	n, err = db.Count(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("demo data loaded", "areas", n.Areas, "businesses", n.Businesses, "teams", n.Teams, "users", n.Users, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func printDemoWelcome(out io.Writer, addr string, db *store.DB) {
+	base := "http://" + addr
+	fmt.Fprintf(out, "\nkiemtra demo is running on %s (%s database %s)\n\n", base, db.Dialect(), db.Where())
+	fmt.Fprintf(out, "  Home page       %s/\n", base)
+	fmt.Fprintf(out, "  Health          %s/healthz   %s/readyz\n", base, base)
+	fmt.Fprintf(out, "  Metrics         %s/metrics\n", base)
+	fmt.Fprintf(out, "  API             %s/api/v1/\n\n", base)
+	fmt.Fprintf(out, "Demo logins (password %q for every user):\n", demo.Password)
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	byRole := map[string][]string{}
+	var roles []string
+	for _, p := range demo.People(mustUnits()) {
+		if _, ok := byRole[p.Role]; !ok {
+			roles = append(roles, p.Role)
+		}
+		byRole[p.Role] = append(byRole[p.Role], p.Username)
+	}
+	for _, r := range roles {
+		fmt.Fprintf(w, "  %s\t%s\n", r, strings.Join(byRole[r], ", "))
+	}
+	w.Flush()
+	fmt.Fprintln(out, "\nPress Ctrl+C to stop.")
+}
+
+// mustUnits returns the embedded Can Tho units; they are compiled in, so failure is a build bug.
+func mustUnits() *refdata.Units2021 {
+	u, err := refdata.CanTho2021()
+	if err != nil {
+		panic(err)
+	}
+	return u
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"kiemtra/api"
+	"kiemtra/store"
+	"kiemtra/web"
+)
+
+// Main is the running service: configuration, database, HTTP server. A test starts one on a
+// temporary database and port 0.
+type Main struct {
+	Config *Config
+	Log    *slog.Logger
+	Now    func() time.Time
+
+	db       *store.DB
+	server   *http.Server
+	listener net.Listener
+
+	// wrap, when set, wraps the HTTP handler; tests use it to add slow endpoints.
+	wrap func(http.Handler) http.Handler
+}
+
+// NewMain returns a service for cfg (already validated).
+func NewMain(cfg *Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Log: log, Now: time.Now}
+}
+
+// Open connects to the database, refuses a schema newer than this binary and applies pending
+// migrations, and loads (or, for SQLite, creates) the signing secret.
+func (m *Main) Open(ctx context.Context) error {
+	db, err := store.Open(ctx, store.Options{
+		URL:          m.Config.DatabaseURL,
+		DataDir:      m.Config.DataDir,
+		MaxOpenConns: m.Config.DBMaxConns,
+		Logger:       m.Log,
+		Now:          m.Now,
+	})
+	if err != nil {
+		return err
+	}
+	m.db = db
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range applied {
+		m.Log.Info("migration applied", "version", a.Version, "file", a.Name)
+	}
+	if m.Config.Secret == "" {
+		secret, err := loadOrCreateSecret(m.Config.DataDir)
+		if err != nil {
+			return err
+		}
+		m.Config.Secret = secret
+	}
+	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
+	return nil
+}
+
+// DB returns the open database (after Open).
+func (m *Main) DB() *store.DB { return m.db }
+
+// Listen binds the HTTP address; Addr then tells the real port when the configured one is 0.
+func (m *Main) Listen() error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (KIEMTRA_ADDR): %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := api.New(api.Config{
+		Store:        m.db,
+		Readiness:    m.db,
+		Logger:       m.Log,
+		Registry:     registry,
+		MaxBodyBytes: m.Config.MaxBodyBytes,
+		Version:      buildVersion(),
+		Location:     m.Config.Location(),
+		Now:          m.Now,
+		Web:          web.FS(),
+	})
+	var h http.Handler = handler
+	if m.wrap != nil {
+		h = m.wrap(h)
+	}
+	m.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // uploads from phones on slow networks
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// Addr returns the address the service listens on.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return m.Config.Addr
+	}
+	return m.listener.Addr().String()
+}
+
+// Serve answers requests until ctx is cancelled, then lets in-flight requests finish (up to the
+// shutdown timeout) before it returns.
+func (m *Main) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.server.Serve(m.listener) }()
+	m.Log.Info("serving", "addr", "http://"+m.Addr(), "version", buildVersion())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down: finishing in-flight requests", "timeout", m.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+	defer cancel()
+	if err := m.server.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database; call it after Serve returns so that no request is cut off.
+func (m *Main) Close() error {
+	if m.listener != nil {
+		m.listener.Close() // already closed after Serve; this is for a failure before it
+	}
+	if m.db != nil {
+		err := m.db.Close()
+		m.db = nil
+		return err
+	}
+	return nil
+}
+
+// loadOrCreateSecret keeps a random signing secret in the data directory, so that a laptop
+// install needs no configuration and tokens survive a restart.
+func loadOrCreateSecret(dir string) (string, error) {
+	path := filepath.Join(dir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		s := strings.TrimSpace(string(b))
+		if len(s) < 32 {
+			return "", fmt.Errorf("%s holds a secret shorter than 32 characters: delete it or set KIEMTRA_SECRET", path)
+		}
+		return s, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read secret: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	s := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write secret: %w", err)
+	}
+	return s, nil
+}
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve", "[flags]")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, cfg.newLogger(), serveHooks{})
+}
+
+// serveHooks let a command add work to serve: prepare runs after the database is open and
+// migrated and before the port is bound (the demo loads its data there); started runs once the
+// port is bound, before requests are served.
+type serveHooks struct {
+	prepare func(ctx context.Context, m *Main) error
+	started func(m *Main)
+}
+
+// serve opens, listens and serves until ctx ends.
+func serve(ctx context.Context, cfg *Config, log *slog.Logger, hooks serveHooks) error {
+	m := NewMain(cfg, log)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if hooks.prepare != nil {
+		if err := hooks.prepare(ctx, m); err != nil {
+			return err
+		}
+	}
+	if err := m.Listen(); err != nil {
+		return err
+	}
+	if hooks.started != nil {
+		hooks.started(m)
+	}
+	return m.Serve(ctx)
+}
