@@ -90,7 +90,7 @@ func (m *Main) Listen() error {
 		Store:        m.db,
 		Readiness:    m.db,
 		Logger:       m.Log,
-		Registry:     registry,
+		Metrics:      registry,
 		MaxBodyBytes: m.Config.MaxBodyBytes,
 		Version:      buildVersion(),
 		Location:     m.Config.Location(),
