@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"kiemtra/docs"
 	"kiemtra/models"
 )
 
@@ -37,12 +39,29 @@ type Store interface {
 	models.AuditStore
 }
 
+// Registry is the business registry's logic: validation against the area index, imports and
+// near queries. Plain reads go straight to the Store.
+type Registry interface {
+	// CreateBusiness validates b, derives its ward from the coordinates and stores it. created
+	// is false when b.ID names a business already stored with the same content (a retry).
+	CreateBusiness(ctx context.Context, actor string, b *models.Business) (stored *models.Business, created bool, err error)
+	// UpdateBusiness applies upd when its version is current (conflict otherwise).
+	UpdateBusiness(ctx context.Context, actor, id string, upd models.BusinessUpdate) (*models.Business, error)
+	// NearBusinesses returns businesses matching f within radiusM of a point, nearest first.
+	NearBusinesses(ctx context.Context, f models.BusinessFilter, lat, lon, radiusM float64, offset, limit int) ([]*models.NearBusiness, int, error)
+	// ImportBusinesses reads a CSV or GeoJSON file and applies its valid rows.
+	ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error)
+	// ImportAreas reads a GeoJSON FeatureCollection of areas and stores them when all are valid.
+	ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error)
+}
+
 // Config holds the server's dependencies and settings; main builds it.
 type Config struct {
 	Store        Store
 	Readiness    Readiness
 	Logger       *slog.Logger
-	Registry     *prometheus.Registry // nil: a new one
+	Registry     Registry
+	Metrics      *prometheus.Registry // nil: a new one
 	MaxBodyBytes int64                // default limit of a request body
 	Version      string
 	Location     *time.Location // the time zone users live in
@@ -55,7 +74,8 @@ type Server struct {
 	store    Store
 	ready    Readiness
 	log      *slog.Logger
-	registry *prometheus.Registry
+	registry Registry
+	metrics  *prometheus.Registry
 	maxBody  int64
 	version  string
 	loc      *time.Location
@@ -78,6 +98,7 @@ func New(cfg Config) *Server {
 		ready:      cfg.Readiness,
 		log:        cfg.Logger,
 		registry:   cfg.Registry,
+		metrics:    cfg.Metrics,
 		maxBody:    cfg.MaxBodyBytes,
 		version:    cfg.Version,
 		loc:        cfg.Location,
@@ -87,9 +108,9 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.registry == nil {
-		s.registry = prometheus.NewRegistry()
-		s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if s.metrics == nil {
+		s.metrics = prometheus.NewRegistry()
+		s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
@@ -108,7 +129,7 @@ func New(cfg Config) *Server {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"method", "route"})
 	s.inflight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "kiemtra_http_requests_in_flight", Help: "HTTP requests being served."})
-	s.registry.MustRegister(s.requests, s.duration, s.inflight)
+	s.metrics.MustRegister(s.requests, s.duration, s.inflight)
 
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -125,13 +146,15 @@ func New(cfg Config) *Server {
 	})
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{Registry: s.metrics})))
 	if cfg.Web != nil {
 		e.GET("/", func(c *gin.Context) { c.FileFromFS("/", cfg.Web) })
 		e.GET("/static/*file", func(c *gin.Context) { c.FileFromFS(c.Param("file"), cfg.Web) })
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
+	s.registerAreaRoutes(v1)
+	s.registerBusinessRoutes(v1)
 	s.engine = e
 	return s
 }
@@ -170,6 +193,7 @@ func (s *Server) stats(c *gin.Context) {
 func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
 	g.GET("/version", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"version": s.version}) })
 	g.GET("/stats", s.stats)
+	g.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", docs.OpenAPI) })
 }
 
 const (

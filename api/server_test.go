@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,10 +24,30 @@ func (r readiness) Ready(context.Context) error { return r.err }
 func newTestServer(t *testing.T, ready error) *Server {
 	t.Helper()
 	db := storetest.NewSQLite(t, storetest.Options{})
-	return New(Config{Store: db, Readiness: readiness{ready}, MaxBodyBytes: 1024})
+	return New(Config{Store: db, Readiness: readiness{ready}, MaxBodyBytes: 1024, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 func do(t *testing.T, h http.Handler, method, path, body string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if !strings.HasPrefix(path, "/boom") && !strings.HasPrefix(path, "/echo") {
+		checkContract(t, req, []byte(body), w)
+	}
+	return w
+}
+
+// raw sends a request without the contract check, for requests the contract does not describe
+// (unknown routes and methods).
+func raw(t *testing.T, h http.Handler, method, path, body string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -99,16 +120,16 @@ func TestRequestIDIsEchoedOrCreated(t *testing.T) {
 
 func TestUnknownRoutesAnswerJSONErrorsInTheCallersLanguage(t *testing.T) {
 	s := newTestServer(t, nil)
-	w := do(t, s, "GET", "/api/v1/nothing-here", "")
+	w := raw(t, s, "GET", "/api/v1/nothing-here", "")
 	e := decodeError(t, w)
 	if w.Code != 404 || e.Code != models.ENOTFOUND || !strings.Contains(e.Message, "không có địa chỉ này") || e.RequestID == "" {
 		t.Fatalf("unknown route = %d %+v", w.Code, e)
 	}
-	w = do(t, s, "GET", "/api/v1/nothing-here", "", "Accept-Language", "en-GB,en;q=0.9")
+	w = raw(t, s, "GET", "/api/v1/nothing-here", "", "Accept-Language", "en-GB,en;q=0.9")
 	if e := decodeError(t, w); !strings.Contains(e.Message, "no such endpoint") {
 		t.Fatalf("English was asked for: %+v", e)
 	}
-	w = do(t, s, "DELETE", "/healthz", "")
+	w = raw(t, s, "DELETE", "/healthz", "")
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Fatalf("DELETE /healthz = %d, want 405", w.Code)
 	}

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// AreaNode is an area in the tree answer of GET /areas.
+type AreaNode struct {
+	Code      string      `json:"code"`
+	Name      string      `json:"name"`
+	TypeName  string      `json:"type_name"`
+	Level     string      `json:"level"`
+	Lat       float64     `json:"lat"`
+	Lon       float64     `json:"lon"`
+	ValidFrom models.Date `json:"valid_from"`
+	ValidTo   models.Date `json:"valid_to"`
+	Children  []*AreaNode `json:"children"`
+}
+
+// AreaDetail is one area with its geometry, parent and children.
+type AreaDetail struct {
+	Code       string          `json:"code"`
+	Name       string          `json:"name"`
+	TypeName   string          `json:"type_name"`
+	Level      string          `json:"level"`
+	ParentCode *string         `json:"parent_code"`
+	Path       []string        `json:"path"` // ancestor codes from the root, the area itself last
+	Lat        float64         `json:"lat"`
+	Lon        float64         `json:"lon"`
+	ValidFrom  models.Date     `json:"valid_from"`
+	ValidTo    models.Date     `json:"valid_to"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Children   []AreaRef       `json:"children"`
+}
+
+// AreaRef names an area.
+type AreaRef struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Level string `json:"level"`
+}
+
+func (s *Server) registerAreaRoutes(g *gin.RouterGroup) {
+	g.GET("/areas", s.listAreas)
+	g.GET("/areas/:code", s.getArea)
+}
+
+// listAreas answers the whole tree (or the subtree under ?under=CODE), without geometries:
+// the tree is what pickers and filters need, and geometries are large.
+func (s *Server) listAreas(c *gin.Context) {
+	areas, _, err := s.store.FindAreas(c.Request.Context(), models.AreaFilter{Under: c.Query("under")})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": AreaTree(areas)})
+}
+
+// AreaTree nests areas (ordered by path, as the store returns them) under their parents; areas
+// whose parent is not in the list become roots.
+func AreaTree(areas []*models.Area) []*AreaNode {
+	nodes := make(map[string]*AreaNode, len(areas))
+	roots := []*AreaNode{}
+	for _, a := range areas {
+		n := &AreaNode{Code: a.Code, Name: a.Name, TypeName: a.TypeName, Level: a.Level, Lat: a.Lat, Lon: a.Lon, ValidFrom: a.ValidFrom, ValidTo: a.ValidTo, Children: []*AreaNode{}}
+		nodes[a.Code] = n
+		if a.ParentCode != nil {
+			if p, ok := nodes[*a.ParentCode]; ok {
+				p.Children = append(p.Children, n)
+				continue
+			}
+		}
+		roots = append(roots, n)
+	}
+	return roots
+}
+
+func (s *Server) getArea(c *gin.Context) {
+	ctx := c.Request.Context()
+	a, err := s.store.FindAreaByCode(ctx, c.Param("code"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	children, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: a.Code})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	d := AreaDetail{Code: a.Code, Name: a.Name, TypeName: a.TypeName, Level: a.Level, ParentCode: a.ParentCode, Path: pathCodes(a.Path),
+		Lat: a.Lat, Lon: a.Lon, ValidFrom: a.ValidFrom, ValidTo: a.ValidTo, Children: []AreaRef{}}
+	if a.Geometry != "" {
+		d.Geometry = json.RawMessage(a.Geometry)
+	} else {
+		d.Geometry = json.RawMessage("null")
+	}
+	for _, ch := range children {
+		if ch.ParentCode != nil && *ch.ParentCode == a.Code {
+			d.Children = append(d.Children, AreaRef{Code: ch.Code, Name: ch.Name, Level: ch.Level})
+		}
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+// pathCodes splits "/92/916/31117/" into its codes.
+func pathCodes(p string) []string {
+	out := []string{}
+	start := -1
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			if start >= 0 && i > start {
+				out = append(out, p[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
