@@ -204,3 +204,10 @@ var vietFold = func() map[rune]rune {
 	}
 	return m
 }()
+
+// BusinessLocation is what the spatial index needs of a business.
+type BusinessLocation struct {
+	ID  string
+	Lat float64
+	Lon float64
+}
