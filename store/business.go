@@ -127,28 +127,35 @@ func (db *DB) UpdateBusiness(ctx context.Context, actor, id string, upd models.B
 		}
 		next := cur
 		ApplyBusinessUpdate(&next, upd)
-		changes := diffBusiness(&cur, &next)
-		if len(changes) == 0 {
-			out = &cur
-			return nil
-		}
-		next.SearchText = SearchText(&next)
-		next.Version = cur.Version + 1
-		next.UpdatedAt = db.Now()
-		res := tx.Model(&models.Business{}).Where("id = ? AND version = ?", id, cur.Version).Select("*").Omit("id", "created_at").Updates(&next)
-		if res.Error != nil {
-			return translate(res.Error, "business")
-		}
-		if res.RowsAffected != 1 {
-			return conflictf("business %s was changed by someone else: reload it", "cơ sở %s đã được người khác sửa: hãy tải lại", id)
-		}
-		if err := db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: id, Details: changes}); err != nil {
+		if err := db.writeBusiness(tx, actor, &cur, &next); err != nil {
 			return err
 		}
 		out = &next
 		return nil
 	})
 	return out, err
+}
+
+// writeBusiness stores next over cur (read in tx) when anything user-visible changed, bumps the
+// version and audits the changed fields. A concurrent writer makes it fail with conflict.
+func (db *DB) writeBusiness(tx *gorm.DB, actor string, cur, next *models.Business) error {
+	changes := diffBusiness(cur, next)
+	if len(changes) == 0 {
+		*next = *cur
+		return nil
+	}
+	next.SearchText = SearchText(next)
+	next.Version = cur.Version + 1
+	next.CreatedAt = cur.CreatedAt
+	next.UpdatedAt = db.Now()
+	res := tx.Model(&models.Business{}).Where("id = ? AND version = ?", cur.ID, cur.Version).Select("*").Omit("id", "created_at").Updates(next)
+	if res.Error != nil {
+		return translate(res.Error, "business")
+	}
+	if res.RowsAffected != 1 {
+		return conflictf("business %s was changed by someone else: reload it", "cơ sở %s đã được người khác sửa: hãy tải lại", cur.ID)
+	}
+	return db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: cur.ID, Details: changes})
 }
 
 // ApplyBusinessUpdate copies the set fields of upd onto b.

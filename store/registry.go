@@ -86,8 +86,7 @@ func (db *DB) ApplyImport(ctx context.Context, actor string, create []*models.Bu
 	})
 }
 
-// replaceBusiness stores b over the stored row of the same id when b.Version is still current,
-// and audits the changed fields.
+// replaceBusiness stores b over the stored row of the same id when b.Version is still current.
 func (db *DB) replaceBusiness(tx *gorm.DB, actor string, b *models.Business) error {
 	var cur models.Business
 	if err := tx.Where("id = ?", b.ID).Take(&cur).Error; err != nil {
@@ -96,22 +95,5 @@ func (db *DB) replaceBusiness(tx *gorm.DB, actor string, b *models.Business) err
 	if cur.Version != b.Version {
 		return conflictf("business %s changed during the import: run the import again", "cơ sở %s đã thay đổi trong lúc nhập: hãy nhập lại", b.ID)
 	}
-	changes := diffBusiness(&cur, b)
-	if len(changes) == 0 {
-		return nil
-	}
-	next := *b
-	next.SearchText = SearchText(&next)
-	next.Version = cur.Version + 1
-	next.CreatedAt = cur.CreatedAt
-	next.UpdatedAt = db.Now()
-	res := tx.Model(&models.Business{}).Where("id = ? AND version = ?", b.ID, cur.Version).Select("*").Omit("id", "created_at").Updates(&next)
-	if res.Error != nil {
-		return translate(res.Error, "business")
-	}
-	if res.RowsAffected != 1 {
-		return conflictf("business %s changed during the import: run the import again", "cơ sở %s đã thay đổi trong lúc nhập: hãy nhập lại", b.ID)
-	}
-	*b = next
-	return db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: b.ID, Details: changes})
+	return db.writeBusiness(tx, actor, &cur, b)
 }
