@@ -56,3 +56,14 @@ type NearBusiness struct {
 	*Business
 	DistanceM float64 `json:"distance_m"`
 }
+
+// ImportSummary is recorded in the audit log with every applied import.
+type ImportSummary struct {
+	File      string `json:"file"`
+	SHA256    string `json:"sha256"`
+	Rows      int    `json:"rows"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Rejected  int    `json:"rejected"`
+}

@@ -58,21 +58,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// ImportSummary is recorded in the audit log with every applied import.
-type ImportSummary struct {
-	File      string `json:"file"`
-	SHA256    string `json:"sha256"`
-	Rows      int    `json:"rows"`
-	Created   int    `json:"created"`
-	Updated   int    `json:"updated"`
-	Unchanged int    `json:"unchanged"`
-	Rejected  int    `json:"rejected"`
-}
-
 // ApplyImport creates and updates businesses in one transaction: either every valid row of a
 // file is stored or none is. Updates carry the version that was read; a concurrent change makes
 // the whole import fail with conflict, to be run again.
-func (db *DB) ApplyImport(ctx context.Context, actor string, create []*models.Business, update []*models.Business, summary ImportSummary) error {
+func (db *DB) ApplyImport(ctx context.Context, actor string, create []*models.Business, update []*models.Business, summary models.ImportSummary) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		if err := db.createBusinesses(tx, actor, create); err != nil {
 			return err
@@ -96,4 +85,15 @@ func (db *DB) replaceBusiness(tx *gorm.DB, actor string, b *models.Business) err
 		return conflictf("business %s changed during the import: run the import again", "cơ sở %s đã thay đổi trong lúc nhập: hãy nhập lại", b.ID)
 	}
 	return db.writeBusiness(tx, actor, &cur, b)
+}
+
+// ReplaceBusiness stores b (every field, including derived ones such as the area) over the
+// stored business when b.Version is still the stored version, and returns what was stored.
+func (db *DB) ReplaceBusiness(ctx context.Context, actor string, b *models.Business) (*models.Business, error) {
+	next := *b
+	err := db.tx(ctx, func(tx *gorm.DB) error { return db.replaceBusiness(tx, actor, &next) })
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
 }
