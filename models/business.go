@@ -211,3 +211,44 @@ type BusinessLocation struct {
 	Lat float64
 	Lon float64
 }
+
+// ApplyUpdate copies the set fields of upd onto b (not the version).
+func (b *Business) ApplyUpdate(upd BusinessUpdate) {
+	setS := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	setS(&b.Name, upd.Name)
+	setS(&b.Category, upd.Category)
+	setS(&b.SecurityCertNo, upd.SecurityCertNo)
+	setS(&b.TaxCode, upd.TaxCode)
+	setS(&b.Address, upd.Address)
+	setS(&b.Phone, upd.Phone)
+	setS(&b.OwnerName, upd.OwnerName)
+	setS(&b.Status, upd.Status)
+	setS(&b.Notes, upd.Notes)
+	if upd.LicenceNo != nil {
+		if *upd.LicenceNo == "" {
+			b.LicenceNo = nil
+		} else {
+			v := *upd.LicenceNo
+			b.LicenceNo = &v
+		}
+	}
+	if upd.Lat != nil {
+		b.Lat = *upd.Lat
+	}
+	if upd.Lon != nil {
+		b.Lon = *upd.Lon
+	}
+	if upd.StatusSince != nil {
+		b.StatusSince = *upd.StatusSince
+	}
+	if upd.OpenedOn != nil {
+		b.OpenedOn = *upd.OpenedOn
+	}
+	if upd.ClosedOn != nil {
+		b.ClosedOn = *upd.ClosedOn
+	}
+}

@@ -126,7 +126,7 @@ func (db *DB) UpdateBusiness(ctx context.Context, actor, id string, upd models.B
 			return conflictf("business %s was changed by someone else (version %d, yours %d): reload it", "cơ sở %s đã được người khác sửa (phiên bản %d, của bạn %d): hãy tải lại", id, cur.Version, upd.Version)
 		}
 		next := cur
-		ApplyBusinessUpdate(&next, upd)
+		next.ApplyUpdate(upd)
 		if err := db.writeBusiness(tx, actor, &cur, &next); err != nil {
 			return err
 		}
@@ -156,47 +156,6 @@ func (db *DB) writeBusiness(tx *gorm.DB, actor string, cur, next *models.Busines
 		return conflictf("business %s was changed by someone else: reload it", "cơ sở %s đã được người khác sửa: hãy tải lại", cur.ID)
 	}
 	return db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: cur.ID, Details: changes})
-}
-
-// ApplyBusinessUpdate copies the set fields of upd onto b.
-func ApplyBusinessUpdate(b *models.Business, upd models.BusinessUpdate) {
-	setS := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	setS(&b.Name, upd.Name)
-	setS(&b.Category, upd.Category)
-	setS(&b.SecurityCertNo, upd.SecurityCertNo)
-	setS(&b.TaxCode, upd.TaxCode)
-	setS(&b.Address, upd.Address)
-	setS(&b.Phone, upd.Phone)
-	setS(&b.OwnerName, upd.OwnerName)
-	setS(&b.Status, upd.Status)
-	setS(&b.Notes, upd.Notes)
-	if upd.LicenceNo != nil {
-		if *upd.LicenceNo == "" {
-			b.LicenceNo = nil
-		} else {
-			v := *upd.LicenceNo
-			b.LicenceNo = &v
-		}
-	}
-	if upd.Lat != nil {
-		b.Lat = *upd.Lat
-	}
-	if upd.Lon != nil {
-		b.Lon = *upd.Lon
-	}
-	if upd.StatusSince != nil {
-		b.StatusSince = *upd.StatusSince
-	}
-	if upd.OpenedOn != nil {
-		b.OpenedOn = *upd.OpenedOn
-	}
-	if upd.ClosedOn != nil {
-		b.ClosedOn = *upd.ClosedOn
-	}
 }
 
 // diffBusiness lists the user-visible fields that differ, as {"field": [old, new]}.
