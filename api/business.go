@@ -45,7 +45,7 @@ func (in BusinessInput) Business() *models.Business {
 		SecurityCertNo: strings.TrimSpace(in.SecurityCertNo), TaxCode: strings.TrimSpace(in.TaxCode), Address: strings.TrimSpace(in.Address),
 		Phone: strings.TrimSpace(in.Phone), OwnerName: strings.TrimSpace(in.OwnerName), Lat: in.Lat, Lon: in.Lon, Status: in.Status,
 		StatusSince: in.StatusSince, OpenedOn: in.OpenedOn, ClosedOn: in.ClosedOn, Notes: in.Notes}
-	if l := strings.TrimSpace(in.LicenceNo); l != "" {
+	if l := models.NormaliseLicence(in.LicenceNo); l != "" {
 		b.LicenceNo = &l
 	}
 	if b.Status == "" {

@@ -155,6 +155,7 @@ func New(cfg Config) *Server {
 	s.registerMetaRoutes(v1)
 	s.registerAreaRoutes(v1)
 	s.registerBusinessRoutes(v1)
+	s.registerImportRoutes(v1)
 	s.engine = e
 	return s
 }

@@ -1,11 +1,17 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"kiemtra/auth"
+	"kiemtra/geo"
 	"kiemtra/models"
 	"kiemtra/refdata"
 )
@@ -27,6 +33,7 @@ func DefaultOptions() Options {
 
 // Dataset is the generated demo data, ready to store.
 type Dataset struct {
+	Today      models.Date // the date the data is as of
 	Areas      []*models.Area
 	Businesses []*models.Business
 	Teams      []TeamSpec
@@ -51,27 +58,51 @@ func Generate(o Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dataset{Areas: areas, Businesses: bs, Teams: Teams(u), People: People(u)}, nil
+	return &Dataset{Today: o.Today, Areas: areas, Businesses: bs, Teams: Teams(u), People: People(u)}, nil
 }
 
-// Store is what Load writes to.
+// Store is what Load writes teams and users to.
 type Store interface {
-	UpsertAreas(ctx context.Context, actor string, areas []*models.Area) error
-	CreateBusinesses(ctx context.Context, actor string, bs []*models.Business) error
 	CreateTeam(ctx context.Context, actor string, t *models.Team) error
 	CreateUser(ctx context.Context, actor string, u *models.User) error
+}
+
+// Importer is the registry's import: the demo's areas and businesses go through the same code
+// (and the same checks) as a planner's files.
+type Importer interface {
+	ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error)
+	ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error)
 }
 
 // actor is the audit log's name for changes the demo makes.
 const actor = "demo"
 
 // Load stores the dataset. Run it inside one transaction so that a failure leaves nothing.
-func Load(ctx context.Context, st Store, ds *Dataset) error {
-	if err := st.UpsertAreas(ctx, actor, ds.Areas); err != nil {
+func Load(ctx context.Context, st Store, imp Importer, ds *Dataset) error {
+	areas, err := geo.AreaFeatureCollection(ds.Areas, func(a *models.Area) map[string]any {
+		return map[string]any{"type_name": a.TypeName, "lat": a.Lat, "lon": a.Lon, "valid_from": a.ValidFrom}
+	})
+	if err != nil {
 		return err
 	}
-	if err := st.CreateBusinesses(ctx, actor, ds.Businesses); err != nil {
-		return err
+	arep, err := imp.ImportAreas(ctx, actor, bytes.NewReader(areas), false)
+	if err != nil {
+		return fmt.Errorf("import demo areas: %w", err)
+	}
+	if len(arep.Problems) > 0 {
+		return fmt.Errorf("import demo areas: %d problems, first: %s %s", len(arep.Problems), arep.Problems[0].Code, arep.Problems[0].Message)
+	}
+	brep, err := imp.ImportBusinesses(ctx, actor, bytes.NewReader(BusinessesCSV(ds.Businesses, ds.Areas)), "demo-businesses.csv", false)
+	if err != nil {
+		return fmt.Errorf("import demo businesses: %w", err)
+	}
+	if len(brep.Rejected) > 0 || brep.Created != len(ds.Businesses) {
+		msg := ""
+		if len(brep.Rejected) > 0 {
+			r := brep.Rejected[0]
+			msg = fmt.Sprintf("; first rejection: line %d %s %q: %s", r.Line, r.Field, r.Value, r.Message)
+		}
+		return fmt.Errorf("import demo businesses: %d of %d created, %d rejected%s", brep.Created, len(ds.Businesses), len(brep.Rejected), msg)
 	}
 	teamIDs := map[string]string{}
 	for _, t := range ds.Teams {
@@ -95,6 +126,21 @@ func Load(ctx context.Context, st Store, ds *Dataset) error {
 		}
 	}
 	return nil
+}
+
+// BusinessesCSV writes businesses in the registry's import format, as a licensing office would
+// send them.
+func BusinessesCSV(bs []*models.Business, areas []*models.Area) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"name", "category", "licence_no", "address", "ward", "lat", "lon", "opened_on", "status", "closed_on", "phone", "owner", "tax_code", "security_cert_no"})
+	for _, b := range bs {
+		w.Write([]string{b.Name, b.Category, b.Licence(), b.Address, b.AreaCode,
+			strconv.FormatFloat(b.Lat, 'f', -1, 64), strconv.FormatFloat(b.Lon, 'f', -1, 64),
+			b.OpenedOn.String(), b.Status, b.ClosedOn.String(), b.Phone, b.OwnerName, b.TaxCode, b.SecurityCertNo})
+	}
+	w.Flush()
+	return buf.Bytes()
 }
 
 // hashAll hashes the demo password n times with distinct salts, in parallel: each hash costs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Business statuses. Closing is a status change, never a delete.
@@ -54,15 +55,27 @@ func (b *Business) Licence() string {
 	return *b.LicenceNo
 }
 
-// ActiveOn reports whether the business was open (active or suspended) on day d.
+// ActiveOn reports whether the business was open (active or suspended) on day d. A closed
+// business whose closing date is unknown counts as closed on every day.
 func (b *Business) ActiveOn(d Date) bool {
 	if !b.OpenedOn.IsZero() && d.Before(b.OpenedOn) {
 		return false
 	}
-	if b.Status == BusinessClosed && !b.ClosedOn.IsZero() && !d.Before(b.ClosedOn) {
+	if b.Status == BusinessClosed && (b.ClosedOn.IsZero() || !d.Before(b.ClosedOn)) {
 		return false
 	}
 	return true
+}
+
+// NormaliseLicence is the stored form of a licence number: upper case without spaces, since
+// offices type "57/gp-ubnd" and "57/GP - UBND" for the same licence.
+func NormaliseLicence(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, strings.ToUpper(strings.TrimSpace(s)))
 }
 
 // Validate checks the fields a user or a file supplies. Categories are checked against the
@@ -229,10 +242,9 @@ func (b *Business) ApplyUpdate(upd BusinessUpdate) {
 	setS(&b.Status, upd.Status)
 	setS(&b.Notes, upd.Notes)
 	if upd.LicenceNo != nil {
-		if *upd.LicenceNo == "" {
+		if v := NormaliseLicence(*upd.LicenceNo); v == "" {
 			b.LicenceNo = nil
 		} else {
-			v := *upd.LicenceNo
 			b.LicenceNo = &v
 		}
 	}

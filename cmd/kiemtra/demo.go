@@ -11,6 +11,7 @@ import (
 
 	"kiemtra/demo"
 	"kiemtra/refdata"
+	"kiemtra/registry"
 	"kiemtra/store"
 )
 
@@ -66,7 +67,15 @@ func loadDemo(ctx context.Context, db *store.DB, out io.Writer, log *slog.Logger
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
-	if err := db.Transaction(ctx, func(tx *store.DB) error { return demo.Load(ctx, tx, ds) }); err != nil {
+	cats, err := refdata.CategorySet()
+	if err != nil {
+		return err
+	}
+	err = db.Transaction(ctx, func(tx *store.DB) error {
+		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }})
+		return demo.Load(ctx, tx, reg, ds)
+	})
+	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	n, err = db.Count(ctx)

@@ -12,12 +12,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"kiemtra/api"
+	"kiemtra/refdata"
+	"kiemtra/registry"
 	"kiemtra/store"
 	"kiemtra/web"
 )
@@ -30,6 +33,7 @@ type Main struct {
 	Now    func() time.Time
 
 	db       *store.DB
+	registry *registry.Service
 	server   *http.Server
 	listener net.Listener
 
@@ -70,9 +74,17 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.Config.Secret = secret
 	}
+	cats, err := refdata.CategorySet()
+	if err != nil {
+		return err
+	}
+	m.registry = registry.New(registry.Config{Store: db, Categories: cats, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
 }
+
+// Registry returns the registry service (after Open).
+func (m *Main) Registry() *registry.Service { return m.registry }
 
 // DB returns the open database (after Open).
 func (m *Main) DB() *store.DB { return m.db }
@@ -88,6 +100,7 @@ func (m *Main) Listen() error {
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := api.New(api.Config{
 		Store:        m.db,
+		Registry:     m.registry,
 		Readiness:    m.db,
 		Logger:       m.Log,
 		Metrics:      registry,
@@ -123,6 +136,18 @@ func (m *Main) Addr() string {
 // Serve answers requests until ctx is cancelled, then lets in-flight requests finish (up to the
 // shutdown timeout) before it returns.
 func (m *Main) Serve(ctx context.Context) error {
+	if err := m.registry.Refresh(ctx); err != nil {
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// Other replicas' changes reach this one's in-memory indexes within this interval.
+		m.registry.Run(bg, 30*time.Second)
+	}()
+	defer func() { stopBG(); wg.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.listener) }()
 	m.Log.Info("serving", "addr", "http://"+m.Addr(), "version", buildVersion())
