@@ -24,19 +24,100 @@ type AreaIndex struct {
 	tree   *rtree
 }
 
-// areaShape is the located part of an area: its polygons with their boxes, and what Locate
-// needs to prefer the smallest containing area.
+// areaShape is the located part of an area: its polygons, and what Locate needs to prefer the
+// smallest containing area.
 type areaShape struct {
-	area   *models.Area
-	polys  []orb.Polygon
-	bounds []orb.Bound
-	depth  int
-	size   float64 // planar, in square degrees: only compared between areas
-	rank   int32   // Locate tries candidates in increasing rank
+	area  *models.Area
+	polys []locPolygon
+	depth int
+	size  float64 // planar, in square degrees: only compared between areas
+	rank  int32   // Locate tries candidates in increasing rank
 }
 
-// NewAreaIndex indexes the given areas. Areas without a Geometry are kept for Area but are never
-// located. The areas are copied, so that the caller may reuse its slice; the *models.Area values
+// locPolygon is a polygon prepared for repeated point-in-polygon tests. It answers as
+// planar.PolygonContains does: inside the outer ring (its boundary included) and not inside a
+// hole (whose boundary belongs to the hole, that is to the enclave that fills it).
+type locPolygon struct {
+	rings []locRing
+}
+
+func (p *locPolygon) contains(pt orb.Point) bool {
+	if !p.rings[0].contains(pt) {
+		return false
+	}
+	for i := 1; i < len(p.rings); i++ {
+		if p.rings[i].contains(pt) {
+			return false
+		}
+	}
+	return true
+}
+
+// smallRing is the edge count up to which a ring is scanned whole: banding a ring of a few
+// dozen edges saves less time than its table costs memory.
+const smallRing = 32
+
+// locRing answers as planar.RingContains does (the boundary counts as inside), but keeps its
+// box instead of recomputing it on every call, and for a ring of many vertices (a ward traced
+// from a cadastral map has hundreds) reads only the edges in the point's latitude band.
+type locRing struct {
+	pts   orb.Ring // closed
+	bound orb.Bound
+	bands *bands // nil for a small ring
+}
+
+func newLocRing(r orb.Ring) locRing {
+	lr := locRing{pts: r, bound: r.Bound()}
+	if len(r)-1 > smallRing {
+		b := newBands(len(r)-1, lr.bound.Min[1], lr.bound.Max[1], func(i int) (float64, float64) {
+			return math.Min(r[i][1], r[i+1][1]), math.Max(r[i][1], r[i+1][1])
+		})
+		lr.bands = &b
+	}
+	return lr
+}
+
+func (r *locRing) contains(p orb.Point) bool {
+	if !r.bound.Contains(p) {
+		return false
+	}
+	in := false
+	if r.bands == nil {
+		for i := 0; i+1 < len(r.pts); i++ {
+			on, cross := edgeTest(r.pts[i], r.pts[i+1], p)
+			if on {
+				return true
+			}
+			in = in != cross
+		}
+		return in
+	}
+	for _, i := range r.bands.at(p[1]) {
+		on, cross := edgeTest(r.pts[i], r.pts[i+1], p)
+		if on {
+			return true
+		}
+		in = in != cross
+	}
+	return in
+}
+
+// edgeTest says whether p lies on edge a-b, and whether the ray from p towards +x crosses the
+// edge. The crossing is half-open in y, so a ray through a vertex counts it once.
+func edgeTest(a, b, p orb.Point) (on, cross bool) {
+	if (p[1] < a[1] && p[1] < b[1]) || (p[1] > a[1] && p[1] > b[1]) {
+		return false, false
+	}
+	if orient(a, b, p) == 0 && onSegment(a, b, p) {
+		return true, false
+	}
+	return false, (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])*(b[0]-a[0])/(b[1]-a[1])
+}
+
+// NewAreaIndex indexes the given areas. Pass the areas valid on the day of interest: the index
+// does not read ValidFrom and ValidTo, and a 2021 district indexed beside the 2025 ward that
+// replaced it would both contain the same points. Areas without a Geometry are kept for Area
+// but are never located. The areas are copied, so that the caller may reuse its slice; the *models.Area values
 // that the index returns are shared by every reader and must not be modified. A geometry that
 // does not parse, a duplicate or empty code, or a nil area is an invalid error naming the area.
 func NewAreaIndex(areas []*models.Area) (*AreaIndex, error) {
@@ -62,9 +143,13 @@ func NewAreaIndex(areas []*models.Area) (*AreaIndex, error) {
 			e := models.ErrorAs(err)
 			return nil, models.Invalid(field+".geometry", "area %[1]s: %[2]s", "địa bàn %[1]s: %[3]s", a.Code, e.Message, e.MessageVI)
 		}
-		s := areaShape{area: &a, polys: asMultiPolygon(g)}
-		for _, p := range s.polys {
-			s.bounds = append(s.bounds, p.Bound())
+		s := areaShape{area: &a}
+		for _, p := range asMultiPolygon(g) {
+			lp := locPolygon{rings: make([]locRing, len(p))}
+			for i, r := range p {
+				lp.rings[i] = newLocRing(r)
+			}
+			s.polys = append(s.polys, lp)
 			s.size += math.Abs(planar.Area(p))
 		}
 		x.shape[a.Code] = int32(len(x.shapes))
@@ -88,9 +173,9 @@ func NewAreaIndex(areas []*models.Area) (*AreaIndex, error) {
 	}
 	boxes := make([]orb.Bound, len(x.shapes))
 	for i, s := range x.shapes {
-		boxes[i] = s.bounds[0]
-		for _, b := range s.bounds[1:] {
-			boxes[i] = boxes[i].Union(b)
+		boxes[i] = s.polys[0].rings[0].bound
+		for _, p := range s.polys[1:] {
+			boxes[i] = boxes[i].Union(p.rings[0].bound)
 		}
 	}
 	x.tree = newRTree(boxes)
@@ -141,8 +226,8 @@ func (x *AreaIndex) Contains(code string, lat, lon float64) bool {
 }
 
 func (s *areaShape) contains(p orb.Point) bool {
-	for i, poly := range s.polys {
-		if s.bounds[i].Contains(p) && planar.PolygonContains(poly, p) {
+	for i := range s.polys {
+		if s.polys[i].contains(p) {
 			return true
 		}
 	}
@@ -169,7 +254,8 @@ func (x *AreaIndex) Locate(lat, lon float64) *models.Area {
 }
 
 // LocateAll returns every area that contains the point, from the root of the tree to the leaf
-// (city, district, ward), or nil when none does.
+// (city, district, ward), or nil when none does. A point on the boundary between two wards is
+// in both, and both are returned, the larger first.
 func (x *AreaIndex) LocateAll(lat, lon float64) []*models.Area {
 	if x == nil {
 		return nil

@@ -201,15 +201,16 @@ func TestNewAreaIndexRejects(t *testing.T) {
 // tessellation where every point of the city is in exactly one ward.
 func TestAreaIndexAgreesWithBruteForce(t *testing.T) {
 	for _, tc := range []struct {
-		name             string
-		districts, wards int
-		points           int
+		name                    string
+		districts, wards, steps int
+		points                  int
 	}{
-		{"a city of 81 wards locates like a scan of all polygons", 3, 3, 3000},
-		{"a city of 10,000 wards locates like a scan of all polygons", 10, 10, 300},
+		{"a city of 81 wards locates like a scan of all polygons", 3, 3, 4, 3000},
+		{"a city of 81 wards of 400 vertices locates like a scan of all polygons", 3, 3, 100, 1000},
+		{"a city of 10,000 wards locates like a scan of all polygons", 10, 10, 4, 300},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			city := newTestCity(t, tc.districts, tc.wards)
+			city := newDetailedTestCity(t, tc.districts, tc.wards, tc.steps)
 			x := mustAreaIndex(t, city.areas)
 			parsed := make([]orb.Polygon, len(city.wards))
 			bounds := make([]orb.Bound, len(city.wards))
@@ -246,6 +247,29 @@ func TestAreaIndexAgreesWithBruteForce(t *testing.T) {
 				all := x.LocateAll(lat, lon)
 				if len(all) != 3 || all[0].Code != "92" || all[1].Code != *got.ParentCode || all[2] != got {
 					t.Fatalf("LocateAll(%v, %v) = %s, want city, district, ward", lat, lon, codes(all))
+				}
+			}
+		})
+	}
+}
+
+func TestAreaIndexBoundaryIsInside(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps int
+	}{
+		{"every vertex of a 16-vertex ward is in the ward", 4},
+		{"every vertex of a 400-vertex ward is in the ward", 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			city := newDetailedTestCity(t, 1, 2, tc.steps)
+			x := mustAreaIndex(t, city.areas)
+			for _, w := range city.wards {
+				g, _ := ParseGeometry(w.Geometry)
+				for _, v := range g.(orb.Polygon)[0] {
+					if !x.Contains(w.Code, v[1], v[0]) || !planar.PolygonContains(g.(orb.Polygon), v) {
+						t.Fatalf("vertex %v of %s is not in it", v, w.Code)
+					}
 				}
 			}
 		})

@@ -72,24 +72,18 @@ func polygonInteriorPoint(poly orb.Polygon) (orb.Point, bool) {
 	}
 	// A thin shape can slip between those lines; if the polygon has any area, some line between
 	// two vertex latitudes crosses it, and the widest gaps are the likeliest.
-	slices.SortFunc(mids, func(a, b float64) int {
-		return cmpFloat(gapAt(ys, b), gapAt(ys, a))
-	})
-	for _, y := range mids {
-		if p, w := widestStretch(poly, y); w > 0 {
+	type gap struct{ y, h float64 }
+	gaps := make([]gap, len(mids))
+	for i, y := range mids {
+		gaps[i] = gap{y, ys[i+1] - ys[i]}
+	}
+	slices.SortFunc(gaps, func(a, b gap) int { return cmpFloat(b.h, a.h) })
+	for _, g := range gaps {
+		if p, w := widestStretch(poly, g.y); w > 0 {
 			return p, true
 		}
 	}
 	return orb.Point{}, false
-}
-
-// gapAt returns the height of the gap between vertex latitudes ys whose middle is y.
-func gapAt(ys []float64, y float64) float64 {
-	k, _ := slices.BinarySearch(ys, y)
-	if k == 0 || k >= len(ys) {
-		return 0
-	}
-	return ys[k] - ys[k-1]
 }
 
 // widestStretch intersects the line at latitude y with the polygon and returns the middle of

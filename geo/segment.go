@@ -145,18 +145,70 @@ func meetingParams(s, t *segment) (onS, onT []float64) {
 	return onS, onT
 }
 
-// edgeIndex answers point-in-polygon and distance-to-boundary questions on a polygon with many
-// vertices in time proportional to the edges near the point's latitude, by bucketing edges into
-// horizontal bands. The even-odd rule over all rings means "inside the shell and outside every
-// hole" for a valid polygon.
+// bands buckets items with a vertical extent (edges) into horizontal bands of equal height, so
+// that the items a horizontal line can meet are found without scanning all of them. Band b holds
+// items[start[b]:start[b+1]], as int32 to keep the table small next to the points themselves.
+type bands struct {
+	minY, h float64
+	n       int
+	start   []int32
+	items   []int32
+}
+
+// newBands buckets count items whose extents yRange returns, within [minY, maxY].
+func newBands(count int, minY, maxY float64, yRange func(i int) (lo, hi float64)) bands {
+	b := bands{minY: minY, n: min(max(count/4, 1), 4096)}
+	b.h = (maxY - minY) / float64(b.n)
+	if !(b.h > 0) {
+		b.n, b.h = 1, 1
+	}
+	b.start = make([]int32, b.n+1)
+	for i := 0; i < count; i++ {
+		lo, hi := yRange(i)
+		for k := b.band(lo); k <= b.band(hi); k++ {
+			b.start[k+1]++
+		}
+	}
+	for k := 0; k < b.n; k++ {
+		b.start[k+1] += b.start[k]
+	}
+	b.items = make([]int32, b.start[b.n])
+	fill := slices.Clone(b.start[:b.n])
+	for i := 0; i < count; i++ {
+		lo, hi := yRange(i)
+		for k := b.band(lo); k <= b.band(hi); k++ {
+			b.items[fill[k]] = int32(i)
+			fill[k]++
+		}
+	}
+	return b
+}
+
+// band clamps, so that a y above or below the items still reads a real band.
+func (b *bands) band(y float64) int {
+	k := int((y - b.minY) / b.h)
+	if !(k >= 0) { // also catches NaN, which converts to a negative int
+		return 0
+	}
+	return min(k, b.n-1)
+}
+
+// at returns the items whose extent may include y.
+func (b *bands) at(y float64) []int32 {
+	k := b.band(y)
+	return b.items[b.start[k]:b.start[k+1]]
+}
+
+// edgeIndex answers point-in-polygon and distance-to-boundary questions for the validator on a
+// shape with many vertices, in time proportional to the edges near the point's latitude. The
+// even-odd rule over all rings means "inside the shell and outside every hole" for a valid
+// polygon; on the boundary it may answer either way, which is why callers that care ask
+// nearBoundary too.
 type edgeIndex struct {
-	segs        []segment
-	minY, bandH float64
-	bandStart   []int32 // band b's edges are items[bandStart[b]:bandStart[b+1]]
-	items       []int32
-	bound       orb.Bound
-	nBands      int
-	nonEmpty    bool
+	segs     []segment
+	bound    orb.Bound
+	bands    bands
+	nonEmpty bool
 }
 
 func newEdgeIndex(rings []orb.Ring) *edgeIndex {
@@ -168,57 +220,22 @@ func newEdgeIndex(rings []orb.Ring) *edgeIndex {
 		return x
 	}
 	x.nonEmpty = true
-	x.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	x.bound = orb.Bound{Min: x.segs[0].a, Max: x.segs[0].a}
 	for _, s := range x.segs {
 		x.bound = x.bound.Extend(s.a).Extend(s.b)
 	}
-	x.minY = x.bound.Min[1]
-	x.nBands = min(max(len(x.segs)/4, 1), 4096)
-	x.bandH = (x.bound.Max[1] - x.bound.Min[1]) / float64(x.nBands)
-	if !(x.bandH > 0) {
-		x.nBands, x.bandH = 1, 1
-	}
-	x.bandStart = make([]int32, x.nBands+1)
-	for _, s := range x.segs {
-		for b := x.band(s.minY); b <= x.band(s.maxY); b++ {
-			x.bandStart[b+1]++
-		}
-	}
-	for b := 0; b < x.nBands; b++ {
-		x.bandStart[b+1] += x.bandStart[b]
-	}
-	x.items = make([]int32, x.bandStart[x.nBands])
-	fill := slices.Clone(x.bandStart[:x.nBands])
-	for i, s := range x.segs {
-		for b := x.band(s.minY); b <= x.band(s.maxY); b++ {
-			x.items[fill[b]] = int32(i)
-			fill[b]++
-		}
-	}
+	x.bands = newBands(len(x.segs), x.bound.Min[1], x.bound.Max[1], func(i int) (float64, float64) {
+		return x.segs[i].minY, x.segs[i].maxY
+	})
 	return x
 }
 
-// band clamps, so that a point above or below the shape still reads a real band.
-func (x *edgeIndex) band(y float64) int {
-	b := int((y - x.minY) / x.bandH)
-	if !(b >= 0) { // also catches NaN converted to a negative int
-		return 0
-	}
-	if b >= x.nBands {
-		return x.nBands - 1
-	}
-	return b
-}
-
-// contains applies the even-odd rule; a point on the boundary may fall either way, which is
-// why callers that care ask nearBoundary too.
 func (x *edgeIndex) contains(p orb.Point) bool {
 	if !x.nonEmpty || !x.bound.Contains(p) {
 		return false
 	}
 	in := false
-	b := x.band(p[1])
-	for _, i := range x.items[x.bandStart[b]:x.bandStart[b+1]] {
+	for _, i := range x.bands.at(p[1]) {
 		s := &x.segs[i]
 		if (s.a[1] > p[1]) != (s.b[1] > p[1]) &&
 			p[0] < s.a[0]+(p[1]-s.a[1])*(s.b[0]-s.a[0])/(s.b[1]-s.a[1]) {
@@ -233,8 +250,8 @@ func (x *edgeIndex) nearBoundary(p orb.Point, tol float64) bool {
 	if !x.nonEmpty {
 		return false
 	}
-	for b := x.band(p[1] - tol); b <= x.band(p[1]+tol); b++ {
-		for _, i := range x.items[x.bandStart[b]:x.bandStart[b+1]] {
+	for k := x.bands.band(p[1] - tol); k <= x.bands.band(p[1]+tol); k++ {
+		for _, i := range x.bands.items[x.bands.start[k]:x.bands.start[k+1]] {
 			s := &x.segs[i]
 			if p[0] < s.minX-tol || p[0] > s.maxX+tol || p[1] < s.minY-tol || p[1] > s.maxY+tol {
 				continue

@@ -57,7 +57,7 @@ type GeometryProblem struct {
 // comes first, with Other naming the second.
 func ValidateAreaGeometries(areas []*models.Area) []GeometryProblem {
 	var out []GeometryProblem
-	prepared := make([]*preparedArea, len(areas))
+	shapes := make([]orb.MultiPolygon, len(areas)) // nil: not checked for overlaps
 	for i, a := range areas {
 		if a == nil || strings.TrimSpace(a.Geometry) == "" {
 			continue
@@ -65,12 +65,11 @@ func ValidateAreaGeometries(areas []*models.Area) []GeometryProblem {
 		report := func(e *geomError) {
 			out = append(out, GeometryProblem{Code: a.Code, Kind: e.kind, Message: e.en, MessageVI: e.vi})
 		}
-		mp, ok := checkAreaGeometry(a.Geometry, report)
-		if ok {
-			prepared[i] = prepareArea(mp)
+		if mp, ok := checkAreaGeometry(a.Geometry, report); ok {
+			shapes[i] = mp
 		}
 	}
-	return append(out, findOverlaps(areas, prepared)...)
+	return append(out, findOverlaps(areas, shapes)...)
 }
 
 // checkAreaGeometry reports the problems of one geometry and returns its cleaned polygons (rings
@@ -219,11 +218,14 @@ func prepareArea(mp orb.MultiPolygon) *preparedArea {
 // findOverlaps compares siblings whose boxes meet: sorted by west edge within each parent, a
 // scan stops at the first sibling starting east of the current one, so a tessellation of
 // thousands of wards compares each ward with its neighbours only.
-func findOverlaps(areas []*models.Area, prepared []*preparedArea) []GeometryProblem {
+//
+// The edge indexes are built one group at a time and dropped after it: for a whole country's
+// wards they would take several times the memory of the polygons themselves.
+func findOverlaps(areas []*models.Area, shapes []orb.MultiPolygon) []GeometryProblem {
 	groups := map[string][]int{}
 	var parents []string
-	for i, pa := range prepared {
-		if pa == nil {
+	for i, mp := range shapes {
+		if mp == nil {
 			continue
 		}
 		parent := ""
@@ -240,8 +242,15 @@ func findOverlaps(areas []*models.Area, prepared []*preparedArea) []GeometryProb
 		at   orb.Point
 	}
 	var all []found
+	prepared := make([]*preparedArea, len(areas))
 	for _, parent := range parents {
 		idx := groups[parent]
+		if len(idx) < 2 {
+			continue
+		}
+		for _, i := range idx {
+			prepared[i] = prepareArea(shapes[i])
+		}
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(prepared[a].bound.Min[0], prepared[b].bound.Min[0]) })
 		for k, i := range idx {
 			a := prepared[i]
@@ -257,6 +266,9 @@ func findOverlaps(areas []*models.Area, prepared []*preparedArea) []GeometryProb
 					all = append(all, found{min(i, j), max(i, j), at})
 				}
 			}
+		}
+		for _, i := range idx {
+			prepared[i] = nil
 		}
 	}
 	slices.SortFunc(all, func(a, b found) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) })

@@ -125,6 +125,8 @@ func TestValidateAreaGeometriesOverlaps(t *testing.T) {
 		{"a shared edge digitised twice with rounding noise is not an overlap", []*models.Area{
 			sq("A", d, 0, 0, 2), withGeometry("B", d, zigzag)}, ""},
 		{"siblings overlapping by a strip overlap", []*models.Area{sq("A", d, 0, 0, 2), sq("B", d, 1.5, 0, 2)}, "A:overlap:B"},
+		{"siblings overlapping by 1 cm are within tolerance", []*models.Area{sq("A", d, 0, 0, 2), sq("B", d, 2-1e-7, 0, 2)}, ""},
+		{"siblings overlapping by 10 m overlap", []*models.Area{sq("A", d, 0, 0, 2), sq("B", d, 2-1e-4, 0, 2)}, "A:overlap:B"},
 		{"a sibling inside another overlaps it", []*models.Area{sq("BIG", d, 0, 0, 10), sq("SMALL", d, 2, 2, 1)}, "BIG:overlap:SMALL"},
 		{"a duplicated area overlaps its twin", []*models.Area{sq("A", d, 0, 0, 2), sq("A2", d, 0, 0, 2)}, "A:overlap:A2"},
 		{"a plus-shaped crossing overlaps though no vertex is inside the other", []*models.Area{
