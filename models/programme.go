@@ -1,0 +1,161 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Programme is a multi-year inspection programme, such as Can Tho's Plan 237/KH-UBND for
+// 2021-2025: at least MinYearlyShare of the in-scope businesses inspected every year, and every
+// one of them inspected by CoverageDeadline. Programmes are data: the next one is configured the
+// same way.
+type Programme struct {
+	ID               string     `json:"id" gorm:"primaryKey"`
+	Code             string     `json:"code"`
+	Name             string     `json:"name"`
+	StartsOn         Date       `json:"starts_on"`
+	EndsOn           Date       `json:"ends_on"`
+	MinYearlyShare   float64    `json:"min_yearly_share"`
+	CoverageDeadline Date       `json:"coverage_deadline"`
+	GraceDays        int        `json:"grace_days"` // businesses opened this close to the deadline need not be covered
+	ScopeCategories  StringList `json:"scope_categories"`
+	RootAreaCode     *string    `json:"root_area_code"`
+	Version          int        `json:"version"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+}
+
+// TableName is the table of programmes.
+func (Programme) TableName() string { return "programmes" }
+
+// Programme defaults.
+const (
+	DefaultMinYearlyShare = 0.20
+	DefaultGraceDays      = 60
+)
+
+// ApplyDefaults fills the optional fields a planner may leave out.
+func (p *Programme) ApplyDefaults() {
+	if p.MinYearlyShare == 0 {
+		p.MinYearlyShare = DefaultMinYearlyShare
+	}
+	if p.CoverageDeadline.IsZero() {
+		p.CoverageDeadline = p.EndsOn
+	}
+	if p.GraceDays == 0 {
+		p.GraceDays = DefaultGraceDays
+	}
+}
+
+// Validate checks a programme; categories are the known codes.
+func (p *Programme) Validate(categories map[string]bool) error {
+	var v Validation
+	if strings.TrimSpace(p.Code) == "" {
+		v.Add("code", "is required", "không được để trống")
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		v.Add("name", "is required", "không được để trống")
+	}
+	if p.StartsOn.IsZero() {
+		v.Add("starts_on", "is required", "không được để trống")
+	}
+	if p.EndsOn.IsZero() {
+		v.Add("ends_on", "is required", "không được để trống")
+	}
+	if !p.StartsOn.IsZero() && !p.EndsOn.IsZero() {
+		if !p.StartsOn.Before(p.EndsOn) {
+			v.Add("ends_on", "must be after starts_on", "phải sau ngày bắt đầu")
+		} else if p.EndsOn.Year-p.StartsOn.Year > 20 {
+			v.Add("ends_on", "a programme lasts at most 20 years", "chương trình kéo dài tối đa 20 năm")
+		}
+	}
+	if math.IsNaN(p.MinYearlyShare) || p.MinYearlyShare <= 0 || p.MinYearlyShare > 1 {
+		v.Add("min_yearly_share", "must be above 0 and at most 1", "phải lớn hơn 0 và không quá 1")
+	}
+	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && !p.EndsOn.IsZero() &&
+		(p.CoverageDeadline.Before(p.StartsOn) || p.CoverageDeadline.After(p.EndsOn)) {
+		v.Add("coverage_deadline", "must be between starts_on and ends_on", "phải nằm trong thời gian của chương trình")
+	}
+	if p.GraceDays < 0 || p.GraceDays > 365 {
+		v.Add("grace_days", "must be between 0 and 365", "phải từ 0 đến 365")
+	}
+	for _, c := range p.ScopeCategories {
+		if categories != nil && !categories[c] {
+			v.Add("scope_categories", "unknown category %q", "loại hình %q không có trong danh mục", c)
+		}
+	}
+	return v.Err()
+}
+
+// FirstYear is the calendar year the programme starts in.
+func (p *Programme) FirstYear() int { return p.StartsOn.Year }
+
+// LastYear is the calendar year of the coverage deadline: the year in which every remaining
+// business must be inspected.
+func (p *Programme) LastYear() int { return p.CoverageDeadline.Year }
+
+// HasYear reports whether year is one of the programme's plan years.
+func (p *Programme) HasYear(year int) bool { return year >= p.FirstYear() && year <= p.LastYear() }
+
+// RemainingYears is the number of plan years from year to the deadline, year included.
+func (p *Programme) RemainingYears(year int) int { return p.LastYear() - year + 1 }
+
+// InScope reports whether a business of this category is in the programme's scope (all
+// categories when the scope lists none).
+func (p *Programme) InScope(category string) bool {
+	if len(p.ScopeCategories) == 0 {
+		return true
+	}
+	for _, c := range p.ScopeCategories {
+		if c == category {
+			return true
+		}
+	}
+	return false
+}
+
+// StringList is a set of short codes stored as comma-separated text.
+type StringList []string
+
+// Value stores the list as "a,b,c".
+func (l StringList) Value() (driver.Value, error) {
+	s := append([]string(nil), l...)
+	sort.Strings(s)
+	return strings.Join(s, ","), nil
+}
+
+// Scan reads "a,b,c".
+func (l *StringList) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case nil:
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("cannot scan %T into a list", src)
+	}
+	*l = nil
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// ProgrammeStore persists programmes.
+type ProgrammeStore interface {
+	// FindProgrammeByID returns not_found when neither an id nor a code matches.
+	FindProgrammeByID(ctx context.Context, idOrCode string) (*Programme, error)
+	// FindProgrammes returns every programme, newest first.
+	FindProgrammes(ctx context.Context) ([]*Programme, error)
+	// CreateProgramme stores a validated programme; conflict when the code is taken.
+	CreateProgramme(ctx context.Context, actor string, p *Programme) error
+}

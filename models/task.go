@@ -1,0 +1,122 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Task statuses.
+const (
+	TaskPlanned   = "planned"   // in the pool, waiting for its week
+	TaskReleased  = "released"  // sent to a team's phones for a day
+	TaskDone      = "done"      // inspected
+	TaskMissed    = "missed"    // the visit failed (closed door, refused, not found); a new task was queued
+	TaskCancelled = "cancelled" // no longer needed (the business closed, the plan was replaced)
+)
+
+// Task reasons, shown to the team so that it knows why it is there.
+const (
+	ReasonCoverage     = "coverage"     // never inspected in the programme
+	ReasonReinspection = "reinspection" // drawn again by risk
+	ReasonRequeue      = "requeue"      // a repeat of a missed visit
+	ReasonFollowUp     = "follow_up"    // a check that a violation was corrected
+	ReasonTip          = "tip"          // an urgent tip
+)
+
+// Task is one visit to one business, planned for a window of days.
+type Task struct {
+	ID            string    `json:"id" gorm:"primaryKey"`
+	PlanID        *string   `json:"plan_id"`
+	BusinessID    string    `json:"business_id"`
+	Reason        string    `json:"reason"`
+	Status        string    `json:"status"`
+	WindowStart   Date      `json:"window_start"`
+	WindowEnd     Date      `json:"window_end"`
+	TeamID        *string   `json:"team_id"`
+	ReleasedOn    Date      `json:"released_on"`
+	RouteOrder    int       `json:"route_order"`
+	InclusionProb float64   `json:"inclusion_prob"`
+	ParentTaskID  *string   `json:"parent_task_id"`
+	TipID         *string   `json:"tip_id"`
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// TableName is the table of tasks.
+func (Task) TableName() string { return "tasks" }
+
+// Open reports whether the task still waits for a visit.
+func (t *Task) Open() bool { return t.Status == TaskPlanned || t.Status == TaskReleased }
+
+// TaskFilter selects tasks.
+type TaskFilter struct {
+	PlanID     string
+	BusinessID string
+	TeamID     string
+	Statuses   []string
+	After      string
+	Limit      int
+}
+
+// TaskStore persists tasks.
+type TaskStore interface {
+	// FindTaskByID returns not_found when the id is unknown.
+	FindTaskByID(ctx context.Context, id string) (*Task, error)
+	// FindTasks returns matching tasks ordered by id, and their total count.
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
+}
+
+// Inspection outcomes.
+const (
+	OutcomeCompliant = "compliant"
+	OutcomeViolation = "violation"
+	OutcomeClosed    = "closed"
+	OutcomeRefused   = "refused"
+	OutcomeNotFound  = "not_found"
+)
+
+// Outcomes lists every outcome.
+var Outcomes = []string{OutcomeCompliant, OutcomeViolation, OutcomeClosed, OutcomeRefused, OutcomeNotFound}
+
+// Inspected reports whether an outcome counts as an inspection (the team got in and checked).
+func Inspected(outcome string) bool {
+	return outcome == OutcomeCompliant || outcome == OutcomeViolation
+}
+
+// Inspection is the recorded result of a visit. Results are append-only: a correction is a new
+// record that amends the original.
+type Inspection struct {
+	ID               string    `json:"id" gorm:"primaryKey"`
+	TaskID           *string   `json:"task_id"`
+	BusinessID       string    `json:"business_id"`
+	TeamID           *string   `json:"team_id"`
+	StartedAt        time.Time `json:"started_at"`
+	FinishedAt       time.Time `json:"finished_at"`
+	Outcome          string    `json:"outcome"`
+	ChecklistVersion int       `json:"checklist_version"`
+	Answers          string    `json:"-"` // JSON
+	Members          string    `json:"-"` // JSON
+	Notes            string    `json:"notes"`
+	BodySHA256       string    `json:"-"`
+	AmendsID         *string   `json:"amends_id"`
+	CreatedBy        string    `json:"created_by"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// TableName is the table of inspections.
+func (Inspection) TableName() string { return "inspections" }
+
+// Finding is one violation found in an inspection.
+type Finding struct {
+	ID           int64  `json:"-" gorm:"primaryKey;autoIncrement"`
+	InspectionID string `json:"-"`
+	BusinessID   string `json:"-"`
+	Code         string `json:"code"`
+	Severity     string `json:"severity"`
+	Note         string `json:"note"`
+	ResolvedOn   Date   `json:"resolved_on"`
+}
+
+// TableName is the table of findings.
+func (Finding) TableName() string { return "inspection_findings" }

@@ -1,0 +1,530 @@
+package scheduler
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"kiemtra/models"
+)
+
+// SimOptions describe a simulated programme.
+type SimOptions struct {
+	Businesses int     `json:"businesses"`  // open at the start
+	StartYear  int     `json:"start_year"`  //
+	Years      int     `json:"years"`       //
+	OpenRate   float64 `json:"open_rate"`   // new businesses a year, as a share of those open
+	CloseRate  float64 `json:"close_rate"`  // closures a year, as a share of those open
+	MissRate   float64 `json:"miss_rate"`   // share of visits that fail (closed door, refused)
+	Teams      int     `json:"teams"`       // 0: enough for the programme
+	Capacity   int     `json:"capacity"`    // inspections per team per working week
+	Violators  float64 `json:"violators"`   // hidden share of violating businesses
+	Share      float64 `json:"share"`       // minimum yearly share
+	GraceDays  int     `json:"grace_days"`  //
+	Wards      int     `json:"wards"`       //
+	Seed       uint64  `json:"seed"`        //
+}
+
+// DefaultSimOptions are the defaults of `kiemtra simulate`: about Can Tho's size and churn.
+func DefaultSimOptions() SimOptions {
+	return SimOptions{Businesses: 1500, StartYear: 2021, Years: 5, OpenRate: 0.08, CloseRate: 0.06, MissRate: 0.10,
+		Capacity: 8, Violators: 0.15, Share: models.DefaultMinYearlyShare, GraceDays: models.DefaultGraceDays, Wards: 83, Seed: 1}
+}
+
+// SimYear is one year of a simulated programme.
+type SimYear struct {
+	Year               int     `json:"year"`
+	ActiveStart        int     `json:"active_start"`
+	Planned            int     `json:"planned"`
+	Inspected          int     `json:"inspected"` // distinct businesses inspected
+	Share              float64 `json:"share"`     // inspected / active_start
+	CumulativeCoverage float64 `json:"cumulative_coverage"`
+	ViolationsFound    int     `json:"violations_found"`
+	PrevalenceEstimate float64 `json:"prevalence_estimate"`
+	PrevalenceLow      float64 `json:"prevalence_low"`
+	PrevalenceHigh     float64 `json:"prevalence_high"`
+	PrevalenceTrue     float64 `json:"prevalence_true"`
+	Missed             int     `json:"missed"`    // failed visits (each repeated)
+	Shortfall          int     `json:"shortfall"` // selected visits no team had capacity for
+	Feasible           bool    `json:"feasible"`
+}
+
+// SimFinal is the state at the coverage deadline.
+type SimFinal struct {
+	Eligible               int     `json:"eligible"` // open on the deadline and opened at least the grace period before it
+	Covered                int     `json:"covered"`
+	Coverage               float64 `json:"coverage"`
+	ClosedBeforeInspection int     `json:"closed_before_inspection"`
+	DetectionRate          float64 `json:"detection_rate"` // violators found at least once / violators open in the programme
+}
+
+// SimStrategy is one strategy's outcome.
+type SimStrategy struct {
+	Years []SimYear `json:"years"`
+	Final SimFinal  `json:"final"`
+}
+
+// SimReport compares the planner with the naive baseline on the same simulated city.
+type SimReport struct {
+	Options   SimOptions  `json:"options"`
+	Years     []SimYear   `json:"years"`
+	Final     SimFinal    `json:"final"`
+	Feasible  bool        `json:"feasible"`
+	Shortfall int         `json:"shortfall"`
+	Baseline  SimStrategy `json:"baseline"`
+}
+
+// simBusiness is a business of the simulated city; violator is hidden from the planner.
+type simBusiness struct {
+	id       string
+	ward     string
+	category string
+	opened   models.Date
+	closed   models.Date // zero: still open
+	violator bool
+}
+
+func (b *simBusiness) openOn(d models.Date) bool {
+	return !d.Before(b.opened) && (b.closed.IsZero() || d.Before(b.closed))
+}
+
+// world is the simulated city: every business that exists at some point, with its opening and
+// closing dates and hidden violations, drawn once so that both strategies face the same city.
+type world struct {
+	opts       SimOptions
+	businesses []*simBusiness
+	risk       map[string]float64
+	categories []string
+	catWeights []float64
+}
+
+func newWorld(o SimOptions, categories []models.Category) *world {
+	w := &world{opts: o, risk: map[string]float64{}}
+	for _, c := range categories {
+		w.risk[c.Code] = c.BaseRisk
+		w.categories = append(w.categories, c.Code)
+		w.catWeights = append(w.catWeights, 1/c.BaseRisk) // riskier kinds are rarer
+	}
+	if len(w.categories) == 0 {
+		w.categories, w.catWeights, w.risk["other"] = []string{"other"}, []float64{1}, 1
+	}
+	rng := newRand(fmt.Sprint(o.Seed), "world")
+	wardWeights := make([]float64, o.Wards)
+	for i := range wardWeights {
+		wardWeights[i] = 0.3 + rng.ExpFloat64() // a few dense urban wards, many small communes
+	}
+	start := models.NewDate(o.StartYear, 1, 1)
+	end := models.NewDate(o.StartYear+o.Years-1, 12, 31)
+	newBusiness := func(opened models.Date) *simBusiness {
+		cat := w.categories[pick(rng, w.catWeights)]
+		// Violations are more likely where the category's base risk is higher.
+		p := math.Min(0.95, o.Violators*w.risk[cat]/meanRisk(w))
+		b := &simBusiness{id: fmt.Sprintf("b%07d", len(w.businesses)), ward: fmt.Sprintf("w%03d", pick(rng, wardWeights)),
+			category: cat, opened: opened, violator: rng.Float64() < p}
+		w.businesses = append(w.businesses, b)
+		return b
+	}
+	for i := 0; i < o.Businesses; i++ {
+		newBusiness(start.AddDays(-1 - rng.IntN(15*365)))
+	}
+	open := o.Businesses
+	for y := o.StartYear; y < o.StartYear+o.Years; y++ {
+		jan1 := models.NewDate(y, 1, 1)
+		days := jan1.DaysUntil(models.NewDate(y+1, 1, 1))
+		// Closures among those open on 1 January, then openings spread over the year.
+		var openNow []*simBusiness
+		for _, b := range w.businesses {
+			if b.openOn(jan1) {
+				openNow = append(openNow, b)
+			}
+		}
+		closures := int(math.Round(o.CloseRate * float64(len(openNow))))
+		for _, k := range rng.Perm(len(openNow))[:min(closures, len(openNow))] {
+			openNow[k].closed = jan1.AddDays(rng.IntN(days))
+		}
+		openings := int(math.Round(o.OpenRate * float64(open)))
+		for i := 0; i < openings; i++ {
+			newBusiness(jan1.AddDays(rng.IntN(days)))
+		}
+		open += openings - closures
+	}
+	_ = end
+	return w
+}
+
+func meanRisk(w *world) float64 {
+	num, den := 0.0, 0.0
+	for i, c := range w.categories {
+		num += w.catWeights[i] * w.risk[c]
+		den += w.catWeights[i]
+	}
+	return num / den
+}
+
+func pick(rng *rand.Rand, weights []float64) int {
+	sum := 0.0
+	for _, w := range weights {
+		sum += w
+	}
+	x := rng.Float64() * sum
+	for i, w := range weights {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return len(weights) - 1
+}
+
+// simState is what a strategy has learnt of the city so far.
+type simState struct {
+	covered       map[string]bool // inspected in the programme
+	lastInspected map[string]models.Date
+	violations    map[string]int
+	found         map[string]bool // violators found at least once
+}
+
+// Simulate runs a whole programme on a synthetic city through the planner (and the same
+// requeue, top-up and late-addition rules the nightly job applies), and beside it the naive
+// baseline: a uniform random share every year.
+func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if o.Teams == 0 {
+		// Enough teams to visit half the city a year in 45 working weeks: the last year holds the
+		// remaining never-inspected businesses, the late openings and the repeats of missed visits.
+		o.Teams = max(1, ceilDiv(int(math.Ceil(float64(o.Businesses)*0.5)), o.Capacity*45))
+	}
+	w := newWorld(o, categories)
+	rep := &SimReport{Options: o, Feasible: true}
+	planned := w.run(true)
+	rep.Years, rep.Final = planned.Years, planned.Final
+	for _, y := range rep.Years {
+		rep.Shortfall += y.Shortfall
+		if !y.Feasible {
+			rep.Feasible = false
+		}
+	}
+	rep.Baseline = w.run(false)
+	return rep, nil
+}
+
+func (o SimOptions) validate() error {
+	var v models.Validation
+	if o.Businesses < 1 || o.Businesses > 2_000_000 {
+		v.Add("businesses", "must be between 1 and 2000000", "phải từ 1 đến 2000000")
+	}
+	if o.Years < 1 || o.Years > 20 {
+		v.Add("years", "must be between 1 and 20", "phải từ 1 đến 20")
+	}
+	if o.StartYear < 2000 || o.StartYear > 2100 {
+		v.Add("start", "must be a year between 2000 and 2100", "phải là năm từ 2000 đến 2100")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"open-rate", o.OpenRate}, {"close-rate", o.CloseRate}, {"miss-rate", o.MissRate}, {"violators", o.Violators}} {
+		if f.v < 0 || f.v >= 1 || math.IsNaN(f.v) {
+			v.Add(f.name, "must be at least 0 and below 1", "phải từ 0 đến dưới 1")
+		}
+	}
+	if o.Share <= 0 || o.Share > 1 {
+		v.Add("share", "must be above 0 and at most 1", "phải lớn hơn 0 và không quá 1")
+	}
+	if o.Teams < 0 || o.Capacity < 1 {
+		v.Add("capacity", "teams must be 0 (automatic) or more and capacity at least 1", "số tổ phải từ 0 (tự động) trở lên và năng lực ít nhất là 1")
+	}
+	if o.Wards < 1 {
+		v.Add("wards", "must be at least 1", "phải ít nhất là 1")
+	}
+	return v.Err()
+}
+
+// simTask is a visit waiting in the simulated year.
+type simTask struct {
+	b      *simBusiness
+	week   int // earliest week
+	group  string
+	prob   float64
+	sample bool // part of the plan's random sample (counts in the estimate)
+}
+
+func (w *world) run(planner bool) SimStrategy {
+	o := w.opts
+	st := &simState{covered: map[string]bool{}, lastInspected: map[string]models.Date{}, violations: map[string]int{}, found: map[string]bool{}}
+	var out SimStrategy
+	deadline := models.NewDate(o.StartYear+o.Years-1, 12, 31)
+	strategy := "planner"
+	if !planner {
+		strategy = "baseline"
+	}
+	visitRng := newRand(fmt.Sprint(o.Seed), "visits/"+strategy)
+	closedUninspected := map[string]bool{}
+	for y := o.StartYear; y < o.StartYear+o.Years; y++ {
+		jan1 := models.NewDate(y, 1, 1)
+		var active []*simBusiness
+		for _, b := range w.businesses {
+			if b.openOn(jan1) {
+				active = append(active, b)
+			}
+		}
+		byID := map[string]*simBusiness{}
+		for _, b := range w.businesses {
+			byID[b.id] = b
+		}
+		in := w.input(y, jan1, active, st, deadline)
+		yr := SimYear{Year: y, ActiveStart: len(active), Feasible: true}
+		var tasks []*simTask
+		var sched *schedule
+		if planner {
+			res, err := YearlyPlan(in, fmt.Sprintf("%d/%d", o.Seed, y))
+			if err != nil {
+				panic(err) // inputs are built here and valid; a failure is a bug
+			}
+			yr.Shortfall, yr.Feasible = res.Figures.Shortfall, res.Figures.Feasible
+			sched = newSchedule(in)
+			weekOf := map[models.Date]int{}
+			for k, d := range sched.weeks {
+				weekOf[d] = k
+			}
+			for _, it := range res.Items {
+				if it.WeekStart.IsZero() {
+					continue
+				}
+				tasks = append(tasks, &simTask{b: byID[it.BusinessID], week: weekOf[it.WeekStart], group: it.Group, prob: it.Prob, sample: true})
+			}
+			yr.Planned = len(res.Items)
+		} else {
+			sched = newSchedule(in)
+			n := int(math.Ceil(o.Share*float64(len(active)) - 1e-9))
+			rng := newRand(fmt.Sprintf("%d/%d", o.Seed, y), "baseline")
+			p := float64(n) / float64(max(1, len(active)))
+			for k, idx := range rng.Perm(len(active))[:n] {
+				tasks = append(tasks, &simTask{b: active[idx], week: k * len(sched.weeks) / max(1, n), group: models.GroupReinspect, prob: p, sample: true})
+			}
+			yr.Planned = n
+		}
+		weekCap := make([]int, len(sched.weeks))
+		for k := range sched.weeks {
+			for t := range sched.full {
+				weekCap[k] += sched.full[t][k]
+			}
+		}
+		target := int(math.Ceil(o.Share*float64(len(active)) - 1e-9))
+		doneThisYear := map[string]bool{}
+		pending := map[string]bool{}
+		for _, t := range tasks {
+			pending[t.b.id] = true
+		}
+		var obs []Observation
+		lastYear := y == deadline.Year
+		graceEnd := deadline.AddDays(-o.GraceDays)
+		for k, monday := range sched.weeks {
+			visitDay := monday.AddDays(2)
+			if planner {
+				// The nightly job: in the last year, a business that opens is inspected at once.
+				if lastYear {
+					for _, b := range w.businesses {
+						if b.opened.After(monday.AddDays(-7)) && !b.opened.After(monday) && !b.opened.After(graceEnd) && !st.covered[b.id] && !pending[b.id] {
+							tasks = append(tasks, &simTask{b: b, week: k, group: models.GroupAddedLate})
+							pending[b.id] = true
+						}
+					}
+				}
+				// ... and tops the year up when closures would leave it below the share.
+				tasks = w.topUp(tasks, k, target, doneThisYear, pending, monday, st, y)
+			}
+			sort.SliceStable(tasks, func(i, j int) bool { return taskBefore(tasks[i], tasks[j], st) })
+			left := weekCap[k]
+			var keep []*simTask
+			for _, t := range tasks {
+				if t.week > k || left == 0 {
+					keep = append(keep, t)
+					continue
+				}
+				left--
+				if !t.b.openOn(visitDay) {
+					delete(pending, t.b.id)
+					if t.sample {
+						obs = append(obs, Observation{Group: t.group, Prob: t.prob})
+					}
+					continue // found closed: nothing to repeat
+				}
+				if visitRng.Float64() < o.MissRate {
+					yr.Missed++
+					t.week = k + 1 // the nightly job requeues it
+					keep = append(keep, t)
+					continue
+				}
+				delete(pending, t.b.id)
+				doneThisYear[t.b.id] = true
+				st.covered[t.b.id] = true
+				st.lastInspected[t.b.id] = visitDay
+				if t.b.violator {
+					st.violations[t.b.id]++
+					st.found[t.b.id] = true
+					yr.ViolationsFound++
+				}
+				if t.sample {
+					obs = append(obs, Observation{Group: t.group, Prob: t.prob, Inspected: true, Violation: t.b.violator})
+				}
+			}
+			tasks = keep
+		}
+		for _, t := range tasks {
+			if t.sample {
+				obs = append(obs, Observation{Group: t.group, Prob: t.prob})
+			}
+			if t.b.openOn(models.NewDate(y, 12, 31)) {
+				yr.Shortfall++ // still waiting at the end of the year: capacity ran out
+				yr.Feasible = yr.Feasible && !planner
+			}
+		}
+		if planner && yr.Shortfall > 0 {
+			yr.Feasible = false
+		}
+		for _, b := range w.businesses {
+			if !b.closed.IsZero() && b.closed.Year == y && !st.covered[b.id] && !b.opened.After(b.closed) {
+				closedUninspected[b.id] = true
+			}
+		}
+		inspectedStart := 0
+		for _, b := range active {
+			if doneThisYear[b.id] {
+				inspectedStart++
+			}
+		}
+		yr.Inspected = inspectedStart
+		yr.Share = ratio(inspectedStart, len(active))
+		violators := 0
+		for _, b := range active {
+			if b.violator {
+				violators++
+			}
+		}
+		yr.PrevalenceTrue = ratio(violators, len(active))
+		est := Prevalence(obs, len(active))
+		yr.PrevalenceEstimate, yr.PrevalenceLow, yr.PrevalenceHigh = est.Share, est.Low, est.High
+		dec31 := models.NewDate(y, 12, 31)
+		openEnd, coveredEnd := 0, 0
+		for _, b := range w.businesses {
+			if b.openOn(dec31) && !b.opened.After(dec31) {
+				openEnd++
+				if st.covered[b.id] {
+					coveredEnd++
+				}
+			}
+		}
+		yr.CumulativeCoverage = ratio(coveredEnd, openEnd)
+		out.Years = append(out.Years, yr)
+	}
+	graceEnd := deadline.AddDays(-o.GraceDays)
+	var f SimFinal
+	violatorsSeen, violatorsFound := 0, 0
+	start := models.NewDate(o.StartYear, 1, 1)
+	for _, b := range w.businesses {
+		if b.openOn(deadline) && !b.opened.After(graceEnd) {
+			f.Eligible++
+			if st.covered[b.id] {
+				f.Covered++
+			}
+		}
+		inProgramme := b.opened.Before(deadline) && (b.closed.IsZero() || b.closed.After(start))
+		if b.violator && inProgramme {
+			violatorsSeen++
+			if st.found[b.id] {
+				violatorsFound++
+			}
+		}
+	}
+	f.Coverage = ratio(f.Covered, f.Eligible)
+	f.ClosedBeforeInspection = len(closedUninspected)
+	f.DetectionRate = ratio(violatorsFound, violatorsSeen)
+	out.Final = f
+	return out
+}
+
+// taskBefore orders a week's visits: repeats and late additions first (they are the ones with a
+// deadline), then never-inspected businesses, then re-inspections.
+func taskBefore(a, b *simTask, st *simState) bool {
+	if a.week != b.week {
+		return a.week < b.week
+	}
+	ra, rb := groupRank(a.group), groupRank(b.group)
+	if ra != rb {
+		return ra < rb
+	}
+	return a.b.id < b.b.id
+}
+
+func groupRank(g string) int {
+	switch g {
+	case models.GroupAddedLate:
+		return 0
+	case models.GroupMustCover:
+		return 1
+	case groupTopUp:
+		return 3
+	}
+	return 2
+}
+
+// topUp adds visits when the businesses already inspected this year plus those still waiting
+// (and open) fall short of the yearly share, drawing from the open businesses not yet visited,
+// never-inspected ones first.
+func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[string]bool, monday models.Date, st *simState, year int) []*simTask {
+	have := len(done)
+	for _, t := range tasks {
+		if t.b.openOn(monday) {
+			have++
+		}
+	}
+	if have >= target {
+		return tasks
+	}
+	var pool []*simBusiness
+	for _, b := range w.businesses {
+		if b.openOn(monday) && !done[b.id] && !pending[b.id] && b.opened.Year < year {
+			pool = append(pool, b)
+		}
+	}
+	sort.SliceStable(pool, func(i, j int) bool { return !st.covered[pool[i].id] && st.covered[pool[j].id] })
+	for _, b := range pool[:min(target-have, len(pool))] {
+		tasks = append(tasks, &simTask{b: b, week: week, group: groupTopUp})
+		pending[b.id] = true
+	}
+	return tasks
+}
+
+// groupTopUp marks visits added to keep the yearly share; they wait behind every planned visit.
+const groupTopUp = "top_up"
+
+// input builds the planner's input for a year from what the strategy knows.
+func (w *world) input(year int, asOf models.Date, active []*simBusiness, st *simState, deadline models.Date) Input {
+	o := w.opts
+	in := Input{
+		Programme:    ProgrammeSpec{FirstYear: o.StartYear, Deadline: deadline, MinYearlyShare: o.Share},
+		Year:         year,
+		AsOf:         asOf,
+		WardPaths:    map[string]string{},
+		CategoryRisk: w.risk,
+	}
+	for _, b := range active {
+		in.Businesses = append(in.Businesses, Business{ID: b.id, Ward: b.ward, Category: b.category, Covered: st.covered[b.id],
+			LastInspected: st.lastInspected[b.id], Violations: st.violations[b.id]})
+		in.WardPaths[b.ward] = "/city/" + b.ward + "/"
+	}
+	for t := 0; t < o.Teams; t++ {
+		in.Teams = append(in.Teams, Team{ID: fmt.Sprintf("team%d", t+1), AreaPath: "/city/", Weekly: o.Capacity, WorkingDays: models.DefaultWorkingDays})
+	}
+	return in
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
