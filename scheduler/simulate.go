@@ -321,6 +321,7 @@ func (w *world) run(planner bool) SimStrategy {
 		var obs []Observation
 		lastYear := y == deadline.Year
 		graceEnd := deadline.AddDays(-o.GraceDays)
+		saturated := false // some late week used all its capacity with visits still waiting
 		for k, monday := range sched.weeks {
 			visitDay := monday.AddDays(2)
 			if planner {
@@ -372,14 +373,23 @@ func (w *world) run(planner bool) SimStrategy {
 				}
 			}
 			tasks = keep
+			if left == 0 && k >= len(sched.weeks)-8 {
+				for _, t := range tasks {
+					if t.week <= k {
+						saturated = true
+						break
+					}
+				}
+			}
 		}
 		for _, t := range tasks {
 			if t.sample {
 				obs = append(obs, Observation{Group: t.group, Prob: t.prob})
 			}
-			if t.b.openOn(models.NewDate(y, 12, 31)) {
-				yr.Shortfall++ // still waiting at the end of the year: capacity ran out
-				yr.Feasible = yr.Feasible && !planner
+			// Visits still waiting at the end of a year whose last weeks were full: capacity ran
+			// out. (A visit missed in the last days simply carries over.)
+			if saturated && t.b.openOn(models.NewDate(y, 12, 31)) {
+				yr.Shortfall++
 			}
 		}
 		if planner && yr.Shortfall > 0 {

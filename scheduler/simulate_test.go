@@ -1,0 +1,113 @@
+package scheduler
+
+import (
+	"math"
+	"testing"
+
+	"kiemtra/refdata"
+)
+
+func simulate(t *testing.T, o SimOptions) *SimReport {
+	t.Helper()
+	cats, err := refdata.Categories()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Simulate(o, cats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSimulatedProgrammesMeetTheTargets(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		o := DefaultSimOptions()
+		o.Seed = seed
+		r := simulate(t, o)
+		if !r.Feasible {
+			t.Fatalf("seed %d: default programme infeasible (shortfall %d)", seed, r.Shortfall)
+		}
+		for _, y := range r.Years {
+			if y.Share < o.Share {
+				t.Errorf("seed %d, %d: share %.3f below %.2f", seed, y.Year, y.Share, o.Share)
+			}
+		}
+		if r.Final.Coverage != 1 {
+			t.Errorf("seed %d: final coverage %.4f (%d of %d eligible)", seed, r.Final.Coverage, r.Final.Covered, r.Final.Eligible)
+		}
+		if r.Baseline.Final.Coverage > 0.8 {
+			t.Errorf("seed %d: the naive baseline covers %.2f, not clearly lower", seed, r.Baseline.Final.Coverage)
+		}
+	}
+}
+
+func TestTooLittleCapacityIsInfeasibleAndDoesNotClaimCoverage(t *testing.T) {
+	o := DefaultSimOptions()
+	o.Teams, o.Capacity, o.Businesses = 1, 2, 5000
+	r := simulate(t, o)
+	if r.Feasible || r.Shortfall == 0 {
+		t.Fatalf("feasible=%v shortfall=%d", r.Feasible, r.Shortfall)
+	}
+	if r.Final.Coverage >= 1 {
+		t.Fatalf("claims full coverage %.3f", r.Final.Coverage)
+	}
+}
+
+func TestPrevalenceEstimateIsUnbiased(t *testing.T) {
+	// Averaged over seeds, the Horvitz-Thompson estimate must sit on the true share even though
+	// the planner picks risky businesses more often; counting violations among those inspected
+	// would overstate it.
+	var diff, naive float64
+	covered, total := 0, 0
+	const seeds = 30
+	for seed := uint64(1); seed <= seeds; seed++ {
+		o := DefaultSimOptions()
+		o.Seed = seed
+		r := simulate(t, o)
+		for _, y := range r.Years {
+			diff += y.PrevalenceEstimate - y.PrevalenceTrue
+			naive += float64(y.ViolationsFound)/float64(max(1, y.Inspected)) - y.PrevalenceTrue
+			total++
+			if y.PrevalenceLow <= y.PrevalenceTrue && y.PrevalenceTrue <= y.PrevalenceHigh {
+				covered++
+			}
+		}
+	}
+	diff /= float64(total)
+	naive /= float64(total)
+	if math.Abs(diff) > 0.005 {
+		t.Errorf("mean error of the estimate %.4f, want within ±0.005", diff)
+	}
+	if naive < 0.01 {
+		t.Errorf("the naive share among inspected is not biased upwards (%.4f): the test city is not risk-skewed", naive)
+	}
+	if rate := float64(covered) / float64(total); rate < 0.85 {
+		t.Errorf("the 95%% interval holds the true share only %.2f of the time", rate)
+	}
+}
+
+func TestSimulationIsDeterministic(t *testing.T) {
+	o := DefaultSimOptions()
+	o.Businesses = 400
+	a, b := simulate(t, o), simulate(t, o)
+	if a.Final != b.Final || len(a.Years) != len(b.Years) || a.Years[2] != b.Years[2] {
+		t.Fatal("the same seed gave different simulations")
+	}
+}
+
+func TestSimulationRejectsBadOptions(t *testing.T) {
+	for _, edit := range []func(*SimOptions){
+		func(o *SimOptions) { o.Businesses = 0 },
+		func(o *SimOptions) { o.Years = 0 },
+		func(o *SimOptions) { o.MissRate = 1 },
+		func(o *SimOptions) { o.Capacity = 0 },
+		func(o *SimOptions) { o.Share = 0 },
+	} {
+		o := DefaultSimOptions()
+		edit(&o)
+		if _, err := Simulate(o, nil); err == nil {
+			t.Errorf("options %+v accepted", o)
+		}
+	}
+}
