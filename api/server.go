@@ -61,6 +61,9 @@ type Config struct {
 	Readiness    Readiness
 	Logger       *slog.Logger
 	Registry     Registry
+	Planner      Planner
+	Plans        PlanStore
+	Jobs         Jobs
 	Metrics      *prometheus.Registry // nil: a new one
 	MaxBodyBytes int64                // default limit of a request body
 	Version      string
@@ -75,6 +78,9 @@ type Server struct {
 	ready    Readiness
 	log      *slog.Logger
 	registry Registry
+	planner  Planner
+	plans    PlanStore
+	jobs     Jobs
 	metrics  *prometheus.Registry
 	maxBody  int64
 	version  string
@@ -98,6 +104,9 @@ func New(cfg Config) *Server {
 		ready:      cfg.Readiness,
 		log:        cfg.Logger,
 		registry:   cfg.Registry,
+		planner:    cfg.Planner,
+		plans:      cfg.Plans,
+		jobs:       cfg.Jobs,
 		metrics:    cfg.Metrics,
 		maxBody:    cfg.MaxBodyBytes,
 		version:    cfg.Version,
@@ -156,6 +165,7 @@ func New(cfg Config) *Server {
 	s.registerAreaRoutes(v1)
 	s.registerBusinessRoutes(v1)
 	s.registerImportRoutes(v1)
+	s.registerPlanRoutes(v1)
 	s.engine = e
 	return s
 }
@@ -280,7 +290,13 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 	loggerFrom(c, s.log).Log(c.Request.Context(), level, "request", attrs...)
 }
 
-const ctxUserName = "kiemtra.username"
+const (
+	ctxUserName = "kiemtra.username"
+	ctxRole     = "kiemtra.role"
+)
+
+// isAdmin reports whether the caller is an administrator.
+func isAdmin(c *gin.Context) bool { return c.GetString(ctxRole) == models.RoleAdmin }
 
 // limitBody caps every request body; routes that take files register a larger limit.
 func (s *Server) limitBody(c *gin.Context) {

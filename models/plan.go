@@ -129,3 +129,29 @@ type PlanStore interface {
 	// RevealPlanSeed publishes a plan's seed.
 	RevealPlanSeed(ctx context.Context, actor, planID string) (*Plan, error)
 }
+
+// PlanningFacts is what the planner needs from the database about the registry and its history.
+type PlanningFacts struct {
+	Businesses []*Business
+	// Covered lists the businesses inspected (compliant or violation) on or after the
+	// programme's start.
+	Covered       map[string]bool
+	LastInspected map[string]Date
+	Violations    map[string]int // findings in the five years before the planning date
+	Tips          map[string]int // tips in the year before the planning date
+}
+
+// PlanVerification says whether a plan's selection is what its revealed seed and stored inputs give.
+type PlanVerification struct {
+	PlanID        string   `json:"plan_id"`
+	Matches       bool     `json:"matches"`
+	SeedMatches   bool     `json:"seed_matches"`   // sha256(seed) is the published commitment
+	InputsMatch   bool     `json:"inputs_match"`   // the inputs hash the audit log recorded at creation
+	ItemsMatch    bool     `json:"items_match"`    // re-running the selection gives the stored items
+	Seed          string   `json:"seed"`           //
+	SeedSHA256    string   `json:"seed_sha256"`    //
+	InputsSHA256  string   `json:"inputs_sha256"`  //
+	Differences   []string `json:"differences"`    // the first few differences found
+	StoredItems   int      `json:"stored_items"`   //
+	ComputedItems int      `json:"computed_items"` //
+}

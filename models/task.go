@@ -120,3 +120,31 @@ type Finding struct {
 
 // TableName is the table of findings.
 func (Finding) TableName() string { return "inspection_findings" }
+
+// Visit is what one visit to a business changes, applied in one transaction: the inspection
+// record (whatever the outcome), its findings, the task it closes, and the tasks it creates (a
+// repeat of a failed visit, a follow-up of a violation).
+type Visit struct {
+	Inspection *Inspection
+	Findings   []*Finding
+	NewTasks   []*Task
+}
+
+// JobRunStore records runs of scheduled jobs so that each slot runs once across replicas.
+type JobRunStore interface {
+	// ClaimJobRun records the start of a job's slot; claimed is false when another replica (or
+	// an earlier run) already has it.
+	ClaimJobRun(ctx context.Context, job, slot string) (run *JobRun, claimed bool, err error)
+	// FinishJobRun records the end of a run.
+	FinishJobRun(ctx context.Context, run *JobRun) error
+	// FindJobRuns returns the latest runs, newest first.
+	FindJobRuns(ctx context.Context, job string, limit int) ([]*JobRun, error)
+}
+
+// YearState is a year's work as the nightly job sees it.
+type YearState struct {
+	InspectedThisYear map[string]bool  // businesses inspected (compliant or violation) this year
+	OpenTasks         map[string]*Task // business -> an open task
+	MissedUnrequeued  []*Task          // missed tasks with no repeat queued yet
+	StaleReleased     []*Task          // released before today and not done
+}

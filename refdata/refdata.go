@@ -109,3 +109,17 @@ func Checklist() (*models.Checklist, error) {
 	var c models.Checklist
 	return &c, load("checklist.json", &c)
 }
+
+// Holiday is a public holiday: no team works.
+type Holiday struct {
+	Date models.Date `json:"date"`
+	Name string      `json:"name"`
+}
+
+// Holidays returns Vietnam's public holidays for 2021-2030.
+func Holidays() ([]Holiday, error) {
+	var h struct {
+		Holidays []Holiday `json:"holidays"`
+	}
+	return h.Holidays, load("holidays.json", &h)
+}

@@ -68,7 +68,12 @@ func (s *Service) ImportAreas(ctx context.Context, actor string, r io.Reader, dr
 	if err := s.store.UpsertAreas(ctx, actor, areas); err != nil {
 		return nil, err
 	}
-	s.changed()
+	// Businesses created from now on must be placed in the new areas, not after the next
+	// background refresh; the areas are stored either way.
+	if err := s.Refresh(ctx); err != nil {
+		s.log.Warn("registry index refresh after an area import failed", "err", err)
+		s.changed()
+	}
 	return rep, nil
 }
 

@@ -30,6 +30,11 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 	if err != nil {
 		return nil, err
 	}
+	// Matching rows without a licence and spotting duplicates need every stored business in
+	// the index, including those a previous import created a moment ago.
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
 	ix, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -47,7 +52,8 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 			b.LicenceNo = &k
 		}
 		if b != nil && b.Status != models.BusinessActive {
-			b.StatusSince = models.Date{} // the file does not say since when
+			// The file does not say since when, except for a closing date.
+			b.StatusSince = b.ClosedOn
 		}
 		if first, dup := dupLines[row.Line]; dup {
 			rejs = append(rejs, Rejection{Line: row.Line, Field: "licence_no", Value: row.Fields["licence_no"],
@@ -244,11 +250,15 @@ func mergeImported(stored, in *models.Business, today models.Date) *models.Busin
 	}
 	if in.Status != stored.Status {
 		m.Status, m.StatusSince = in.Status, today
+		m.ClosedOn = models.Date{}
 		if in.Status == models.BusinessClosed {
 			m.ClosedOn = today
-		} else {
-			m.ClosedOn = models.Date{}
 		}
+	}
+	// A closing date in the file is the better one, and dates the status too.
+	if in.Status == models.BusinessClosed && !in.ClosedOn.IsZero() && in.ClosedOn != stored.ClosedOn {
+		m.ClosedOn = in.ClosedOn
+		m.StatusSince = in.ClosedOn
 	}
 	return &m
 }

@@ -171,19 +171,16 @@ func (s *Service) locate(ctx context.Context, lat, lon float64) (*models.Area, e
 
 // CreateBusiness validates b, derives its ward and stores it. When b.ID names a stored
 // business, the call is a retry: the same content answers the stored business (created false),
-// different content is a conflict.
+// different content is a conflict. A licence number already registered is a conflict on
+// licence_no.
 func (s *Service) CreateBusiness(ctx context.Context, actor string, b *models.Business) (*models.Business, bool, error) {
+	b.LicenceNo = normaliseLicence(b.LicenceNo)
 	if b.ID != "" {
 		if _, err := uuid.Parse(b.ID); err != nil {
 			return nil, false, models.Invalid("id", "must be a UUID", "phải là một UUID")
 		}
-		if prev, err := s.store.FindBusinessByID(ctx, b.ID); err == nil {
-			if sameInput(prev, b) {
-				return prev, false, nil
-			}
-			return nil, false, models.NewError(models.ECONFLICT, "business %s already exists with different content", "cơ sở %s đã tồn tại với nội dung khác", b.ID)
-		} else if !models.IsCode(err, models.ENOTFOUND) {
-			return nil, false, err
+		if prev, done, err := s.retried(ctx, b); done {
+			return prev, false, err
 		}
 	}
 	if err := s.check(ctx, b); err != nil {
@@ -195,11 +192,64 @@ func (s *Service) CreateBusiness(ctx context.Context, actor string, b *models.Bu
 			b.StatusSince = b.ClosedOn
 		}
 	}
+	if err := s.licenceFree(ctx, b.Licence(), b.ID); err != nil {
+		return nil, false, err
+	}
 	if err := s.store.CreateBusinesses(ctx, actor, []*models.Business{b}); err != nil {
+		// Two identical retries at once: the loser answers like a later retry would.
+		if b.ID != "" && models.IsCode(err, models.ECONFLICT) {
+			if prev, done, rerr := s.retried(ctx, b); done {
+				return prev, false, rerr
+			}
+		}
 		return nil, false, err
 	}
 	s.changed()
 	return b, true, nil
+}
+
+// retried reports whether b.ID is already stored (done), and then answers the stored business
+// when it carries the same input, or a conflict.
+func (s *Service) retried(ctx context.Context, b *models.Business) (*models.Business, bool, error) {
+	prev, err := s.store.FindBusinessByID(ctx, b.ID)
+	switch {
+	case models.IsCode(err, models.ENOTFOUND):
+		return nil, false, nil
+	case err != nil:
+		return nil, true, err
+	case !sameInput(prev, b):
+		return nil, true, models.NewError(models.ECONFLICT, "business %s already exists with different content", "cơ sở %s đã tồn tại với nội dung khác", b.ID)
+	}
+	return prev, true, nil
+}
+
+// licenceFree returns a conflict on licence_no when another business than id holds the licence.
+func (s *Service) licenceFree(ctx context.Context, licence, id string) error {
+	if licence == "" {
+		return nil
+	}
+	bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Licences: []string{licence}, Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(bs) > 0 && bs[0].ID != id {
+		e := models.NewError(models.ECONFLICT, "licence number %s is already registered to %q (%s)", "số giấy phép %s đã được đăng ký cho %q (%s)", licence, bs[0].Name, bs[0].ID)
+		e.Field = "licence_no"
+		return e
+	}
+	return nil
+}
+
+// normaliseLicence returns the stored form of a licence number, nil for none.
+func normaliseLicence(l *string) *string {
+	if l == nil {
+		return nil
+	}
+	k := LicenceKey(*l)
+	if k == "" {
+		return nil
+	}
+	return &k
 }
 
 // check validates a business as a user or a file gives it and sets its area from the
@@ -222,6 +272,20 @@ func (s *Service) check(ctx context.Context, b *models.Business) error {
 	if b.Status != models.BusinessClosed && !b.ClosedOn.IsZero() {
 		v.Add("closed_on", "is set but the status is not closed", "có giá trị nhưng trạng thái không phải đã đóng cửa")
 	}
+	// The same formats as an import file's, so that a business typed in cannot hold what a
+	// file would be refused for.
+	if l := b.Licence(); l != "" && !validLicence(l) {
+		v.Add("licence_no", "licence number %q must be 3-40 characters of letters, digits, '/', '-' or '.'",
+			"số giấy phép %q phải dài 3-40 ký tự, chỉ gồm chữ, chữ số, '/', '-' hoặc '.'", shorten(l))
+	}
+	if b.Phone != "" && !validPhone(b.Phone) {
+		v.Add("phone", "phone %q must be one number of 8-15 digits, with only spaces, dots, '+', '-' or brackets between them",
+			"số điện thoại %q phải là một số có 8-15 chữ số, giữa các số chỉ có dấu cách, '.', '+', '-' hoặc ngoặc", shorten(b.Phone))
+	}
+	if b.TaxCode != "" && !validTaxCode(b.TaxCode) {
+		v.Add("tax_code", "tax code %q must be 10 digits, 10 digits, '-' and 3 digits, or 12 digits",
+			"mã số thuế %q phải gồm 10 chữ số, 10 chữ số, dấu '-' và 3 chữ số, hoặc 12 chữ số", shorten(b.TaxCode))
+	}
 	if len(v.Problems) == 0 {
 		a, err := s.locate(ctx, b.Lat, b.Lon)
 		if err != nil {
@@ -233,12 +297,14 @@ func (s *Service) check(ctx context.Context, b *models.Business) error {
 	return v.Err()
 }
 
-// sameInput reports whether a retried create carries what was stored.
+// sameInput reports whether a retried create carries what was stored. Dates the create derives
+// (status_since, and closed_on of a closed business) count only when the input gave them.
 func sameInput(stored, in *models.Business) bool {
 	return stored.Name == in.Name && stored.Category == in.Category && stored.Licence() == in.Licence() &&
 		stored.Address == in.Address && stored.Lat == in.Lat && stored.Lon == in.Lon && stored.Phone == in.Phone &&
 		stored.OwnerName == in.OwnerName && stored.TaxCode == in.TaxCode && stored.SecurityCertNo == in.SecurityCertNo &&
-		stored.OpenedOn == in.OpenedOn && stored.Notes == in.Notes
+		stored.OpenedOn == in.OpenedOn && stored.Notes == in.Notes && stored.Status == in.Status &&
+		(in.ClosedOn.IsZero() || stored.ClosedOn == in.ClosedOn) && (in.StatusSince.IsZero() || stored.StatusSince == in.StatusSince)
 }
 
 // UpdateBusiness validates the result of a partial update, re-derives the ward when the
@@ -254,15 +320,24 @@ func (s *Service) UpdateBusiness(ctx context.Context, actor, id string, upd mode
 	next := *cur
 	next.ApplyUpdate(upd)
 	if upd.Status != nil && *upd.Status != cur.Status {
-		if upd.StatusSince == nil {
-			next.StatusSince = s.today()
-		}
 		if *upd.Status != models.BusinessClosed && upd.ClosedOn == nil {
 			next.ClosedOn = models.Date{}
+		}
+		if upd.StatusSince == nil {
+			// A business closed on a given day has been closed since that day.
+			next.StatusSince = s.today()
+			if *upd.Status == models.BusinessClosed && upd.ClosedOn != nil && !upd.ClosedOn.IsZero() {
+				next.StatusSince = *upd.ClosedOn
+			}
 		}
 	}
 	if err := s.check(ctx, &next); err != nil {
 		return nil, err
+	}
+	if next.Licence() != cur.Licence() {
+		if err := s.licenceFree(ctx, next.Licence(), id); err != nil {
+			return nil, err
+		}
 	}
 	out, err := s.store.ReplaceBusiness(ctx, actor, &next)
 	if err != nil {

@@ -11,19 +11,19 @@ import (
 
 // SimOptions describe a simulated programme.
 type SimOptions struct {
-	Businesses int     `json:"businesses"`  // open at the start
-	StartYear  int     `json:"start_year"`  //
-	Years      int     `json:"years"`       //
-	OpenRate   float64 `json:"open_rate"`   // new businesses a year, as a share of those open
-	CloseRate  float64 `json:"close_rate"`  // closures a year, as a share of those open
-	MissRate   float64 `json:"miss_rate"`   // share of visits that fail (closed door, refused)
-	Teams      int     `json:"teams"`       // 0: enough for the programme
-	Capacity   int     `json:"capacity"`    // inspections per team per working week
-	Violators  float64 `json:"violators"`   // hidden share of violating businesses
-	Share      float64 `json:"share"`       // minimum yearly share
-	GraceDays  int     `json:"grace_days"`  //
-	Wards      int     `json:"wards"`       //
-	Seed       uint64  `json:"seed"`        //
+	Businesses int     `json:"businesses"` // open at the start
+	StartYear  int     `json:"start_year"` //
+	Years      int     `json:"years"`      //
+	OpenRate   float64 `json:"open_rate"`  // new businesses a year, as a share of those open
+	CloseRate  float64 `json:"close_rate"` // closures a year, as a share of those open
+	MissRate   float64 `json:"miss_rate"`  // share of visits that fail (closed door, refused)
+	Teams      int     `json:"teams"`      // 0: enough for the programme
+	Capacity   int     `json:"capacity"`   // inspections per team per working week
+	Violators  float64 `json:"violators"`  // hidden share of violating businesses
+	Share      float64 `json:"share"`      // minimum yearly share
+	GraceDays  int     `json:"grace_days"` //
+	Wards      int     `json:"wards"`      //
+	Seed       uint64  `json:"seed"`       //
 }
 
 // DefaultSimOptions are the defaults of `kiemtra simulate`: about Can Tho's size and churn.

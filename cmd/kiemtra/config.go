@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // Config is everything kiemtra reads from its environment. Defaults come first, then the
@@ -26,6 +28,8 @@ type Config struct {
 	MaxBodyBytes    int64         // KIEMTRA_MAX_BODY_BYTES: default request body limit
 	DBMaxConns      int           // KIEMTRA_DB_MAX_CONNS: PostgreSQL pool size
 	ShutdownTimeout time.Duration // KIEMTRA_SHUTDOWN_TIMEOUT: time given to in-flight requests
+	CronNightly     string        // KIEMTRA_CRON_NIGHTLY: when the nightly planning job runs
+	CronYearly      string        // KIEMTRA_CRON_YEARLY: when next year's plans are drafted
 
 	location *time.Location
 }
@@ -41,6 +45,8 @@ func DefaultConfig() Config {
 		MaxBodyBytes:    1 << 20,
 		DBMaxConns:      20,
 		ShutdownTimeout: 20 * time.Second,
+		CronNightly:     "30 1 * * *",
+		CronYearly:      "0 6 1 12 *",
 	}
 }
 
@@ -65,6 +71,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_LOG_FORMAT", &c.LogFormat)
 	str("KIEMTRA_TZ", &c.TimeZone)
 	str("KIEMTRA_SECRET", &c.Secret)
+	str("KIEMTRA_CRON_NIGHTLY", &c.CronNightly)
+	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
 	if v := getenv("KIEMTRA_MAX_BODY_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -136,6 +144,14 @@ func (c *Config) Validate() error {
 	}
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		errs = append(errs, &configError{"KIEMTRA_DB_MAX_CONNS", "must be between 1 and 1000"})
+	}
+	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}} {
+		if s.spec == "off" {
+			continue
+		}
+		if _, err := cron.ParseStandard(s.spec); err != nil {
+			errs = append(errs, &configError{s.name, fmt.Sprintf("%q is not a cron schedule such as \"30 1 * * *\" (or \"off\"): %v", s.spec, err)})
+		}
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", "must be positive"})

@@ -64,6 +64,8 @@ func commands() []command {
 		{"serve", "[flags]", "run the HTTP service (migrates the database first)", runServe},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"import", "businesses|areas FILE [--dry-run]", "import the registry (CSV or GeoJSON) or areas (GeoJSON); prints a JSON report", runImport},
+		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},
+		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},
 		{"demo", "[--addr HOST:PORT] [--data-dir DIR]", "fill a SQLite database with Can Tho demo data (once) and serve it", runDemo},
 		{"version", "", "print the version", runVersion},
 		{"healthcheck", "[--url URL]", "exit 0 when the service's /healthz answers 200 (for container health checks)", runHealthcheck},

@@ -19,8 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"kiemtra/api"
+	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/web"
 )
@@ -34,6 +36,8 @@ type Main struct {
 
 	db       *store.DB
 	registry *registry.Service
+	planner  *scheduler.Service
+	runner   *scheduler.Runner
 	server   *http.Server
 	listener net.Listener
 
@@ -79,12 +83,47 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.registry = registry.New(registry.Config{Store: db, Categories: cats, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
+	categories, err := refdata.Categories()
+	if err != nil {
+		return err
+	}
+	holidays, err := refdata.Holidays()
+	if err != nil {
+		return err
+	}
+	days := make([]models.Date, len(holidays))
+	for i, h := range holidays {
+		days[i] = h.Date
+	}
+	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
+	m.runner = scheduler.NewRunner(db, m.Log, m.Now, m.Config.Location())
+	for _, j := range []struct {
+		spec string
+		job  scheduler.Job
+	}{
+		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
+		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
+	} {
+		spec := j.spec
+		if spec == "off" {
+			spec = ""
+		}
+		if err := m.runner.Add(spec, j.job); err != nil {
+			return err
+		}
+	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
 }
 
 // Registry returns the registry service (after Open).
 func (m *Main) Registry() *registry.Service { return m.registry }
+
+// Planner returns the planning service (after Open).
+func (m *Main) Planner() *scheduler.Service { return m.planner }
+
+// Runner returns the job runner (after Open).
+func (m *Main) Runner() *scheduler.Runner { return m.runner }
 
 // DB returns the open database (after Open).
 func (m *Main) DB() *store.DB { return m.db }
@@ -101,6 +140,9 @@ func (m *Main) Listen() error {
 	handler := api.New(api.Config{
 		Store:        m.db,
 		Registry:     m.registry,
+		Planner:      m.planner,
+		Plans:        m.db,
+		Jobs:         jobsAPI{m.runner, m.db},
 		Readiness:    m.db,
 		Logger:       m.Log,
 		Metrics:      registry,
@@ -147,7 +189,8 @@ func (m *Main) Serve(ctx context.Context) error {
 		// Other replicas' changes reach this one's in-memory indexes within this interval.
 		m.registry.Run(bg, 30*time.Second)
 	}()
-	defer func() { stopBG(); wg.Wait() }()
+	m.runner.Start()
+	defer func() { m.runner.Stop(); stopBG(); wg.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.listener) }()
 	m.Log.Info("serving", "addr", "http://"+m.Addr(), "version", buildVersion())
@@ -243,4 +286,10 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, hooks serveHooks)
 		hooks.started(m)
 	}
 	return m.Serve(ctx)
+}
+
+// jobsAPI joins the runner (names, manual runs) and the store (run history) for the API.
+type jobsAPI struct {
+	*scheduler.Runner
+	*store.DB
 }

@@ -1,0 +1,322 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// Planner is the planning service.
+type Planner interface {
+	CreateProgramme(ctx context.Context, actor string, p *models.Programme) error
+	DraftPlan(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*models.Plan, []*models.PlanItem, error)
+	Approve(ctx context.Context, actor, planID string) (*models.Plan, error)
+	Reveal(ctx context.Context, actor, planID string, admin bool) (*models.Plan, error)
+	Verify(ctx context.Context, planID string) (*models.PlanVerification, error)
+}
+
+// PlanStore is what the plan handlers read directly.
+type PlanStore interface {
+	models.ProgrammeStore
+	models.PlanStore
+	models.TaskStore
+	PlanProgress(ctx context.Context, planID string) (map[string]int, error)
+}
+
+// Jobs runs scheduled jobs on demand and lists their runs.
+type Jobs interface {
+	Jobs() []string
+	RunNow(ctx context.Context, name string) (*models.JobRun, error)
+	FindJobRuns(ctx context.Context, job string, limit int) ([]*models.JobRun, error)
+}
+
+// ProgrammeInput is the body of POST /programmes.
+type ProgrammeInput struct {
+	Code             string      `json:"code"`
+	Name             string      `json:"name"`
+	StartsOn         models.Date `json:"starts_on"`
+	EndsOn           models.Date `json:"ends_on"`
+	MinYearlyShare   float64     `json:"min_yearly_share"`
+	CoverageDeadline models.Date `json:"coverage_deadline"`
+	GraceDays        int         `json:"grace_days"`
+	ScopeCategories  []string    `json:"scope_categories"`
+	RootAreaCode     *string     `json:"root_area_code"`
+}
+
+// PlanView is a plan as the API shows it: its figures, its progress, and its seed once revealed.
+type PlanView struct {
+	*models.Plan
+	Seed     *string         `json:"seed"`
+	Figures  json.RawMessage `json:"figures"`
+	Progress map[string]int  `json:"progress"`
+}
+
+func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
+	g.GET("/programmes", s.listProgrammes)
+	g.POST("/programmes", s.createProgramme)
+	g.GET("/programmes/:id", s.getProgramme)
+	g.GET("/programmes/:id/plans", s.listPlans)
+	g.POST("/programmes/:id/plans", s.draftPlan)
+	g.GET("/plans/:id", s.getPlan)
+	g.GET("/plans/:id/items", s.listPlanItems)
+	g.GET("/plans/:id/tasks", s.listPlanTasks)
+	g.POST("/plans/:id/approve", s.approvePlan)
+	g.POST("/plans/:id/reveal", s.revealPlan)
+	g.GET("/plans/:id/verify", s.verifyPlan)
+	g.GET("/jobs", s.listJobs)
+	g.POST("/jobs/:name/run", s.runJob)
+}
+
+func (s *Server) listProgrammes(c *gin.Context) {
+	ps, err := s.plans.FindProgrammes(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": nonNil(ps)})
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (s *Server) createProgramme(c *gin.Context) {
+	var in ProgrammeInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	p := &models.Programme{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), StartsOn: in.StartsOn, EndsOn: in.EndsOn,
+		MinYearlyShare: in.MinYearlyShare, CoverageDeadline: in.CoverageDeadline, GraceDays: in.GraceDays, ScopeCategories: in.ScopeCategories, RootAreaCode: in.RootAreaCode}
+	if err := s.planner.CreateProgramme(c.Request.Context(), actor(c), p); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/programmes/"+p.ID)
+	c.JSON(http.StatusCreated, p)
+}
+
+func (s *Server) getProgramme(c *gin.Context) {
+	p, err := s.plans.FindProgrammeByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) listPlans(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.plans.FindProgrammeByID(ctx, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	plans, err := s.plans.FindPlans(ctx, p.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	views := make([]*PlanView, 0, len(plans))
+	for _, pl := range plans {
+		v, err := s.planView(ctx, pl)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		views = append(views, v)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": views})
+}
+
+// DraftPlanInput is the body of POST /programmes/{id}/plans.
+type DraftPlanInput struct {
+	Year   int  `json:"year"`
+	DryRun bool `json:"dry_run"`
+}
+
+func (s *Server) draftPlan(c *gin.Context) {
+	var in DraftPlanInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if in.Year == 0 {
+		s.writeError(c, models.Invalid("year", "is required", "không được để trống"))
+		return
+	}
+	ctx := c.Request.Context()
+	plan, _, err := s.planner.DraftPlan(ctx, actor(c), c.Param("id"), in.Year, in.DryRun)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.planView(ctx, plan)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if in.DryRun {
+		v.ID = ""
+		c.JSON(http.StatusOK, v)
+		return
+	}
+	c.Header("Location", "/api/v1/plans/"+plan.ID)
+	c.JSON(http.StatusCreated, v)
+}
+
+func (s *Server) planView(ctx context.Context, p *models.Plan) (*PlanView, error) {
+	v := &PlanView{Plan: p, Figures: json.RawMessage(p.Figures), Progress: map[string]int{}}
+	if p.Figures == "" {
+		v.Figures = json.RawMessage("null")
+	}
+	if seed := p.RevealedSeed(); seed != "" {
+		v.Seed = &seed
+	}
+	if p.ID != "" && p.Status == models.PlanApproved {
+		prog, err := s.plans.PlanProgress(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		v.Progress = prog
+	}
+	return v, nil
+}
+
+func (s *Server) getPlan(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.plans.FindPlanByID(ctx, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.planView(ctx, p)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) listPlanItems(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.plans.FindPlanByID(ctx, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	items, err := s.plans.FindPlanItems(ctx, p.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": nonNil(items), "total": len(items)})
+}
+
+func (s *Server) listPlanTasks(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.plans.FindPlanByID(ctx, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f := models.TaskFilter{PlanID: p.ID, Limit: 100}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 1000 {
+			s.writeError(c, models.Invalid("limit", "must be a whole number from 1 to 1000", "phải là số nguyên từ 1 đến 1000"))
+			return
+		}
+		f.Limit = n
+	}
+	if st := c.Query("status"); st != "" {
+		f.Statuses = strings.Split(st, ",")
+	}
+	if cur := c.Query("cursor"); cur != "" {
+		kind, val, ok := decodeCursor(cur)
+		if !ok || kind != "i" {
+			s.writeError(c, models.Invalid("cursor", "is not a cursor this server gave out", "không phải con trỏ trang do máy chủ cấp"))
+			return
+		}
+		f.After = val
+	}
+	limit := f.Limit
+	f.Limit++
+	tasks, total, err := s.plans.FindTasks(ctx, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var next *string
+	if len(tasks) > limit {
+		tasks = tasks[:limit]
+		next = encodeCursor("i", tasks[len(tasks)-1].ID)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": nonNil(tasks), "total": total, "next_cursor": next})
+}
+
+func (s *Server) approvePlan(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.planner.Approve(ctx, actor(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.planView(ctx, p)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) revealPlan(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, err := s.planner.Reveal(ctx, actor(c), c.Param("id"), isAdmin(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.planView(ctx, p)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) verifyPlan(c *gin.Context) {
+	v, err := s.planner.Verify(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) listJobs(c *gin.Context) {
+	runs, err := s.jobs.FindJobRuns(c.Request.Context(), c.Query("job"), 100)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"jobs": s.jobs.Jobs(), "runs": nonNil(runs)})
+}
+
+func (s *Server) runJob(c *gin.Context) {
+	run, err := s.jobs.RunNow(c.Request.Context(), c.Param("name"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, run)
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"kiemtra/models"
+	"kiemtra/refdata"
+	"kiemtra/scheduler"
+)
+
+// runPlan drafts a programme's yearly plan from the registry and prints its figures.
+func runPlan(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "plan", "--programme ID|CODE --year YEAR [--dry-run] [--approve] [--json]")
+	programme := fs.String("programme", "", "programme id or code (required)")
+	year := fs.Int("year", 0, "plan year (required)")
+	dry := fs.Bool("dry-run", false, "compute and print the plan without storing it")
+	approve := fs.Bool("approve", false, "approve the draft at once (creates its tasks)")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if *programme == "" || *year == 0 {
+		fmt.Fprintln(env.Stderr, "plan: --programme and --year are required")
+		fs.Usage()
+		return errUsage
+	}
+	if *dry && *approve {
+		fmt.Fprintln(env.Stderr, "plan: --dry-run and --approve do not go together")
+		return errUsage
+	}
+	m := NewMain(cfg, cfg.newLogger())
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	d, err := m.Planner().DraftPlanResult(ctx, "cli:"+currentUser(), *programme, *year, *dry)
+	if err != nil {
+		return err
+	}
+	if *approve {
+		if _, err := m.Planner().Approve(ctx, "cli:"+currentUser(), d.Plan.ID); err != nil {
+			return err
+		}
+		d.Plan.Status = models.PlanApproved
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"plan_id": d.Plan.ID, "status": d.Plan.Status, "seed_sha256": d.Plan.SeedSHA256, "figures": d.Result.Figures})
+	}
+	printPlan(env.Stdout, d, *dry)
+	return nil
+}
+
+func printPlan(w io.Writer, d *scheduler.Draft, dry bool) {
+	f := d.Result.Figures
+	state := d.Plan.Status
+	if dry {
+		state = "dry run, not stored"
+	}
+	fmt.Fprintf(w, "Plan %d (%s) %s\n", f.Year, state, d.Plan.ID)
+	fmt.Fprintf(w, "  seed sha256        %s (the seed is revealed after the year)\n", d.Plan.SeedSHA256)
+	fmt.Fprintf(w, "  in scope           %d active businesses\n", f.InScope)
+	fmt.Fprintf(w, "  never inspected    %d, of which %d this year (%d years left)\n", f.Uninspected, f.MustCover, f.RemainingYears)
+	fmt.Fprintf(w, "  share target       %d\n", f.ShareTarget)
+	fmt.Fprintf(w, "  re-inspections     %d\n", f.Reinspections)
+	fmt.Fprintf(w, "  total              %d\n", f.Total)
+	if f.Feasible {
+		fmt.Fprintln(w, "  feasible           yes: every visit fits the teams' capacity")
+		return
+	}
+	fmt.Fprintf(w, "  feasible           NO: %d visits fit no team's week\n", f.Shortfall)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "    AREA\tVISITS SHORT\tTEAM-DAYS MISSING")
+	for _, a := range f.ShortfallAreas {
+		fmt.Fprintf(tw, "    %s\t%d\t%.1f\n", a.AreaCode, a.Tasks, a.MissingTeamDays)
+	}
+	tw.Flush()
+}
+
+// runSimulate runs whole programmes on a synthetic city through the planner and prints the
+// outcome beside a naive baseline.
+func runSimulate(_ context.Context, env *Env, args []string) error {
+	o := scheduler.DefaultSimOptions()
+	fs := newFlagSet(env, "simulate", "[flags] [--json]")
+	fs.IntVar(&o.Businesses, "businesses", o.Businesses, "businesses open at the start")
+	fs.IntVar(&o.StartYear, "start", o.StartYear, "first year")
+	fs.IntVar(&o.Years, "years", o.Years, "programme length in years")
+	fs.Float64Var(&o.OpenRate, "open-rate", o.OpenRate, "openings a year, as a share of open businesses")
+	fs.Float64Var(&o.CloseRate, "close-rate", o.CloseRate, "closures a year, as a share of open businesses")
+	fs.Float64Var(&o.MissRate, "miss-rate", o.MissRate, "share of visits that fail (closed door, refused) and are repeated")
+	fs.IntVar(&o.Teams, "teams", o.Teams, "teams (0: enough for the programme)")
+	fs.IntVar(&o.Capacity, "capacity", o.Capacity, "inspections per team per working week")
+	fs.Float64Var(&o.Violators, "violators", o.Violators, "hidden share of violating businesses (more in riskier categories)")
+	fs.Float64Var(&o.Share, "share", o.Share, "minimum yearly share")
+	var seed int64 = int64(o.Seed)
+	fs.Int64Var(&seed, "seed", seed, "random seed")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	o.Seed = uint64(seed)
+	cats, err := refdata.Categories()
+	if err != nil {
+		return err
+	}
+	rep, err := scheduler.Simulate(o, cats)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "Simulated programme %d-%d: %d businesses, %d teams x %d a week, miss rate %.0f%%, seed %d\n\n",
+		o.StartYear, o.StartYear+o.Years-1, o.Businesses, rep.Options.Teams, o.Capacity, o.MissRate*100, o.Seed)
+	for _, s := range []struct {
+		name string
+		st   scheduler.SimStrategy
+	}{{"kiemtra planner", scheduler.SimStrategy{Years: rep.Years, Final: rep.Final}}, {"baseline: uniform random share", rep.Baseline}} {
+		fmt.Fprintln(w, s.name)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "year\tactive 1 Jan\tinspected\tshare\tcoverage\tviolations\tprevalence est. [95% CI]\ttrue\t")
+		for _, y := range s.st.Years {
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%.1f%%\t%.1f%%\t%d\t%.1f%% [%.1f-%.1f]\t%.1f%%\t\n", y.Year, y.ActiveStart, y.Inspected, y.Share*100,
+				y.CumulativeCoverage*100, y.ViolationsFound, y.PrevalenceEstimate*100, y.PrevalenceLow*100, y.PrevalenceHigh*100, y.PrevalenceTrue*100)
+		}
+		tw.Flush()
+		f := s.st.Final
+		fmt.Fprintf(w, "final coverage %.1f%% (%d of %d eligible), closed before inspection %d, violators found %.1f%%\n\n",
+			f.Coverage*100, f.Covered, f.Eligible, f.ClosedBeforeInspection, f.DetectionRate*100)
+	}
+	if rep.Feasible {
+		fmt.Fprintln(w, "feasible: yes")
+	} else {
+		fmt.Fprintf(w, "feasible: NO, %d visits found no capacity\n", rep.Shortfall)
+	}
+	return nil
+}

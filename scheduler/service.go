@@ -1,0 +1,336 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"kiemtra/models"
+)
+
+// Store is what the planning service needs from persistence.
+type Store interface {
+	models.ProgrammeStore
+	models.PlanStore
+	models.TeamStore
+	models.AreaStore
+	models.AuditStore
+	LoadPlanningFacts(ctx context.Context, programmeStart, asOf models.Date) (*models.PlanningFacts, error)
+	PlanProgress(ctx context.Context, planID string) (map[string]int, error)
+}
+
+// Config holds the planning service's dependencies.
+type Config struct {
+	Store      Store
+	Categories []models.Category
+	Holidays   []models.Date
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Location   *time.Location
+	// Seed returns a new secret seed; nil means 32 random bytes. Tests inject their own.
+	Seed func() string
+}
+
+// Service drafts, approves, reveals and verifies yearly plans against the stored registry.
+type Service struct {
+	store    Store
+	risk     map[string]float64
+	cats     map[string]bool
+	holidays []models.Date
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+	seed     func() string
+}
+
+// NewService returns a planning service.
+func NewService(cfg Config) *Service {
+	s := &Service{store: cfg.Store, risk: map[string]float64{}, cats: map[string]bool{}, holidays: cfg.Holidays, log: cfg.Logger, now: cfg.Now, loc: cfg.Location, seed: cfg.Seed}
+	for _, c := range cfg.Categories {
+		s.risk[c.Code] = c.BaseRisk
+		s.cats[c.Code] = true
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.seed == nil {
+		s.seed = randomSeed
+	}
+	return s
+}
+
+func randomSeed() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's random source failing is not recoverable
+	}
+	return hex.EncodeToString(b)
+}
+
+// Today is the current date in the users' time zone.
+func (s *Service) Today() models.Date { return models.DateOf(s.now().In(s.loc)) }
+
+// Categories returns the known category codes.
+func (s *Service) Categories() map[string]bool { return s.cats }
+
+// CreateProgramme validates and stores a programme.
+func (s *Service) CreateProgramme(ctx context.Context, actor string, p *models.Programme) error {
+	p.ApplyDefaults()
+	if err := p.Validate(s.cats); err != nil {
+		return err
+	}
+	if p.RootAreaCode != nil {
+		if _, err := s.store.FindAreaByCode(ctx, *p.RootAreaCode); err != nil {
+			if models.IsCode(err, models.ENOTFOUND) {
+				return models.Invalid("root_area_code", "unknown area %s", "không có khu vực %s", *p.RootAreaCode)
+			}
+			return err
+		}
+	}
+	return s.store.CreateProgramme(ctx, actor, p)
+}
+
+// Draft is a drafted plan: what would be stored, and the planner's result.
+type Draft struct {
+	Plan   *models.Plan
+	Items  []*models.PlanItem
+	Result *Result
+}
+
+// BuildInput gathers the planner's input for a programme year as of a date from the store.
+func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year int, asOf models.Date) (*Input, error) {
+	facts, err := s.store.LoadPlanningFacts(ctx, prog.StartsOn, asOf)
+	if err != nil {
+		return nil, err
+	}
+	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{})
+	if err != nil {
+		return nil, err
+	}
+	paths := make(map[string]string, len(areas))
+	for _, a := range areas {
+		paths[a.Code] = a.Path
+	}
+	root := ""
+	if prog.RootAreaCode != nil {
+		root = paths[*prog.RootAreaCode]
+	}
+	in := &Input{
+		Programme:    ProgrammeSpec{FirstYear: prog.FirstYear(), Deadline: prog.CoverageDeadline, MinYearlyShare: prog.MinYearlyShare},
+		Year:         year,
+		AsOf:         asOf,
+		WardPaths:    map[string]string{},
+		CategoryRisk: s.risk,
+	}
+	for _, b := range facts.Businesses {
+		if !b.ActiveOn(asOf) || !prog.InScope(b.Category) {
+			continue
+		}
+		path := paths[b.AreaCode]
+		if root != "" && (len(path) < len(root) || path[:len(root)] != root) {
+			continue
+		}
+		in.Businesses = append(in.Businesses, Business{ID: b.ID, Ward: b.AreaCode, Category: b.Category, Covered: facts.Covered[b.ID],
+			LastInspected: facts.LastInspected[b.ID], Violations: facts.Violations[b.ID], Tips: facts.Tips[b.ID]})
+		in.WardPaths[b.AreaCode] = path
+	}
+	teams, err := s.store.FindTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		in.Teams = append(in.Teams, Team{ID: t.ID, AreaPath: paths[t.AreaCode], Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays})
+	}
+	for _, h := range s.holidays {
+		if h.Year == year {
+			in.Holidays = append(in.Holidays, h)
+		}
+	}
+	return in, nil
+}
+
+// DraftPlan makes a plan for a programme year from the registry as it is now (or as of 1
+// January when the year has not begun), and stores it as a draft unless dryRun. The seed is
+// generated here, kept secret and committed to by its SHA-256.
+func (s *Service) DraftPlan(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*models.Plan, []*models.PlanItem, error) {
+	d, err := s.DraftPlanResult(ctx, actor, programmeID, year, dryRun)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Plan, d.Items, nil
+}
+
+// DraftPlanResult is DraftPlan with the planner's full result.
+func (s *Service) DraftPlanResult(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*Draft, error) {
+	prog, err := s.store.FindProgrammeByID(ctx, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	if !prog.HasYear(year) {
+		return nil, models.Invalid("year", "%d is outside the programme %s (%d-%d)", "năm %d nằm ngoài chương trình %s (%d-%d)", year, prog.Code, prog.FirstYear(), prog.LastYear())
+	}
+	plans, err := s.store.FindPlans(ctx, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		if p.Year == year && p.Status == models.PlanApproved {
+			return nil, models.NewError(models.ECONFLICT, "the programme already has an approved plan for %d (%s)", "chương trình đã có kế hoạch năm %d được phê duyệt (%s)", year, p.ID)
+		}
+	}
+	asOf := s.Today()
+	if jan1 := models.NewDate(year, 1, 1); asOf.Before(jan1) {
+		asOf = jan1
+	}
+	if asOf.Year > year {
+		return nil, models.Invalid("year", "%d is over", "năm %d đã kết thúc", year)
+	}
+	return s.draft(ctx, actor, prog, year, asOf, dryRun)
+}
+
+func (s *Service) draft(ctx context.Context, actor string, prog *models.Programme, year int, asOf models.Date, dryRun bool) (*Draft, error) {
+	in, err := s.BuildInput(ctx, prog, year, asOf)
+	if err != nil {
+		return nil, err
+	}
+	seed := s.seed()
+	res, err := YearlyPlan(*in, seed)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("encode plan inputs: %w", err)
+	}
+	figures, err := json.Marshal(res.Figures)
+	if err != nil {
+		return nil, fmt.Errorf("encode plan figures: %w", err)
+	}
+	p := &models.Plan{ProgrammeID: prog.ID, Year: year, Status: models.PlanDraft, Seed: seed, SeedSHA256: SeedSHA256(seed),
+		Inputs: string(inputs), Figures: string(figures), Feasible: res.Figures.Feasible, Shortfall: res.Figures.Shortfall, CreatedBy: actor}
+	items := make([]*models.PlanItem, len(res.Items))
+	for i, it := range res.Items {
+		items[i] = &models.PlanItem{BusinessID: it.BusinessID, Group: it.Group, InclusionProb: it.Prob, WeekStart: it.WeekStart, AreaCode: it.Ward}
+	}
+	d := &Draft{Plan: p, Items: items, Result: res}
+	if dryRun {
+		return d, nil
+	}
+	if err := s.store.CreatePlan(ctx, actor, p, items); err != nil {
+		return nil, err
+	}
+	s.log.Info("plan drafted", "programme", prog.Code, "year", year, "total", res.Figures.Total, "feasible", res.Figures.Feasible, "shortfall", res.Figures.Shortfall, "seed_sha256", p.SeedSHA256)
+	return d, nil
+}
+
+// Approve turns a draft into tasks.
+func (s *Service) Approve(ctx context.Context, actor, planID string) (*models.Plan, error) {
+	return s.store.ApprovePlan(ctx, actor, planID)
+}
+
+// Reveal publishes a plan's seed. Before the plan's year is over only an admin may do it
+// (admin true), because a known seed tells who is next.
+func (s *Service) Reveal(ctx context.Context, actor, planID string, admin bool) (*models.Plan, error) {
+	p, err := s.store.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	if !admin && !s.Today().After(models.NewDate(p.Year, 12, 31)) {
+		return nil, models.NewError(models.EFORBIDDEN, "the seed of the %d plan is revealed after the year ends, or by an admin", "hạt giống của kế hoạch năm %d chỉ được công bố sau khi hết năm, hoặc bởi quản trị viên", p.Year)
+	}
+	return s.store.RevealPlanSeed(ctx, actor, planID)
+}
+
+// InputsSHA256 is the hash of a plan's stored inputs, recorded in the audit log when the plan is
+// created so that a later edit of the inputs is detectable.
+func InputsSHA256(inputs string) string {
+	h := sha256.Sum256([]byte(inputs))
+	return hex.EncodeToString(h[:])
+}
+
+// Verify re-runs a plan's selection from its revealed seed and stored inputs.
+func (s *Service) Verify(ctx context.Context, planID string) (*models.PlanVerification, error) {
+	p, err := s.store.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	seed := p.RevealedSeed()
+	if seed == "" {
+		return nil, models.NewError(models.EPRECONDITION, "the plan's seed has not been revealed yet", "hạt giống của kế hoạch chưa được công bố")
+	}
+	v := &models.PlanVerification{PlanID: p.ID, Seed: seed, SeedSHA256: p.SeedSHA256, InputsSHA256: InputsSHA256(p.Inputs), Differences: []string{}}
+	v.SeedMatches = SeedSHA256(seed) == p.SeedSHA256
+	if !v.SeedMatches {
+		v.Differences = append(v.Differences, "sha256(seed) differs from the published seed_sha256")
+	}
+	events, err := s.store.FindAuditEvents(ctx, models.AuditFilter{EntityType: "plan", EntityID: p.ID, Action: "create", Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(events) == 1 {
+		var d struct {
+			InputsSHA256 string `json:"inputs_sha256"`
+		}
+		_ = json.Unmarshal([]byte(events[0].Details), &d)
+		v.InputsMatch = d.InputsSHA256 == v.InputsSHA256
+	}
+	if !v.InputsMatch {
+		v.Differences = append(v.Differences, "the stored inputs differ from those recorded when the plan was created")
+	}
+	var in Input
+	if err := json.Unmarshal([]byte(p.Inputs), &in); err != nil {
+		v.Differences = append(v.Differences, "the stored inputs cannot be read: "+err.Error())
+		return v, nil
+	}
+	res, err := YearlyPlan(in, seed)
+	if err != nil {
+		v.Differences = append(v.Differences, "the stored inputs are rejected by the planner: "+err.Error())
+		return v, nil
+	}
+	stored, err := s.store.FindPlanItems(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.StoredItems, v.ComputedItems = len(stored), len(res.Items)
+	byID := make(map[string]*models.PlanItem, len(stored))
+	for _, it := range stored {
+		byID[it.BusinessID] = it
+	}
+	v.ItemsMatch = len(stored) == len(res.Items)
+	for _, it := range res.Items {
+		st, ok := byID[it.BusinessID]
+		switch {
+		case !ok:
+			v.ItemsMatch = false
+			addDiff(v, "business %s is selected by the seed but not in the stored plan", it.BusinessID)
+		case st.Group != it.Group || st.WeekStart != it.WeekStart || math.Abs(st.InclusionProb-it.Prob) > 1e-9:
+			v.ItemsMatch = false
+			addDiff(v, "business %s: stored %s/%s/%.6f, computed %s/%s/%.6f", it.BusinessID, st.Group, st.WeekStart, st.InclusionProb, it.Group, it.WeekStart, it.Prob)
+		}
+		delete(byID, it.BusinessID)
+	}
+	for id := range byID {
+		v.ItemsMatch = false
+		addDiff(v, "business %s is in the stored plan but not selected by the seed", id)
+	}
+	v.Matches = v.SeedMatches && v.InputsMatch && v.ItemsMatch
+	return v, nil
+}
+
+func addDiff(v *models.PlanVerification, format string, args ...any) {
+	if len(v.Differences) < 20 {
+		v.Differences = append(v.Differences, fmt.Sprintf(format, args...))
+	}
+}

@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"kiemtra/models"
+)
+
+var _ models.JobRunStore = (*DB)(nil)
+
+// ApplyVisits records visits in one transaction: each inspection and its findings, its task
+// marked done (inspected) or missed (closed door, refused, not found), the new tasks it creates,
+// and the business's last inspection date and risk.
+func (db *DB) ApplyVisits(ctx context.Context, actor string, visits []models.Visit) error {
+	return db.tx(ctx, func(tx *gorm.DB) error { return db.applyVisits(tx, actor, visits) })
+}
+
+func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) error {
+	now := db.Now()
+	var inspections []*models.Inspection
+	var findings []*models.Finding
+	var tasks []*models.Task
+	audit := make([]auditEntry, 0, len(visits))
+	for _, v := range visits {
+		in := v.Inspection
+		if in.ID == "" {
+			in.ID = uuid.NewString()
+		}
+		in.CreatedAt = now
+		in.StartedAt, in.FinishedAt = in.StartedAt.UTC(), in.FinishedAt.UTC()
+		inspections = append(inspections, in)
+		for _, f := range v.Findings {
+			f.InspectionID, f.BusinessID = in.ID, in.BusinessID
+			findings = append(findings, f)
+		}
+		for _, t := range v.NewTasks {
+			if t.ID == "" {
+				t.ID = uuid.NewString()
+			}
+			t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
+			tasks = append(tasks, t)
+		}
+		audit = append(audit, auditEntry{Action: "record", EntityType: "inspection", EntityID: in.ID,
+			Details: map[string]any{"business_id": in.BusinessID, "task_id": in.TaskID, "outcome": in.Outcome, "findings": len(v.Findings)}})
+	}
+	if err := tx.CreateInBatches(inspections, 500).Error; err != nil {
+		return translate(err, "inspection")
+	}
+	if len(findings) > 0 {
+		if err := tx.CreateInBatches(findings, 500).Error; err != nil {
+			return translate(err, "inspection")
+		}
+	}
+	for _, v := range visits {
+		in := v.Inspection
+		if in.TaskID != nil {
+			status := models.TaskMissed
+			if models.Inspected(in.Outcome) {
+				status = models.TaskDone
+			}
+			if err := tx.Model(&models.Task{}).Where("id = ?", *in.TaskID).
+				Updates(map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": now}).Error; err != nil {
+				return translate(err, "task")
+			}
+		}
+		if models.Inspected(in.Outcome) {
+			day := models.DateOf(in.FinishedAt)
+			upd := map[string]any{"last_inspected_on": day, "updated_at": now}
+			if len(v.Findings) > 0 {
+				upd["risk_score"] = gorm.Expr("risk_score + ?", float64(len(v.Findings)))
+			}
+			if err := tx.Model(&models.Business{}).Where("id = ? AND (last_inspected_on IS NULL OR last_inspected_on < ?)", in.BusinessID, day).
+				Updates(upd).Error; err != nil {
+				return translate(err, "business")
+			}
+		}
+	}
+	if len(tasks) > 0 {
+		if err := tx.CreateInBatches(tasks, 500).Error; err != nil {
+			return translate(err, "task")
+		}
+	}
+	return db.appendAudit(tx, actor, audit...)
+}
+
+// CreateTasks inserts tasks (ids assigned when empty) in one transaction.
+func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*models.Task) error {
+	if len(tasks) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		now := db.Now()
+		audit := make([]auditEntry, 0, len(tasks))
+		for _, t := range tasks {
+			if t.ID == "" {
+				t.ID = uuid.NewString()
+			}
+			t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
+			audit = append(audit, auditEntry{Action: "create", EntityType: "task", EntityID: t.ID, Details: map[string]any{"business_id": t.BusinessID, "reason": t.Reason, "plan_id": t.PlanID}})
+		}
+		if err := tx.CreateInBatches(tasks, 500).Error; err != nil {
+			return translate(err, "task")
+		}
+		return db.appendAudit(tx, actor, audit...)
+	})
+}
+
+// UpdateTaskStatus moves tasks to a status (cancelling, returning to the pool ...).
+func (db *DB) UpdateTaskStatus(ctx context.Context, actor string, ids []string, status string, fields map[string]any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		upd := map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": db.Now()}
+		for k, v := range fields {
+			upd[k] = v
+		}
+		for i := 0; i < len(ids); i += 500 {
+			if err := tx.Model(&models.Task{}).Where("id IN ?", ids[i:min(i+500, len(ids))]).Updates(upd).Error; err != nil {
+				return translate(err, "task")
+			}
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "set_status", EntityType: "task", EntityID: status, Details: map[string]any{"tasks": len(ids), "ids": firstN(ids, 50)}})
+	})
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// LoadYearState reads the tasks and inspections the nightly job works on.
+func (db *DB) LoadYearState(ctx context.Context, year int, today models.Date) (*models.YearState, error) {
+	g := db.gdb.WithContext(ctx)
+	st := &models.YearState{InspectedThisYear: map[string]bool{}, OpenTasks: map[string]*models.Task{}}
+	from := models.NewDate(year, 1, 1).Time(time.UTC)
+	to := models.NewDate(year+1, 1, 1).Time(time.UTC)
+	var ids []string
+	if err := g.Model(&models.Inspection{}).Distinct("business_id").
+		Where("outcome IN ? AND finished_at >= ? AND finished_at < ?", []string{models.OutcomeCompliant, models.OutcomeViolation}, from, to).
+		Pluck("business_id", &ids).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	for _, id := range ids {
+		st.InspectedThisYear[id] = true
+	}
+	var open []*models.Task
+	if err := g.Where("status IN ?", []string{models.TaskPlanned, models.TaskReleased}).Order("id").Find(&open).Error; err != nil {
+		return nil, translate(err, "task")
+	}
+	for _, t := range open {
+		st.OpenTasks[t.BusinessID] = t
+		if t.Status == models.TaskReleased && !t.ReleasedOn.IsZero() && t.ReleasedOn.Before(today) {
+			st.StaleReleased = append(st.StaleReleased, t)
+		}
+	}
+	if err := g.Where("status = ? AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = tasks.id)", models.TaskMissed).
+		Order("id").Find(&st.MissedUnrequeued).Error; err != nil {
+		return nil, translate(err, "task")
+	}
+	return st, nil
+}
+
+// ClaimJobRun records the start of a job's slot. The unique (job, slot) key makes the claim
+// atomic on both dialects: of several replicas, one inserts and the others see the conflict.
+func (db *DB) ClaimJobRun(ctx context.Context, job, slot string) (*models.JobRun, bool, error) {
+	run := &models.JobRun{Job: job, Slot: slot, StartedAt: db.Now(), Status: "running"}
+	err := db.gdb.WithContext(ctx).Create(run).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, translate(err, "job")
+	}
+	return run, true, nil
+}
+
+// FinishJobRun records the end of a run.
+func (db *DB) FinishJobRun(ctx context.Context, run *models.JobRun) error {
+	now := db.Now()
+	run.FinishedAt = &now
+	err := db.gdb.WithContext(ctx).Model(&models.JobRun{}).Where("id = ?", run.ID).
+		Updates(map[string]any{"finished_at": now, "status": run.Status, "result": run.Result, "error": run.Error}).Error
+	return translate(err, "job")
+}
+
+// FindJobRuns returns the latest runs (of one job when job is set), newest first.
+func (db *DB) FindJobRuns(ctx context.Context, job string, limit int) ([]*models.JobRun, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := db.gdb.WithContext(ctx).Order("id DESC").Limit(limit)
+	if job != "" {
+		q = q.Where("job = ?", job)
+	}
+	var out []*models.JobRun
+	if err := q.Find(&out).Error; err != nil {
+		return nil, translate(err, "job")
+	}
+	return out, nil
+}
+
+// TryJobLock takes a PostgreSQL session advisory lock for a job for as long as fn runs, so
+// that a manual run and a scheduled one never overlap across replicas; on SQLite, with one
+// process, it just runs fn. ok is false when another holder has the lock.
+func (db *DB) TryJobLock(ctx context.Context, key int64, fn func(ctx context.Context) error) (ok bool, err error) {
+	if db.dialect != DialectPostgres {
+		return true, fn(ctx)
+	}
+	conn, err := db.sqlDB.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		return false, err
+	}
+	if !got {
+		return false, nil
+	}
+	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+	return true, fn(ctx)
+}
