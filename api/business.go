@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/base64"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,9 +14,16 @@ import (
 
 // BusinessPage is one page of a business listing.
 type BusinessPage struct {
-	Items      []*models.NearBusiness `json:"items"`
-	Total      int                    `json:"total"`
-	NextCursor *string                `json:"next_cursor"`
+	Items      []*BusinessItem `json:"items"`
+	Total      int             `json:"total"`
+	NextCursor *string         `json:"next_cursor"`
+}
+
+// BusinessItem is a business in a listing; DistanceM is set in near queries only, so that a
+// plain listing does not claim every business is 0 m away.
+type BusinessItem struct {
+	*models.Business
+	DistanceM *float64 `json:"distance_m,omitempty"`
 }
 
 // BusinessInput is the body of POST /businesses. ID is optional: a client that sends its own
@@ -98,11 +106,11 @@ func ParseBusinessQuery(q func(string) string) (BusinessQuery, error) {
 	if near := q("near"); near != "" {
 		out.Near = true
 		parts := strings.Split(near, ",")
-		lat, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
+		lat, err1 := parseFinite(parts[0])
 		var lon float64
 		var err2 error = strconv.ErrSyntax
 		if len(parts) == 2 {
-			lon, err2 = strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+			lon, err2 = parseFinite(parts[1])
 		}
 		if err1 != nil || err2 != nil {
 			v.Add("near", "must be lat,lon in decimal degrees, for example 10.0340,105.7880", "phải có dạng vĩ độ,kinh độ, ví dụ 10.0340,105.7880")
@@ -114,7 +122,7 @@ func ParseBusinessQuery(q func(string) string) (BusinessQuery, error) {
 		out.Lat, out.Lon = lat, lon
 		out.RadiusM = 1000
 		if r := q("radius_m"); r != "" {
-			f, err := strconv.ParseFloat(r, 64)
+			f, err := parseFinite(r)
 			if err != nil || f <= 0 || f > MaxNearRadiusM {
 				v.Add("radius_m", "must be a number of metres above 0 and at most 50000", "phải là số mét lớn hơn 0 và không quá 50000")
 			} else {
@@ -144,6 +152,16 @@ func ParseBusinessQuery(q func(string) string) (BusinessQuery, error) {
 	return out, v.Err()
 }
 
+// parseFinite reads a decimal number; NaN and infinities, which strconv accepts, are not
+// positions or distances.
+func parseFinite(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		err = strconv.ErrSyntax
+	}
+	return f, err
+}
+
 func encodeCursor(kind, val string) *string {
 	s := base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + val))
 	return &s
@@ -165,14 +183,18 @@ func (s *Server) listBusinesses(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	page := BusinessPage{Items: []*models.NearBusiness{}}
+	page := BusinessPage{Items: []*BusinessItem{}}
 	if q.Near {
 		items, total, err := s.registry.NearBusinesses(ctx, q.Filter, q.Lat, q.Lon, q.RadiusM, q.Offset, q.Filter.Limit)
 		if err != nil {
-			s.writeError(c, err)
+			s.writeError(c, unknownArea(err, q.Filter))
 			return
 		}
-		page.Items, page.Total = items, total
+		for _, it := range items {
+			d := it.DistanceM
+			page.Items = append(page.Items, &BusinessItem{Business: it.Business, DistanceM: &d})
+		}
+		page.Total = total
 		if next := q.Offset + len(items); next < total {
 			page.NextCursor = encodeCursor("o", strconv.Itoa(next))
 		}
@@ -183,7 +205,7 @@ func (s *Server) listBusinesses(c *gin.Context) {
 	q.Filter.Limit = limit + 1 // one more tells whether there is a next page
 	bs, total, err := s.store.FindBusinesses(ctx, q.Filter)
 	if err != nil {
-		s.writeError(c, err)
+		s.writeError(c, unknownArea(err, q.Filter))
 		return
 	}
 	if len(bs) > limit {
@@ -191,10 +213,19 @@ func (s *Server) listBusinesses(c *gin.Context) {
 		page.NextCursor = encodeCursor("i", bs[len(bs)-1].ID)
 	}
 	for _, b := range bs {
-		page.Items = append(page.Items, &models.NearBusiness{Business: b})
+		page.Items = append(page.Items, &BusinessItem{Business: b})
 	}
 	page.Total = total
 	c.JSON(http.StatusOK, page)
+}
+
+// unknownArea turns "area not found" from a listing's filter into a bad parameter: the listing
+// exists, the area code the caller sent does not.
+func unknownArea(err error, f models.BusinessFilter) error {
+	if e := models.ErrorAs(err); f.Area != "" && e != nil && e.Code == models.ENOTFOUND && e.Field == "area" {
+		return models.Invalid("area", "unknown area code %q", "không có khu vực mã %q", f.Area)
+	}
+	return err
 }
 
 func (s *Server) getBusiness(c *gin.Context) {

@@ -23,12 +23,15 @@ type Options struct {
 	// Today is the date the data is generated as of; it is fixed rather than the clock so that
 	// the dataset does not depend on the day it was created.
 	Today models.Date
+	// ReplayUntil is where the replayed history stops: the current year's later visits are
+	// still to do, so the teams have routes and the dashboard shows a year in progress.
+	ReplayUntil models.Date
 }
 
 // DefaultOptions is the dataset `kiemtra demo` loads: about 1,500 businesses (Can Tho reported
 // over 1,000 in 2023).
 func DefaultOptions() Options {
-	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1)}
+	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 9, 1)}
 }
 
 // Dataset is the generated demo data, ready to store.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"kiemtra/demo"
 	"kiemtra/models"
 	"kiemtra/registry"
 	"kiemtra/store"
@@ -591,5 +592,81 @@ func TestImportAreas(t *testing.T) {
 				t.Fatal("a malformed file stored areas")
 			}
 		})
+	})
+}
+
+func TestImportStatusChanges(t *testing.T) {
+	const header = "name,category,licence_no,ward,lat,lon,status,closed_on\n"
+	row := func(status, closedOn string) []byte {
+		return []byte(header + "Karaoke Hoa Hồng,karaoke,57/GP-UBND,31117,10.0531,105.7862," + status + "," + closedOn + "\n")
+	}
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		svc := newDemoService(t, db)
+		wantCounts(t, mustImport(t, svc, "v1.csv", row("active", ""), false), counts{Rows: 1, Created: 1})
+
+		t.Run("a closing date in the file dates the closing", func(t *testing.T) {
+			wantCounts(t, mustImport(t, svc, "v2.csv", row("đã đóng cửa", "2026-10-01"), false), counts{Rows: 1, Updated: 1})
+			b := byLicence(t, db, "57/GP-UBND")
+			if b.Status != models.BusinessClosed || b.ClosedOn != models.NewDate(2026, 10, 1) || b.StatusSince != b.ClosedOn {
+				t.Fatalf("closed by the file: %s closed_on %s status_since %s", b.Status, b.ClosedOn, b.StatusSince)
+			}
+			wantCounts(t, mustImport(t, svc, "v2.csv", row("đã đóng cửa", "2026-10-01"), false), counts{Rows: 1, Unchanged: 1})
+		})
+
+		t.Run("a corrected closing date is taken", func(t *testing.T) {
+			wantCounts(t, mustImport(t, svc, "v3.csv", row("closed", "2026-09-15"), false), counts{Rows: 1, Updated: 1})
+			if b := byLicence(t, db, "57/GP-UBND"); b.ClosedOn != models.NewDate(2026, 9, 15) {
+				t.Fatalf("closed_on %s", b.ClosedOn)
+			}
+			// A later file that no longer says when keeps the date known.
+			wantCounts(t, mustImport(t, svc, "v4.csv", row("closed", ""), false), counts{Rows: 1, Unchanged: 1})
+		})
+
+		t.Run("reopening clears the closing date", func(t *testing.T) {
+			wantCounts(t, mustImport(t, svc, "v5.csv", row("active", ""), false), counts{Rows: 1, Updated: 1})
+			b := byLicence(t, db, "57/GP-UBND")
+			if b.Status != models.BusinessActive || !b.ClosedOn.IsZero() || b.StatusSince != testToday {
+				t.Fatalf("reopened: %s closed_on %s status_since %s", b.Status, b.ClosedOn, b.StatusSince)
+			}
+		})
+
+		t.Run("a business created closed is dated by its closing", func(t *testing.T) {
+			file := header + "Karaoke Đã Đóng,karaoke,58/GP-UBND,31117,10.0531,105.7862,closed,2025-12-31\n"
+			wantCounts(t, mustImport(t, svc, "v6.csv", []byte(file), false), counts{Rows: 1, Created: 1})
+			if b := byLicence(t, db, "58/GP-UBND"); b.ClosedOn != models.NewDate(2025, 12, 31) || b.StatusSince != b.ClosedOn {
+				t.Fatalf("created closed: closed_on %s status_since %s", b.ClosedOn, b.StatusSince)
+			}
+		})
+	})
+}
+
+func TestDemoBusinessesImportCleanlyAndOnlyOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		svc := newDemoService(t, db)
+		ds, err := demo.Generate(demo.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := demo.BusinessesCSV(ds.Businesses, ds.Areas)
+		n := len(ds.Businesses)
+		wantCounts(t, mustImport(t, svc, "demo.csv", file, false), counts{Rows: n, Created: n})
+		stored, _, err := db.FindBusinesses(context.Background(), models.BusinessFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byLic := map[string]*models.Business{}
+		for _, b := range stored {
+			byLic[b.Licence()] = b
+		}
+		for _, want := range ds.Businesses {
+			got := byLic[want.Licence()]
+			// A file has no status_since column: a suspension's start is not in it.
+			sinceKnown := want.Status != models.BusinessSuspended
+			if got == nil || got.AreaCode != want.AreaCode || got.Status != want.Status || got.ClosedOn != want.ClosedOn ||
+				got.OpenedOn != want.OpenedOn || (sinceKnown && got.StatusSince != want.StatusSince) {
+				t.Fatalf("stored %+v, generated %+v", got, want)
+			}
+		}
+		wantCounts(t, mustImport(t, svc, "demo.csv", file, false), counts{Rows: n, Unchanged: n})
 	})
 }

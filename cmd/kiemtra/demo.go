@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"kiemtra/demo"
+	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 )
 
@@ -45,14 +47,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		log.Warn("DATABASE_URL is ignored by the demo: it uses SQLite in the data directory", "data_dir", cfg.DataDir)
 	}
 	return serve(ctx, &cfg, log, serveHooks{
-		prepare: func(ctx context.Context, m *Main) error { return loadDemo(ctx, m.DB(), env.Stdout, log) },
+		prepare: func(ctx context.Context, m *Main) error {
+			return loadDemo(ctx, m.DB(), cfg.Location(), env.Stdout, log)
+		},
 		started: func(m *Main) { printDemoWelcome(env.Stdout, m.Addr(), m.DB()) },
 	})
 }
 
 // loadDemo fills an empty database with the demo dataset in one transaction, or reuses the data
 // already there.
-func loadDemo(ctx context.Context, db *store.DB, out io.Writer, log *slog.Logger) error {
+func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writer, log *slog.Logger) error {
 	n, err := db.Count(ctx)
 	if err != nil {
 		return err
@@ -71,9 +75,26 @@ func loadDemo(ctx context.Context, db *store.DB, out io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
+	categories, err := refdata.Categories()
+	if err != nil {
+		return err
+	}
+	holidays, err := refdata.Holidays()
+	if err != nil {
+		return err
+	}
+	days := make([]models.Date, len(holidays))
+	for i, h := range holidays {
+		days[i] = h.Date
+	}
 	err = db.Transaction(ctx, func(tx *store.DB) error {
 		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }})
-		return demo.Load(ctx, tx, reg, ds)
+		if err := demo.Load(ctx, tx, reg, ds); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "Replaying the 2021-2025 programme and this year's plan ...")
+		return demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: days, Logger: log, Location: loc},
+			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demo.DefaultOptions().ReplayUntil, MissRate: 0.08})
 	})
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
