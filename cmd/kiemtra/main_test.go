@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/scheduler"
 	"kiemtra/store/storetest"
 )
 
@@ -195,5 +197,57 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	done <- nil // for the cleanup
 	if _, err := http.Get("http://" + m.Addr() + "/healthz"); err == nil {
 		t.Fatal("the server still answers after shutdown")
+	}
+}
+
+// Two replicas on one PostgreSQL database fire the same cron slot at once: the job runs once.
+func TestTwoReplicasRunAJobSlotOnce(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	newReplica := func() *Main {
+		cfg := DefaultConfig()
+		cfg.DatabaseURL, cfg.Secret, cfg.Addr = url, strings.Repeat("k", 32), "127.0.0.1:0"
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		m := NewMain(&cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Close() })
+		return m
+	}
+	a, b := newReplica(), newReplica()
+	ctx := context.Background()
+	const slot = "2026-11-27T01:30"
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, m := range []*Main{a, b} {
+		wg.Add(1)
+		go func(i int, m *Main) {
+			defer wg.Done()
+			_, errs[i] = m.Runner().RunSlot(ctx, "nightly", slot)
+		}(i, m)
+	}
+	wg.Wait()
+	ran := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ran++
+		case errors.Is(err, scheduler.ErrSlotTaken):
+		default:
+			t.Fatalf("run: %v", err)
+		}
+	}
+	runs, err := a.DB().FindJobRuns(ctx, "nightly", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ran != 1 || len(runs) != 1 || runs[0].Slot != slot || runs[0].Status != "ok" {
+		t.Fatalf("%d replicas ran the slot; runs recorded: %+v", ran, runs)
+	}
+	// A later slot runs again, on whichever replica fires first.
+	if _, err := b.Runner().RunSlot(ctx, "nightly", "2026-11-28T01:30"); err != nil {
+		t.Fatal(err)
 	}
 }
