@@ -273,11 +273,3 @@ func (s *Server) updateBusiness(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, b)
 }
-
-// actor names the caller in the audit log.
-func actor(c *gin.Context) string {
-	if u := c.GetString(ctxUserName); u != "" {
-		return u
-	}
-	return "anonymous"
-}

@@ -284,19 +284,11 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 	}
 	attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path, "route", route, "status", status,
 		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Writer.Size(), "ip", c.ClientIP()}
-	if u, ok := c.Get(ctxUserName); ok {
-		attrs = append(attrs, "user", u)
+	if p := principal(c); p != nil {
+		attrs = append(attrs, "user", p.Username)
 	}
 	loggerFrom(c, s.log).Log(c.Request.Context(), level, "request", attrs...)
 }
-
-const (
-	ctxUserName = "kiemtra.username"
-	ctxRole     = "kiemtra.role"
-)
-
-// isAdmin reports whether the caller is an administrator.
-func isAdmin(c *gin.Context) bool { return c.GetString(ctxRole) == models.RoleAdmin }
 
 // limitBody caps every request body; routes that take files register a larger limit.
 func (s *Server) limitBody(c *gin.Context) {

@@ -1,0 +1,199 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"kiemtra/models"
+	"kiemtra/refdata"
+	"kiemtra/scheduler"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+// doAs sends a request as the given caller and checks the answer against the contract.
+func doAs(t *testing.T, h http.Handler, p *Principal, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if p != nil {
+		req = req.WithContext(WithPrincipal(req.Context(), p))
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	checkContract(t, req, []byte(body), w)
+	return w
+}
+
+type planTestEnv struct {
+	srv *Server
+	db  *store.DB
+}
+
+// newPlanServer stores a small city (two districts, four wards, a team each, 120 businesses) and
+// a server with the planning service and the job runner, on the given database.
+func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
+	t.Helper()
+	ctx := context.Background()
+	p := func(s string) *string { return &s }
+	areas := []*models.Area{{Code: "92", Name: "Cần Thơ", Level: models.AreaLevelCity}}
+	for _, d := range []string{"D1", "D2"} {
+		areas = append(areas, &models.Area{Code: d, ParentCode: p("92"), Name: "Quận " + d, Level: models.AreaLevelDistrict})
+		for _, w := range []string{"1", "2"} {
+			areas = append(areas, &models.Area{Code: d + w, ParentCode: p(d), Name: "Phường " + d + w, Level: models.AreaLevelWard})
+		}
+	}
+	if err := db.UpsertAreas(ctx, "t", areas); err != nil {
+		t.Fatal(err)
+	}
+	var bs []*models.Business
+	for i := 0; i < 120; i++ {
+		bs = append(bs, &models.Business{Name: fmt.Sprintf("Karaoke %d", i), Category: "karaoke", LicenceNo: p(fmt.Sprintf("L%04d", i)), Lat: 10, Lon: 105,
+			AreaCode: []string{"D11", "D12", "D21", "D22"}[i%4], Status: models.BusinessActive, OpenedOn: models.NewDate(2018, 1, 1)})
+	}
+	if err := db.CreateBusinesses(ctx, "t", bs); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"D1", "D2"} {
+		if err := db.CreateTeam(ctx, "t", &models.Team{Name: "Tổ " + d, Level: models.TeamLevelDistrict, AreaCode: d, BaseLat: 10, BaseLon: 105, WeeklyCapacity: 8}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cats, _ := refdata.Categories()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	planner := scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Logger: log, Now: now, Location: time.UTC})
+	runner := scheduler.NewRunner(db, log, now, time.UTC)
+	if err := runner.Add("", &scheduler.NightlyJob{Service: planner, Store: db}); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Store: db, Readiness: readiness{}, Planner: planner, Plans: db, Jobs: struct {
+		*scheduler.Runner
+		*store.DB
+	}{runner, db}, Logger: log})
+	return &planTestEnv{srv: srv, db: db}
+}
+
+func TestPlansThroughTheAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := newPlanServer(t, db)
+		h := env.srv
+		planner := &Principal{Username: "planner", Role: models.RolePlanner}
+		admin := &Principal{Username: "admin", Role: models.RoleAdmin}
+
+		w := doAs(t, h, planner, "POST", "/api/v1/programmes", `{"code":"P","name":"Kế hoạch","starts_on":"2026-12-31","ends_on":"2026-01-01"}`)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "ends_on" {
+			t.Fatalf("reversed dates: %d %+v", w.Code, e)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes", `{"code":"P","name":"Kế hoạch","starts_on":"2026-01-01","ends_on":"2030-12-31","min_yearly_share":1.5}`)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "min_yearly_share" {
+			t.Fatalf("share 1.5: %d %+v", w.Code, e)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes", `{"code":"P","name":"Kế hoạch 2026-2030","starts_on":"2026-01-01","ends_on":"2030-12-31","root_area_code":"92"}`)
+		if w.Code != 201 {
+			t.Fatalf("create programme: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/programmes/P", ""); w.Code != 200 {
+			t.Fatalf("get programme by code: %d", w.Code)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2035}`)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "year" {
+			t.Fatalf("a year outside the programme: %d %+v", w.Code, e)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026,"dry_run":true}`)
+		if w.Code != 200 {
+			t.Fatalf("dry run: %d %s", w.Code, w.Body)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
+		if w.Code != 201 {
+			t.Fatalf("draft: %d %s", w.Code, w.Body)
+		}
+		var plan struct {
+			ID      string             `json:"id"`
+			Seed    *string            `json:"seed"`
+			Figures models.PlanFigures `json:"figures"`
+		}
+		json.Unmarshal(w.Body.Bytes(), &plan)
+		if plan.Seed != nil || plan.Figures.Total != 24 || plan.Figures.MustCover != 24 {
+			t.Fatalf("draft: seed shown %v, figures %+v", plan.Seed, plan.Figures)
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/items", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "inclusion_prob") {
+			t.Fatalf("items: %d", w.Code)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 200 {
+			t.Fatalf("approve: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 409 {
+			t.Fatalf("approve twice: %d", w.Code)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`); w.Code != 409 {
+			t.Fatalf("a second plan while one is approved: %d", w.Code)
+		}
+		// Walk the tasks in pages of 10.
+		seen, cursor := 0, ""
+		for page := 0; page < 5; page++ {
+			path := "/api/v1/plans/" + plan.ID + "/tasks?limit=10"
+			if cursor != "" {
+				path += "&cursor=" + cursor
+			}
+			w := doAs(t, h, planner, "GET", path, "")
+			var pg struct {
+				Items      []models.Task `json:"items"`
+				NextCursor *string       `json:"next_cursor"`
+			}
+			json.Unmarshal(w.Body.Bytes(), &pg)
+			seen += len(pg.Items)
+			if pg.NextCursor == nil {
+				break
+			}
+			cursor = *pg.NextCursor
+		}
+		if seen != 24 {
+			t.Fatalf("walked %d tasks, want 24", seen)
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/verify", ""); w.Code != 412 {
+			t.Fatalf("verify before reveal: %d", w.Code)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/reveal", ""); w.Code != 403 {
+			t.Fatalf("a planner revealing in the year: %d", w.Code)
+		}
+		w = doAs(t, h, admin, "POST", "/api/v1/plans/"+plan.ID+"/reveal", "")
+		json.Unmarshal(w.Body.Bytes(), &plan)
+		if w.Code != 200 || plan.Seed == nil {
+			t.Fatalf("reveal: %d %s", w.Code, w.Body)
+		}
+		w = doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/verify", "")
+		var v models.PlanVerification
+		json.Unmarshal(w.Body.Bytes(), &v)
+		if w.Code != 200 || !v.Matches {
+			t.Fatalf("verify: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/plans/nope", ""); w.Code != 404 {
+			t.Fatalf("unknown plan: %d", w.Code)
+		}
+		w = doAs(t, h, admin, "POST", "/api/v1/jobs/nightly/run", "")
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"status":"ok"`) {
+			t.Fatalf("run the nightly job: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "POST", "/api/v1/jobs/nope/run", ""); w.Code != 404 {
+			t.Fatalf("unknown job: %d", w.Code)
+		}
+		if w := doAs(t, h, admin, "GET", "/api/v1/jobs", ""); w.Code != 200 || !strings.Contains(w.Body.String(), `"nightly"`) {
+			t.Fatalf("jobs: %d %s", w.Code, w.Body)
+		}
+	})
+}

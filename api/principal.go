@@ -1,0 +1,46 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// Principal is the authenticated caller: who, in which role, where.
+type Principal struct {
+	UserID   string
+	Username string
+	Role     string
+	AreaCode string // jurisdiction
+	AreaPath string
+	TeamID   string
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying the caller.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// principal returns the caller, or nil for an anonymous request.
+func principal(c *gin.Context) *Principal {
+	p, _ := c.Request.Context().Value(principalKey{}).(*Principal)
+	return p
+}
+
+// actor names the caller in the audit log.
+func actor(c *gin.Context) string {
+	if p := principal(c); p != nil {
+		return p.Username
+	}
+	return "anonymous"
+}
+
+// isAdmin reports whether the caller is an administrator.
+func isAdmin(c *gin.Context) bool {
+	p := principal(c)
+	return p != nil && p.Role == models.RoleAdmin
+}
