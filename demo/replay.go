@@ -181,7 +181,7 @@ func (ex *executor) visitWeek(ctx context.Context, st ReplayStore, week, today m
 	}
 	byID := map[string]*models.Business{}
 	for i := 0; i < len(ids); i += 500 {
-		bs, _, err := st.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+500, len(ids))]})
+		bs, _, err := st.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+500, len(ids))], NoCount: true})
 		if err != nil {
 			return err
 		}

@@ -144,6 +144,9 @@ type BusinessFilter struct {
 	Licences []string // exact licence numbers
 	After    string   // cursor: the last id of the previous page
 	Limit    int
+	// NoCount skips counting all matches (the total is then the page's length), for lookups
+	// by id or licence that only want the rows.
+	NoCount bool
 }
 
 // BusinessUpdate is a partial update; nil fields are left as they are. Version must equal the

@@ -183,7 +183,7 @@ func (s *Service) findByLicences(ctx context.Context, licences []string) (map[st
 	const chunk = 500
 	for i := 0; i < len(licences); i += chunk {
 		j := min(i+chunk, len(licences))
-		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Licences: licences[i:j]})
+		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Licences: licences[i:j], NoCount: true})
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +213,7 @@ func (s *Service) sameNameNearby(ctx context.Context, idx *geo.PointIndex, rows 
 	byID := make(map[string]*models.Business, len(ids))
 	const chunk = 500
 	for i := 0; i < len(ids); i += chunk {
-		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+chunk, len(ids))]})
+		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+chunk, len(ids))], NoCount: true})
 		if err != nil {
 			return nil, err
 		}

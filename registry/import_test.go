@@ -643,7 +643,9 @@ func TestImportStatusChanges(t *testing.T) {
 func TestDemoBusinessesImportCleanlyAndOnlyOnce(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		svc := newDemoService(t, db)
-		ds, err := demo.Generate(demo.DefaultOptions())
+		opts := demo.DefaultOptions()
+		opts.Businesses = 400 // enough for every ward, and quick under -race
+		ds, err := demo.Generate(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -228,7 +228,7 @@ func (s *Service) licenceFree(ctx context.Context, licence, id string) error {
 	if licence == "" {
 		return nil
 	}
-	bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Licences: []string{licence}, Limit: 1})
+	bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Licences: []string{licence}, Limit: 1, NoCount: true})
 	if err != nil {
 		return err
 	}
@@ -365,7 +365,7 @@ func (s *Service) NearBusinesses(ctx context.Context, f models.BusinessFilter, l
 			ids = append(ids, h.ID)
 		}
 		cf := f
-		cf.IDs, cf.After, cf.Limit = ids, "", 0
+		cf.IDs, cf.After, cf.Limit, cf.NoCount = ids, "", 0, true
 		bs, _, err := s.store.FindBusinesses(ctx, cf)
 		if err != nil {
 			return nil, 0, err

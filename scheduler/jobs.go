@@ -226,7 +226,7 @@ func (j *NightlyJob) openedSince(ctx context.Context, in *Input, from, to models
 	}
 	out := map[string]bool{}
 	for i := 0; i < len(ids); i += 500 {
-		bs, _, err := j.Store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+500, len(ids))]})
+		bs, _, err := j.Store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids[i:min(i+500, len(ids))], NoCount: true})
 		if err != nil {
 			return nil, err
 		}

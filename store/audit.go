@@ -18,7 +18,7 @@ var _ models.AuditStore = (*DB)(nil)
 
 // auditLockKey is the PostgreSQL advisory lock that serialises appends to the audit chain, so
 // that two replicas never link two events to the same predecessor.
-const auditLockKey = 0x6b69656d74726101
+const auditLockKey = 0x6b696501
 
 // auditEntry is one event to append.
 type auditEntry struct {
@@ -35,7 +35,9 @@ func (db *DB) appendAudit(tx *gorm.DB, actor string, entries ...auditEntry) erro
 		return nil
 	}
 	if db.dialect == DialectPostgres {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)).Error; err != nil {
+		// Keyed by schema too, so that databases sharing a server (tests, tenants) do not wait on
+		// each other.
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", int32(auditLockKey)).Error; err != nil {
 			return fmt.Errorf("lock audit chain: %w", err)
 		}
 	}
@@ -59,7 +61,7 @@ func (db *DB) appendAudit(tx *gorm.DB, actor string, entries ...auditEntry) erro
 		prev = ev.Hash
 		events = append(events, ev)
 	}
-	if err := tx.CreateInBatches(events, 500).Error; err != nil {
+	if err := tx.CreateInBatches(events, db.batchSize()).Error; err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	return nil

@@ -51,8 +51,10 @@ func (db *DB) FindBusinesses(ctx context.Context, f models.BusinessFilter) ([]*m
 		q = q.Where("licence_no IN ?", f.Licences)
 	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "business")
+	if !f.NoCount {
+		if err := q.Count(&total).Error; err != nil {
+			return nil, 0, translate(err, "business")
+		}
 	}
 	if f.After != "" {
 		q = q.Where("id > ?", f.After)
@@ -63,6 +65,9 @@ func (db *DB) FindBusinesses(ctx context.Context, f models.BusinessFilter) ([]*m
 	var out []*models.Business
 	if err := q.Order("id").Find(&out).Error; err != nil {
 		return nil, 0, translate(err, "business")
+	}
+	if f.NoCount {
+		total = int64(len(out))
 	}
 	return out, int(total), nil
 }
@@ -102,7 +107,7 @@ func (db *DB) createBusinesses(tx *gorm.DB, actor string, bs []*models.Business)
 		b.CreatedAt, b.UpdatedAt = now, now
 		audit = append(audit, auditEntry{Action: "create", EntityType: "business", EntityID: b.ID, Details: businessAuditFields(b)})
 	}
-	if err := tx.CreateInBatches(bs, 500).Error; err != nil {
+	if err := tx.CreateInBatches(bs, db.batchSize()).Error; err != nil {
 		return translate(err, "business")
 	}
 	return db.appendAudit(tx, actor, audit...)

@@ -19,7 +19,6 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 )
 
 // Dialects.
@@ -64,11 +63,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		now = time.Now
 	}
 	gcfg := &gorm.Config{
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             500 * time.Millisecond,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-		}),
+		Logger:                 gormLogger{log: log, slow: 500 * time.Millisecond},
 		NowFunc:                func() time.Time { return now().UTC().Truncate(time.Microsecond) },
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -165,6 +160,16 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping %s database at %s: %w", db.dialect, db.where, err)
 	}
 	return nil
+}
+
+// batchSize is how many rows one INSERT carries. The SQLite driver matches parameters in time
+// that grows with the square of their number, so it gets small batches; PostgreSQL takes up to
+// 65,535 parameters a statement.
+func (db *DB) batchSize() int {
+	if db.dialect == DialectSQLite {
+		return 50
+	}
+	return 500
 }
 
 // Now returns the store's clock reading, in UTC with the microsecond precision both databases keep.

@@ -99,7 +99,7 @@ func (db *DB) CreatePlan(ctx context.Context, actor string, p *models.Plan, item
 		for _, it := range items {
 			it.PlanID = p.ID
 		}
-		if err := tx.CreateInBatches(items, 1000).Error; err != nil {
+		if err := tx.CreateInBatches(items, db.batchSize()).Error; err != nil {
 			return translate(err, "plan")
 		}
 		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "plan", EntityID: p.ID,
@@ -148,7 +148,7 @@ func (db *DB) ApprovePlan(ctx context.Context, actor, planID string) (*models.Pl
 			tasks = append(tasks, &models.Task{ID: uuid.NewString(), PlanID: &planID, BusinessID: it.BusinessID, Reason: reason, Status: models.TaskPlanned,
 				WindowStart: start, WindowEnd: yearEnd, InclusionProb: it.InclusionProb, Version: 1, CreatedAt: now, UpdatedAt: now})
 		}
-		if err := tx.CreateInBatches(tasks, 1000).Error; err != nil {
+		if err := tx.CreateInBatches(tasks, db.batchSize()).Error; err != nil {
 			return translate(err, "task")
 		}
 		res := tx.Model(&models.Plan{}).Where("id = ? AND version = ?", p.ID, p.Version).

@@ -32,23 +32,24 @@ func (db *DB) BusinessLocations(ctx context.Context) ([]models.BusinessLocation,
 // compare it to decide whether to rebuild their in-memory indexes.
 func (db *DB) RegistryFingerprint(ctx context.Context) (string, error) {
 	var r struct {
-		NA, NB int64
-		MA, MB *time.Time
+		NA, NB, VB int64
+		MA, MB     *time.Time
 	}
-	// MAX over timestamps comes back as text on SQLite, so read them as strings there.
+	// MAX over timestamps comes back as text on SQLite, so read them as strings there. The sum
+	// of versions changes with every business update even when the clock does not move.
 	var sa, sb *string
 	row := db.gdb.WithContext(ctx).Raw(`SELECT (SELECT COUNT(*) FROM areas), (SELECT COUNT(*) FROM businesses),
-		(SELECT MAX(updated_at) FROM areas), (SELECT MAX(updated_at) FROM businesses)`).Row()
+		(SELECT COALESCE(SUM(version), 0) FROM businesses), (SELECT MAX(updated_at) FROM areas), (SELECT MAX(updated_at) FROM businesses)`).Row()
 	if db.dialect == DialectSQLite {
-		if err := row.Scan(&r.NA, &r.NB, &sa, &sb); err != nil {
+		if err := row.Scan(&r.NA, &r.NB, &r.VB, &sa, &sb); err != nil {
 			return "", fmt.Errorf("registry fingerprint: %w", err)
 		}
-		return fmt.Sprintf("%d/%d/%s/%s", r.NA, r.NB, deref(sa), deref(sb)), nil
+		return fmt.Sprintf("%d/%d/%d/%s/%s", r.NA, r.NB, r.VB, deref(sa), deref(sb)), nil
 	}
-	if err := row.Scan(&r.NA, &r.NB, &r.MA, &r.MB); err != nil {
+	if err := row.Scan(&r.NA, &r.NB, &r.VB, &r.MA, &r.MB); err != nil {
 		return "", fmt.Errorf("registry fingerprint: %w", err)
 	}
-	return fmt.Sprintf("%d/%d/%v/%v", r.NA, r.NB, r.MA, r.MB), nil
+	return fmt.Sprintf("%d/%d/%d/%v/%v", r.NA, r.NB, r.VB, r.MA, r.MB), nil
 }
 
 func deref(s *string) string {

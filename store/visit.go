@@ -48,11 +48,11 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 		audit = append(audit, auditEntry{Action: "record", EntityType: "inspection", EntityID: in.ID,
 			Details: map[string]any{"business_id": in.BusinessID, "task_id": in.TaskID, "outcome": in.Outcome, "findings": len(v.Findings)}})
 	}
-	if err := tx.CreateInBatches(inspections, 500).Error; err != nil {
+	if err := tx.CreateInBatches(inspections, db.batchSize()).Error; err != nil {
 		return translate(err, "inspection")
 	}
 	if len(findings) > 0 {
-		if err := tx.CreateInBatches(findings, 500).Error; err != nil {
+		if err := tx.CreateInBatches(findings, db.batchSize()).Error; err != nil {
 			return translate(err, "inspection")
 		}
 	}
@@ -81,7 +81,7 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 		}
 	}
 	if len(tasks) > 0 {
-		if err := tx.CreateInBatches(tasks, 500).Error; err != nil {
+		if err := tx.CreateInBatches(tasks, db.batchSize()).Error; err != nil {
 			return translate(err, "task")
 		}
 	}
@@ -103,7 +103,7 @@ func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*models.Tas
 			t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
 			audit = append(audit, auditEntry{Action: "create", EntityType: "task", EntityID: t.ID, Details: map[string]any{"business_id": t.BusinessID, "reason": t.Reason, "plan_id": t.PlanID}})
 		}
-		if err := tx.CreateInBatches(tasks, 500).Error; err != nil {
+		if err := tx.CreateInBatches(tasks, db.batchSize()).Error; err != nil {
 			return translate(err, "task")
 		}
 		return db.appendAudit(tx, actor, audit...)
