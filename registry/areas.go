@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"golang.org/x/text/unicode/norm"
+
 	"kiemtra/geo"
 	"kiemtra/models"
 )
@@ -18,6 +20,11 @@ func (s *Service) ImportAreas(ctx context.Context, actor string, r io.Reader, dr
 	areas, err := geo.ReadAreasGeoJSON(r, MaxAreaImportBytes)
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range areas {
+		// Files made on macOS often carry decomposed accents; stored names are NFC so that
+		// searches and the ward lookup compare equal.
+		a.Name, a.TypeName = norm.NFC.String(a.Name), norm.NFC.String(a.TypeName)
 	}
 	rep := &models.AreaImportReport{Features: len(areas), Problems: []models.AreaImportProblem{}, DryRun: dryRun}
 	stored, _, err := s.store.FindAreas(ctx, models.AreaFilter{})

@@ -101,13 +101,23 @@ func (s *Service) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	fp += "/" + s.today().String() // areas come into force (and lapse) at midnight
 	if fp == s.builtFP && s.current.Load() != nil {
 		return nil
 	}
 	start := time.Now()
-	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{})
+	all, _, err := s.store.FindAreas(ctx, models.AreaFilter{})
 	if err != nil {
 		return err
+	}
+	// Only the map in force today places businesses: after a reorganisation the old wards stay
+	// stored (with their end date) for history, but must not compete with the new ones.
+	today := s.today()
+	areas := make([]*models.Area, 0, len(all))
+	for _, a := range all {
+		if a.ValidOn(today) {
+			areas = append(areas, a)
+		}
 	}
 	ai, err := geo.NewAreaIndex(areas)
 	if err != nil {
