@@ -182,6 +182,10 @@ func (s *Server) listBusinesses(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if err := s.scopeToJurisdiction(c, &q.Filter.Area); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	page := BusinessPage{Items: []*BusinessItem{}}
 	if q.Near {
@@ -229,7 +233,7 @@ func unknownArea(err error, f models.BusinessFilter) error {
 }
 
 func (s *Server) getBusiness(c *gin.Context) {
-	b, err := s.store.FindBusinessByID(c.Request.Context(), c.Param("id"))
+	b, err := s.findVisibleBusiness(c, c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -237,9 +241,55 @@ func (s *Server) getBusiness(c *gin.Context) {
 	c.JSON(http.StatusOK, b)
 }
 
+// findVisibleBusiness loads a business inside the caller's jurisdiction; others are not found.
+func (s *Server) findVisibleBusiness(c *gin.Context, id string) (*models.Business, error) {
+	b, err := s.store.FindBusinessByID(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.visibleArea(c, b.AreaCode) {
+		return nil, notFoundOutside("business", "cơ sở")
+	}
+	return b, nil
+}
+
+// scopeToJurisdiction limits a listing to the caller's jurisdiction: no area means the caller's
+// own; an area outside it is not found.
+func (s *Server) scopeToJurisdiction(c *gin.Context, area *string) error {
+	p := principal(c)
+	if p == nil || p.CityWide() {
+		return nil
+	}
+	if *area == "" {
+		*area = p.AreaCode
+		return nil
+	}
+	if !s.visibleArea(c, *area) {
+		return models.NotFound("area", "area "+*area+" not found", "không tìm thấy khu vực "+*area)
+	}
+	return nil
+}
+
+// checkPlaceInJurisdiction refuses a position outside the caller's jurisdiction: a district
+// planner registers only its own district's businesses.
+func (s *Server) checkPlaceInJurisdiction(c *gin.Context, lat, lon float64) error {
+	p := principal(c)
+	if p == nil || p.CityWide() {
+		return nil
+	}
+	if _, path := s.registry.Locate(c.Request.Context(), lat, lon); path != "" && !p.Covers(path) {
+		return models.Invalid("lat", "the position %.6f, %.6f is outside your jurisdiction", "vị trí %.6f, %.6f nằm ngoài địa bàn của bạn", lat, lon)
+	}
+	return nil
+}
+
 func (s *Server) createBusiness(c *gin.Context) {
 	var in BusinessInput
 	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.checkPlaceInJurisdiction(c, in.Lat, in.Lon); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -266,7 +316,23 @@ func (s *Server) updateBusiness(c *gin.Context) {
 		s.writeError(c, models.Invalid("version", "is required: send the version you read, so that nobody's change is overwritten", "là bắt buộc: gửi phiên bản bạn đã đọc để không ghi đè thay đổi của người khác"))
 		return
 	}
-	b, err := s.registry.UpdateBusiness(c.Request.Context(), actor(c), c.Param("id"), upd)
+	cur, err := s.findVisibleBusiness(c, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	lat, lon := cur.Lat, cur.Lon
+	if upd.Lat != nil {
+		lat = *upd.Lat
+	}
+	if upd.Lon != nil {
+		lon = *upd.Lon
+	}
+	if err := s.checkPlaceInJurisdiction(c, lat, lon); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	b, err := s.registry.UpdateBusiness(c.Request.Context(), actor(c), cur.ID, upd)
 	if err != nil {
 		s.writeError(c, err)
 		return

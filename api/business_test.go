@@ -649,6 +649,7 @@ func TestImportEndpoints(t *testing.T) {
 			// Streamed without a Content-Length, a file over the limit is stopped while it is read.
 			big := io.MultiReader(strings.NewReader("name,category,ward\n\""), io.LimitReader(zeros{}, 50<<20))
 			req := httptest.NewRequest("POST", "/api/v1/businesses/import", big)
+			req = req.WithContext(WithPrincipal(req.Context(), testAdmin))
 			req.ContentLength = -1
 			rec := httptest.NewRecorder()
 			s.ServeHTTP(rec, req)

@@ -219,6 +219,15 @@ func (s *Server) listPlanItems(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if pr := principal(c); pr != nil && !pr.CityWide() {
+		mine := items[:0]
+		for _, it := range items {
+			if s.visibleArea(c, it.AreaCode) {
+				mine = append(mine, it)
+			}
+		}
+		items = mine
+	}
 	c.JSON(http.StatusOK, gin.H{"items": nonNil(items), "total": len(items)})
 }
 
@@ -230,6 +239,9 @@ func (s *Server) listPlanTasks(c *gin.Context) {
 		return
 	}
 	f := models.TaskFilter{PlanID: p.ID, Limit: 100}
+	if pr := principal(c); pr != nil && !pr.CityWide() {
+		f.AreaPath = pr.AreaPath
+	}
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 1000 {

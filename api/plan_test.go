@@ -14,6 +14,7 @@ import (
 
 	"kiemtra/models"
 	"kiemtra/refdata"
+	"kiemtra/registry"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -81,7 +82,9 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 	if err := runner.Add("", &scheduler.NightlyJob{Service: planner, Store: db}); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Store: db, Readiness: readiness{}, Planner: planner, Plans: db, Jobs: struct {
+	catSet, _ := refdata.CategorySet()
+	reg := registry.New(registry.Config{Store: db, Categories: catSet, Logger: log, Now: now, Location: time.UTC})
+	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC, Plans: db, Jobs: struct {
 		*scheduler.Runner
 		*store.DB
 	}{runner, db}, Logger: log})

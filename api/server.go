@@ -31,6 +31,8 @@ type Readiness interface {
 
 // Store is every repository the handlers use.
 type Store interface {
+	UpdateUser(ctx context.Context, actor, id string, upd models.UserUpdate, passwordHash string) (*models.User, error)
+	SaveTeam(ctx context.Context, actor string, t *models.Team, members []string) error
 	Count(ctx context.Context) (models.Counts, error)
 	models.AreaStore
 	models.BusinessStore
@@ -53,6 +55,12 @@ type Registry interface {
 	ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error)
 	// ImportAreas reads a GeoJSON FeatureCollection of areas and stores them when all are valid.
 	ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error)
+	// AreaPath returns an area's materialised path from the in-memory index, or "".
+	AreaPath(ctx context.Context, code string) string
+	// Contains reports whether an area contains a point.
+	Contains(ctx context.Context, areaCode string, lat, lon float64) bool
+	// Locate returns the code and path of the smallest area containing a point ("" outside).
+	Locate(ctx context.Context, lat, lon float64) (code, path string)
 }
 
 // Config holds the server's dependencies and settings; main builds it.
@@ -61,7 +69,11 @@ type Config struct {
 	Readiness    Readiness
 	Logger       *slog.Logger
 	Registry     Registry
+	Auth         Authenticator
+	Passwords    PasswordHasher
 	Planner      Planner
+	Assigner     Assigner
+	TeamDays     TeamDayStore
 	Plans        PlanStore
 	Jobs         Jobs
 	Metrics      *prometheus.Registry // nil: a new one
@@ -74,19 +86,23 @@ type Config struct {
 
 // Server handles kiemtra's HTTP requests.
 type Server struct {
-	store    Store
-	ready    Readiness
-	log      *slog.Logger
-	registry Registry
-	planner  Planner
-	plans    PlanStore
-	jobs     Jobs
-	metrics  *prometheus.Registry
-	maxBody  int64
-	version  string
-	loc      *time.Location
-	now      func() time.Time
-	engine   *gin.Engine
+	store     Store
+	ready     Readiness
+	log       *slog.Logger
+	registry  Registry
+	auth      Authenticator
+	passwords PasswordHasher
+	planner   Planner
+	assigner  Assigner
+	teamDays  TeamDayStore
+	plans     PlanStore
+	jobs      Jobs
+	metrics   *prometheus.Registry
+	maxBody   int64
+	version   string
+	loc       *time.Location
+	now       func() time.Time
+	engine    *gin.Engine
 
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
@@ -104,7 +120,11 @@ func New(cfg Config) *Server {
 		ready:      cfg.Readiness,
 		log:        cfg.Logger,
 		registry:   cfg.Registry,
+		auth:       cfg.Auth,
+		passwords:  cfg.Passwords,
 		planner:    cfg.Planner,
+		assigner:   cfg.Assigner,
+		teamDays:   cfg.TeamDays,
 		plans:      cfg.Plans,
 		jobs:       cfg.Jobs,
 		metrics:    cfg.Metrics,
@@ -143,7 +163,7 @@ func New(cfg Config) *Server {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.recover, s.logAndMeasure, s.limitBody)
+	e.Use(s.requestID, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize)
 	e.NoRoute(func(c *gin.Context) {
 		s.writeError(c, models.NewError(models.ENOTFOUND, "no such endpoint: %s %s", "không có địa chỉ này: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -162,10 +182,14 @@ func New(cfg Config) *Server {
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
+	s.registerAuthRoutes(v1)
 	s.registerAreaRoutes(v1)
 	s.registerBusinessRoutes(v1)
 	s.registerImportRoutes(v1)
 	s.registerPlanRoutes(v1)
+	s.registerTeamRoutes(v1)
+	s.registerUserRoutes(v1)
+	s.registerAssignmentRoutes(v1)
 	s.engine = e
 	return s
 }

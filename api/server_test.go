@@ -27,6 +27,10 @@ func newTestServer(t *testing.T, ready error) *Server {
 	return New(Config{Store: db, Readiness: readiness{ready}, MaxBodyBytes: 1024, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
+// testAdmin is the caller of requests sent with do and raw: a city-wide administrator, so that
+// tests of a resource are not tests of authorization (authz_test.go does that).
+var testAdmin = &Principal{UserID: "test-admin", Username: "test-admin", Role: models.RoleAdmin, AreaCode: "92", AreaPath: "/92/"}
+
 func do(t *testing.T, h http.Handler, method, path, body string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	var r io.Reader
@@ -34,6 +38,7 @@ func do(t *testing.T, h http.Handler, method, path, body string, header ...strin
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, r)
+	req = req.WithContext(WithPrincipal(req.Context(), testAdmin))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -54,12 +59,19 @@ func raw(t *testing.T, h http.Handler, method, path, body string, header ...stri
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, r)
+	req = req.WithContext(WithPrincipal(req.Context(), testAdmin))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	return w
+}
+
+// allowInTest opens a route that only a test registers.
+func allowInTest(t *testing.T, route string) {
+	policy[route] = access{public: true}
+	t.Cleanup(func() { delete(policy, route) })
 }
 
 func decodeError(t *testing.T, w *httptest.ResponseRecorder) ErrorPayload {
@@ -138,6 +150,7 @@ func TestUnknownRoutesAnswerJSONErrorsInTheCallersLanguage(t *testing.T) {
 func TestPanicsBecome500WithoutDetails(t *testing.T) {
 	s := newTestServer(t, nil)
 	s.engine.GET("/boom", func(*gin.Context) { panic("secret internal state") })
+	allowInTest(t, "GET /boom")
 	w := do(t, s, "GET", "/boom", "")
 	e := decodeError(t, w)
 	if w.Code != 500 || e.Code != models.EINTERNAL || strings.Contains(w.Body.String(), "secret") {
@@ -151,6 +164,7 @@ func TestPanicsBecome500WithoutDetails(t *testing.T) {
 func TestBodiesOverTheLimitAre413(t *testing.T) {
 	s := newTestServer(t, nil)
 	var got error
+	allowInTest(t, "POST /echo")
 	s.engine.POST("/echo", func(c *gin.Context) {
 		var v map[string]any
 		if got = bindJSON(c, &v); got != nil {

@@ -51,6 +51,7 @@ func (t *Task) Open() bool { return t.Status == TaskPlanned || t.Status == TaskR
 
 // TaskFilter selects tasks.
 type TaskFilter struct {
+	AreaPath   string // only tasks of businesses in this subtree
 	PlanID     string
 	BusinessID string
 	TeamID     string
@@ -147,4 +148,45 @@ type YearState struct {
 	OpenTasks         map[string]*Task // business -> an open task
 	MissedUnrequeued  []*Task          // missed tasks with no repeat queued yet
 	StaleReleased     []*Task          // released before today and not done
+}
+
+// OpenTaskRow is an open task with what the morning assignment needs of its business.
+type OpenTaskRow struct {
+	Task       *Task
+	Lat, Lon   float64
+	AreaPath   string
+	LastTeamID string // the team of the business's latest inspection
+	Urgent     bool
+}
+
+// AssignmentDecision records why a task went to a team on a day.
+type AssignmentDecision struct {
+	ID         int64     `json:"id" gorm:"primaryKey;autoIncrement"`
+	Day        Date      `json:"day"`
+	TaskID     string    `json:"task_id"`
+	TeamID     string    `json:"team_id"`
+	RouteOrder int       `json:"route_order"`
+	Reason     string    `json:"reason"`
+	DecidedAt  time.Time `json:"decided_at"`
+	DecidedBy  string    `json:"decided_by"`
+}
+
+// TableName is the table of assignment decisions.
+func (AssignmentDecision) TableName() string { return "assignment_decisions" }
+
+// AssignmentSummary is the outcome of a day's assignment.
+type AssignmentSummary struct {
+	Day        Date             `json:"day"`
+	Released   int              `json:"released"`
+	Unassigned int              `json:"unassigned"` // due visits left for later days
+	Teams      []TeamDaySummary `json:"teams"`
+}
+
+// TeamDaySummary is one team's day: what it got, its capacity, and how far it rides.
+type TeamDaySummary struct {
+	TeamID           string  `json:"team_id"`
+	Tasks            int     `json:"tasks"`
+	Capacity         int     `json:"capacity"`
+	RouteLengthM     float64 `json:"route_length_m"`
+	UnorderedLengthM float64 `json:"unordered_length_m"`
 }

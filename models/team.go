@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -72,4 +73,76 @@ type TeamStore interface {
 	FindTeams(ctx context.Context) ([]*Team, error)
 	// CreateTeam inserts a team and writes an audit event.
 	CreateTeam(ctx context.Context, actor string, t *Team) error
+	// FindTeamMembers returns the users of a team ordered by username.
+	FindTeamMembers(ctx context.Context, teamID string) ([]*User, error)
+}
+
+// TeamUpdate is a partial update of a team; nil fields stay.
+type TeamUpdate struct {
+	Version        int       `json:"version"`
+	Name           *string   `json:"name"`
+	Level          *string   `json:"level"`
+	AreaCode       *string   `json:"area_code"`
+	BaseLat        *float64  `json:"base_lat"`
+	BaseLon        *float64  `json:"base_lon"`
+	WeeklyCapacity *int      `json:"weekly_capacity"`
+	WorkingDays    *[]int    `json:"working_days"`
+	Members        *[]string `json:"members"` // user ids; replaces the member list
+}
+
+// WeekdaysOf builds a Weekdays set from ISO day numbers (1 Monday ... 7 Sunday).
+func WeekdaysOf(days []int) (Weekdays, error) {
+	seen := map[int]bool{}
+	var parts []string
+	for _, d := range days {
+		if d < 1 || d > 7 {
+			return "", Invalid("working_days", "day %d is not 1 (Monday) to 7 (Sunday)", "ngày %d không nằm trong 1 (thứ Hai) đến 7 (Chủ nhật)", d)
+		}
+		if !seen[d] {
+			seen[d] = true
+			parts = append(parts, strconv.Itoa(d))
+		}
+	}
+	if len(parts) == 0 {
+		return "", Invalid("working_days", "a team works at least one day a week", "tổ phải làm việc ít nhất một ngày mỗi tuần")
+	}
+	sort.Strings(parts)
+	return Weekdays(strings.Join(parts, ",")), nil
+}
+
+// Days returns the set as ISO day numbers.
+func (w Weekdays) Days() []int {
+	var out []int
+	for d := 1; d <= 7; d++ {
+		if w.Has(time.Weekday(d % 7)) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Validate checks the fields of a team that need nothing else to check.
+func (t *Team) Validate() error {
+	var v Validation
+	if strings.TrimSpace(t.Name) == "" {
+		v.Add("name", "is required", "không được để trống")
+	}
+	if !oneOf(t.Level, []string{TeamLevelCity, TeamLevelDistrict, TeamLevelWard}) {
+		v.Add("level", "must be city, district or ward", "phải là city, district hoặc ward")
+	}
+	if t.AreaCode == "" {
+		v.Add("area_code", "is required", "không được để trống")
+	}
+	if err := ValidateLatLon(t.BaseLat, t.BaseLon); err != nil {
+		e := ErrorAs(err)
+		v.Add("base_"+e.Field, "%s", "%s", e.Message)
+		v.Problems[len(v.Problems)-1].MessageVI = e.MessageVI
+	}
+	if t.WeeklyCapacity < 1 || t.WeeklyCapacity > 500 {
+		v.Add("weekly_capacity", "must be from 1 to 500 inspections a week", "phải từ 1 đến 500 cuộc kiểm tra mỗi tuần")
+	}
+	if t.WorkingDays.Count() == 0 {
+		v.Add("working_days", "a team works at least one day a week", "tổ phải làm việc ít nhất một ngày mỗi tuần")
+	}
+	return v.Err()
 }

@@ -67,3 +67,33 @@ type UserStore interface {
 	// CreateUser inserts a user; conflict when the username is taken.
 	CreateUser(ctx context.Context, actor string, u *User) error
 }
+
+// RefreshToken is one link of a session: a refresh token is used once and replaced by the next
+// of the same family. Presenting a used token again means it was stolen: the family is revoked.
+type RefreshToken struct {
+	ID        string     `gorm:"primaryKey"`
+	UserID    string     //
+	FamilyID  string     //
+	TokenHash string     // SHA-256 of the token; the token itself is never stored
+	ExpiresAt time.Time  //
+	UsedAt    *time.Time //
+	RevokedAt *time.Time //
+	CreatedAt time.Time  //
+	IP        string     `gorm:"column:ip"`
+	UserAgent string     //
+}
+
+// TableName is the table of refresh tokens.
+func (RefreshToken) TableName() string { return "refresh_tokens" }
+
+// UserUpdate is a partial update of a user by an admin; nil fields stay.
+type UserUpdate struct {
+	Version     int     `json:"version"`
+	DisplayName *string `json:"display_name"`
+	Agency      *string `json:"agency"`
+	Role        *string `json:"role"`
+	AreaCode    *string `json:"area_code"`
+	TeamID      *string `json:"team_id"` // "" removes the user from its team
+	Disabled    *bool   `json:"disabled"`
+	Password    *string `json:"password"`
+}

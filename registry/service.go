@@ -405,3 +405,34 @@ func (s *Service) NearBusinesses(ctx context.Context, f models.BusinessFilter, l
 }
 
 func roundM(d float64) float64 { return float64(int64(d*10+0.5)) / 10 }
+
+// AreaPath returns the path of an area in force, from the in-memory index, or "" when the index
+// does not know it (the caller then asks the store).
+func (s *Service) AreaPath(ctx context.Context, code string) string {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return ""
+	}
+	if a := snap.Areas.Area(code); a != nil {
+		return a.Path
+	}
+	return ""
+}
+
+// Contains reports whether an area in force contains a point.
+func (s *Service) Contains(ctx context.Context, areaCode string, lat, lon float64) bool {
+	snap, err := s.snapshot(ctx)
+	return err == nil && snap.Areas.Contains(areaCode, lat, lon)
+}
+
+// Locate returns the code and path of the smallest area in force containing a point.
+func (s *Service) Locate(ctx context.Context, lat, lon float64) (code, path string) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return "", ""
+	}
+	if a := snap.Areas.Locate(lat, lon); a != nil {
+		return a.Code, a.Path
+	}
+	return "", ""
+}

@@ -16,6 +16,7 @@ var kindNames = map[string]string{
 	"inspection": "kết quả kiểm tra",
 	"tip":        "tin báo",
 	"job":        "tác vụ",
+	"session":    "phiên làm việc",
 }
 
 func notFound(kind string) error {

@@ -202,6 +202,9 @@ func (db *DB) FindTaskByID(ctx context.Context, id string) (*models.Task, error)
 // FindTasks returns matching tasks ordered by id, and their total count.
 func (db *DB) FindTasks(ctx context.Context, f models.TaskFilter) ([]*models.Task, int, error) {
 	q := db.gdb.WithContext(ctx).Model(&models.Task{})
+	if f.AreaPath != "" {
+		q = q.Where(`business_id IN (SELECT b.id FROM businesses b JOIN areas a ON a.code = b.area_code WHERE a.path LIKE ? ESCAPE '\')`, likePrefix(f.AreaPath))
+	}
 	if f.PlanID != "" {
 		q = q.Where("plan_id = ?", f.PlanID)
 	}

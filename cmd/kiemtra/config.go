@@ -30,6 +30,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // KIEMTRA_SHUTDOWN_TIMEOUT: time given to in-flight requests
 	CronNightly     string        // KIEMTRA_CRON_NIGHTLY: when the nightly planning job runs
 	CronYearly      string        // KIEMTRA_CRON_YEARLY: when next year's plans are drafted
+	CronMorning     string        // KIEMTRA_CRON_MORNING: when the day's visits are released to the teams
+	ReleaseHorizon  int           // KIEMTRA_RELEASE_HORIZON_DAYS: days of visits released ahead
 
 	location *time.Location
 }
@@ -47,6 +49,8 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 20 * time.Second,
 		CronNightly:     "30 1 * * *",
 		CronYearly:      "0 6 1 12 *",
+		CronMorning:     "0 6 * * *",
+		ReleaseHorizon:  1,
 	}
 }
 
@@ -73,6 +77,14 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_SECRET", &c.Secret)
 	str("KIEMTRA_CRON_NIGHTLY", &c.CronNightly)
 	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
+	str("KIEMTRA_CRON_MORNING", &c.CronMorning)
+	if v := getenv("KIEMTRA_RELEASE_HORIZON_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", fmt.Sprintf("%q is not a whole number of days", v)}
+		}
+		c.ReleaseHorizon = n
+	}
 	if v := getenv("KIEMTRA_MAX_BODY_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -145,13 +157,16 @@ func (c *Config) Validate() error {
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		errs = append(errs, &configError{"KIEMTRA_DB_MAX_CONNS", "must be between 1 and 1000"})
 	}
-	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}} {
+	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}, {"KIEMTRA_CRON_MORNING", c.CronMorning}} {
 		if s.spec == "off" {
 			continue
 		}
 		if _, err := cron.ParseStandard(s.spec); err != nil {
 			errs = append(errs, &configError{s.name, fmt.Sprintf("%q is not a cron schedule such as \"30 1 * * *\" (or \"off\"): %v", s.spec, err)})
 		}
+	}
+	if c.ReleaseHorizon < 1 || c.ReleaseHorizon > 7 {
+		errs = append(errs, &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", "must be from 1 to 7: targets released further ahead could be tipped off"})
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", "must be positive"})

@@ -48,7 +48,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	}
 	return serve(ctx, &cfg, log, serveHooks{
 		prepare: func(ctx context.Context, m *Main) error {
-			return loadDemo(ctx, m.DB(), cfg.Location(), env.Stdout, log)
+			if err := loadDemo(ctx, m.DB(), cfg.Location(), env.Stdout, log); err != nil {
+				return err
+			}
+			return assignToday(ctx, m, env.Stdout)
 		},
 		started: func(m *Main) { printDemoWelcome(env.Stdout, m.Addr(), m.DB()) },
 	})
@@ -138,4 +141,35 @@ func mustUnits() *refdata.Units2021 {
 		panic(err)
 	}
 	return u
+}
+
+// assignToday runs the morning assignment for today, as the cron job would at 06:00, so that
+// every demo team has a route; on a day off it releases the next working day instead. A day that
+// already has its releases is left alone.
+func assignToday(ctx context.Context, m *Main, out io.Writer) error {
+	day := models.DateOf(m.Now().In(m.Config.Location()))
+	for i := 0; i < 7; i++ {
+		if n, err := m.DB().CountReleased(ctx, day); err != nil || n > 0 {
+			if err == nil {
+				fmt.Fprintf(out, "Visits for %s were released already (%d).\n", day, n)
+			}
+			return err
+		}
+		sum, err := m.Morning().Assign(ctx, "demo", day)
+		if err != nil {
+			return err
+		}
+		if sum.Released > 0 {
+			teams := 0
+			for _, t := range sum.Teams {
+				if t.Tasks > 0 {
+					teams++
+				}
+			}
+			fmt.Fprintf(out, "Morning assignment for %s: %d visits released to %d teams (%d due visits wait for later days).\n", day, sum.Released, teams, sum.Unassigned)
+			return nil
+		}
+		day = day.AddDays(1)
+	}
+	return nil
 }

@@ -55,6 +55,7 @@ type command struct {
 // Env is what a subcommand may touch of the process: streams and the environment. Tests pass
 // their own.
 type Env struct {
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 }
@@ -64,6 +65,7 @@ func commands() []command {
 		{"serve", "[flags]", "run the HTTP service (migrates the database first)", runServe},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"import", "businesses|areas FILE [--dry-run]", "import the registry (CSV or GeoJSON) or areas (GeoJSON); prints a JSON report", runImport},
+		{"user", "add|passwd|disable|enable|list [flags]", "manage accounts (passwords on standard input)", runUser},
 		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},
 		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},
 		{"demo", "[--addr HOST:PORT] [--data-dir DIR]", "fill a SQLite database with Can Tho demo data (once) and serve it", runDemo},
@@ -79,7 +81,7 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	os.Exit(Run(ctx, env, os.Args[1:]))
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"kiemtra/api"
+	"kiemtra/auth"
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/registry"
@@ -38,6 +39,8 @@ type Main struct {
 	registry *registry.Service
 	planner  *scheduler.Service
 	runner   *scheduler.Runner
+	morning  *scheduler.MorningJob
+	auth     *auth.Service
 	server   *http.Server
 	listener net.Listener
 
@@ -97,12 +100,14 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	m.runner = scheduler.NewRunner(db, m.Log, m.Now, m.Config.Location())
+	m.morning = &scheduler.MorningJob{Store: db, Holidays: days, Location: m.Config.Location(), Horizon: m.Config.ReleaseHorizon}
 	for _, j := range []struct {
 		spec string
 		job  scheduler.Job
 	}{
 		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
 		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
+		{m.Config.CronMorning, m.morning},
 	} {
 		spec := j.spec
 		if spec == "off" {
@@ -112,15 +117,24 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
+		return err
+	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
 }
+
+// Auth returns the authentication service (after Open).
+func (m *Main) Auth() *auth.Service { return m.auth }
 
 // Registry returns the registry service (after Open).
 func (m *Main) Registry() *registry.Service { return m.registry }
 
 // Planner returns the planning service (after Open).
 func (m *Main) Planner() *scheduler.Service { return m.planner }
+
+// Morning returns the morning assignment job (after Open).
+func (m *Main) Morning() *scheduler.MorningJob { return m.morning }
 
 // Runner returns the job runner (after Open).
 func (m *Main) Runner() *scheduler.Runner { return m.runner }
@@ -140,7 +154,11 @@ func (m *Main) Listen() error {
 	handler := api.New(api.Config{
 		Store:        m.db,
 		Registry:     m.registry,
+		Auth:         m.auth,
+		Passwords:    m.auth,
 		Planner:      m.planner,
+		Assigner:     m.morning,
+		TeamDays:     m.db,
 		Plans:        m.db,
 		Jobs:         jobsAPI{m.runner, m.db},
 		Readiness:    m.db,

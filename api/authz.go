@@ -1,0 +1,150 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// access says who may call an endpoint.
+type access struct {
+	public bool     // no sign-in needed
+	roles  []string // allowed roles (when not public)
+	city   bool     // only users whose jurisdiction is the whole city (the root area)
+}
+
+var (
+	everyone   = []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer, models.RoleTipOfficer, models.RoleViewer}
+	planners   = []string{models.RoleAdmin, models.RolePlanner}
+	readers    = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
+	adminsOnly = []string{models.RoleAdmin}
+)
+
+// policy is the one place that decides which role may call which endpoint. Jurisdiction (which
+// district's data) is checked by the handlers against the caller's area, because it depends on
+// the record; out-of-jurisdiction records answer 404 so that their existence is not revealed.
+// A route missing here is refused for everyone (TestEveryRouteHasAPolicy keeps them in step).
+var policy = map[string]access{
+	"GET /healthz":                 {public: true},
+	"GET /readyz":                  {public: true},
+	"GET /metrics":                 {public: true},
+	"GET /":                        {public: true},
+	"GET /static/*file":            {public: true},
+	"GET /api/v1/version":          {public: true},
+	"GET /api/v1/openapi.yaml":     {public: true},
+	"POST /api/v1/auth/login":      {public: true},
+	"POST /api/v1/auth/refresh":    {public: true},
+	"POST /api/v1/auth/logout":     {public: true},
+	"GET /api/v1/me":               {roles: everyone},
+	"GET /api/v1/stats":            {roles: everyone},
+	"GET /api/v1/areas":            {roles: everyone},
+	"GET /api/v1/areas/:code":      {roles: everyone},
+	"POST /api/v1/areas/import":    {roles: adminsOnly, city: true},
+	"GET /api/v1/businesses":       {roles: everyone},
+	"GET /api/v1/businesses/:id":   {roles: everyone},
+	"POST /api/v1/businesses":      {roles: planners},
+	"PATCH /api/v1/businesses/:id": {roles: planners},
+	// An import may touch any district: city-wide planners only.
+	"POST /api/v1/businesses/import":    {roles: planners, city: true},
+	"GET /api/v1/programmes":            {roles: readers},
+	"POST /api/v1/programmes":           {roles: planners, city: true},
+	"GET /api/v1/programmes/:id":        {roles: readers},
+	"GET /api/v1/programmes/:id/plans":  {roles: readers},
+	"POST /api/v1/programmes/:id/plans": {roles: planners, city: true},
+	"GET /api/v1/plans/:id":             {roles: readers},
+	// The selection and the tasks tell who is inspected next: planners only.
+	"GET /api/v1/plans/:id/items":    {roles: planners},
+	"GET /api/v1/plans/:id/tasks":    {roles: planners},
+	"POST /api/v1/plans/:id/approve": {roles: planners, city: true},
+	"POST /api/v1/plans/:id/reveal":  {roles: planners, city: true},
+	"GET /api/v1/plans/:id/verify":   {roles: everyone},
+	"GET /api/v1/jobs":               {roles: planners},
+	"POST /api/v1/jobs/:name/run":    {roles: adminsOnly, city: true},
+	"GET /api/v1/users":              {roles: adminsOnly},
+	"POST /api/v1/users":             {roles: adminsOnly},
+	"GET /api/v1/users/:id":          {roles: adminsOnly},
+	"PATCH /api/v1/users/:id":        {roles: adminsOnly},
+	"GET /api/v1/teams":              {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead}},
+	"POST /api/v1/teams":             {roles: planners},
+	"GET /api/v1/teams/:id":          {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}},
+	"PATCH /api/v1/teams/:id":        {roles: planners},
+	"GET /api/v1/teams/:id/day":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
+	"POST /api/v1/assignments/run":   {roles: planners},
+}
+
+// authorize refuses a request whose caller may not use the endpoint: 401 without a valid
+// sign-in, 403 for a role (or a jurisdiction level) the endpoint does not allow.
+func (s *Server) authorize(c *gin.Context) {
+	route := c.FullPath()
+	if route == "" { // no such route: the 404/405 handlers answer
+		c.Next()
+		return
+	}
+	rule, ok := policy[c.Request.Method+" "+route]
+	if ok && rule.public {
+		c.Next()
+		return
+	}
+	p := principal(c)
+	if p == nil {
+		s.writeError(c, models.NewError(models.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <access token>", "hãy đăng nhập: gửi Authorization: Bearer <mã truy cập>"))
+		return
+	}
+	if !ok || !allowed(rule.roles, p.Role) || (rule.city && !p.CityWide()) {
+		s.writeError(c, models.NewError(models.EFORBIDDEN, "your role (%s) may not do this", "vai trò của bạn (%s) không được phép thực hiện thao tác này", p.Role))
+		return
+	}
+	c.Next()
+}
+
+func allowed(roles []string, role string) bool {
+	for _, r := range roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// CityWide reports whether the caller's jurisdiction is the whole tree (a root area).
+func (p *Principal) CityWide() bool { return strings.Count(p.AreaPath, "/") <= 2 }
+
+// Covers reports whether an area (by its path) is inside the caller's jurisdiction.
+func (p *Principal) Covers(areaPath string) bool {
+	return p != nil && areaPath != "" && strings.HasPrefix(areaPath, p.AreaPath)
+}
+
+// visibleArea reports whether the caller may see records of the area.
+func (s *Server) visibleArea(c *gin.Context, areaCode string) bool {
+	p := principal(c)
+	if p == nil {
+		return false
+	}
+	if p.CityWide() {
+		return true
+	}
+	path, err := s.areaPath(c, areaCode)
+	return err == nil && p.Covers(path)
+}
+
+// areaPath finds an area's path, from the registry's in-memory index when it can.
+func (s *Server) areaPath(c *gin.Context, code string) (string, error) {
+	if s.registry != nil {
+		if path := s.registry.AreaPath(c.Request.Context(), code); path != "" {
+			return path, nil
+		}
+	}
+	a, err := s.store.FindAreaByCode(c.Request.Context(), code)
+	if err != nil {
+		return "", err
+	}
+	return a.Path, nil
+}
+
+// notFoundOutside is the answer for a record outside the caller's jurisdiction: the same as for
+// one that does not exist.
+func notFoundOutside(kind, vi string) error {
+	return models.NotFound(kind, kind+" not found", "không tìm thấy "+vi)
+}

@@ -1,0 +1,222 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+
+	"kiemtra/models"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+// TestEveryRouteHasAPolicy keeps the policy table and the router in step: a route without a
+// rule would be refused for everyone, a rule without a route is a typo.
+func TestEveryRouteHasAPolicy(t *testing.T) {
+	s := New(Config{Readiness: readiness{}, Web: http.Dir(".")})
+	routes := map[string]bool{}
+	for _, r := range s.engine.Routes() {
+		key := r.Method + " " + r.Path
+		routes[key] = true
+		if _, ok := policy[key]; !ok {
+			t.Errorf("route %s has no access rule", key)
+		}
+	}
+	for key := range policy {
+		if !routes[key] {
+			t.Errorf("access rule for %s matches no route", key)
+		}
+	}
+}
+
+// authzCase is one endpoint of the matrix: how to call it for a resource inside or outside the
+// caller's district, and who may.
+type authzCase struct {
+	method, path string // {in} is replaced by the resource inside the district, {out} ... outside
+	body         string
+	roles        []string // roles allowed at all
+	city         bool     // only city-wide callers
+	scoped       bool     // a district caller gets 404 for the outside resource
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		env := newPlanServer(t, db)
+		ctx := context.Background()
+		h := env.srv
+		bizIn, bizOut := firstBusinessIn(t, db, "D1"), firstBusinessIn(t, db, "D2")
+		teams, _ := db.FindTeams(ctx)
+		teamIn, teamOut := teams[0].ID, teams[1].ID
+		if teams[0].AreaCode != "D1" {
+			teamIn, teamOut = teamOut, teamIn
+		}
+		// A programme with a draft plan, so that the plan endpoints have something to act on.
+		w := do(t, h, "POST", "/api/v1/programmes", `{"code":"P","name":"P","starts_on":"2026-01-01","ends_on":"2030-12-31"}`)
+		if w.Code != 201 {
+			t.Fatalf("programme: %d %s", w.Code, w.Body)
+		}
+		w = do(t, h, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
+		var plan struct{ ID string }
+		json.Unmarshal(w.Body.Bytes(), &plan)
+		users, _ := db.FindUsers(ctx)
+		if len(users) == 0 {
+			u := &models.User{Username: "someone", Agency: "police", Role: models.RoleInspector, AreaCode: "D1", PasswordHash: "x"}
+			db.CreateUser(ctx, "t", u)
+			users = append(users, u)
+		}
+
+		all := everyone
+		plannersOnly := []string{models.RoleAdmin, models.RolePlanner}
+		readersOnly := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
+		cases := []authzCase{
+			{"GET", "/api/v1/me", "", all, false, false},
+			{"GET", "/api/v1/stats", "", all, false, false},
+			{"GET", "/api/v1/areas", "", all, false, false},
+			{"GET", "/api/v1/areas/D1", "", all, false, false},
+			{"POST", "/api/v1/areas/import?dry_run=true", `{"type":"FeatureCollection","features":[]}`, []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/businesses?area={area}", "", all, false, true},
+			{"GET", "/api/v1/businesses/{biz}", "", all, false, true},
+			{"POST", "/api/v1/businesses", `{"name":"x"}`, plannersOnly, false, false},
+			{"PATCH", "/api/v1/businesses/{biz}", `{"version":99}`, plannersOnly, false, true},
+			{"POST", "/api/v1/businesses/import?dry_run=true", "name,category,lat,lon\n", plannersOnly, true, false},
+			{"GET", "/api/v1/programmes", "", readersOnly, false, false},
+			{"POST", "/api/v1/programmes", `{}`, plannersOnly, true, false},
+			{"GET", "/api/v1/programmes/P", "", readersOnly, false, false},
+			{"GET", "/api/v1/programmes/P/plans", "", readersOnly, false, false},
+			{"POST", "/api/v1/programmes/P/plans", `{"year":2026,"dry_run":true}`, plannersOnly, true, false},
+			{"GET", "/api/v1/plans/{plan}", "", readersOnly, false, false},
+			{"GET", "/api/v1/plans/{plan}/items", "", plannersOnly, false, false},
+			{"GET", "/api/v1/plans/{plan}/tasks", "", plannersOnly, false, false},
+			{"POST", "/api/v1/plans/nope/approve", "", plannersOnly, true, false},
+			{"POST", "/api/v1/plans/nope/reveal", "", plannersOnly, true, false},
+			{"GET", "/api/v1/plans/{plan}/verify", "", all, false, false},
+			{"GET", "/api/v1/jobs", "", plannersOnly, false, false},
+			{"POST", "/api/v1/jobs/nope/run", "", []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/users", "", []string{models.RoleAdmin}, false, false},
+			{"POST", "/api/v1/users", `{}`, []string{models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/users/{user}", "", []string{models.RoleAdmin}, false, false},
+			{"PATCH", "/api/v1/users/{user}", `{"version":99}`, []string{models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/teams", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead}, false, false},
+			{"POST", "/api/v1/teams", `{}`, plannersOnly, false, false},
+			{"GET", "/api/v1/teams/{team}", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}, false, true},
+			{"PATCH", "/api/v1/teams/{team}", `{"version":99}`, plannersOnly, false, true},
+			{"GET", "/api/v1/teams/{team}/day?date=2026-03-02", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}, false, true},
+			{"POST", "/api/v1/assignments/run", `{"date":"2020-01-01"}`, plannersOnly, false, false},
+		}
+		covered := map[string]bool{}
+		for _, tc := range cases {
+			for _, role := range models.Roles {
+				for _, city := range []bool{true, false} {
+					for _, inside := range []bool{true, false} {
+						p := &Principal{UserID: "u-" + role, Username: role, Role: role, AreaCode: "D1", AreaPath: "/92/D1/", TeamID: teamIn}
+						if city {
+							p.AreaCode, p.AreaPath = "92", "/92/"
+						}
+						biz, team, area := bizIn, teamIn, "D1"
+						if !inside {
+							biz, team, area = bizOut, teamOut, "D2"
+						}
+						path := strings.NewReplacer("{biz}", biz, "{team}", team, "{area}", area, "{plan}", plan.ID, "{user}", users[0].ID).Replace(tc.path)
+						want := "allowed"
+						switch {
+						case !allowed(tc.roles, role) || (tc.city && !city):
+							want = "403"
+						case tc.scoped && !city && !inside:
+							want = "404"
+						}
+						// Inspectors and team leads see only their own team.
+										if want == "allowed" && strings.HasPrefix(tc.path, "/api/v1/teams/{team}") && (role == models.RoleInspector || role == models.RoleTeamLead) && !inside {
+							want = "404"
+						}
+						w := send(h, p, tc.method, path, tc.body)
+						got := "allowed"
+						if w.Code == 403 || w.Code == 401 {
+							got = "403"
+						} else if w.Code == 404 && want != "allowed" {
+							got = "404"
+						}
+						if got != want {
+							t.Errorf("%s %s as %s (city %v, inside %v): %d %s, want %s", tc.method, path, role, city, inside, w.Code, w.Body.String(), want)
+						}
+					}
+				}
+			}
+			covered[tc.method+" "+routeOf(h, tc.method, tc.path)] = true
+		}
+		// Every non-public route is in the matrix.
+		var missing []string
+		for key, rule := range policy {
+			if !rule.public && !covered[key] {
+				missing = append(missing, key)
+			}
+		}
+		sort.Strings(missing)
+		if len(missing) > 0 {
+			t.Errorf("routes missing from the matrix: %v", missing)
+		}
+		// Without a sign-in every non-public route is 401.
+		for _, tc := range cases {
+			path := strings.NewReplacer("{biz}", bizIn, "{team}", teamIn, "{area}", "D1", "{plan}", plan.ID, "{user}", users[0].ID).Replace(tc.path)
+			if w := send(h, nil, tc.method, path, tc.body); w.Code != 401 {
+				t.Errorf("%s %s without a sign-in: %d", tc.method, path, w.Code)
+			}
+		}
+	})
+}
+
+func send(h http.Handler, p *Principal, method, path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if strings.HasPrefix(body, "{") {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if p != nil {
+		req = req.WithContext(WithPrincipal(req.Context(), p))
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+// routeOf finds the route pattern a path matches, for the coverage check.
+func routeOf(s *Server, method, path string) string {
+	path = strings.SplitN(path, "?", 2)[0]
+	var found string
+	for _, r := range s.engine.Routes() {
+		if r.Method != method {
+			continue
+		}
+		if matchPattern(r.Path, path) && (found == "" || strings.Count(r.Path, ":") < strings.Count(found, ":")) {
+			found = r.Path
+		}
+	}
+	return found
+}
+
+func matchPattern(pattern, path string) bool {
+	pp, ps := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(pp) != len(ps) {
+		return false
+	}
+	for i := range pp {
+		if strings.HasPrefix(pp[i], ":") || strings.HasPrefix(ps[i], "{") {
+			continue
+		}
+		if pp[i] != ps[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func firstBusinessIn(t *testing.T, db *store.DB, area string) string {
+	t.Helper()
+	bs, _, err := db.FindBusinesses(context.Background(), models.BusinessFilter{Area: area, Limit: 1})
+	if err != nil || len(bs) == 0 {
+		t.Fatalf("no business in %s: %v", area, err)
+	}
+	return bs[0].ID
+}

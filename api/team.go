@@ -1,0 +1,223 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+)
+
+// TeamInput is the body of POST /teams.
+type TeamInput struct {
+	Name           string   `json:"name"`
+	Level          string   `json:"level"`
+	AreaCode       string   `json:"area_code"`
+	BaseLat        float64  `json:"base_lat"`
+	BaseLon        float64  `json:"base_lon"`
+	WeeklyCapacity int      `json:"weekly_capacity"`
+	WorkingDays    []int    `json:"working_days"`
+	Members        []string `json:"members"`
+}
+
+// TeamView is a team with its members and what a planner should know about it.
+type TeamView struct {
+	*models.Team
+	WorkingDays []int          `json:"working_days"`
+	Members     []*models.User `json:"members"`
+	Warnings    []string       `json:"warnings"`
+}
+
+func (s *Server) registerTeamRoutes(g *gin.RouterGroup) {
+	g.GET("/teams", s.listTeams)
+	g.POST("/teams", s.createTeam)
+	g.GET("/teams/:id", s.getTeam)
+	g.PATCH("/teams/:id", s.updateTeam)
+}
+
+func (s *Server) teamView(ctx context.Context, t *models.Team, vi bool) (*TeamView, error) {
+	members, err := s.store.FindTeamMembers(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &TeamView{Team: t, WorkingDays: t.WorkingDays.Days(), Members: nonNil(members), Warnings: TeamWarnings(members, vi)}, nil
+}
+
+// TeamWarnings says what is odd about a team without making it invalid: an interagency team
+// has officers of at least two agencies.
+func TeamWarnings(members []*models.User, vi bool) []string {
+	agencies := map[string]bool{}
+	for _, m := range members {
+		agencies[m.Agency] = true
+	}
+	out := []string{}
+	if len(agencies) < 2 {
+		out = append(out, pick(vi, "an interagency team should have members from at least two agencies", "đoàn liên ngành nên có thành viên của ít nhất hai cơ quan"))
+	}
+	return out
+}
+
+func (s *Server) listTeams(c *gin.Context) {
+	ctx := c.Request.Context()
+	teams, err := s.store.FindTeams(ctx)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	views := []*TeamView{}
+	for _, t := range teams {
+		if !s.visibleArea(c, t.AreaCode) {
+			continue
+		}
+		v, err := s.teamView(ctx, t, wantsVietnamese(c))
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		views = append(views, v)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": views})
+}
+
+// findVisibleTeam loads a team the caller may see; others are not found. An inspector sees only
+// its own team.
+func (s *Server) findVisibleTeam(c *gin.Context, id string) (*models.Team, error) {
+	t, err := s.store.FindTeamByID(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	if !s.visibleArea(c, t.AreaCode) || ((p.Role == models.RoleInspector || p.Role == models.RoleTeamLead) && p.TeamID != t.ID) {
+		return nil, notFoundOutside("team", "tổ công tác")
+	}
+	return t, nil
+}
+
+func (s *Server) getTeam(c *gin.Context) {
+	t, err := s.findVisibleTeam(c, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.teamView(c.Request.Context(), t, wantsVietnamese(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) createTeam(c *gin.Context) {
+	var in TeamInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	t := &models.Team{Name: strings.TrimSpace(in.Name), Level: in.Level, AreaCode: in.AreaCode, BaseLat: in.BaseLat, BaseLon: in.BaseLon, WeeklyCapacity: in.WeeklyCapacity}
+	s.saveTeam(c, t, in.WorkingDays, &in.Members, http.StatusCreated)
+}
+
+func (s *Server) updateTeam(c *gin.Context) {
+	var upd models.TeamUpdate
+	if err := bindJSON(c, &upd); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if upd.Version <= 0 {
+		s.writeError(c, models.Invalid("version", "is required: send the version you read", "là bắt buộc: gửi phiên bản bạn đã đọc"))
+		return
+	}
+	t, err := s.findVisibleTeam(c, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if upd.Version != t.Version {
+		s.writeError(c, models.NewError(models.ECONFLICT, "team %s was changed by someone else: reload it", "tổ %s đã được người khác sửa: hãy tải lại", t.Name))
+		return
+	}
+	if upd.Name != nil {
+		t.Name = strings.TrimSpace(*upd.Name)
+	}
+	if upd.Level != nil {
+		t.Level = *upd.Level
+	}
+	if upd.AreaCode != nil {
+		t.AreaCode = *upd.AreaCode
+	}
+	if upd.BaseLat != nil {
+		t.BaseLat = *upd.BaseLat
+	}
+	if upd.BaseLon != nil {
+		t.BaseLon = *upd.BaseLon
+	}
+	if upd.WeeklyCapacity != nil {
+		t.WeeklyCapacity = *upd.WeeklyCapacity
+	}
+	days := t.WorkingDays.Days()
+	if upd.WorkingDays != nil {
+		days = *upd.WorkingDays
+	}
+	s.saveTeam(c, t, days, upd.Members, http.StatusOK)
+}
+
+// saveTeam checks a team against the things it refers to and stores it: the jurisdiction must
+// exist and be the caller's, the base must lie inside it, and the team must have members who
+// exist.
+func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[]string, status int) {
+	ctx := c.Request.Context()
+	var v models.Validation
+	wd, err := models.WeekdaysOf(days)
+	if err != nil {
+		v.AddError(err)
+	}
+	t.WorkingDays = wd
+	if err := t.Validate(); err != nil {
+		for _, p := range models.ErrorAs(err).Details {
+			if p.Field != "working_days" || len(v.Problems) == 0 {
+				v.Problems = append(v.Problems, p)
+			}
+		}
+	}
+	if t.AreaCode != "" {
+		if _, err := s.store.FindAreaByCode(ctx, t.AreaCode); err != nil || !s.visibleArea(c, t.AreaCode) {
+			v.Add("area_code", "unknown area %s", "không có khu vực %s", t.AreaCode)
+		} else if t.BaseLat != 0 && !s.registry.Contains(ctx, t.AreaCode, t.BaseLat, t.BaseLon) {
+			v.Add("base_lat", "the base %.6f, %.6f is outside the team's jurisdiction %s", "trụ sở %.6f, %.6f nằm ngoài địa bàn %s của tổ", t.BaseLat, t.BaseLon, t.AreaCode)
+		}
+	}
+	var ids []string
+	if members != nil {
+		ids = *members
+		if len(ids) == 0 {
+			v.Add("members", "a team needs at least one member", "tổ phải có ít nhất một thành viên")
+		}
+		for _, id := range ids {
+			u, err := s.store.FindUserByID(ctx, id)
+			if err != nil || !s.visibleArea(c, u.AreaCode) {
+				v.Add("members", "unknown user %s", "không có người dùng %s", id)
+			} else if u.Disabled {
+				v.Add("members", "user %s is disabled", "người dùng %s đã bị khóa", u.Username)
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.store.SaveTeam(ctx, actor(c), t, ids); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	view, err := s.teamView(ctx, t, wantsVietnamese(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if status == http.StatusCreated {
+		c.Header("Location", "/api/v1/teams/"+t.ID)
+	}
+	c.JSON(status, view)
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"kiemtra/auth"
+	"kiemtra/models"
+	"kiemtra/store"
+)
+
+// runUser manages accounts from the command line: the first admin is made here.
+func runUser(ctx context.Context, env *Env, args []string) error {
+	usage := "add|passwd|disable|enable|list [flags] (the password is read from standard input)"
+	fs := newFlagSet(env, "user", usage)
+	if len(args) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	action := args[0]
+	username := fs.String("username", "", "the user's login name")
+	role := fs.String("role", "", "add: "+strings.Join(models.Roles, ", "))
+	area := fs.String("area", "", "add: jurisdiction area code (the city's code for city-wide users)")
+	agency := fs.String("agency", models.AgencyOther, "add: "+strings.Join(models.Agencies, ", "))
+	name := fs.String("display-name", "", "add: full name")
+	team := fs.String("team", "", "add: team id")
+	cfg, err := loadConfig(env, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	switch action {
+	case "add", "passwd", "disable", "enable":
+		if *username == "" {
+			fmt.Fprintf(env.Stderr, "user %s: --username is required\n", action)
+			return errUsage
+		}
+	case "list":
+	default:
+		fs.Usage()
+		return errUsage
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: 2, Logger: cfg.newLogger()})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	actorName := "cli:" + currentUser()
+	switch action {
+	case "list":
+		us, err := db.FindUsers(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "USERNAME\tROLE\tAGENCY\tAREA\tDISABLED\tNAME")
+		for _, u := range us {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\n", u.Username, u.Role, u.Agency, u.AreaCode, u.Disabled, u.DisplayName)
+		}
+		return w.Flush()
+	case "disable", "enable":
+		u, err := db.FindUserByUsername(ctx, *username)
+		if err != nil {
+			return err
+		}
+		off := action == "disable"
+		if _, err := db.UpdateUser(ctx, actorName, u.ID, models.UserUpdate{Disabled: &off}, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Username, action)
+		return nil
+	}
+	password, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	if err := auth.CheckPasswordStrength(password); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
+	if err != nil {
+		return err
+	}
+	if action == "passwd" {
+		u, err := db.FindUserByUsername(ctx, *username)
+		if err != nil {
+			return err
+		}
+		if _, err := db.UpdateUser(ctx, actorName, u.ID, models.UserUpdate{}, hash); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "password of %s changed; its sessions are ended\n", u.Username)
+		return nil
+	}
+	var v models.Validation
+	if !models.ValidRole(*role) {
+		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
+	}
+	if !models.ValidAgency(*agency) {
+		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
+	}
+	if _, err := db.FindAreaByCode(ctx, *area); err != nil {
+		v.Add("area", "unknown area %q: import the areas first", "không có khu vực %q: hãy nhập danh mục khu vực trước", *area)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	u := &models.User{Username: strings.ToLower(*username), DisplayName: *name, Agency: *agency, Role: *role, AreaCode: *area, PasswordHash: hash}
+	if *team != "" {
+		u.TeamID = team
+	}
+	if err := db.CreateUser(ctx, actorName, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "user %s added (%s, %s)\n", u.Username, u.Role, u.AreaCode)
+	return nil
+}
+
+// readPassword reads the first line of standard input, so that passwords stay out of the shell
+// history and the process list.
+func readPassword(env *Env) (string, error) {
+	if env.Stdin == nil {
+		return "", fmt.Errorf("give the password on standard input")
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

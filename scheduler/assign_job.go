@@ -1,0 +1,132 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"kiemtra/models"
+)
+
+// AssignStore is what the morning assignment reads and writes.
+type AssignStore interface {
+	models.TeamStore
+	models.AreaStore
+	LoadOpenTasks(ctx context.Context, day models.Date) ([]models.OpenTaskRow, map[string]int, error)
+	ReleaseTasks(ctx context.Context, actor string, day models.Date, decisions []*models.AssignmentDecision) error
+}
+
+// MorningJob releases each working day's tasks to the teams, in route order, only for a short
+// horizon (today by default) so that targets are not known in advance.
+type MorningJob struct {
+	Store    AssignStore
+	Holidays []models.Date
+	Location *time.Location
+	Horizon  int // days released ahead, today included; 0 means 1
+}
+
+// Name is the job's name in job_runs.
+func (j *MorningJob) Name() string { return "morning_assignment" }
+
+// Run assigns today (and the following days of the horizon).
+func (j *MorningJob) Run(ctx context.Context, now time.Time) (string, error) {
+	loc := j.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := models.DateOf(now.In(loc))
+	total := 0
+	for d := 0; d < max(1, j.Horizon); d++ {
+		res, err := j.AssignDay(ctx, jobActor, today.AddDays(d))
+		if err != nil {
+			return "", err
+		}
+		total += len(res.Assignments)
+	}
+	return fmt.Sprintf("%d visits released", total), nil
+}
+
+// AssignDay assigns one day's visits and records them.
+func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Date) (*AssignResult, error) {
+	teams, err := j.Store.FindTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	areas, _, err := j.Store.FindAreas(ctx, models.AreaFilter{})
+	if err != nil {
+		return nil, err
+	}
+	paths := make(map[string]string, len(areas))
+	for _, a := range areas {
+		paths[a.Code] = a.Path
+	}
+	rows, already, err := j.Store.LoadOpenTasks(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	in := AssignInput{Day: day, Holidays: j.Holidays, AlreadyReleased: already}
+	for _, t := range teams {
+		path, ok := paths[t.AreaCode]
+		if !ok {
+			continue // a team whose jurisdiction is gone must not become a city-wide team
+		}
+		in.Teams = append(in.Teams, AssignTeam{ID: t.ID, AreaPath: path, BaseLat: t.BaseLat, BaseLon: t.BaseLon, Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays})
+	}
+	// One visit per business a day: of several open tasks (a repeat and an urgent tip, say)
+	// the most pressing goes; the visit then settles the others.
+	best := map[string]models.OpenTaskRow{}
+	for _, r := range rows {
+		if r.Task.WindowStart.After(day) {
+			continue // not due yet
+		}
+		if cur, ok := best[r.Task.BusinessID]; !ok || morePressing(r, cur) {
+			best[r.Task.BusinessID] = r
+		}
+	}
+	for _, r := range rows {
+		t := r.Task
+		if b, ok := best[t.BusinessID]; !ok || b.Task != t {
+			continue
+		}
+		at := AssignTask{ID: t.ID, BusinessID: t.BusinessID, Lat: r.Lat, Lon: r.Lon, AreaPath: r.AreaPath, WindowStart: t.WindowStart,
+			WindowEnd: t.WindowEnd, Reason: t.Reason, Urgent: r.Urgent, LastTeamID: r.LastTeamID}
+		if t.TeamID != nil {
+			at.PreferredTeamID = *t.TeamID
+		}
+		in.Tasks = append(in.Tasks, at)
+	}
+	res := AssignDay(in)
+	decisions := make([]*models.AssignmentDecision, len(res.Assignments))
+	for i, a := range res.Assignments {
+		decisions[i] = &models.AssignmentDecision{TaskID: a.TaskID, TeamID: a.TeamID, RouteOrder: a.RouteOrder, Reason: a.Reason}
+	}
+	if err := j.Store.ReleaseTasks(ctx, actor, day, decisions); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Assign is AssignDay for callers that want the summary (the API, the demo).
+func (j *MorningJob) Assign(ctx context.Context, actor string, day models.Date) (*models.AssignmentSummary, error) {
+	res, err := j.AssignDay(ctx, actor, day)
+	if err != nil {
+		return nil, err
+	}
+	out := &models.AssignmentSummary{Day: day, Released: len(res.Assignments), Unassigned: len(res.Unassigned), Teams: []models.TeamDaySummary{}}
+	for _, t := range res.Teams {
+		out.Teams = append(out.Teams, models.TeamDaySummary{TeamID: t.TeamID, Tasks: t.Tasks, Capacity: t.Capacity,
+			RouteLengthM: math.Round(t.RouteLengthM), UnorderedLengthM: math.Round(t.UnorderedLengthM)})
+	}
+	return out, nil
+}
+
+func morePressing(a, b models.OpenTaskRow) bool {
+	if a.Urgent != b.Urgent {
+		return a.Urgent
+	}
+	if a.Task.WindowEnd != b.Task.WindowEnd {
+		return a.Task.WindowEnd.Before(b.Task.WindowEnd)
+	}
+	return a.Task.ID < b.Task.ID
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"kiemtra/models"
+)
+
+// LoadOpenTasks returns the tasks waiting in the pool (planned) with their businesses' positions
+// and area paths and the team that inspected each business last, and counts per team the tasks
+// already released for day.
+func (db *DB) LoadOpenTasks(ctx context.Context, day models.Date) ([]models.OpenTaskRow, map[string]int, error) {
+	g := db.gdb.WithContext(ctx)
+	var rows []struct {
+		models.Task
+		BLat     float64 `gorm:"column:b_lat"`
+		BLon     float64 `gorm:"column:b_lon"`
+		AreaPath string  `gorm:"column:area_path"`
+	}
+	err := g.Table("tasks").Select("tasks.*, b.lat AS b_lat, b.lon AS b_lon, a.path AS area_path").
+		Joins("JOIN businesses b ON b.id = tasks.business_id").
+		Joins("JOIN areas a ON a.code = b.area_code").
+		Where("tasks.status = ? AND b.status <> ?", models.TaskPlanned, models.BusinessClosed).
+		Order("tasks.id").Scan(&rows).Error
+	if err != nil {
+		return nil, nil, translate(err, "task")
+	}
+	var last []struct {
+		BusinessID string
+		TeamID     string
+	}
+	// The latest inspection per business: its team is the one rotation avoids.
+	err = g.Raw(`SELECT i.business_id, i.team_id FROM inspections i
+		JOIN (SELECT business_id, MAX(finished_at) AS f FROM inspections WHERE team_id IS NOT NULL GROUP BY business_id) m
+		  ON m.business_id = i.business_id AND m.f = i.finished_at
+		WHERE i.team_id IS NOT NULL`).Scan(&last).Error
+	if err != nil {
+		return nil, nil, translate(err, "inspection")
+	}
+	lastTeam := make(map[string]string, len(last))
+	for _, l := range last {
+		lastTeam[l.BusinessID] = l.TeamID
+	}
+	out := make([]models.OpenTaskRow, len(rows))
+	for i := range rows {
+		t := rows[i].Task
+		out[i] = models.OpenTaskRow{Task: &t, Lat: rows[i].BLat, Lon: rows[i].BLon, AreaPath: rows[i].AreaPath,
+			LastTeamID: lastTeam[t.BusinessID], Urgent: t.Reason == models.ReasonTip}
+	}
+	var released []struct {
+		TeamID string
+		N      int
+	}
+	if err := g.Model(&models.Task{}).Select("team_id, COUNT(*) AS n").Where("released_on = ? AND team_id IS NOT NULL", day).
+		Group("team_id").Scan(&released).Error; err != nil {
+		return nil, nil, translate(err, "task")
+	}
+	already := map[string]int{}
+	for _, r := range released {
+		already[r.TeamID] = r.N
+	}
+	return out, already, nil
+}
+
+// ReleaseTasks sends the day's tasks to their teams in route order and records each decision,
+// in one transaction. Only tasks still planned are released: a task taken by another run in
+// the meantime makes the call fail with conflict, and nothing is released.
+func (db *DB) ReleaseTasks(ctx context.Context, actor string, day models.Date, decisions []*models.AssignmentDecision) error {
+	if len(decisions) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		now := db.Now()
+		for _, d := range decisions {
+			res := tx.Model(&models.Task{}).Where("id = ? AND status = ?", d.TaskID, models.TaskPlanned).Updates(map[string]any{
+				"status": models.TaskReleased, "team_id": d.TeamID, "released_on": day, "route_order": d.RouteOrder,
+				"version": gorm.Expr("version + 1"), "updated_at": now})
+			if res.Error != nil {
+				return translate(res.Error, "task")
+			}
+			if res.RowsAffected != 1 {
+				return conflictf("task %s is no longer waiting: run the assignment again", "nhiệm vụ %s không còn chờ phân công: hãy chạy phân công lại", d.TaskID)
+			}
+			d.Day, d.DecidedAt, d.DecidedBy = day, now, actor
+		}
+		if err := tx.CreateInBatches(decisions, db.batchSize()).Error; err != nil {
+			return translate(err, "task")
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "release", EntityType: "assignment", EntityID: day.String(),
+			Details: map[string]any{"tasks": len(decisions)}})
+	})
+}
+
+// FindTeamDay returns a team's tasks released for a day in route order.
+func (db *DB) FindTeamDay(ctx context.Context, teamID string, day models.Date) ([]*models.Task, error) {
+	var out []*models.Task
+	if err := db.gdb.WithContext(ctx).Where("team_id = ? AND released_on = ?", teamID, day).Order("route_order, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("team day: %w", err)
+	}
+	return out, nil
+}
+
+// CountReleased counts the tasks released for a day, to every team.
+func (db *DB) CountReleased(ctx context.Context, day models.Date) (int, error) {
+	var n int64
+	err := db.gdb.WithContext(ctx).Model(&models.Task{}).Where("released_on = ?", day).Count(&n).Error
+	return int(n), translate(err, "task")
+}
