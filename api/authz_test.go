@@ -129,7 +129,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 							want = "404"
 						}
 						// Inspectors and team leads see only their own team.
-										if want == "allowed" && strings.HasPrefix(tc.path, "/api/v1/teams/{team}") && (role == models.RoleInspector || role == models.RoleTeamLead) && !inside {
+						if want == "allowed" && strings.HasPrefix(tc.path, "/api/v1/teams/{team}") && (role == models.RoleInspector || role == models.RoleTeamLead) && !inside {
 							want = "404"
 						}
 						w := send(h, p, tc.method, path, tc.body)
