@@ -20,6 +20,9 @@ var (
 	planners   = []string{models.RoleAdmin, models.RolePlanner}
 	readers    = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
 	adminsOnly = []string{models.RoleAdmin}
+	teams      = []string{models.RoleTeamLead, models.RoleInspector}
+	// resultReaders read inspection results (within their jurisdiction or team).
+	resultReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 )
 
 // policy is the one place that decides which role may call which endpoint. Jurisdiction (which
@@ -72,6 +75,18 @@ var policy = map[string]access{
 	"PATCH /api/v1/teams/:id":        {roles: planners},
 	"GET /api/v1/teams/:id/day":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
 	"POST /api/v1/assignments/run":   {roles: planners},
+	// The teams' phones.
+	"GET /api/v1/me/assignments":              {roles: teams},
+	"GET /api/v1/checklists":                  {roles: everyone},
+	"POST /api/v1/tasks/:id/checkin":          {roles: teams},
+	"POST /api/v1/inspections":                {roles: teams},
+	"POST /api/v1/inspections/:id/amendments": {roles: teams},
+	"POST /api/v1/inspections/:id/photos":     {roles: teams},
+	"POST /api/v1/sync":                       {roles: teams},
+	// Results: the team that made them, planners, and the police in their jurisdiction.
+	"GET /api/v1/inspections/:id":               {roles: resultReaders},
+	"GET /api/v1/inspections/:id/photos/:photo": {roles: resultReaders},
+	"GET /api/v1/businesses/:id/inspections":    {roles: resultReaders},
 }
 
 // authorize refuses a request whose caller may not use the endpoint: 401 without a valid

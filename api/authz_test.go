@@ -72,6 +72,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		all := everyone
 		plannersOnly := []string{models.RoleAdmin, models.RolePlanner}
 		readersOnly := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
+		teamRoles := []string{models.RoleTeamLead, models.RoleInspector}
+		resultRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 		cases := []authzCase{
 			{"GET", "/api/v1/me", "", all, false, false},
 			{"GET", "/api/v1/stats", "", all, false, false},
@@ -106,6 +108,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"PATCH", "/api/v1/teams/{team}", `{"version":99}`, plannersOnly, false, true},
 			{"GET", "/api/v1/teams/{team}/day?date=2026-03-02", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}, false, true},
 			{"POST", "/api/v1/assignments/run", `{"date":"2020-01-01"}`, plannersOnly, false, false},
+			{"GET", "/api/v1/me/assignments", "", teamRoles, false, false},
+			{"GET", "/api/v1/checklists?category=karaoke", "", all, false, false},
+			{"POST", "/api/v1/tasks/none/checkin", `{}`, teamRoles, false, false},
+			{"POST", "/api/v1/inspections", `{}`, teamRoles, false, false},
+			{"POST", "/api/v1/inspections/none/amendments", `{}`, teamRoles, false, false},
+			{"POST", "/api/v1/inspections/none/photos", `x`, teamRoles, false, false},
+			{"POST", "/api/v1/sync", `{}`, teamRoles, false, false},
+			{"GET", "/api/v1/inspections/none", "", resultRoles, false, false},
+			{"GET", "/api/v1/inspections/none/photos/none", "", resultRoles, false, false},
+			{"GET", "/api/v1/businesses/{biz}/inspections", "", resultRoles, false, true},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/fieldwork"
 	"kiemtra/models"
+	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/scheduler"
@@ -84,10 +86,18 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 	}
 	catSet, _ := refdata.CategorySet()
 	reg := registry.New(registry.Config{Store: db, Categories: catSet, Logger: log, Now: now, Location: time.UTC})
-	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC, Plans: db, Jobs: struct {
-		*scheduler.Runner
-		*store.DB
-	}{runner, db}, Logger: log})
+	checklist, _ := refdata.Checklist()
+	violations, _ := refdata.Violations()
+	field := fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: log, Now: now, Location: time.UTC})
+	blobs, err := photos.NewStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
+		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Jobs: struct {
+			*scheduler.Runner
+			*store.DB
+		}{runner, db}, Logger: log})
 	return &planTestEnv{srv: srv, db: db}
 }
 

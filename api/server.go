@@ -74,6 +74,10 @@ type Config struct {
 	Planner      Planner
 	Assigner     Assigner
 	TeamDays     TeamDayStore
+	FieldWork    FieldWork
+	Field        FieldStore
+	Photos       PhotoService
+	PhotoBlobs   PhotoBlobs
 	Plans        PlanStore
 	Jobs         Jobs
 	Metrics      *prometheus.Registry // nil: a new one
@@ -95,6 +99,10 @@ type Server struct {
 	planner   Planner
 	assigner  Assigner
 	teamDays  TeamDayStore
+	fieldwork FieldWork
+	field     FieldStore
+	photos    PhotoService
+	blobs     PhotoBlobs
 	plans     PlanStore
 	jobs      Jobs
 	metrics   *prometheus.Registry
@@ -125,6 +133,10 @@ func New(cfg Config) *Server {
 		planner:    cfg.Planner,
 		assigner:   cfg.Assigner,
 		teamDays:   cfg.TeamDays,
+		fieldwork:  cfg.FieldWork,
+		field:      cfg.Field,
+		photos:     cfg.Photos,
+		blobs:      cfg.PhotoBlobs,
 		plans:      cfg.Plans,
 		jobs:       cfg.Jobs,
 		metrics:    cfg.Metrics,
@@ -190,6 +202,8 @@ func New(cfg Config) *Server {
 	s.registerTeamRoutes(v1)
 	s.registerUserRoutes(v1)
 	s.registerAssignmentRoutes(v1)
+	s.registerFieldRoutes(v1)
+	s.registerPhotoRoutes(v1)
 	s.engine = e
 	return s
 }

@@ -101,6 +101,7 @@ type Inspection struct {
 	Notes            string    `json:"notes"`
 	BodySHA256       string    `json:"-"`
 	AmendsID         *string   `json:"amends_id"`
+	Flags            string    `json:"-"`
 	CreatedBy        string    `json:"created_by"`
 	CreatedAt        time.Time `json:"created_at"`
 }

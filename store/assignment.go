@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -108,4 +109,13 @@ func (db *DB) CountReleased(ctx context.Context, day models.Date) (int, error) {
 	var n int64
 	err := db.gdb.WithContext(ctx).Model(&models.Task{}).Where("released_on = ?", day).Count(&n).Error
 	return int(n), translate(err, "task")
+}
+
+// TasksTouchedSince returns the tasks released to a team for a day that changed after since,
+// including those since taken back (returned to the pool, cancelled, given to another team).
+func (db *DB) TasksTouchedSince(ctx context.Context, teamID string, day models.Date, since time.Time) ([]*models.Task, error) {
+	var out []*models.Task
+	err := db.gdb.WithContext(ctx).Where("updated_at > ? AND id IN (SELECT task_id FROM assignment_decisions WHERE team_id = ? AND day = ?)", since.UTC(), teamID, day).
+		Order("id").Find(&out).Error
+	return out, translate(err, "task")
 }

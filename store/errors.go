@@ -17,6 +17,8 @@ var kindNames = map[string]string{
 	"tip":        "tin báo",
 	"job":        "tác vụ",
 	"session":    "phiên làm việc",
+	"checkin":    "lượt điểm danh",
+	"photo":      "ảnh",
 }
 
 func notFound(kind string) error {

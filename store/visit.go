@@ -63,9 +63,15 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 			if models.Inspected(in.Outcome) {
 				status = models.TaskDone
 			}
-			if err := tx.Model(&models.Task{}).Where("id = ?", *in.TaskID).
-				Updates(map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": now}).Error; err != nil {
-				return translate(err, "task")
+			// Only an open task takes a result: two results for one task race here, and the
+			// loser's whole transaction is undone.
+			res := tx.Model(&models.Task{}).Where("id = ? AND status IN ?", *in.TaskID, []string{models.TaskPlanned, models.TaskReleased}).
+				Updates(map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": now})
+			if res.Error != nil {
+				return translate(res.Error, "task")
+			}
+			if res.RowsAffected != 1 {
+				return conflictf("task %s already has a result", "nhiệm vụ %s đã có kết quả", *in.TaskID)
 			}
 		}
 		if models.Inspected(in.Outcome) {

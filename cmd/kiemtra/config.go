@@ -32,6 +32,7 @@ type Config struct {
 	CronYearly      string        // KIEMTRA_CRON_YEARLY: when next year's plans are drafted
 	CronMorning     string        // KIEMTRA_CRON_MORNING: when the day's visits are released to the teams
 	ReleaseHorizon  int           // KIEMTRA_RELEASE_HORIZON_DAYS: days of visits released ahead
+	MinVisit        time.Duration // KIEMTRA_MIN_VISIT: shorter inspections are flagged for review
 
 	location *time.Location
 }
@@ -51,6 +52,7 @@ func DefaultConfig() Config {
 		CronYearly:      "0 6 1 12 *",
 		CronMorning:     "0 6 * * *",
 		ReleaseHorizon:  1,
+		MinVisit:        10 * time.Minute,
 	}
 }
 
@@ -78,6 +80,13 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_NIGHTLY", &c.CronNightly)
 	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
 	str("KIEMTRA_CRON_MORNING", &c.CronMorning)
+	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return &configError{"KIEMTRA_MIN_VISIT", fmt.Sprintf("%q is not a duration such as 10m", v)}
+		}
+		c.MinVisit = d
+	}
 	if v := getenv("KIEMTRA_RELEASE_HORIZON_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -167,6 +176,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ReleaseHorizon < 1 || c.ReleaseHorizon > 7 {
 		errs = append(errs, &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", "must be from 1 to 7: targets released further ahead could be tipped off"})
+	}
+	if c.MinVisit < 0 || c.MinVisit > 4*time.Hour {
+		errs = append(errs, &configError{"KIEMTRA_MIN_VISIT", "must be between 0 and 4h"})
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", "must be positive"})

@@ -20,7 +20,9 @@ import (
 
 	"kiemtra/api"
 	"kiemtra/auth"
+	"kiemtra/fieldwork"
 	"kiemtra/models"
+	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/scheduler"
@@ -41,6 +43,8 @@ type Main struct {
 	runner   *scheduler.Runner
 	morning  *scheduler.MorningJob
 	auth     *auth.Service
+	field    *fieldwork.Service
+	photos   *photos.Store
 	server   *http.Server
 	listener net.Listener
 
@@ -120,6 +124,20 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
 		return err
 	}
+	checklist, err := refdata.Checklist()
+	if err != nil {
+		return err
+	}
+	violations, err := refdata.Violations()
+	if err != nil {
+		return err
+	}
+	m.field = fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location(), MinVisit: m.Config.MinVisit})
+	// Photos live in the data directory; replicas behind a load balancer share it (a network
+	// volume), see docs/operations.md.
+	if m.photos, err = photos.NewStore(filepath.Join(m.Config.DataDir, "photos")); err != nil {
+		return fmt.Errorf("photo store in KIEMTRA_DATA_DIR: %w", err)
+	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
 }
@@ -159,6 +177,10 @@ func (m *Main) Listen() error {
 		Planner:      m.planner,
 		Assigner:     m.morning,
 		TeamDays:     m.db,
+		FieldWork:    m.field,
+		Field:        m.db,
+		Photos:       m.db,
+		PhotoBlobs:   m.photos,
 		Plans:        m.db,
 		Jobs:         jobsAPI{m.runner, m.db},
 		Readiness:    m.db,

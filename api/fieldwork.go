@@ -1,0 +1,426 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/fieldwork"
+	"kiemtra/models"
+)
+
+// FieldWork records what teams do from their phones.
+type FieldWork interface {
+	Checklist(category string) (*models.Checklist, error)
+	Checkin(ctx context.Context, c fieldwork.Caller, taskID string, in fieldwork.CheckinInput) (*fieldwork.CheckinResult, bool, error)
+	SubmitInspection(ctx context.Context, c fieldwork.Caller, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
+	Amend(ctx context.Context, c fieldwork.Caller, originalID string, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
+}
+
+// FieldStore is what the field-work handlers read directly.
+type FieldStore interface {
+	FindTeamDay(ctx context.Context, teamID string, day models.Date) ([]*models.Task, error)
+	TasksTouchedSince(ctx context.Context, teamID string, day models.Date, since time.Time) ([]*models.Task, error)
+	FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error)
+	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
+	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
+	FindAmendments(ctx context.Context, id string) ([]*models.Inspection, error)
+	TaskCheckins(ctx context.Context, taskID string) ([]*models.Checkin, error)
+}
+
+func (s *Server) registerFieldRoutes(g *gin.RouterGroup) {
+	g.GET("/me/assignments", gzipped, s.myAssignments)
+	g.GET("/checklists", gzipped, s.checklists)
+	g.POST("/tasks/:id/checkin", s.checkin)
+	g.POST("/inspections", s.submitInspection)
+	g.GET("/inspections/:id", s.getInspection)
+	g.POST("/inspections/:id/amendments", s.amendInspection)
+	g.GET("/businesses/:id/inspections", s.businessInspections)
+	g.POST("/sync", s.sync)
+	s.bodyLimits[g.BasePath()+"/sync"] = 4 << 20 // a day of queued results
+}
+
+func caller(c *gin.Context) fieldwork.Caller {
+	p := principal(c)
+	return fieldwork.Caller{UserID: p.UserID, Username: p.Username, Role: p.Role, TeamID: p.TeamID}
+}
+
+// AssignmentBusiness is what a phone needs to find and recognise a business.
+type AssignmentBusiness struct {
+	ID             string  `json:"id"`
+	Name           string  `json:"name"`
+	Category       string  `json:"category"`
+	Address        string  `json:"address"`
+	Lat            float64 `json:"lat"`
+	Lon            float64 `json:"lon"`
+	LicenceNo      *string `json:"licence_no"`
+	SecurityCertNo string  `json:"security_cert_no"`
+	TaxCode        string  `json:"tax_code"`
+	Phone          string  `json:"phone"`
+	OwnerName      string  `json:"owner_name"`
+}
+
+// LastInspection summarises a business's previous inspection.
+type LastInspection struct {
+	Date       models.Date `json:"date"`
+	Outcome    string      `json:"outcome"`
+	Violations []string    `json:"violations"`
+}
+
+// AssignmentItem is one stop of a team's day.
+type AssignmentItem struct {
+	TaskID           string             `json:"task_id"`
+	RouteOrder       int                `json:"route_order"`
+	Status           string             `json:"status"`
+	Reason           string             `json:"reason"`
+	DueDate          models.Date        `json:"due_date"`
+	ChecklistVersion int                `json:"checklist_version"`
+	CheckedIn        bool               `json:"checked_in"`
+	Business         AssignmentBusiness `json:"business"`
+	LastInspection   *LastInspection    `json:"last_inspection"`
+	Version          int                `json:"version"`
+}
+
+// Assignments is the answer of GET /me/assignments: the whole day, or, with since, what changed.
+type Assignments struct {
+	Day       models.Date       `json:"day"`
+	TeamID    string            `json:"team_id"`
+	Cursor    string            `json:"cursor"`
+	Full      bool              `json:"full"` // items is the whole day; otherwise added/updated/withdrawn
+	Items     []*AssignmentItem `json:"items"`
+	Added     []*AssignmentItem `json:"added"`
+	Updated   []*AssignmentItem `json:"updated"`
+	Withdrawn []string          `json:"withdrawn"`
+}
+
+// cursor encodes the day and the latest change seen, so that the next request asks only for
+// what changed after it.
+func encodeSyncCursor(day models.Date, at time.Time) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(day.String() + "|" + strconv.FormatInt(at.UTC().UnixNano(), 10)))
+}
+
+func decodeSyncCursor(s string) (models.Date, time.Time, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return models.Date{}, time.Time{}, false
+	}
+	d, ns, ok := strings.Cut(string(b), "|")
+	day, err1 := models.ParseDate(d)
+	n, err2 := strconv.ParseInt(ns, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return models.Date{}, time.Time{}, false
+	}
+	return day, time.Unix(0, n).UTC(), true
+}
+
+func (s *Server) myAssignments(c *gin.Context) {
+	p := principal(c)
+	if p.TeamID == "" {
+		s.writeError(c, models.NewError(models.EFORBIDDEN, "you are not a member of a team", "bạn không thuộc tổ công tác nào"))
+		return
+	}
+	ctx := c.Request.Context()
+	day := s.today()
+	out := Assignments{Day: day, TeamID: p.TeamID, Full: true, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
+	tasks, err := s.field.FindTeamDay(ctx, p.TeamID, day)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	latest := time.Unix(0, 0).UTC()
+	current := map[string]*models.Task{}
+	for _, t := range tasks {
+		current[t.ID] = t
+		if t.UpdatedAt.After(latest) {
+			latest = t.UpdatedAt
+		}
+	}
+	var since time.Time
+	delta := false
+	if cur := c.Query("since"); cur != "" {
+		cday, at, ok := decodeSyncCursor(cur)
+		if !ok {
+			s.writeError(c, models.Invalid("since", "is not a cursor this server gave out", "không phải con trỏ đồng bộ do máy chủ cấp"))
+			return
+		}
+		// A cursor of another day starts the new day afresh.
+		delta, since = cday == day, at
+	}
+	if delta {
+		out.Full = false
+		touched, err := s.field.TasksTouchedSince(ctx, p.TeamID, day, since)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		for _, t := range touched {
+			if t.UpdatedAt.After(latest) {
+				latest = t.UpdatedAt
+			}
+			cur, still := current[t.ID]
+			if !still {
+				out.Withdrawn = append(out.Withdrawn, t.ID)
+				continue
+			}
+			item, err := s.assignmentItem(ctx, cur)
+			if err != nil {
+				s.writeError(c, err)
+				return
+			}
+			// A task the phone has not seen yet was released after the cursor.
+			if cur.Version <= 2 && cur.UpdatedAt.After(since) && cur.Status == models.TaskReleased && !item.CheckedIn {
+				out.Added = append(out.Added, item)
+			} else {
+				out.Updated = append(out.Updated, item)
+			}
+		}
+		if latest.Before(since) {
+			latest = since
+		}
+	} else {
+		for _, t := range tasks {
+			item, err := s.assignmentItem(ctx, t)
+			if err != nil {
+				s.writeError(c, err)
+				return
+			}
+			out.Items = append(out.Items, item)
+		}
+	}
+	out.Cursor = encodeSyncCursor(day, latest)
+	s.writeCacheable(c, out)
+}
+
+func (s *Server) assignmentItem(ctx context.Context, t *models.Task) (*AssignmentItem, error) {
+	b, err := s.store.FindBusinessByID(ctx, t.BusinessID)
+	if err != nil {
+		return nil, err
+	}
+	item := &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
+		ChecklistVersion: 1, Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
+			LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}}
+	if cl, err := s.fieldwork.Checklist(""); err == nil {
+		item.ChecklistVersion = cl.Version
+	}
+	prev, err := s.field.FindBusinessInspections(ctx, b.ID, time.Time{}, 5)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range prev {
+		if in.AmendsID != nil || (in.TaskID != nil && *in.TaskID == t.ID) {
+			continue
+		}
+		li := &LastInspection{Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: []string{}}
+		fs, err := s.field.FindFindings(ctx, []string{in.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			li.Violations = append(li.Violations, f.Code)
+		}
+		item.LastInspection = li
+		break
+	}
+	cks, err := s.field.TaskCheckins(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	item.CheckedIn = len(cks) > 0
+	return item, nil
+}
+
+// writeCacheable answers JSON with a strong ETag, or 304 when the client has it already.
+func (s *Server) writeCacheable(c *gin.Context, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "private, no-cache")
+	c.Header("Vary", "Authorization, Accept-Encoding")
+	for _, tag := range strings.Split(c.GetHeader("If-None-Match"), ",") {
+		if strings.TrimSpace(tag) == etag {
+			c.Status(http.StatusNotModified)
+			return
+		}
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+func (s *Server) checklists(c *gin.Context) {
+	cl, err := s.fieldwork.Checklist(c.Query("category"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.writeCacheable(c, cl)
+}
+
+func (s *Server) checkin(c *gin.Context) {
+	var in fieldwork.CheckinInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	res, created, err := s.fieldwork.Checkin(c.Request.Context(), caller(c), c.Param("id"), in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, res)
+}
+
+func (s *Server) submitInspection(c *gin.Context) {
+	var in fieldwork.InspectionInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, created, err := s.fieldwork.SubmitInspection(c.Request.Context(), caller(c), in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		c.Header("Location", "/api/v1/inspections/"+v.ID)
+	}
+	c.JSON(status, v)
+}
+
+func (s *Server) amendInspection(c *gin.Context) {
+	var in fieldwork.InspectionInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, created, err := s.fieldwork.Amend(c.Request.Context(), caller(c), c.Param("id"), in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, v)
+}
+
+// InspectionDetail is a stored result with its findings, photos and corrections.
+type InspectionDetail struct {
+	*models.Inspection
+	Answers    json.RawMessage      `json:"answers"`
+	Members    json.RawMessage      `json:"members"`
+	Flags      []string             `json:"flags"`
+	Findings   []*models.Finding    `json:"findings"`
+	Photos     []*models.Photo      `json:"photos"`
+	Amendments []*models.Inspection `json:"amendments"`
+}
+
+// findVisibleInspection loads an inspection the caller may read: planners and police in whose
+// jurisdiction the business is, and the team that made it.
+func (s *Server) findVisibleInspection(c *gin.Context, id string) (*models.Inspection, error) {
+	ctx := c.Request.Context()
+	in, err := s.field.FindInspectionByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	switch p.Role {
+	case models.RoleInspector, models.RoleTeamLead:
+		if in.TeamID == nil || *in.TeamID != p.TeamID {
+			return nil, notFoundOutside("inspection", "kết quả kiểm tra")
+		}
+	default:
+		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
+		if err != nil || !s.visibleArea(c, b.AreaCode) {
+			return nil, notFoundOutside("inspection", "kết quả kiểm tra")
+		}
+	}
+	return in, nil
+}
+
+func (s *Server) getInspection(c *gin.Context) {
+	ctx := c.Request.Context()
+	in, err := s.findVisibleInspection(c, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	d := InspectionDetail{Inspection: in, Answers: rawOr(in.Answers, "[]"), Members: rawOr(in.Members, "[]"), Flags: models.ParseFlags(in.Flags)}
+	if d.Findings, err = s.field.FindFindings(ctx, []string{in.ID}); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if d.Photos, err = s.photos.FindPhotos(ctx, in.ID); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if d.Amendments, err = s.field.FindAmendments(ctx, in.ID); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	d.Findings, d.Photos, d.Amendments = nonNil(d.Findings), nonNil(d.Photos), nonNil(d.Amendments)
+	c.JSON(http.StatusOK, d)
+}
+
+func rawOr(s, def string) json.RawMessage {
+	if s == "" {
+		return json.RawMessage(def)
+	}
+	return json.RawMessage(s)
+}
+
+// HistoryItem is one inspection in a business's history.
+type HistoryItem struct {
+	*models.Inspection
+	Findings []*models.Finding `json:"findings"`
+}
+
+func (s *Server) businessInspections(c *gin.Context) {
+	ctx := c.Request.Context()
+	b, err := s.findVisibleBusiness(c, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ins, err := s.field.FindBusinessInspections(ctx, b.ID, time.Time{}, 200)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ids := make([]string, len(ins))
+	for i, in := range ins {
+		ids[i] = in.ID
+	}
+	fs, err := s.field.FindFindings(ctx, ids)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	byIns := map[string][]*models.Finding{}
+	for _, f := range fs {
+		byIns[f.InspectionID] = append(byIns[f.InspectionID], f)
+	}
+	items := make([]HistoryItem, len(ins))
+	for i, in := range ins {
+		items[i] = HistoryItem{Inspection: in, Findings: nonNil(byIns[in.ID])}
+	}
+	c.JSON(http.StatusOK, gin.H{"business_id": b.ID, "items": items})
+}

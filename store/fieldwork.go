@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kiemtra/models"
+)
+
+// ReleasedTo returns the last day a task was released to a team.
+func (db *DB) ReleasedTo(ctx context.Context, taskID, teamID string) (models.Date, bool, error) {
+	var d models.AssignmentDecision
+	err := db.gdb.WithContext(ctx).Where("task_id = ? AND team_id = ?", taskID, teamID).Order("day DESC").Take(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Date{}, false, nil
+	}
+	if err != nil {
+		return models.Date{}, false, translate(err, "task")
+	}
+	return d.Day, true, nil
+}
+
+// FindCheckin returns a check-in, or not_found.
+func (db *DB) FindCheckin(ctx context.Context, id string) (*models.Checkin, error) {
+	var c models.Checkin
+	if err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&c).Error; err != nil {
+		return nil, translate(err, "checkin")
+	}
+	return &c, nil
+}
+
+// PreviousTeamCheckin returns the team's latest check-in before at, or not_found.
+func (db *DB) PreviousTeamCheckin(ctx context.Context, teamID string, at time.Time) (*models.Checkin, error) {
+	var c models.Checkin
+	if err := db.gdb.WithContext(ctx).Where("team_id = ? AND client_at < ?", teamID, at.UTC()).Order("client_at DESC").Take(&c).Error; err != nil {
+		return nil, translate(err, "checkin")
+	}
+	return &c, nil
+}
+
+// TaskCheckins returns a task's check-ins, oldest first.
+func (db *DB) TaskCheckins(ctx context.Context, taskID string) ([]*models.Checkin, error) {
+	var out []*models.Checkin
+	if err := db.gdb.WithContext(ctx).Where("task_id = ?", taskID).Order("client_at").Find(&out).Error; err != nil {
+		return nil, translate(err, "checkin")
+	}
+	return out, nil
+}
+
+// CreateCheckin stores a check-in and audits it; conflict when its id is taken.
+func (db *DB) CreateCheckin(ctx context.Context, actor string, c *models.Checkin) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return translate(err, "checkin")
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "checkin", EntityType: "task", EntityID: c.TaskID,
+			Details: map[string]any{"checkin": c.ID, "distance_m": c.DistanceM, "on_site": c.OnSite, "flags": c.Flags}})
+	})
+}
+
+// FindInspectionByID returns an inspection, or not_found.
+func (db *DB) FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error) {
+	var in models.Inspection
+	if err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&in).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return &in, nil
+}
+
+// FindInspectionForTask returns a task's original result, or not_found.
+func (db *DB) FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error) {
+	var in models.Inspection
+	if err := db.gdb.WithContext(ctx).Where("task_id = ? AND amends_id IS NULL", taskID).Order("created_at").Take(&in).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return &in, nil
+}
+
+// FindFindings returns the findings of inspections.
+func (db *DB) FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error) {
+	var out []*models.Finding
+	if len(inspectionIDs) == 0 {
+		return out, nil
+	}
+	if err := db.gdb.WithContext(ctx).Where("inspection_id IN ?", inspectionIDs).Order("id").Find(&out).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return out, nil
+}
+
+// FindAmendments returns the corrections of an inspection, oldest first.
+func (db *DB) FindAmendments(ctx context.Context, id string) ([]*models.Inspection, error) {
+	var out []*models.Inspection
+	if err := db.gdb.WithContext(ctx).Where("amends_id = ?", id).Order("created_at").Find(&out).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return out, nil
+}
+
+// FindBusinessInspections returns a business's inspections, newest first.
+func (db *DB) FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error) {
+	var out []*models.Inspection
+	q := db.gdb.WithContext(ctx).Where("business_id = ? AND finished_at >= ?", businessID, since.UTC()).Order("finished_at DESC")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	if err := q.Find(&out).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return out, nil
+}
+
+// CreateAmendment stores a correction and its findings, and audits it with what changed.
+func (db *DB) CreateAmendment(ctx context.Context, actor string, in *models.Inspection, findings []*models.Finding) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		in.CreatedAt = db.Now()
+		if err := tx.Create(in).Error; err != nil {
+			return translate(err, "inspection")
+		}
+		for _, f := range findings {
+			f.InspectionID, f.BusinessID = in.ID, in.BusinessID
+		}
+		if len(findings) > 0 {
+			if err := tx.CreateInBatches(findings, db.batchSize()).Error; err != nil {
+				return translate(err, "inspection")
+			}
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "amend", EntityType: "inspection", EntityID: *in.AmendsID,
+			Details: map[string]any{"amendment": in.ID, "outcome": in.Outcome, "findings": len(findings)}})
+	})
+}
+
+// AddPhoto records a photo of an inspection; the same picture twice is one record.
+func (db *DB) AddPhoto(ctx context.Context, actor string, p *models.Photo) (*models.Photo, bool, error) {
+	var existing models.Photo
+	err := db.gdb.WithContext(ctx).Where("inspection_id = ? AND sha256 = ?", p.InspectionID, p.SHA256).Take(&existing).Error
+	if err == nil {
+		return &existing, false, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, translate(err, "photo")
+	}
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		p.CreatedAt = db.Now()
+		if err := tx.Create(p).Error; err != nil {
+			return translate(err, "photo")
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "photo", EntityType: "inspection", EntityID: p.InspectionID, Details: map[string]any{"sha256": p.SHA256, "size": p.SizeBytes}})
+	})
+	if models.IsCode(err, models.ECONFLICT) {
+		// The same upload raced with itself: the stored one is the answer.
+		if e := db.gdb.WithContext(ctx).Where("inspection_id = ? AND sha256 = ?", p.InspectionID, p.SHA256).Take(&existing).Error; e == nil {
+			return &existing, false, nil
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return p, true, nil
+}
+
+// FindPhotos returns an inspection's photos.
+func (db *DB) FindPhotos(ctx context.Context, inspectionID string) ([]*models.Photo, error) {
+	var out []*models.Photo
+	if err := db.gdb.WithContext(ctx).Where("inspection_id = ?", inspectionID).Order("created_at").Find(&out).Error; err != nil {
+		return nil, translate(err, "photo")
+	}
+	return out, nil
+}
+
+// FindPhoto returns one photo of an inspection, or not_found.
+func (db *DB) FindPhoto(ctx context.Context, inspectionID, id string) (*models.Photo, error) {
+	var p models.Photo
+	if err := db.gdb.WithContext(ctx).Where("inspection_id = ? AND id = ?", inspectionID, id).Take(&p).Error; err != nil {
+		return nil, translate(err, "photo")
+	}
+	return &p, nil
+}
