@@ -87,6 +87,9 @@ var policy = map[string]access{
 	"GET /api/v1/inspections/:id":               {roles: resultReaders},
 	"GET /api/v1/inspections/:id/photos/:photo": {roles: resultReaders},
 	"GET /api/v1/businesses/:id/inspections":    {roles: resultReaders},
+	// Progress against the targets: planners and viewers, within their jurisdiction.
+	"GET /api/v1/coverage":         {roles: readers},
+	"GET /api/v1/coverage.geojson": {roles: readers},
 }
 
 // authorize refuses a request whose caller may not use the endpoint: 401 without a valid

@@ -78,6 +78,7 @@ type Config struct {
 	Field        FieldStore
 	Photos       PhotoService
 	PhotoBlobs   PhotoBlobs
+	Coverage     CoverageService
 	Plans        PlanStore
 	Jobs         Jobs
 	Metrics      *prometheus.Registry // nil: a new one
@@ -90,27 +91,28 @@ type Config struct {
 
 // Server handles kiemtra's HTTP requests.
 type Server struct {
-	store     Store
-	ready     Readiness
-	log       *slog.Logger
-	registry  Registry
-	auth      Authenticator
-	passwords PasswordHasher
-	planner   Planner
-	assigner  Assigner
-	teamDays  TeamDayStore
-	fieldwork FieldWork
-	field     FieldStore
-	photos    PhotoService
-	blobs     PhotoBlobs
-	plans     PlanStore
-	jobs      Jobs
-	metrics   *prometheus.Registry
-	maxBody   int64
-	version   string
-	loc       *time.Location
-	now       func() time.Time
-	engine    *gin.Engine
+	store       Store
+	ready       Readiness
+	log         *slog.Logger
+	registry    Registry
+	auth        Authenticator
+	passwords   PasswordHasher
+	planner     Planner
+	assigner    Assigner
+	teamDays    TeamDayStore
+	fieldwork   FieldWork
+	field       FieldStore
+	photos      PhotoService
+	blobs       PhotoBlobs
+	coverageSvc CoverageService
+	plans       PlanStore
+	jobs        Jobs
+	metrics     *prometheus.Registry
+	maxBody     int64
+	version     string
+	loc         *time.Location
+	now         func() time.Time
+	engine      *gin.Engine
 
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
@@ -124,27 +126,28 @@ type Server struct {
 func New(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		store:      cfg.Store,
-		ready:      cfg.Readiness,
-		log:        cfg.Logger,
-		registry:   cfg.Registry,
-		auth:       cfg.Auth,
-		passwords:  cfg.Passwords,
-		planner:    cfg.Planner,
-		assigner:   cfg.Assigner,
-		teamDays:   cfg.TeamDays,
-		fieldwork:  cfg.FieldWork,
-		field:      cfg.Field,
-		photos:     cfg.Photos,
-		blobs:      cfg.PhotoBlobs,
-		plans:      cfg.Plans,
-		jobs:       cfg.Jobs,
-		metrics:    cfg.Metrics,
-		maxBody:    cfg.MaxBodyBytes,
-		version:    cfg.Version,
-		loc:        cfg.Location,
-		now:        cfg.Now,
-		bodyLimits: map[string]int64{},
+		store:       cfg.Store,
+		ready:       cfg.Readiness,
+		log:         cfg.Logger,
+		registry:    cfg.Registry,
+		auth:        cfg.Auth,
+		passwords:   cfg.Passwords,
+		planner:     cfg.Planner,
+		assigner:    cfg.Assigner,
+		teamDays:    cfg.TeamDays,
+		fieldwork:   cfg.FieldWork,
+		field:       cfg.Field,
+		photos:      cfg.Photos,
+		blobs:       cfg.PhotoBlobs,
+		coverageSvc: cfg.Coverage,
+		plans:       cfg.Plans,
+		jobs:        cfg.Jobs,
+		metrics:     cfg.Metrics,
+		maxBody:     cfg.MaxBodyBytes,
+		version:     cfg.Version,
+		loc:         cfg.Location,
+		now:         cfg.Now,
+		bodyLimits:  map[string]int64{},
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -204,6 +207,7 @@ func New(cfg Config) *Server {
 	s.registerAssignmentRoutes(v1)
 	s.registerFieldRoutes(v1)
 	s.registerPhotoRoutes(v1)
+	s.registerCoverageRoutes(v1)
 	s.engine = e
 	return s
 }

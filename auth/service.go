@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -76,9 +77,22 @@ func sessionEnded() error {
 	return models.NewError(models.EUNAUTHORIZED, "the session has expired or was ended: sign in again", "phiên làm việc đã hết hạn hoặc đã kết thúc: hãy đăng nhập lại")
 }
 
+// RateLimitError refuses a sign-in attempt after too many failures. It carries the
+// rate_limited application error (models.ErrorAs finds it) and the time left to wait, which the
+// API sends as Retry-After.
+type RateLimitError struct {
+	Err  *models.Error
+	Wait time.Duration
+}
+
+func (e *RateLimitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the application error.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
 func rateLimited(wait time.Duration) error {
 	mins := int(math.Ceil(wait.Minutes()))
-	return models.NewError(models.ERATELIMITED, "too many failed sign-ins: try again in %d minutes", "đăng nhập sai quá nhiều lần: hãy thử lại sau %d phút", mins)
+	return &RateLimitError{Wait: wait, Err: models.NewError(models.ERATELIMITED, "too many failed sign-ins: try again in %d minutes", "đăng nhập sai quá nhiều lần: hãy thử lại sau %d phút", mins)}
 }
 
 // Login checks a username and password. Every failure looks the same to the caller (an unknown
@@ -95,6 +109,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		}
 		return nil, v.Err()
 	}
+	// Usernames are stored in lower case; phones capitalise the first letter typed.
 	userKey := strings.ToLower(username)
 	if blocked, wait := s.byUser.Blocked(userKey); blocked {
 		return nil, rateLimited(wait)
@@ -102,7 +117,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if blocked, wait := s.byIP.Blocked(ip); blocked {
 		return nil, rateLimited(wait)
 	}
-	u, err := s.store.FindUserByUsername(ctx, username)
+	u, err := s.store.FindUserByUsername(ctx, userKey)
 	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
 		return nil, err
 	}
@@ -221,10 +236,11 @@ func (s *Service) Hash(password string) (string, error) {
 
 // CheckPasswordStrength refuses passwords too short to resist guessing.
 func CheckPasswordStrength(password string) error {
-	if len([]rune(password)) < 10 {
+	n := utf8.RuneCountInString(password)
+	if n < 10 {
 		return models.Invalid("password", "must be at least 10 characters", "phải dài ít nhất 10 ký tự")
 	}
-	if len(password) > 200 {
+	if n > 200 {
 		return models.Invalid("password", "must be at most 200 characters", "dài tối đa 200 ký tự")
 	}
 	return nil

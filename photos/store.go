@@ -114,13 +114,24 @@ func (s *Store) Put(r io.Reader) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(data)
+	info.SHA256 = hex.EncodeToString(sum[:])
+	// The same bytes were checked whole when they were stored; phones that resend a queued photo
+	// after a lost response need not pay for a second full decode.
+	if _, err := os.Stat(s.path(info.SHA256)); err == nil {
+		return info, nil
+	}
+	if err := decode(info.ContentType, data); err != nil {
+		return nil, errDamaged()
+	}
 	if err := s.write(info.SHA256, data); err != nil {
 		return nil, err
 	}
 	return info, nil
 }
 
-// check validates a photo's bytes and describes it.
+// check validates a photo's size, type and header, and describes it but for its hash. It does
+// not decode the whole image.
 func (s *Store) check(data []byte) (*Info, error) {
 	// The size comes first so that an oversized upload is refused as such whatever it holds.
 	if int64(len(data)) > s.maxBytes() {
@@ -149,20 +160,16 @@ func (s *Store) check(data []byte) (*Info, error) {
 		e.Field = field
 		return nil, e
 	}
-	if err := decode(contentType, data); err != nil {
-		return nil, errDamaged()
-	}
-	sum := sha256.Sum256(data)
-	info := &Info{
-		SHA256:      hex.EncodeToString(sum[:]),
+	x := readExif(contentType, data, s.location())
+	return &Info{
 		ContentType: contentType,
 		Size:        int64(len(data)),
 		Width:       cfg.Width,
 		Height:      cfg.Height,
-	}
-	x := readExif(contentType, data, s.location())
-	info.Lat, info.Lon, info.TakenAt = x.lat, x.lon, x.takenAt
-	return info, nil
+		Lat:         x.lat,
+		Lon:         x.lon,
+		TakenAt:     x.takenAt,
+	}, nil
 }
 
 // formatBytes writes a limit for people: "10 MB", or bytes when it is not a whole number of MB.
@@ -173,14 +180,11 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// write stores data under its hash unless a file of that name exists already. The file appears
-// whole or not at all: data goes to a temporary file in the same folder, is synced, and is then
-// linked to its name, which fails rather than replace a photo another Put stored meanwhile.
+// write stores data under its hash. The file appears whole or not at all: data goes to a
+// temporary file in the same folder, is synced, and is then linked to its name, which fails
+// rather than replace a photo another Put stored meanwhile.
 func (s *Store) write(sha string, data []byte) error {
 	name := s.path(sha)
-	if _, err := os.Stat(name); err == nil {
-		return nil
-	}
 	folder := filepath.Dir(name)
 	if err := os.MkdirAll(folder, 0o750); err != nil {
 		return fmt.Errorf("photos: create folder: %w", err)

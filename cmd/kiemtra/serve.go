@@ -20,6 +20,7 @@ import (
 
 	"kiemtra/api"
 	"kiemtra/auth"
+	"kiemtra/coverage"
 	"kiemtra/fieldwork"
 	"kiemtra/models"
 	"kiemtra/photos"
@@ -181,6 +182,7 @@ func (m *Main) Listen() error {
 		Field:        m.db,
 		Photos:       m.db,
 		PhotoBlobs:   m.photos,
+		Coverage:     coverage.New(m.db, m.Now, m.Config.Location()),
 		Plans:        m.db,
 		Jobs:         jobsAPI{m.runner, m.db},
 		Readiness:    m.db,

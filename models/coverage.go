@@ -1,0 +1,110 @@
+package models
+
+import "time"
+
+// CoverageQuery asks for the progress of a programme in a year, by area.
+type CoverageQuery struct {
+	Programme *Programme
+	Year      int
+	AsOf      Date     // the day the figures are as of (today, or the year's end for a past year)
+	Level     string   // district or ward: the rows of the answer
+	Area      string   // the root of the answer (the caller's jurisdiction or a chosen area)
+	Category  string   // optional: one category only
+	Scope     []string // categories in scope ("" = all): the programme's scope, or Category
+}
+
+// WardCounts are the raw counts of one ward, as the database aggregates them. They add up:
+// every business belongs to exactly one ward.
+type WardCounts struct {
+	AreaCode string `json:"area_code"`
+	// ActiveStart: in scope and open on 1 January of the year.
+	ActiveStart int `json:"active_start"`
+	// Active: in scope and open on the as-of day.
+	Active int `json:"active"`
+	// Eligible: open on the as-of day and opened at least the grace period before the
+	// programme's deadline: the businesses the programme must cover.
+	Eligible int `json:"eligible"`
+	// InspectedYear: distinct businesses of ActiveStart inspected this year up to the as-of day.
+	InspectedYear int `json:"inspected_year"`
+	// InspectionsYear: inspection records (inspected outcomes) this year.
+	InspectionsYear int `json:"inspections_year"`
+	// Covered: distinct Eligible businesses inspected since the programme began.
+	Covered int `json:"covered"`
+	// OverdueTasks: open tasks whose window ended before the as-of day.
+	OverdueTasks int `json:"overdue_tasks"`
+	// ViolationsYear: findings recorded this year; ViolatingYear: distinct businesses with one.
+	ViolationsYear int `json:"violations_year"`
+	ViolatingYear  int `json:"violating_year"`
+	// RecentNewYear and RecentNewCovered: businesses first inspected this year, and first
+	// covered in the programme, in the 8 weeks before the as-of day: the pace of the forecast.
+	RecentNewYear    int `json:"recent_new_year"`
+	RecentNewCovered int `json:"recent_new_covered"`
+}
+
+// CoverageRow is the progress of one area: the counts and what they mean against the targets.
+type CoverageRow struct {
+	AreaCode string `json:"area_code"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+	WardCounts
+	YearTarget         int     `json:"year_target"`          // ceil(min share x active at 1 January)
+	YearShare          float64 `json:"year_share"`           // inspected this year / active at 1 January
+	TargetProgress     float64 `json:"target_progress"`      // inspected this year / year target (1 = met)
+	ProgrammeCoverage  float64 `json:"programme_coverage"`   // covered / eligible
+	NeverInspected     int     `json:"never_inspected"`      // eligible - covered
+	ProjectedYearShare float64 `json:"projected_year_share"` // at the pace of the last 8 weeks
+	ProjectedCoverage  float64 `json:"projected_coverage"`   // at the deadline, same pace
+	OnTrack            bool    `json:"on_track"`
+}
+
+// Coverage answers a coverage query.
+type Coverage struct {
+	ProgrammeID   string        `json:"programme_id"`
+	ProgrammeCode string        `json:"programme_code"`
+	Year          int           `json:"year"`
+	AsOf          Date          `json:"as_of"`
+	Deadline      Date          `json:"deadline"`
+	MinShare      float64       `json:"min_share"`
+	Level         string        `json:"level"`
+	Area          string        `json:"area"`
+	Category      string        `json:"category"`
+	Rows          []CoverageRow `json:"rows"`
+	Total         CoverageRow   `json:"total"`
+	GeneratedAt   time.Time     `json:"generated_at"`
+}
+
+// BusinessCoverage is one business on the coverage map.
+type BusinessCoverage struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Category string  `json:"category"`
+	Lat      float64 `json:"lat"`
+	Lon      float64 `json:"lon"`
+	AreaCode string  `json:"area_code"`
+	// Status is inspected_this_year, covered_in_programme, never_inspected, overdue or closed.
+	Status        string `json:"status"`
+	LastInspected Date   `json:"last_inspected"`
+}
+
+// Business map statuses.
+const (
+	MapInspectedThisYear  = "inspected_this_year"
+	MapCoveredInProgramme = "covered_in_programme"
+	MapNeverInspected     = "never_inspected"
+	MapOverdue            = "overdue"
+	MapClosed             = "closed"
+)
+
+// CoverageSpec is a coverage query turned into the instants and filters the database needs.
+// Instants are the starts of days in the users' time zone.
+type CoverageSpec struct {
+	Jan1           Date      // first day of the year
+	AsOf           Date      // the figures' day
+	GraceEnd       Date      // businesses opened after this need not be covered by the deadline
+	YearStart      time.Time // Jan1 00:00 local
+	End            time.Time // the day after AsOf, 00:00 local (exclusive)
+	ProgrammeStart time.Time // the programme's first day, 00:00 local
+	RecentStart    time.Time // 8 weeks before End: the window of the forecast's pace
+	Scope          []string  // categories; empty means all
+	AreaPath       string    // only businesses under this area
+}
