@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/coverage"
 	"kiemtra/fieldwork"
 	"kiemtra/models"
 	"kiemtra/photos"
@@ -94,7 +95,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 		t.Fatal(err)
 	}
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
-		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Jobs: struct {
+		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC), Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Logger: log})
