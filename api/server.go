@@ -192,8 +192,10 @@ func New(cfg Config) *Server {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{Registry: s.metrics})))
 	if cfg.Web != nil {
-		e.GET("/", func(c *gin.Context) { c.FileFromFS("/", cfg.Web) })
+		// The planners' dashboard is the home page; the phones' app lives under /app/.
+		e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
 		e.GET("/static/*file", func(c *gin.Context) { c.FileFromFS(c.Param("file"), cfg.Web) })
+		e.GET("/dashboard/*file", func(c *gin.Context) { c.FileFromFS("dashboard"+c.Param("file"), cfg.Web) })
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
