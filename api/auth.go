@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -86,16 +89,27 @@ func (s *Server) writeAuthError(c *gin.Context, err error) {
 	case models.EUNAUTHORIZED:
 		c.Header("WWW-Authenticate", `Bearer realm="kiemtra"`)
 	case models.ERATELIMITED:
-		c.Header("Retry-After", "900")
+		retry := 900
+		var rl *auth.RateLimitError
+		if errors.As(err, &rl) {
+			retry = max(1, int(math.Ceil(rl.Wait.Seconds())))
+		}
+		c.Header("Retry-After", strconv.Itoa(retry))
 	}
 	s.writeError(c, err)
 }
 
 // authenticate turns a Bearer token into the request's principal. A request without a token
-// stays anonymous (authorize decides); a bad token is refused at once.
+// stays anonymous (authorize decides); a bad token is refused at once, except on public
+// endpoints: clients attach their access token to every request, and the one that comes with
+// POST /auth/refresh has usually expired.
 func (s *Server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	if h == "" || s.auth == nil {
+		c.Next()
+		return
+	}
+	if rule, ok := policy[c.Request.Method+" "+c.FullPath()]; ok && rule.public {
 		c.Next()
 		return
 	}

@@ -89,8 +89,9 @@ var policy = map[string]access{
 	"GET /api/v1/inspections/:id/photos/:photo": {roles: resultReaders},
 	"GET /api/v1/businesses/:id/inspections":    {roles: resultReaders},
 	// Progress against the targets: planners and viewers, within their jurisdiction.
-	"GET /api/v1/coverage":         {roles: readers},
-	"GET /api/v1/coverage.geojson": {roles: readers},
+	"GET /api/v1/coverage":          {roles: readers},
+	"GET /api/v1/coverage.geojson":  {roles: readers},
+	"GET /api/v1/coverage/burndown": {roles: readers},
 }
 
 // authorize refuses a request whose caller may not use the endpoint: 401 without a valid
@@ -108,7 +109,7 @@ func (s *Server) authorize(c *gin.Context) {
 	}
 	p := principal(c)
 	if p == nil {
-		s.writeError(c, models.NewError(models.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <access token>", "hãy đăng nhập: gửi Authorization: Bearer <mã truy cập>"))
+		s.writeAuthError(c, models.NewError(models.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <access token>", "hãy đăng nhập: gửi Authorization: Bearer <mã truy cập>"))
 		return
 	}
 	if !ok || !allowed(rule.roles, p.Role) || (rule.city && !p.CityWide()) {

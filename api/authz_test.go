@@ -120,6 +120,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/businesses/{biz}/inspections", "", resultRoles, false, true},
 			{"GET", "/api/v1/coverage?programme=P&area={area}", "", readersOnly, false, true},
 			{"GET", "/api/v1/coverage.geojson?programme=P&area={area}", "", readersOnly, false, true},
+			{"GET", "/api/v1/coverage/burndown?programme=P&area={area}", "", readersOnly, false, true},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

@@ -17,12 +17,28 @@ type CoverageService interface {
 	Resolve(q *models.CoverageQuery) error
 	Coverage(ctx context.Context, q models.CoverageQuery) (*models.Coverage, error)
 	Points(ctx context.Context, q models.CoverageQuery) ([]models.BusinessCoverage, error)
+	Burndown(ctx context.Context, q models.CoverageQuery) (*models.Burndown, error)
 	Today() models.Date
 }
 
 func (s *Server) registerCoverageRoutes(g *gin.RouterGroup) {
 	g.GET("/coverage", gzipped, s.coverage)
 	g.GET("/coverage.geojson", gzipped, s.coverageGeoJSON)
+	g.GET("/coverage/burndown", gzipped, s.burndown)
+}
+
+func (s *Server) burndown(c *gin.Context) {
+	q, err := s.coverageQuery(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	b, err := s.coverageSvc.Burndown(c.Request.Context(), q)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, b)
 }
 
 // coverageQuery reads the query string: programme (id or code; default the one running today),

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -36,17 +35,37 @@ func (s *Server) registerUserRoutes(g *gin.RouterGroup) {
 	g.PATCH("/users/:id", s.updateUser)
 }
 
+// listUsers answers the users in the caller's jurisdiction: an admin of a district manages
+// its district's accounts and sees no other district's.
 func (s *Server) listUsers(c *gin.Context) {
 	us, err := s.store.FindUsers(c.Request.Context())
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": nonNil(us)})
+	out := []*models.User{}
+	for _, u := range us {
+		if s.visibleArea(c, u.AreaCode) {
+			out = append(out, u)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// findVisibleUser loads a user in the caller's jurisdiction; others are not found.
+func (s *Server) findVisibleUser(c *gin.Context, id string) (*models.User, error) {
+	u, err := s.store.FindUserByID(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.visibleArea(c, u.AreaCode) {
+		return nil, notFoundOutside("user", "người dùng")
+	}
+	return u, nil
 }
 
 func (s *Server) getUser(c *gin.Context) {
-	u, err := s.store.FindUserByID(c.Request.Context(), c.Param("id"))
+	u, err := s.findVisibleUser(c, c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -54,19 +73,22 @@ func (s *Server) getUser(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-// checkUserRefs checks the role, agency, area and team a user would have.
-func (s *Server) checkUserRefs(ctx context.Context, v *models.Validation, role, agency, area string, team *string) {
+// checkUserRefs checks the role, agency, area and team a user would have. The area and the team
+// must be in the caller's jurisdiction, so that an admin of a district cannot make a city-wide
+// account (or one of another district).
+func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area string, team *string) {
+	ctx := c.Request.Context()
 	if !models.ValidRole(role) {
 		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
 	}
 	if !models.ValidAgency(agency) {
 		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
 	}
-	if _, err := s.store.FindAreaByCode(ctx, area); err != nil {
+	if _, err := s.store.FindAreaByCode(ctx, area); err != nil || !s.visibleArea(c, area) {
 		v.Add("area_code", "unknown area %q", "không có khu vực %q", area)
 	}
 	if team != nil && *team != "" {
-		if _, err := s.store.FindTeamByID(ctx, *team); err != nil {
+		if t, err := s.store.FindTeamByID(ctx, *team); err != nil || !s.visibleArea(c, t.AreaCode) {
 			v.Add("team_id", "unknown team %q", "không có tổ %q", *team)
 		}
 	}
@@ -84,7 +106,7 @@ func (s *Server) createUser(c *gin.Context) {
 	if !usernamePattern.MatchString(in.Username) {
 		v.Add("username", "must be 2-40 lower-case letters, digits, '.', '_' or '-'", "phải gồm 2-40 chữ thường, chữ số, '.', '_' hoặc '-'")
 	}
-	s.checkUserRefs(ctx, &v, in.Role, in.Agency, in.AreaCode, in.TeamID)
+	s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, in.TeamID)
 	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
 		v.AddError(err)
@@ -112,7 +134,7 @@ func (s *Server) updateUser(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	cur, err := s.store.FindUserByID(ctx, c.Param("id"))
+	cur, err := s.findVisibleUser(c, c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -131,9 +153,15 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.AreaCode != nil {
 		area = *upd.AreaCode
 	}
-	s.checkUserRefs(ctx, &v, role, agency, area, upd.TeamID)
-	if p := principal(c); p != nil && p.UserID == cur.ID && ((upd.Disabled != nil && *upd.Disabled) || (upd.Role != nil && *upd.Role != models.RoleAdmin)) {
-		v.Add("disabled", "you cannot disable yourself or give up your own admin role", "bạn không thể tự khóa tài khoản hoặc tự bỏ quyền quản trị của mình")
+	s.checkUserRefs(c, &v, role, agency, area, upd.TeamID)
+	// An admin who locks itself out may leave nobody to undo it.
+	if p := principal(c); p != nil && p.UserID == cur.ID {
+		if upd.Disabled != nil && *upd.Disabled {
+			v.Add("disabled", "you cannot disable yourself", "bạn không thể tự khóa tài khoản của mình")
+		}
+		if upd.Role != nil && *upd.Role != models.RoleAdmin {
+			v.Add("role", "you cannot give up your own admin role", "bạn không thể tự bỏ quyền quản trị của mình")
+		}
 	}
 	hash := ""
 	if upd.Password != nil {

@@ -20,6 +20,7 @@ type Store interface {
 	models.ProgrammeStore
 	WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]models.WardCounts, error)
 	BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]models.BusinessCoverage, error)
+	BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error)
 }
 
 // Service computes coverage.
@@ -247,4 +248,70 @@ func (s *Service) Points(ctx context.Context, q models.CoverageQuery) ([]models.
 		return nil, err
 	}
 	return s.store.BusinessCoverage(ctx, Spec(q, root, s.loc))
+}
+
+// Burndown counts the never-inspected businesses at the end of every month of the programme so
+// far (and today), against the straight line from the first month to zero at the deadline.
+func (s *Service) Burndown(ctx context.Context, q models.CoverageQuery) (*models.Burndown, error) {
+	root, err := s.store.FindAreaByCode(ctx, q.Area)
+	if err != nil {
+		return nil, err
+	}
+	p := q.Programme
+	end := s.Today()
+	if p.CoverageDeadline.Before(end) {
+		end = p.CoverageDeadline
+	}
+	q.AsOf = end
+	spans, err := s.store.BusinessSpans(ctx, Spec(q, root, s.loc))
+	if err != nil {
+		return nil, err
+	}
+	b := &models.Burndown{ProgrammeCode: p.Code, Deadline: p.CoverageDeadline, Area: root.Code, Points: []models.BurnPoint{}, Target: []models.BurnPoint{}}
+	b.Points = BurnPoints(spans, MonthEnds(p.StartsOn, end), p.CoverageDeadline.AddDays(-p.GraceDays), s.loc)
+	if len(b.Points) > 0 {
+		startNever := b.Points[0].NeverInspected
+		for _, d := range MonthEnds(p.StartsOn, p.CoverageDeadline) {
+			frac := float64(b.Points[0].Date.DaysUntil(d)) / math.Max(1, float64(b.Points[0].Date.DaysUntil(p.CoverageDeadline)))
+			b.Target = append(b.Target, models.BurnPoint{Date: d, NeverInspected: int(math.Round(float64(startNever) * math.Max(0, 1-frac)))})
+		}
+	}
+	return b, nil
+}
+
+// MonthEnds lists the last day of every month from start's month to end's, and end itself.
+func MonthEnds(start, end models.Date) []models.Date {
+	var out []models.Date
+	for m := models.NewDate(start.Year, start.Month, 1); !m.After(end); m = models.NewDate(m.Year, m.Month+1, 1) {
+		last := models.NewDate(m.Year, m.Month+1, 1).AddDays(-1)
+		if last.After(end) {
+			last = end
+		}
+		out = append(out, last)
+	}
+	return out
+}
+
+// BurnPoints counts, at each date, the eligible businesses (open that day, opened before the
+// grace period) and how many of them had been inspected in the programme by then.
+func BurnPoints(spans []models.BusinessSpan, dates []models.Date, graceEnd models.Date, loc *time.Location) []models.BurnPoint {
+	out := make([]models.BurnPoint, 0, len(dates))
+	for _, d := range dates {
+		p := models.BurnPoint{Date: d}
+		for _, b := range spans {
+			if !b.OpenedOn.IsZero() && (b.OpenedOn.After(d) || b.OpenedOn.After(graceEnd)) {
+				continue
+			}
+			if b.Closed && (b.ClosedOn.IsZero() || !d.Before(b.ClosedOn)) {
+				continue
+			}
+			p.Eligible++
+			if b.FirstInProg != nil && !models.DateOf(b.FirstInProg.In(loc)).After(d) {
+				p.Covered++
+			}
+		}
+		p.NeverInspected = p.Eligible - p.Covered
+		out = append(out, p)
+	}
+	return out
 }

@@ -108,3 +108,31 @@ type CoverageSpec struct {
 	Scope          []string  // categories; empty means all
 	AreaPath       string    // only businesses under this area
 }
+
+// BusinessSpan is what the burn-down needs of a business: when it was open and when it was
+// first inspected in the programme.
+type BusinessSpan struct {
+	ID          string
+	OpenedOn    Date
+	ClosedOn    Date
+	Closed      bool
+	FirstInProg *time.Time
+}
+
+// BurnPoint is the never-inspected count at a date.
+type BurnPoint struct {
+	Date           Date `json:"date"`
+	Eligible       int  `json:"eligible,omitempty"`
+	Covered        int  `json:"covered,omitempty"`
+	NeverInspected int  `json:"never_inspected"`
+}
+
+// Burndown is the never-inspected businesses month by month against the straight line to zero
+// at the deadline.
+type Burndown struct {
+	ProgrammeCode string      `json:"programme_code"`
+	Deadline      Date        `json:"deadline"`
+	Area          string      `json:"area"`
+	Points        []BurnPoint `json:"points"`
+	Target        []BurnPoint `json:"target"`
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -163,4 +164,45 @@ func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]mo
 		out[i] = models.BusinessCoverage{ID: r.ID, Name: r.Name, Category: r.Category, Lat: r.Lat, Lon: r.Lon, AreaCode: r.AreaCode, Status: st, LastInspected: r.LastInspectedOn}
 	}
 	return out, nil
+}
+
+// BusinessSpans lists the businesses of the spec with their opening and closing dates and
+// their first inspection since the programme began.
+func (db *DB) BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error) {
+	g := db.gdb.WithContext(ctx)
+	firsts := g.Table("inspections").Select("business_id, MIN(finished_at) AS first_at").
+		Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, s.ProgrammeStart, s.End).Group("business_id")
+	var rows []struct {
+		ID       string
+		OpenedOn models.Date
+		ClosedOn models.Date
+		Status   string
+		FirstAt  *string
+	}
+	if err := scoped(g.Table("businesses b"), s).Joins("LEFT JOIN (?) AS f ON f.business_id = b.id", firsts).
+		Select("b.id, b.opened_on, b.closed_on, b.status, CAST(f.first_at AS TEXT) AS first_at").Order("b.id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("business spans: %w", err)
+	}
+	out := make([]models.BusinessSpan, len(rows))
+	for i, r := range rows {
+		out[i] = models.BusinessSpan{ID: r.ID, OpenedOn: r.OpenedOn, ClosedOn: r.ClosedOn, Closed: r.Status == models.BusinessClosed}
+		if r.FirstAt != nil {
+			t, err := parseDBTime(*r.FirstAt)
+			if err != nil {
+				return nil, fmt.Errorf("business spans: %w", err)
+			}
+			out[i].FirstInProg = &t
+		}
+	}
+	return out, nil
+}
+
+// parseDBTime reads a timestamp cast to text by either dialect.
+func parseDBTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999-07", "2006-01-02 15:04:05-07", time.RFC3339Nano, "2006-01-02 15:04:05.999999999 -0700 MST"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unreadable timestamp %q", s)
 }
