@@ -1,0 +1,289 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"kiemtra/coverage"
+	"kiemtra/models"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+var loc = time.FixedZone("ICT", 7*3600)
+
+// city stores two districts of two wards, businesses with random opening and closing dates, and
+// random inspections, findings and tasks; it returns what it stored so that the test can count
+// by hand.
+type city struct {
+	businesses  []*models.Business
+	inspections []*models.Inspection
+	findings    []*models.Finding
+	tasks       []*models.Task
+	prog        *models.Programme
+}
+
+func newCity(t *testing.T, db *store.DB, seed uint64) *city {
+	t.Helper()
+	ctx := context.Background()
+	areas := []*models.Area{{Code: "92", Name: "Cần Thơ", Level: models.AreaLevelCity}}
+	for _, d := range []string{"D1", "D2"} {
+		areas = append(areas, &models.Area{Code: d, ParentCode: ptr("92"), Name: "Quận " + d, Level: models.AreaLevelDistrict})
+		for _, w := range []string{"1", "2"} {
+			areas = append(areas, &models.Area{Code: d + w, ParentCode: ptr(d), Name: "Phường " + d + w, Level: models.AreaLevelWard})
+		}
+	}
+	if err := db.UpsertAreas(ctx, "t", areas); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	c := &city{prog: &models.Programme{ID: "p", Code: "P", StartsOn: models.NewDate(2021, 1, 1), EndsOn: models.NewDate(2025, 12, 31),
+		MinYearlyShare: 0.2, CoverageDeadline: models.NewDate(2025, 12, 31), GraceDays: 60}}
+	wards := []string{"D11", "D12", "D21", "D22"}
+	cats := []string{"karaoke", "massage", "accommodation"}
+	for i := 0; i < 240; i++ {
+		b := &models.Business{ID: uuid.NewString(), Name: fmt.Sprintf("B%d", i), Category: cats[rng.IntN(3)], LicenceNo: ptr(fmt.Sprintf("L%d", i)),
+			Lat: 10, Lon: 105, AreaCode: wards[rng.IntN(4)], Status: models.BusinessActive, OpenedOn: models.NewDate(2018+rng.IntN(8), time.Month(1+rng.IntN(12)), 1+rng.IntN(28))}
+		switch rng.IntN(10) {
+		case 0:
+			b.Status, b.ClosedOn = models.BusinessClosed, models.NewDate(2021+rng.IntN(5), time.Month(1+rng.IntN(12)), 1+rng.IntN(28))
+			if b.ClosedOn.Before(b.OpenedOn) {
+				b.ClosedOn = b.OpenedOn.AddDays(30)
+			}
+		case 1:
+			b.Status = models.BusinessClosed // closed, date unknown
+		case 2:
+			b.Status = models.BusinessSuspended
+		}
+		c.businesses = append(c.businesses, b)
+	}
+	if err := db.CreateBusinesses(ctx, "t", c.businesses); err != nil {
+		t.Fatal(err)
+	}
+	outcomes := []string{models.OutcomeCompliant, models.OutcomeCompliant, models.OutcomeViolation, models.OutcomeRefused, models.OutcomeClosed}
+	var visits []models.Visit
+	for i := 0; i < 500; i++ {
+		b := c.businesses[rng.IntN(len(c.businesses))]
+		day := models.NewDate(2020, 6, 1).AddDays(rng.IntN(6 * 365))
+		start := day.Time(loc).Add(time.Duration(7+rng.IntN(10)) * time.Hour)
+		in := &models.Inspection{ID: uuid.NewString(), BusinessID: b.ID, StartedAt: start, FinishedAt: start.Add(40 * time.Minute), Outcome: outcomes[rng.IntN(len(outcomes))]}
+		v := models.Visit{Inspection: in}
+		if in.Outcome == models.OutcomeViolation {
+			for k := 0; k < 1+rng.IntN(2); k++ {
+				f := &models.Finding{Code: []string{"LIC_REG", "HOURS", "FIRE_SAFETY"}[k], BusinessID: b.ID}
+				v.Findings = append(v.Findings, f)
+			}
+		}
+		if rng.IntN(6) == 0 {
+			end := day.AddDays(rng.IntN(60) - 30)
+			v.NewTasks = append(v.NewTasks, &models.Task{BusinessID: b.ID, Reason: models.ReasonRequeue, Status: models.TaskPlanned, WindowStart: end.AddDays(-10), WindowEnd: end})
+		}
+		visits = append(visits, v)
+	}
+	if err := db.ApplyVisits(ctx, "t", visits); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range visits {
+		c.inspections = append(c.inspections, v.Inspection)
+		for _, f := range v.Findings {
+			f.InspectionID = v.Inspection.ID
+			c.findings = append(c.findings, f)
+		}
+		c.tasks = append(c.tasks, v.NewTasks...)
+	}
+	return c
+}
+
+// expected counts a ward's figures by hand from what was stored.
+func (c *city) expected(ward string, year int, asOf models.Date) models.WardCounts {
+	jan1 := models.NewDate(year, 1, 1)
+	graceEnd := c.prog.CoverageDeadline.AddDays(-c.prog.GraceDays)
+	yearStart, end := jan1.Time(loc), asOf.AddDays(1).Time(loc)
+	progStart := c.prog.StartsOn.Time(loc)
+	recent := asOf.AddDays(1 - 56).Time(loc)
+	w := models.WardCounts{AreaCode: ward}
+	inWard := map[string]*models.Business{}
+	for _, b := range c.businesses {
+		if b.AreaCode != ward {
+			continue
+		}
+		inWard[b.ID] = b
+		if b.ActiveOn(jan1) {
+			w.ActiveStart++
+		}
+		if b.ActiveOn(asOf) {
+			w.Active++
+			if !b.OpenedOn.After(graceEnd) {
+				w.Eligible++
+			}
+		}
+	}
+	inspectedYear, covered, violating := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	firstYear, firstProg := map[string]time.Time{}, map[string]time.Time{}
+	for _, in := range c.inspections {
+		b := inWard[in.BusinessID]
+		if b == nil || !models.Inspected(in.Outcome) || !in.FinishedAt.Before(end) {
+			continue
+		}
+		if !in.FinishedAt.Before(yearStart) {
+			w.InspectionsYear++
+			if b.ActiveOn(jan1) {
+				inspectedYear[b.ID] = true
+				if f, ok := firstYear[b.ID]; !ok || in.FinishedAt.Before(f) {
+					firstYear[b.ID] = in.FinishedAt
+				}
+			}
+		}
+		if !in.FinishedAt.Before(progStart) && b.ActiveOn(asOf) && !b.OpenedOn.After(graceEnd) {
+			covered[b.ID] = true
+			if f, ok := firstProg[b.ID]; !ok || in.FinishedAt.Before(f) {
+				firstProg[b.ID] = in.FinishedAt
+			}
+		}
+	}
+	for _, f := range c.findings {
+		var in *models.Inspection
+		for _, x := range c.inspections {
+			if x.ID == f.InspectionID {
+				in = x
+			}
+		}
+		if inWard[f.BusinessID] != nil && !in.FinishedAt.Before(yearStart) && in.FinishedAt.Before(end) {
+			w.ViolationsYear++
+			violating[f.BusinessID] = true
+		}
+	}
+	for _, t := range c.tasks {
+		if inWard[t.BusinessID] != nil && t.Status == models.TaskPlanned && t.WindowEnd.Before(asOf) {
+			w.OverdueTasks++
+		}
+	}
+	for _, f := range firstYear {
+		if !f.Before(recent) {
+			w.RecentNewYear++
+		}
+	}
+	for _, f := range firstProg {
+		if !f.Before(recent) {
+			w.RecentNewCovered++
+		}
+	}
+	w.InspectedYear, w.Covered, w.ViolatingYear = len(inspectedYear), len(covered), len(violating)
+	return w
+}
+
+func TestCoverageCountsAgreeWithTheStoredInspections(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCity(t, db, 7)
+		for _, tc := range []struct {
+			name string
+			year int
+			now  models.Date
+		}{
+			{"a finished year", 2023, models.NewDate(2026, 3, 1)},
+			{"the year in progress", 2024, models.NewDate(2024, 8, 15)},
+			{"the last year up to the deadline", 2025, models.NewDate(2026, 2, 1)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				svc := coverage.New(db, func() time.Time { return tc.now.Time(loc).Add(10 * time.Hour) }, loc)
+				q := models.CoverageQuery{Programme: c.prog, Year: tc.year, Level: models.AreaLevelWard, Area: "92"}
+				if err := svc.Resolve(&q); err != nil {
+					t.Fatal(err)
+				}
+				cov, err := svc.Coverage(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cov.Rows) != 4 {
+					t.Fatalf("%d rows, want the 4 wards", len(cov.Rows))
+				}
+				var total models.WardCounts
+				for _, r := range cov.Rows {
+					want := c.expected(r.AreaCode, tc.year, q.AsOf)
+					if r.WardCounts != want {
+						t.Errorf("ward %s:\n got %+v\nwant %+v", r.AreaCode, r.WardCounts, want)
+					}
+					total.Active += want.Active
+					total.Covered += want.Covered
+					total.InspectedYear += want.InspectedYear
+				}
+				if total.InspectedYear == 0 || total.Covered == 0 || total.Active == 0 {
+					t.Fatalf("the test city is too empty to test anything: %+v", total)
+				}
+				t.Logf("%s: %+v", tc.name, cov.Total.WardCounts)
+				if cov.Total.Active != total.Active || cov.Total.Covered != total.Covered || cov.Total.InspectedYear != total.InspectedYear {
+					t.Errorf("total %+v is not the sum of the wards %+v", cov.Total.WardCounts, total)
+				}
+				// Districts are the sums of their wards.
+				qd := q
+				qd.Level = models.AreaLevelDistrict
+				dist, err := svc.Coverage(ctx, qd)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range dist.Rows {
+					w1, w2 := c.expected(d.AreaCode+"1", tc.year, q.AsOf), c.expected(d.AreaCode+"2", tc.year, q.AsOf)
+					if d.Covered != w1.Covered+w2.Covered || d.Eligible != w1.Eligible+w2.Eligible || d.ViolationsYear != w1.ViolationsYear+w2.ViolationsYear {
+						t.Errorf("district %s is not the sum of its wards", d.AreaCode)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestDeriveComputesSharesAndForecast(t *testing.T) {
+	prog := &models.Programme{StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31), CoverageDeadline: models.NewDate(2030, 12, 31), MinYearlyShare: 0.2}
+	q := models.CoverageQuery{Programme: prog, Year: 2026, AsOf: models.NewDate(2026, 7, 1)}
+	for _, tc := range []struct {
+		name      string
+		counts    models.WardCounts
+		wantTrack bool
+		share     float64
+		target    int
+	}{
+		{"on pace for the share and the line", models.WardCounts{ActiveStart: 100, Eligible: 100, InspectedYear: 12, Covered: 12, RecentNewYear: 4, RecentNewCovered: 4}, true, 0.12, 20},
+		{"behind: no visits lately", models.WardCounts{ActiveStart: 100, Eligible: 100, InspectedYear: 5, Covered: 5}, false, 0.05, 20},
+		{"an empty ward is trivially on track", models.WardCounts{}, true, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := models.CoverageRow{WardCounts: tc.counts}
+			coverage.Derive(&r, q)
+			if r.OnTrack != tc.wantTrack || r.YearShare != tc.share || r.YearTarget != tc.target {
+				t.Fatalf("%+v", r)
+			}
+			if r.NeverInspected != tc.counts.Eligible-tc.counts.Covered {
+				t.Fatalf("never inspected %d", r.NeverInspected)
+			}
+		})
+	}
+}
+
+func TestMonthEndsAndBurnPoints(t *testing.T) {
+	ends := coverage.MonthEnds(models.NewDate(2026, 1, 1), models.NewDate(2026, 3, 15))
+	want := []models.Date{models.NewDate(2026, 1, 31), models.NewDate(2026, 2, 28), models.NewDate(2026, 3, 15)}
+	if fmt.Sprint(ends) != fmt.Sprint(want) {
+		t.Fatalf("month ends %v, want %v", ends, want)
+	}
+	at := func(d models.Date) *time.Time { t := d.Time(loc).Add(9 * time.Hour); return &t }
+	spans := []models.BusinessSpan{
+		{ID: "a", OpenedOn: models.NewDate(2020, 1, 1), FirstInProg: at(models.NewDate(2026, 2, 10))},
+		{ID: "b", OpenedOn: models.NewDate(2020, 1, 1)},
+		{ID: "c", OpenedOn: models.NewDate(2026, 3, 1)},                                                     // opens in March
+		{ID: "d", OpenedOn: models.NewDate(2020, 1, 1), Closed: true},                                       // closed, date unknown
+		{ID: "e", OpenedOn: models.NewDate(2020, 1, 1), Closed: true, ClosedOn: models.NewDate(2026, 2, 1)}, // closes in February
+	}
+	pts := coverage.BurnPoints(spans, ends, models.NewDate(2030, 11, 1), loc)
+	got := fmt.Sprint(pts[0].Eligible, pts[0].NeverInspected, pts[1].Eligible, pts[1].NeverInspected, pts[2].Eligible, pts[2].NeverInspected)
+	if got != "3 3 2 1 3 2" {
+		t.Fatalf("burn points %+v", pts)
+	}
+}
