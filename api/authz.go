@@ -92,6 +92,10 @@ var policy = map[string]access{
 	"GET /api/v1/coverage":          {roles: readers},
 	"GET /api/v1/coverage.geojson":  {roles: readers},
 	"GET /api/v1/coverage/burndown": {roles: readers},
+	// Period reports and their archive: planners and viewers, within their jurisdiction.
+	"GET /api/v1/reports":             {roles: readers},
+	"GET /api/v1/reports/archive":     {roles: readers},
+	"GET /api/v1/reports/archive/:id": {roles: readers},
 }
 
 // authorize refuses a request whose caller may not use the endpoint: 401 without a valid

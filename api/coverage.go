@@ -231,6 +231,11 @@ func appendPointFeature(buf []byte, p models.BusinessCoverage) []byte {
 // appendJSONString writes s as a JSON string: quotes, backslashes and control characters
 // escaped, valid UTF-8 passed through (Vietnamese stays readable), invalid bytes replaced.
 func appendJSONString(buf []byte, s string) []byte {
+	if plainJSON(s) {
+		buf = append(buf, '"')
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
@@ -259,4 +264,19 @@ func appendJSONString(buf []byte, s string) []byte {
 		i += size
 	}
 	return append(buf, '"')
+}
+
+// plainJSON reports whether s can be written between quotes as it is: the common case of a
+// business name, which only the rare quote or control character spoils.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+		if c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
+			return false // U+2028, U+2029
+		}
+	}
+	return utf8.ValidString(s)
 }

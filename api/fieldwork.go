@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,11 +30,19 @@ type FieldWork interface {
 type FieldStore interface {
 	FindTeamDay(ctx context.Context, teamID string, day models.Date) ([]*models.Task, error)
 	TasksTouchedSince(ctx context.Context, teamID string, day models.Date, since time.Time) ([]*models.Task, error)
+	// ReleasedSince returns the tasks of a team's day whose release was decided after since.
+	ReleasedSince(ctx context.Context, teamID string, day models.Date, since time.Time) (map[string]bool, error)
+	// FindBusinessesByIDs returns the businesses with the given ids (unknown ids are left out).
+	FindBusinessesByIDs(ctx context.Context, ids []string) ([]*models.Business, error)
+	// LastInspections returns the latest original inspection of each business, leaving out
+	// the results of the given tasks.
+	LastInspections(ctx context.Context, businessIDs, exceptTaskIDs []string) ([]*models.Inspection, error)
+	// CheckedInTasks returns which of the tasks have a check-in.
+	CheckedInTasks(ctx context.Context, taskIDs []string) (map[string]bool, error)
 	FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error)
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
 	FindAmendments(ctx context.Context, id string) ([]*models.Inspection, error)
-	TaskCheckins(ctx context.Context, taskID string) ([]*models.Checkin, error)
 }
 
 func (s *Server) registerFieldRoutes(g *gin.RouterGroup) {
@@ -101,6 +110,13 @@ type Assignments struct {
 	Withdrawn []string          `json:"withdrawn"`
 }
 
+// syncCursorLag is how far behind the clock a delta cursor stays. A change is stamped when its
+// transaction starts and seen when it commits: a cursor at the newest stamp read would skip a
+// change stamped just before it that committed just after the read. Changes in the last few
+// seconds are therefore sent again on the next request (the phone applies them twice, to no
+// effect) rather than lost.
+const syncCursorLag = 10 * time.Second
+
 // cursor encodes the day and the latest change seen, so that the next request asks only for
 // what changed after it.
 func encodeSyncCursor(day models.Date, at time.Time) string {
@@ -128,21 +144,8 @@ func (s *Server) myAssignments(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	day := s.today()
-	out := Assignments{Day: day, TeamID: p.TeamID, Full: true, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
-	tasks, err := s.field.FindTeamDay(ctx, p.TeamID, day)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	latest := time.Unix(0, 0).UTC()
-	current := map[string]*models.Task{}
-	for _, t := range tasks {
-		current[t.ID] = t
-		if t.UpdatedAt.After(latest) {
-			latest = t.UpdatedAt
-		}
-	}
+	now := s.now()
+	day := models.DateOf(now.In(s.loc))
 	var since time.Time
 	delta := false
 	if cur := c.Query("since"); cur != "" {
@@ -154,87 +157,149 @@ func (s *Server) myAssignments(c *gin.Context) {
 		// A cursor of another day starts the new day afresh.
 		delta, since = cday == day, at
 	}
+	out := Assignments{Day: day, TeamID: p.TeamID, Full: !delta, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
+	tasks, err := s.field.FindTeamDay(ctx, p.TeamID, day)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	latest := time.Unix(0, 0).UTC()
+	current := map[string]*models.Task{}
+	var todo []*models.Task
+	for _, t := range tasks {
+		if t.UpdatedAt.After(latest) {
+			latest = t.UpdatedAt
+		}
+		// A task cancelled after its release is no longer the team's to visit.
+		if t.Status == models.TaskCancelled {
+			continue
+		}
+		current[t.ID] = t
+		todo = append(todo, t)
+	}
 	if delta {
-		out.Full = false
 		touched, err := s.field.TasksTouchedSince(ctx, p.TeamID, day, since)
 		if err != nil {
 			s.writeError(c, err)
 			return
 		}
+		var changed []*models.Task
 		for _, t := range touched {
 			if t.UpdatedAt.After(latest) {
 				latest = t.UpdatedAt
 			}
-			cur, still := current[t.ID]
-			if !still {
+			if cur, still := current[t.ID]; still {
+				changed = append(changed, cur)
+			} else {
 				out.Withdrawn = append(out.Withdrawn, t.ID)
-				continue
 			}
-			item, err := s.assignmentItem(ctx, cur)
-			if err != nil {
+		}
+		items, err := s.assignmentItems(ctx, changed)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		var added map[string]bool
+		if len(items) > 0 {
+			// A task released to the team after the cursor is new to the phone.
+			if added, err = s.field.ReleasedSince(ctx, p.TeamID, day, since); err != nil {
 				s.writeError(c, err)
 				return
 			}
-			// A task the phone has not seen yet was released after the cursor.
-			if cur.Version <= 2 && cur.UpdatedAt.After(since) && cur.Status == models.TaskReleased && !item.CheckedIn {
-				out.Added = append(out.Added, item)
-			} else {
-				out.Updated = append(out.Updated, item)
-			}
 		}
-		if latest.Before(since) {
-			latest = since
+		for _, it := range items {
+			if added[it.TaskID] && it.Status == models.TaskReleased {
+				out.Added = append(out.Added, it)
+			} else {
+				out.Updated = append(out.Updated, it)
+			}
 		}
 	} else {
-		for _, t := range tasks {
-			item, err := s.assignmentItem(ctx, t)
-			if err != nil {
-				s.writeError(c, err)
-				return
-			}
-			out.Items = append(out.Items, item)
+		if out.Items, err = s.assignmentItems(ctx, todo); err != nil {
+			s.writeError(c, err)
+			return
 		}
 	}
-	out.Cursor = encodeSyncCursor(day, latest)
+	cursor := latest
+	if lag := now.Add(-syncCursorLag).UTC(); cursor.After(lag) {
+		cursor = lag
+	}
+	if delta && cursor.Before(since) {
+		cursor = since
+	}
+	out.Cursor = encodeSyncCursor(day, cursor)
 	s.writeCacheable(c, out)
 }
 
-func (s *Server) assignmentItem(ctx context.Context, t *models.Task) (*AssignmentItem, error) {
-	b, err := s.store.FindBusinessByID(ctx, t.BusinessID)
-	if err != nil {
-		return nil, err
+// assignmentItems describes tasks for the phone, in their order, with a handful of queries
+// whatever their number: the businesses, their previous inspections and those inspections'
+// findings, and the check-ins.
+func (s *Server) assignmentItems(ctx context.Context, tasks []*models.Task) ([]*AssignmentItem, error) {
+	out := make([]*AssignmentItem, 0, len(tasks))
+	if len(tasks) == 0 {
+		return out, nil
 	}
-	item := &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
-		ChecklistVersion: 1, Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
-			LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}}
-	if cl, err := s.fieldwork.Checklist(""); err == nil {
-		item.ChecklistVersion = cl.Version
-	}
-	prev, err := s.field.FindBusinessInspections(ctx, b.ID, time.Time{}, 5)
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range prev {
-		if in.AmendsID != nil || (in.TaskID != nil && *in.TaskID == t.ID) {
-			continue
+	taskIDs := make([]string, len(tasks))
+	bizIDs := make([]string, 0, len(tasks))
+	seen := map[string]bool{}
+	for i, t := range tasks {
+		taskIDs[i] = t.ID
+		if !seen[t.BusinessID] {
+			seen[t.BusinessID] = true
+			bizIDs = append(bizIDs, t.BusinessID)
 		}
+	}
+	bs, err := s.field.FindBusinessesByIDs(ctx, bizIDs)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*models.Business, len(bs))
+	for _, b := range bs {
+		byID[b.ID] = b
+	}
+	prev, err := s.field.LastInspections(ctx, bizIDs, taskIDs)
+	if err != nil {
+		return nil, err
+	}
+	last := make(map[string]*LastInspection, len(prev))
+	inspIDs := make([]string, 0, len(prev))
+	byInsp := make(map[string]*LastInspection, len(prev))
+	for _, in := range prev {
 		li := &LastInspection{Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: []string{}}
-		fs, err := s.field.FindFindings(ctx, []string{in.ID})
+		last[in.BusinessID] = li
+		byInsp[in.ID] = li
+		inspIDs = append(inspIDs, in.ID)
+	}
+	if len(inspIDs) > 0 {
+		fs, err := s.field.FindFindings(ctx, inspIDs)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range fs {
-			li.Violations = append(li.Violations, f.Code)
+			if li := byInsp[f.InspectionID]; li != nil {
+				li.Violations = append(li.Violations, f.Code)
+			}
 		}
-		item.LastInspection = li
-		break
 	}
-	cks, err := s.field.TaskCheckins(ctx, t.ID)
+	checked, err := s.field.CheckedInTasks(ctx, taskIDs)
 	if err != nil {
 		return nil, err
 	}
-	item.CheckedIn = len(cks) > 0
-	return item, nil
+	version := 1
+	if cl, err := s.fieldwork.Checklist(""); err == nil {
+		version = cl.Version
+	}
+	for _, t := range tasks {
+		b := byID[t.BusinessID]
+		if b == nil {
+			return nil, fmt.Errorf("business %s of task %s is missing", t.BusinessID, t.ID)
+		}
+		out = append(out, &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
+			ChecklistVersion: version, CheckedIn: checked[t.ID], LastInspection: last[t.BusinessID],
+			Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
+				LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}})
+	}
+	return out, nil
 }
 
 // writeCacheable answers JSON with a strong ETag, or 304 when the client has it already.

@@ -167,7 +167,9 @@ func newFieldEnv(t *testing.T, db *store.DB, clk *testClock) *fieldEnv {
 	if err := db.CreateProgramme(ctx, "t", prog); err != nil {
 		t.Fatal(err)
 	}
-	plan := &models.Plan{ProgrammeID: prog.ID, Year: 2026, SeedSHA256: "x", Inputs: "{}", Figures: "{}", Feasible: true, CreatedBy: "t"}
+	figures, _ := json.Marshal(models.PlanFigures{Year: 2026, RemainingYears: 5, InScope: len(bs), Total: len(bs), Feasible: true,
+		ShortfallAreas: []models.AreaShortfall{}, Areas: []models.AreaFigures{}, Weeks: []models.WeekFigures{}})
+	plan := &models.Plan{ProgrammeID: prog.ID, Year: 2026, SeedSHA256: "x", Inputs: "{}", Figures: string(figures), Feasible: true, CreatedBy: "t"}
 	var items []*models.PlanItem
 	for _, b := range bs {
 		items = append(items, &models.PlanItem{BusinessID: b.ID, Group: models.GroupMustCover, InclusionProb: 1, WeekStart: models.NewDate(2026, 3, 2), AreaCode: b.AreaCode})
@@ -631,12 +633,10 @@ func TestAFullDayInTheField(t *testing.T) {
 				t.Fatal("the withdrawn task is still in the full day")
 			}
 		}
-		// A task given to the team later in the day appears as added.
-		extra := &models.Task{PlanID: &env.plan.ID, BusinessID: back.BusinessID, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: fieldDay, WindowEnd: fieldDay.AddDays(3), InclusionProb: 1}
+		// A task given to the team later in the day appears as added, with the business's
+		// previous inspection (this morning's violation).
+		extra := &models.Task{PlanID: &env.plan.ID, BusinessID: second.BusinessID, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: fieldDay, WindowEnd: fieldDay.AddDays(3), InclusionProb: 1}
 		env.clk.Advance(time.Minute)
-		if err := env.db.UpdateTaskStatus(ctx, "t", []string{back.ID}, models.TaskCancelled, nil); err != nil {
-			t.Fatal(err)
-		}
 		if err := env.db.CreateTasks(ctx, "t", []*models.Task{extra}); err != nil {
 			t.Fatal(err)
 		}
@@ -646,8 +646,33 @@ func TestAFullDayInTheField(t *testing.T) {
 		env.clk.Advance(time.Minute)
 		w = env.do(t, env.a1, "GET", "/api/v1/me/assignments?since="+wd.Cursor, "")
 		ad := decode[Assignments](t, w)
-		if w.Code != 200 || len(ad.Added) != 1 || ad.Added[0].TaskID != extra.ID || ad.Added[0].Reason != models.ReasonTip || len(ad.Updated) != 0 {
+		if w.Code != 200 || len(ad.Added) != 1 || ad.Added[0].TaskID != extra.ID || ad.Added[0].Reason != models.ReasonTip || len(ad.Updated) != 0 || len(ad.Withdrawn) != 0 {
 			t.Fatalf("added: %d %s", w.Code, w.Body)
+		}
+		li := ad.Added[0].LastInspection
+		if li == nil || li.Date != fieldDay || li.Outcome != models.OutcomeViolation || strings.Join(li.Violations, ",") != "FIRE_SAFETY,HOURS" && strings.Join(li.Violations, ",") != "HOURS,FIRE_SAFETY" {
+			t.Fatalf("the added task's last inspection: %+v", li)
+		}
+		// A released task cancelled by a planner leaves the day: withdrawn, and gone from it.
+		gone := day[4]
+		env.clk.Advance(time.Minute)
+		if err := env.db.UpdateTaskStatus(ctx, "planner", []string{gone.ID}, models.TaskCancelled, nil); err != nil {
+			t.Fatal(err)
+		}
+		env.clk.Advance(time.Minute)
+		w = env.do(t, env.a1, "GET", "/api/v1/me/assignments?since="+ad.Cursor, "")
+		cd := decode[Assignments](t, w)
+		if len(cd.Withdrawn) != 1 || cd.Withdrawn[0] != gone.ID || len(cd.Updated)+len(cd.Added) != 0 {
+			t.Fatalf("a cancelled task: %s", w.Body)
+		}
+		full = decode[Assignments](t, env.do(t, env.a1, "GET", "/api/v1/me/assignments", ""))
+		for _, it := range full.Items {
+			if it.TaskID == gone.ID {
+				t.Fatal("the cancelled task is still in the full day")
+			}
+		}
+		if len(full.Items) != len(day)-1 { // less back and gone, plus extra
+			t.Fatalf("the day has %d items, want %d", len(full.Items), len(day)-1)
 		}
 		// A cursor of another day starts the day afresh; a cursor that is not one is refused.
 		old := encodeSyncCursor(fieldDay.AddDays(-1), at(7, 0))
@@ -710,3 +735,524 @@ func (env *fieldEnv) upload(t *testing.T, p *Principal, inspectionID, name strin
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 var _ = http.StatusOK
+
+// stored counts what field work writes, to check that a refused request wrote nothing.
+func (env *fieldEnv) stored(t *testing.T) string {
+	t.Helper()
+	return fmt.Sprintf("checkins %d, inspections %d, findings %d, tasks %d, photos %d", env.count(t, "checkins", ""), env.count(t, "inspections", ""),
+		env.count(t, "inspection_findings", ""), env.count(t, "tasks", ""), env.count(t, "photos", ""))
+}
+
+func rfc(t time.Time) string { return t.Format(time.RFC3339) }
+
+// with returns a copy of m with the given keys set (a nil value deletes the key).
+func with(m map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+		} else {
+			out[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return out
+}
+
+func TestBadFieldInputIsRefusedWithTheFieldNamed(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ctx := context.Background()
+		day := env.teamDay(t, env.teamA)
+		task, b := day[0], env.businessOf(t, day[0])
+		other := env.teamDay(t, env.teamB)[0]
+		// A task pencilled in for team A but never released to it, and one released to no one.
+		unreleased := &models.Task{BusinessID: b.ID, Reason: models.ReasonTip, Status: models.TaskPlanned, TeamID: &env.teamA.ID,
+			WindowStart: fieldDay.AddDays(10), WindowEnd: fieldDay.AddDays(20), InclusionProb: 1}
+		pool := &models.Task{BusinessID: b.ID, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: fieldDay.AddDays(10), WindowEnd: fieldDay.AddDays(20), InclusionProb: 1}
+		if err := env.db.CreateTasks(ctx, "t", []*models.Task{unreleased, pool}); err != nil {
+			t.Fatal(err)
+		}
+		env.clk.Set(at(10, 0))
+		good := result(t, task, models.OutcomeCompliant, at(9, 0))
+		allYes := answers(t)
+		swap := func(i int, kv ...any) []map[string]any {
+			out := make([]map[string]any, len(allYes))
+			copy(out, allYes)
+			out[i] = with(out[i], kv...)
+			return out
+		}
+		before := env.stored(t)
+		for _, tc := range []struct {
+			name   string
+			p      *Principal
+			body   string
+			status int
+			field  string
+		}{
+			{"a missing started_at", env.a1, jsonBody(t, with(good, "started_at", nil)), 400, "started_at"},
+			{"a missing finished_at", env.a1, jsonBody(t, with(good, "finished_at", nil)), 400, "finished_at"},
+			{"a missing task_id", env.a1, jsonBody(t, with(good, "task_id", nil)), 400, "task_id"},
+			{"a missing id", env.a1, jsonBody(t, with(good, "id", nil)), 400, "id"},
+			{"an id that is not a UUID", env.a1, jsonBody(t, with(good, "id", "result-1")), 400, "id"},
+			{"an extra field", env.a1, jsonBody(t, with(good, "colour", "red")), 400, "colour"},
+			{"an extra field in an answer", env.a1, jsonBody(t, with(good, "answers", swap(0, "score", 3))), 400, "score"},
+			{"an unknown outcome", env.a1, jsonBody(t, with(good, "outcome", "ok")), 400, "outcome"},
+			{"an outcome of the wrong type", env.a1, jsonBody(t, with(good, "outcome", 1)), 400, "outcome"},
+			{"a checklist version not in force", env.a1, jsonBody(t, with(good, "checklist_version", 2)), 400, "checklist_version"},
+			{"a checklist version that is not a number", env.a1, jsonBody(t, with(good, "checklist_version", "one")), 400, "checklist_version"},
+			{"a finish in the future", env.a1, jsonBody(t, with(good, "finished_at", at(11, 0).Format(time.RFC3339))), 400, "finished_at"},
+			{"a start before the task existed", env.a1, jsonBody(t, with(good, "started_at", at(5, 0).Format(time.RFC3339), "finished_at", at(5, 30).Format(time.RFC3339))), 400, "started_at"},
+			{"a start weeks ago", env.a1, jsonBody(t, with(good, "started_at", at(9, 0).AddDate(0, 0, -20).Format(time.RFC3339))), 400, "finished_at"},
+			{"a finish before the start", env.a1, jsonBody(t, with(good, "finished_at", at(8, 0).Format(time.RFC3339))), 400, "finished_at"},
+			{"a start that is not a time", env.a1, jsonBody(t, with(good, "started_at", "NaN")), 400, "started_at"},
+			{"a start without a zone", env.a1, jsonBody(t, with(good, "started_at", "2026-03-03T09:00:00")), 400, "started_at"},
+			{"an unknown checklist item", env.a1, jsonBody(t, with(good, "answers", swap(3, "item_id", "Z99"))), 400, "answers[3].item_id"},
+			{"an item of another kind of business", env.a1, jsonBody(t, with(good, "answers", append(swap(0), map[string]any{"item_id": "M01", "answer": "yes"}))), 400, "answers[14].item_id"},
+			{"an answer that is not yes, no or na", env.a1, jsonBody(t, with(good, "answers", swap(2, "answer", "maybe"))), 400, "answers[2].answer"},
+			{"an item answered twice", env.a1, jsonBody(t, with(good, "answers", append(swap(0), allYes[0]))), 400, "answers[14].item_id"},
+			{"missing checklist answers", env.a1, jsonBody(t, with(good, "answers", allYes[:5])), 400, "answers"},
+			{"no answers at all", env.a1, jsonBody(t, with(good, "answers", nil)), 400, "answers"},
+			{"an unknown violation code", env.a1, jsonBody(t, with(good, "outcome", "violation", "findings", []map[string]any{{"code": "NOPE"}})), 400, "findings[0].code"},
+			{"compliant with a no on a violation item", env.a1, jsonBody(t, with(good, "answers", swap(0, "answer", "no"))), 400, "outcome"},
+			{"compliant with a finding", env.a1, jsonBody(t, with(good, "findings", []map[string]any{{"code": "HOURS"}})), 400, "outcome"},
+			{"a violation without a finding", env.a1, jsonBody(t, with(good, "outcome", "violation")), 400, "outcome"},
+			{"a refusal with answers", env.a1, jsonBody(t, with(good, "outcome", "refused")), 400, "answers"},
+			{"a member not in the team", env.a1, jsonBody(t, with(good, "members", []string{env.b1.UserID})), 400, "members[0]"},
+			{"a member of no team", env.a1, jsonBody(t, with(good, "members", []string{env.a2.UserID, env.outsider.ID})), 400, "members[1]"},
+			{"notes too long", env.a1, jsonBody(t, with(good, "notes", strings.Repeat("x", 4001))), 400, "notes"},
+			{"a task of another team", env.a1, jsonBody(t, with(good, "task_id", other.ID)), 404, "task"},
+			{"an unknown task", env.a1, jsonBody(t, with(good, "task_id", "no-such-task")), 404, "task"},
+			{"a task of the pool released to no one", env.a1, jsonBody(t, with(good, "task_id", pool.ID)), 404, "task"},
+			{"a task of the team not released yet", env.a1, jsonBody(t, with(good, "task_id", unreleased.ID)), 403, ""},
+			{"a planner may not record results", env.planner, jsonBody(t, good), 403, ""},
+			{"malformed JSON", env.a1, `{"id":`, 400, "body"},
+			{"an array instead of an object", env.a1, `[]`, 400, "body"},
+		} {
+			t.Run("inspection: "+tc.name, func(t *testing.T) {
+				w := env.do(t, tc.p, "POST", "/api/v1/inspections", tc.body)
+				e := decodeError(t, w)
+				if w.Code != tc.status || e.Field != tc.field {
+					t.Fatalf("%d field %q, want %d %q: %s", w.Code, e.Field, tc.status, tc.field, w.Body)
+				}
+				if e.Message == "" {
+					t.Fatal("no message")
+				}
+			})
+		}
+		ck := checkinBody("", b.Lat, b.Lon, 10, at(9, 0))
+		for _, tc := range []struct {
+			name   string
+			task   string
+			body   string
+			status int
+			field  string
+		}{
+			{"a latitude over 90", task.ID, jsonBody(t, with(ck, "lat", 91.0)), 400, "lat"},
+			{"a longitude under -180", task.ID, jsonBody(t, with(ck, "lon", -180.5)), 400, "lon"},
+			{"a negative accuracy", task.ID, jsonBody(t, with(ck, "accuracy_m", -1)), 400, "accuracy_m"},
+			{"an absurd accuracy", task.ID, jsonBody(t, with(ck, "accuracy_m", 1e7)), 400, "accuracy_m"},
+			{"a missing latitude", task.ID, jsonBody(t, with(ck, "lat", nil)), 400, "lat"},
+			{"a missing time", task.ID, jsonBody(t, with(ck, "at", nil)), 400, "at"},
+			{"a time in the future", task.ID, jsonBody(t, with(ck, "at", rfc(time.Date(2026, 3, 3, 11, 0, 0, 0, ict)))), 400, "at"},
+			{"a time weeks ago", task.ID, jsonBody(t, with(ck, "at", rfc(time.Date(2026, 2, 3, 9, 0, 0, 0, ict)))), 400, "at"},
+			{"a latitude that is a string", task.ID, `{"lat":"NaN","lon":105.77,"accuracy_m":5,"at":"2026-03-03T09:00:00+07:00"}`, 400, "lat"},
+			{"a latitude past float64", task.ID, `{"lat":1e999,"lon":105.77,"accuracy_m":5,"at":"2026-03-03T09:00:00+07:00"}`, 400, "lat"},
+			{"a bare NaN", task.ID, `{"lat":NaN,"lon":105.77,"accuracy_m":5,"at":"2026-03-03T09:00:00+07:00"}`, 400, "body"},
+			{"a time that is not a time", task.ID, jsonBody(t, with(ck, "at", "yesterday")), 400, "at"},
+			{"an extra field", task.ID, jsonBody(t, with(ck, "speed", 3)), 400, "speed"},
+			{"an id that is not a UUID", task.ID, jsonBody(t, with(ck, "id", "abc")), 400, "id"},
+			{"mocked that is not a boolean", task.ID, jsonBody(t, with(ck, "mocked", "yes")), 400, "mocked"},
+			{"a task of another team", other.ID, jsonBody(t, ck), 404, "task"},
+			{"an unknown task", "nope", jsonBody(t, ck), 404, "task"},
+			{"a task of the team not released yet", unreleased.ID, jsonBody(t, ck), 403, ""},
+		} {
+			t.Run("checkin: "+tc.name, func(t *testing.T) {
+				w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+tc.task+"/checkin", tc.body)
+				e := decodeError(t, w)
+				if w.Code != tc.status || e.Field != tc.field {
+					t.Fatalf("%d field %q, want %d %q: %s", w.Code, e.Field, tc.status, tc.field, w.Body)
+				}
+			})
+		}
+		if after := env.stored(t); after != before {
+			t.Fatalf("refused requests stored something: before %s, after %s", before, after)
+		}
+
+		t.Run("a replayed check-in with a changed body is a conflict", func(t *testing.T) {
+			id := uuid.NewString()
+			if w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id))); w.Code != 201 {
+				t.Fatalf("first: %d %s", w.Code, w.Body)
+			}
+			n := env.stored(t)
+			if w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id, "lat", b.Lat+0.01))); w.Code != 409 {
+				t.Fatalf("changed body: %d %s", w.Code, w.Body)
+			}
+			if w := env.do(t, env.a2, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id))); w.Code != 409 {
+				t.Fatalf("the same id from another phone: %d %s", w.Code, w.Body)
+			}
+			if env.stored(t) != n {
+				t.Fatal("a conflicting check-in was stored")
+			}
+		})
+		t.Run("a replayed result with a changed body is a conflict", func(t *testing.T) {
+			if w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, good)); w.Code != 201 {
+				t.Fatalf("first: %d %s", w.Code, w.Body)
+			}
+			n := env.stored(t)
+			for _, changed := range []map[string]any{with(good, "notes", "sửa"), with(good, "outcome", "refused", "answers", nil), with(good, "task_id", day[1].ID)} {
+				w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, changed))
+				if e := decodeError(t, w); w.Code != 409 || e.Code != models.ECONFLICT {
+					t.Fatalf("changed body: %d %s", w.Code, w.Body)
+				}
+			}
+			if w := env.do(t, env.b1, "POST", "/api/v1/inspections", jsonBody(t, good)); w.Code != 409 {
+				t.Fatalf("another team replaying the body: %d %s", w.Code, w.Body)
+			}
+			if env.stored(t) != n {
+				t.Fatal("a conflicting result was stored")
+			}
+		})
+		t.Run("bodies that are not JSON are refused", func(t *testing.T) {
+			w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, good), "Content-Type", "text/plain")
+			if w.Code != 415 {
+				t.Fatalf("text/plain: %d %s", w.Code, w.Body)
+			}
+		})
+	})
+}
+
+func TestCheckinsAreKeptAndFlaggedForReview(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		day := env.teamDay(t, env.teamA)
+		byBiz := map[string]*models.Task{}
+		for _, task := range day {
+			byBiz[task.BusinessID] = task
+		}
+		a0, a3, far := byBiz[env.biz["A0"].ID], byBiz[env.biz["A3"].ID], byBiz[env.biz["Far"].ID]
+		if a0 == nil || a3 == nil || far == nil {
+			t.Fatal("team A's day lacks A0, A3 or Far")
+		}
+		env.clk.Set(at(12, 0))
+		checkin := func(t *testing.T, p *Principal, task *models.Task, body map[string]any) fieldwork.CheckinResult {
+			t.Helper()
+			w := env.do(t, p, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, body))
+			if w.Code != 201 {
+				t.Fatalf("check-in: %d %s", w.Code, w.Body)
+			}
+			return decode[fieldwork.CheckinResult](t, w)
+		}
+		flags := func(r fieldwork.CheckinResult) string {
+			s := append([]string{}, r.Flags...)
+			sort.Strings(s)
+			return strings.Join(s, ",")
+		}
+		b0 := env.biz["A0"]
+		// About 1 km north of A0 (0.009 degrees of latitude).
+		r := checkin(t, env.a1, a0, checkinBody("", b0.Lat+0.009, b0.Lon, 15, at(8, 0)))
+		if r.OnSite || flags(r) != models.FlagOffSite || r.DistanceM < 950 || r.DistanceM > 1050 {
+			t.Fatalf("1 km away: %+v", r)
+		}
+		// 300 m away with 250 m of accuracy is on site; with 1 km of accuracy it counts as 250.
+		r = checkin(t, env.a1, a0, checkinBody("", b0.Lat+0.0027, b0.Lon, 250, at(8, 1)))
+		if !r.OnSite || flags(r) != "" {
+			t.Fatalf("300 m, accuracy 250: %+v", r)
+		}
+		r = checkin(t, env.a1, a0, checkinBody("", b0.Lat+0.0040, b0.Lon, 1000, at(8, 2)))
+		if r.OnSite || flags(r) != models.FlagOffSite {
+			t.Fatalf("440 m, accuracy 1000: %+v", r)
+		}
+		r = checkin(t, env.a1, a0, with(checkinBody("", b0.Lat, b0.Lon, 8, at(8, 3)), "mocked", true))
+		if !r.OnSite || flags(r) != models.FlagMocked {
+			t.Fatalf("mocked: %+v", r)
+		}
+		r = checkin(t, env.a2, a0, checkinBody("", b0.Lat, b0.Lon, 0, at(8, 4)))
+		if flags(r) != models.FlagZeroAccuracy {
+			t.Fatalf("accuracy 0: %+v", r)
+		}
+		// Far is 20 km from A0: five minutes later is impossible, two hours later is not.
+		bf := env.biz["Far"]
+		r = checkin(t, env.a1, far, checkinBody("", bf.Lat, bf.Lon, 10, at(8, 9)))
+		if !r.OnSite || flags(r) != models.FlagImpossibleTravel {
+			t.Fatalf("20 km in 5 minutes: %+v", r)
+		}
+		r = checkin(t, env.a2, far, checkinBody("", bf.Lat, bf.Lon, 10, at(10, 30)))
+		if flags(r) != "" {
+			t.Fatalf("20 km in two hours: %+v", r)
+		}
+		// Team B's check-ins do not count against team A's travel.
+		bb := env.biz["B0"]
+		r = checkin(t, env.b1, env.teamDay(t, env.teamB)[0], checkinBody("", bb.Lat, bb.Lon, 10, at(10, 31)))
+		if flags(r) != "" {
+			t.Fatalf("team B's first check-in: %+v", r)
+		}
+		// The evening before the task's day.
+		b3 := env.biz["A3"]
+		r = checkin(t, env.a1, a3, checkinBody("", b3.Lat, b3.Lon, 10, time.Date(2026, 3, 2, 22, 0, 0, 0, ict)))
+		if flags(r) != models.FlagOutsideTaskDay {
+			t.Fatalf("the day before: %+v", r)
+		}
+		if n := env.count(t, "checkins", "flags <> ''"); n != 6 {
+			t.Fatalf("%d flagged check-ins stored, want 6", n)
+		}
+		if n := env.count(t, "checkins", ""); n != 9 {
+			t.Fatalf("%d check-ins stored, want 9", n)
+		}
+	})
+}
+
+func TestResultsAreFlaggedForReview(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		day := env.teamDay(t, env.teamA)
+		env.clk.Set(at(15, 0))
+		submit := func(t *testing.T, body map[string]any) []string {
+			t.Helper()
+			w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, body))
+			if w.Code != 201 {
+				t.Fatalf("submit: %d %s", w.Code, w.Body)
+			}
+			f := decode[fieldwork.InspectionView](t, w).Flags
+			sort.Strings(f)
+			return f
+		}
+		b := env.businessOf(t, day[0])
+		if w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+day[0].ID+"/checkin", jsonBody(t, checkinBody("", b.Lat, b.Lon, 5, at(8, 0)))); w.Code != 201 {
+			t.Fatal(w.Body)
+		}
+		if f := submit(t, result(t, day[0], models.OutcomeCompliant, at(8, 0))); len(f) != 0 {
+			t.Fatalf("a 30-minute visit after an on-site check-in: %v", f)
+		}
+		short := result(t, day[1], models.OutcomeCompliant, at(9, 0))
+		short["finished_at"] = at(9, 4).Format(time.RFC3339)
+		if f := submit(t, short); strings.Join(f, ",") != "no_checkin,short_visit" {
+			t.Fatalf("a 4-minute visit without a check-in: %v", f)
+		}
+		// A refusal takes a minute and is not a short visit.
+		quick := result(t, day[2], models.OutcomeRefused, at(10, 0))
+		quick["finished_at"] = at(10, 1).Format(time.RFC3339)
+		if f := submit(t, quick); strings.Join(f, ",") != "no_checkin" {
+			t.Fatalf("a one-minute refusal: %v", f)
+		}
+		// Team B's on-site check-in at a task does not vouch for team A's result.
+		if n := env.count(t, "inspections", "flags LIKE ?", "%short_visit%"); n != 1 {
+			t.Fatalf("%d results flagged short", n)
+		}
+	})
+}
+
+func TestAnOfflineResultIsTakenAfterTheNightReturnedTheTask(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ctx := context.Background()
+		day := env.teamDay(t, env.teamA)
+		late := day[len(day)-1]
+		// The phone visited at 16:00 but had no signal; the night returned the task to the pool.
+		env.clk.Set(time.Date(2026, 3, 4, 0, 30, 0, 0, ict))
+		if _, err := env.nightly.Run(ctx, env.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if task := env.task(t, late.ID); task.Status != models.TaskPlanned || !task.ReleasedOn.IsZero() {
+			t.Fatalf("after the night the task is %s released on %s", task.Status, task.ReleasedOn)
+		}
+		env.clk.Set(time.Date(2026, 3, 4, 8, 0, 0, 0, ict))
+		body := result(t, late, models.OutcomeCompliant, at(16, 0))
+		w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, body))
+		v := decode[fieldwork.InspectionView](t, w)
+		if w.Code != 201 || len(v.Flags) != 1 || v.Flags[0] != models.FlagNoCheckin {
+			t.Fatalf("the late result: %d %s", w.Code, w.Body)
+		}
+		if task := env.task(t, late.ID); task.Status != models.TaskDone {
+			t.Fatalf("the late result left the task %s", task.Status)
+		}
+		// A result started on another day than the task's is flagged.
+		other := day[0]
+		w = env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, result(t, other, models.OutcomeCompliant, time.Date(2026, 3, 4, 7, 0, 0, 0, ict))))
+		if v := decode[fieldwork.InspectionView](t, w); w.Code != 201 || !strings.Contains(strings.Join(v.Flags, ","), models.FlagOutsideTaskDay) {
+			t.Fatalf("a result the next day: %d %s", w.Code, w.Body)
+		}
+		// Team B, which never had the task, still may not.
+		if w := env.do(t, env.b1, "POST", "/api/v1/inspections", jsonBody(t, result(t, day[1], models.OutcomeCompliant, at(16, 0)))); w.Code != 404 {
+			t.Fatalf("another team: %d", w.Code)
+		}
+	})
+}
+
+func TestAResultForACancelledTaskIsKept(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ctx := context.Background()
+		day := env.teamDay(t, env.teamA)
+		env.clk.Set(at(12, 0))
+		if err := env.db.UpdateTaskStatus(ctx, "planner", []string{day[0].ID, day[1].ID}, models.TaskCancelled, nil); err != nil {
+			t.Fatal(err)
+		}
+		w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, result(t, day[0], models.OutcomeCompliant, at(9, 0))))
+		if w.Code != 201 {
+			t.Fatalf("a result for a cancelled task: %d %s", w.Code, w.Body)
+		}
+		if task := env.task(t, day[0].ID); task.Status != models.TaskCancelled {
+			t.Fatalf("the cancelled task became %s", task.Status)
+		}
+		// A closed door at a cancelled task queues no repeat.
+		w = env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, result(t, day[1], models.OutcomeClosed, at(10, 0))))
+		if v := decode[fieldwork.InspectionView](t, w); w.Code != 201 || len(v.NewTasks) != 0 {
+			t.Fatalf("closed at a cancelled task: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+func TestAmendmentsKeepTheOriginal(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		day := env.teamDay(t, env.teamA)
+		env.clk.Set(at(12, 0))
+		orig := result(t, day[0], models.OutcomeCompliant, at(9, 0))
+		w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, orig))
+		if w.Code != 201 {
+			t.Fatal(w.Body)
+		}
+		origID := orig["id"].(string)
+		before := decode[map[string]any](t, env.do(t, env.a1, "GET", "/api/v1/inspections/"+origID, ""))
+
+		// The team lead's correction: a "no" on the hours, so a violation.
+		fix := result(t, day[0], models.OutcomeViolation, at(9, 0), "K03")
+		fix["notes"] = "Sửa: cơ sở mở quá giờ"
+		w = env.do(t, env.a2, "POST", "/api/v1/inspections/"+origID+"/amendments", jsonBody(t, fix))
+		am := decode[fieldwork.InspectionView](t, w)
+		if w.Code != 201 || am.AmendsID == nil || *am.AmendsID != origID || am.ID != fix["id"] || am.Outcome != models.OutcomeViolation || len(am.Findings) != 1 {
+			t.Fatalf("amend: %d %s", w.Code, w.Body)
+		}
+		w = env.do(t, env.a2, "POST", "/api/v1/inspections/"+origID+"/amendments", jsonBody(t, fix))
+		if r := decode[fieldwork.InspectionView](t, w); w.Code != 200 || r.ID != am.ID || len(r.Findings) != 1 {
+			t.Fatalf("amendment replay: %d %s", w.Code, w.Body)
+		}
+		after := decode[struct {
+			Outcome    string               `json:"outcome"`
+			Notes      string               `json:"notes"`
+			CreatedAt  time.Time            `json:"created_at"`
+			Amendments []*models.Inspection `json:"amendments"`
+		}](t, env.do(t, env.a1, "GET", "/api/v1/inspections/"+origID, ""))
+		if after.Outcome != before["outcome"] || after.Notes != before["notes"] || after.Outcome != models.OutcomeCompliant ||
+			len(after.Amendments) != 1 || after.Amendments[0].ID != am.ID {
+			t.Fatalf("the original after the amendment: %+v", after)
+		}
+		if n := env.count(t, "audit_events", "action = ? AND entity_id = ?", "amend", origID); n != 1 {
+			t.Fatalf("%d audit events for the amendment", n)
+		}
+		if n := env.count(t, "inspections", "task_id = ?", day[0].ID); n != 2 {
+			t.Fatalf("%d records for the task, want the original and its amendment", n)
+		}
+		for _, tc := range []struct {
+			name   string
+			p      *Principal
+			target string
+			body   map[string]any
+			status int
+			field  string
+		}{
+			{"another team may not amend", env.b1, origID, with(fix, "id", uuid.NewString()), 404, "inspection"},
+			{"an unknown result", env.a1, uuid.NewString(), with(fix, "id", uuid.NewString()), 404, "inspection"},
+			{"an amendment is not amended", env.a1, am.ID, with(fix, "id", uuid.NewString()), 400, "id"},
+			{"the same id with another body", env.a1, origID, with(fix, "notes", "khác"), 409, ""},
+			{"the original's id", env.a1, origID, with(fix, "id", origID), 409, ""},
+			{"an unknown checklist item", env.a1, origID, with(fix, "id", uuid.NewString(), "answers", []map[string]any{{"item_id": "Z1", "answer": "yes"}}), 400, "answers[0].item_id"},
+			{"a finish in the future", env.a1, origID, with(fix, "id", uuid.NewString(), "finished_at", at(13, 0).Format(time.RFC3339)), 400, "finished_at"},
+			{"a start before the task existed", env.a1, origID, with(fix, "id", uuid.NewString(), "started_at", at(5, 0).Format(time.RFC3339), "finished_at", at(5, 20).Format(time.RFC3339)), 400, "started_at"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				n := env.stored(t)
+				w := env.do(t, tc.p, "POST", "/api/v1/inspections/"+tc.target+"/amendments", jsonBody(t, tc.body))
+				if e := decodeError(t, w); w.Code != tc.status || e.Field != tc.field {
+					t.Fatalf("%d %q, want %d %q: %s", w.Code, e.Field, tc.status, tc.field, w.Body)
+				}
+				if env.stored(t) != n {
+					t.Fatal("a refused amendment was stored")
+				}
+			})
+		}
+	})
+}
+
+func TestAcceptEncodingIsRead(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		gzip   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br", true},
+		{"br;q=1.0, gzip;q=0.8", true},
+		{"GZIP", true},
+		{"*", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0.0, identity", false},
+		{"identity", false},
+		{"deflate", false},
+		{"x-gzip", true},
+		{"gzipped", false},
+	} {
+		if got := acceptsGzip(tc.header); got != tc.gzip {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.gzip)
+		}
+	}
+}
+
+func TestChecklistsForThePhones(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		w := env.do(t, env.a1, "GET", "/api/v1/checklists?category=karaoke", "")
+		cl := decode[models.Checklist](t, w)
+		if w.Code != 200 || cl.Version != 1 || len(cl.Items) != len(answers(t)) {
+			t.Fatalf("karaoke checklist: %d %s", w.Code, w.Body)
+		}
+		for _, it := range cl.Items {
+			if it.ID == "" || it.VI == "" || it.EN == "" || (it.NoIsViolation && it.Violation == "") {
+				t.Errorf("item %+v", it)
+			}
+		}
+		if w := env.do(t, env.a1, "GET", "/api/v1/checklists?category=karaoke", "", "If-None-Match", w.Header().Get("ETag")); w.Code != 304 {
+			t.Fatalf("If-None-Match: %d", w.Code)
+		}
+		if w := env.do(t, env.planner, "GET", "/api/v1/checklists", "", "Accept-Encoding", "gzip"); w.Code != 200 || w.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("every checklist, gzipped: %d %v", w.Code, w.Header())
+		}
+		if w := env.do(t, env.planner, "GET", "/api/v1/checklists", "", "Accept-Encoding", "gzip;q=0"); w.Code != 200 || w.Header().Get("Content-Encoding") != "" {
+			t.Fatalf("gzip refused by the client: %d %v", w.Code, w.Header())
+		}
+		if w := env.do(t, env.a1, "GET", "/api/v1/checklists?category=casino", ""); w.Code != 400 || decodeError(t, w).Field != "category" {
+			t.Fatalf("an unknown category: %d %s", w.Code, w.Body)
+		}
+		if w := env.do(t, env.planner, "GET", "/api/v1/me/assignments", ""); w.Code != 403 {
+			t.Fatalf("a planner's assignments: %d", w.Code)
+		}
+		noTeam := &Principal{UserID: env.outsider.ID, Username: "outsider", Role: models.RoleInspector, AreaCode: "D1", AreaPath: "/92/D1/"}
+		if w := env.do(t, noTeam, "GET", "/api/v1/me/assignments", ""); w.Code != 403 {
+			t.Fatalf("an inspector of no team: %d", w.Code)
+		}
+		if w := env.do(t, noTeam, "POST", "/api/v1/inspections", jsonBody(t, result(t, env.teamDay(t, env.teamA)[0], models.OutcomeClosed, at(6, 30)))); w.Code != 403 {
+			t.Fatalf("a result from an inspector of no team: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+func TestANightInspectionIsDatedInVietnam(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		task := env.teamDay(t, env.teamA)[0]
+		// A bar checked from 00:30 to 01:10 on 4 March in Can Tho: 17:30 UTC on 3 March.
+		env.clk.Set(time.Date(2026, 3, 4, 2, 0, 0, 0, ict))
+		body := result(t, task, models.OutcomeCompliant, time.Date(2026, 3, 4, 0, 30, 0, 0, ict))
+		w := env.do(t, env.a1, "POST", "/api/v1/inspections", jsonBody(t, body))
+		if w.Code != 201 {
+			t.Fatalf("submit: %d %s", w.Code, w.Body)
+		}
+		if b := env.businessOf(t, task); b.LastInspectedOn != models.NewDate(2026, 3, 4) {
+			t.Fatalf("last inspected on %s, want 2026-03-04", b.LastInspectedOn)
+		}
+		// The amendment is stored in UTC like every result, and sorts with them.
+		fix := with(body, "id", uuid.NewString(), "notes", "sửa")
+		if w := env.do(t, env.a1, "POST", "/api/v1/inspections/"+body["id"].(string)+"/amendments", jsonBody(t, fix)); w.Code != 201 {
+			t.Fatalf("amend: %d %s", w.Code, w.Body)
+		}
+		hist, err := env.db.FindBusinessInspections(context.Background(), task.BusinessID, time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC), 10)
+		if err != nil || len(hist) != 2 {
+			t.Fatalf("history since 17:00 UTC: %d %v", len(hist), err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"compress/gzip"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -28,7 +29,7 @@ func (w *gzipWriter) WriteHeader(code int) {
 // gzipped compresses the answer when the client accepts gzip: a day's route on a slow mobile
 // network shrinks to about a fifth.
 func gzipped(c *gin.Context) {
-	if !strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+	if !acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		c.Next()
 		return
 	}
@@ -47,4 +48,27 @@ func gzipped(c *gin.Context) {
 		gzipWriters.Put(gz)
 	}()
 	c.Next()
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or *) listed with a non-zero quality.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" && coding != "*" {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					f = 0
+				}
+				q = f
+			}
+		}
+		return q > 0
+	}
+	return false
 }

@@ -79,6 +79,7 @@ type Config struct {
 	Photos       PhotoService
 	PhotoBlobs   PhotoBlobs
 	Coverage     CoverageService
+	Reports      ReportService
 	Plans        PlanStore
 	Jobs         Jobs
 	Metrics      *prometheus.Registry // nil: a new one
@@ -105,6 +106,7 @@ type Server struct {
 	photos      PhotoService
 	blobs       PhotoBlobs
 	coverageSvc CoverageService
+	reports     ReportService
 	plans       PlanStore
 	jobs        Jobs
 	metrics     *prometheus.Registry
@@ -140,6 +142,7 @@ func New(cfg Config) *Server {
 		photos:      cfg.Photos,
 		blobs:       cfg.PhotoBlobs,
 		coverageSvc: cfg.Coverage,
+		reports:     cfg.Reports,
 		plans:       cfg.Plans,
 		jobs:        cfg.Jobs,
 		metrics:     cfg.Metrics,
@@ -210,6 +213,7 @@ func New(cfg Config) *Server {
 	s.registerFieldRoutes(v1)
 	s.registerPhotoRoutes(v1)
 	s.registerCoverageRoutes(v1)
+	s.registerReportRoutes(v1)
 	s.engine = e
 	return s
 }

@@ -69,7 +69,9 @@ func (s *Server) sync(c *gin.Context) {
 		switch op.Type {
 		case "checkin":
 			var body fieldwork.CheckinInput
-			if err = decodeStrict(op.Body, &body); err == nil {
+			if op.TaskID == "" {
+				err = models.Invalid(prefix+".task_id", "is required for a check-in", "là bắt buộc với lượt điểm danh")
+			} else if err = decodeStrict(op.Body, &body); err == nil {
 				r.ID = body.ID
 				var res *fieldwork.CheckinResult
 				res, created, err = s.fieldwork.Checkin(ctx, who, op.TaskID, body)

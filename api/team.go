@@ -68,7 +68,7 @@ func (s *Server) listTeams(c *gin.Context) {
 	}
 	views := []*TeamView{}
 	for _, t := range teams {
-		if !s.visibleArea(c, t.AreaCode) {
+		if !s.teamVisible(c, t) {
 			continue
 		}
 		v, err := s.teamView(ctx, t, wantsVietnamese(c))
@@ -81,15 +81,23 @@ func (s *Server) listTeams(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": views})
 }
 
-// findVisibleTeam loads a team the caller may see; others are not found. An inspector sees only
-// its own team.
+// teamVisible reports whether the caller may see a team: one of its jurisdiction, and for an
+// inspector or a team lead only its own team.
+func (s *Server) teamVisible(c *gin.Context, t *models.Team) bool {
+	p := principal(c)
+	if p == nil || !s.visibleArea(c, t.AreaCode) {
+		return false
+	}
+	return (p.Role != models.RoleInspector && p.Role != models.RoleTeamLead) || p.TeamID == t.ID
+}
+
+// findVisibleTeam loads a team the caller may see; others are not found.
 func (s *Server) findVisibleTeam(c *gin.Context, id string) (*models.Team, error) {
 	t, err := s.store.FindTeamByID(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
-	if !s.visibleArea(c, t.AreaCode) || ((p.Role == models.RoleInspector || p.Role == models.RoleTeamLead) && p.TeamID != t.ID) {
+	if !s.teamVisible(c, t) {
 		return nil, notFoundOutside("team", "tổ công tác")
 	}
 	return t, nil
@@ -184,7 +192,8 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 	if t.AreaCode != "" {
 		if _, err := s.store.FindAreaByCode(ctx, t.AreaCode); err != nil || !s.visibleArea(c, t.AreaCode) {
 			v.Add("area_code", "unknown area %s", "không có khu vực %s", t.AreaCode)
-		} else if t.BaseLat != 0 && !s.registry.Contains(ctx, t.AreaCode, t.BaseLat, t.BaseLon) {
+		} else if (t.BaseLat != 0 || t.BaseLon != 0) && !s.registry.Contains(ctx, t.AreaCode, t.BaseLat, t.BaseLon) {
+			// (0, 0) is "no base", which Validate reports; any other point must be inside.
 			v.Add("base_lat", "the base %.6f, %.6f is outside the team's jurisdiction %s", "trụ sở %.6f, %.6f nằm ngoài địa bàn %s của tổ", t.BaseLat, t.BaseLon, t.AreaCode)
 		}
 	}

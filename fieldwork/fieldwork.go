@@ -28,6 +28,10 @@ type Store interface {
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 	// FindInspectionForTask returns the original (not amending) inspection of a task, or not_found.
 	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
+	// FindFindings returns the findings of inspections.
+	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
+	// FindTasksQueuedBy returns the tasks a visit to a task queued (its follow-up or repeat).
+	FindTasksQueuedBy(ctx context.Context, taskID string) ([]*models.Task, error)
 	ApplyVisits(ctx context.Context, actor string, visits []models.Visit) error
 	CreateAmendment(ctx context.Context, actor string, in *models.Inspection, findings []*models.Finding) error
 }

@@ -116,13 +116,16 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
+	return s.submitInspection(ctx, c, in, v, true)
+}
+
+// submitInspection is SubmitInspection after the checks that need nothing stored. retry allows
+// one more pass after a write conflict, which is how a concurrent copy of the same submission
+// is told from a real conflict.
+func (s *Service) submitInspection(ctx context.Context, c Caller, in InspectionInput, v *models.Validation, retry bool) (*InspectionView, bool, error) {
 	hash := in.hash()
 	if prev, err := s.store.FindInspectionByID(ctx, in.ID); err == nil {
-		if prev.BodySHA256 != hash {
-			return nil, false, models.NewError(models.ECONFLICT, "inspection %s was already recorded with different content: send a correction as an amendment", "kết quả %s đã được ghi với nội dung khác: hãy gửi bản sửa đổi", in.ID)
-		}
-		view, err := s.view(prev, nil)
-		return view, false, err
+		return s.replay(ctx, c, prev, hash)
 	} else if !models.IsCode(err, models.ENOTFOUND) {
 		return nil, false, err
 	}
@@ -131,6 +134,10 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 		return nil, false, err
 	}
 	if done, err := s.store.FindInspectionForTask(ctx, task.ID); err == nil {
+		if done.ID == in.ID {
+			// A copy of this submission was stored since the first look.
+			return s.replay(ctx, c, done, hash)
+		}
 		return nil, false, models.NewError(models.ECONFLICT, "the task already has a result (%s): send a correction as an amendment", "nhiệm vụ đã có kết quả (%s): hãy gửi bản sửa đổi", done.ID)
 	} else if !models.IsCode(err, models.ENOTFOUND) {
 		return nil, false, err
@@ -143,12 +150,18 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 		v.Add("started_at", "is before the task existed", "trước khi nhiệm vụ được tạo")
 	}
 	findings := s.checkAnswers(v, &in, b.Category)
-	members := s.checkMembers(ctx, v, c, in.Members)
+	members, err := s.checkMembers(ctx, v, c, in.Members)
+	if err != nil {
+		return nil, false, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
 	insp := s.record(c, &in, task.BusinessID, hash, members)
-	flags := s.flags(ctx, task.ID, &in, day)
+	flags, err := s.flags(ctx, task.ID, c, &in, day)
+	if err != nil {
+		return nil, false, err
+	}
 	insp.Flags = flags.String()
 	visit := models.Visit{Inspection: insp, Findings: findings}
 	taskID, parent := task.ID, task.ID
@@ -157,7 +170,8 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 	case in.Outcome == models.OutcomeViolation:
 		visit.NewTasks = append(visit.NewTasks, &models.Task{PlanID: task.PlanID, BusinessID: task.BusinessID, Reason: models.ReasonFollowUp,
 			Status: models.TaskPlanned, WindowStart: finished.AddDays(1), WindowEnd: finished.AddDays(FollowUpWithinDays), InclusionProb: 1, ParentTaskID: &parent})
-	case !models.Inspected(in.Outcome):
+	case !models.Inspected(in.Outcome) && task.Status != models.TaskCancelled:
+		// A cancelled task (the business closed, the plan was replaced) is not repeated.
 		end := task.WindowEnd
 		if !end.After(finished.AddDays(7)) {
 			end = finished.AddDays(FollowUpWithinDays)
@@ -167,9 +181,10 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 	}
 	insp.TaskID = &taskID
 	if err := s.store.ApplyVisits(ctx, c.Username, []models.Visit{visit}); err != nil {
-		if models.IsCode(err, models.ECONFLICT) {
-			// A copy of this submission won the race: answer as a retry would.
-			return s.SubmitInspection(ctx, c, in)
+		if models.IsCode(err, models.ECONFLICT) && retry {
+			// A copy of this submission may have won the race: answer as a retry would. Any
+			// other conflict (another result for the task) shows up on the second pass.
+			return s.submitInspection(ctx, c, in, &models.Validation{}, false)
 		}
 		return nil, false, err
 	}
@@ -177,8 +192,43 @@ func (s *Service) SubmitInspection(ctx context.Context, c Caller, in InspectionI
 	if err != nil {
 		return nil, false, err
 	}
-	view.NewTasks = visit.NewTasks
+	if len(visit.NewTasks) > 0 {
+		view.NewTasks = visit.NewTasks
+	}
 	return view, true, nil
+}
+
+// replay answers a submission whose id is stored already: the stored result when the body is
+// the same and the team the one that sent it, a conflict otherwise.
+func (s *Service) replay(ctx context.Context, c Caller, prev *models.Inspection, hash string) (*InspectionView, bool, error) {
+	if prev.BodySHA256 != hash || prev.AmendsID != nil || prev.TeamID == nil || *prev.TeamID != c.TeamID {
+		return nil, false, models.NewError(models.ECONFLICT, "inspection %s was already recorded with different content: send a correction as an amendment", "kết quả %s đã được ghi với nội dung khác: hãy gửi bản sửa đổi", prev.ID)
+	}
+	view, err := s.storedView(ctx, prev)
+	return view, false, err
+}
+
+// storedView answers a retry with what the first submission answered: the stored result, its
+// findings and the tasks it queued.
+func (s *Service) storedView(ctx context.Context, in *models.Inspection) (*InspectionView, error) {
+	findings, err := s.store.FindFindings(ctx, []string{in.ID})
+	if err != nil {
+		return nil, err
+	}
+	view, err := s.view(in, findings)
+	if err != nil {
+		return nil, err
+	}
+	if in.TaskID != nil && in.AmendsID == nil {
+		tasks, err := s.store.FindTasksQueuedBy(ctx, *in.TaskID)
+		if err != nil {
+			return nil, err
+		}
+		if len(tasks) > 0 {
+			view.NewTasks = tasks
+		}
+	}
+	return view, nil
 }
 
 // record builds the stored inspection from the input.
@@ -186,7 +236,9 @@ func (s *Service) record(c Caller, in *InspectionInput, businessID, hash string,
 	answers, _ := json.Marshal(nonNilAnswers(in.Answers))
 	mem, _ := json.Marshal(members)
 	team := c.TeamID
-	return &models.Inspection{ID: in.ID, BusinessID: businessID, TeamID: &team, StartedAt: in.StartedAt.UTC(), FinishedAt: in.FinishedAt.UTC(),
+	// In the users' zone, so that the store takes the visit's date from where it happened; it
+	// stores the times in UTC.
+	return &models.Inspection{ID: in.ID, BusinessID: businessID, TeamID: &team, StartedAt: in.StartedAt.In(s.loc), FinishedAt: in.FinishedAt.In(s.loc),
 		Outcome: in.Outcome, ChecklistVersion: in.ChecklistVersion, Answers: string(answers), Members: string(mem), Notes: in.Notes,
 		BodySHA256: hash, CreatedBy: c.Username}
 }
@@ -275,11 +327,10 @@ func field(list string, i int, name string) string {
 }
 
 // checkMembers checks that the members present belong to the caller's team; the caller is one.
-func (s *Service) checkMembers(ctx context.Context, v *models.Validation, c Caller, ids []string) []string {
+func (s *Service) checkMembers(ctx context.Context, v *models.Validation, c Caller, ids []string) ([]string, error) {
 	team, err := s.store.FindTeamMembers(ctx, c.TeamID)
 	if err != nil {
-		v.AddError(err)
-		return nil
+		return nil, err
 	}
 	byID := map[string]bool{}
 	for _, u := range team {
@@ -297,12 +348,12 @@ func (s *Service) checkMembers(ctx context.Context, v *models.Validation, c Call
 			out = append(out, id)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // flags marks what planners should review in a result: no check-in at the business, a visit
 // shorter than the minimum, a result for another day than the task's.
-func (s *Service) flags(ctx context.Context, taskID string, in *InspectionInput, day models.Date) models.Flags {
+func (s *Service) flags(ctx context.Context, taskID string, c Caller, in *InspectionInput, day models.Date) (models.Flags, error) {
 	var f models.Flags
 	if in.FinishedAt.Sub(*in.StartedAt) < s.minVisit && models.Inspected(in.Outcome) {
 		f.Add(models.FlagShortVisit)
@@ -312,19 +363,19 @@ func (s *Service) flags(ctx context.Context, taskID string, in *InspectionInput,
 	}
 	cks, err := s.store.TaskCheckins(ctx, taskID)
 	if err != nil {
-		s.log.Warn("check-ins of task", "task", taskID, "err", err)
-		return f
+		return nil, err
 	}
 	onSite := false
 	for _, ck := range cks {
-		if ck.OnSite {
+		// Only the reporting team's own check-in shows that it was there.
+		if ck.OnSite && ck.TeamID != nil && *ck.TeamID == c.TeamID {
 			onSite = true
 		}
 	}
 	if !onSite {
 		f.Add(models.FlagNoCheckin)
 	}
-	return f
+	return f, nil
 }
 
 // view decodes a stored result for the API.
@@ -366,26 +417,48 @@ func (s *Service) Amend(ctx context.Context, c Caller, originalID string, in Ins
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
+	return s.amend(ctx, c, orig, in, v, true)
+}
+
+func (s *Service) amend(ctx context.Context, c Caller, orig *models.Inspection, in InspectionInput, v *models.Validation, retry bool) (*InspectionView, bool, error) {
 	hash := in.hash()
 	if prev, err := s.store.FindInspectionByID(ctx, in.ID); err == nil {
 		if prev.BodySHA256 != hash || prev.AmendsID == nil || *prev.AmendsID != orig.ID {
 			return nil, false, models.NewError(models.ECONFLICT, "inspection %s was already recorded with different content", "kết quả %s đã được ghi với nội dung khác", in.ID)
 		}
-		view, err := s.view(prev, nil)
+		view, err := s.storedView(ctx, prev)
 		return view, false, err
+	} else if !models.IsCode(err, models.ENOTFOUND) {
+		return nil, false, err
 	}
 	b, err := s.store.FindBusinessByID(ctx, orig.BusinessID)
 	if err != nil {
 		return nil, false, err
 	}
+	if orig.TaskID != nil {
+		task, err := s.store.FindTaskByID(ctx, *orig.TaskID)
+		if err != nil {
+			return nil, false, err
+		}
+		if in.StartedAt.Before(task.CreatedAt.Add(-ClockSkew)) {
+			v.Add("started_at", "is before the task existed", "trước khi nhiệm vụ được tạo")
+		}
+	}
 	findings := s.checkAnswers(v, &in, b.Category)
-	members := s.checkMembers(ctx, v, c, in.Members)
+	members, err := s.checkMembers(ctx, v, c, in.Members)
+	if err != nil {
+		return nil, false, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
 	rec := s.record(c, &in, orig.BusinessID, hash, members)
 	rec.TaskID, rec.AmendsID = orig.TaskID, &orig.ID
 	if err := s.store.CreateAmendment(ctx, c.Username, rec, findings); err != nil {
+		if models.IsCode(err, models.ECONFLICT) && retry {
+			// A copy of this correction raced with it: answer as a retry would.
+			return s.amend(ctx, c, orig, in, &models.Validation{}, false)
+		}
 		return nil, false, err
 	}
 	view, err := s.view(rec, findings)

@@ -55,34 +55,38 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 		return nil
 	}
 	graceEnd := s.GraceEnd
-	// Businesses: open on 1 January, open on the day, eligible.
-	base := scoped(g.Table("businesses b"), s).Select(`b.area_code AS area_code,
-		SUM(CASE WHEN `+openOn+` THEN 1 ELSE 0 END) AS a,
-		SUM(CASE WHEN `+openOn+` THEN 1 ELSE 0 END) AS b,
-		SUM(CASE WHEN `+openOn+` AND COALESCE(b.opened_on, '1900-01-01') <= ? THEN 1 ELSE 0 END) AS c`,
-		s.Jan1, s.Jan1, s.AsOf, s.AsOf, s.AsOf, s.AsOf, graceEnd).Group("b.area_code")
-	if err := run("businesses", base, func(r *models.WardCounts, c countRow) { r.ActiveStart, r.Active, r.Eligible = c.A, c.B, c.C }); err != nil {
-		return nil, err
+	// One pass over the programme's inspections gives, per business, its first inspection in
+	// the programme and in the year and its inspections this year; one join with the businesses
+	// then counts everything per ward. (Seven separate queries took three times as long.)
+	perBusiness := g.Table("inspections").Select(`business_id,
+			MIN(finished_at) AS first_prog,
+			MIN(CASE WHEN finished_at >= ? THEN finished_at END) AS first_year,
+			SUM(CASE WHEN finished_at >= ? THEN 1 ELSE 0 END) AS n_year`, s.YearStart, s.YearStart).
+		Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, earliest(s.ProgrammeStart, s.YearStart), s.End).
+		Group("business_id")
+	openJan1 := `(COALESCE(b.opened_on, '1900-01-01') <= @jan1 AND NOT (b.status = 'closed' AND (b.closed_on IS NULL OR b.closed_on <= @jan1)))`
+	openAsOf := `(COALESCE(b.opened_on, '1900-01-01') <= @asof AND NOT (b.status = 'closed' AND (b.closed_on IS NULL OR b.closed_on <= @asof)))`
+	eligibleSQL := openAsOf + ` AND COALESCE(b.opened_on, '1900-01-01') <= @grace`
+	inProg := `x.first_prog >= @progstart`
+	main := scoped(g.Table("businesses b"), s).Joins("LEFT JOIN (?) AS x ON x.business_id = b.id", perBusiness).
+		Select(`b.area_code AS area_code,
+			SUM(CASE WHEN `+openJan1+` THEN 1 ELSE 0 END) AS active_start,
+			SUM(CASE WHEN `+openAsOf+` THEN 1 ELSE 0 END) AS active,
+			SUM(CASE WHEN `+eligibleSQL+` THEN 1 ELSE 0 END) AS eligible,
+			SUM(CASE WHEN `+openJan1+` AND x.first_year IS NOT NULL THEN 1 ELSE 0 END) AS inspected_year,
+			SUM(COALESCE(x.n_year, 0)) AS inspections_year,
+			SUM(CASE WHEN `+eligibleSQL+` AND `+inProg+` THEN 1 ELSE 0 END) AS covered,
+			SUM(CASE WHEN `+openJan1+` AND x.first_year >= @recent THEN 1 ELSE 0 END) AS recent_new_year,
+			SUM(CASE WHEN `+eligibleSQL+` AND `+inProg+` AND x.first_prog >= @recent THEN 1 ELSE 0 END) AS recent_new_covered`,
+			map[string]any{"jan1": s.Jan1, "asof": s.AsOf, "grace": graceEnd, "progstart": s.ProgrammeStart, "recent": s.RecentStart}).
+		Group("b.area_code")
+	var mainRows []models.WardCounts
+	if err := main.Scan(&mainRows).Error; err != nil {
+		return nil, fmt.Errorf("coverage counts: %w", err)
 	}
-	inspections := func() *gorm.DB {
-		return scoped(g.Table("inspections i").Joins("JOIN businesses b ON b.id = i.business_id"), s).
-			Where("i.outcome IN ? AND i.amends_id IS NULL", inspectedOutcomes)
-	}
-	year := inspections().Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End)
-	if err := run("inspections", year.Select("b.area_code AS area_code, COUNT(*) AS a").Group("b.area_code"),
-		func(r *models.WardCounts, c countRow) { r.InspectionsYear = c.A }); err != nil {
-		return nil, err
-	}
-	if err := run("inspected", inspections().Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).Where(openOn, s.Jan1, s.Jan1).
-		Select("b.area_code AS area_code, COUNT(DISTINCT i.business_id) AS a").Group("b.area_code"),
-		func(r *models.WardCounts, c countRow) { r.InspectedYear = c.A }); err != nil {
-		return nil, err
-	}
-	eligible := openOn + ` AND COALESCE(b.opened_on, '1900-01-01') <= ?`
-	if err := run("covered", inspections().Where("i.finished_at >= ? AND i.finished_at < ?", s.ProgrammeStart, s.End).Where(eligible, s.AsOf, s.AsOf, graceEnd).
-		Select("b.area_code AS area_code, COUNT(DISTINCT i.business_id) AS a").Group("b.area_code"),
-		func(r *models.WardCounts, c countRow) { r.Covered = c.A }); err != nil {
-		return nil, err
+	for _, m := range mainRows {
+		r := get(m.AreaCode)
+		*r = m
 	}
 	overdue := scoped(g.Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id"), s).
 		Where("t.status IN ? AND t.window_end < ?", []string{models.TaskPlanned, models.TaskReleased}, s.AsOf).
@@ -96,23 +100,6 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	if err := run("violations", violations, func(r *models.WardCounts, c countRow) { r.ViolationsYear, r.ViolatingYear = c.A, c.B }); err != nil {
 		return nil, err
 	}
-	// The pace: businesses whose first inspection of the period falls in the last 8 weeks.
-	firsts := func(from any) *gorm.DB {
-		return g.Table("inspections").Select("business_id, MIN(finished_at) AS first_at").
-			Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, from, s.End).Group("business_id")
-	}
-	recentYear := scoped(g.Table("(?) AS f", firsts(s.YearStart)).Joins("JOIN businesses b ON b.id = f.business_id"), s).
-		Where("f.first_at >= ?", s.RecentStart).Where(openOn, s.Jan1, s.Jan1).
-		Select("b.area_code AS area_code, COUNT(*) AS a").Group("b.area_code")
-	if err := run("pace", recentYear, func(r *models.WardCounts, c countRow) { r.RecentNewYear = c.A }); err != nil {
-		return nil, err
-	}
-	recentCovered := scoped(g.Table("(?) AS f", firsts(s.ProgrammeStart)).Joins("JOIN businesses b ON b.id = f.business_id"), s).
-		Where("f.first_at >= ?", s.RecentStart).Where(eligible, s.AsOf, s.AsOf, graceEnd).
-		Select("b.area_code AS area_code, COUNT(*) AS a").Group("b.area_code")
-	if err := run("coverage pace", recentCovered, func(r *models.WardCounts, c countRow) { r.RecentNewCovered = c.A }); err != nil {
-		return nil, err
-	}
 	out := make([]models.WardCounts, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, *r)
@@ -123,45 +110,50 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 // BusinessCoverage lists the businesses of the spec with their map status.
 func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]models.BusinessCoverage, error) {
 	g := db.gdb.WithContext(ctx)
-	lastIn := func(from any) *gorm.DB {
-		return g.Table("inspections").Select("business_id, MAX(finished_at) AS last_at").
-			Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, from, s.End).Group("business_id")
-	}
-	overdue := g.Table("tasks").Select("business_id, COUNT(*) AS n").
-		Where("status IN ? AND window_end < ?", []string{models.TaskPlanned, models.TaskReleased}, s.AsOf).Group("business_id")
-	var rows []struct {
-		ID, Name, Category, AreaCode string
-		Lat, Lon                     float64
-		Open                         int
-		LastInspectedOn              models.Date
-		YearAt, ProgAt               *string
-		Overdue                      *int
-	}
+	// One aggregate gives each business's inspected-this-year and covered-in-programme marks.
+	marks := g.Table("inspections").Select(`business_id,
+			MAX(CASE WHEN finished_at >= ? THEN 1 ELSE 0 END) AS in_year,
+			MAX(CASE WHEN finished_at >= ? THEN 1 ELSE 0 END) AS in_prog`, s.YearStart, s.ProgrammeStart).
+		Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, earliest(s.ProgrammeStart, s.YearStart), s.End).
+		Group("business_id")
+	overdue := g.Table("tasks").Select("DISTINCT business_id").
+		Where("status IN ? AND window_end < ?", []string{models.TaskPlanned, models.TaskReleased}, s.AsOf)
 	q := scoped(g.Table("businesses b"), s).
-		Joins("LEFT JOIN (?) AS y ON y.business_id = b.id", lastIn(s.YearStart)).
-		Joins("LEFT JOIN (?) AS p ON p.business_id = b.id", lastIn(s.ProgrammeStart)).
+		Joins("LEFT JOIN (?) AS m ON m.business_id = b.id", marks).
 		Joins("LEFT JOIN (?) AS o ON o.business_id = b.id", overdue).
 		Select(`b.id, b.name, b.category, b.area_code, b.lat, b.lon, b.last_inspected_on,
-			CASE WHEN `+openOn+` THEN 1 ELSE 0 END AS open,
-			CAST(y.last_at AS TEXT) AS year_at, CAST(p.last_at AS TEXT) AS prog_at, o.n AS overdue`, s.AsOf, s.AsOf).
-		Order("b.id")
-	if err := q.Scan(&rows).Error; err != nil {
+			CASE WHEN `+openOn+` THEN 1 ELSE 0 END AS open, COALESCE(m.in_year, 0), COALESCE(m.in_prog, 0),
+			CASE WHEN o.business_id IS NULL THEN 0 ELSE 1 END`, s.AsOf, s.AsOf)
+	// Scanned by hand: a city's hundred thousand rows through reflection cost a third of the
+	// request.
+	rows, err := q.Rows()
+	if err != nil {
 		return nil, fmt.Errorf("business coverage: %w", err)
 	}
-	out := make([]models.BusinessCoverage, len(rows))
-	for i, r := range rows {
-		st := models.MapNeverInspected
-		switch {
-		case r.Open == 0:
-			st = models.MapClosed
-		case r.YearAt != nil:
-			st = models.MapInspectedThisYear
-		case r.Overdue != nil && *r.Overdue > 0:
-			st = models.MapOverdue
-		case r.ProgAt != nil:
-			st = models.MapCoveredInProgramme
+	defer rows.Close()
+	var out []models.BusinessCoverage
+	for rows.Next() {
+		var b models.BusinessCoverage
+		var open, inYear, inProg, overdue int
+		if err := rows.Scan(&b.ID, &b.Name, &b.Category, &b.AreaCode, &b.Lat, &b.Lon, &b.LastInspected, &open, &inYear, &inProg, &overdue); err != nil {
+			return nil, fmt.Errorf("business coverage: %w", err)
 		}
-		out[i] = models.BusinessCoverage{ID: r.ID, Name: r.Name, Category: r.Category, Lat: r.Lat, Lon: r.Lon, AreaCode: r.AreaCode, Status: st, LastInspected: r.LastInspectedOn}
+		switch {
+		case open == 0:
+			b.Status = models.MapClosed
+		case inYear == 1:
+			b.Status = models.MapInspectedThisYear
+		case overdue == 1:
+			b.Status = models.MapOverdue
+		case inProg == 1:
+			b.Status = models.MapCoveredInProgramme
+		default:
+			b.Status = models.MapNeverInspected
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("business coverage: %w", err)
 	}
 	return out, nil
 }
@@ -205,4 +197,11 @@ func parseDBTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("unreadable timestamp %q", s)
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }

@@ -91,6 +91,15 @@ func (db *DB) FindFindings(ctx context.Context, inspectionIDs []string) ([]*mode
 	return out, nil
 }
 
+// FindTasksQueuedBy returns the tasks a visit to a task queued: its follow-up or its repeat.
+func (db *DB) FindTasksQueuedBy(ctx context.Context, taskID string) ([]*models.Task, error) {
+	var out []*models.Task
+	if err := db.gdb.WithContext(ctx).Where("parent_task_id = ?", taskID).Order("created_at, id").Find(&out).Error; err != nil {
+		return nil, translate(err, "task")
+	}
+	return out, nil
+}
+
 // FindAmendments returns the corrections of an inspection, oldest first.
 func (db *DB) FindAmendments(ctx context.Context, id string) ([]*models.Inspection, error) {
 	var out []*models.Inspection
@@ -117,6 +126,8 @@ func (db *DB) FindBusinessInspections(ctx context.Context, businessID string, si
 func (db *DB) CreateAmendment(ctx context.Context, actor string, in *models.Inspection, findings []*models.Finding) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		in.CreatedAt = db.Now()
+		// SQLite keeps times as text and compares them as text: one zone for every row.
+		in.StartedAt, in.FinishedAt = in.StartedAt.UTC(), in.FinishedAt.UTC()
 		if err := tx.Create(in).Error; err != nil {
 			return translate(err, "inspection")
 		}
@@ -178,4 +189,66 @@ func (db *DB) FindPhoto(ctx context.Context, inspectionID, id string) (*models.P
 		return nil, translate(err, "photo")
 	}
 	return &p, nil
+}
+
+// ReleasedSince returns the tasks of a team's day whose release to it was decided after since.
+func (db *DB) ReleasedSince(ctx context.Context, teamID string, day models.Date, since time.Time) (map[string]bool, error) {
+	var ids []string
+	if err := db.gdb.WithContext(ctx).Model(&models.AssignmentDecision{}).Where("team_id = ? AND day = ? AND decided_at > ?", teamID, day, since.UTC()).
+		Pluck("task_id", &ids).Error; err != nil {
+		return nil, translate(err, "task")
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// FindBusinessesByIDs returns the businesses with the given ids; unknown ids are left out.
+func (db *DB) FindBusinessesByIDs(ctx context.Context, ids []string) ([]*models.Business, error) {
+	var out []*models.Business
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := db.gdb.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
+		return nil, translate(err, "business")
+	}
+	return out, nil
+}
+
+// LastInspections returns the latest original (not amending) inspection of each of the
+// businesses, leaving out the results of the given tasks (a task's own result is not its
+// "previous inspection").
+func (db *DB) LastInspections(ctx context.Context, businessIDs, exceptTaskIDs []string) ([]*models.Inspection, error) {
+	var out []*models.Inspection
+	if len(businessIDs) == 0 {
+		return out, nil
+	}
+	except := append([]string{""}, exceptTaskIDs...) // never an empty NOT IN list
+	err := db.gdb.WithContext(ctx).Raw(`SELECT * FROM (
+		SELECT i.*, ROW_NUMBER() OVER (PARTITION BY i.business_id ORDER BY i.finished_at DESC, i.id DESC) AS rn
+		FROM inspections i
+		WHERE i.business_id IN ? AND i.amends_id IS NULL AND (i.task_id IS NULL OR i.task_id NOT IN ?)
+	) x WHERE x.rn = 1`, businessIDs, except).Scan(&out).Error
+	if err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return out, nil
+}
+
+// CheckedInTasks returns which of the tasks have at least one check-in.
+func (db *DB) CheckedInTasks(ctx context.Context, taskIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(taskIDs) == 0 {
+		return out, nil
+	}
+	var ids []string
+	if err := db.gdb.WithContext(ctx).Model(&models.Checkin{}).Distinct("task_id").Where("task_id IN ?", taskIDs).Pluck("task_id", &ids).Error; err != nil {
+		return nil, translate(err, "checkin")
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }

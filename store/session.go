@@ -108,8 +108,14 @@ func (db *DB) UpdateUser(ctx context.Context, actor, id string, upd models.UserU
 		}
 		changes["version"] = out.Version + 1
 		changes["updated_at"] = db.Now()
-		if err := tx.Model(&models.User{}).Where("id = ?", id).Updates(changes).Error; err != nil {
-			return translate(err, "user")
+		// The version in the WHERE clause makes a concurrent update of the same version (which
+		// read the row before this one committed, on PostgreSQL) change nothing: conflict.
+		res := tx.Model(&models.User{}).Where("id = ? AND version = ?", id, out.Version).Updates(changes)
+		if res.Error != nil {
+			return translate(res.Error, "user")
+		}
+		if res.RowsAffected != 1 {
+			return conflictf("user %s was changed by someone else: reload it", "người dùng %s đã được người khác sửa: hãy tải lại", out.Username)
 		}
 		out.Version++
 		if out.Disabled || passwordHash != "" {

@@ -15,7 +15,7 @@ var _ models.JobRunStore = (*DB)(nil)
 
 // ApplyVisits records visits in one transaction: each inspection and its findings, its task
 // marked done (inspected) or missed (closed door, refused, not found), the new tasks it creates,
-// and the business's last inspection date and risk.
+// and the business's last inspection date (the date of FinishedAt in its own zone) and risk.
 func (db *DB) ApplyVisits(ctx context.Context, actor string, visits []models.Visit) error {
 	return db.tx(ctx, func(tx *gorm.DB) error { return db.applyVisits(tx, actor, visits) })
 }
@@ -26,8 +26,13 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 	var findings []*models.Finding
 	var tasks []*models.Task
 	audit := make([]auditEntry, 0, len(visits))
+	// The date a business was inspected is the calendar date where the visit finished: the
+	// caller gives FinishedAt in the users' zone (a visit at 01:00 in Vietnam is 18:00 UTC the
+	// day before).
+	days := make(map[*models.Inspection]models.Date, len(visits))
 	for _, v := range visits {
 		in := v.Inspection
+		days[in] = models.DateOf(in.FinishedAt)
 		if in.ID == "" {
 			in.ID = uuid.NewString()
 		}
@@ -71,11 +76,19 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 				return translate(res.Error, "task")
 			}
 			if res.RowsAffected != 1 {
-				return conflictf("task %s already has a result", "nhiệm vụ %s đã có kết quả", *in.TaskID)
+				// A task cancelled meanwhile (the business closed, the plan was replaced)
+				// still takes the result of a visit that happened: it stays cancelled.
+				var status string
+				if err := tx.Model(&models.Task{}).Where("id = ?", *in.TaskID).Pluck("status", &status).Error; err != nil {
+					return translate(err, "task")
+				}
+				if status != models.TaskCancelled {
+					return conflictf("task %s already has a result", "nhiệm vụ %s đã có kết quả", *in.TaskID)
+				}
 			}
 		}
 		if models.Inspected(in.Outcome) {
-			day := models.DateOf(in.FinishedAt)
+			day := days[in]
 			upd := map[string]any{"last_inspected_on": day, "updated_at": now}
 			if len(v.Findings) > 0 {
 				upd["risk_score"] = gorm.Expr("risk_score + ?", float64(len(v.Findings)))

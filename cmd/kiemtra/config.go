@@ -31,6 +31,7 @@ type Config struct {
 	CronNightly     string        // KIEMTRA_CRON_NIGHTLY: when the nightly planning job runs
 	CronYearly      string        // KIEMTRA_CRON_YEARLY: when next year's plans are drafted
 	CronMorning     string        // KIEMTRA_CRON_MORNING: when the day's visits are released to the teams
+	CronReports     string        // KIEMTRA_CRON_REPORTS: when the reports of closed periods are archived
 	ReleaseHorizon  int           // KIEMTRA_RELEASE_HORIZON_DAYS: days of visits released ahead
 	MinVisit        time.Duration // KIEMTRA_MIN_VISIT: shorter inspections are flagged for review
 
@@ -51,6 +52,7 @@ func DefaultConfig() Config {
 		CronNightly:     "30 1 * * *",
 		CronYearly:      "0 6 1 12 *",
 		CronMorning:     "0 6 * * *",
+		CronReports:     "0 2 * * *",
 		ReleaseHorizon:  1,
 		MinVisit:        10 * time.Minute,
 	}
@@ -80,6 +82,7 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_NIGHTLY", &c.CronNightly)
 	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
 	str("KIEMTRA_CRON_MORNING", &c.CronMorning)
+	str("KIEMTRA_CRON_REPORTS", &c.CronReports)
 	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -166,7 +169,7 @@ func (c *Config) Validate() error {
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		errs = append(errs, &configError{"KIEMTRA_DB_MAX_CONNS", "must be between 1 and 1000"})
 	}
-	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}, {"KIEMTRA_CRON_MORNING", c.CronMorning}} {
+	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}, {"KIEMTRA_CRON_MORNING", c.CronMorning}, {"KIEMTRA_CRON_REPORTS", c.CronReports}} {
 		if s.spec == "off" {
 			continue
 		}

@@ -26,6 +26,7 @@ import (
 	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/report"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/web"
@@ -43,6 +44,7 @@ type Main struct {
 	planner  *scheduler.Service
 	runner   *scheduler.Runner
 	morning  *scheduler.MorningJob
+	reports  *report.Service
 	auth     *auth.Service
 	field    *fieldwork.Service
 	photos   *photos.Store
@@ -106,6 +108,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	m.runner = scheduler.NewRunner(db, m.Log, m.Now, m.Config.Location())
 	m.morning = &scheduler.MorningJob{Store: db, Holidays: days, Location: m.Config.Location(), Horizon: m.Config.ReleaseHorizon}
+	if m.reports, err = newReportService(m, db); err != nil {
+		return err
+	}
 	for _, j := range []struct {
 		spec string
 		job  scheduler.Job
@@ -113,6 +118,7 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
 		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
 		{m.Config.CronMorning, m.morning},
+		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
 		if spec == "off" {
@@ -183,6 +189,7 @@ func (m *Main) Listen() error {
 		Photos:       m.db,
 		PhotoBlobs:   m.photos,
 		Coverage:     coverage.New(m.db, m.Now, m.Config.Location()),
+		Reports:      m.reports,
 		Plans:        m.db,
 		Jobs:         jobsAPI{m.runner, m.db},
 		Readiness:    m.db,

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"kiemtra/models"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+func TestCoverageEndpoints(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		h := newPlanServer(t, db).srv
+		planner := &Principal{Username: "planner", Role: models.RolePlanner, AreaCode: "92", AreaPath: "/92/"}
+		district := &Principal{Username: "d1", Role: models.RolePlanner, AreaCode: "D1", AreaPath: "/92/D1/"}
+		if w := doAs(t, h, planner, "POST", "/api/v1/programmes", `{"code":"P","name":"P","starts_on":"2026-01-01","ends_on":"2030-12-31","root_area_code":"92"}`); w.Code != 201 {
+			t.Fatal(w.Body)
+		}
+		w := doAs(t, h, planner, "GET", "/api/v1/coverage?level=ward", "")
+		var cov models.Coverage
+		json.Unmarshal(w.Body.Bytes(), &cov)
+		if w.Code != 200 || len(cov.Rows) != 4 || cov.Total.Active != 120 || cov.Year != 2026 {
+			t.Fatalf("coverage: %d rows %d active %d: %s", w.Code, len(cov.Rows), cov.Total.Active, w.Body)
+		}
+		w = doAs(t, h, district, "GET", "/api/v1/coverage?level=ward", "")
+		json.Unmarshal(w.Body.Bytes(), &cov)
+		if w.Code != 200 || len(cov.Rows) != 2 || cov.Area != "D1" {
+			t.Fatalf("a district planner sees its own wards: %d %+v", w.Code, cov.Rows)
+		}
+		for _, tc := range []struct {
+			name, path string
+			status     int
+			field      string
+		}{
+			{"another district is not found", "/api/v1/coverage?area=D2", 404, "area"},
+			{"a year outside the programme", "/api/v1/coverage?year=2031", 400, "year"},
+			{"a year that has not begun", "/api/v1/coverage?year=2027", 400, "year"},
+			{"an unknown level", "/api/v1/coverage?level=province", 400, "level"},
+			{"an unknown programme", "/api/v1/coverage?programme=nope", 400, "programme"},
+			{"a bad year", "/api/v1/coverage?year=soon", 400, "year"},
+			{"points must be a boolean", "/api/v1/coverage.geojson?points=maybe", 400, "points"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w := doAs(t, h, district, "GET", tc.path, "")
+				if e := decodeError(t, w); w.Code != tc.status || e.Field != tc.field {
+					t.Fatalf("%d %+v, want %d on %s", w.Code, e, tc.status, tc.field)
+				}
+			})
+		}
+		w = doAs(t, h, planner, "GET", "/api/v1/coverage.geojson?level=ward&points=true", "")
+		var fc struct {
+			Features []struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &fc); err != nil || w.Code != 200 || len(fc.Features) != 4+120 {
+			t.Fatalf("geojson: %d %v %d features", w.Code, err, len(fc.Features))
+		}
+		statuses := map[string]int{}
+		for _, f := range fc.Features {
+			if f.Properties["kind"] == "business" {
+				statuses[f.Properties["status"].(string)]++
+			}
+		}
+		if statuses[models.MapNeverInspected] != 120 {
+			t.Fatalf("statuses %v", statuses)
+		}
+		w = doAs(t, h, planner, "GET", "/api/v1/coverage/burndown", "")
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"never_inspected":120`) {
+			t.Fatalf("burndown: %d %s", w.Code, w.Body)
+		}
+	})
+}

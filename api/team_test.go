@@ -1,0 +1,208 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"kiemtra/models"
+)
+
+// teamBody is the answer of the team endpoints.
+type teamBody struct {
+	ID          string        `json:"id"`
+	AreaCode    string        `json:"area_code"`
+	Version     int           `json:"version"`
+	WorkingDays []int         `json:"working_days"`
+	Members     []models.User `json:"members"`
+	Warnings    []string      `json:"warnings"`
+}
+
+func (b teamBody) memberNames() string {
+	var out []string
+	for _, m := range b.Members {
+		out = append(out, m.Username)
+	}
+	return strings.Join(out, ",")
+}
+
+// teamJSON is a POST /teams body for a D1 team of insp1 (labour) and insp1b (culture), with
+// changes.
+func (env *authEnv) teamJSON(change func(m map[string]any)) string {
+	m := map[string]any{"name": "Tổ liên ngành mới", "level": "district", "area_code": "D1", "base_lat": 10.03, "base_lon": 105.04,
+		"weekly_capacity": 12, "working_days": []int{1, 2, 3, 4, 5, 6}, "members": []string{env.users["insp1"].ID, env.users["insp1b"].ID}}
+	if change != nil {
+		change(m)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func TestCreateTeam(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		planner := env.as(t, "planner")
+		for _, tc := range []struct {
+			name   string
+			change func(m map[string]any)
+			field  string
+		}{
+			{"no members", func(m map[string]any) { m["members"] = []string{} }, "members"},
+			{"members left out", func(m map[string]any) { delete(m, "members") }, "members"},
+			{"an unknown member", func(m map[string]any) { m["members"] = []string{"nobody"} }, "members"},
+			{"a disabled member", func(m map[string]any) { m["members"] = []string{env.users["off"].ID} }, "members"},
+			{"a base in another district", func(m map[string]any) { m["base_lat"], m["base_lon"] = 10.03, 105.15 }, "base_lat"},
+			{"a base outside the city", func(m map[string]any) { m["base_lat"], m["base_lon"] = 10.5, 105.05 }, "base_lat"},
+			{"a base on the equator below the district", func(m map[string]any) { m["base_lat"], m["base_lon"] = 0.0, 105.05 }, "base_lat"},
+			{"no base", func(m map[string]any) { m["base_lat"], m["base_lon"] = 0.0, 0.0 }, "base_lat"},
+			{"an unknown area", func(m map[string]any) { m["area_code"] = "X9" }, "area_code"},
+			{"an unknown level", func(m map[string]any) { m["level"] = "province" }, "level"},
+			{"no name", func(m map[string]any) { m["name"] = "  " }, "name"},
+			{"a capacity of 0", func(m map[string]any) { m["weekly_capacity"] = 0 }, "weekly_capacity"},
+			{"no working days", func(m map[string]any) { m["working_days"] = []int{} }, "working_days"},
+			{"a working day 8", func(m map[string]any) { m["working_days"] = []int{1, 8} }, "working_days"},
+		} {
+			t.Run(tc.name+" is 400", func(t *testing.T) {
+				w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(tc.change), planner, english())
+				if e := decodeError(t, w); w.Code != 400 || e.Field != tc.field {
+					t.Fatalf("%d %s; want 400 on %s", w.Code, w.Body, tc.field)
+				}
+			})
+		}
+		t.Run("a district planner cannot make a team of another district", func(t *testing.T) {
+			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(func(m map[string]any) {
+				m["area_code"], m["base_lat"], m["base_lon"], m["members"] = "D2", 10.03, 105.15, []string{env.users["insp2"].ID}
+			}), env.as(t, "d1planner"))
+			if e := decodeError(t, w); w.Code != 400 || e.Field != "area_code" {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+		})
+		t.Run("an interagency team is created without warnings", func(t *testing.T) {
+			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(nil), planner)
+			b := decodeInto[teamBody](t, w)
+			if w.Code != http.StatusCreated || b.memberNames() != "insp1,insp1b" || len(b.Warnings) != 0 || !slices.Equal(b.WorkingDays, []int{1, 2, 3, 4, 5, 6}) ||
+				w.Header().Get("Location") != "/api/v1/teams/"+b.ID {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+			u, _ := env.db.FindUserByID(t.Context(), env.users["insp1"].ID)
+			if u.TeamID == nil || *u.TeamID != b.ID {
+				t.Fatalf("insp1's team is %v", u.TeamID)
+			}
+		})
+		t.Run("a team of one agency is created with a warning", func(t *testing.T) {
+			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(func(m map[string]any) {
+				m["area_code"], m["base_lat"], m["base_lon"], m["members"] = "D2", 10.03, 105.15, []string{env.users["insp2"].ID}
+			}), planner, english())
+			b := decodeInto[teamBody](t, w)
+			if w.Code != http.StatusCreated || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "two agencies") {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+		})
+	})
+}
+
+func TestUpdateTeam(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		planner := env.as(t, "planner")
+		w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(nil), planner)
+		team := decodeInto[teamBody](t, w)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("create: %d %s", w.Code, w.Body)
+		}
+		path := "/api/v1/teams/" + team.ID
+		w = call(t, h, "PATCH", path, `{"version":1,"members":["`+env.users["lead1"].ID+`","`+env.users["viewer1"].ID+`"],"weekly_capacity":15}`, planner)
+		b := decodeInto[teamBody](t, w)
+		if w.Code != 200 || b.Version != 2 || b.memberNames() != "lead1,viewer1" {
+			t.Fatalf("replace the members: %d %s", w.Code, w.Body)
+		}
+		for _, name := range []string{"insp1", "insp1b"} {
+			if u, _ := env.db.FindUserByID(t.Context(), env.users[name].ID); u.TeamID != nil {
+				t.Errorf("%s is still in a team (%s) after the members were replaced", name, *u.TeamID)
+			}
+		}
+		w = call(t, h, "PATCH", path, `{"version":2,"name":"Tổ đổi tên"}`, planner)
+		if b := decodeInto[teamBody](t, w); w.Code != 200 || b.memberNames() != "lead1,viewer1" {
+			t.Fatalf("a change without members keeps them: %d %s", w.Code, w.Body)
+		}
+		for _, tc := range []struct {
+			name, body string
+			status     int
+			field      string
+		}{
+			{"a stale version is 409", `{"version":2,"name":"x"}`, 409, ""},
+			{"a missing version is 400", `{"name":"x"}`, 400, "version"},
+			{"an empty member list is 400", `{"version":3,"members":[]}`, 400, "members"},
+			{"a base moved out of the jurisdiction is 400", `{"version":3,"base_lon":105.15}`, 400, "base_lat"},
+			{"a jurisdiction that does not hold the base is 400", `{"version":3,"area_code":"D2"}`, 400, "base_lat"},
+			{"an unknown member is 400", `{"version":3,"members":["nobody"]}`, 400, "members"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w := call(t, h, "PATCH", path, tc.body, planner)
+				if e := decodeError(t, w); w.Code != tc.status || e.Field != tc.field {
+					t.Fatalf("%d %s; want %d on %q", w.Code, w.Body, tc.status, tc.field)
+				}
+			})
+		}
+		if w := call(t, h, "PATCH", "/api/v1/teams/nope", `{"version":1,"name":"x"}`, planner); w.Code != 404 {
+			t.Fatalf("an unknown team: %d", w.Code)
+		}
+		if w := call(t, h, "PATCH", "/api/v1/teams/"+env.teams["T2"].ID, `{"version":1,"name":"x"}`, env.as(t, "d1planner")); w.Code != 404 {
+			t.Fatalf("a D1 planner changing a D2 team: %d", w.Code)
+		}
+	})
+}
+
+func TestTeamsAreSeenOnlyWhereTheCallerMaySeeThem(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		for _, tc := range []struct {
+			user      string
+			list      []string // teams listed (nil: the list is forbidden)
+			get, miss []string // teams answered 200 and 404
+		}{
+			{"planner", []string{"T1", "T1b", "T2"}, []string{"T1", "T1b", "T2"}, nil},
+			{"d1planner", []string{"T1", "T1b"}, []string{"T1", "T1b"}, []string{"T2"}},
+			{"viewer1", []string{"T1", "T1b"}, []string{"T1", "T1b"}, []string{"T2"}},
+			{"lead1", []string{"T1"}, []string{"T1"}, []string{"T1b", "T2"}},
+			{"insp1", nil, []string{"T1"}, []string{"T1b", "T2"}},
+			{"insp1b", nil, []string{"T1b"}, []string{"T1", "T2"}},
+		} {
+			t.Run(tc.user, func(t *testing.T) {
+				tok := env.as(t, tc.user)
+				w := call(t, h, "GET", "/api/v1/teams", "", tok)
+				if tc.list == nil {
+					if w.Code != http.StatusForbidden {
+						t.Fatalf("list: %d, want 403", w.Code)
+					}
+				} else {
+					var got []string
+					for _, b := range decodeInto[struct{ Items []teamBody }](t, w).Items {
+						for key, team := range env.teams {
+							if team.ID == b.ID {
+								got = append(got, key)
+							}
+						}
+					}
+					slices.Sort(got)
+					if w.Code != 200 || !slices.Equal(got, tc.list) {
+						t.Fatalf("list: %d %v, want %v", w.Code, got, tc.list)
+					}
+				}
+				for _, key := range tc.get {
+					if w := call(t, h, "GET", "/api/v1/teams/"+env.teams[key].ID, "", tok); w.Code != 200 {
+						t.Errorf("GET %s: %d, want 200", key, w.Code)
+					}
+				}
+				for _, key := range tc.miss {
+					w := call(t, h, "GET", "/api/v1/teams/"+env.teams[key].ID, "", tok)
+					if e := decodeError(t, w); w.Code != 404 || e.Code != models.ENOTFOUND {
+						t.Errorf("GET %s: %d, want 404", key, w.Code)
+					}
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"kiemtra/refdata"
+	"kiemtra/report"
+	"kiemtra/store"
+)
+
+// runReport writes a period report (a quarter, a half-year or a year) as a workbook or a CSV file.
+func runReport(ctx context.Context, env *Env, args []string) error {
+	const usage = "--period 2026-Q1|2026-H1|2026 [--area CODE] [--programme ID|CODE] [--format xlsx|csv] [--out FILE|-]"
+	fs := newFlagSet(env, "report", usage)
+	period := fs.String("period", "", "the period: a year (2025), a half-year (2025-H1) or a quarter (2025-Q4) (required)")
+	area := fs.String("area", "", "area code (default: the programme's whole area)")
+	programme := fs.String("programme", "", "programme id or code (default: the programme that ran in the period)")
+	format := fs.String("format", report.FormatXLSX, "xlsx or csv")
+	out := fs.String("out", "", "file to write, - for standard output (default: bao-cao-kiem-tra_PERIOD_AREA.FORMAT here)")
+	cfg, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	if *period == "" {
+		fmt.Fprintln(env.Stderr, "report: --period is required")
+		fs.Usage()
+		return errUsage
+	}
+	per, err := report.ParsePeriod(*period)
+	if err != nil {
+		return err
+	}
+	if err := report.CheckFormat(*format); err != nil {
+		return err
+	}
+	m := NewMain(cfg, cfg.newLogger())
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	q := report.Query{Period: per, Programme: *programme, Area: *area}
+	if err := m.Reports().Resolve(ctx, &q); err != nil {
+		return err
+	}
+	rep, err := m.Reports().Build(ctx, q)
+	if err != nil {
+		return err
+	}
+	content, err := report.Render(rep, *format)
+	if err != nil {
+		return err
+	}
+	name, msg := *out, env.Stdout
+	switch name {
+	case "-":
+		if _, err := env.Stdout.Write(content); err != nil {
+			return err
+		}
+		msg = env.Stderr
+	case "":
+		name = report.FileName(rep.Period, rep.AreaCode, *format)
+		fallthrough
+	default:
+		if err := os.WriteFile(name, content, 0o644); err != nil {
+			return fmt.Errorf("write the report: %w", err)
+		}
+		fmt.Fprintf(msg, "wrote %s (%d bytes)\n", name, len(content))
+	}
+	printReportTotals(msg, rep)
+	return nil
+}
+
+// printReportTotals sums a report up in a few lines.
+func printReportTotals(w io.Writer, r *report.Report) {
+	toDate := ""
+	if r.ToDate {
+		toDate = " (to date)"
+	}
+	t := r.Total
+	fmt.Fprintf(w, "%s %s, %s %s, %s to %s%s, generated %s\n", r.ProgrammeCode, r.Period, r.AreaCode, r.AreaName, r.Start, r.AsOf, toDate, r.GeneratedAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "  in scope %d, open at the start %d, inspections %d, businesses inspected %d (%d of those open at the start, %.1f%%)\n",
+		t.InScope, t.OpenAtStart, t.Inspections, t.Inspected, t.InspectedOpenAtStart, t.Share*100)
+	fmt.Fprintf(w, "  programme coverage %d of %d (%.1f%%), violations %d at %d businesses, follow-ups %d (%d done), tips %d\n",
+		t.Covered, t.Eligible, t.Coverage*100, t.Violations, t.Violating, t.FollowUps, t.FollowUpsDone, t.TipsReceived)
+	if e := t.Prevalence; e != nil {
+		fmt.Fprintf(w, "  estimated prevalence %.1f%% [%.1f%%, %.1f%%] from %d inspected in the plan's sample\n", e.Share*100, e.Low*100, e.High*100, e.Sample)
+	}
+}
+
+// Reports returns the report service (after Open).
+func (m *Main) Reports() *report.Service { return m.reports }
+
+// newReportService builds the report service over the database.
+func newReportService(m *Main, db *store.DB) (*report.Service, error) {
+	violations, err := refdata.Violations()
+	if err != nil {
+		return nil, err
+	}
+	return report.New(report.Config{Store: db, Archive: reportArchive{db}, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location()}), nil
+}
+
+// reportArchive keeps the report service's archive in the store's reports table.
+type reportArchive struct{ db *store.DB }
+
+var _ report.Archive = reportArchive{}
+
+func (a reportArchive) SaveArchived(ctx context.Context, actor string, r *report.Archived) (bool, error) {
+	f := store.ReportFile(*r)
+	created, err := a.db.SaveReportFile(ctx, actor, &f)
+	*r = report.Archived(f)
+	return created, err
+}
+
+func (a reportArchive) FindArchived(ctx context.Context, areaPath string, limit int) ([]*report.Archived, error) {
+	files, err := a.db.FindReportFiles(ctx, areaPath, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*report.Archived, len(files))
+	for i, f := range files {
+		r := report.Archived(*f)
+		out[i] = &r
+	}
+	return out, nil
+}
+
+func (a reportArchive) FindArchivedByID(ctx context.Context, id int64) (*report.Archived, error) {
+	f, err := a.db.FindReportFile(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r := report.Archived(*f)
+	return &r, nil
+}
+
+func (a reportArchive) ArchivedExists(ctx context.Context, programmeID, period, areaCode, format string) (bool, error) {
+	return a.db.ReportFileExists(ctx, programmeID, period, areaCode, format)
+}

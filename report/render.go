@@ -1,0 +1,168 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"kiemtra/models"
+)
+
+// Formats of a report file.
+const (
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+)
+
+// CheckFormat returns invalid unless format is one of the files a report is written as.
+func CheckFormat(format string) error {
+	if format != FormatXLSX && format != FormatCSV {
+		return models.Invalid("format", "%q is not a report format: use xlsx or csv", "%q không phải định dạng báo cáo: dùng xlsx hoặc csv", format)
+	}
+	return nil
+}
+
+// Render writes a report in a format (xlsx or csv).
+func Render(r *Report, format string) ([]byte, error) {
+	switch format {
+	case FormatXLSX:
+		return XLSX(r)
+	case FormatCSV:
+		return CSV(r)
+	}
+	return nil, CheckFormat(format)
+}
+
+// ContentType is the media type of a report format.
+func ContentType(format string) string {
+	if format == FormatXLSX {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// FileName names a report's file: bao-cao-kiem-tra_2025-Q4_92.xlsx.
+func FileName(period, areaCode, format string) string {
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, areaCode)
+	return fmt.Sprintf("bao-cao-kiem-tra_%s_%s.%s", period, safe, format)
+}
+
+// column is one figure of a report row, with its headings in Vietnamese and English and its
+// key in CSV files.
+type column struct {
+	key, vi, en string
+	pct         bool             // a share, formatted as a percentage
+	value       func(r *Row) any // an int, a float64, or nil for an empty cell
+}
+
+// figureColumns are the figures of every row, in the order of the sheets and the CSV file.
+var figureColumns = []column{
+	{"in_scope", "Cơ sở thuộc diện quản lý (cuối kỳ)", "In-scope businesses (open at the period's end)", false, func(r *Row) any { return r.InScope }},
+	{"open_at_start", "Cơ sở hoạt động đầu kỳ", "Open at the period's start", false, func(r *Row) any { return r.OpenAtStart }},
+	{"inspections", "Số lượt kiểm tra", "Inspections done", false, func(r *Row) any { return r.Inspections }},
+	{"inspected", "Số cơ sở được kiểm tra", "Businesses inspected", false, func(r *Row) any { return r.Inspected }},
+	{"inspected_open_at_start", "Trong đó: cơ sở hoạt động đầu kỳ", "of which open at the start", false, func(r *Row) any { return r.InspectedOpenAtStart }},
+	{"share", "Tỷ lệ cơ sở được kiểm tra trong kỳ", "Share inspected in the period", true, func(r *Row) any { return r.Share }},
+	{"eligible", "Cơ sở phải kiểm tra trong chương trình", "Businesses the programme must cover", false, func(r *Row) any { return r.Eligible }},
+	{"covered", "Đã kiểm tra ít nhất một lần trong chương trình", "Covered by the programme", false, func(r *Row) any { return r.Covered }},
+	{"coverage", "Tỷ lệ bao phủ của chương trình (cuối kỳ)", "Programme coverage (period end)", true, func(r *Row) any { return r.Coverage }},
+	{"violations", "Số hành vi vi phạm phát hiện", "Violations found", false, func(r *Row) any { return r.Violations }},
+	{"violating", "Số cơ sở vi phạm", "Businesses with violations", false, func(r *Row) any { return r.Violating }},
+	{"follow_ups", "Số lượt phúc tra được giao", "Follow-ups created", false, func(r *Row) any { return r.FollowUps }},
+	{"follow_ups_done", "Số lượt phúc tra đã thực hiện", "Follow-ups done", false, func(r *Row) any { return r.FollowUpsDone }},
+	{"tips_received", "Tin báo, tố giác tiếp nhận", "Tips received", false, func(r *Row) any { return r.TipsReceived }},
+	{"tips_handled", "Tin báo đã xử lý", "Tips handled", false, func(r *Row) any { return intOrNil(r.TipsHandled) }},
+	{"tips_in_time", "Tin báo xử lý đúng hạn", "Tips handled in time", false, func(r *Row) any { return intOrNil(r.TipsInTime) }},
+	{"prevalence", "Tỷ lệ cơ sở vi phạm ước tính", "Estimated violation prevalence", true, func(r *Row) any { return estimate(r, func(e float64, _, _ float64) float64 { return e }) }},
+	{"prevalence_low", "Cận dưới (khoảng tin cậy 95%)", "95% interval: low", true, func(r *Row) any { return estimate(r, func(_, lo, _ float64) float64 { return lo }) }},
+	{"prevalence_high", "Cận trên (khoảng tin cậy 95%)", "95% interval: high", true, func(r *Row) any { return estimate(r, func(_, _, hi float64) float64 { return hi }) }},
+	{"prevalence_sample", "Số cơ sở của mẫu đã kiểm tra", "Sample businesses inspected", false, func(r *Row) any {
+		if r.Prevalence == nil {
+			return nil
+		}
+		return r.Prevalence.Sample
+	}},
+}
+
+func intOrNil(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func estimate(r *Row, pick func(share, low, high float64) float64) any {
+	if r.Prevalence == nil {
+		return nil
+	}
+	return pick(r.Prevalence.Share, r.Prevalence.Low, r.Prevalence.High)
+}
+
+// levelName is the Vietnamese name of a row's level.
+func levelName(r *Row) string {
+	switch {
+	case r.Level == LevelTotal:
+		return "Tổng cộng"
+	case r.TypeName != "":
+		return r.TypeName
+	case r.Level == LevelDistrict:
+		return "Quận/Huyện"
+	}
+	return "Phường/Xã"
+}
+
+// ordered lists a report's rows as the CSV file and the violations sheet give them: the total,
+// then each district followed by its wards, then wards outside any district.
+func (r *Report) ordered() []*Row {
+	out := []*Row{&r.Total}
+	placed := make([]bool, len(r.Wards))
+	for i := range r.Districts {
+		d := &r.Districts[i]
+		out = append(out, d)
+		for j := range r.Wards {
+			if r.Wards[j].DistrictCode == d.AreaCode {
+				out = append(out, &r.Wards[j])
+				placed[j] = true
+			}
+		}
+	}
+	for j := range r.Wards {
+		if !placed[j] {
+			out = append(out, &r.Wards[j])
+		}
+	}
+	return out
+}
+
+// notes are the lines under a report's title: the programme, the area, the period, when it was
+// generated, and what the figures mean.
+func (r *Report) notes() (vi []string, en string) {
+	period := fmt.Sprintf("Kỳ báo cáo: %s (từ ngày %s đến ngày %s)", r.PeriodName, formatDate(r.Start), formatDate(r.End))
+	if r.ToDate {
+		period += fmt.Sprintf(", số liệu tính đến ngày %s (kỳ chưa kết thúc)", formatDate(r.AsOf))
+	} else if r.AsOf != r.End {
+		period += fmt.Sprintf(", số liệu tính đến ngày %s (hạn hoàn thành của chương trình)", formatDate(r.AsOf))
+	}
+	vi = []string{
+		fmt.Sprintf("Chương trình: %s (%s)", r.ProgrammeName, r.ProgrammeCode),
+		fmt.Sprintf("Địa bàn: %s (mã %s)", r.AreaName, r.AreaCode),
+		period,
+		fmt.Sprintf("Thời điểm lập: %s (giờ %s)", r.GeneratedAt.Format("02/01/2006 15:04"), r.TimeZone),
+	}
+	note := "Tỷ lệ vi phạm ước tính: ước lượng Horvitz-Thompson từ mẫu ngẫu nhiên của kế hoạch năm đã phê duyệt, khoảng tin cậy 95%."
+	if r.Total.TipsHandled == nil {
+		note += " Tin báo đã xử lý và xử lý đúng hạn: chưa được ghi nhận trong hệ thống (để trống)."
+	}
+	vi = append(vi, note)
+	toDate := ""
+	if r.ToDate {
+		toDate = fmt.Sprintf(", figures to date as of %s", r.AsOf)
+	}
+	en = fmt.Sprintf("Inspection report for %s (%s to %s%s), programme %s, area %s (%s), generated %s %s. The second heading row gives the headings in English.",
+		r.PeriodNameEN, r.Start, r.End, toDate, r.ProgrammeCode, r.AreaName, r.AreaCode, r.GeneratedAt.Format("2006-01-02 15:04"), r.TimeZone)
+	return vi, en
+}

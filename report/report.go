@@ -1,0 +1,509 @@
+// Package report produces the programme's official period reports (a quarter, a half-year or a
+// year, per district and ward) as XLSX workbooks and CSV files, and keeps the reports of closed
+// periods in an archive. The figures come from the coverage computation (the same ward counts,
+// added up and derived by package coverage), so that a year's report agrees with the coverage
+// API; the report adds violations by type, follow-ups, tips and the estimated prevalence.
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"kiemtra/coverage"
+	"kiemtra/models"
+	"kiemtra/scheduler"
+)
+
+// Store is what the figures are read from.
+type Store interface {
+	coverage.Store
+	// FindPlans returns a programme's plans, newest first.
+	FindPlans(ctx context.Context, programmeID string) ([]*models.Plan, error)
+	// FindPlanItems returns a plan's selection.
+	FindPlanItems(ctx context.Context, planID string) ([]*models.PlanItem, error)
+	// WardDistinctInspected counts per ward the businesses inspected in the spec's period.
+	WardDistinctInspected(ctx context.Context, s models.CoverageSpec) (map[string]int, error)
+	// WardViolationCodes counts per ward and code the findings of the spec's period.
+	WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error)
+	// WardFollowUps counts per ward the follow-up tasks created in the period and those done.
+	WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error)
+	// WardTipCounts counts per ward the tips received in the period, handled and handled in
+	// time (nil maps while the tip workflow does not record them); with unplaced, tips about
+	// no business under the key "".
+	WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error)
+	// PlanOutcomes returns the businesses of a plan's tasks inspected in [from, to), with
+	// whether a violation was found.
+	PlanOutcomes(ctx context.Context, planID string, from, to time.Time) (map[string]bool, error)
+}
+
+// Archived is a report kept in the archive.
+type Archived struct {
+	ID          int64     `json:"id"`
+	Period      string    `json:"period"`
+	AreaCode    string    `json:"area_code"`
+	ProgrammeID string    `json:"programme_id"`
+	Format      string    `json:"format"`
+	FileName    string    `json:"file_name"`
+	GeneratedAt time.Time `json:"generated_at"`
+	GeneratedBy string    `json:"generated_by"`
+	SizeBytes   int64     `json:"size_bytes"`
+	SHA256      string    `json:"sha256"`
+	Content     []byte    `json:"-"`
+}
+
+// Archive keeps reports.
+type Archive interface {
+	// SaveArchived stores a report unless the same programme, period, area and format is
+	// archived already (created false).
+	SaveArchived(ctx context.Context, actor string, a *Archived) (created bool, err error)
+	// FindArchived lists the reports of areas under areaPath (all when empty), newest first,
+	// without content.
+	FindArchived(ctx context.Context, areaPath string, limit int) ([]*Archived, error)
+	// FindArchivedByID returns a report with its content; not_found when the id is unknown.
+	FindArchivedByID(ctx context.Context, id int64) (*Archived, error)
+	// ArchivedExists reports whether a report is archived.
+	ArchivedExists(ctx context.Context, programmeID, period, areaCode, format string) (bool, error)
+}
+
+// Config holds a Service's dependencies.
+type Config struct {
+	Store      Store
+	Archive    Archive
+	Violations []models.ViolationType // the violation codes, in the order of the columns
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Location   *time.Location // the users' time zone: days, and the time the report was generated
+}
+
+// Service computes, renders and archives reports.
+type Service struct {
+	store      Store
+	archive    Archive
+	violations []models.ViolationType
+	log        *slog.Logger
+	now        func() time.Time
+	loc        *time.Location
+}
+
+// New returns a report service.
+func New(cfg Config) *Service {
+	s := &Service{store: cfg.Store, archive: cfg.Archive, violations: cfg.Violations, log: cfg.Logger, now: cfg.Now, loc: cfg.Location}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	return s
+}
+
+// Query asks for a report. Period, Programme and Area are the input; Resolve fills the rest.
+type Query struct {
+	Period    Period
+	Programme string // id or code; empty: the programme that ran in the period
+	Area      string // the report's area; empty: the programme's area
+
+	Prog        *models.Programme // the programme (Resolve)
+	AsOf        models.Date       // the last day counted: the period's end, or today while it runs (Resolve)
+	ToDate      bool              // the period has not ended yet: figures to date (Resolve)
+	GeneratedAt time.Time         // (Resolve)
+}
+
+// Resolve checks a query and fills the programme, the area and the as-of day. A period that has
+// not begun, or in which the programme did not run, is invalid; a period in progress is
+// reported to date.
+func (s *Service) Resolve(ctx context.Context, q *Query) error {
+	return s.resolveAt(ctx, q, s.now())
+}
+
+func (s *Service) resolveAt(ctx context.Context, q *Query, now time.Time) error {
+	today := models.DateOf(now.In(s.loc))
+	per := q.Period
+	if today.Before(per.Start()) {
+		return models.Invalid("period", "%s has not begun (it starts on %s)", "kỳ %s chưa bắt đầu (bắt đầu từ %s)", per, per.Start())
+	}
+	prog, err := s.programmeFor(ctx, q.Programme, per)
+	if err != nil {
+		return err
+	}
+	q.Prog = prog
+	if q.Area == "" {
+		if q.Area, err = s.defaultArea(ctx, prog); err != nil {
+			return err
+		}
+	}
+	if _, err := s.store.FindAreaByCode(ctx, q.Area); err != nil {
+		if models.IsCode(err, models.ENOTFOUND) {
+			return models.NotFound("area", "area "+q.Area+" not found", "không tìm thấy khu vực "+q.Area)
+		}
+		return err
+	}
+	// Counted up to the period's end, the programme's deadline, or today, whichever is first:
+	// for a year this is the coverage API's as-of day.
+	q.AsOf = per.End()
+	if prog.CoverageDeadline.Before(q.AsOf) {
+		q.AsOf = prog.CoverageDeadline
+	}
+	q.ToDate = !today.After(q.AsOf)
+	if q.ToDate {
+		q.AsOf = today
+	}
+	q.GeneratedAt = now
+	return nil
+}
+
+// programmeFor finds the programme asked for and checks that it ran in the period, or the
+// programme that ran in it.
+func (s *Service) programmeFor(ctx context.Context, idOrCode string, per Period) (*models.Programme, error) {
+	if idOrCode != "" {
+		p, err := s.store.FindProgrammeByID(ctx, idOrCode)
+		if models.IsCode(err, models.ENOTFOUND) {
+			return nil, models.Invalid("programme", "unknown programme %q", "không có chương trình %q", idOrCode)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !runsIn(p, per) {
+			return nil, models.Invalid("programme", "the programme %s runs %s to %s, not in %s", "chương trình %s thực hiện từ %s đến %s, không có kỳ %s",
+				p.Code, p.StartsOn, p.CoverageDeadline, per)
+		}
+		return p, nil
+	}
+	progs, err := s.store.FindProgrammes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs { // newest first: the newer of two programmes sharing a period
+		if runsIn(p, per) {
+			return p, nil
+		}
+	}
+	return nil, models.Invalid("programme", "no programme ran in %s", "không có chương trình nào thực hiện trong kỳ %s", per)
+}
+
+// defaultArea is a programme's area, or the root of the area tree when it names none.
+func (s *Service) defaultArea(ctx context.Context, p *models.Programme) (string, error) {
+	if p.RootAreaCode != nil && *p.RootAreaCode != "" {
+		return *p.RootAreaCode, nil
+	}
+	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Limit: 1})
+	if err != nil {
+		return "", err
+	}
+	if len(areas) == 0 || areas[0].ParentCode != nil {
+		return "", models.Invalid("area", "the programme %s names no area: choose one", "chương trình %s không có địa bàn: hãy chọn khu vực", p.Code)
+	}
+	return areas[0].Code, nil
+}
+
+// Levels of report rows.
+const (
+	LevelTotal    = "total"
+	LevelDistrict = models.AreaLevelDistrict
+	LevelWard     = models.AreaLevelWard
+)
+
+// Row is one line of a report: the whole area, a district or a ward.
+type Row struct {
+	Level        string `json:"level"` // total, district or ward
+	AreaCode     string `json:"area_code"`
+	Name         string `json:"name"`
+	TypeName     string `json:"type_name"`     // Quận, Huyện, Phường, Xã ...
+	DistrictCode string `json:"district_code"` // a ward's district ("" for other rows)
+	DistrictName string `json:"district_name"`
+	// InScope: in the programme's scope and open at the period's end (or today).
+	InScope int `json:"in_scope"`
+	// OpenAtStart: in scope and open on the period's first day.
+	OpenAtStart int `json:"open_at_start"`
+	// Inspections: inspection records with an inspected outcome (corrections not counted).
+	Inspections int `json:"inspections"`
+	// Inspected: distinct businesses inspected; InspectedOpenAtStart: those of OpenAtStart.
+	Inspected            int `json:"inspected"`
+	InspectedOpenAtStart int `json:"inspected_open_at_start"`
+	// Share = InspectedOpenAtStart / OpenAtStart.
+	Share float64 `json:"share"`
+	// Eligible, Covered, Coverage: the programme's coverage at the period's end.
+	Eligible int     `json:"eligible"`
+	Covered  int     `json:"covered"`
+	Coverage float64 `json:"coverage"`
+	// Violations: findings; Violating: distinct businesses with one; ByCode: findings per code.
+	Violations int            `json:"violations"`
+	Violating  int            `json:"violating"`
+	ByCode     map[string]int `json:"violations_by_code"`
+	// FollowUps: follow-up tasks created in the period; FollowUpsDone: carried out by its end.
+	FollowUps     int `json:"follow_ups"`
+	FollowUpsDone int `json:"follow_ups_done"`
+	// Tips received in the period; handled (by its end) and in time: nil while the tip
+	// workflow does not record them.
+	TipsReceived int  `json:"tips_received"`
+	TipsHandled  *int `json:"tips_handled"`
+	TipsInTime   *int `json:"tips_in_time"`
+	// Prevalence: the share of violating businesses estimated from the year's plan sample with
+	// its 95% interval; nil without an approved plan or an inspected sample.
+	Prevalence *scheduler.Estimate `json:"prevalence"`
+}
+
+// Report is a period report.
+type Report struct {
+	Period        string      `json:"period"`
+	PeriodName    string      `json:"period_name"`
+	PeriodNameEN  string      `json:"period_name_en"`
+	Start         models.Date `json:"start"`
+	End           models.Date `json:"end"`
+	AsOf          models.Date `json:"as_of"`
+	ToDate        bool        `json:"to_date"`
+	ProgrammeID   string      `json:"programme_id"`
+	ProgrammeCode string      `json:"programme_code"`
+	ProgrammeName string      `json:"programme_name"`
+	AreaCode      string      `json:"area_code"`
+	AreaName      string      `json:"area_name"`
+	GeneratedAt   time.Time   `json:"generated_at"` // in the users' time zone
+	TimeZone      string      `json:"time_zone"`
+	// ViolationTypes are the violation columns: every known code, then unknown codes found.
+	ViolationTypes []models.ViolationType `json:"violation_types"`
+	// PrevalencePlans are the approved plans whose samples the estimate uses.
+	PrevalencePlans []string `json:"prevalence_plans"`
+	Total           Row      `json:"total"`
+	Districts       []Row    `json:"districts"`
+	Wards           []Row    `json:"wards"`
+}
+
+// wardFigures are the report's per-ward figures beyond the coverage counts.
+type wardFigures struct {
+	inspected       map[string]int
+	codes           map[string]map[string]int
+	followUps, done map[string]int
+	tips            map[string]int
+	handled, inTime map[string]int // nil: not recorded
+	obs             map[string][]scheduler.Observation
+	population      map[string]int
+	plans           map[string]bool // the approved plans of the sample
+}
+
+// Build computes a resolved query's report.
+func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
+	p := q.Prog
+	if p == nil {
+		return nil, fmt.Errorf("report query not resolved")
+	}
+	root, err := s.store.FindAreaByCode(ctx, q.Area)
+	if err != nil {
+		return nil, err
+	}
+	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: root.Code})
+	if err != nil {
+		return nil, err
+	}
+	cq := models.CoverageQuery{Programme: p, Year: q.Period.Year, AsOf: q.AsOf, Area: root.Code, Scope: p.ScopeCategories}
+	spec := coverage.Spec(cq, root, s.loc)
+	spec.Jan1 = q.Period.Start()
+	spec.YearStart = spec.Jan1.Time(s.loc).UTC()
+	counts, err := s.store.WardCoverageCounts(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := s.wardFigures(ctx, q, spec, root, areas)
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]*models.Area, len(areas))
+	for _, a := range areas {
+		byCode[a.Code] = a
+	}
+	rep := &Report{Period: q.Period.String(), PeriodName: q.Period.NameVI(), PeriodNameEN: q.Period.NameEN(), Start: q.Period.Start(), End: q.Period.End(),
+		AsOf: q.AsOf, ToDate: q.ToDate, ProgrammeID: p.ID, ProgrammeCode: p.Code, ProgrammeName: p.Name, AreaCode: root.Code, AreaName: root.Name,
+		GeneratedAt: q.GeneratedAt.In(s.loc).Truncate(time.Second), TimeZone: s.loc.String(), ViolationTypes: s.violationTypes(wf.codes)}
+	row := func(level string, c models.CoverageRow) Row {
+		coverage.Derive(&c, cq)
+		r := Row{Level: level, AreaCode: c.AreaCode, Name: c.Name, InScope: c.Active, OpenAtStart: c.ActiveStart, Inspections: c.InspectionsYear,
+			InspectedOpenAtStart: c.InspectedYear, Share: c.YearShare, Eligible: c.Eligible, Covered: c.Covered, Coverage: c.ProgrammeCoverage,
+			Violations: c.ViolationsYear, Violating: c.ViolatingYear}
+		if a := byCode[c.AreaCode]; a != nil && level != LevelTotal {
+			r.TypeName = a.TypeName
+		}
+		// The row's wards: those on whose path it lies (the total takes every count).
+		match := func(code string) bool { return true }
+		if level != LevelTotal {
+			path := byCode[c.AreaCode].Path
+			match = func(code string) bool { a := byCode[code]; return a != nil && strings.HasPrefix(a.Path, path) }
+		}
+		wf.fill(&r, match)
+		return r
+	}
+	wardRows, total := coverage.Aggregate(counts, areas, root, models.AreaLevelWard)
+	districtRows, _ := coverage.Aggregate(counts, areas, root, models.AreaLevelDistrict)
+	rep.Total = row(LevelTotal, total)
+	for _, c := range districtRows {
+		rep.Districts = append(rep.Districts, row(LevelDistrict, c))
+	}
+	for _, c := range wardRows {
+		r := row(LevelWard, c)
+		for _, d := range rep.Districts {
+			if strings.HasPrefix(byCode[r.AreaCode].Path, byCode[d.AreaCode].Path) {
+				r.DistrictCode, r.DistrictName = d.AreaCode, d.Name
+				break
+			}
+		}
+		rep.Wards = append(rep.Wards, r)
+	}
+	rep.PrevalencePlans = wf.planIDs()
+	return rep, nil
+}
+
+// wardFigures reads the report's own per-ward figures.
+func (s *Service) wardFigures(ctx context.Context, q Query, spec models.CoverageSpec, root *models.Area, areas []*models.Area) (*wardFigures, error) {
+	wf := &wardFigures{obs: map[string][]scheduler.Observation{}, population: map[string]int{}, plans: map[string]bool{}}
+	var err error
+	if wf.inspected, err = s.store.WardDistinctInspected(ctx, spec); err != nil {
+		return nil, err
+	}
+	if wf.codes, err = s.store.WardViolationCodes(ctx, spec); err != nil {
+		return nil, err
+	}
+	if wf.followUps, wf.done, err = s.store.WardFollowUps(ctx, spec); err != nil {
+		return nil, err
+	}
+	// Tips about no known business count in the total of a report of the whole tree only.
+	if wf.tips, wf.handled, wf.inTime, err = s.store.WardTipCounts(ctx, spec, root.ParentCode == nil); err != nil {
+		return nil, err
+	}
+	inArea := make(map[string]bool, len(areas))
+	for _, a := range areas {
+		inArea[a.Code] = true
+	}
+	plans, err := s.store.FindPlans(ctx, q.Prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pl := range plans {
+		if pl.Year != q.Period.Year || pl.Status != models.PlanApproved {
+			continue
+		}
+		if err := s.addPlanSample(ctx, wf, pl, spec, inArea); err != nil {
+			return nil, err
+		}
+	}
+	return wf, nil
+}
+
+// addPlanSample adds a plan's selected businesses in the area, with the outcome of their visits
+// in the period, and the population each ward's selection was drawn from.
+func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models.Plan, spec models.CoverageSpec, inArea map[string]bool) error {
+	items, err := s.store.FindPlanItems(ctx, pl.ID)
+	if err != nil {
+		return err
+	}
+	outcomes, err := s.store.PlanOutcomes(ctx, pl.ID, spec.YearStart, spec.End)
+	if err != nil {
+		return err
+	}
+	var fig models.PlanFigures
+	if pl.Figures != "" {
+		if err := json.Unmarshal([]byte(pl.Figures), &fig); err != nil {
+			return fmt.Errorf("plan %s figures: %w", pl.ID, err)
+		}
+	}
+	for _, a := range fig.Areas {
+		if inArea[a.AreaCode] {
+			wf.population[a.AreaCode] += a.InScope
+		}
+	}
+	for _, it := range items {
+		if !inArea[it.AreaCode] {
+			continue
+		}
+		violation, inspected := outcomes[it.BusinessID]
+		wf.obs[it.AreaCode] = append(wf.obs[it.AreaCode], scheduler.Observation{Group: it.Group, Prob: it.InclusionProb, Inspected: inspected, Violation: violation})
+	}
+	wf.plans[pl.ID] = true
+	return nil
+}
+
+// fill adds the figures of the wards that match to a row.
+func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
+	sum := func(m map[string]int) int {
+		n := 0
+		for code, v := range m {
+			if match(code) {
+				n += v
+			}
+		}
+		return n
+	}
+	sumPtr := func(m map[string]int) *int {
+		if m == nil {
+			return nil
+		}
+		n := sum(m)
+		return &n
+	}
+	r.Inspected = sum(wf.inspected)
+	r.FollowUps, r.FollowUpsDone = sum(wf.followUps), sum(wf.done)
+	r.TipsReceived, r.TipsHandled, r.TipsInTime = sum(wf.tips), sumPtr(wf.handled), sumPtr(wf.inTime)
+	r.ByCode = map[string]int{}
+	for code, m := range wf.codes {
+		if !match(code) {
+			continue
+		}
+		for v, n := range m {
+			r.ByCode[v] += n
+		}
+	}
+	var obs []scheduler.Observation
+	for code, o := range wf.obs {
+		if match(code) {
+			obs = append(obs, o...)
+		}
+	}
+	if n := sum(wf.population); n > 0 && len(obs) > 0 {
+		e := scheduler.Prevalence(obs, n)
+		if e.Sample > 0 {
+			e.Share, e.Low, e.High, e.SE = round4(e.Share), round4(e.Low), round4(e.High), round4(e.SE)
+			r.Prevalence = &e
+		}
+	}
+}
+
+func (wf *wardFigures) planIDs() []string {
+	out := make([]string, 0, len(wf.plans))
+	for id := range wf.plans {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// violationTypes are the violation columns: the known codes in their order, then any other
+// code that was recorded (named by its code).
+func (s *Service) violationTypes(found map[string]map[string]int) []models.ViolationType {
+	out := append([]models.ViolationType(nil), s.violations...)
+	known := map[string]bool{}
+	for _, v := range out {
+		known[v.Code] = true
+	}
+	var extra []string
+	for _, m := range found {
+		for code := range m {
+			if !known[code] {
+				known[code] = true
+				extra = append(extra, code)
+			}
+		}
+	}
+	sort.Strings(extra)
+	for _, code := range extra {
+		out = append(out, models.ViolationType{Code: code, VI: code, EN: code})
+	}
+	return out
+}
+
+func round4(x float64) float64 { return math.Round(x*10000) / 10000 }

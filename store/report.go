@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kiemtra/models"
+)
+
+// The period reports read the coverage counts (WardCoverageCounts with the period's first day
+// as its start) and the figures below, all per ward and with the same filters, so that the
+// reports add up to the coverage figures.
+
+// WardDistinctInspected counts per ward the distinct businesses of the spec inspected between
+// its start and its end, whenever they opened.
+func (db *DB) WardDistinctInspected(ctx context.Context, s models.CoverageSpec) (map[string]int, error) {
+	q := scoped(db.gdb.WithContext(ctx).Table("inspections i").Joins("JOIN businesses b ON b.id = i.business_id"), s).
+		Where("i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at >= ? AND i.finished_at < ?", inspectedOutcomes, s.YearStart, s.End).
+		Select("b.area_code AS area_code, COUNT(DISTINCT i.business_id) AS n").Group("b.area_code")
+	return scanWardCounts(q, "distinct inspected")
+}
+
+// WardViolationCodes counts per ward and violation code the findings recorded between the
+// spec's start and end: the same findings as WardCoverageCounts' ViolationsYear.
+func (db *DB) WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error) {
+	var rows []struct {
+		AreaCode, Code string
+		N              int
+	}
+	q := scoped(db.gdb.WithContext(ctx).Table("inspection_findings f").Joins("JOIN inspections i ON i.id = f.inspection_id").Joins("JOIN businesses b ON b.id = i.business_id"), s).
+		Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).
+		Select("b.area_code AS area_code, f.code AS code, COUNT(*) AS n").Group("b.area_code, f.code")
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("violations by code: %w", err)
+	}
+	out := map[string]map[string]int{}
+	for _, r := range rows {
+		if out[r.AreaCode] == nil {
+			out[r.AreaCode] = map[string]int{}
+		}
+		out[r.AreaCode][r.Code] += r.N
+	}
+	return out, nil
+}
+
+// WardFollowUps counts per ward the follow-up tasks (checks that a violation was corrected)
+// created between the spec's start and end, and how many of them had been carried out (an
+// inspection recorded) by the end.
+func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error) {
+	var rows []struct {
+		AreaCode string
+		A, B     int
+	}
+	q := scoped(db.gdb.WithContext(ctx).Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id"), s).
+		Where("t.reason = ? AND t.created_at >= ? AND t.created_at < ?", models.ReasonFollowUp, s.YearStart, s.End).
+		Select(`b.area_code AS area_code, COUNT(*) AS a,
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM inspections i WHERE i.task_id = t.id AND i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at < ?) THEN 1 ELSE 0 END) AS b`,
+			inspectedOutcomes, s.End).
+		Group("b.area_code")
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("follow-ups: %w", err)
+	}
+	created, done = map[string]int{}, map[string]int{}
+	for _, r := range rows {
+		created[r.AreaCode], done[r.AreaCode] = r.A, r.B
+	}
+	return created, done, nil
+}
+
+// Columns of the tip workflow that the reports read when they exist: when a tip was handled,
+// and by when it had to be.
+const (
+	tipHandledColumn = "handled_at"
+	tipDueColumn     = "handle_due_at"
+)
+
+// WardTipCounts counts per ward the tips received between the spec's start and end (about a
+// business of the ward), how many of them were handled by the end, and how many of those in
+// time. With unplaced, tips about no known business are counted under the key "". handled is
+// nil while the tips table has no handled_at column, inTime nil while it has no handle_due_at.
+func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error) {
+	g := db.gdb.WithContext(ctx)
+	hasHandled := g.Migrator().HasColumn("tips", tipHandledColumn)
+	hasDue := hasHandled && g.Migrator().HasColumn("tips", tipDueColumn)
+	sel := "COALESCE(b.area_code, '') AS area_code, COUNT(*) AS a"
+	var args []any
+	if hasHandled {
+		sel += ", SUM(CASE WHEN t." + tipHandledColumn + " < ? THEN 1 ELSE 0 END) AS b"
+		args = append(args, s.End)
+	}
+	if hasDue {
+		sel += ", SUM(CASE WHEN t." + tipHandledColumn + " < ? AND t." + tipHandledColumn + " <= t." + tipDueColumn + " THEN 1 ELSE 0 END) AS c"
+		args = append(args, s.End)
+	}
+	q := g.Table("tips t").Joins("LEFT JOIN businesses b ON b.id = t.business_id").
+		Where("t.received_at >= ? AND t.received_at < ?", s.YearStart, s.End).Select(sel, args...).Group("COALESCE(b.area_code, '')")
+	inArea := `b.area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`
+	switch {
+	case s.AreaPath != "" && unplaced:
+		q = q.Where("b.id IS NULL OR "+inArea, likePrefix(s.AreaPath))
+	case s.AreaPath != "":
+		q = q.Where(inArea, likePrefix(s.AreaPath))
+	case !unplaced:
+		q = q.Where("b.id IS NOT NULL")
+	}
+	var rows []struct {
+		AreaCode string
+		A, B, C  int
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, nil, fmt.Errorf("tips: %w", err)
+	}
+	received = map[string]int{}
+	if hasHandled {
+		handled = map[string]int{}
+	}
+	if hasDue {
+		inTime = map[string]int{}
+	}
+	for _, r := range rows {
+		received[r.AreaCode] = r.A
+		if handled != nil {
+			handled[r.AreaCode] = r.B
+		}
+		if inTime != nil {
+			inTime[r.AreaCode] = r.C
+		}
+	}
+	return received, handled, inTime, nil
+}
+
+// PlanOutcomes returns the businesses of a plan's tasks inspected (compliant or violation)
+// between from and to, each with whether a violation was found: the observations of the
+// plan's sample for a prevalence estimate.
+func (db *DB) PlanOutcomes(ctx context.Context, planID string, from, to time.Time) (map[string]bool, error) {
+	var rows []struct {
+		BusinessID string
+		V          int
+	}
+	err := db.gdb.WithContext(ctx).Table("inspections i").Joins("JOIN tasks t ON t.id = i.task_id").
+		Where("t.plan_id = ? AND i.business_id = t.business_id AND i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at >= ? AND i.finished_at < ?", planID, inspectedOutcomes, from.UTC(), to.UTC()).
+		Select("t.business_id AS business_id, MAX(CASE WHEN i.outcome = ? THEN 1 ELSE 0 END) AS v", models.OutcomeViolation).
+		Group("t.business_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("plan outcomes: %w", err)
+	}
+	out := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		out[r.BusinessID] = r.V > 0
+	}
+	return out, nil
+}
+
+func scanWardCounts(q *gorm.DB, what string) (map[string]int, error) {
+	var rows []struct {
+		AreaCode string
+		N        int
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.AreaCode] = r.N
+	}
+	return out, nil
+}
+
+// ReportFile is an archived report: the file as it was produced when its period closed.
+type ReportFile struct {
+	ID          int64     `gorm:"primaryKey;autoIncrement"`
+	Period      string    // 2025, 2025-H2, 2025-Q4
+	AreaCode    string    //
+	ProgrammeID string    //
+	Format      string    // xlsx or csv
+	FileName    string    // bao-cao-kiem-tra_2025-Q4_92.xlsx
+	GeneratedAt time.Time //
+	GeneratedBy string    //
+	SizeBytes   int64     //
+	SHA256      string    `gorm:"column:sha256"`
+	Content     []byte    // empty in lists
+}
+
+// TableName is the table of archived reports.
+func (ReportFile) TableName() string { return "reports" }
+
+func reportNotFound() error {
+	return models.NotFound("report", "report not found", "không tìm thấy báo cáo")
+}
+
+// SaveReportFile archives a report unless one for the same programme, period, area and format
+// is archived already; created tells which.
+func (db *DB) SaveReportFile(ctx context.Context, actor string, f *ReportFile) (created bool, err error) {
+	err = db.tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&ReportFile{}).Where("programme_id = ? AND period = ? AND area_code = ? AND format = ?", f.ProgrammeID, f.Period, f.AreaCode, f.Format).
+			Count(&n).Error; err != nil {
+			return translate(err, "report")
+		}
+		if n > 0 {
+			return nil
+		}
+		f.ID, f.GeneratedAt, f.SizeBytes = 0, f.GeneratedAt.UTC(), int64(len(f.Content))
+		if err := tx.Create(f).Error; err != nil {
+			return translate(err, "report")
+		}
+		created = true
+		return db.appendAudit(tx, actor, auditEntry{Action: "archive", EntityType: "report", EntityID: fmt.Sprint(f.ID),
+			Details: map[string]any{"programme_id": f.ProgrammeID, "period": f.Period, "area_code": f.AreaCode, "format": f.Format, "size": f.SizeBytes, "sha256": f.SHA256}})
+	})
+	if models.IsCode(err, models.ECONFLICT) {
+		// Another replica archived the same report at the same moment: it is there.
+		return false, nil
+	}
+	return created, err
+}
+
+// FindReportFiles lists archived reports of areas under areaPath (all when empty), newest
+// first, without their content.
+func (db *DB) FindReportFiles(ctx context.Context, areaPath string, limit int) ([]*ReportFile, error) {
+	q := db.gdb.WithContext(ctx).Model(&ReportFile{}).
+		Select("id, period, area_code, programme_id, format, file_name, generated_at, generated_by, size_bytes, sha256")
+	if areaPath != "" {
+		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(areaPath))
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var out []*ReportFile
+	if err := q.Order("generated_at DESC, id DESC").Find(&out).Error; err != nil {
+		return nil, translate(err, "report")
+	}
+	return out, nil
+}
+
+// FindReportFile returns an archived report with its content, or not_found.
+func (db *DB) FindReportFile(ctx context.Context, id int64) (*ReportFile, error) {
+	var f ReportFile
+	err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, reportNotFound()
+	}
+	if err != nil {
+		return nil, translate(err, "report")
+	}
+	return &f, nil
+}
+
+// ReportFileExists reports whether a report is archived for the programme, period, area and format.
+func (db *DB) ReportFileExists(ctx context.Context, programmeID, period, areaCode, format string) (bool, error) {
+	var n int64
+	if err := db.gdb.WithContext(ctx).Model(&ReportFile{}).Where("programme_id = ? AND period = ? AND area_code = ? AND format = ?", programmeID, period, areaCode, format).
+		Count(&n).Error; err != nil {
+		return false, translate(err, "report")
+	}
+	return n > 0, nil
+}

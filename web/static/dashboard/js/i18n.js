@@ -1,0 +1,371 @@
+// Texts of the dashboard in Vietnamese (the default) and English, the category and outcome
+// labels (copied from refdata/data), and number and date formatting for the chosen language.
+
+export const STRINGS = {
+  vi: {
+    appName: "kiemtra",
+    appTagline: "Kế hoạch và tiến độ kiểm tra cơ sở kinh doanh dịch vụ",
+    otherLang: "English",
+    otherLangCode: "en",
+    loginTitle: "Đăng nhập",
+    loginIntro: "Bảng điều khiển dành cho cán bộ lập kế hoạch: bản đồ bao phủ, tiến độ so với chỉ tiêu và báo cáo định kỳ.",
+    username: "Tên đăng nhập",
+    password: "Mật khẩu",
+    signIn: "Đăng nhập",
+    signingIn: "Đang đăng nhập…",
+    signOut: "Đăng xuất",
+    sessionEnded: "Phiên làm việc đã kết thúc, vui lòng đăng nhập lại.",
+    notPlanner: "Tài khoản này không có quyền xem bảng điều khiển (cần vai trò lập kế hoạch, quản trị hoặc theo dõi).",
+    skipToTable: "Bỏ qua bản đồ, tới bảng số liệu",
+    programme: "Chương trình",
+    year: "Năm",
+    category: "Loại hình",
+    allCategories: "Tất cả loại hình",
+    jurisdiction: "Địa bàn",
+    asOf: "Số liệu tính đến",
+    loading: "Đang tải số liệu…",
+    retry: "Thử lại",
+    mapTitle: "Bản đồ bao phủ",
+    mapLabel: "Bản đồ {area}: {metric} theo {level}",
+    levelLabel: "Cấp hiển thị",
+    levelDistrict: "Quận/huyện",
+    levelWard: "Phường/xã",
+    colourBy: "Tô màu theo",
+    byCoverage: "Bao phủ chương trình",
+    byProgress: "Tiến độ năm",
+    showPoints: "Hiện cơ sở",
+    backUp: "Lên một cấp",
+    noBusinesses: "Không có cơ sở",
+    legendCoverage: "Tỷ lệ cơ sở đã kiểm tra trong chương trình",
+    legendProgress: "Tỷ lệ cơ sở đã kiểm tra trong năm (chỉ tiêu {target})",
+    legendPoints: "Cơ sở kinh doanh",
+    metCoverage: "100% (hoàn thành)",
+    metTarget: "≥ {target} (đạt chỉ tiêu)",
+    wards: "{n} phường/xã",
+    areaTitle: "{name}\nBao phủ chương trình: {coverage} ({covered}/{eligible} cơ sở)\nKiểm tra trong năm: {share} (chỉ tiêu {target})\nChưa từng kiểm tra: {never}",
+    yearTarget: "Chỉ tiêu năm {year}",
+    yearTargetSub: "{inspected}/{active} cơ sở đã kiểm tra · cần {target} cơ sở ({share})",
+    yearTargetDone: "Đạt {progress} chỉ tiêu năm",
+    programmeCoverage: "Bao phủ chương trình",
+    programmeCoverageSub: "{covered}/{eligible} cơ sở đã được kiểm tra ít nhất một lần · hạn chót {deadline}",
+    neverLeft: "Còn {n} cơ sở chưa từng được kiểm tra",
+    allCovered: "Tất cả cơ sở đã được kiểm tra",
+    expectedNow: "Mốc cần đạt đến nay",
+    forecast: "Dự báo",
+    onTrack: "Đúng tiến độ",
+    offTrack: "Chậm tiến độ",
+    onTrackYes: "Đúng tiến độ",
+    onTrackNo: "Chậm",
+    forecastYear: "Dự báo cuối năm {year}: {share} (chỉ tiêu {target})",
+    forecastDeadline: "Dự báo bao phủ tại hạn chót {deadline}: {coverage}",
+    forecastPace: "Theo nhịp độ 8 tuần gần nhất.",
+    finishedYear: "Năm {year} đã kết thúc: số liệu là kết quả thực tế.",
+    overdueTasks: "Việc quá hạn",
+    violations: "Cơ sở vi phạm",
+    burndownTitle: "Số cơ sở chưa từng được kiểm tra",
+    burndownActual: "Thực tế",
+    burndownTarget: "Lộ trình về 0 tại hạn chót",
+    burndownDeadline: "Hạn chót",
+    burndownToday: "Hôm nay",
+    burndownFallback: "Chưa có dữ liệu theo tháng: biểu đồ dựng từ số liệu cuối mỗi năm.",
+    burndownEmpty: "Chưa có dữ liệu.",
+    burndownLabel: "Biểu đồ số cơ sở chưa từng được kiểm tra từ {start} đến hạn chót {deadline}; hiện còn {now}.",
+    tableTitle: "Tiến độ theo địa bàn",
+    tableCaption: "Tiến độ theo quận/huyện và phường/xã, năm {year}, chương trình {programme}. Bấm tiêu đề cột để sắp xếp, bấm ▸ để xem phường/xã.",
+    colArea: "Địa bàn",
+    colActive: "Cơ sở hoạt động",
+    colInspected: "Đã kiểm tra trong năm",
+    colShare: "Tỷ lệ năm",
+    colTarget: "Chỉ tiêu năm",
+    colCoverage: "Bao phủ chương trình",
+    colNever: "Chưa từng kiểm tra",
+    colOverdue: "Việc quá hạn",
+    colViolating: "Cơ sở vi phạm",
+    colOnTrack: "Tiến độ",
+    total: "Tổng cộng",
+    expand: "Xem các phường/xã của {name}",
+    collapse: "Thu gọn {name}",
+    showOnMap: "Xem {name} trên bản đồ",
+    sortBy: "Sắp xếp theo {col}",
+    details: "Chi tiết cơ sở",
+    close: "Đóng",
+    address: "Địa chỉ",
+    owner: "Chủ cơ sở",
+    licence: "Giấy phép",
+    status: "Tình trạng trên bản đồ",
+    lastInspected: "Lần kiểm tra gần nhất",
+    never: "Chưa có",
+    history: "Lịch sử kiểm tra",
+    noHistory: "Chưa có lần kiểm tra nào.",
+    findings: "Vi phạm",
+    loadingDetails: "Đang tải…",
+    reports: "Báo cáo định kỳ",
+    reportsIntro: "Báo cáo quý, 6 tháng và năm do hệ thống lập khi kỳ báo cáo kết thúc.",
+    reportPeriod: "Kỳ",
+    reportArea: "Địa bàn",
+    reportFormat: "Định dạng",
+    reportGenerated: "Lập lúc",
+    reportSize: "Dung lượng",
+    download: "Tải xuống",
+    noReports: "Chưa có báo cáo nào được lưu.",
+    newReport: "Lập báo cáo",
+    makeReport: "Tải báo cáo",
+    errorPrefix: "Lỗi",
+    networkError: "Không kết nối được với máy chủ.",
+    statuses: {
+      inspected_this_year: "Đã kiểm tra trong năm",
+      covered_in_programme: "Đã kiểm tra trong chương trình",
+      never_inspected: "Chưa từng kiểm tra",
+      overdue: "Quá hạn kiểm tra",
+      closed: "Đã ngừng hoạt động",
+    },
+    outcomes: {
+      compliant: "Không vi phạm",
+      violation: "Có vi phạm",
+      closed: "Cơ sở đóng cửa",
+      refused: "Từ chối kiểm tra",
+      not_found: "Không tìm thấy cơ sở",
+    },
+    levels: { city: "Thành phố", province: "Tỉnh", district: "Quận/huyện", ward: "Phường/xã" },
+  },
+  en: {
+    appName: "kiemtra",
+    appTagline: "Inspection plans and progress for service businesses",
+    otherLang: "Tiếng Việt",
+    otherLangCode: "vi",
+    loginTitle: "Sign in",
+    loginIntro: "The planners' dashboard: coverage maps, progress against the targets and periodic reports.",
+    username: "Username",
+    password: "Password",
+    signIn: "Sign in",
+    signingIn: "Signing in…",
+    signOut: "Sign out",
+    sessionEnded: "Your session has ended; please sign in again.",
+    notPlanner: "This account may not see the dashboard (it needs the planner, admin or viewer role).",
+    skipToTable: "Skip the map, go to the figures",
+    programme: "Programme",
+    year: "Year",
+    category: "Category",
+    allCategories: "All categories",
+    jurisdiction: "Jurisdiction",
+    asOf: "Figures as of",
+    loading: "Loading figures…",
+    retry: "Retry",
+    mapTitle: "Coverage map",
+    mapLabel: "Map of {area}: {metric} by {level}",
+    levelLabel: "Show",
+    levelDistrict: "Districts",
+    levelWard: "Wards",
+    colourBy: "Colour by",
+    byCoverage: "Programme coverage",
+    byProgress: "Yearly progress",
+    showPoints: "Show businesses",
+    backUp: "Up one level",
+    noBusinesses: "No businesses",
+    legendCoverage: "Share of businesses inspected in the programme",
+    legendProgress: "Share of businesses inspected this year (target {target})",
+    legendPoints: "Businesses",
+    metCoverage: "100% (complete)",
+    metTarget: "≥ {target} (target met)",
+    wards: "{n} wards",
+    areaTitle: "{name}\nProgramme coverage: {coverage} ({covered}/{eligible} businesses)\nInspected this year: {share} (target {target})\nNever inspected: {never}",
+    yearTarget: "{year} target",
+    yearTargetSub: "{inspected}/{active} businesses inspected · {target} needed ({share})",
+    yearTargetDone: "{progress} of the yearly target",
+    programmeCoverage: "Programme coverage",
+    programmeCoverageSub: "{covered}/{eligible} businesses inspected at least once · deadline {deadline}",
+    neverLeft: "{n} businesses never inspected",
+    allCovered: "Every business has been inspected",
+    expectedNow: "Where we should be by now",
+    forecast: "Forecast",
+    onTrack: "On track",
+    offTrack: "Behind",
+    onTrackYes: "On track",
+    onTrackNo: "Behind",
+    forecastYear: "Forecast for the end of {year}: {share} (target {target})",
+    forecastDeadline: "Forecast coverage at the deadline {deadline}: {coverage}",
+    forecastPace: "At the pace of the last 8 weeks.",
+    finishedYear: "{year} is over: these are the final figures.",
+    overdueTasks: "Overdue tasks",
+    violations: "Violating businesses",
+    burndownTitle: "Businesses never inspected",
+    burndownActual: "Actual",
+    burndownTarget: "Path to zero at the deadline",
+    burndownDeadline: "Deadline",
+    burndownToday: "Today",
+    burndownFallback: "No monthly figures: the chart is drawn from the year-end figures.",
+    burndownEmpty: "No figures yet.",
+    burndownLabel: "Chart of the businesses never inspected from {start} to the deadline {deadline}; {now} now.",
+    tableTitle: "Progress by area",
+    tableCaption: "Progress by district and ward, {year}, programme {programme}. Click a column heading to sort, ▸ to see the wards.",
+    colArea: "Area",
+    colActive: "Active businesses",
+    colInspected: "Inspected this year",
+    colShare: "Year share",
+    colTarget: "Year target",
+    colCoverage: "Programme coverage",
+    colNever: "Never inspected",
+    colOverdue: "Overdue tasks",
+    colViolating: "Violating businesses",
+    colOnTrack: "Progress",
+    total: "Total",
+    expand: "Show the wards of {name}",
+    collapse: "Hide the wards of {name}",
+    showOnMap: "Show {name} on the map",
+    sortBy: "Sort by {col}",
+    details: "Business details",
+    close: "Close",
+    address: "Address",
+    owner: "Owner",
+    licence: "Licence",
+    status: "Map status",
+    lastInspected: "Last inspected",
+    never: "Never",
+    history: "Inspection history",
+    noHistory: "No inspections yet.",
+    findings: "Findings",
+    loadingDetails: "Loading…",
+    reports: "Periodic reports",
+    reportsIntro: "Quarterly, six-monthly and yearly reports, made when a period closes.",
+    reportPeriod: "Period",
+    reportArea: "Area",
+    reportFormat: "Format",
+    reportGenerated: "Generated",
+    reportSize: "Size",
+    download: "Download",
+    noReports: "No reports have been kept yet.",
+    newReport: "Make a report",
+    makeReport: "Download report",
+    errorPrefix: "Error",
+    networkError: "The server cannot be reached.",
+    statuses: {
+      inspected_this_year: "Inspected this year",
+      covered_in_programme: "Inspected in the programme",
+      never_inspected: "Never inspected",
+      overdue: "Inspection overdue",
+      closed: "Closed",
+    },
+    outcomes: {
+      compliant: "Compliant",
+      violation: "Violation",
+      closed: "Closed on the day",
+      refused: "Inspection refused",
+      not_found: "Business not found",
+    },
+    levels: { city: "City", province: "Province", district: "District", ward: "Ward" },
+  },
+};
+
+// CATEGORIES are the programme's business categories (refdata/data/categories.json).
+export const CATEGORIES = [
+  { code: "accommodation", vi: "Cơ sở lưu trú (khách sạn, nhà nghỉ, nhà trọ, căn hộ cho thuê)", en: "Accommodation (hotel, guesthouse, rooming house, rental apartment)", short: { vi: "Cơ sở lưu trú", en: "Accommodation" } },
+  { code: "karaoke", vi: "Karaoke", en: "Karaoke parlour", short: { vi: "Karaoke", en: "Karaoke" } },
+  { code: "dance_hall", vi: "Vũ trường", en: "Discotheque / dance hall", short: { vi: "Vũ trường", en: "Dance hall" } },
+  { code: "bar", vi: "Quán bar, pub, lounge", en: "Bar, pub, lounge", short: { vi: "Quán bar, pub, lounge", en: "Bar, pub, lounge" } },
+  { code: "massage", vi: "Xoa bóp (massage), day ấn huyệt, xông hơi", en: "Massage, acupressure, sauna", short: { vi: "Xoa bóp (massage)", en: "Massage, sauna" } },
+  { code: "spa", vi: "Spa, thẩm mỹ", en: "Spa, beauty salon", short: { vi: "Spa, thẩm mỹ", en: "Spa, beauty salon" } },
+  { code: "hair_salon", vi: "Hớt tóc thanh nữ, cắt tóc gội đầu", en: "Hair-wash / barber salon with young female staff", short: { vi: "Hớt tóc thanh nữ", en: "Hair-wash salon" } },
+  { code: "hostess_restaurant", vi: "Nhà hàng, quán nhậu có tiếp viên", en: "Restaurant or beer place with hostesses", short: { vi: "Nhà hàng có tiếp viên", en: "Restaurant with hostesses" } },
+  { code: "hostess_cafe", vi: "Cà phê đèn mờ, cà phê chòi, cà phê có tiếp viên", en: "Dim-light or booth café with hostesses", short: { vi: "Cà phê có tiếp viên", en: "Café with hostesses" } },
+  { code: "other", vi: "Loại hình khác", en: "Other", short: { vi: "Loại hình khác", en: "Other" } },
+];
+
+// VIOLATIONS names the findings' codes (refdata/data/violations.json).
+export const VIOLATIONS = {
+  LIC_REG: { vi: "Không có hoặc sai giấy chứng nhận đăng ký kinh doanh", en: "No valid business registration" },
+  LIC_ANTT: { vi: "Không có giấy chứng nhận đủ điều kiện về an ninh, trật tự", en: "No certificate of security-and-order conditions" },
+  LAB_CONTRACT: { vi: "Không có hợp đồng lao động bằng văn bản với người lao động", en: "Workers without written labour contracts" },
+  LAB_MINOR: { vi: "Sử dụng người dưới 18 tuổi làm công việc bị cấm", en: "Workers under 18 in prohibited work" },
+  RES_STAFF: { vi: "Người lao động chưa đăng ký tạm trú", en: "Staff temporary residence not registered" },
+  HEALTH_CHECK: { vi: "Người lao động chưa khám sức khỏe định kỳ", en: "Staff without periodic health checks" },
+  FIRE_SAFETY: { vi: "Không bảo đảm điều kiện phòng cháy, chữa cháy", en: "Fire safety conditions not met" },
+  KAR_ROOM_AREA: { vi: "Phòng hát karaoke dưới 20 m2", en: "Karaoke room under 20 m2" },
+  ROOM_LOCK: { vi: "Lắp chốt cửa bên trong phòng hoặc thiết bị báo động đối phó kiểm tra", en: "Latches inside rooms or alarm devices to evade inspection" },
+  HOURS: { vi: "Hoạt động ngoài giờ cho phép", en: "Operating outside permitted hours" },
+  CONTENT: { vi: "Hình ảnh, nội dung không phù hợp", en: "Inappropriate images or content" },
+  DANCE_MINOR: { vi: "Cho người dưới 18 tuổi vào vũ trường", en: "Customers under 18 in a dance hall" },
+  ACC_NOTIFY: { vi: "Không thông báo lưu trú cho cơ quan công an", en: "Guest stay not notified to the police" },
+  MAS_FACILITY: { vi: "Cơ sở xoa bóp không bảo đảm điều kiện (chuông báo, ánh sáng, quy trình, tách biệt)", en: "Massage facility conditions not met (bell, light, procedure poster, separation)" },
+  INDECENT: { vi: "Có biểu hiện khiêu dâm, kích dục", en: "Indecent or sexually suggestive activity" },
+  PROSTITUTION: { vi: "Phát hiện hành vi mua bán dâm, chứa mại dâm, môi giới mại dâm", en: "Buying or selling sex, harbouring or brokering prostitution found" },
+  OTHER: { vi: "Vi phạm khác", en: "Other violation" },
+};
+
+const LANG_KEY = "kiemtra.lang";
+
+// I18n holds the chosen language and formats texts, numbers and dates in it.
+export class I18n {
+  constructor() {
+    const saved = localStorage.getItem(LANG_KEY);
+    this.lang = saved === "en" ? "en" : "vi";
+    this.listeners = [];
+  }
+
+  get locale() { return this.lang === "vi" ? "vi-VN" : "en-GB"; }
+
+  set(lang) {
+    this.lang = lang === "en" ? "en" : "vi";
+    localStorage.setItem(LANG_KEY, this.lang);
+    document.documentElement.lang = this.lang;
+    for (const fn of this.listeners) fn(this.lang);
+  }
+
+  onChange(fn) { this.listeners.push(fn); }
+
+  // t returns the text for key with {name} placeholders filled from vars.
+  t(key, vars) {
+    let s = STRINGS[this.lang][key];
+    if (s === undefined) s = STRINGS.vi[key] ?? key;
+    if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+    return s.normalize("NFC");
+  }
+
+  status(code) { return STRINGS[this.lang].statuses[code] || code; }
+  outcome(code) { return STRINGS[this.lang].outcomes[code] || code; }
+  level(code) { return STRINGS[this.lang].levels[code] || code; }
+
+  category(code, short = false) {
+    const c = CATEGORIES.find(x => x.code === code);
+    if (!c) return code || "";
+    return short ? c.short[this.lang] : c[this.lang];
+  }
+
+  violation(code) {
+    const v = VIOLATIONS[code];
+    return v ? v[this.lang] : code;
+  }
+
+  // pct formats a ratio (0.126) as a percentage ("12,6%"); whole numbers lose their decimals.
+  pct(ratio, digits = 1) {
+    if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
+    const v = ratio * 100;
+    const d = Math.abs(v - Math.round(v)) < 0.05 ? 0 : digits;
+    return new Intl.NumberFormat(this.locale, { minimumFractionDigits: d, maximumFractionDigits: d }).format(v) + "%";
+  }
+
+  num(n) {
+    if (n === null || n === undefined || !Number.isFinite(n)) return "–";
+    return new Intl.NumberFormat(this.locale).format(n);
+  }
+
+  // date formats an ISO day ("2030-12-31") as 31/12/2030 or 31 Dec 2030.
+  date(iso) {
+    if (!iso) return "–";
+    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+    const dt = new Date(Date.UTC(y, m - 1, d));
+    const opts = this.lang === "vi" ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" } : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+    return new Intl.DateTimeFormat(this.locale, opts).format(dt);
+  }
+
+  dateTime(iso) {
+    if (!iso) return "–";
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
+  }
+
+  bytes(n) {
+    if (!Number.isFinite(n)) return "–";
+    if (n < 1024) return this.num(n) + " B";
+    if (n < 1024 * 1024) return new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0 }).format(n / 1024) + " KB";
+    return new Intl.NumberFormat(this.locale, { maximumFractionDigits: 1 }).format(n / 1048576) + " MB";
+  }
+}

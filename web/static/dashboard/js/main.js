@@ -1,0 +1,694 @@
+// The planner dashboard: sign-in, then the caller's jurisdiction on a coverage map with the
+// progress against the yearly 20% and the programme's 100%, a burn-down of the never-inspected
+// businesses, a table per district and ward, and the kept reports.
+
+import { Api, ApiError, SessionEnded, query } from "./api.js";
+import { I18n, CATEGORIES } from "./i18n.js";
+import { CoverageMap, RAMP, EMPTY_FILL, STATUS_COLOURS, STATUS_ORDER, bins, colourFor } from "./map.js";
+import { drawBurndown, progressBar } from "./charts.js";
+import { renderTable, trackBadge } from "./table.js";
+import { CONFIG } from "./config.js";
+import { $, h } from "./util.js";
+
+const i18n = new I18n();
+const t = i18n;
+const api = new Api(() => i18n.lang, () => i18n.t("networkError"));
+
+// The timings of the first render, read by the browser test and shown in the console.
+const timings = (window.kiemtraTimings = { mapDrawn: null });
+
+const state = {
+  me: null,
+  programmes: [],
+  parentOf: new Map(), // area code -> parent code
+  areaName: new Map(),
+  areaLevel: new Map(),
+  rootCode: "",
+  today: "", // the server's today (as_of of the current year)
+  programme: "",
+  year: 0,
+  category: "",
+  level: "district",
+  metric: "coverage",
+  showPoints: true,
+  selected: "",
+  sort: { key: "", dir: "asc" },
+  expanded: new Set(),
+  cov: null, // /coverage at district level
+  wardsGeo: null,
+  districtsGeo: null,
+  burndown: new Map(), // key -> {data, fallback}
+  archive: null,
+  loadSeq: 0,
+};
+
+let map = null;
+
+// ---------- start-up and sign-in ----------
+
+function applyStaticTexts() {
+  document.documentElement.lang = i18n.lang;
+  document.title = `${t.t("appName")} · ${t.t("appTagline")}`;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t.t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t.t(el.dataset.i18nLabel));
+  for (const b of document.querySelectorAll(".lang-switch")) {
+    b.textContent = t.t("otherLang");
+    b.lang = t.t("otherLangCode");
+  }
+}
+
+function showLogin(message) {
+  $("#app-view").hidden = true;
+  $("#login-view").hidden = false;
+  const err = $("#login-error");
+  err.hidden = !message;
+  err.textContent = message || "";
+  $("#username").focus();
+}
+
+async function onLogin(e) {
+  e.preventDefault();
+  const btn = $("#login-submit");
+  const err = $("#login-error");
+  btn.disabled = true;
+  btn.textContent = t.t("signingIn");
+  err.hidden = true;
+  try {
+    await api.login($("#username").value.trim(), $("#password").value);
+    $("#password").value = "";
+    await showApp();
+  } catch (ex) {
+    err.textContent = ex.message;
+    err.hidden = false;
+  } finally {
+    btn.disabled = false;
+    btn.textContent = t.t("signIn");
+  }
+}
+
+async function showApp() {
+  const user = api.user;
+  if (user && !["planner", "admin", "viewer"].includes(user.role)) {
+    await api.logout();
+    showLogin(t.t("notPlanner"));
+    return;
+  }
+  $("#login-view").hidden = true;
+  $("#app-view").hidden = false;
+  $("#user-name").textContent = user ? user.display_name || user.username : "";
+  if (!map) {
+    map = new CoverageMap($("#map"), { i18n, onSelectArea: selectArea, onSelectBusiness: openBusiness, tileUrl: CONFIG.tileUrl });
+  }
+  await Promise.all([loadMeta(), loadFigures()]);
+}
+
+// loadMeta reads what changes rarely: the caller, programmes, the area tree, the kept reports.
+async function loadMeta() {
+  try {
+    const [me, progs, areas] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/areas")]);
+    state.me = me;
+    state.programmes = progs.items || [];
+    const walk = (nodes, parent) => {
+      for (const n of nodes || []) {
+        state.parentOf.set(n.code, parent);
+        state.areaName.set(n.code, n.name);
+        state.areaLevel.set(n.code, n.level);
+        walk(n.children, n.code);
+      }
+    };
+    walk(areas.items, "");
+    $("#jurisdiction-name").textContent = me.jurisdiction ? me.jurisdiction.name : "";
+    renderFilters();
+    if (state.wardsGeo) renderAll();
+  } catch (ex) {
+    fail(ex);
+  }
+  loadArchive();
+}
+
+// ---------- figures ----------
+
+function figureParams() {
+  return { programme: state.programme, year: state.year || "", category: state.category };
+}
+
+async function loadFigures() {
+  const seq = ++state.loadSeq;
+  const svg = $("#map");
+  svg.dataset.state = "loading";
+  $("#map-status").hidden = false;
+  $("#map-status").textContent = t.t("loading");
+  hideBanner();
+  const p = figureParams();
+  try {
+    const [cov, wardsGeo, districtsGeo] = await Promise.all([
+      api.get("/api/v1/coverage" + query({ ...p, level: "district" })),
+      api.get("/api/v1/coverage.geojson" + query({ ...p, level: "ward", points: "true" })),
+      api.get("/api/v1/coverage.geojson" + query({ ...p, level: "district" })),
+    ]);
+    if (seq !== state.loadSeq) return; // a newer choice is loading
+    state.cov = cov;
+    state.wardsGeo = wardsGeo;
+    state.districtsGeo = districtsGeo;
+    state.programme = cov.programme_code;
+    state.year = cov.year;
+    state.rootCode = cov.area;
+    if (!state.today) state.today = cov.as_of;
+    if (state.selected && !knownArea(state.selected)) state.selected = "";
+    if (!state.selected) state.selected = state.rootCode;
+    // Wards the tree does not know yet are placed under the district that holds their points.
+    map.setData({ wards: wardsGeo, districts: districtsGeo, parentOf: state.parentOf, rootCode: state.rootCode });
+    renderFilters();
+    renderAll();
+    svg.dataset.programme = cov.programme_code;
+    svg.dataset.year = String(cov.year);
+    svg.dataset.state = "ready";
+    $("#map-status").hidden = true;
+    if (timings.mapDrawn === null) {
+      timings.mapDrawn = Math.round(performance.now());
+      console.info(`kiemtra: map drawn ${timings.mapDrawn} ms after navigation`);
+    }
+    loadBurndown();
+  } catch (ex) {
+    if (seq !== state.loadSeq) return;
+    svg.dataset.state = "error";
+    $("#map-status").hidden = true;
+    fail(ex);
+  }
+}
+
+function knownArea(code) {
+  if (code === state.rootCode) return true;
+  return (state.cov && state.cov.rows.some(r => r.area_code === code)) || (state.wardsGeo && state.wardsGeo.features.some(f => f.id === code && f.properties.kind === "area"));
+}
+
+function currentProgramme() {
+  return state.programmes.find(p => p.code === state.programme) || null;
+}
+
+// rowFor finds the figures of an area: the jurisdiction's total, a district row or a ward row.
+function rowFor(code) {
+  if (!state.cov) return null;
+  if (!code || code === state.cov.area) return state.cov.total;
+  const d = state.cov.rows.find(r => r.area_code === code);
+  if (d) return d;
+  const w = state.wardsGeo && state.wardsGeo.features.find(f => f.properties.kind === "area" && String(f.id) === code);
+  return w ? w.properties : null;
+}
+
+function wardRows() {
+  if (!state.wardsGeo) return [];
+  return state.wardsGeo.features.filter(f => f.properties.kind === "area").map(f => f.properties);
+}
+
+// ---------- rendering ----------
+
+function renderAll() {
+  if (!state.cov) return;
+  renderFilters();
+  renderBreadcrumb();
+  renderToolbar();
+  renderMap();
+  renderKpis();
+  renderTableView();
+  renderBurndown();
+  renderReports();
+  $("#as-of").textContent = `${t.t("asOf")} ${t.date(state.cov.as_of)}`;
+}
+
+function renderFilters() {
+  const ps = $("#programme");
+  const progs = state.programmes.length ? state.programmes : state.programme ? [{ code: state.programme, name: state.programme }] : [];
+  ps.replaceChildren(...progs
+    .slice().sort((a, b) => String(b.starts_on || "").localeCompare(String(a.starts_on || "")))
+    .map(p => h("option", { value: p.code, selected: p.code === state.programme }, programmeLabel(p))));
+  const ys = $("#year");
+  const prog = currentProgramme();
+  const years = [];
+  if (prog) {
+    const first = Number(prog.starts_on.slice(0, 4)), last = Number(prog.ends_on.slice(0, 4));
+    const nowYear = state.today ? Number(state.today.slice(0, 4)) : last;
+    for (let y = Math.min(last, nowYear); y >= first; y--) years.push(y);
+  } else if (state.year) years.push(state.year);
+  ys.replaceChildren(...years.map(y => h("option", { value: y, selected: y === state.year }, String(y))));
+  const cs = $("#category");
+  cs.replaceChildren(h("option", { value: "" }, t.t("allCategories")),
+    ...CATEGORIES.map(c => h("option", { value: c.code, selected: c.code === state.category, title: t.category(c.code) }, t.category(c.code, true))));
+}
+
+function programmeLabel(p) {
+  const y1 = (p.starts_on || "").slice(0, 4), y2 = (p.ends_on || "").slice(0, 4);
+  return y1 ? `${y1}–${y2} · ${p.code}` : p.code;
+}
+
+function renderBreadcrumb() {
+  const nav = $("#breadcrumb");
+  const chain = [];
+  for (let c = state.selected; c; c = state.parentOf.get(c)) {
+    chain.unshift(c);
+    if (c === state.rootCode) break;
+  }
+  if (!chain.length || chain[0] !== state.rootCode) chain.unshift(state.rootCode);
+  const items = chain.map((code, i) => {
+    const name = state.areaName.get(code) || (rowFor(code) || {}).name || code;
+    const last = i === chain.length - 1;
+    return h("li", {}, last
+      ? h("span", { "aria-current": "page", id: "map-title" }, name)
+      : h("button", { type: "button", class: "link", onclick: () => selectArea(code) }, name));
+  });
+  nav.replaceChildren(h("ol", {}, items));
+  const up = $("#up");
+  up.hidden = state.selected === state.rootCode;
+}
+
+function renderToolbar() {
+  for (const [id, on] of [["#level-district", state.level === "district"], ["#level-ward", state.level === "ward"],
+    ["#metric-coverage", state.metric === "coverage"], ["#metric-progress", state.metric === "progress"]]) {
+    $(id).setAttribute("aria-pressed", String(on));
+  }
+  $("#show-points").checked = state.showPoints;
+}
+
+function renderMap() {
+  map.setView({ level: state.level, metric: state.metric, showPoints: state.showPoints, selected: state.selected, minShare: state.cov.min_share });
+  map.render();
+  const name = state.areaName.get(state.selected) || (rowFor(state.selected) || {}).name || "";
+  $("#map").setAttribute("aria-label", t.t("mapLabel", {
+    area: name, metric: state.metric === "progress" ? t.t("byProgress") : t.t("byCoverage"),
+    level: map.drawnLevel() === "ward" ? t.t("levelWard") : t.t("levelDistrict"),
+  }));
+  renderLegend();
+}
+
+function renderLegend() {
+  const minShare = state.cov.min_share;
+  const c = map.counts();
+  const b = bins(state.metric, minShare);
+  const rows = b.map((bin, i) => {
+    let label;
+    if (state.metric === "progress") {
+      label = i === b.length - 1 ? t.t("metTarget", { target: t.pct(minShare, 0) }) : `${t.pct(bin.lo, 0)} – ${t.pct(bin.hi, 0)}`;
+    } else {
+      label = i === b.length - 1 ? t.t("metCoverage") : `${t.pct(bin.lo, 0)} – ${t.pct(bin.hi, 0)}`;
+    }
+    return h("li", {}, h("span", { class: "swatch", style: { background: colourFor(bin.lo, state.metric, minShare) } }), h("span", { class: "lg-label" }, label), h("span", { class: "lg-count" }, t.num(c.bins[i])));
+  }).reverse();
+  if (c.empty) rows.push(h("li", {}, h("span", { class: "swatch", style: { background: EMPTY_FILL } }), h("span", { class: "lg-label" }, t.t("noBusinesses")), h("span", { class: "lg-count" }, t.num(c.empty))));
+  const legend = $("#legend");
+  const parts = [
+    h("h3", {}, state.metric === "progress" ? t.t("legendProgress", { target: t.pct(minShare, 0) }) : t.t("legendCoverage")),
+    h("ul", { class: "ramp" }, rows),
+  ];
+  if (state.showPoints) {
+    parts.push(h("h3", {}, t.t("legendPoints")), h("ul", { class: "dots" }, STATUS_ORDER.filter(s => c.statuses[s]).map(s =>
+      h("li", {}, h("span", { class: "dot " + s, style: { background: STATUS_COLOURS[s] } }), h("span", { class: "lg-label" }, t.status(s)), h("span", { class: "lg-count" }, t.num(c.statuses[s]))))));
+  }
+  legend.replaceChildren(...parts);
+  void RAMP;
+}
+
+function elapsed(fromIso, toIso, atIso) {
+  const d = s => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
+  const total = d(toIso) - d(fromIso);
+  return total > 0 ? Math.max(0, Math.min(1, (d(atIso) - d(fromIso) + 86400000) / (total + 86400000))) : 1;
+}
+
+function renderKpis() {
+  const cov = state.cov;
+  const r = rowFor(state.selected) || cov.total;
+  const minShare = cov.min_share || 0.2;
+  const prog = currentProgramme();
+  $("#kpi-area").textContent = r.name || "";
+  $("#kpi-level").textContent = t.level(r.level);
+
+  // The year: the bar is full when the yearly target is met.
+  const yearDone = cov.as_of >= `${cov.year}-12-31` || (cov.deadline && cov.as_of >= cov.deadline);
+  const yearBox = $("#kpi-year");
+  yearBox.dataset.value = (r.year_share * 100).toFixed(1).replace(/\.0$/, "");
+  yearBox.dataset.year = String(cov.year);
+  const yearExpected = elapsed(`${cov.year}-01-01`, `${cov.year}-12-31`, cov.as_of);
+  yearBox.replaceChildren(
+    h("div", { class: "kpi-head" }, h("h3", {}, t.t("yearTarget", { year: cov.year })), h("span", { class: "goal" }, `≥ ${t.pct(minShare, 0)}`)),
+    h("div", { class: "kpi-figures" },
+      h("span", { class: "kpi-figure", id: "kpi-year-figure" }, t.pct(r.year_share)),
+      h("span", { class: "kpi-of" }, ` / ${t.pct(minShare, 0)}`),
+      h("span", { class: "kpi-side" }, t.t("yearTargetDone", { progress: t.pct(r.target_progress, 0) }))),
+    progressBar(r.target_progress, {
+      label: t.t("yearTarget", { year: cov.year }), valueText: `${t.pct(r.year_share)} / ${t.pct(minShare, 0)}`,
+      cls: r.target_progress >= 1 ? "met" : "",
+      markers: [
+        yearDone ? null : { at: yearExpected, cls: "expected", title: `${t.t("expectedNow")}: ${t.pct(yearExpected * minShare)}` },
+        yearDone ? null : { at: r.projected_year_share / minShare, cls: "forecast", title: `${t.t("forecast")}: ${t.pct(r.projected_year_share)}` },
+      ].filter(Boolean),
+    }),
+    h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, t.pct(minShare, 0))),
+    h("p", { class: "kpi-sub" }, t.t("yearTargetSub", { inspected: t.num(r.inspected_year), active: t.num(r.active_start), target: t.num(r.year_target), share: t.pct(minShare, 0) })),
+  );
+
+  // The programme: full coverage by the deadline.
+  const progBox = $("#kpi-programme");
+  progBox.dataset.value = (r.programme_coverage * 100).toFixed(1).replace(/\.0$/, "");
+  const progExpected = prog ? elapsed(prog.starts_on, prog.coverage_deadline || prog.ends_on, cov.as_of) : NaN;
+  const progDone = cov.deadline && cov.as_of >= cov.deadline;
+  progBox.replaceChildren(
+    h("div", { class: "kpi-head" }, h("h3", {}, t.t("programmeCoverage")), h("span", { class: "goal" }, `100% · ${t.date(cov.deadline)}`)),
+    h("div", { class: "kpi-figures" },
+      h("span", { class: "kpi-figure", id: "kpi-programme-figure" }, t.pct(r.programme_coverage)),
+      h("span", { class: "kpi-of" }, " / 100%"),
+      h("span", { class: "kpi-side" + (r.never_inspected ? "" : " good") }, r.never_inspected ? t.t("neverLeft", { n: t.num(r.never_inspected) }) : t.t("allCovered"))),
+    progressBar(r.programme_coverage, {
+      label: t.t("programmeCoverage"), valueText: `${t.pct(r.programme_coverage)} / 100%`, cls: r.programme_coverage >= 1 ? "met" : "",
+      markers: [
+        progDone ? null : { at: progExpected, cls: "expected", title: `${t.t("expectedNow")}: ${t.pct(progExpected)}` },
+        progDone ? null : { at: r.projected_coverage, cls: "forecast", title: `${t.t("forecast")}: ${t.pct(r.projected_coverage)}` },
+      ].filter(Boolean),
+    }),
+    h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, "100%")),
+    h("p", { class: "kpi-sub" }, t.t("programmeCoverageSub", { covered: t.num(r.covered), eligible: t.num(r.eligible), deadline: t.date(cov.deadline) })),
+  );
+
+  // On track, and why.
+  const track = $("#kpi-track");
+  track.dataset.onTrack = String(r.on_track);
+  const reasons = [];
+  if (yearDone) reasons.push(t.t("finishedYear", { year: cov.year }));
+  else {
+    reasons.push(t.t("forecastYear", { year: cov.year, share: t.pct(r.projected_year_share), target: t.pct(minShare, 0) }));
+    reasons.push(t.t("forecastDeadline", { deadline: t.date(cov.deadline), coverage: t.pct(r.projected_coverage) }));
+  }
+  track.replaceChildren(
+    h("div", { class: "track-head" },
+      h("span", { class: "track-badge " + (r.on_track ? "ok" : "bad"), id: "on-track" }, h("span", { "aria-hidden": "true" }, r.on_track ? "✓" : "!"), " ", r.on_track ? t.t("onTrack") : t.t("offTrack")),
+      h("dl", { class: "mini" },
+        h("div", {}, h("dt", {}, t.t("overdueTasks")), h("dd", { class: r.overdue_tasks ? "warn" : "" }, t.num(r.overdue_tasks))),
+        h("div", {}, h("dt", {}, t.t("violations")), h("dd", {}, t.num(r.violating_year))))),
+    h("ul", { class: "reasons" }, reasons.map(s => h("li", {}, s)), yearDone ? null : h("li", { class: "muted" }, t.t("forecastPace"))),
+  );
+}
+
+function renderTableView() {
+  const cov = state.cov;
+  const wards = wardRows();
+  const byDistrict = new Map();
+  for (const w of wards) {
+    const d = state.parentOf.get(w.area_code) || "";
+    if (!byDistrict.has(d)) byDistrict.set(d, []);
+    byDistrict.get(d).push(w);
+  }
+  const prog = currentProgramme();
+  renderTable($("#area-table"), {
+    t, districts: cov.rows, wardsOf: code => byDistrict.get(code) || [], total: cov.total, minShare: cov.min_share,
+    sort: state.sort, expanded: state.expanded, selected: state.selected,
+    caption: t.t("tableCaption", { year: cov.year, programme: prog ? prog.name : cov.programme_code }),
+    onSort: key => {
+      state.sort = state.sort.key === key ? { key, dir: state.sort.dir === "asc" ? "desc" : "asc" } : { key, dir: key === "name" ? "asc" : "asc" };
+      renderTableView();
+      const b = document.querySelector(`#area-table button[data-sort="${key}"]`);
+      if (b) b.focus();
+    },
+    onToggle: code => {
+      if (state.expanded.has(code)) state.expanded.delete(code);
+      else state.expanded.add(code);
+      renderTableView();
+      const b = document.querySelector(`#area-table button[data-toggle="${CSS.escape(code)}"]`);
+      if (b) b.focus();
+    },
+    onSelect: code => {
+      selectArea(code);
+      $("#map").scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+  });
+}
+
+// ---------- burn-down ----------
+
+function burndownKey() {
+  return [state.programme, state.category, state.selected].join("|");
+}
+
+async function loadBurndown() {
+  const key = burndownKey();
+  if (state.burndown.has(key)) {
+    renderBurndown();
+    return;
+  }
+  const area = state.selected && state.selected !== state.rootCode ? state.selected : "";
+  try {
+    let data = await api.getOptional("/api/v1/coverage/burndown" + query({ programme: state.programme, area, category: state.category }));
+    let fallback = false;
+    if (!data) {
+      data = await yearlyBurndown(area);
+      fallback = true;
+    }
+    state.burndown.set(key, { data, fallback });
+  } catch (ex) {
+    if (ex instanceof SessionEnded) return;
+    state.burndown.set(key, { error: ex.message });
+  }
+  if (key === burndownKey()) renderBurndown();
+}
+
+// yearlyBurndown draws the chart from each year's /coverage totals when the server has no
+// monthly burn-down: one point per year end (or today), the target a straight line to zero.
+async function yearlyBurndown(area) {
+  const prog = currentProgramme();
+  if (!prog) return { points: [], target: [] };
+  const first = Number(prog.starts_on.slice(0, 4));
+  const last = Math.min(Number(prog.ends_on.slice(0, 4)), Number((state.today || prog.ends_on).slice(0, 4)));
+  const years = [];
+  for (let y = first; y <= last; y++) years.push(y);
+  const covs = await Promise.all(years.map(y => api.get("/api/v1/coverage" + query({ programme: prog.code, year: y, area, category: state.category, level: "district" }))));
+  const points = covs.map(c => ({ date: c.as_of, eligible: c.total.eligible, covered: c.total.covered, never_inspected: c.total.never_inspected }));
+  const deadline = prog.coverage_deadline || prog.ends_on;
+  const target = points.length ? [{ date: points[0].date, never_inspected: points[0].never_inspected }, { date: deadline, never_inspected: 0 }] : [];
+  return { programme_code: prog.code, deadline, points, target };
+}
+
+function renderBurndown() {
+  const box = $("#burndown");
+  const note = $("#burndown-note");
+  const entry = state.burndown.get(burndownKey());
+  const prog = currentProgramme();
+  if (!entry) {
+    box.replaceChildren(h("p", { class: "muted" }, t.t("loading")));
+    note.hidden = true;
+    return;
+  }
+  if (entry.error) {
+    box.replaceChildren(h("p", { class: "error" }, entry.error));
+    note.hidden = true;
+    return;
+  }
+  const d = entry.data;
+  drawBurndown(box, {
+    points: d.points, target: d.target, deadline: d.deadline || (prog && prog.coverage_deadline),
+    start: prog ? prog.starts_on : undefined, today: state.today,
+  }, i18n);
+  note.hidden = !entry.fallback;
+  note.textContent = entry.fallback ? t.t("burndownFallback") : "";
+  box.dataset.source = entry.fallback ? "yearly" : "monthly";
+}
+
+// ---------- business details ----------
+
+let detailsReturn = null;
+
+async function openBusiness(id, from) {
+  const panel = $("#details");
+  detailsReturn = from || null;
+  panel.hidden = false;
+  panel.dataset.id = id;
+  panel.replaceChildren(detailsHead(t.t("loadingDetails")));
+  panel.focus();
+  try {
+    const [b, hist] = await Promise.all([
+      api.get(`/api/v1/businesses/${encodeURIComponent(id)}`),
+      api.get(`/api/v1/businesses/${encodeURIComponent(id)}/inspections`).catch(ex => (ex instanceof ApiError && ex.status === 403 ? { items: [] } : Promise.reject(ex))),
+    ]);
+    if (panel.dataset.id !== id) return;
+    const pt = state.wardsGeo.features.find(f => String(f.id) === id);
+    const status = pt ? pt.properties.status : "";
+    const items = (hist.items || []).slice().sort((a, c) => String(c.finished_at || c.started_at).localeCompare(String(a.finished_at || a.started_at)));
+    panel.replaceChildren(
+      detailsHead(b.name),
+      h("p", { class: "details-cat" }, t.category(b.category)),
+      status ? h("p", {}, h("span", { class: "dot", style: { background: STATUS_COLOURS[status] } }), " ", h("strong", { id: "details-status" }, t.status(status))) : null,
+      h("dl", { class: "facts" },
+        fact(t.t("address"), b.address || "–"),
+        fact(t.t("owner"), b.owner_name || "–"),
+        fact(t.t("licence"), b.licence_no || "–"),
+        fact(t.t("lastInspected"), b.last_inspected_on ? t.date(b.last_inspected_on) : t.t("never"))),
+      h("h3", {}, t.t("history")),
+      items.length ? h("ol", { class: "history" }, items.map(i => h("li", { class: "outcome-" + i.outcome },
+        h("span", { class: "h-date" }, t.date((i.finished_at || i.started_at || "").slice(0, 10))),
+        h("span", { class: "h-outcome" }, t.outcome(i.outcome)),
+        i.findings && i.findings.length ? h("ul", { class: "findings" }, i.findings.map(f => h("li", {}, t.violation(f.code)))) : null)))
+        : h("p", { class: "muted" }, t.t("noHistory")),
+    );
+  } catch (ex) {
+    if (ex instanceof SessionEnded) return;
+    panel.replaceChildren(detailsHead(t.t("errorPrefix")), h("p", { class: "error" }, ex.message));
+  }
+}
+
+function detailsHead(title) {
+  return h("div", { class: "details-head" },
+    h("h2", { id: "details-title" }, title),
+    h("button", { type: "button", class: "icon", "aria-label": t.t("close"), title: t.t("close"), onclick: closeDetails }, "×"));
+}
+
+function fact(k, v) { return h("div", {}, h("dt", {}, k), h("dd", {}, v)); }
+
+function closeDetails() {
+  const panel = $("#details");
+  if (panel.hidden) return false;
+  panel.hidden = true;
+  delete panel.dataset.id;
+  if (detailsReturn && detailsReturn.isConnected) detailsReturn.focus();
+  detailsReturn = null;
+  return true;
+}
+
+// ---------- reports ----------
+
+async function loadArchive() {
+  try {
+    state.archive = await api.getOptional("/api/v1/reports/archive");
+  } catch (ex) {
+    state.archive = null;
+    if (ex instanceof SessionEnded) return;
+  }
+  renderReports();
+}
+
+function periodsUntil(today) {
+  if (!today) return [];
+  const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
+  const out = [];
+  for (const year of [y, y - 1]) {
+    const qs = [];
+    for (let q = 4; q >= 1; q--) if (year < y || (q - 1) * 3 + 1 <= m) qs.push(`${year}-Q${q}`);
+    const hs = [];
+    for (let hh = 2; hh >= 1; hh--) if (year < y || (hh - 1) * 6 + 1 <= m) hs.push(`${year}-H${hh}`);
+    out.push(String(year), ...hs, ...qs);
+  }
+  return out;
+}
+
+function renderReports() {
+  const panel = $("#reports-panel");
+  const a = state.archive;
+  panel.hidden = !a;
+  if (!a) return;
+  const items = a.items || [];
+  const list = items.length
+    ? h("table", { class: "reports" },
+      h("thead", {}, h("tr", {}, [t.t("reportPeriod"), t.t("reportArea"), t.t("reportFormat"), t.t("reportGenerated"), t.t("reportSize"), ""].map(x => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, items.map(r => h("tr", {},
+        h("td", {}, r.period), h("td", {}, state.areaName.get(r.area_code) || r.area_code || ""), h("td", {}, String(r.format || "").toUpperCase()),
+        h("td", {}, t.dateTime(r.generated_at)), h("td", { class: "num" }, t.bytes(r.size)),
+        h("td", {}, h("button", {
+          type: "button", class: "secondary",
+          onclick: () => api.download(`/api/v1/reports/archive/${encodeURIComponent(r.id)}`, `bao-cao-${r.period}-${r.area_code || ""}.${r.format || "xlsx"}`).catch(fail),
+        }, t.t("download")))))))
+    : h("p", { class: "muted" }, t.t("noReports"));
+  const periodSel = h("select", { id: "report-period" }, periodsUntil(state.today).map(p => h("option", { value: p }, p)));
+  const formatSel = h("select", { id: "report-format" }, ["xlsx", "csv"].map(f => h("option", { value: f }, f.toUpperCase())));
+  const form = h("form", {
+    class: "report-form", onsubmit: e => {
+      e.preventDefault();
+      const area = state.selected && state.selected !== state.rootCode ? state.selected : "";
+      api.download("/api/v1/reports" + query({ period: periodSel.value, area, format: formatSel.value }), `bao-cao-${periodSel.value}.${formatSel.value}`).catch(fail);
+    },
+  },
+  h("label", {}, t.t("reportPeriod"), periodSel),
+  h("label", {}, t.t("reportFormat"), formatSel),
+  h("button", { type: "submit" }, t.t("makeReport")));
+  $("#reports-body").replaceChildren(h("p", { class: "muted" }, t.t("reportsIntro")), form, list);
+}
+
+// ---------- interactions ----------
+
+function selectArea(code) {
+  if (!code) code = state.rootCode;
+  closeDetails();
+  state.selected = code;
+  // Open the district in the table when one of its wards is chosen.
+  const parent = state.parentOf.get(code);
+  if (parent && parent !== state.rootCode) state.expanded.add(parent);
+  else if (code !== state.rootCode && state.areaLevel.get(code) === "district") state.expanded.add(code);
+  renderBreadcrumb();
+  renderMap();
+  renderKpis();
+  renderTableView();
+  renderBurndown();
+  loadBurndown();
+  map.focusArea(code);
+}
+
+function upOneLevel() {
+  if (state.selected === state.rootCode) return;
+  const parent = state.parentOf.get(state.selected);
+  selectArea(parent || state.rootCode);
+}
+
+function fail(ex) {
+  if (ex instanceof SessionEnded) return;
+  const b = $("#banner");
+  b.replaceChildren(h("span", {}, `${t.t("errorPrefix")}: ${ex.message}`), " ",
+    h("button", { type: "button", class: "secondary", onclick: () => { hideBanner(); loadFigures(); } }, t.t("retry")));
+  b.hidden = false;
+}
+
+function hideBanner() { $("#banner").hidden = true; }
+
+function wire() {
+  $("#login-form").addEventListener("submit", onLogin);
+  $("#filters").addEventListener("submit", e => e.preventDefault());
+  for (const b of document.querySelectorAll(".lang-switch")) {
+    b.addEventListener("click", () => {
+      i18n.set(i18n.lang === "vi" ? "en" : "vi");
+      applyStaticTexts();
+      if (!$("#app-view").hidden) renderAll();
+    });
+  }
+  $("#logout").addEventListener("click", async () => {
+    await api.logout();
+    showLogin("");
+  });
+  $("#programme").addEventListener("change", e => {
+    state.programme = e.target.value;
+    const p = currentProgramme();
+    const nowYear = state.today ? Number(state.today.slice(0, 4)) : new Date().getFullYear();
+    if (p) state.year = Math.max(Number(p.starts_on.slice(0, 4)), Math.min(Number(p.ends_on.slice(0, 4)), nowYear));
+    loadFigures();
+  });
+  $("#year").addEventListener("change", e => { state.year = Number(e.target.value); loadFigures(); });
+  $("#category").addEventListener("change", e => { state.category = e.target.value; loadFigures(); });
+  $("#level-district").addEventListener("click", () => { state.level = "district"; if (state.areaLevel.get(state.selected) === "ward") state.selected = state.rootCode; renderToolbar(); renderBreadcrumb(); renderMap(); renderKpis(); renderBurndown(); loadBurndown(); });
+  $("#level-ward").addEventListener("click", () => { state.level = "ward"; renderToolbar(); renderMap(); });
+  $("#metric-coverage").addEventListener("click", () => { state.metric = "coverage"; renderToolbar(); renderMap(); });
+  $("#metric-progress").addEventListener("click", () => { state.metric = "progress"; renderToolbar(); renderMap(); });
+  $("#show-points").addEventListener("change", e => { state.showPoints = e.target.checked; renderMap(); });
+  $("#up").addEventListener("click", upOneLevel);
+  document.addEventListener("keydown", e => {
+    if (e.key !== "Escape" || $("#app-view").hidden) return;
+    if (closeDetails()) return;
+    if (e.target.closest && e.target.closest("#map")) upOneLevel();
+  });
+  // The chart is drawn at its box's width: draw it again when the width changes.
+  let resizeTimer = 0, chartWidth = 0;
+  new ResizeObserver(entries => {
+    const w = Math.round(entries[0].contentRect.width);
+    if (w === chartWidth) return;
+    chartWidth = w;
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(renderBurndown, 100);
+  }).observe($("#burndown"));
+  api.onSessionEnded = () => showLogin(t.t("sessionEnded"));
+}
+
+wire();
+applyStaticTexts();
+if (api.signedIn) showApp().catch(fail);
+else showLogin("");

@@ -1,0 +1,89 @@
+// The progress table: one row per district, each opening onto its wards, sortable by any column.
+
+import { h } from "./util.js";
+
+// columns describes the table; value is what a column sorts by.
+function columns(t, minShare) {
+  const num = key => ({ key, value: r => r[key], cell: r => t.num(r[key]) });
+  return [
+    { key: "name", label: t.t("colArea"), value: r => r.name, text: true },
+    { ...num("active"), label: t.t("colActive") },
+    { ...num("inspected_year"), label: t.t("colInspected") },
+    { key: "year_share", label: t.t("colShare"), value: r => r.year_share, cell: r => meter(t.pct(r.year_share), r.year_share / (minShare || 0.2), r.year_share + 1e-9 >= (minShare || 0.2)) },
+    { ...num("year_target"), label: t.t("colTarget") },
+    { key: "programme_coverage", label: t.t("colCoverage"), value: r => r.programme_coverage, cell: r => meter(t.pct(r.programme_coverage), r.programme_coverage, r.programme_coverage >= 1) },
+    { ...num("never_inspected"), label: t.t("colNever") },
+    { ...num("overdue_tasks"), label: t.t("colOverdue") },
+    { ...num("violating_year"), label: t.t("colViolating") },
+    { key: "on_track", label: t.t("colOnTrack"), value: r => (r.on_track ? 1 : 0), cell: r => trackBadge(t, r.on_track) },
+  ];
+}
+
+function meter(text, ratio, met) {
+  return h("span", { class: "meter" + (met ? " met" : "") },
+    h("span", { class: "meter-bar", "aria-hidden": "true" }, h("span", { style: { width: (Math.max(0, Math.min(1, ratio)) * 100).toFixed(1) + "%" } })),
+    h("span", { class: "meter-text" }, text));
+}
+
+export function trackBadge(t, ok) {
+  return h("span", { class: "badge " + (ok ? "ok" : "bad") }, h("span", { "aria-hidden": "true" }, ok ? "✓ " : "! "), ok ? t.t("onTrackYes") : t.t("onTrackNo"));
+}
+
+// renderTable fills table from the rows. opts: {t, districts, wardsOf(code), total, minShare,
+// sort: {key, dir}, expanded: Set, selected, onSort(key), onToggle(code), onSelect(code)}.
+export function renderTable(table, opts) {
+  const { t, sort, expanded, selected } = opts;
+  const cols = columns(t, opts.minShare);
+  const col = cols.find(c => c.key === sort.key) || cols[0];
+  const cmp = (a, b) => {
+    const va = col.value(a), vb = col.value(b);
+    const r = col.text ? String(va).localeCompare(String(vb), t.locale) : va - vb;
+    return (sort.dir === "desc" ? -r : r) || String(a.name).localeCompare(String(b.name), t.locale);
+  };
+  const sorted = rows => (sort.key ? rows.slice().sort(cmp) : rows);
+
+  const head = h("tr", {}, cols.map(c => {
+    const active = sort.key === c.key;
+    const ariaSort = active ? (sort.dir === "desc" ? "descending" : "ascending") : "none";
+    return h("th", { scope: "col", "aria-sort": ariaSort, class: c.text ? "text" : "" },
+      h("button", { type: "button", class: "sort", "data-sort": c.key, title: t.t("sortBy", { col: c.label }), onclick: () => opts.onSort(c.key) },
+        c.label, h("span", { class: "sort-mark", "aria-hidden": "true" }, active ? (sort.dir === "desc" ? " ▼" : " ▲") : " ↕")));
+  }));
+
+  const body = h("tbody");
+  for (const d of sorted(opts.districts)) {
+    const wards = opts.wardsOf(d.area_code);
+    const open = expanded.has(d.area_code);
+    body.append(row(d, cols, t, {
+      cls: "district" + (open ? " open" : ""), selected: selected === d.area_code,
+      toggle: wards.length ? h("button", {
+        type: "button", class: "toggle", "aria-expanded": String(open), "data-toggle": d.area_code,
+        "aria-label": t.t(open ? "collapse" : "expand", { name: d.name }), onclick: () => opts.onToggle(d.area_code),
+      }, open ? "▾" : "▸") : h("span", { class: "toggle-space" }),
+      onSelect: opts.onSelect,
+    }));
+    if (open) {
+      for (const w of sorted(wards)) body.append(row(w, cols, t, { cls: "ward", selected: selected === w.area_code, onSelect: opts.onSelect }));
+    }
+  }
+  const foot = h("tfoot", {}, row(opts.total, cols, t, { cls: "total", label: t.t("total") }));
+  table.replaceChildren(
+    h("caption", {}, opts.caption),
+    h("thead", {}, head), body, foot);
+}
+
+function row(r, cols, t, o) {
+  const tr = h("tr", { class: o.cls + (o.selected ? " selected" : ""), "data-code": r.area_code, "aria-current": o.selected ? "true" : null });
+  cols.forEach((c, i) => {
+    if (i === 0) {
+      const name = o.label || r.name;
+      const inner = o.onSelect
+        ? h("button", { type: "button", class: "link", title: t.t("showOnMap", { name: r.name }), onclick: () => o.onSelect(r.area_code) }, name)
+        : h("span", {}, name);
+      tr.append(h("th", { scope: "row", class: "text" }, o.toggle || (o.cls === "ward" ? h("span", { class: "indent" }) : null), inner));
+    } else {
+      tr.append(h("td", { class: c.key }, c.cell(r)));
+    }
+  });
+  return tr;
+}
