@@ -21,6 +21,8 @@ var (
 	readers    = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
 	adminsOnly = []string{models.RoleAdmin}
 	teams      = []string{models.RoleTeamLead, models.RoleInspector}
+	tipTakers  = []string{models.RoleTipOfficer, models.RoleAdmin}
+	tipReaders = []string{models.RoleTipOfficer, models.RoleAdmin, models.RolePlanner}
 	// resultReaders read inspection results (within their jurisdiction or team).
 	resultReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 )
@@ -92,6 +94,18 @@ var policy = map[string]access{
 	"GET /api/v1/coverage":          {roles: readers},
 	"GET /api/v1/coverage.geojson":  {roles: readers},
 	"GET /api/v1/coverage/burndown": {roles: readers},
+	// Tips: the officers who take them in; planners follow them in their jurisdiction.
+	"POST /api/v1/tips":                {roles: tipTakers},
+	"GET /api/v1/tips":                 {roles: tipReaders},
+	"GET /api/v1/tips/:id":             {roles: tipReaders},
+	"POST /api/v1/tips/:id/transition": {roles: tipReaders},
+	"GET /api/v1/tips/:id/similar":     {roles: tipReaders},
+	"POST /api/v1/tips/:id/merge":      {roles: tipReaders},
+	"GET /tip":                         {public: true},
+	"POST /tip":                        {public: true},
+	// Licensing checks: the police officers who issue certificates, city-wide.
+	"GET /api/v1/licensing/check":   {roles: []string{models.RoleLicensingOfficer}},
+	"GET /api/v1/licensing/lookups": {roles: []string{models.RoleLicensingOfficer, models.RoleAdmin}},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.
 	"GET /api/v1/reports":             {roles: readers},
 	"GET /api/v1/reports/archive":     {roles: readers},

@@ -46,6 +46,7 @@ type authzCase struct {
 func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := newPlanServer(t, db)
+		env.srv.reports = newReportService(t, db)
 		ctx := context.Background()
 		h := env.srv
 		bizIn, bizOut := firstBusinessIn(t, db, "D1"), firstBusinessIn(t, db, "D2")
@@ -73,6 +74,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		plannersOnly := []string{models.RoleAdmin, models.RolePlanner}
 		readersOnly := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
 		teamRoles := []string{models.RoleTeamLead, models.RoleInspector}
+		tipRoles := []string{models.RoleTipOfficer, models.RoleAdmin, models.RolePlanner}
 		resultRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 		cases := []authzCase{
 			{"GET", "/api/v1/me", "", all, false, false},
@@ -120,7 +122,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/businesses/{biz}/inspections", "", resultRoles, false, true},
 			{"GET", "/api/v1/coverage?programme=P&area={area}", "", readersOnly, false, true},
 			{"GET", "/api/v1/coverage.geojson?programme=P&area={area}", "", readersOnly, false, true},
+			{"GET", "/api/v1/reports?period=2026-Q1&format=json&area={area}", "", readersOnly, false, true},
+			{"GET", "/api/v1/reports/archive", "", readersOnly, false, false},
+			{"GET", "/api/v1/reports/archive/1", "", readersOnly, false, false},
 			{"GET", "/api/v1/coverage/burndown?programme=P&area={area}", "", readersOnly, false, true},
+			{"POST", "/api/v1/tips", `{}`, []string{models.RoleTipOfficer, models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/tips", "", tipRoles, false, false},
+			{"GET", "/api/v1/tips/none", "", tipRoles, false, false},
+			{"POST", "/api/v1/tips/none/transition", `{}`, tipRoles, false, false},
+			{"GET", "/api/v1/tips/none/similar", "", tipRoles, false, false},
+			{"POST", "/api/v1/tips/none/merge", `{}`, tipRoles, false, false},
+			{"GET", "/api/v1/licensing/check?licence_no=L0001", "", []string{models.RoleLicensingOfficer}, false, false},
+			{"GET", "/api/v1/licensing/lookups", "", []string{models.RoleLicensingOfficer, models.RoleAdmin}, false, false},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

@@ -21,6 +21,8 @@ import (
 // FieldWork records what teams do from their phones.
 type FieldWork interface {
 	Checklist(category string) (*models.Checklist, error)
+	// ChecklistVersion is the version of the checklist in force.
+	ChecklistVersion() int
 	Checkin(ctx context.Context, c fieldwork.Caller, taskID string, in fieldwork.CheckinInput) (*fieldwork.CheckinResult, bool, error)
 	SubmitInspection(ctx context.Context, c fieldwork.Caller, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
 	Amend(ctx context.Context, c fieldwork.Caller, originalID string, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
@@ -28,17 +30,13 @@ type FieldWork interface {
 
 // FieldStore is what the field-work handlers read directly.
 type FieldStore interface {
-	FindTeamDay(ctx context.Context, teamID string, day models.Date) ([]*models.Task, error)
-	TasksTouchedSince(ctx context.Context, teamID string, day models.Date, since time.Time) ([]*models.Task, error)
-	// ReleasedSince returns the tasks of a team's day whose release was decided after since.
-	ReleasedSince(ctx context.Context, teamID string, day models.Date, since time.Time) (map[string]bool, error)
-	// FindBusinessesByIDs returns the businesses with the given ids (unknown ids are left out).
-	FindBusinessesByIDs(ctx context.Context, ids []string) ([]*models.Business, error)
-	// LastInspections returns the latest original inspection of each business, leaving out
-	// the results of the given tasks.
-	LastInspections(ctx context.Context, businessIDs, exceptTaskIDs []string) ([]*models.Inspection, error)
-	// CheckedInTasks returns which of the tasks have a check-in.
-	CheckedInTasks(ctx context.Context, taskIDs []string) (map[string]bool, error)
+	// TeamDayTasks returns every task decided for a team's day (those taken back since
+	// included) in route order, with the businesses' fields a phone shows, when each release
+	// was decided, and which tasks have a check-in.
+	TeamDayTasks(ctx context.Context, teamID string, day models.Date) ([]*models.Task, map[string]*models.Business, map[string]time.Time, map[string]bool, error)
+	// RecentInspections returns the n latest original inspections of each business, by
+	// business then newest first, and their findings.
+	RecentInspections(ctx context.Context, businessIDs []string, n int) ([]*models.Inspection, []*models.Finding, error)
 	FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error)
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
@@ -158,66 +156,53 @@ func (s *Server) myAssignments(c *gin.Context) {
 		delta, since = cday == day, at
 	}
 	out := Assignments{Day: day, TeamID: p.TeamID, Full: !delta, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
-	tasks, err := s.field.FindTeamDay(ctx, p.TeamID, day)
+	// Every task decided for the team today, in route order, with its business and check-ins:
+	// those still the team's are the day; the others were taken back.
+	decided, businesses, decidedAt, checkedIn, err := s.field.TeamDayTasks(ctx, p.TeamID, day)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	latest := time.Unix(0, 0).UTC()
-	current := map[string]*models.Task{}
-	var todo []*models.Task
-	for _, t := range tasks {
+	var current, changed []*models.Task
+	for _, t := range decided {
 		if t.UpdatedAt.After(latest) {
 			latest = t.UpdatedAt
 		}
-		// A task cancelled after its release is no longer the team's to visit.
-		if t.Status == models.TaskCancelled {
-			continue
+		// A task cancelled, returned to the pool or given to another team is no longer the
+		// team's to visit.
+		mine := t.TeamID != nil && *t.TeamID == p.TeamID && t.ReleasedOn == day && t.Status != models.TaskCancelled
+		switch {
+		case delta && !t.UpdatedAt.After(since):
+		case delta && !mine:
+			out.Withdrawn = append(out.Withdrawn, t.ID)
+		case delta:
+			changed = append(changed, t)
 		}
-		current[t.ID] = t
-		todo = append(todo, t)
+		if mine {
+			current = append(current, t)
+		}
 	}
+	list := current
 	if delta {
-		touched, err := s.field.TasksTouchedSince(ctx, p.TeamID, day, since)
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
-		var changed []*models.Task
-		for _, t := range touched {
-			if t.UpdatedAt.After(latest) {
-				latest = t.UpdatedAt
-			}
-			if cur, still := current[t.ID]; still {
-				changed = append(changed, cur)
-			} else {
-				out.Withdrawn = append(out.Withdrawn, t.ID)
-			}
-		}
-		items, err := s.assignmentItems(ctx, changed)
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
-		var added map[string]bool
-		if len(items) > 0 {
-			// A task released to the team after the cursor is new to the phone.
-			if added, err = s.field.ReleasedSince(ctx, p.TeamID, day, since); err != nil {
-				s.writeError(c, err)
-				return
-			}
-		}
+		list = changed
+	}
+	items, err := s.assignmentItems(ctx, list, businesses, checkedIn)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	switch {
+	case !delta:
+		out.Items = items
+	default:
 		for _, it := range items {
-			if added[it.TaskID] && it.Status == models.TaskReleased {
+			// A task released to the team after the cursor is new to the phone.
+			if decidedAt[it.TaskID].After(since) && it.Status == models.TaskReleased {
 				out.Added = append(out.Added, it)
 			} else {
 				out.Updated = append(out.Updated, it)
 			}
-		}
-	} else {
-		if out.Items, err = s.assignmentItems(ctx, todo); err != nil {
-			s.writeError(c, err)
-			return
 		}
 	}
 	cursor := latest
@@ -231,71 +216,56 @@ func (s *Server) myAssignments(c *gin.Context) {
 	s.writeCacheable(c, out)
 }
 
-// assignmentItems describes tasks for the phone, in their order, with a handful of queries
-// whatever their number: the businesses, their previous inspections and those inspections'
-// findings, and the check-ins.
-func (s *Server) assignmentItems(ctx context.Context, tasks []*models.Task) ([]*AssignmentItem, error) {
+// assignmentItems describes tasks for the phone, in their order, with their businesses, their
+// check-ins and, in one more query, each business's previous inspection (the latest that is
+// not the task's own result).
+func (s *Server) assignmentItems(ctx context.Context, tasks []*models.Task, businesses map[string]*models.Business, checkedIn map[string]bool) ([]*AssignmentItem, error) {
 	out := make([]*AssignmentItem, 0, len(tasks))
 	if len(tasks) == 0 {
 		return out, nil
 	}
-	taskIDs := make([]string, len(tasks))
 	bizIDs := make([]string, 0, len(tasks))
 	seen := map[string]bool{}
-	for i, t := range tasks {
-		taskIDs[i] = t.ID
+	for _, t := range tasks {
 		if !seen[t.BusinessID] {
 			seen[t.BusinessID] = true
 			bizIDs = append(bizIDs, t.BusinessID)
 		}
 	}
-	bs, err := s.field.FindBusinessesByIDs(ctx, bizIDs)
+	// A task has one original result: of the two latest, one is not the task's own.
+	recent, findings, err := s.field.RecentInspections(ctx, bizIDs, 2)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*models.Business, len(bs))
-	for _, b := range bs {
-		byID[b.ID] = b
+	byBiz := make(map[string][]*models.Inspection, len(bizIDs))
+	for _, in := range recent {
+		byBiz[in.BusinessID] = append(byBiz[in.BusinessID], in)
 	}
-	prev, err := s.field.LastInspections(ctx, bizIDs, taskIDs)
-	if err != nil {
-		return nil, err
+	codes := make(map[string][]string, len(findings))
+	for _, f := range findings {
+		codes[f.InspectionID] = append(codes[f.InspectionID], f.Code)
 	}
-	last := make(map[string]*LastInspection, len(prev))
-	inspIDs := make([]string, 0, len(prev))
-	byInsp := make(map[string]*LastInspection, len(prev))
-	for _, in := range prev {
-		li := &LastInspection{Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: []string{}}
-		last[in.BusinessID] = li
-		byInsp[in.ID] = li
-		inspIDs = append(inspIDs, in.ID)
-	}
-	if len(inspIDs) > 0 {
-		fs, err := s.field.FindFindings(ctx, inspIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
-			if li := byInsp[f.InspectionID]; li != nil {
-				li.Violations = append(li.Violations, f.Code)
+	lastOf := func(t *models.Task) *LastInspection {
+		for _, in := range byBiz[t.BusinessID] {
+			if in.TaskID != nil && *in.TaskID == t.ID {
+				continue
 			}
+			li := &LastInspection{Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: codes[in.ID]}
+			if li.Violations == nil {
+				li.Violations = []string{}
+			}
+			return li
 		}
+		return nil
 	}
-	checked, err := s.field.CheckedInTasks(ctx, taskIDs)
-	if err != nil {
-		return nil, err
-	}
-	version := 1
-	if cl, err := s.fieldwork.Checklist(""); err == nil {
-		version = cl.Version
-	}
+	version := s.fieldwork.ChecklistVersion()
 	for _, t := range tasks {
-		b := byID[t.BusinessID]
+		b := businesses[t.BusinessID]
 		if b == nil {
 			return nil, fmt.Errorf("business %s of task %s is missing", t.BusinessID, t.ID)
 		}
 		out = append(out, &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
-			ChecklistVersion: version, CheckedIn: checked[t.ID], LastInspection: last[t.BusinessID],
+			ChecklistVersion: version, CheckedIn: checkedIn[t.ID], LastInspection: lastOf(t),
 			Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
 				LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}})
 	}

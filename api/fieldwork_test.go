@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"kiemtra/fieldwork"
@@ -602,7 +603,8 @@ func TestAFullDayInTheField(t *testing.T) {
 			updated[it.TaskID] = it
 		}
 		if len(updated) != 3 || updated[first.ID] == nil || updated[second.ID] == nil || updated[third.ID] == nil ||
-			updated[first.ID].Status != models.TaskDone || !updated[first.ID].CheckedIn || updated[third.ID].Status != models.TaskMissed {
+			updated[first.ID].Status != models.TaskDone || !updated[first.ID].CheckedIn || updated[third.ID].Status != models.TaskMissed ||
+			updated[first.ID].LastInspection != nil { // a task's own result is not its previous inspection
 			t.Fatalf("delta updated: %s", w.Body)
 		}
 		// Nothing changed since: an empty delta, and then 304 for it.
@@ -1255,4 +1257,50 @@ func TestANightInspectionIsDatedInVietnam(t *testing.T) {
 			t.Fatalf("history since 17:00 UTC: %d %v", len(hist), err)
 		}
 	})
+}
+
+// TestGzipAnswersArriveWholeOverTheWire: a recorder does not hold a response to its
+// Content-Length; a real connection does.
+func TestGzipAnswersArriveWholeOverTheWire(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			env.srv.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), env.a1)))
+		}))
+		defer ts.Close()
+		for _, tc := range []struct {
+			path       string
+			compressed bool
+		}{
+			{"/api/v1/me/assignments", true},
+			{"/api/v1/checklists", true},
+			{"/api/v1/checklists?category=nope", false}, // a short error is not worth compressing
+			{"/api/v1/me/assignments?since=" + encodeSyncCursor(fieldDay, at(23, 0)), false},
+		} {
+			// The default transport asks for gzip and decodes it; a cut answer is an error.
+			resp, err := http.Get(ts.URL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.Uncompressed != tc.compressed || !json.Valid(body) || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("GET %s: %d, compressed %v, %d bytes, %v", tc.path, resp.StatusCode, resp.Uncompressed, len(body), err)
+			}
+			if !tc.compressed && resp.ContentLength != int64(len(body)) {
+				t.Fatalf("GET %s: Content-Length %d for %d bytes", tc.path, resp.ContentLength, len(body))
+			}
+		}
+	})
+}
+
+func TestAPanicUnderGzipAnswersAPlainError(t *testing.T) {
+	s := newTestServer(t, nil)
+	s.engine.GET("/boom-gzip", gzipped, func(c *gin.Context) { panic("secret") })
+	allowInTest(t, "GET /boom-gzip")
+	for i := 0; i < 3; i++ { // the pooled compressor is not reused half-written
+		w := raw(t, s, "GET", "/boom-gzip", "", "Accept-Encoding", "gzip")
+		if w.Code != 500 || w.Header().Get("Content-Encoding") != "" || decodeError(t, w).Code != models.EINTERNAL {
+			t.Fatalf("panic under gzip: %d %v %q", w.Code, w.Header(), w.Body)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"compress/gzip"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,41 +12,80 @@ import (
 
 var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}
 
-// gzipWriter compresses what a handler writes.
+// gzipMinBytes is the shortest answer worth compressing: below about one network packet the
+// compressor's work buys nothing (an empty delta, a 304, an error).
+const gzipMinBytes = 1024
+
+// gzipWriter compresses what a handler writes once there is enough of it. Until then it holds
+// the bytes: a short answer goes out as it is, with its Content-Length; a long one is sent
+// compressed, without one.
 type gzipWriter struct {
 	gin.ResponseWriter
-	gz *gzip.Writer
+	gz  *gzip.Writer // nil until the answer is long enough
+	buf []byte
 }
 
-func (w *gzipWriter) Write(b []byte) (int, error)       { return w.gz.Write(b) }
-func (w *gzipWriter) WriteString(s string) (int, error) { return w.gz.Write([]byte(s)) }
+// Write holds b, or compresses it once the answer is long enough.
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	if w.gz != nil {
+		return w.gz.Write(b)
+	}
+	w.buf = append(w.buf, b...)
+	if len(w.buf) < gzipMinBytes {
+		return len(b), nil
+	}
+	// The length gin set (c.Data sets one) is the plain body's: it would cut the compressed
+	// answer short or leave the client waiting for more.
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Encoding", "gzip")
+	w.gz = gzipWriters.Get().(*gzip.Writer)
+	w.gz.Reset(w.ResponseWriter)
+	held := w.buf
+	w.buf = nil
+	if _, err := w.gz.Write(held); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
 
-// WriteHeader drops the length: the compressed body is shorter than the one it was set for.
-func (w *gzipWriter) WriteHeader(code int) {
-	w.Header().Del("Content-Length")
-	w.ResponseWriter.WriteHeader(code)
+func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+// finish sends the rest: the end of the compressed stream, or the short answer as it is.
+func (w *gzipWriter) finish() error {
+	if w.gz != nil {
+		err := w.gz.Close()
+		w.gz.Reset(nil)
+		gzipWriters.Put(w.gz)
+		w.gz = nil
+		return err
+	}
+	if len(w.buf) > 0 {
+		_, err := w.ResponseWriter.Write(w.buf)
+		w.buf = nil
+		return err
+	}
+	return nil
 }
 
 // gzipped compresses the answer when the client accepts gzip: a day's route on a slow mobile
 // network shrinks to about a fifth.
 func gzipped(c *gin.Context) {
+	c.Header("Vary", "Accept-Encoding")
 	if !acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		c.Next()
 		return
 	}
-	gz := gzipWriters.Get().(*gzip.Writer)
-	gz.Reset(c.Writer)
-	c.Header("Content-Encoding", "gzip")
-	c.Header("Vary", "Accept-Encoding")
-	c.Writer = &gzipWriter{ResponseWriter: c.Writer, gz: gz}
+	plain := c.Writer
+	w := &gzipWriter{ResponseWriter: plain}
+	c.Writer = w
 	defer func() {
-		if c.Writer.Status() == 304 || c.Writer.Status() == 204 {
-			c.Writer.Header().Del("Content-Encoding")
-			gz.Reset(nil)
-		} else {
-			gz.Close()
+		// Also when a handler panics: the recovery's answer goes out plain, and the
+		// compressor back to the pool is not written to again.
+		c.Writer = plain
+		if err := w.finish(); err != nil {
+			loggerFrom(c, slog.Default()).Debug("sending a compressed answer", "err", err)
 		}
-		gzipWriters.Put(gz)
 	}()
 	c.Next()
 }

@@ -14,6 +14,7 @@ import (
 
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
+	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
 	"kiemtra/refdata"
@@ -21,7 +22,17 @@ import (
 	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
+	"kiemtra/tips"
 )
+
+func mustTips(t *testing.T, db *store.DB, reg *registry.Service, now func() time.Time) *tips.Service {
+	t.Helper()
+	svc, err := tips.NewService(db, reg, tips.DeriveKey("test secret for the tip contact key"), models.DefaultTipDeadlines(), now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
 
 // doAs sends a request as the given caller and checks the answer against the contract.
 func doAs(t *testing.T, h http.Handler, p *Principal, method, path, body string) *httptest.ResponseRecorder {
@@ -42,6 +53,11 @@ func doAs(t *testing.T, h http.Handler, p *Principal, method, path, body string)
 	checkContract(t, req, []byte(body), w)
 	return w
 }
+
+// planClock is the clock of the servers newPlanServer builds: 2 March 2026, 09:00 UTC. Tests
+// that compare times the store writes with times the services check give the store the same
+// clock (storetest.RunWith with Options{Now: planClock}).
+func planClock() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 
 type planTestEnv struct {
 	srv *Server
@@ -79,7 +95,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 	}
 	cats, _ := refdata.Categories()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	now := planClock
 	planner := scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Logger: log, Now: now, Location: time.UTC})
 	runner := scheduler.NewRunner(db, log, now, time.UTC)
 	if err := runner.Add("", &scheduler.NightlyJob{Service: planner, Store: db}); err != nil {
@@ -95,7 +111,8 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 		t.Fatal(err)
 	}
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
-		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC), Plans: db, Jobs: struct {
+		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
+		Tips: mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Logger: log})

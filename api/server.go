@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"kiemtra/auth"
 	"kiemtra/docs"
 	"kiemtra/models"
 )
@@ -79,6 +80,9 @@ type Config struct {
 	Photos       PhotoService
 	PhotoBlobs   PhotoBlobs
 	Coverage     CoverageService
+	Tips         Tips
+	TipStore     TipStore
+	Licensing    Licensing
 	Reports      ReportService
 	Plans        PlanStore
 	Jobs         Jobs
@@ -88,33 +92,41 @@ type Config struct {
 	Location     *time.Location // the time zone users live in
 	Now          func() time.Time
 	Web          http.FileSystem // static pages served at /; nil: none
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed; none by default, so
+	// that a client cannot pick its own address to dodge the per-address limits.
+	TrustedProxies []string
 }
 
 // Server handles kiemtra's HTTP requests.
 type Server struct {
-	store       Store
-	ready       Readiness
-	log         *slog.Logger
-	registry    Registry
-	auth        Authenticator
-	passwords   PasswordHasher
-	planner     Planner
-	assigner    Assigner
-	teamDays    TeamDayStore
-	fieldwork   FieldWork
-	field       FieldStore
-	photos      PhotoService
-	blobs       PhotoBlobs
-	coverageSvc CoverageService
-	reports     ReportService
-	plans       PlanStore
-	jobs        Jobs
-	metrics     *prometheus.Registry
-	maxBody     int64
-	version     string
-	loc         *time.Location
-	now         func() time.Time
-	engine      *gin.Engine
+	store         Store
+	ready         Readiness
+	log           *slog.Logger
+	registry      Registry
+	auth          Authenticator
+	passwords     PasswordHasher
+	planner       Planner
+	assigner      Assigner
+	teamDays      TeamDayStore
+	fieldwork     FieldWork
+	field         FieldStore
+	photos        PhotoService
+	blobs         PhotoBlobs
+	coverageSvc   CoverageService
+	tips          Tips
+	tipStore      TipStore
+	licensing     Licensing
+	tipLimiter    *auth.Limiter
+	lookupLimiter *auth.Limiter
+	reports       ReportService
+	plans         PlanStore
+	jobs          Jobs
+	metrics       *prometheus.Registry
+	maxBody       int64
+	version       string
+	loc           *time.Location
+	now           func() time.Time
+	engine        *gin.Engine
 
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
@@ -142,6 +154,9 @@ func New(cfg Config) *Server {
 		photos:      cfg.Photos,
 		blobs:       cfg.PhotoBlobs,
 		coverageSvc: cfg.Coverage,
+		tips:        cfg.Tips,
+		tipStore:    cfg.TipStore,
+		licensing:   cfg.Licensing,
 		reports:     cfg.Reports,
 		plans:       cfg.Plans,
 		jobs:        cfg.Jobs,
@@ -179,6 +194,9 @@ func New(cfg Config) *Server {
 	s.metrics.MustRegister(s.requests, s.duration, s.inflight)
 
 	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		s.log.Error("trusted proxies", "err", err)
+	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize)
@@ -213,6 +231,8 @@ func New(cfg Config) *Server {
 	s.registerFieldRoutes(v1)
 	s.registerPhotoRoutes(v1)
 	s.registerCoverageRoutes(v1)
+	s.registerTipRoutes(e, v1)
+	s.registerLicensingRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.engine = e
 	return s

@@ -95,6 +95,9 @@ func New(cfg Config) *Service {
 	return s
 }
 
+// ChecklistVersion returns the version of the checklist in force.
+func (s *Service) ChecklistVersion() int { return s.checklist.Version }
+
 // Checklist returns the checklist items that apply to a category (all when category is "").
 func (s *Service) Checklist(category string) (*models.Checklist, error) {
 	out := &models.Checklist{Version: s.checklist.Version, Items: []models.ChecklistItem{}}

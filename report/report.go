@@ -34,8 +34,8 @@ type Store interface {
 	// WardFollowUps counts per ward the follow-up tasks created in the period and those done.
 	WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error)
 	// WardTipCounts counts per ward the tips received in the period, handled and handled in
-	// time (nil maps while the tip workflow does not record them); with unplaced, tips about
-	// no business under the key "".
+	// time (nil maps while the tips table does not record the workflow); with unplaced, tips
+	// placed in no area under the key "".
 	WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error)
 	// PlanOutcomes returns the businesses of a plan's tasks inspected in [from, to), with
 	// whether a violation was found.
@@ -321,7 +321,8 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 	}
 	rep := &Report{Period: q.Period.String(), PeriodName: q.Period.NameVI(), PeriodNameEN: q.Period.NameEN(), Start: q.Period.Start(), End: q.Period.End(),
 		AsOf: q.AsOf, ToDate: q.ToDate, ProgrammeID: p.ID, ProgrammeCode: p.Code, ProgrammeName: p.Name, AreaCode: root.Code, AreaName: root.Name,
-		GeneratedAt: q.GeneratedAt.In(s.loc).Truncate(time.Second), TimeZone: s.loc.String(), ViolationTypes: s.violationTypes(wf.codes)}
+		GeneratedAt: q.GeneratedAt.In(s.loc).Truncate(time.Second), TimeZone: s.loc.String(), ViolationTypes: s.violationTypes(wf.codes),
+		Districts: []Row{}, Wards: []Row{}}
 	row := func(level string, c models.CoverageRow) Row {
 		coverage.Derive(&c, cq)
 		r := Row{Level: level, AreaCode: c.AreaCode, Name: c.Name, InScope: c.Active, OpenAtStart: c.ActiveStart, Inspections: c.InspectionsYear,

@@ -211,25 +211,33 @@ func TestFieldWorkLookups(t *testing.T) {
 		if _, err := db.PreviousTeamCheckin(ctx, s.team.ID, t0); !models.IsCode(err, models.ENOTFOUND) {
 			t.Fatalf("no check-in before the first: %v", err)
 		}
-		checked, err := db.CheckedInTasks(ctx, []string{s.tasks[0].ID, s.tasks[1].ID})
-		if err != nil || !checked[s.tasks[0].ID] || checked[s.tasks[1].ID] {
-			t.Fatalf("CheckedInTasks: %v %v", checked, err)
+		// The team's day: both tasks with their businesses, one checked in; a task taken back
+		// is still listed (the phone learns it was withdrawn).
+		if err := db.UpdateTaskStatus(ctx, "planner", []string{s.tasks[1].ID}, models.TaskPlanned, map[string]any{"released_on": nil}); err != nil {
+			t.Fatal(err)
 		}
-		if m, err := db.CheckedInTasks(ctx, nil); err != nil || len(m) != 0 {
-			t.Fatalf("CheckedInTasks of nothing: %v %v", m, err)
+		tasks, bs, decided, checked, err := db.TeamDayTasks(ctx, s.team.ID, s.day)
+		if err != nil || len(tasks) != 2 || tasks[0].ID != s.tasks[0].ID || tasks[1].ID != s.tasks[1].ID || !tasks[1].ReleasedOn.IsZero() {
+			t.Fatalf("TeamDayTasks: %v %v", tasks, err)
 		}
-
-		bs, err := db.FindBusinessesByIDs(ctx, []string{s.biz[1].ID, "nope", s.biz[0].ID})
-		if err != nil || len(bs) != 2 {
-			t.Fatalf("FindBusinessesByIDs: %d %v", len(bs), err)
+		if !checked[s.tasks[0].ID] || checked[s.tasks[1].ID] || decided[s.tasks[0].ID].IsZero() || decided[s.tasks[0].ID].After(db.Now()) {
+			t.Fatalf("TeamDayTasks: checked %v decided %v", checked, decided)
 		}
-		since := db.Now()
-		released, err := db.ReleasedSince(ctx, s.team.ID, s.day, since.Add(-time.Hour))
-		if err != nil || len(released) != 2 {
-			t.Fatalf("ReleasedSince an hour ago: %v %v", released, err)
+		if b := bs[s.biz[0].ID]; b == nil || b.Name != "Karaoke Một" || b.LicenceNo == nil || *b.LicenceNo != "L1" || b.Lat != s.biz[0].Lat || b.Address == "" {
+			t.Fatalf("TeamDayTasks business: %+v", b)
 		}
-		if released, err := db.ReleasedSince(ctx, s.team.ID, s.day, since.Add(time.Second)); err != nil || len(released) != 0 {
-			t.Fatalf("ReleasedSince now: %v %v", released, err)
+		// Released again the same day: listed once.
+		if err := db.UpdateTaskStatus(ctx, "planner", []string{s.tasks[1].ID}, models.TaskPlanned, map[string]any{"team_id": nil}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReleaseTasks(ctx, "t", s.day, []*models.AssignmentDecision{{TaskID: s.tasks[1].ID, TeamID: s.team.ID, RouteOrder: 3}}); err != nil {
+			t.Fatal(err)
+		}
+		if tasks, _, _, _, err := db.TeamDayTasks(ctx, s.team.ID, s.day); err != nil || len(tasks) != 2 || tasks[1].RouteOrder != 3 {
+			t.Fatalf("TeamDayTasks after a second release: %v %v", tasks, err)
+		}
+		if tasks, _, _, _, err := db.TeamDayTasks(ctx, s.team.ID, s.day.AddDays(1)); err != nil || len(tasks) != 0 {
+			t.Fatalf("TeamDayTasks of another day: %v %v", tasks, err)
 		}
 
 		// Inspections: the original of a task, its amendments, the latest original per business.
@@ -256,14 +264,18 @@ func TestFieldWorkLookups(t *testing.T) {
 		if am, err := db.FindAmendments(ctx, "i1"); err != nil || len(am) != 1 || am[0].ID != "i1a" {
 			t.Fatalf("FindAmendments: %v %v", am, err)
 		}
-		last, err := db.LastInspections(ctx, []string{s.biz[0].ID, s.biz[1].ID}, nil)
-		if err != nil || len(last) != 1 || last[0].ID != "i1" || last[0].Outcome != models.OutcomeViolation {
-			t.Fatalf("LastInspections: %v %v", last, err)
+		last, fs, err := db.RecentInspections(ctx, []string{s.biz[0].ID, s.biz[1].ID}, 1)
+		if err != nil || len(last) != 1 || last[0].ID != "i1" || last[0].Outcome != models.OutcomeViolation || !last[0].FinishedAt.Equal(fin) ||
+			last[0].TaskID == nil || *last[0].TaskID != s.tasks[0].ID || len(fs) != 1 || fs[0].Code != "HOURS" || fs[0].InspectionID != "i1" {
+			t.Fatalf("RecentInspections: %v %v %v", last, fs, err)
 		}
-		// Leaving out the task's own result gives the one before.
-		last, err = db.LastInspections(ctx, []string{s.biz[0].ID}, []string{s.tasks[0].ID})
-		if err != nil || len(last) != 1 || last[0].ID != "i0" {
-			t.Fatalf("LastInspections without the task's own: %v %v", last, err)
+		// The two latest, newest first, without the amendment.
+		last, fs, err = db.RecentInspections(ctx, []string{s.biz[0].ID}, 2)
+		if err != nil || len(last) != 2 || last[0].ID != "i1" || last[1].ID != "i0" || last[1].TaskID != nil || len(fs) != 1 {
+			t.Fatalf("RecentInspections, two: %v %v %v", last, fs, err)
+		}
+		if last, fs, err := db.RecentInspections(ctx, nil, 2); err != nil || len(last)+len(fs) != 0 {
+			t.Fatalf("RecentInspections of nothing: %v %v", last, err)
 		}
 		if fs, err := db.FindFindings(ctx, []string{"i1", "i0"}); err != nil || len(fs) != 1 || fs[0].Code != "HOURS" || fs[0].BusinessID != s.biz[0].ID {
 			t.Fatalf("FindFindings: %v %v", fs, err)

@@ -71,41 +71,37 @@ func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created
 	return created, done, nil
 }
 
-// Columns of the tip workflow that the reports read when they exist: when a tip was handled,
-// and by when it had to be.
-const (
-	tipHandledColumn = "handled_at"
-	tipDueColumn     = "handle_due_at"
-)
-
-// WardTipCounts counts per ward the tips received between the spec's start and end (about a
-// business of the ward), how many of them were handled by the end, and how many of those in
-// time. With unplaced, tips about no known business are counted under the key "". handled is
-// nil while the tips table has no handled_at column, inTime nil while it has no handle_due_at.
+// WardTipCounts counts per ward the tips received between the spec's start and end (placed by
+// the business they are about, or by their own area), how many of them were handled by the end,
+// and how many of those by their deadline. Tips merged into another are counted once, as the
+// other. With unplaced, tips placed nowhere are counted under the key "". handled and inTime are
+// nil while the tips table does not record the workflow (handled_at, handle_due).
 func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error) {
 	g := db.gdb.WithContext(ctx)
-	hasHandled := g.Migrator().HasColumn("tips", tipHandledColumn)
-	hasDue := hasHandled && g.Migrator().HasColumn("tips", tipDueColumn)
-	sel := "COALESCE(b.area_code, '') AS area_code, COUNT(*) AS a"
-	var args []any
-	if hasHandled {
-		sel += ", SUM(CASE WHEN t." + tipHandledColumn + " < ? THEN 1 ELSE 0 END) AS b"
-		args = append(args, s.End)
+	workflow := g.Migrator().HasColumn("tips", "handled_at") && g.Migrator().HasColumn("tips", "handle_due")
+	area := "b.area_code"
+	if g.Migrator().HasColumn("tips", "area_code") {
+		area = "COALESCE(b.area_code, t.area_code)"
 	}
-	if hasDue {
-		sel += ", SUM(CASE WHEN t." + tipHandledColumn + " < ? AND t." + tipHandledColumn + " <= t." + tipDueColumn + " THEN 1 ELSE 0 END) AS c"
-		args = append(args, s.End)
+	sel := "COALESCE(" + area + ", '') AS area_code, COUNT(*) AS a"
+	var args []any
+	if workflow {
+		handledBy := "t.status = 'handled' AND t.handled_at < ?"
+		sel += ", SUM(CASE WHEN " + handledBy + " THEN 1 ELSE 0 END) AS b" +
+			", SUM(CASE WHEN " + handledBy + " AND (t.handle_due IS NULL OR t.handled_at <= t.handle_due) THEN 1 ELSE 0 END) AS c"
+		args = append(args, s.End, s.End)
 	}
 	q := g.Table("tips t").Joins("LEFT JOIN businesses b ON b.id = t.business_id").
-		Where("t.received_at >= ? AND t.received_at < ?", s.YearStart, s.End).Select(sel, args...).Group("COALESCE(b.area_code, '')")
-	inArea := `b.area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`
+		Where("t.received_at >= ? AND t.received_at < ? AND t.status <> 'merged'", s.YearStart, s.End).
+		Select(sel, args...).Group("COALESCE(" + area + ", '')")
+	placed := area + ` IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`
 	switch {
 	case s.AreaPath != "" && unplaced:
-		q = q.Where("b.id IS NULL OR "+inArea, likePrefix(s.AreaPath))
+		q = q.Where(area+" IS NULL OR "+placed, likePrefix(s.AreaPath))
 	case s.AreaPath != "":
-		q = q.Where(inArea, likePrefix(s.AreaPath))
+		q = q.Where(placed, likePrefix(s.AreaPath))
 	case !unplaced:
-		q = q.Where("b.id IS NOT NULL")
+		q = q.Where(area + " IS NOT NULL")
 	}
 	var rows []struct {
 		AreaCode string
@@ -115,19 +111,13 @@ func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced
 		return nil, nil, nil, fmt.Errorf("tips: %w", err)
 	}
 	received = map[string]int{}
-	if hasHandled {
-		handled = map[string]int{}
-	}
-	if hasDue {
-		inTime = map[string]int{}
+	if workflow {
+		handled, inTime = map[string]int{}, map[string]int{}
 	}
 	for _, r := range rows {
 		received[r.AreaCode] = r.A
-		if handled != nil {
-			handled[r.AreaCode] = r.B
-		}
-		if inTime != nil {
-			inTime[r.AreaCode] = r.C
+		if workflow {
+			handled[r.AreaCode], inTime[r.AreaCode] = r.B, r.C
 		}
 	}
 	return received, handled, inTime, nil

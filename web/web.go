@@ -11,6 +11,12 @@ import (
 //go:embed static
 var files embed.FS
 
+//go:embed templates
+var templates embed.FS
+
+// Templates returns the server-rendered pages (the public tip form), rooted above "templates".
+func Templates() fs.FS { return templates }
+
 // FS returns the static files, rooted at the static folder.
 func FS() http.FileSystem {
 	sub, err := fs.Sub(files, "static")

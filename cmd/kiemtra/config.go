@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"kiemtra/models"
 )
 
 // Config is everything kiemtra reads from its environment. Defaults come first, then the
@@ -34,6 +37,9 @@ type Config struct {
 	CronReports     string        // KIEMTRA_CRON_REPORTS: when the reports of closed periods are archived
 	ReleaseHorizon  int           // KIEMTRA_RELEASE_HORIZON_DAYS: days of visits released ahead
 	MinVisit        time.Duration // KIEMTRA_MIN_VISIT: shorter inspections are flagged for review
+	TipKey          string        // KIEMTRA_TIP_KEY: 64 hex digits sealing reporters' contacts
+	TipDeadlines    string        // KIEMTRA_TIP_DEADLINES: severity=verify/handle, ...
+	CronTips        string        // KIEMTRA_CRON_TIPS: when overdue tips are escalated
 
 	location *time.Location
 }
@@ -55,6 +61,8 @@ func DefaultConfig() Config {
 		CronReports:     "0 2 * * *",
 		ReleaseHorizon:  1,
 		MinVisit:        10 * time.Minute,
+		TipDeadlines:    "urgent=24h/168h,high=48h/360h,normal=120h/720h",
+		CronTips:        "15 * * * *",
 	}
 }
 
@@ -82,6 +90,9 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_NIGHTLY", &c.CronNightly)
 	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
 	str("KIEMTRA_CRON_MORNING", &c.CronMorning)
+	str("KIEMTRA_TIP_KEY", &c.TipKey)
+	str("KIEMTRA_TIP_DEADLINES", &c.TipDeadlines)
+	str("KIEMTRA_CRON_TIPS", &c.CronTips)
 	str("KIEMTRA_CRON_REPORTS", &c.CronReports)
 	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -180,6 +191,14 @@ func (c *Config) Validate() error {
 	if c.ReleaseHorizon < 1 || c.ReleaseHorizon > 7 {
 		errs = append(errs, &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", "must be from 1 to 7: targets released further ahead could be tipped off"})
 	}
+	if c.TipKey != "" {
+		if k, err := hex.DecodeString(c.TipKey); err != nil || len(k) != 32 {
+			errs = append(errs, &configError{"KIEMTRA_TIP_KEY", "must be 64 hexadecimal digits (32 bytes), for example from `openssl rand -hex 32`"})
+		}
+	}
+	if _, err := ParseTipDeadlines(c.TipDeadlines); err != nil {
+		errs = append(errs, &configError{"KIEMTRA_TIP_DEADLINES", err.Error()})
+	}
 	if c.MinVisit < 0 || c.MinVisit > 4*time.Hour {
 		errs = append(errs, &configError{"KIEMTRA_MIN_VISIT", "must be between 0 and 4h"})
 	}
@@ -213,4 +232,29 @@ func (c *Config) newLogger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// ParseTipDeadlines reads "urgent=24h/168h,high=48h/360h,normal=120h/720h": per severity, the
+// time to verify a tip and the time to handle it.
+func ParseTipDeadlines(s string) (models.TipDeadlines, error) {
+	d := models.TipDeadlines{Verify: map[string]time.Duration{}, Handle: map[string]time.Duration{}}
+	for _, part := range strings.Split(s, ",") {
+		sev, spans, ok := strings.Cut(strings.TrimSpace(part), "=")
+		verify, handle, ok2 := strings.Cut(spans, "/")
+		if !ok || !ok2 {
+			return d, fmt.Errorf("%q is not severity=verify/handle, such as urgent=24h/168h", part)
+		}
+		v, err1 := time.ParseDuration(verify)
+		h, err2 := time.ParseDuration(handle)
+		if err1 != nil || err2 != nil || v <= 0 || h < v {
+			return d, fmt.Errorf("%q: durations such as 24h, the handling one not shorter than the verifying one", part)
+		}
+		d.Verify[sev], d.Handle[sev] = v, h
+	}
+	for _, sev := range models.TipSeverities {
+		if _, ok := d.Verify[sev]; !ok {
+			return d, fmt.Errorf("no deadline for the severity %q", sev)
+		}
+	}
+	return d, nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"kiemtra/demo"
 	"kiemtra/models"
@@ -143,7 +144,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser),
-		chromedp.Flag("headless", true),
+		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
@@ -165,135 +166,242 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// Any uncaught script error fails the test: the page must not break silently.
 	var mu sync.Mutex
 	var jsErrors []string
-	chromedp.ListenTarget(bctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
+	scriptErrors := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), jsErrors...)
+	}
+	if err := chromedp.Listen(bctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
 			msg := e.ExceptionDetails.Text
 			if e.ExceptionDetails.Exception != nil {
 				msg += " " + e.ExceptionDetails.Exception.Description
 			}
+			mu.Lock()
 			jsErrors = append(jsErrors, msg)
 			mu.Unlock()
 		}
-	})
-	run := func(what string, actions ...chromedp.Action) {
+	}); err != nil {
+		t.Fatalf("start the browser: %v", err)
+	}
+	// do runs steps with a time limit of their own, so that on failure the browser still answers
+	// for a screenshot of what went wrong.
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Run(bctx, actions...); err != nil {
-			mu.Lock()
-			defer mu.Unlock()
-			t.Fatalf("%s: %v (script errors: %q)", what, err, jsErrors)
+		sctx, cancel := context.WithTimeout(bctx, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			if png, serr := chromedp.Run(bctx, chromedp.CaptureScreenshot()); serr == nil {
+				path := filepath.Join(out, "dashboard-failure.png")
+				if os.WriteFile(path, png, 0o644) == nil {
+					t.Logf("screenshot of the failure: %s", path)
+				}
+			}
+			t.Fatalf("%s: %v (script errors: %q)", what, err, scriptErrors())
 		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	attr := func(sel, name string) string {
+		t.Helper()
+		a, err := chromedp.Run(bctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+		if err != nil {
+			t.Fatalf("read %s of %s: %v", name, sel, err)
+		}
+		return a.Value
 	}
 	shot := func(name string) {
 		t.Helper()
-		var png []byte
-		run("screenshot "+name, chromedp.CaptureScreenshot(&png))
+		evalJS[chromedp.Void](t, bctx, `window.scrollTo(0, 0)`)
+		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
 		path := filepath.Join(out, name)
 		if err := os.WriteFile(path, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", path)
 	}
+	fullShot := func(name string) {
+		t.Helper()
+		evalJS[chromedp.Void](t, bctx, `window.scrollTo(0, 0)`)
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		path := filepath.Join(out, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
 	const ready = `#map[data-state="ready"]`
 
 	// Start the browser first, so that its start-up is not counted in the render time.
-	run("start the browser", chromedp.EmulateViewport(1366, 768), chromedp.Navigate("about:blank"))
+	do("start the browser", chromedp.EmulateViewport(1366, 768), chromedp.Navigate("about:blank"))
 
 	url := "http://" + m.Addr() + "/dashboard/"
-	start := time.Now()
-	run("open the sign-in form", chromedp.Navigate(url), chromedp.WaitVisible(`#login-form`, chromedp.ByQuery))
+	// A refused password leaves the form with a message and an empty password field.
+	do("try a wrong password",
+		chromedp.Navigate(url),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "planner"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "not-the-password"),
+		chromedp.Click(chromedp.CSS(`#login-submit`)),
+		visible(`#login-error`))
+	if msg := text(`#login-error`); !strings.HasPrefix(msg, "Tên đăng nhập") {
+		t.Errorf("a wrong password shows %q", msg)
+	}
+	if v := evalJS[string](t, bctx, `document.querySelector('#password').value`); v != "" {
+		t.Error("the password field keeps a refused password")
+	}
 	shot("dashboard-login-1366x768.png")
-	run("sign in as the planner",
-		chromedp.SendKeys(`#username`, "planner", chromedp.ByQuery),
-		chromedp.SendKeys(`#password`, demo.Password, chromedp.ByQuery),
-		chromedp.Click(`#login-submit`, chromedp.ByQuery),
-		chromedp.WaitVisible(ready, chromedp.ByQuery))
+
+	// The first render: from the navigation, through the sign-in form, to the map drawn.
+	start := time.Now()
+	do("open the sign-in form", chromedp.Navigate(url), visible(`#login-form`))
+	signInForm := time.Since(start)
+	do("sign in as the planner",
+		chromedp.SendKeys(chromedp.CSS(`#username`), "planner"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`#login-submit`)),
+		visible(ready))
 	wall := time.Since(start)
-	var pageMS float64
-	run("read the page's timing", chromedp.Evaluate(`window.kiemtraTimings.mapDrawn`, &pageMS))
+	pageMS := evalJS[float64](t, bctx, `window.kiemtraTimings.mapDrawn`)
+	t.Logf("sign-in form shown %d ms after navigation", signInForm.Milliseconds())
 	t.Logf("first render, navigation to map drawn (sign-in form included): %.0f ms in the page, %d ms by the test's clock (aim: under 2000 ms)", pageMS, wall.Milliseconds())
 
 	// A reload with the session kept in sessionStorage is the dashboard's own first render.
 	start = time.Now()
-	run("reload with the session", chromedp.Reload(), chromedp.WaitVisible(ready, chromedp.ByQuery))
+	do("reload with the session", chromedp.Reload(), visible(ready))
 	reload := time.Since(start)
-	run("read the page's timing", chromedp.Evaluate(`window.kiemtraTimings.mapDrawn`, &pageMS))
+	pageMS = evalJS[float64](t, bctx, `window.kiemtraTimings.mapDrawn`)
 	t.Logf("first render after a reload (signed in): %.0f ms in the page, %d ms by the test's clock", pageMS, reload.Milliseconds())
 
-	// This year's progress bar shows a percentage.
-	var yearFigure, yearTitle string
-	run("read this year's progress",
-		chromedp.Text(`#kpi-year-figure`, &yearFigure, chromedp.ByQuery),
-		chromedp.Text(`#kpi-year h3`, &yearTitle, chromedp.ByQuery))
-	if !regexp.MustCompile(`^\d{1,3}([,.]\d)?%$`).MatchString(strings.TrimSpace(yearFigure)) {
-		t.Errorf("this year's progress shows %q, want a percentage", yearFigure)
+	shot("dashboard-1366x768-districts.png")
+
+	// An access token the server refuses is renewed once with the refresh token, for all the
+	// requests that were refused at the same time, and the dashboard carries on.
+	do("reload with a refused access token",
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = JSON.parse(sessionStorage.getItem('kiemtra.session')); s.access_token = 'not-a-token'; sessionStorage.setItem('kiemtra.session', JSON.stringify(s)); })()`),
+		chromedp.Reload(),
+		visible(ready))
+	if evalJS[bool](t, bctx, `JSON.parse(sessionStorage.getItem('kiemtra.session')).access_token === 'not-a-token'`) {
+		t.Error("the refused access token was not renewed")
 	}
-	if !strings.Contains(yearTitle, strconv.Itoa(demo.DefaultOptions().Today.Year)) || !strings.Contains(yearTitle, "Chỉ tiêu năm") {
-		t.Errorf("the yearly target is titled %q, want the Vietnamese title with the demo's year", yearTitle)
+
+	// This year's progress bar shows a percentage, under the Vietnamese title with the demo's year.
+	if fig := text(`#kpi-year-figure`); !regexp.MustCompile(`^\d{1,3}(,\d)?%$`).MatchString(fig) {
+		t.Errorf("this year's progress shows %q, want a percentage such as 12,6%%", fig)
 	}
-	var progressNow string
-	run("read the progress bar", chromedp.AttributeValue(`#kpi-year [role=progressbar]`, "aria-valuenow", &progressNow, nil, chromedp.ByQuery))
-	if _, err := strconv.ParseFloat(progressNow, 64); err != nil {
-		t.Errorf("the yearly progress bar's value is %q", progressNow)
+	if title := text(`#kpi-year h3`); title != fmt.Sprintf("Chỉ tiêu năm %d", demo.DefaultOptions().Today.Year) {
+		t.Errorf("the yearly target is titled %q", title)
+	}
+	if v := attr(`#kpi-year [role=progressbar]`, "aria-valuenow"); !isPercentage(v) {
+		t.Errorf("the yearly progress bar's value is %q", v)
 	}
 
 	// The ward map: every ward of the demo, each with its figures.
-	run("switch to the ward map", chromedp.Click(`#level-ward`, chromedp.ByQuery), chromedp.WaitVisible(`#map[data-level="ward"]`, chromedp.ByQuery))
-	var drawn []drawnArea
-	run("read the wards", chromedp.Evaluate(readAreas, &drawn))
-	checkWards(t, wards, drawn, "")
+	do("switch to the ward map", chromedp.Click(chromedp.CSS(`#level-ward`)), visible(`#map[data-level="ward"]`))
+	checkWards(t, wards, evalJS[[]drawnArea](t, bctx, readAreas), "")
 	shot("dashboard-1366x768.png")
 
-	// A business point opens its details.
-	run("open a business",
-		chromedp.Click(`#map circle.pt.never_inspected`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#details-status`, chromedp.ByQuery))
-	var detailsTitle string
-	run("read the details", chromedp.Text(`#details-title`, &detailsTitle, chromedp.ByQuery))
-	if strings.TrimSpace(detailsTitle) == "" {
+	// A business point opens its details, with its status and history.
+	do("open a business", chromedp.Click(chromedp.CSS(`#map circle.pt.never_inspected`)), visible(`#details-status`))
+	if name := text(`#details-title`); name == "" {
 		t.Error("the business details have no name")
 	}
-	run("close the details", chromedp.Click(`#details button.icon`, chromedp.ByQuery), chromedp.WaitNotVisible(`#details`, chromedp.ByQuery))
+	shot("dashboard-1366x768-business.png")
+	do("close the details", chromedp.Click(chromedp.CSS(`#details button.icon`)), chromedp.WaitNotVisible(chromedp.CSS(`#details`)))
+
+	// A ward clicked on the map becomes the selection: the figures follow it.
+	do("drill down to a ward",
+		chromedp.Click(chromedp.CSS(`#map path[data-code="31117"]`)),
+		visible(`#map[data-selected="31117"]`))
+	if area := text(`#kpi-area`); area != "Phường Cái Khế" {
+		t.Errorf("after a click on ward 31117 the figures are of %q", area)
+	}
+	do("wait for the ward's burn-down", visible(`#burndown svg`))
+	shot("dashboard-1366x768-ward.png")
+	// The keyboard reaches the wards: Enter opens one, Escape goes up to its district.
+	do("open a ward with the keyboard",
+		chromedp.Focus(chromedp.CSS(`#map path[data-code="31120"]`)),
+		chromedp.KeyEvent(kb.Enter),
+		visible(`#map[data-selected="31120"]`),
+		chromedp.KeyEvent(kb.Escape),
+		visible(`#map[data-selected="916"]`))
+	do("back to the city", chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
+
+	// The table opens a district onto its wards; the whole page is kept as a screenshot.
+	do("open a district in the table", chromedp.Click(chromedp.CSS(`#area-table button[data-toggle="918"][aria-expanded="false"]`)), visible(`#area-table tr.district[data-code="918"] + tr.ward`))
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.district').length`); n != 9 {
+		t.Errorf("the table has %d districts, want the demo's 9", n)
+	}
+	do("sort by programme coverage", chromedp.Click(chromedp.CSS(`#area-table button[data-sort="programme_coverage"]`)), visible(`#area-table th[aria-sort="ascending"]`))
+	covs := evalJS[[]float64](t, bctx, `Array.from(document.querySelectorAll('#area-table tr.district td.programme_coverage')).map(td => parseFloat(td.textContent.replace(/\./g, '').replace(',', '.')))`)
+	if len(covs) != 9 || !sort.Float64sAreSorted(covs) {
+		t.Errorf("districts sorted by coverage: %v", covs)
+	}
+	fullShot("dashboard-1366x768-full-page.png")
 
 	// The finished 2021-2025 programme, in its last year: full coverage everywhere.
-	run("choose the 2021-2025 programme",
-		chromedp.Evaluate(`(() => { const s = document.querySelector('#programme'); s.value = 'KH237-2021-2025'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil),
-		chromedp.WaitVisible(`#map[data-state="ready"][data-programme="KH237-2021-2025"][data-year="2025"]`, chromedp.ByQuery))
-	var progValue, progFigure string
-	run("read the programme's coverage",
-		chromedp.AttributeValue(`#kpi-programme`, "data-value", &progValue, nil, chromedp.ByQuery),
-		chromedp.Text(`#kpi-programme-figure`, &progFigure, chromedp.ByQuery))
-	if progValue != "100" || strings.TrimSpace(progFigure) != "100%" {
-		t.Errorf("the 2021-2025 programme shows coverage %q (%q), want 100%%", progFigure, progValue)
+	do("choose the 2021-2025 programme",
+		chromedp.SetValue(chromedp.CSS(`#programme`), "KH237-2021-2025"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#programme').dispatchEvent(new Event('change', {bubbles: true}))`),
+		visible(`#map[data-state="ready"][data-programme="KH237-2021-2025"][data-year="2025"]`))
+	if v, fig := attr(`#kpi-programme`, "data-value"), text(`#kpi-programme-figure`); v != "100" || fig != "100%" {
+		t.Errorf("the 2021-2025 programme shows coverage %q (data-value %q), want 100%%", fig, v)
 	}
-	run("read the wards", chromedp.Evaluate(readAreas, &drawn))
-	checkWards(t, wards, drawn, "100")
-	var onTrack string
-	run("read on track", chromedp.Text(`#on-track`, &onTrack, chromedp.ByQuery))
-	t.Logf("2021-2025 in 2025: programme coverage %s, %s", progFigure, strings.TrimSpace(onTrack))
+	checkWards(t, wards, evalJS[[]drawnArea](t, bctx, readAreas), "100")
+	t.Logf("2021-2025 in 2025: programme coverage %s, %s", text(`#kpi-programme-figure`), strings.Join(strings.Fields(text(`#on-track`)), " "))
 	shot("dashboard-1366x768-2021-2025.png")
 
-	// Back to this year's programme, colour by this year's progress, and the tablet sizes.
-	run("choose this year's programme",
-		chromedp.Evaluate(`(() => { const s = document.querySelector('#programme'); s.value = s.options[0].value; s.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil),
-		chromedp.WaitVisible(`#map[data-state="ready"]:not([data-programme="KH237-2021-2025"])`, chromedp.ByQuery),
-		chromedp.Click(`#metric-progress`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#map[data-metric="progress"]`, chromedp.ByQuery))
+	// Back to this year's programme coloured by this year's progress, at tablet sizes.
+	do("choose this year's programme",
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#programme'); s.value = s.options[0].value; s.dispatchEvent(new Event('change', {bubbles: true})); })()`),
+		visible(`#map[data-state="ready"]:not([data-programme="KH237-2021-2025"])`),
+		chromedp.Click(chromedp.CSS(`#metric-progress`)),
+		visible(`#map[data-metric="progress"]`))
 	for _, size := range []struct{ w, h int64 }{{1024, 768}, {768, 1024}} {
-		run("resize", chromedp.EmulateViewport(size.w, size.h), chromedp.Sleep(300*time.Millisecond))
-		var overflow bool
-		run("check the width", chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
-		if overflow {
+		do("resize", chromedp.EmulateViewport(size.w, size.h), chromedp.Sleep(300*time.Millisecond))
+		if evalJS[bool](t, bctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 			t.Errorf("at %dx%d the page is wider than the screen", size.w, size.h)
 		}
 		shot(fmt.Sprintf("dashboard-tablet-%dx%d.png", size.w, size.h))
 	}
-
-	mu.Lock()
-	defer mu.Unlock()
-	if len(jsErrors) > 0 {
-		t.Errorf("script errors in the page:\n%s", strings.Join(jsErrors, "\n"))
+	// English on request.
+	do("switch to English", chromedp.Click(chromedp.CSS(`.user .lang-switch`)))
+	if title := text(`#kpi-year h3`); !strings.HasSuffix(title, "target") {
+		t.Errorf("in English the yearly target is titled %q", title)
 	}
+	do("back to the office screen", chromedp.EmulateViewport(1366, 768), chromedp.Sleep(300*time.Millisecond))
+	shot("dashboard-1366x768-en.png")
+
+	if errs := scriptErrors(); len(errs) > 0 {
+		t.Errorf("script errors in the page:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// evalJS evaluates a JavaScript expression in the page and decodes its value.
+func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func isPercentage(s string) bool {
+	v, err := strconv.ParseFloat(s, 64)
+	return err == nil && v >= 0 && v <= 100
 }
 
 // checkWards checks that every ward is drawn once with numeric figures (and, when want is set,
@@ -318,11 +426,10 @@ func checkWards(t *testing.T, wards []*models.Area, drawn []drawnArea, want stri
 			missing = append(missing, w.Code+" "+w.Name)
 			continue
 		}
-		cov, err := strconv.ParseFloat(d.Coverage, 64)
-		if err != nil || cov < 0 || cov > 100 {
+		if !isPercentage(d.Coverage) {
 			t.Errorf("ward %s (%s): data-coverage %q is not a percentage", w.Code, w.Name, d.Coverage)
 		}
-		if p, err := strconv.ParseFloat(d.Progress, 64); err != nil || p < 0 || p > 100 {
+		if !isPercentage(d.Progress) {
 			t.Errorf("ward %s (%s): data-progress %q is not a percentage", w.Code, w.Name, d.Progress)
 		}
 		if want != "" && d.Coverage != want {

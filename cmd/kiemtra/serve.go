@@ -22,6 +22,7 @@ import (
 	"kiemtra/auth"
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
+	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
 	"kiemtra/refdata"
@@ -29,6 +30,7 @@ import (
 	"kiemtra/report"
 	"kiemtra/scheduler"
 	"kiemtra/store"
+	"kiemtra/tips"
 	"kiemtra/web"
 )
 
@@ -48,6 +50,7 @@ type Main struct {
 	auth     *auth.Service
 	field    *fieldwork.Service
 	photos   *photos.Store
+	tips     *tips.Service
 	server   *http.Server
 	listener net.Listener
 
@@ -118,6 +121,7 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
 		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
 		{m.Config.CronMorning, m.morning},
+		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
@@ -144,6 +148,18 @@ func (m *Main) Open(ctx context.Context) error {
 	// volume), see docs/operations.md.
 	if m.photos, err = photos.NewStore(filepath.Join(m.Config.DataDir, "photos")); err != nil {
 		return fmt.Errorf("photo store in KIEMTRA_DATA_DIR: %w", err)
+	}
+	m.photos.Location = m.Config.Location()
+	key := tips.DeriveKey(m.Config.Secret)
+	if m.Config.TipKey != "" {
+		key, _ = hex.DecodeString(m.Config.TipKey) // checked by Validate
+	}
+	deadlines, err := ParseTipDeadlines(m.Config.TipDeadlines)
+	if err != nil {
+		return err
+	}
+	if m.tips, err = tips.NewService(db, m.registry, key, deadlines, m.Now, m.Config.Location()); err != nil {
+		return err
 	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
@@ -189,6 +205,9 @@ func (m *Main) Listen() error {
 		Photos:       m.db,
 		PhotoBlobs:   m.photos,
 		Coverage:     coverage.New(m.db, m.Now, m.Config.Location()),
+		Tips:         m.tips,
+		TipStore:     m.db,
+		Licensing:    licensing.New(m.db, m.Now, m.Config.Location()),
 		Reports:      m.reports,
 		Plans:        m.db,
 		Jobs:         jobsAPI{m.runner, m.db},

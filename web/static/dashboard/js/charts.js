@@ -7,11 +7,16 @@ function dayNumber(iso) {
   return Date.UTC(y, m - 1, d) / 86400000;
 }
 
-function niceMax(v) {
-  if (v <= 0) return 10;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+// niceScale picks a round step and the top of the y axis so that at most 5 steps cover v.
+function niceScale(v) {
+  v = Math.max(v, 4);
+  const p = 10 ** Math.floor(Math.log10(v / 5));
+  for (const m of [1, 2, 2.5, 5, 10, 20]) {
+    const step = m * p;
+    const n = Math.ceil(v / step - 1e-9);
+    if (n <= 5) return { step, max: n * step };
+  }
+  return { step: v / 4, max: v };
 }
 
 // drawBurndown draws the chart into container (an element whose width the chart takes).
@@ -28,13 +33,14 @@ export function drawBurndown(container, data, i18n) {
     return;
   }
   const x0 = dayNumber(data.start || pts[0].date), x1 = dayNumber(data.deadline);
-  const ymax = niceMax(Math.max(...pts.map(p => p.never_inspected), ...target.map(p => p.never_inspected), 1));
+  const scale = niceScale(Math.max(...pts.map(p => p.never_inspected), ...target.map(p => p.never_inspected), 1));
+  const ymax = scale.max;
   const X = d => m.l + ((dayNumber(d) - x0) / Math.max(1, x1 - x0)) * (width - m.l - m.r);
   const Y = v => m.t + (1 - v / ymax) * (height - m.t - m.b);
   let s = "";
   // Grid and y axis.
-  for (let i = 0; i <= 4; i++) {
-    const v = (ymax * i) / 4, y = Y(v);
+  for (let v = 0; v <= ymax + 1e-9; v += scale.step) {
+    const y = Y(v);
     s += `<line class="grid" x1="${m.l}" x2="${width - m.r}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/>`;
     s += `<text class="tick" x="${m.l - 6}" y="${y.toFixed(1)}" dy="0.32em" text-anchor="end">${esc(t.num(v))}</text>`;
   }
@@ -56,7 +62,7 @@ export function drawBurndown(container, data, i18n) {
   if (data.today && dayNumber(data.today) < x1) {
     const xt = X(data.today);
     s += `<line class="today" x1="${xt.toFixed(1)}" x2="${xt.toFixed(1)}" y1="${m.t}" y2="${height - m.b}"/>`;
-    s += `<text class="today-label" x="${(xt + 4).toFixed(1)}" y="${m.t + 10}">${esc(t.t("burndownToday"))}</text>`;
+    s += `<text class="today-label" x="${(xt + 4).toFixed(1)}" y="${height - m.b - 5}">${esc(t.t("burndownToday"))}</text>`;
   }
   // The target path, then the actual figures over it.
   if (target.length) {

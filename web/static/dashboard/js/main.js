@@ -4,7 +4,7 @@
 
 import { Api, ApiError, SessionEnded, query } from "./api.js";
 import { I18n, CATEGORIES } from "./i18n.js";
-import { CoverageMap, RAMP, EMPTY_FILL, STATUS_COLOURS, STATUS_ORDER, bins, colourFor } from "./map.js";
+import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js";
 import { drawBurndown, progressBar } from "./charts.js";
 import { renderTable, trackBadge } from "./table.js";
 import { CONFIG } from "./config.js";
@@ -32,6 +32,7 @@ const state = {
   metric: "coverage",
   showPoints: true,
   selected: "",
+  picked: "", // the business whose details are open
   sort: { key: "", dir: "asc" },
   expanded: new Set(),
   cov: null, // /coverage at district level
@@ -78,8 +79,10 @@ async function onLogin(e) {
     $("#password").value = "";
     await showApp();
   } catch (ex) {
-    err.textContent = ex.message;
+    err.textContent = ex.message.charAt(0).toLocaleUpperCase(i18n.locale) + ex.message.slice(1);
     err.hidden = false;
+    $("#password").value = "";
+    $("#password").focus();
   } finally {
     btn.disabled = false;
     btn.textContent = t.t("signIn");
@@ -153,10 +156,11 @@ async function loadFigures() {
     state.programme = cov.programme_code;
     state.year = cov.year;
     state.rootCode = cov.area;
-    if (!state.today) state.today = cov.as_of;
+    // The server's today: the as-of day of the current year, or the day the figures were made.
+    const made = String(cov.generated_at || "").slice(0, 10);
+    if (!state.today) state.today = made > cov.as_of ? made : cov.as_of;
     if (state.selected && !knownArea(state.selected)) state.selected = "";
     if (!state.selected) state.selected = state.rootCode;
-    // Wards the tree does not know yet are placed under the district that holds their points.
     map.setData({ wards: wardsGeo, districts: districtsGeo, parentOf: state.parentOf, rootCode: state.rootCode });
     renderFilters();
     renderAll();
@@ -221,7 +225,9 @@ function renderFilters() {
   const progs = state.programmes.length ? state.programmes : state.programme ? [{ code: state.programme, name: state.programme }] : [];
   ps.replaceChildren(...progs
     .slice().sort((a, b) => String(b.starts_on || "").localeCompare(String(a.starts_on || "")))
-    .map(p => h("option", { value: p.code, selected: p.code === state.programme }, programmeLabel(p))));
+    .map(p => h("option", { value: p.code, selected: p.code === state.programme, title: p.name || p.code }, programmeLabel(p))));
+  const cur = currentProgramme();
+  ps.title = cur ? cur.name : "";
   const ys = $("#year");
   const prog = currentProgramme();
   const years = [];
@@ -238,7 +244,8 @@ function renderFilters() {
 
 function programmeLabel(p) {
   const y1 = (p.starts_on || "").slice(0, 4), y2 = (p.ends_on || "").slice(0, 4);
-  return y1 ? `${y1}–${y2} · ${p.code}` : p.code;
+  const short = String(p.code || "").split("-")[0];
+  return y1 ? `${y1}–${y2} · ${short}` : p.code;
 }
 
 function renderBreadcrumb() {
@@ -270,7 +277,7 @@ function renderToolbar() {
 }
 
 function renderMap() {
-  map.setView({ level: state.level, metric: state.metric, showPoints: state.showPoints, selected: state.selected, minShare: state.cov.min_share });
+  map.setView({ level: state.level, metric: state.metric, showPoints: state.showPoints, selected: state.selected, minShare: state.cov.min_share, picked: state.picked });
   map.render();
   const name = state.areaName.get(state.selected) || (rowFor(state.selected) || {}).name || "";
   $("#map").setAttribute("aria-label", t.t("mapLabel", {
@@ -284,27 +291,25 @@ function renderLegend() {
   const minShare = state.cov.min_share;
   const c = map.counts();
   const b = bins(state.metric, minShare);
-  const rows = b.map((bin, i) => {
+  const count = n => h("span", { class: "lg-count" }, t.num(n));
+  const ramp = b.map((bin, i) => {
     let label;
-    if (state.metric === "progress") {
-      label = i === b.length - 1 ? t.t("metTarget", { target: t.pct(minShare, 0) }) : `${t.pct(bin.lo, 0)} – ${t.pct(bin.hi, 0)}`;
-    } else {
-      label = i === b.length - 1 ? t.t("metCoverage") : `${t.pct(bin.lo, 0)} – ${t.pct(bin.hi, 0)}`;
-    }
-    return h("li", {}, h("span", { class: "swatch", style: { background: colourFor(bin.lo, state.metric, minShare) } }), h("span", { class: "lg-label" }, label), h("span", { class: "lg-count" }, t.num(c.bins[i])));
-  }).reverse();
-  if (c.empty) rows.push(h("li", {}, h("span", { class: "swatch", style: { background: EMPTY_FILL } }), h("span", { class: "lg-label" }, t.t("noBusinesses")), h("span", { class: "lg-count" }, t.num(c.empty))));
-  const legend = $("#legend");
-  const parts = [
-    h("h3", {}, state.metric === "progress" ? t.t("legendProgress", { target: t.pct(minShare, 0) }) : t.t("legendCoverage")),
-    h("ul", { class: "ramp" }, rows),
-  ];
+    if (i === b.length - 1) label = state.metric === "progress" ? t.t("metTarget", { target: t.pct(minShare, 0) }) : t.t("metCoverage");
+    else label = `${t.pct(bin.lo, 0)}–${t.pct(bin.hi, 0)}`;
+    return h("li", { "data-bin": i }, h("span", { class: "swatch", style: { background: colourFor(bin.lo, state.metric, minShare) } }), h("span", { class: "lg-label" }, label), count(c.bins[i]));
+  });
+  if (c.empty) ramp.push(h("li", {}, h("span", { class: "swatch", style: { background: EMPTY_FILL } }), h("span", { class: "lg-label" }, t.t("noBusinesses")), count(c.empty)));
+  const long = state.metric === "progress" ? t.t("legendProgress", { target: t.pct(minShare, 0) }) : t.t("legendCoverage");
+  const parts = [h("div", { class: "lg-group" },
+    h("span", { class: "lg-title", title: long }, (state.metric === "progress" ? t.t("byProgress") : t.t("byCoverage")) + ":"),
+    h("ul", { class: "ramp", "aria-label": long }, ramp))];
   if (state.showPoints) {
-    parts.push(h("h3", {}, t.t("legendPoints")), h("ul", { class: "dots" }, STATUS_ORDER.filter(s => c.statuses[s]).map(s =>
-      h("li", {}, h("span", { class: "dot " + s, style: { background: STATUS_COLOURS[s] } }), h("span", { class: "lg-label" }, t.status(s)), h("span", { class: "lg-count" }, t.num(c.statuses[s]))))));
+    parts.push(h("div", { class: "lg-group" },
+      h("span", { class: "lg-title" }, t.t("legendPoints") + ":"),
+      h("ul", { class: "dots", "aria-label": t.t("legendPoints") }, STATUS_ORDER.filter(s => c.statuses[s]).map(s =>
+        h("li", { "data-status": s }, h("span", { class: "dot " + s }), h("span", { class: "lg-label" }, t.status(s)), count(c.statuses[s]))))));
   }
-  legend.replaceChildren(...parts);
-  void RAMP;
+  $("#legend").replaceChildren(...parts);
 }
 
 function elapsed(fromIso, toIso, atIso) {
@@ -331,7 +336,7 @@ function renderKpis() {
     h("div", { class: "kpi-head" }, h("h3", {}, t.t("yearTarget", { year: cov.year })), h("span", { class: "goal" }, `≥ ${t.pct(minShare, 0)}`)),
     h("div", { class: "kpi-figures" },
       h("span", { class: "kpi-figure", id: "kpi-year-figure" }, t.pct(r.year_share)),
-      h("span", { class: "kpi-of" }, ` / ${t.pct(minShare, 0)}`),
+      h("span", { class: "kpi-of" }, `/ ${t.pct(minShare, 0)}`),
       h("span", { class: "kpi-side" }, t.t("yearTargetDone", { progress: t.pct(r.target_progress, 0) }))),
     progressBar(r.target_progress, {
       label: t.t("yearTarget", { year: cov.year }), valueText: `${t.pct(r.year_share)} / ${t.pct(minShare, 0)}`,
@@ -354,7 +359,7 @@ function renderKpis() {
     h("div", { class: "kpi-head" }, h("h3", {}, t.t("programmeCoverage")), h("span", { class: "goal" }, `100% · ${t.date(cov.deadline)}`)),
     h("div", { class: "kpi-figures" },
       h("span", { class: "kpi-figure", id: "kpi-programme-figure" }, t.pct(r.programme_coverage)),
-      h("span", { class: "kpi-of" }, " / 100%"),
+      h("span", { class: "kpi-of" }, "/ 100%"),
       h("span", { class: "kpi-side" + (r.never_inspected ? "" : " good") }, r.never_inspected ? t.t("neverLeft", { n: t.num(r.never_inspected) }) : t.t("allCovered"))),
     progressBar(r.programme_coverage, {
       label: t.t("programmeCoverage"), valueText: `${t.pct(r.programme_coverage)} / 100%`, cls: r.programme_coverage >= 1 ? "met" : "",
@@ -366,6 +371,12 @@ function renderKpis() {
     h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, "100%")),
     h("p", { class: "kpi-sub" }, t.t("programmeCoverageSub", { covered: t.num(r.covered), eligible: t.num(r.eligible), deadline: t.date(cov.deadline) })),
   );
+
+  const markers = $("#kpi-markers");
+  markers.hidden = yearDone && progDone;
+  markers.replaceChildren(
+    h("span", {}, h("span", { class: "mk expected", "aria-hidden": "true" }), t.t("markerExpected")),
+    h("span", {}, h("span", { class: "mk forecast", "aria-hidden": "true" }), t.t("markerForecast")));
 
   // On track, and why.
   const track = $("#kpi-track");
@@ -491,11 +502,10 @@ function renderBurndown() {
 
 // ---------- business details ----------
 
-let detailsReturn = null;
-
-async function openBusiness(id, from) {
+async function openBusiness(id) {
   const panel = $("#details");
-  detailsReturn = from || null;
+  state.picked = id;
+  renderMap();
   panel.hidden = false;
   panel.dataset.id = id;
   panel.replaceChildren(detailsHead(t.t("loadingDetails")));
@@ -512,7 +522,7 @@ async function openBusiness(id, from) {
     panel.replaceChildren(
       detailsHead(b.name),
       h("p", { class: "details-cat" }, t.category(b.category)),
-      status ? h("p", {}, h("span", { class: "dot", style: { background: STATUS_COLOURS[status] } }), " ", h("strong", { id: "details-status" }, t.status(status))) : null,
+      status ? h("p", { class: "details-status" }, h("span", { class: "dot " + status }), " ", h("strong", { id: "details-status" }, t.status(status))) : null,
       h("dl", { class: "facts" },
         fact(t.t("address"), b.address || "–"),
         fact(t.t("owner"), b.owner_name || "–"),
@@ -539,13 +549,18 @@ function detailsHead(title) {
 
 function fact(k, v) { return h("div", {}, h("dt", {}, k), h("dd", {}, v)); }
 
+// closeDetails closes the business panel and gives the keyboard focus back to the map.
 function closeDetails() {
   const panel = $("#details");
   if (panel.hidden) return false;
+  const id = state.picked;
   panel.hidden = true;
   delete panel.dataset.id;
-  if (detailsReturn && detailsReturn.isConnected) detailsReturn.focus();
-  detailsReturn = null;
+  state.picked = "";
+  renderMap();
+  const pt = id && $(`#map circle[data-id="${CSS.escape(id)}"]`);
+  if (pt && pt.hasAttribute("tabindex")) pt.focus({ preventScroll: true });
+  else if (pt) map.focusArea(pt.dataset.area);
   return true;
 }
 
@@ -654,7 +669,8 @@ function wire() {
   }
   $("#logout").addEventListener("click", async () => {
     await api.logout();
-    showLogin("");
+    // A fresh page forgets everything the last user saw.
+    location.reload();
   });
   $("#programme").addEventListener("change", e => {
     state.programme = e.target.value;
@@ -665,7 +681,13 @@ function wire() {
   });
   $("#year").addEventListener("change", e => { state.year = Number(e.target.value); loadFigures(); });
   $("#category").addEventListener("change", e => { state.category = e.target.value; loadFigures(); });
-  $("#level-district").addEventListener("click", () => { state.level = "district"; if (state.areaLevel.get(state.selected) === "ward") state.selected = state.rootCode; renderToolbar(); renderBreadcrumb(); renderMap(); renderKpis(); renderBurndown(); loadBurndown(); });
+  $("#level-district").addEventListener("click", () => {
+    state.level = "district";
+    renderToolbar();
+    // A chosen ward gives way to its district.
+    if (state.areaLevel.get(state.selected) === "ward") selectArea(state.parentOf.get(state.selected) || state.rootCode);
+    else renderMap();
+  });
   $("#level-ward").addEventListener("click", () => { state.level = "ward"; renderToolbar(); renderMap(); });
   $("#metric-coverage").addEventListener("click", () => { state.metric = "coverage"; renderToolbar(); renderMap(); });
   $("#metric-progress").addEventListener("click", () => { state.metric = "progress"; renderToolbar(); renderMap(); });

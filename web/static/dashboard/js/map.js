@@ -6,16 +6,17 @@ import { esc } from "./util.js";
 
 const WIDTH = 1000; // projected units across the jurisdiction
 
-// Fill colours from "little done" (pale) to "done" (dark), and grey for no businesses.
-export const RAMP = ["#fff7d6", "#c7e9b4", "#7fcdbb", "#3aa6c0", "#2166ac", "#132f6b"];
+// Fill colours from "little done" (pale yellow) to "done" (mid blue), and grey for no
+// businesses. The darkest stays light enough for black labels and coloured points on top.
+export const RAMP = ["#fff8d2", "#e1f2b4", "#b3dfb6", "#7ecbbd", "#4fb0cf", "#3b8fd0"];
 export const EMPTY_FILL = "#e3e5e8";
 
 // STATUS_COLOURS colour the business points.
 export const STATUS_COLOURS = {
   never_inspected: "#d7191c",
-  overdue: "#ff8c00",
-  inspected_this_year: "#0b7a3b",
-  covered_in_programme: "#6b3fa0",
+  overdue: "#ff7b00",
+  inspected_this_year: "#0a6b34",
+  covered_in_programme: "#ffffff",
   closed: "#8a8a8a",
 };
 export const STATUS_ORDER = ["never_inspected", "overdue", "inspected_this_year", "covered_in_programme", "closed"];
@@ -168,7 +169,7 @@ export class CoverageMap {
     this.wards = [];
     this.districts = [];
     this.points = [];
-    this.view = { level: "district", metric: "coverage", showPoints: true, selected: "", minShare: 0.2 };
+    this.view = { level: "district", metric: "coverage", showPoints: true, selected: "", minShare: 0.2, picked: "" };
     this.svg.addEventListener("click", e => this.click(e));
     this.svg.addEventListener("keydown", e => this.key(e));
     let pending = false;
@@ -287,15 +288,19 @@ export class CoverageMap {
     const r = (selected ? 5 : 3.4) * px;
     let html = `<g class="points" style="stroke-width:${(1.1 * px).toFixed(3)}">`;
     // Never-inspected businesses are drawn last so that they stay on top.
-    const order = this.points.map((_, i) => i).sort((a, b) => rank(this.points[a].properties.status) - rank(this.points[b].properties.status));
+    const picked = this.view.picked;
+    const order = this.points.map((_, i) => i).sort((a, b) => rank(this.points[a], picked) - rank(this.points[b], picked));
     for (const i of order) {
       const f = this.points[i];
       const p = f.properties;
       const [x, y] = this.pointXY[i];
       if (x < vb.x || x > vb.x + vb.w || y < vb.y || y > vb.y + vb.h) continue;
-      const focus = selected && (p.area_code === selected || this.parentOf.get(p.area_code) === selected) && selected !== this.rootCode && this.byCode.get(selected)?.props.level === "ward";
+      const inside = !selected || selected === this.rootCode || p.area_code === selected || this.parentOf.get(p.area_code) === selected;
+      const focus = inside && selected && selected !== this.rootCode && this.byCode.get(selected)?.props.level === "ward";
       const label = `${p.name} · ${t.category(p.category, true)} · ${t.status(p.status)}`;
-      html += `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r.toFixed(3)}" class="pt ${p.status}" fill="${STATUS_COLOURS[p.status] || "#444"}"` +
+      const isPicked = picked && String(f.id) === picked;
+      const rr = isPicked ? r * 1.8 : p.status === "closed" ? r * 0.75 : r;
+      html += `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${rr.toFixed(3)}" class="pt ${p.status}${isPicked ? " picked" : ""}${inside ? "" : " context"}" fill="${STATUS_COLOURS[p.status] || "#444"}"` +
         ` data-id="${esc(String(f.id))}" data-status="${p.status}" data-area="${esc(p.area_code)}"${focus ? ` tabindex="0" role="button" aria-label="${esc(label)}"` : ""}>` +
         `<title>${esc(label)}</title></circle>`;
     }
@@ -403,7 +408,10 @@ export class CoverageMap {
   }
 }
 
-function rank(status) {
-  return { never_inspected: 4, overdue: 3, inspected_this_year: 2, covered_in_programme: 1, closed: 0 }[status] ?? 0;
+// rank orders the points from bottom to top: the picked one, then the businesses that need a
+// visit, stay visible.
+function rank(f, picked) {
+  if (picked && String(f.id) === picked) return 9;
+  return { never_inspected: 4, overdue: 3, inspected_this_year: 2, covered_in_programme: 1, closed: 0 }[f.properties.status] ?? 0;
 }
 

@@ -80,7 +80,7 @@ function row(r, cols, t, o) {
       const inner = o.onSelect
         ? h("button", { type: "button", class: "link", title: t.t("showOnMap", { name: r.name }), onclick: () => o.onSelect(r.area_code) }, name)
         : h("span", {}, name);
-      tr.append(h("th", { scope: "row", class: "text" }, o.toggle || (o.cls === "ward" ? h("span", { class: "indent" }) : null), inner));
+      tr.append(h("th", { scope: "row", class: "text" }, h("span", { class: "cell-area" }, o.toggle || (o.cls === "ward" ? h("span", { class: "indent" }) : null), inner)));
     } else {
       tr.append(h("td", { class: c.key }, c.cell(r)));
     }

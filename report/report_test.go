@@ -1,0 +1,688 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"kiemtra/coverage"
+	"kiemtra/models"
+	"kiemtra/refdata"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+// testClock is a settable clock shared by the store (created_at of follow-up tasks) and the
+// services.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+var hcm = mustLoc("Asia/Ho_Chi_Minh")
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// local is a wall-clock time in Ho Chi Minh City.
+func local(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, hcm) }
+
+// city is a small stored city: two districts of two wards with ten karaoke bars each, a
+// business that closed in February and one that opened in May; programme P (2026-2030) with
+// an approved 2026 plan of three businesses a ward; visits, findings, follow-ups and tips in
+// the first and second quarters; today is 15 August 2026.
+type city struct {
+	db      *store.DB
+	clock   *testClock
+	svc     *Service
+	cov     *coverage.Service
+	archive *MemoryArchive
+	prog    *models.Programme
+	// workflow: the tips table records handling and places (the tip workflow's migration).
+	workflow bool
+}
+
+func biz(ward string, i int) string { return fmt.Sprintf("b-%s-%d", ward, i) }
+
+var wards = []string{"D11", "D12", "D21", "D22"}
+
+func buildCity(t *testing.T, db *store.DB, clock *testClock) *city {
+	t.Helper()
+	ctx := context.Background()
+	c := &city{db: db, clock: clock}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(s string) *string { return &s }
+	areas := []*models.Area{{Code: "92", Name: "Cần Thơ", Level: models.AreaLevelCity, TypeName: "Thành phố"}}
+	for _, d := range []string{"D1", "D2"} {
+		areas = append(areas, &models.Area{Code: d, ParentCode: p("92"), Name: "Quận " + d, TypeName: "Quận", Level: models.AreaLevelDistrict})
+		for _, w := range []string{"1", "2"} {
+			areas = append(areas, &models.Area{Code: d + w, ParentCode: p(d), Name: "Phường " + d + w, TypeName: "Phường", Level: models.AreaLevelWard})
+		}
+	}
+	must(db.UpsertAreas(ctx, "t", areas))
+	var bs []*models.Business
+	add := func(id, ward string, opened models.Date) *models.Business {
+		b := &models.Business{ID: id, Name: "Karaoke " + id, Category: "karaoke", LicenceNo: p("L-" + id), Lat: 10, Lon: 105, AreaCode: ward, OpenedOn: opened}
+		bs = append(bs, b)
+		return b
+	}
+	for _, w := range wards {
+		for i := 0; i < 10; i++ {
+			add(biz(w, i), w, models.NewDate(2018, 1, 1))
+		}
+	}
+	closed := add("b-closed", "D21", models.NewDate(2019, 1, 1))
+	closed.Status, closed.ClosedOn = models.BusinessClosed, models.NewDate(2026, 2, 15)
+	add("b-new", "D11", models.NewDate(2026, 5, 1))
+	must(db.CreateBusinesses(ctx, "t", bs))
+	c.prog = &models.Programme{Code: "P", Name: "Chương trình thử 2026-2030", StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31), RootAreaCode: p("92")}
+	c.prog.ApplyDefaults()
+	must(db.CreateProgramme(ctx, "t", c.prog))
+
+	// The 2026 plan: businesses 0-2 of every ward, each drawn with probability 0.3 from 10.
+	var items []*models.PlanItem
+	fig := models.PlanFigures{Year: 2026}
+	for _, w := range wards {
+		fig.Areas = append(fig.Areas, models.AreaFigures{AreaCode: w, InScope: 10})
+		for i := 0; i < 3; i++ {
+			items = append(items, &models.PlanItem{BusinessID: biz(w, i), Group: models.GroupMustCover, InclusionProb: 0.3, WeekStart: models.NewDate(2026, 1, 5), AreaCode: w})
+		}
+	}
+	figJSON, _ := json.Marshal(fig)
+	plan := &models.Plan{ProgrammeID: c.prog.ID, Year: 2026, Seed: "s", SeedSHA256: "x", Figures: string(figJSON), Feasible: true}
+	must(db.CreatePlan(ctx, "t", plan, items))
+	_, err := db.ApprovePlan(ctx, "t", plan.ID)
+	must(err)
+	tasks, _, err := db.FindTasks(ctx, models.TaskFilter{PlanID: plan.ID})
+	must(err)
+	taskOf := map[string]*string{}
+	for _, tk := range tasks {
+		id := tk.ID
+		taskOf[tk.BusinessID] = &id
+	}
+
+	followUps := map[string]string{}
+	visit := func(at time.Time, business, outcome string, task *string, codes ...string) {
+		t.Helper()
+		c.clock.Set(at)
+		v := models.Visit{Inspection: &models.Inspection{BusinessID: business, TaskID: task, StartedAt: at.Add(-time.Hour), FinishedAt: at, Outcome: outcome}}
+		for _, code := range codes {
+			v.Findings = append(v.Findings, &models.Finding{Code: code, Severity: "high"})
+		}
+		if outcome == models.OutcomeViolation {
+			f := &models.Task{ID: "fu-" + business, BusinessID: business, Reason: models.ReasonFollowUp, Status: models.TaskPlanned,
+				WindowStart: models.DateOf(at).AddDays(14), WindowEnd: models.DateOf(at).AddDays(44), InclusionProb: 1}
+			v.NewTasks = append(v.NewTasks, f)
+			followUps[business] = f.ID
+		}
+		must(db.ApplyVisits(ctx, "t", []models.Visit{v}))
+	}
+	// First quarter.
+	q1 := local(2026, 2, 10, 9)
+	visit(q1, biz("D11", 0), models.OutcomeCompliant, taskOf[biz("D11", 0)])
+	visit(q1, biz("D11", 1), models.OutcomeViolation, taskOf[biz("D11", 1)], "LIC_REG", "LAB_MINOR")
+	visit(q1, biz("D12", 0), models.OutcomeCompliant, taskOf[biz("D12", 0)])
+	visit(q1, biz("D21", 0), models.OutcomeViolation, taskOf[biz("D21", 0)], "LIC_REG")
+	visit(q1, biz("D22", 0), models.OutcomeRefused, taskOf[biz("D22", 0)])
+	visit(q1, biz("D22", 5), models.OutcomeCompliant, nil)
+	visit(local(2026, 2, 1, 10), "b-closed", models.OutcomeCompliant, nil)
+	// A correction is not an inspection of its own.
+	first, err := db.FindInspectionForTask(ctx, *taskOf[biz("D11", 0)])
+	must(err)
+	must(db.CreateAmendment(ctx, "t", &models.Inspection{ID: "amend-1", BusinessID: first.BusinessID, StartedAt: q1, FinishedAt: q1.Add(time.Hour), Outcome: models.OutcomeCompliant, AmendsID: &first.ID}, nil))
+	// 03:00 on 1 April in Ho Chi Minh City is still 31 March in UTC: second quarter.
+	visit(local(2026, 4, 1, 3), biz("D12", 1), models.OutcomeCompliant, taskOf[biz("D12", 1)])
+	// Second quarter.
+	q2 := local(2026, 5, 12, 10)
+	visit(q2, biz("D11", 2), models.OutcomeViolation, taskOf[biz("D11", 2)], "RES_STAFF", "X_UNKNOWN")
+	fu := followUps[biz("D11", 1)]
+	visit(local(2026, 5, 20, 10), biz("D11", 1), models.OutcomeCompliant, &fu)
+	visit(local(2026, 5, 15, 10), "b-new", models.OutcomeCompliant, nil)
+	// The refused visit was repeated under the plan.
+	c.clock.Set(local(2026, 2, 11, 1))
+	requeue := &models.Task{ID: "rq-1", PlanID: &plan.ID, BusinessID: biz("D22", 0), Reason: models.ReasonRequeue, Status: models.TaskPlanned,
+		WindowStart: models.NewDate(2026, 2, 11), WindowEnd: models.NewDate(2026, 12, 31), InclusionProb: 0.3}
+	must(db.CreateTasks(ctx, "t", []*models.Task{requeue}))
+	visit(local(2026, 5, 13, 10), biz("D22", 0), models.OutcomeCompliant, &requeue.ID)
+	// Tips: about a business (handled in time), about a place in D21 (handled late, after the
+	// quarter), about nowhere, merged into another, and one in the third quarter.
+	c.workflow = db.Gorm().Migrator().HasColumn("tips", "handled_at") && db.Gorm().Migrator().HasColumn("tips", "area_code")
+	for i, tip := range []struct {
+		at                 time.Time
+		business, area     *string
+		status             string
+		handled, handleDue time.Time
+	}{
+		{local(2026, 2, 3, 8), p(biz("D12", 3)), nil, "handled", local(2026, 2, 5, 8), local(2026, 2, 10, 8)},
+		{local(2026, 3, 10, 8), nil, p("D21"), "handled", local(2026, 4, 20, 8), local(2026, 3, 20, 8)},
+		{local(2026, 3, 12, 8), nil, nil, "received", time.Time{}, time.Time{}},
+		{local(2026, 3, 12, 9), nil, nil, "merged", time.Time{}, time.Time{}},
+		{local(2026, 7, 1, 8), p(biz("D21", 3)), nil, "received", time.Time{}, time.Time{}},
+	} {
+		id := fmt.Sprintf("tip-%d", i)
+		must(db.Gorm().Exec(`INSERT INTO tips (id, channel, received_at, description, business_id, status, created_at, updated_at) VALUES (?, 'hotline', ?, 'x', ?, ?, ?, ?)`,
+			id, tip.at.UTC(), tip.business, tip.status, tip.at.UTC(), tip.at.UTC()).Error)
+		if c.workflow {
+			var handled, due any
+			if !tip.handled.IsZero() {
+				handled, due = tip.handled.UTC(), tip.handleDue.UTC()
+			}
+			must(db.Gorm().Exec(`UPDATE tips SET area_code = ?, handled_at = ?, handle_due = ? WHERE id = ?`, tip.area, handled, due, id).Error)
+		}
+	}
+
+	c.clock.Set(local(2026, 8, 15, 10))
+	violations, err := refdata.Violations()
+	must(err)
+	c.archive = &MemoryArchive{AreaPath: func(code string) string {
+		a, err := db.FindAreaByCode(ctx, code)
+		if err != nil {
+			return ""
+		}
+		return a.Path
+	}}
+	c.svc = New(Config{Store: db, Archive: c.archive, Violations: violations, Now: c.clock.Now, Location: hcm, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c.cov = coverage.New(db, c.clock.Now, hcm)
+	return c
+}
+
+// runCity runs fn on the city on every available database.
+func runCity(t *testing.T, fn func(t *testing.T, c *city)) {
+	clock := &testClock{t: local(2026, 1, 2, 8)}
+	storetest.RunWith(t, storetest.Options{Now: clock.Now}, func(t *testing.T, db *store.DB) {
+		clock.Set(local(2026, 1, 2, 8))
+		fn(t, buildCity(t, db, clock))
+	})
+}
+
+func (c *city) report(t *testing.T, period string, mod ...func(q *Query)) *Report {
+	t.Helper()
+	per, err := ParsePeriod(period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Period: per}
+	for _, m := range mod {
+		m(&q)
+	}
+	ctx := context.Background()
+	if err := c.svc.Resolve(ctx, &q); err != nil {
+		t.Fatalf("resolve %s: %v", period, err)
+	}
+	r, err := c.svc.Build(ctx, q)
+	if err != nil {
+		t.Fatalf("build %s: %v", period, err)
+	}
+	return r
+}
+
+// TestReports runs the report tests on one stored city per database.
+func TestReports(t *testing.T) {
+	runCity(t, func(t *testing.T, c *city) {
+		t.Run("a quarter's figures count what was stored", func(t *testing.T) { testQuarterFigures(t, c) })
+		t.Run("a year's report equals the coverage figures", func(t *testing.T) { testYearEqualsCoverage(t, c) })
+		t.Run("bad queries are refused naming the field", func(t *testing.T) { testBadQueries(t, c) })
+		t.Run("the workbook has the report's figures", func(t *testing.T) { testWorkbook(t, c) })
+		t.Run("the CSV file reads back", func(t *testing.T) { testCSVRoundTrip(t, c) })
+		// Last: it fills the archive.
+		t.Run("the job archives each closed period once", func(t *testing.T) { testJobArchivesOnce(t, c) })
+	})
+}
+
+func testQuarterFigures(t *testing.T, c *city) {
+	r := c.report(t, "2026-Q1")
+	if r.ToDate || r.AsOf != models.NewDate(2026, 3, 31) || r.AreaCode != "92" || r.ProgrammeCode != "P" || r.PeriodName != "Quý I năm 2026" {
+		t.Fatalf("header: to date %v, as of %s, area %s, programme %s, %q", r.ToDate, r.AsOf, r.AreaCode, r.ProgrammeCode, r.PeriodName)
+	}
+	tot := r.Total
+	for _, f := range []struct {
+		name      string
+		got, want int
+	}{
+		{"in scope at the end (the closed one gone, the new one not yet open)", tot.InScope, 40},
+		{"open at the start (the closed one included)", tot.OpenAtStart, 41},
+		{"inspections (not the refusal, the correction or the 1 April visit)", tot.Inspections, 6},
+		{"businesses inspected", tot.Inspected, 6},
+		{"of them open at the start", tot.InspectedOpenAtStart, 6},
+		{"eligible", tot.Eligible, 40},
+		{"covered (not the closed one)", tot.Covered, 5},
+		{"violations", tot.Violations, 3},
+		{"violating businesses", tot.Violating, 2},
+		{"LIC_REG findings", tot.ByCode["LIC_REG"], 2},
+		{"LAB_MINOR findings", tot.ByCode["LAB_MINOR"], 1},
+		{"follow-ups created", tot.FollowUps, 2},
+		{"follow-ups done by the end", tot.FollowUpsDone, 0},
+		{"tips received (one about nowhere, not the merged one)", tot.TipsReceived, 3},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s: %d, want %d", f.name, f.got, f.want)
+		}
+	}
+	if !near(tot.Share, 6.0/41) || !near(tot.Coverage, 5.0/40) {
+		t.Errorf("share %v, coverage %v", tot.Share, tot.Coverage)
+	}
+	if c.workflow {
+		if tot.TipsHandled == nil || *tot.TipsHandled != 1 || tot.TipsInTime == nil || *tot.TipsInTime != 1 {
+			t.Errorf("tips handled %v, in time %v; want 1 and 1 (the other one was handled after the quarter)", tot.TipsHandled, tot.TipsInTime)
+		}
+	} else if tot.TipsHandled != nil || tot.TipsInTime != nil {
+		t.Errorf("the tips table records no handling, but the report has %v %v", tot.TipsHandled, tot.TipsInTime)
+	}
+	// Horvitz-Thompson: 4 of the 12 selected inspected (response 1/3), 2 violating, each
+	// standing for 1 / (0.3 x 1/3) = 10 of the 40 businesses.
+	e := tot.Prevalence
+	if e == nil || !near(e.Share, 0.5) || e.Sample != 4 || e.Violating != 2 || e.Low != 0 || e.High != 1 || !near(e.SE, round4(math.Sqrt(180)/40)) {
+		t.Fatalf("prevalence %+v", e)
+	}
+	if len(r.Districts) != 2 || len(r.Wards) != 4 {
+		t.Fatalf("%d districts, %d wards", len(r.Districts), len(r.Wards))
+	}
+	d1, d2 := r.Districts[0], r.Districts[1]
+	if d1.AreaCode != "D1" || d1.Inspections != 3 || d1.TipsReceived != 1 || d1.FollowUps != 1 || d2.Inspections != 3 || d2.OpenAtStart != 21 || d2.InScope != 20 || d2.TipsReceived != d2Tips(c) {
+		t.Errorf("districts: %+v\n%+v", d1, d2)
+	}
+	w := r.Wards[0]
+	if w.AreaCode != "D11" || w.DistrictCode != "D1" || w.DistrictName != "Quận D1" || w.Violations != 2 || w.ByCode["LAB_MINOR"] != 1 || w.Prevalence == nil || w.Prevalence.Sample != 2 {
+		t.Errorf("ward D11: %+v", w)
+	}
+	if r.Wards[3].AreaCode != "D22" || r.Wards[3].Prevalence != nil {
+		t.Errorf("ward D22 has no inspected sample in the quarter: %+v", r.Wards[3].Prevalence)
+	}
+}
+
+// A year's report is the coverage computation: its total, districts and wards equal the coverage
+// service's figures for the year, and its quarters and halves add up to it where they should.
+func testYearEqualsCoverage(t *testing.T, c *city) {
+	ctx := context.Background()
+	r := c.report(t, "2026")
+	if !r.ToDate || r.AsOf != models.NewDate(2026, 8, 15) {
+		t.Fatalf("a year in progress: to date %v as of %s", r.ToDate, r.AsOf)
+	}
+	for _, level := range []string{models.AreaLevelDistrict, models.AreaLevelWard} {
+		q := models.CoverageQuery{Programme: c.prog, Year: 2026, Level: level, Area: "92"}
+		if err := c.cov.Resolve(&q); err != nil {
+			t.Fatal(err)
+		}
+		cov, err := c.cov.Coverage(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := r.Districts
+		if level == models.AreaLevelWard {
+			rows = r.Wards
+		}
+		if len(rows) != len(cov.Rows) {
+			t.Fatalf("%s: %d rows, coverage has %d", level, len(rows), len(cov.Rows))
+		}
+		sameAsCoverage(t, "total", r.Total, cov.Total)
+		for i := range rows {
+			sameAsCoverage(t, rows[i].AreaCode, rows[i], cov.Rows[i])
+		}
+	}
+	if r.Total.Inspections != 11 || r.Total.Inspected != 10 || r.Total.InspectedOpenAtStart != 9 || r.Total.TipsReceived != 4 || r.Total.FollowUps != 3 || r.Total.FollowUpsDone != 1 {
+		t.Errorf("year totals: %+v", r.Total)
+	}
+	if r.Total.ByCode["X_UNKNOWN"] != 1 || r.ViolationTypes[len(r.ViolationTypes)-1].Code != "X_UNKNOWN" {
+		t.Errorf("a code missing from the list gets a column of its own: %v", r.ViolationTypes[len(r.ViolationTypes)-1])
+	}
+	h1 := c.report(t, "2026-H1")
+	q1, q2 := c.report(t, "2026-Q1"), c.report(t, "2026-Q2")
+	if h1.Total.Inspections != q1.Total.Inspections+q2.Total.Inspections || h1.Total.Violations != q1.Total.Violations+q2.Total.Violations ||
+		h1.Total.FollowUps != q1.Total.FollowUps+q2.Total.FollowUps || h1.Total.TipsReceived != q1.Total.TipsReceived+q2.Total.TipsReceived {
+		t.Errorf("H1 %+v is not Q1 + Q2", h1.Total)
+	}
+	if q2.Total.FollowUpsDone != 0 || h1.Total.FollowUpsDone != 1 {
+		t.Errorf("the follow-up of February done in May: Q2 %d (created in Q1), H1 %d", q2.Total.FollowUpsDone, h1.Total.FollowUpsDone)
+	}
+	if c.workflow && (*h1.Total.TipsHandled != 2 || *h1.Total.TipsInTime != 1) {
+		t.Errorf("H1 tips handled %d, in time %d; want 2 and 1", *h1.Total.TipsHandled, *h1.Total.TipsInTime)
+	}
+	// The requeued visit is the plan's: H1's sample has 7 of 12 inspected.
+	if e := h1.Total.Prevalence; e == nil || e.Sample != 7 || e.Violating != 3 {
+		t.Errorf("H1 prevalence %+v", e)
+	}
+	d := c.report(t, "2026-Q1", func(q *Query) { q.Area = "D2" })
+	if d.Total.Inspections != 3 || d.Total.TipsReceived != d2Tips(c) || len(d.Districts) != 1 || len(d.Wards) != 2 {
+		t.Errorf("a district's report: %+v, %d districts, %d wards", d.Total, len(d.Districts), len(d.Wards))
+	}
+}
+
+// d2Tips is the number of first-quarter tips placed in district D2.
+func d2Tips(c *city) int {
+	if c.workflow {
+		return 1
+	}
+	return 0
+}
+
+func sameAsCoverage(t *testing.T, name string, r Row, c models.CoverageRow) {
+	t.Helper()
+	if r.AreaCode != c.AreaCode || r.InScope != c.Active || r.OpenAtStart != c.ActiveStart || r.Inspections != c.InspectionsYear || r.InspectedOpenAtStart != c.InspectedYear ||
+		r.Share != c.YearShare || r.Eligible != c.Eligible || r.Covered != c.Covered || r.Coverage != c.ProgrammeCoverage || r.Violations != c.ViolationsYear || r.Violating != c.ViolatingYear {
+		t.Errorf("%s: report %+v\ncoverage %+v", name, r, c)
+	}
+	n := 0
+	for _, v := range r.ByCode {
+		n += v
+	}
+	if n != r.Violations {
+		t.Errorf("%s: violations by code add up to %d, not %d", name, n, r.Violations)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-4 }
+
+func testBadQueries(t *testing.T, c *city) {
+	for _, tc := range []struct {
+		name, period, programme, area string
+		code, field                   string
+	}{
+		{"a period that has not begun", "2026-Q4", "", "", models.EINVALID, "period"},
+		{"a year no programme ran in", "2025", "", "", models.EINVALID, "programme"},
+		{"a programme that did not run in the period", "2025-H2", "P", "", models.EINVALID, "programme"},
+		{"an unknown programme", "2026-Q1", "NOPE", "", models.EINVALID, "programme"},
+		{"an unknown area", "2026-Q1", "", "99999", models.ENOTFOUND, "area"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			per, err := ParsePeriod(tc.period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := Query{Period: per, Programme: tc.programme, Area: tc.area}
+			err = c.svc.Resolve(context.Background(), &q)
+			if e := models.ErrorAs(err); e == nil || e.Code != tc.code || e.Field != tc.field {
+				t.Fatalf("Resolve = %v, want %s on %s", err, tc.code, tc.field)
+			}
+		})
+	}
+	// The quarter in progress is reported to date.
+	r := c.report(t, "2026-Q3")
+	if !r.ToDate || r.AsOf != models.NewDate(2026, 8, 15) || r.Total.TipsReceived != 1 {
+		t.Fatalf("Q3 to date: %v %s %+v", r.ToDate, r.AsOf, r.Total)
+	}
+}
+
+func testWorkbook(t *testing.T, c *city) {
+	r := c.report(t, "2026-Q1")
+	content, err := XLSX(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); strings.Join(got, "|") != SheetSummary+"|"+SheetDetail+"|"+SheetViolations {
+		t.Fatalf("sheets %v", got)
+	}
+	header := cellText(t, f, SheetSummary, "A2") + cellText(t, f, SheetSummary, "A3") + cellText(t, f, SheetSummary, "A4") + cellText(t, f, SheetSummary, "A5")
+	for _, want := range []string{"Chương trình thử 2026-2030", "Cần Thơ", "Quý I năm 2026", "01/01/2026", "31/03/2026", "Thời điểm lập: 15/08/2026 10:00", "Asia/Ho_Chi_Minh"} {
+		if !strings.Contains(header, want) {
+			t.Errorf("the header does not say %q: %s", want, header)
+		}
+	}
+	cols := headings(t, f, SheetSummary)
+	total := firstRow
+	for key, want := range map[string]float64{"in_scope": 40, "inspections": 6, "inspected_open_at_start": 6, "covered": 5, "eligible": 40, "coverage": 0.125, "share": round4(6.0 / 41), "tips_received": 3, "prevalence": 0.5} {
+		ref := cell(cols[key], total)
+		v, err := f.GetCellValue(SheetSummary, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := strconv.ParseFloat(v, 64); err != nil || !near(got, want) {
+			t.Errorf("summary %s (%s) = %q, want %v", key, ref, v, want)
+		}
+		if typ, _ := f.GetCellType(SheetSummary, ref); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("%s is stored as %v, not a number", key, typ)
+		}
+	}
+	if v, want := cellText(t, f, SheetSummary, cell(cols["tips_handled"], total)), map[bool]string{true: "1", false: ""}[c.workflow]; v != want {
+		t.Errorf("tips handled: the cell holds %q, want %q", v, want)
+	}
+	if got := cellText(t, f, SheetSummary, cell(3, total+1)); got != "Quận D1" {
+		t.Errorf("the first district row names %q", got)
+	}
+	style, _ := f.GetCellStyle(SheetSummary, cell(cols["coverage"], total))
+	st, _ := f.GetStyle(style)
+	if st == nil || st.NumFmt != 10 {
+		t.Errorf("coverage is not formatted as a percentage: %+v", st)
+	}
+	panes, err := f.GetPanes(SheetDetail)
+	if err != nil || !panes.Freeze || panes.YSplit != firstRow-1 {
+		t.Errorf("the detail sheet's headings are not frozen: %+v %v", panes, err)
+	}
+	if w, _ := f.GetColWidth(SheetDetail, "C"); w < 20 {
+		t.Errorf("the ward name column is %v wide", w)
+	}
+	rows, _ := f.GetRows(SheetDetail, excelize.Options{RawCellValue: true})
+	if len(rows) != firstRow-1+4 || rows[firstRow-1][2] != "Phường D11" || rows[firstRow-1][0] != "Quận D1" {
+		t.Errorf("detail rows: %d, first %v", len(rows), rows[firstRow-1])
+	}
+	vcols := headings(t, f, SheetViolations)
+	if _, ok := vcols["LAB_MINOR"]; !ok {
+		t.Fatalf("no LAB_MINOR column on the violations sheet: %v", vcols)
+	}
+	if cellText(t, f, SheetViolations, cell(vcols["LAB_MINOR"], headRow)) != "Sử dụng người dưới 18 tuổi làm công việc bị cấm" {
+		t.Errorf("the violation heading is not its Vietnamese name: %q", cellText(t, f, SheetViolations, cell(vcols["LAB_MINOR"], headRow)))
+	}
+	if v := cellText(t, f, SheetViolations, cell(vcols["LIC_REG"], firstRow)); v != "2" {
+		t.Errorf("LIC_REG total %q", v)
+	}
+}
+
+func cellText(t *testing.T, f *excelize.File, sheet, ref string) string {
+	t.Helper()
+	v, err := f.GetCellValue(sheet, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// headings maps the keys of a sheet's columns to their numbers: the figure columns by their
+// English heading, violation columns by their code.
+func headings(t *testing.T, f *excelize.File, sheet string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	en := map[string]string{}
+	for _, c := range figureColumns {
+		en[c.en] = c.key
+	}
+	for col := 1; col < 80; col++ {
+		h := cellText(t, f, sheet, cell(col, headRow+1))
+		if k, ok := en[h]; ok {
+			out[k] = col
+		} else if i := strings.LastIndex(h, "("); i >= 0 && strings.HasSuffix(h, ")") {
+			out[h[i+1:len(h)-1]] = col
+		}
+	}
+	return out
+}
+
+func testCSVRoundTrip(t *testing.T, c *city) {
+	r := c.report(t, "2026-Q1")
+	content, err := CSV(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(content, []byte("\xef\xbb\xbf")) {
+		t.Fatal("no UTF-8 byte order mark")
+	}
+	recs, err := ReadCSV(bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+2+4 {
+		t.Fatalf("%d rows, want the total, 2 districts and 4 wards", len(recs))
+	}
+	levels := []string{}
+	for _, rec := range recs {
+		levels = append(levels, rec["level"])
+	}
+	if strings.Join(levels, ",") != "total,district,ward,ward,district,ward,ward" {
+		t.Errorf("levels %v", levels)
+	}
+	rows := r.ordered()
+	for i, rec := range recs {
+		row := rows[i]
+		for _, col := range figureColumns {
+			if got, want := rec[col.key], csvValue(col.value(row)); got != want {
+				t.Errorf("row %d %s: %q, want %q", i, col.key, got, want)
+			}
+		}
+		for _, v := range r.ViolationTypes {
+			if rec[v.Code] != strconv.Itoa(row.ByCode[v.Code]) {
+				t.Errorf("row %d %s: %q", i, v.Code, rec[v.Code])
+			}
+		}
+		if rec["area_code"] != row.AreaCode || rec["name"] != row.Name || rec["period"] != "2026-Q1" || rec["programme"] != "P" {
+			t.Errorf("row %d: %v", i, rec)
+		}
+	}
+	if recs[0]["tips_handled"] != map[bool]string{true: "1", false: ""}[c.workflow] || recs[0]["in_scope"] != "40" || recs[0]["coverage"] != "0.125" || recs[2]["district_code"] != "D1" {
+		t.Errorf("total %v", recs[0])
+	}
+}
+
+// ReadCSV reads a report CSV file back into one map per row, keyed by the column keys.
+func ReadCSV(r io.Reader) ([]map[string]string, error) {
+	all, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("empty file")
+	}
+	keys := make([]string, len(all[0]))
+	for i, h := range all[0] {
+		h = strings.TrimPrefix(h, utf8BOM)
+		open := strings.LastIndex(h, "(")
+		if open < 0 || !strings.HasSuffix(h, ")") {
+			return nil, fmt.Errorf("heading %q has no key", h)
+		}
+		keys[i] = h[open+1 : len(h)-1]
+	}
+	var out []map[string]string
+	for _, rec := range all[1:] {
+		m := map[string]string{}
+		for i, v := range rec {
+			m[keys[i]] = v
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func testJobArchivesOnce(t *testing.T, c *city) {
+	ctx := context.Background()
+	job := &ArchiveJob{Service: c.svc}
+	res, err := job.Run(ctx, local(2026, 8, 15, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := c.archive.FindArchived(ctx, "", 0)
+	var names []string
+	for _, a := range list {
+		names = append(names, a.FileName)
+	}
+	// Newest first: the second quarter and the first half closed on 30 June.
+	want := "bao-cao-kiem-tra_2026-H1_92.xlsx,bao-cao-kiem-tra_2026-Q2_92.xlsx,bao-cao-kiem-tra_2026-Q1_92.xlsx"
+	if strings.Join(names, ",") != want {
+		t.Fatalf("archived %v (%s), want %s", names, res, want)
+	}
+	if res, err := job.Run(ctx, local(2026, 8, 16, 2)); err != nil || res != "nothing to do" {
+		t.Fatalf("second run: %q %v", res, err)
+	}
+	// On 1 October the third quarter has closed.
+	if _, err := job.Run(ctx, local(2026, 10, 1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	list, _ = c.archive.FindArchived(ctx, "", 0)
+	if len(list) != 4 || list[0].Period != "2026-Q3" {
+		t.Fatalf("after Q3: %+v", list)
+	}
+	a, err := c.archive.FindArchivedByID(ctx, list[3].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(a.Content))
+	if err != nil {
+		t.Fatalf("the archived Q1 file is not a workbook: %v", err)
+	}
+	defer f.Close()
+	if !strings.Contains(cellText(t, f, SheetSummary, "A4"), "Quý I năm 2026") || a.Period != "2026-Q1" || a.AreaCode != "92" || a.SHA256 == "" {
+		t.Errorf("archived Q1: %+v", a)
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	for _, tc := range []struct {
+		in, canon, start, end, vi string
+	}{
+		{"2026", "2026", "2026-01-01", "2026-12-31", "Năm 2026"},
+		{"2026-h1", "2026-H1", "2026-01-01", "2026-06-30", "6 tháng đầu năm 2026"},
+		{"2026-H2", "2026-H2", "2026-07-01", "2026-12-31", "6 tháng cuối năm 2026"},
+		{"2024-Q1", "2024-Q1", "2024-01-01", "2024-03-31", "Quý I năm 2024"},
+		{" 2026-q4 ", "2026-Q4", "2026-10-01", "2026-12-31", "Quý IV năm 2026"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			p, err := ParsePeriod(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.String() != tc.canon || p.Start().String() != tc.start || p.End().String() != tc.end || p.NameVI() != tc.vi {
+				t.Fatalf("%s: %s %s..%s %q", tc.in, p, p.Start(), p.End(), p.NameVI())
+			}
+		})
+	}
+	for _, bad := range []string{"", "26", "2026-Q5", "2026-Q0", "2026-H3", "2026-X1", "2026-Q12", "1999", "2026/Q1", "Q1-2026", "2026-", "20261"} {
+		t.Run("bad "+bad, func(t *testing.T) {
+			if _, err := ParsePeriod(bad); models.ErrorAs(err) == nil || models.ErrorAs(err).Field != "period" {
+				t.Fatalf("ParsePeriod(%q) = %v, want invalid period", bad, err)
+			}
+		})
+	}
+	prog := &models.Programme{StartsOn: models.NewDate(2021, 1, 1), EndsOn: models.NewDate(2025, 12, 31), CoverageDeadline: models.NewDate(2025, 12, 31)}
+	var got []string
+	for _, p := range ClosedPeriods(prog, models.NewDate(2021, 10, 1)) {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, ",") != "2021-Q1,2021-Q2,2021-H1,2021-Q3" {
+		t.Errorf("closed by 1 October 2021: %v", got)
+	}
+	if n := len(ClosedPeriods(prog, models.NewDate(2027, 1, 1))); n != 35 {
+		t.Errorf("a finished five-year programme has %d closed periods, want 35", n)
+	}
+	if n := len(ClosedPeriods(prog, models.NewDate(2025, 12, 31))); n != 35-3 {
+		t.Errorf("on its last day: %d closed periods, want 32", n)
+	}
+	if FileName("2025-Q4", "92", FormatXLSX) != "bao-cao-kiem-tra_2025-Q4_92.xlsx" {
+		t.Error(FileName("2025-Q4", "92", FormatXLSX))
+	}
+}

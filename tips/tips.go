@@ -1,0 +1,430 @@
+// Package tips is the pipeline of tips and complaints: every tip is received, verified,
+// classified and handled, in that order, each step by someone at a time, within deadlines that
+// depend on its severity. An urgent tip becomes an inspection task for the team of the place,
+// released at once. The reporter's contact is sealed with AES-GCM and shown to tip officers only.
+package tips
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"kiemtra/geo"
+	"kiemtra/models"
+)
+
+// Store is what the tip pipeline reads and writes.
+type Store interface {
+	CreateTip(ctx context.Context, actor string, t *models.Tip) error
+	FindTipByID(ctx context.Context, id string) (*models.Tip, error)
+	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
+	// SaveTip stores t when t.Version is current (conflict otherwise), with an audit event; when
+	// task is not nil it is created and released to its team in the same transaction.
+	SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error
+	FindBusinessByID(ctx context.Context, id string) (*models.Business, error)
+	FindTeams(ctx context.Context) ([]*models.Team, error)
+	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
+	FindUsers(ctx context.Context) ([]*models.User, error)
+	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
+}
+
+// Locator places a point in an area (the registry's index).
+type Locator interface {
+	Locate(ctx context.Context, lat, lon float64) (code, path string)
+}
+
+// Service runs the pipeline.
+type Service struct {
+	store     Store
+	locate    Locator
+	seal      cipher.AEAD
+	deadlines models.TipDeadlines
+	now       func() time.Time
+	loc       *time.Location
+}
+
+// NewService returns the pipeline. key seals reporters' contacts (32 bytes: AES-256).
+func NewService(store Store, locate Locator, key []byte, deadlines models.TipDeadlines, now func() time.Time, loc *time.Location) (*Service, error) {
+	if len(key) != 32 {
+		return nil, errors.New("the tip contact key must be 32 bytes")
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{store: store, locate: locate, seal: aead, deadlines: deadlines, now: now, loc: loc}, nil
+}
+
+// DeriveKey makes the contact key from the service's secret when no key is configured: one
+// secret to keep, and a key used for nothing else.
+func DeriveKey(secret string) []byte {
+	h := sha256.Sum256([]byte("kiemtra/tip-contact-key/v1\x00" + secret))
+	return h[:]
+}
+
+// Seal encrypts a reporter's contact for storage.
+func (s *Service) Seal(plain string) (string, error) {
+	if plain == "" {
+		return "", nil
+	}
+	nonce := make([]byte, s.seal.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	out := s.seal.Seal(nonce, nonce, []byte(plain), []byte("tip-contact"))
+	return "v1:" + base64.RawStdEncoding.EncodeToString(out), nil
+}
+
+// Open decrypts a stored contact.
+func (s *Service) Open(sealed string) (string, error) {
+	if sealed == "" {
+		return "", nil
+	}
+	b64, ok := strings.CutPrefix(sealed, "v1:")
+	if !ok {
+		return "", errors.New("unknown sealed contact format")
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(b64)
+	if err != nil || len(raw) < s.seal.NonceSize() {
+		return "", errors.New("damaged sealed contact")
+	}
+	plain, err := s.seal.Open(nil, raw[:s.seal.NonceSize()], raw[s.seal.NonceSize():], []byte("tip-contact"))
+	if err != nil {
+		return "", fmt.Errorf("open sealed contact: %w", err)
+	}
+	return string(plain), nil
+}
+
+// Input is a new tip.
+type Input struct {
+	Channel         string     `json:"channel"`
+	ReceivedAt      *time.Time `json:"received_at"`
+	Description     string     `json:"description"`
+	BusinessID      string     `json:"business_id"`
+	Lat             *float64   `json:"lat"`
+	Lon             *float64   `json:"lon"`
+	Place           string     `json:"place"`
+	ReporterContact string     `json:"reporter_contact"`
+	Severity        string     `json:"severity"` // a first guess; classification decides
+}
+
+// Create records a tip, placed by its business or its position, with its verification and
+// handling deadlines from the (first-guess) severity.
+func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.Tip, error) {
+	now := s.now().UTC()
+	var v models.Validation
+	if !models.ValidTipChoice(in.Channel, models.TipChannels) {
+		v.Add("channel", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipChannels))
+	}
+	desc := strings.TrimSpace(in.Description)
+	switch n := utf8.RuneCountInString(desc); {
+	case n == 0:
+		v.Add("description", "is required: what was seen, where, when", "là bắt buộc: đã thấy gì, ở đâu, khi nào")
+	case n < 10:
+		v.Add("description", "is too short to act on", "quá ngắn để xử lý")
+	case n > 4000:
+		v.Add("description", "is longer than 4000 characters", "dài quá 4000 ký tự")
+	}
+	if len([]rune(in.Place)) > 300 {
+		v.Add("place", "is longer than 300 characters", "dài quá 300 ký tự")
+	}
+	if len([]rune(in.ReporterContact)) > 300 {
+		v.Add("reporter_contact", "is longer than 300 characters", "dài quá 300 ký tự")
+	}
+	received := now
+	if in.ReceivedAt != nil {
+		received = in.ReceivedAt.UTC()
+		if received.After(now.Add(5 * time.Minute)) {
+			v.Add("received_at", "is in the future", "là thời điểm trong tương lai")
+		} else if received.Before(now.AddDate(-1, 0, 0)) {
+			v.Add("received_at", "is more than a year ago", "đã quá một năm")
+		}
+	}
+	sev := in.Severity
+	if sev == "" {
+		sev = "normal"
+	}
+	if !models.ValidTipChoice(sev, models.TipSeverities) {
+		v.Add("severity", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipSeverities))
+	}
+	if (in.Lat == nil) != (in.Lon == nil) {
+		v.Add("lat", "give both lat and lon, or neither", "cần cả vĩ độ và kinh độ, hoặc không có cả hai")
+	} else if in.Lat != nil {
+		if err := models.ValidateLatLon(*in.Lat, *in.Lon); err != nil {
+			v.AddError(err)
+		}
+	}
+	t := &models.Tip{ID: uuid.NewString(), Channel: in.Channel, ReceivedAt: received, ReceivedBy: actor, Description: desc, Lat: in.Lat, Lon: in.Lon,
+		Place: strings.TrimSpace(in.Place), Status: models.TipReceived, Severity: sev}
+	if in.BusinessID != "" {
+		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
+		if err != nil {
+			v.Add("business_id", "unknown business", "không có cơ sở này")
+		} else {
+			t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
+		}
+	}
+	if t.AreaCode == nil && t.Lat != nil && s.locate != nil {
+		if code, _ := s.locate.Locate(ctx, *t.Lat, *t.Lon); code != "" {
+			t.AreaCode = &code
+		}
+	}
+	if in.BusinessID == "" && in.Lat == nil && t.Place == "" {
+		v.Add("place", "say where: a business, a position or a place", "cần cho biết ở đâu: một cơ sở, một vị trí hoặc một địa điểm")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sealed, err := s.Seal(strings.TrimSpace(in.ReporterContact))
+	if err != nil {
+		return nil, err
+	}
+	t.ReporterContactEnc = sealed
+	s.setDeadlines(t)
+	if err := s.store.CreateTip(ctx, actor, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// setDeadlines dates the verification and handling deadlines from receipt and severity.
+func (s *Service) setDeadlines(t *models.Tip) {
+	vd := t.ReceivedAt.Add(s.deadlines.Verify[t.Severity])
+	hd := t.ReceivedAt.Add(s.deadlines.Handle[t.Severity])
+	t.VerifyDue, t.HandleDue = &vd, &hd
+}
+
+// TransitionInput moves a tip to its next step.
+type TransitionInput struct {
+	Version    int    `json:"version"`
+	To         string `json:"to"`          // verifying, classified or handled
+	BusinessID string `json:"business_id"` // verifying, classified: the business the tip turned out to be about
+	Type       string `json:"type"`        // classified: prostitution, trafficking, minors, drugs, other
+	Severity   string `json:"severity"`    // classified: urgent, high, normal
+	Handling   string `json:"handling"`    // handled: inspection, referred, dismissed
+	Note       string `json:"note"`        // handled: the reason (required to dismiss or refer)
+}
+
+// Transition moves a tip one step on. A step cannot be skipped or undone. Classifying a tip as
+// urgent creates an inspection task for the team of its place and releases it at once; handling
+// it by inspection needs that inspection's result.
+func (s *Service) Transition(ctx context.Context, actor, id string, in TransitionInput) (*models.Tip, error) {
+	t, err := s.store.FindTipByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != t.Version {
+		return nil, models.NewError(models.ECONFLICT, "tip %s was changed by someone else: reload it", "tin báo %s đã được người khác cập nhật: hãy tải lại", id)
+	}
+	next := models.NextTipStatus(t.Status)
+	if in.To != next {
+		if next == "" {
+			return nil, models.NewError(models.ECONFLICT, "the tip is %s: nothing follows", "tin báo đã ở trạng thái %s: không còn bước tiếp theo", t.Status)
+		}
+		return nil, models.Invalid("to", "a %s tip can only move to %s, not to %q", "tin báo ở trạng thái %s chỉ có thể chuyển sang %s, không phải %q", t.Status, next, in.To)
+	}
+	now := s.now().UTC()
+	var task *models.Task
+	var v models.Validation
+	if in.BusinessID != "" {
+		if in.To == models.TipHandled {
+			return nil, models.Invalid("business_id", "is set while verifying or classifying", "được xác định khi xác minh hoặc phân loại")
+		}
+		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
+		if err != nil {
+			return nil, models.Invalid("business_id", "unknown business", "không có cơ sở này")
+		}
+		t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
+	}
+	switch in.To {
+	case models.TipVerifying:
+		t.VerifyingAt, t.VerifyingBy = &now, actor
+	case models.TipClassified:
+		if !models.ValidTipChoice(in.Type, models.TipTypes) {
+			v.Add("type", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipTypes))
+		}
+		if !models.ValidTipChoice(in.Severity, models.TipSeverities) {
+			v.Add("severity", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipSeverities))
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		t.TipType, t.ClassifiedAt, t.ClassifiedBy = in.Type, &now, actor
+		if in.Severity != t.Severity {
+			t.Severity = in.Severity
+			hd := t.ReceivedAt.Add(s.deadlines.Handle[t.Severity])
+			t.HandleDue = &hd
+		}
+		if t.Severity == "urgent" {
+			if task, err = s.urgentTask(ctx, t); err != nil {
+				return nil, err
+			}
+			t.TaskID = &task.ID
+		}
+	case models.TipHandled:
+		if !models.ValidTipChoice(in.Handling, models.TipHandlings) {
+			v.Add("handling", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipHandlings))
+		}
+		if (in.Handling == "dismissed" || in.Handling == "referred") && strings.TrimSpace(in.Note) == "" {
+			v.Add("note", "give the reason", "hãy ghi lý do")
+		}
+		if in.Handling == "inspection" {
+			if t.TaskID == nil {
+				v.Add("handling", "the tip has no inspection task: classify it urgent, or refer or dismiss it", "tin báo không có nhiệm vụ kiểm tra: hãy phân loại khẩn, hoặc chuyển hoặc loại bỏ")
+			} else if _, err := s.store.FindInspectionForTask(ctx, *t.TaskID); err != nil {
+				v.Add("handling", "the inspection of the tip has no result yet", "việc kiểm tra theo tin báo chưa có kết quả")
+			}
+		}
+		if len([]rune(in.Note)) > 2000 {
+			v.Add("note", "is longer than 2000 characters", "dài quá 2000 ký tự")
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		t.HandledAt, t.HandledBy, t.Handling, t.HandlingNote = &now, actor, in.Handling, strings.TrimSpace(in.Note)
+	}
+	t.Status = in.To
+	if err := s.store.SaveTip(ctx, actor, in.To, t, task); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// urgentTask makes the inspection task of an urgent tip: for its business, for the most local
+// team whose jurisdiction holds the place, released today.
+func (s *Service) urgentTask(ctx context.Context, t *models.Tip) (*models.Task, error) {
+	if t.BusinessID == nil {
+		return nil, models.Invalid("business_id", "an urgent tip needs the business it is about before a team can be sent: set it first", "tin báo khẩn cần xác định cơ sở trước khi cử tổ kiểm tra")
+	}
+	b, err := s.store.FindBusinessByID(ctx, *t.BusinessID)
+	if err != nil {
+		return nil, err
+	}
+	area, err := s.store.FindAreaByCode(ctx, b.AreaCode)
+	if err != nil {
+		return nil, err
+	}
+	team, err := s.teamFor(ctx, area.Path)
+	if err != nil {
+		return nil, err
+	}
+	today := models.DateOf(s.now().In(s.loc))
+	tipID := t.ID
+	return &models.Task{ID: uuid.NewString(), BusinessID: b.ID, Reason: models.ReasonTip, Status: models.TaskReleased, WindowStart: today,
+		WindowEnd: models.DateOf(t.HandleDue.In(s.loc)), TeamID: &team.ID, ReleasedOn: today, InclusionProb: 1, TipID: &tipID}, nil
+}
+
+// teamFor finds the most local team whose jurisdiction holds the area.
+func (s *Service) teamFor(ctx context.Context, path string) (*models.Team, error) {
+	teams, err := s.store.FindTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var best *models.Team
+	bestLen := -1
+	for _, tm := range teams {
+		a, err := s.store.FindAreaByCode(ctx, tm.AreaCode)
+		if err != nil || !strings.HasPrefix(path, a.Path) {
+			continue
+		}
+		if len(a.Path) > bestLen {
+			best, bestLen = tm, len(a.Path)
+		}
+	}
+	if best == nil {
+		return nil, models.NewError(models.ECONFLICT, "no team's jurisdiction holds the place of the tip", "không có tổ công tác nào phụ trách địa bàn của tin báo")
+	}
+	return best, nil
+}
+
+// MergeRadiusM and MergeWindow decide which tips are offered for merging: about the same
+// business, or within 50 m, within 30 days of each other.
+const (
+	MergeRadiusM = 50
+	MergeWindow  = 30 * 24 * time.Hour
+)
+
+// Similar lists the open tips that may be about the same thing as tip id.
+func (s *Service) Similar(ctx context.Context, id string) ([]*models.Tip, error) {
+	t, err := s.store.FindTipByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	all, _, err := s.store.FindTips(ctx, models.TipFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*models.Tip
+	for _, o := range all {
+		if o.ID == t.ID || o.Status == models.TipMerged || math.Abs(o.ReceivedAt.Sub(t.ReceivedAt).Hours()) > MergeWindow.Hours() {
+			continue
+		}
+		same := t.BusinessID != nil && o.BusinessID != nil && *t.BusinessID == *o.BusinessID
+		if !same && t.Lat != nil && o.Lat != nil {
+			same = geo.DistanceM(*t.Lat, *t.Lon, *o.Lat, *o.Lon) <= MergeRadiusM
+		}
+		if same {
+			out = append(out, o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt.Before(out[j].ReceivedAt) })
+	return out, nil
+}
+
+// Merge folds tip id into another open tip about the same thing: it is closed as merged and
+// counted with the other.
+func (s *Service) Merge(ctx context.Context, actor, id, into string, version int) (*models.Tip, error) {
+	if id == into {
+		return nil, models.Invalid("into", "a tip cannot be merged into itself", "không thể gộp tin báo vào chính nó")
+	}
+	similar, err := s.Similar(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	for _, o := range similar {
+		if o.ID == into && o.Open() {
+			ok = true
+		}
+	}
+	if !ok {
+		return nil, models.Invalid("into", "tip %s is not an open tip about the same business or place within 30 days", "tin báo %s không phải tin báo đang xử lý về cùng cơ sở hoặc địa điểm trong 30 ngày", into)
+	}
+	t, err := s.store.FindTipByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != t.Version {
+		return nil, models.NewError(models.ECONFLICT, "tip %s was changed by someone else: reload it", "tin báo %s đã được người khác cập nhật: hãy tải lại", id)
+	}
+	if !t.Open() {
+		return nil, models.NewError(models.ECONFLICT, "tip %s is %s already", "tin báo %s đã ở trạng thái %s", id, t.Status)
+	}
+	t.Status, t.MergedInto = models.TipMerged, &into
+	if err := s.store.SaveTip(ctx, actor, "merge", t, nil); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
