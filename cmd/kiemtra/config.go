@@ -40,6 +40,7 @@ type Config struct {
 	TipKey          string        // KIEMTRA_TIP_KEY: 64 hex digits sealing reporters' contacts
 	TipDeadlines    string        // KIEMTRA_TIP_DEADLINES: severity=verify/handle, ...
 	CronTips        string        // KIEMTRA_CRON_TIPS: when overdue tips are escalated
+	TrustedProxies  string        // KIEMTRA_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
 
 	location *time.Location
 }
@@ -93,6 +94,7 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_TIP_KEY", &c.TipKey)
 	str("KIEMTRA_TIP_DEADLINES", &c.TipDeadlines)
 	str("KIEMTRA_CRON_TIPS", &c.CronTips)
+	str("KIEMTRA_TRUSTED_PROXIES", &c.TrustedProxies)
 	str("KIEMTRA_CRON_REPORTS", &c.CronReports)
 	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -180,7 +182,7 @@ func (c *Config) Validate() error {
 	if c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
 		errs = append(errs, &configError{"KIEMTRA_DB_MAX_CONNS", "must be between 1 and 1000"})
 	}
-	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}, {"KIEMTRA_CRON_MORNING", c.CronMorning}, {"KIEMTRA_CRON_REPORTS", c.CronReports}} {
+	for _, s := range []struct{ name, spec string }{{"KIEMTRA_CRON_NIGHTLY", c.CronNightly}, {"KIEMTRA_CRON_YEARLY", c.CronYearly}, {"KIEMTRA_CRON_MORNING", c.CronMorning}, {"KIEMTRA_CRON_REPORTS", c.CronReports}, {"KIEMTRA_CRON_TIPS", c.CronTips}} {
 		if s.spec == "off" {
 			continue
 		}
@@ -190,6 +192,13 @@ func (c *Config) Validate() error {
 	}
 	if c.ReleaseHorizon < 1 || c.ReleaseHorizon > 7 {
 		errs = append(errs, &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", "must be from 1 to 7: targets released further ahead could be tipped off"})
+	}
+	for _, p := range c.Proxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, &configError{"KIEMTRA_TRUSTED_PROXIES", fmt.Sprintf("%q is neither an IP address nor a CIDR range", p)})
+			}
+		}
 	}
 	if c.TipKey != "" {
 		if k, err := hex.DecodeString(c.TipKey); err != nil || len(k) != 32 {
@@ -257,4 +266,15 @@ func ParseTipDeadlines(s string) (models.TipDeadlines, error) {
 		}
 	}
 	return d, nil
+}
+
+// Proxies returns the trusted proxy addresses.
+func (c *Config) Proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
