@@ -36,6 +36,7 @@ var policy = map[string]access{
 	"GET /readyz":                  {public: true},
 	"GET /metrics":                 {public: true},
 	"GET /":                        {public: true},
+	"GET /app/*file":               {public: true},
 	"GET /dashboard/*file":         {public: true},
 	"GET /static/*file":            {public: true},
 	"GET /api/v1/version":          {public: true},

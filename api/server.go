@@ -217,6 +217,13 @@ func New(cfg Config) *Server {
 		e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
 		e.GET("/static/*file", func(c *gin.Context) { c.FileFromFS(c.Param("file"), cfg.Web) })
 		e.GET("/dashboard/*file", func(c *gin.Context) { c.FileFromFS("dashboard"+c.Param("file"), cfg.Web) })
+		e.GET("/app/*file", func(c *gin.Context) {
+			// The service worker must be fetched fresh, or a phone keeps an old app for a day.
+			if f := c.Param("file"); f == "/sw.js" || f == "/" || f == "/index.html" {
+				c.Header("Cache-Control", "no-cache")
+			}
+			c.FileFromFS("app"+c.Param("file"), cfg.Web)
+		})
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
