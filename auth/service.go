@@ -150,7 +150,7 @@ func (s *Service) newSession(ctx context.Context, u *models.User, family, ip, us
 	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
 		return nil, fmt.Errorf("store refresh token: %w", err)
 	}
-	return &Session{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(exp.Sub(s.now()).Seconds()), User: u}, nil
+	return &Session{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(math.Round(exp.Sub(s.now()).Seconds())), User: u}, nil
 }
 
 // Refresh exchanges a refresh token for a new session. A token is good once: presenting it

@@ -84,13 +84,15 @@ func Replay(ctx context.Context, st ReplayStore, cfg scheduler.Config, opts Repl
 		if _, err := svc.Approve(ctx, actor, plan.ID); err != nil {
 			return fmt.Errorf("approve %d: %w", year, err)
 		}
-		// Week by week: the teams visit what is due; the nightly job runs every fortnight.
+		// Week by week: the teams visit what is due; the nightly job's rules run every four
+		// weeks (in service they run every night; monthly is enough for a history and keeps
+		// the demo's start quick).
 		for week := models.NewDate(year, 1, 1); week.Year == year && week.Before(opts.Today); week = week.AddDays(7) {
 			clock = week.Time(cfg.Location)
 			if err := ex.visitWeek(ctx, st, week, opts.Today); err != nil {
 				return fmt.Errorf("visits of %s: %w", week, err)
 			}
-			if week.DaysUntil(models.NewDate(year, 1, 1))%14 == 0 || week.AddDays(7).Year != year {
+			if models.NewDate(year, 1, 1).DaysUntil(week)%28 == 21 || week.AddDays(7).Year != year {
 				if _, err := nightly.Run(ctx, week.AddDays(6).Time(cfg.Location).Add(2*time.Hour)); err != nil {
 					return fmt.Errorf("nightly job of %s: %w", week, err)
 				}
@@ -166,11 +168,15 @@ func (ex *executor) visitWeek(ctx context.Context, st ReplayStore, week, today m
 			due = append(due, t)
 		}
 	}
+	// Task ids are random: order by what is stable, so that the same demo comes out every time.
 	sort.Slice(due, func(i, j int) bool {
 		if due[i].WindowStart != due[j].WindowStart {
 			return due[i].WindowStart.Before(due[j].WindowStart)
 		}
-		return due[i].ID < due[j].ID
+		if due[i].BusinessID != due[j].BusinessID {
+			return due[i].BusinessID < due[j].BusinessID
+		}
+		return due[i].Reason < due[j].Reason
 	})
 	if len(due) > ex.capacity {
 		due = due[:ex.capacity]

@@ -6,9 +6,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
-	"sync"
+
+	"github.com/google/uuid"
 
 	"kiemtra/auth"
 	"kiemtra/geo"
@@ -146,27 +146,22 @@ func BusinessesCSV(bs []*models.Business, areas []*models.Area) []byte {
 	return buf.Bytes()
 }
 
-// hashAll hashes the demo password n times with distinct salts, in parallel: each hash costs
-// tens of milliseconds by design.
+// hashAll hashes the demo password once for every user: the same password, published, so
+// distinct salts would protect nothing, and each hash costs tens of milliseconds by design.
 func hashAll(n int) ([]string, error) {
-	out := make([]string, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range out {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out[i], errs[i] = auth.HashPassword(Password, auth.DefaultPasswordParams)
-		}(i)
+	h, err := auth.HashPassword(Password, auth.DefaultPasswordParams)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = h
 	}
 	return out, nil
+}
+
+// BusinessID names a demo business after its licence number (every demo business has one), so
+// that the demo's plans, which order businesses by id, come out the same on every load.
+func BusinessID(b *models.Business) string {
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte("kiemtra-demo/"+b.Licence())).String()
 }

@@ -107,6 +107,9 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 				rep.PossibleDuplicates = append(rep.PossibleDuplicates, models.PossibleDuplicate{Line: c.line, BusinessID: n.ID,
 					Reason: fmt.Sprintf("same name as %q (licence %q) %.0f m away", n.Name, n.Licence(), geo.DistanceM(c.b.Lat, c.b.Lon, n.Lat, n.Lon))})
 			}
+			if s.newID != nil {
+				c.b.ID = s.newID(c.b)
+			}
 			create = append(create, c.b)
 			continue
 		}

@@ -32,11 +32,15 @@ type Config struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Location   *time.Location // the users' calendar, for "today"
+	// NewID names an imported business; nil means a random UUID. The demo names its
+	// businesses after their licence numbers so that the same demo comes out every time.
+	NewID func(b *models.Business) string
 }
 
 // Service is the business registry's logic: it keeps the in-memory area and business indexes
 // current, derives each business's ward from its coordinates, and imports files.
 type Service struct {
+	newID      func(b *models.Business) string
 	store      Store
 	categories map[string]bool
 	log        *slog.Logger
@@ -51,7 +55,7 @@ type Service struct {
 
 // New returns a service; call Refresh (or Run) before serving so that the indexes exist.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, categories: cfg.Categories, log: cfg.Logger, now: cfg.Now, loc: cfg.Location, dirty: make(chan struct{}, 1)}
+	s := &Service{store: cfg.Store, categories: cfg.Categories, log: cfg.Logger, now: cfg.Now, loc: cfg.Location, newID: cfg.NewID, dirty: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -84,11 +84,13 @@ func startDemo(t *testing.T) *Main {
 		cancel()
 		t.Fatal(err)
 	}
+	loadStart := time.Now()
 	if err := loadDemo(ctx, m.DB(), cfg.Location(), io.Discard, log); err != nil {
 		cancel()
 		m.Close()
 		t.Fatal(err)
 	}
+	t.Logf("demo data loaded in %v", time.Since(loadStart).Round(time.Millisecond))
 	if err := m.Listen(); err != nil {
 		cancel()
 		m.Close()
@@ -188,8 +190,8 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// for a screenshot of what went wrong.
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 15*time.Second)
-		defer cancel()
+		sctx, stop := context.WithTimeout(bctx, 15*time.Second)
+		defer stop()
 		if err := chromedp.Do(sctx, actions...); err != nil {
 			if png, serr := chromedp.Run(bctx, chromedp.CaptureScreenshot()); serr == nil {
 				path := filepath.Join(out, "dashboard-failure.png")
@@ -216,10 +218,15 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		}
 		return a.Value
 	}
-	shot := func(name string) {
+	// save keeps a screenshot of the viewport, or of the whole page when full is set.
+	save := func(name string, full bool) {
 		t.Helper()
 		evalJS[chromedp.Void](t, bctx, `window.scrollTo(0, 0)`)
-		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		capture := chromedp.CaptureScreenshot()
+		if full {
+			capture = chromedp.FullScreenshot(100) // 100: PNG
+		}
+		png, err := chromedp.Run(bctx, capture)
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -229,19 +236,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", path)
 	}
-	fullShot := func(name string) {
-		t.Helper()
-		evalJS[chromedp.Void](t, bctx, `window.scrollTo(0, 0)`)
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
-	}
+	shot := func(name string) { t.Helper(); save(name, false) }
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
 	const ready = `#map[data-state="ready"]`
 
@@ -349,7 +344,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if len(covs) != 9 || !sort.Float64sAreSorted(covs) {
 		t.Errorf("districts sorted by coverage: %v", covs)
 	}
-	fullShot("dashboard-1366x768-full-page.png")
+	save("dashboard-1366x768-full-page.png", true)
 
 	// The finished 2021-2025 programme, in its last year: full coverage everywhere.
 	do("choose the 2021-2025 programme",

@@ -91,7 +91,7 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 		days[i] = h.Date
 	}
 	err = db.Transaction(ctx, func(tx *store.DB) error {
-		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }})
+		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }, NewID: demo.BusinessID})
 		if err := demo.Load(ctx, tx, reg, ds); err != nil {
 			return err
 		}

@@ -67,7 +67,7 @@ func commands() []command {
 		{"import", "businesses|areas FILE [--dry-run]", "import the registry (CSV or GeoJSON) or areas (GeoJSON); prints a JSON report", runImport},
 		{"user", "add|passwd|disable|enable|list [flags]", "manage accounts (passwords on standard input)", runUser},
 		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},
-		{"report", "--period 2026-Q1|2026-H1|2026 [--area CODE] [--format xlsx|csv]", "write a period report (workbook or CSV) of the programme's figures", runReport},
+		{"report", "--period P [--area CODE] [--format F]", "write the report of a period (2026, 2026-H1, 2026-Q1) as XLSX or CSV", runReport},
 		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},
 		{"demo", "[--addr HOST:PORT] [--data-dir DIR]", "fill a SQLite database with Can Tho demo data (once) and serve it", runDemo},
 		{"version", "", "print the version", runVersion},

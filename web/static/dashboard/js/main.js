@@ -6,7 +6,7 @@ import { Api, ApiError, SessionEnded, query } from "./api.js";
 import { I18n, CATEGORIES } from "./i18n.js";
 import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js";
 import { drawBurndown, progressBar } from "./charts.js";
-import { renderTable, trackBadge } from "./table.js";
+import { renderTable } from "./table.js";
 import { CONFIG } from "./config.js";
 import { $, h } from "./util.js";
 

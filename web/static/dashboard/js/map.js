@@ -30,14 +30,15 @@ export function bins(metric, minShare) {
   return [0, 0.2, 0.4, 0.6, 0.8, 1].map((lo, i, a) => ({ lo, hi: i + 1 < a.length ? a[i + 1] : Infinity }));
 }
 
-// colourFor picks the fill of a figure; the progress ramp skips the lightest-but-one shade so
-// that "met" is the darkest in both modes.
+// binIndex is the colour class of a figure.
 export function binIndex(value, metric, minShare) {
   const b = bins(metric, minShare);
   for (let i = b.length - 1; i >= 0; i--) if (value >= b[i].lo - 1e-9) return i;
   return 0;
 }
 
+// colourFor picks the fill of a figure; the progress ramp (five classes) skips a middle shade
+// so that "met" is the darkest in both modes.
 export function colourFor(value, metric, minShare) {
   const i = binIndex(value, metric, minShare);
   return metric === "progress" ? [RAMP[0], RAMP[1], RAMP[2], RAMP[4], RAMP[5]][i] : RAMP[i];

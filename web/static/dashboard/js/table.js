@@ -25,7 +25,7 @@ function meter(text, ratio, met) {
     h("span", { class: "meter-text" }, text));
 }
 
-export function trackBadge(t, ok) {
+function trackBadge(t, ok) {
   return h("span", { class: "badge " + (ok ? "ok" : "bad") }, h("span", { "aria-hidden": "true" }, ok ? "✓ " : "! "), ok ? t.t("onTrackYes") : t.t("onTrackNo"));
 }
 

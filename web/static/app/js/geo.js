@@ -1,0 +1,91 @@
+// Positions and the route map: distances on the sphere, the phone's position, and the stops
+// drawn as SVG without any map tiles (the app works with no network).
+
+const R = 6371008.8;
+const rad = (d) => (d * Math.PI) / 180;
+
+export function distanceM(lat1, lon1, lat2, lon2) {
+  const dLat = rad(lat2 - lat1);
+  const dLon = rad(lon2 - lon1);
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// The server's rule (fieldwork.OnSite): within 100 m plus the accuracy, counted up to 250 m.
+export const onSite = (d, acc) => d <= 100 + Math.min(acc, 250);
+
+// locate asks for the phone's position; it rejects with the GeolocationPositionError code
+// (1 denied, 2 unavailable, 3 timeout).
+export function locate(precise = true) {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) {
+      reject({ code: 2 });
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy, at: p.timestamp }),
+      (e) => reject({ code: e.code }),
+      precise ? { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 } : { enableHighAccuracy: false, timeout: 15000, maximumAge: 120000 },
+    );
+  });
+}
+
+const NS = 'http://www.w3.org/2000/svg';
+function el(name, attrs, text) {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+// routeMap draws the stops in order, numbered, with the phone's position when it is near.
+// stops: [{lat, lon, n, href, state, label}]; here: {lat, lon} or null.
+export function routeMap(stops, here, labels) {
+  const W = 360;
+  const pts = stops.filter((s) => isFinite(s.lat) && isFinite(s.lon));
+  const withHere = here && pts.length && pts.some((s) => distanceM(s.lat, s.lon, here.lat, here.lon) < 30000);
+  const all = withHere ? [...pts, here] : pts;
+  const svg = el('svg', { viewBox: `0 0 ${W} ${W}`, role: 'img', 'aria-label': labels.title, class: 'map' });
+  if (!all.length) return svg;
+  const lat0 = all.reduce((s, p) => s + p.lat, 0) / all.length;
+  const k = Math.cos(rad(lat0));
+  const xs = all.map((p) => p.lon * k);
+  const ys = all.map((p) => -p.lat);
+  let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const span = Math.max(x1 - x0, y1 - y0, 0.004); // at least ~400 m across
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  const pad = 28;
+  const scale = (W - 2 * pad) / span;
+  const H = Math.max(200, Math.min(W, Math.round((y1 - y0) * scale + 2 * pad)));
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  const px = (p) => [W / 2 + (p.lon * k - cx) * scale, H / 2 + (-p.lat - cy) * scale];
+
+  svg.append(el('rect', { x: 0, y: 0, width: W, height: H, class: 'map-bg' }));
+  // A scale bar: the round distance nearest a quarter of the width.
+  const mPerPx = (span / (W - 2 * pad)) * (Math.PI / 180) * R;
+  const target = (W / 4) * mPerPx;
+  const step = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000].find((s) => s >= target) || 50000;
+  const len = step / mPerPx;
+  svg.append(el('path', { d: `M12 ${H - 12}h${len.toFixed(1)}`, class: 'map-scale' }));
+  svg.append(el('text', { x: 12, y: H - 18, class: 'map-scale-text' }, step >= 1000 ? `${step / 1000} km` : `${step} m`));
+
+  const line = pts.map((p) => px(p).map((v) => v.toFixed(1)).join(',')).join(' ');
+  svg.append(el('polyline', { points: line, class: 'map-route' }));
+  if (withHere) {
+    const [hx, hy] = px(here);
+    svg.append(el('circle', { cx: hx, cy: hy, r: 14, class: 'map-here-halo' }));
+    const me = el('circle', { cx: hx, cy: hy, r: 7, class: 'map-here' });
+    me.append(el('title', {}, labels.here));
+    svg.append(me);
+  }
+  // Later stops first, so that the first ones are on top where they overlap.
+  for (const s of [...pts].reverse()) {
+    const [x, y] = px(s);
+    const a = el('a', { href: s.href, class: `map-stop ${s.state}`, 'aria-label': `${s.n}. ${s.label}` });
+    a.append(el('circle', { cx: x, cy: y, r: 16 }));
+    a.append(el('text', { x, y: y + 6, 'text-anchor': 'middle' }, String(s.n)));
+    svg.append(a);
+  }
+  return svg;
+}

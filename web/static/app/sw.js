@@ -1,0 +1,57 @@
+// The service worker keeps the app shell in a versioned cache so that the app opens without a
+// network. API calls are not cached here: the app keeps its data in IndexedDB itself. Change
+// VERSION whenever a file of the shell changes; the server sends this file with no-cache, so
+// phones pick up the new version on their next start.
+const VERSION = '2026-11-27.1';
+const CACHE = `kiemtra-app-${VERSION}`;
+const SHELL = [
+  './',
+  'app.css',
+  'js/app.js',
+  'js/api.js',
+  'js/data.js',
+  'js/geo.js',
+  'js/i18n.js',
+  'js/photo.js',
+  'js/store.js',
+  'manifest.webmanifest',
+  'icons/icon.svg',
+  'icons/icon-192.png',
+];
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  // Past the HTTP cache: the shell must be the files of this version.
+  await cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })));
+}
+
+self.addEventListener('install', (e) => {
+  e.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (e) => {
+  e.waitUntil((async () => {
+    for (const k of await caches.keys()) {
+      if (k.startsWith('kiemtra-app-') && k !== CACHE) await caches.delete(k);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// After a logout wiped the caches, the app asks for the shell again.
+self.addEventListener('message', (e) => {
+  if (e.data === 'precache') e.waitUntil(precache().catch(() => {}));
+});
+
+self.addEventListener('fetch', (e) => {
+  const req = e.request;
+  const url = new URL(req.url);
+  const scope = new URL(self.registration.scope);
+  if (req.method !== 'GET' || url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  if (req.mode === 'navigate') {
+    // Every page of the app is the one shell; the route is in the hash.
+    e.respondWith(caches.match(scope.href).then((r) => r || fetch(req)));
+    return;
+  }
+  e.respondWith(caches.match(req, { ignoreSearch: true }).then((r) => r || fetch(req)));
+});
