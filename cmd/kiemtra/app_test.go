@@ -376,7 +376,8 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 		defer mu.Unlock()
 		return append([]string(nil), jsErrors...)
 	}
-	shot := func(name string) {
+	// shotHere saves a screenshot of the screen as it is; shot scrolls to the top first.
+	shotHere := func(name string) {
 		t.Helper()
 		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 		if err != nil {
@@ -388,12 +389,19 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", path)
 	}
+	shot := func(name string) {
+		t.Helper()
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+			t.Fatalf("scroll: %v", err)
+		}
+		shotHere(name)
+	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(bctx, 20*time.Second)
 		defer cancel()
 		if err := chromedp.Do(sctx, actions...); err != nil {
-			shot("app-failure.png")
+			shotHere("app-failure.png")
 			t.Fatalf("%s: %v (script errors: %q)", what, err, scriptErrors())
 		}
 	}
@@ -567,10 +575,9 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 		do("answer "+id, click(fmt.Sprintf(`#item-%s button[data-value="%s"]`, id, answer)))
 	}
 	do("all answered", visible(`#progress.complete`), visible(`#item-G05 .implied`))
-	evalJS[chromedp.Void](t, bctx, `window.scrollTo(0, 0)`)
 	shot("app-4-checklist.png")
 	do("see the findings", chromedp.ScrollIntoView(chromedp.CSS(`#findings`)))
-	shot("app-4-checklist-findings.png")
+	shotHere("app-4-checklist-findings.png")
 
 	// 6. Offline: the result is queued on the phone.
 	goOffline()
@@ -646,7 +653,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	}
 	do("see the queue", click(`#queue-button`), visible(`#queue-list li.rejected`))
 	shot("app-9-rejected.png")
-	if n := evalJS[int](t, bctx, `document.querySelectorAll('#queue-list li').length`); n != 2 {
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#queue-list > li').length`); n != 2 {
 		t.Errorf("the queue shows %d items after the rejection, want the result and its photo", n)
 	}
 	do("fix and send again", click(`#queue-list li.rejected a.btn`), visible(`#submit`), click(`#submit`), waitQueue(0), visible(`#result-state.sent`))

@@ -68,7 +68,7 @@ func artifactsDir(t *testing.T) string {
 func startDemo(t *testing.T) *Main {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = demoDataDir(t)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning = "off", "off", "off"
 	if err := cfg.Validate(); err != nil {
@@ -84,13 +84,6 @@ func startDemo(t *testing.T) *Main {
 		cancel()
 		t.Fatal(err)
 	}
-	loadStart := time.Now()
-	if err := loadDemo(ctx, m.DB(), cfg.Location(), io.Discard, log); err != nil {
-		cancel()
-		m.Close()
-		t.Fatal(err)
-	}
-	t.Logf("demo data loaded in %v", time.Since(loadStart).Round(time.Millisecond))
 	if err := m.Listen(); err != nil {
 		cancel()
 		m.Close()

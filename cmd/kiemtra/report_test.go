@@ -44,7 +44,7 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		t.Skip("loads the demo")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := demoDataDir(t)
 	cfg := DefaultConfig()
 	cfg.DataDir = dir
 	if err := cfg.Validate(); err != nil {
@@ -57,9 +57,6 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := loadDemo(ctx, db, cfg.Location(), io.Discard, log); err != nil {
 		t.Fatal(err)
 	}
 	cities, _, err := db.FindAreas(ctx, models.AreaFilter{Level: models.AreaLevelCity})
