@@ -209,6 +209,10 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 				v.Add("members", "unknown user %s", "không có người dùng %s", id)
 			} else if u.Disabled {
 				v.Add("members", "user %s is disabled", "người dùng %s đã bị khóa", u.Username)
+			} else if !s.coversArea(c, u.AreaCode, t.AreaCode) {
+				// A member whose jurisdiction does not hold the team's area could not open its
+				// own team's tasks.
+				v.Add("members", "the jurisdiction of %s (%s) does not cover the team's area %s", "địa bàn của %s (%s) không bao gồm địa bàn %s của tổ", u.Username, u.AreaCode, t.AreaCode)
 			}
 		}
 	}
@@ -229,4 +233,11 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 		c.Header("Location", "/api/v1/teams/"+t.ID)
 	}
 	c.JSON(status, view)
+}
+
+// coversArea reports whether the area outer contains (or is) the area inner.
+func (s *Server) coversArea(c *gin.Context, outer, inner string) bool {
+	po, err1 := s.areaPath(c, outer)
+	pi, err2 := s.areaPath(c, inner)
+	return err1 == nil && err2 == nil && strings.HasPrefix(pi, po)
 }

@@ -28,11 +28,11 @@ func (b teamBody) memberNames() string {
 	return strings.Join(out, ",")
 }
 
-// teamJSON is a POST /teams body for a D1 team of insp1 (labour) and insp1b (culture), with
+// teamJSON is a POST /teams body for a D1 team of insp1 (labour) and lead1 (police), with
 // changes.
 func (env *authEnv) teamJSON(change func(m map[string]any)) string {
 	m := map[string]any{"name": "Tổ liên ngành mới", "level": "district", "area_code": "D1", "base_lat": 10.03, "base_lon": 105.04,
-		"weekly_capacity": 12, "working_days": []int{1, 2, 3, 4, 5, 6}, "members": []string{env.users["insp1"].ID, env.users["insp1b"].ID}}
+		"weekly_capacity": 12, "working_days": []int{1, 2, 3, 4, 5, 6}, "members": []string{env.users["insp1"].ID, env.users["lead1"].ID}}
 	if change != nil {
 		change(m)
 	}
@@ -53,6 +53,8 @@ func TestCreateTeam(t *testing.T) {
 			{"members left out", func(m map[string]any) { delete(m, "members") }, "members"},
 			{"an unknown member", func(m map[string]any) { m["members"] = []string{"nobody"} }, "members"},
 			{"a disabled member", func(m map[string]any) { m["members"] = []string{env.users["off"].ID} }, "members"},
+			// insp1b works in ward D11 and could not open the district team's tasks elsewhere.
+			{"a member from a ward of the district", func(m map[string]any) { m["members"] = []string{env.users["insp1"].ID, env.users["insp1b"].ID} }, "members"},
 			{"a base in another district", func(m map[string]any) { m["base_lat"], m["base_lon"] = 10.03, 105.15 }, "base_lat"},
 			{"a base outside the city", func(m map[string]any) { m["base_lat"], m["base_lon"] = 10.5, 105.05 }, "base_lat"},
 			{"a base on the equator below the district", func(m map[string]any) { m["base_lat"], m["base_lon"] = 0.0, 105.05 }, "base_lat"},
@@ -82,7 +84,7 @@ func TestCreateTeam(t *testing.T) {
 		t.Run("an interagency team is created without warnings", func(t *testing.T) {
 			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(nil), planner)
 			b := decodeInto[teamBody](t, w)
-			if w.Code != http.StatusCreated || b.memberNames() != "insp1,insp1b" || len(b.Warnings) != 0 || !slices.Equal(b.WorkingDays, []int{1, 2, 3, 4, 5, 6}) ||
+			if w.Code != http.StatusCreated || b.memberNames() != "insp1,lead1" || len(b.Warnings) != 0 || !slices.Equal(b.WorkingDays, []int{1, 2, 3, 4, 5, 6}) ||
 				w.Header().Get("Location") != "/api/v1/teams/"+b.ID {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
@@ -118,7 +120,7 @@ func TestUpdateTeam(t *testing.T) {
 		if w.Code != 200 || b.Version != 2 || b.memberNames() != "lead1,viewer1" {
 			t.Fatalf("replace the members: %d %s", w.Code, w.Body)
 		}
-		for _, name := range []string{"insp1", "insp1b"} {
+		for _, name := range []string{"insp1"} {
 			if u, _ := env.db.FindUserByID(t.Context(), env.users[name].ID); u.TeamID != nil {
 				t.Errorf("%s is still in a team (%s) after the members were replaced", name, *u.TeamID)
 			}
@@ -138,6 +140,7 @@ func TestUpdateTeam(t *testing.T) {
 			{"a base moved out of the jurisdiction is 400", `{"version":3,"base_lon":105.15}`, 400, "base_lat"},
 			{"a jurisdiction that does not hold the base is 400", `{"version":3,"area_code":"D2"}`, 400, "base_lat"},
 			{"an unknown member is 400", `{"version":3,"members":["nobody"]}`, 400, "members"},
+			{"a ward inspector in the district team is 400", `{"version":3,"members":["` + env.users["insp1b"].ID + `"]}`, 400, "members"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				w := call(t, h, "PATCH", path, tc.body, planner)

@@ -43,12 +43,12 @@ func Teams(u *refdata.Units2021) []TeamSpec {
 	center := u.Districts[0]
 	out := []TeamSpec{{Slug: "city", Team: &models.Team{
 		Name: "Đoàn kiểm tra liên ngành thành phố", Level: models.TeamLevelCity, AreaCode: u.City.Code,
-		BaseLat: center.Lat, BaseLon: center.Lon, WeeklyCapacity: 10, WorkingDays: models.DefaultWorkingDays,
+		BaseLat: center.Lat, BaseLon: center.Lon, WeeklyCapacity: 20, WorkingDays: models.DefaultWorkingDays,
 	}}}
 	for _, d := range u.Districts {
 		out = append(out, TeamSpec{Slug: DistrictSlug(d.Name), Team: &models.Team{
 			Name: "Đoàn kiểm tra liên ngành " + d.Name, Level: models.TeamLevelDistrict, AreaCode: d.Code,
-			BaseLat: d.Lat, BaseLon: d.Lon, WeeklyCapacity: 8, WorkingDays: models.DefaultWorkingDays,
+			BaseLat: d.Lat, BaseLon: d.Lon, WeeklyCapacity: 15, WorkingDays: models.DefaultWorkingDays,
 		}})
 	}
 	return out

@@ -34,6 +34,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	}
 	switch action {
 	case "add", "passwd", "disable", "enable":
+		*username = strings.ToLower(strings.TrimSpace(*username)) // usernames are stored lower-case
 		if *username == "" {
 			fmt.Fprintf(env.Stderr, "user %s: --username is required\n", action)
 			return errUsage
