@@ -32,11 +32,10 @@ func (env *authEnv) addDueTasks(t *testing.T, n int, wards ...string) {
 	}
 }
 
-// runAssignment posts to /assignments/run. The endpoint is not in docs/openapi.yaml yet, so the
-// answer is not checked against it.
-func runAssignment(h http.Handler, body string, opts ...reqOpt) *httptest.ResponseRecorder {
-	w, _ := send2(h, "POST", "/api/v1/assignments/run", body, opts...)
-	return w
+// runAssignment posts to /assignments/run; the answer is checked against docs/openapi.yaml.
+func runAssignment(t *testing.T, h http.Handler, body string, opts ...reqOpt) *httptest.ResponseRecorder {
+	t.Helper()
+	return call(t, h, "POST", "/api/v1/assignments/run", body, opts...)
 }
 
 func TestAssignmentOnDemandAndTheTeamsDay(t *testing.T) {
@@ -51,21 +50,21 @@ func TestAssignmentOnDemandAndTheTeamsDay(t *testing.T) {
 			{"an unknown field", `{"day":"2026-03-02"}`},
 		} {
 			t.Run(tc.name+" is 400", func(t *testing.T) {
-				if w := runAssignment(h, tc.body, planner); w.Code != 400 {
+				if w := runAssignment(t, h, tc.body, planner); w.Code != 400 {
 					t.Fatalf("%d %s", w.Code, w.Body)
 				}
 			})
 		}
-		if w := runAssignment(h, `{}`, env.as(t, "lead1")); w.Code != http.StatusForbidden {
+		if w := runAssignment(t, h, `{}`, env.as(t, "lead1")); w.Code != http.StatusForbidden {
 			t.Fatalf("a team lead running the assignment: %d", w.Code)
 		}
-		w := runAssignment(h, "", planner) // today: Monday 2 March
+		w := runAssignment(t, h, "", planner) // today: Monday 2 March
 		sum := decodeInto[models.AssignmentSummary](t, w)
 		// Each team has 2 visits on a Monday (10 a week over five days).
 		if w.Code != 200 || sum.Day != models.NewDate(2026, 3, 2) || sum.Released != 6 || sum.Unassigned != 12 {
 			t.Fatalf("run: %d %s", w.Code, w.Body)
 		}
-		if w := runAssignment(h, `{"date":"2026-03-02"}`, planner); w.Code != 200 || decodeInto[models.AssignmentSummary](t, w).Released != 0 {
+		if w := runAssignment(t, h, `{"date":"2026-03-02"}`, planner); w.Code != 200 || decodeInto[models.AssignmentSummary](t, w).Released != 0 {
 			t.Fatalf("a second run of the day released more: %d %s", w.Code, w.Body)
 		}
 
