@@ -123,3 +123,16 @@ func Holidays() ([]Holiday, error) {
 	}
 	return h.Holidays, load("holidays.json", &h)
 }
+
+// HolidayDates returns the days of Holidays, as the planner and the assignment take them.
+func HolidayDates() ([]models.Date, error) {
+	hs, err := Holidays()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.Date, len(hs))
+	for i, h := range hs {
+		out[i] = h.Date
+	}
+	return out, nil
+}

@@ -69,15 +69,11 @@ func loadShortDemo(t *testing.T, db *store.DB, loc *time.Location) *demo.Dataset
 
 func holidayDates(t *testing.T) []models.Date {
 	t.Helper()
-	hs, err := refdata.Holidays()
+	days, err := refdata.HolidayDates()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]models.Date, len(hs))
-	for i, h := range hs {
-		out[i] = h.Date
-	}
-	return out
+	return days
 }
 
 // demoService runs the whole service (real sign-in, authorization and morning job) over the

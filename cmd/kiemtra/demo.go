@@ -82,13 +82,9 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 	if err != nil {
 		return err
 	}
-	holidays, err := refdata.Holidays()
+	days, err := refdata.HolidayDates()
 	if err != nil {
 		return err
-	}
-	days := make([]models.Date, len(holidays))
-	for i, h := range holidays {
-		days[i] = h.Date
 	}
 	err = db.Transaction(ctx, func(tx *store.DB) error {
 		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }, NewID: demo.BusinessID})

@@ -33,57 +33,61 @@ func TestDemoLoadsOnceAndIsReused(t *testing.T) {
 // checkDemo loads the demo (when load) and checks it, then loads it again: the second time
 // reuses the data.
 func checkDemo(t *testing.T, db *store.DB, load bool) {
-	{
-		ctx := context.Background()
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		var out bytes.Buffer
-		if load {
-			if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
-				t.Fatal(err)
-			}
-		}
-		first, err := db.Count(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wards, _, err := db.FindAreas(ctx, models.AreaFilter{Level: models.AreaLevelWard})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first.Businesses < 1000 || len(wards) != 83 || first.AreasWithGeometry != first.Areas || first.Teams != 10 {
-			t.Fatalf("demo data: %+v with %d wards", first, len(wards))
-		}
-		out.Reset()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out bytes.Buffer
+	if load {
 		if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
 			t.Fatal(err)
 		}
-		again, _ := db.Count(ctx)
-		if again != first || !strings.Contains(out.String(), "Reusing") {
-			t.Fatalf("second load changed the data: %+v -> %+v (%s)", first, again, out.String())
+	}
+	first, err := db.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wards, _, err := db.FindAreas(ctx, models.AreaFilter{Level: models.AreaLevelWard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Businesses < 1000 || len(wards) != 83 || first.AreasWithGeometry != first.Areas || first.Teams != 10 {
+		t.Fatalf("demo data: %+v with %d wards", first, len(wards))
+	}
+	out.Reset()
+	if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.Count(ctx)
+	if again != first || !strings.Contains(out.String(), "Reusing") {
+		t.Fatalf("second load changed the data: %+v -> %+v (%s)", first, again, out.String())
+	}
+	if bad, err := db.VerifyAuditChain(ctx); err != nil || bad != 0 {
+		t.Fatalf("audit chain after the demo load: %d %v", bad, err)
+	}
+	// The replayed 2021-2025 programme met its targets: every eligible business inspected,
+	// and at least a fifth of those open on 1 January inspected every year.
+	count := func(query string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Gorm().Raw(query, args...).Scan(&n).Error; err != nil {
+			t.Fatal(err)
 		}
-		if bad, err := db.VerifyAuditChain(ctx); err != nil || bad != 0 {
-			t.Fatalf("audit chain after the demo load: %d %v", bad, err)
-		}
-		// The replayed 2021-2025 programme met its targets: every eligible business inspected,
-		// and at least a fifth of those open on 1 January inspected every year.
-		var eligible, covered int
-		db.Gorm().Raw(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, "2025-11-01", "2025-12-31").Scan(&eligible)
-		db.Gorm().Raw(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)
-			AND EXISTS (SELECT 1 FROM inspections i WHERE i.business_id = b.id AND i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ?)`,
-			"2025-11-01", "2025-12-31", time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&covered)
-		if eligible == 0 || covered != eligible {
-			t.Errorf("2021-2025 coverage: %d of %d eligible businesses", covered, eligible)
-		}
-		for y := 2021; y <= 2025; y++ {
-			jan1 := fmt.Sprintf("%d-01-01", y)
-			var active, inspected int
-			db.Gorm().Raw(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, jan1, jan1).Scan(&active)
-			db.Gorm().Raw(`SELECT COUNT(DISTINCT i.business_id) FROM inspections i JOIN businesses b ON b.id = i.business_id
-				WHERE i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ? AND b.opened_on <= ? AND (b.status <> 'closed' OR b.closed_on > ?)`,
-				time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC), jan1, jan1).Scan(&inspected)
-			if float64(inspected) < 0.2*float64(active) {
-				t.Errorf("%d: %d of %d inspected, below 20%%", y, inspected, active)
-			}
+		return n
+	}
+	eligible := count(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, "2025-11-01", "2025-12-31")
+	covered := count(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)
+		AND EXISTS (SELECT 1 FROM inspections i WHERE i.business_id = b.id AND i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ?)`,
+		"2025-11-01", "2025-12-31", time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if eligible == 0 || covered != eligible {
+		t.Errorf("2021-2025 coverage: %d of %d eligible businesses", covered, eligible)
+	}
+	for y := 2021; y <= 2025; y++ {
+		jan1 := fmt.Sprintf("%d-01-01", y)
+		active := count(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, jan1, jan1)
+		inspected := count(`SELECT COUNT(DISTINCT i.business_id) FROM inspections i JOIN businesses b ON b.id = i.business_id
+			WHERE i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ? AND b.opened_on <= ? AND (b.status <> 'closed' OR b.closed_on > ?)`,
+			time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC), jan1, jan1)
+		if active == 0 || float64(inspected) < 0.2*float64(active) {
+			t.Errorf("%d: %d of %d inspected, below 20%%", y, inspected, active)
 		}
 	}
 }

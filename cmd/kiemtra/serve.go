@@ -23,7 +23,6 @@ import (
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
 	"kiemtra/licensing"
-	"kiemtra/models"
 	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
@@ -100,13 +99,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	holidays, err := refdata.Holidays()
+	days, err := refdata.HolidayDates()
 	if err != nil {
 		return err
-	}
-	days := make([]models.Date, len(holidays))
-	for i, h := range holidays {
-		days[i] = h.Date
 	}
 	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	m.runner = scheduler.NewRunner(db, m.Log, m.Now, m.Config.Location())
