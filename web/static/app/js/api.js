@@ -131,7 +131,8 @@ export async function logout() {
 // errorLines turns an error body into readable lines: the message, then each field's problem.
 export function errorLines(err) {
   if (!err) return [];
-  const lines = [cap(err.message) || err.code];
-  for (const d of err.details || []) lines.push(d.field ? `${d.field}: ${d.message}` : d.message);
-  return lines.filter(Boolean);
+  const details = (err.details || []).map((d) => (d.field ? `${d.field}: ${d.message}` : cap(d.message)));
+  // The message repeats the only detail when there is one.
+  const repeated = (err.details || []).some((d) => d.message === err.message);
+  return [repeated ? '' : cap(err.message) || err.code, ...details].filter(Boolean);
 }

@@ -3,8 +3,8 @@
 // data.js and are redrawn when it changes (the checklist only in place, so typing is never
 // interrupted).
 import { t, setLang, getLang, categoryName, violationName, violationSeverity, outcomeName, distance, time, day, kb, VIOLATIONS } from './i18n.js';
-import { login, logout, loadSession, currentSession, errorLines, ApiError, Offline } from './api.js';
-import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, refreshRoute, savePhoto, deletePhoto } from './data.js';
+import { login, logout, loadSession, currentSession, errorLines, ApiError } from './api.js';
+import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto } from './data.js';
 import { distanceM, onSite, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
 import * as store from './store.js';
@@ -57,12 +57,13 @@ function render() {
   document.title = `${title} · ${t('app')}`;
 }
 
-// update redraws after a change of the state, except on the checklist, where only the parts
-// that show the network's state change.
+// update redraws after a change of the state, except on the checklist and the sign-in form,
+// where only the parts that show the network's state change.
 function update() {
-  if (current?.view === checklistView && loggedIn()) {
+  // The forms keep what is being typed: only the bars around them change.
+  if ((current?.view === checklistView && loggedIn()) || (current?.view === loginView && !loggedIn())) {
     const hd = $('header.bar');
-    if (hd) hd.replaceWith(header($('header.bar h1')?.textContent || '', $('header.bar .back')?.getAttribute('href'), true));
+    if (hd) hd.replaceWith(header($('header.bar h1')?.textContent || '', $('header.bar .back')?.getAttribute('href'), current.view !== loginView));
     const bn = $('#banner');
     if (bn) bn.replaceWith(banner());
     return;
@@ -144,7 +145,7 @@ function loginView() {
   langSwitch());
   const expired = s?.expired || S.expired;
   return {
-    title: t('app'),
+    title: t('login'),
     body: [
       h('div', { class: 'brand' }, h('img', { src: 'icons/icon.svg', alt: '', width: 72, height: 72 }), h('p', {}, t('app'))),
       expired && h('p', { class: 'note warn', id: 'expired-note' }, t('sessionExpired', { n: S.queue.length })),
@@ -195,7 +196,7 @@ function routeView() {
     h('button', { type: 'button', id: 'mode-list', 'aria-pressed': String(mode === 'list'), onclick: setMode('list') }, t('list')),
     h('button', { type: 'button', id: 'mode-map', 'aria-pressed': String(mode === 'map'), onclick: setMode('map') }, t('map')));
   let content;
-  if (!r) content = h('p', { class: 'empty' }, S.syncing ? t('loading') : t('notLoaded'));
+  if (!r) content = h('p', { class: 'empty' }, S.syncing ? t('loading') : S.lastError && S.lastError !== 'offline' ? S.lastError : t('notLoaded'));
   else if (!tasks.length) content = h('p', { class: 'empty' }, t('noStops'));
   else if (mode === 'map') {
     content = h('div', { class: 'map-wrap' }, routeMap(
@@ -464,12 +465,13 @@ function checklistView(r) {
         $('textarea', li)?.focus();
       };
       li.replaceChildren(
-        h('p', { class: 'q' }, h('span', { class: 'code' }, it.id), ' ', getLang() === 'en' ? it.en : it.vi),
-        h('div', { class: 'answers', role: 'radiogroup', 'aria-label': it.id }, ans('yes', t('yes')), ans('no', t('no')), ans('na', t('na')),
-          h('button', { type: 'button', class: `ans pen${noteOpen ? ' on' : ''}`, 'aria-label': `${t('note')} ${it.id}`, title: t('note'), disabled: ro || noteOpen, onclick: openNote }, '✎')),
+        h('div', { class: 'q' },
+          h('p', {}, h('span', { class: 'code' }, it.id), ' ', getLang() === 'en' ? it.en : it.vi),
+          !ro && !noteOpen && h('button', { type: 'button', class: 'pen', 'aria-label': `${t('note')} ${it.id}`, title: t('note'), onclick: openNote }, '✎')),
+        h('div', { class: 'answers', role: 'radiogroup', 'aria-label': it.id }, ans('yes', t('yes')), ans('no', t('no')), ans('na', t('na'))),
         a.answer === 'no' && it.no_is_violation && it.violation
           ? h('p', { class: `implied sev-${violationSeverity(it.violation)}` }, '⚠ ', t('violationIf'), ': ', h('b', {}, it.violation), ' ', violationName(it.violation)) : '',
-        noteOpen && h('textarea', { class: 'note-input', rows: 2, 'aria-label': `${t('note')} ${it.id}`, placeholder: t('note'), disabled: ro, value: a.note || '', oninput: (ev) => { d.answers[it.id] = { ...(d.answers[it.id] || {}), note: ev.target.value }; saveLater(d); } }),
+        noteOpen ? h('textarea', { class: 'note-input', rows: 2, 'aria-label': `${t('note')} ${it.id}`, placeholder: t('note'), disabled: ro, value: a.note || '', oninput: (ev) => { d.answers[it.id] = { ...(d.answers[it.id] || {}), note: ev.target.value }; saveLater(d); } }) : '',
       );
     };
     draw();
@@ -658,7 +660,9 @@ function meView() {
 async function doLogout() {
   const n = S.queue.length;
   if (n && !confirm(t('logoutConfirm', { n }))) return;
-  await logout();
+  await logout(); // no sync starts without a session
+  await settle();
+  for (const id of Object.keys(saveTimers)) clearTimeout(saveTimers[id]);
   await forgetData();
   if ('caches' in window) for (const k of await caches.keys()) await caches.delete(k);
   localStorage.removeItem('kiemtra.routeMode');

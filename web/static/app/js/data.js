@@ -105,6 +105,12 @@ export function syncSoon(ms = 50) {
 
 let running = null;
 
+// settle waits for the sync under way, if any (before a logout wipes what it would write).
+export async function settle() {
+  clearTimeout(timer);
+  try { await running; } catch { /* its errors are in S.lastError */ }
+}
+
 // syncNow sends the queue, then the photos, then refreshes the route. One at a time.
 export function syncNow() {
   running ||= (async () => {
@@ -140,13 +146,16 @@ async function pushOperations() {
     });
     if (!res.ok) throw new ApiError(res.status, await readJSON(res));
     const { results } = await res.json();
-    for (const r of results) {
+    let answered = 0;
+    for (const r of results || []) {
       const e = ops[r.index];
       if (!e) continue;
+      answered++;
       if (r.status === 'applied' || r.status === 'duplicate') await accepted(e, r.result);
       else await rejected(e, r.error || { code: String(r.http_status), message: `HTTP ${r.http_status}` });
     }
     changed();
+    if (answered < ops.length) throw new Error('the server answered part of the queue'); // the rest waits for the next sync
   }
 }
 

@@ -79,13 +79,55 @@ export function routeMap(stops, here, labels) {
     me.append(el('title', {}, labels.here));
     svg.append(me);
   }
-  // Later stops first, so that the first ones are on top where they overlap.
-  for (const s of [...pts].reverse()) {
-    const [x, y] = px(s);
+  // Stops close together are spread apart so that each stays readable and tappable; a thin
+  // line joins a moved marker to its place.
+  const at = pts.map(px);
+  const shown = spread(at, 17, W, H);
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const [x0, y0] = at[i];
+    const [x, y] = shown[i];
+    if (Math.hypot(x - x0, y - y0) > 4) {
+      svg.append(el('path', { d: `M${x0.toFixed(1)} ${y0.toFixed(1)}L${x.toFixed(1)} ${y.toFixed(1)}`, class: 'map-leader' }));
+      svg.append(el('circle', { cx: x0, cy: y0, r: 3, class: 'map-dot' }));
+    }
+  }
+  // Later stops first, so that the first ones are on top where they still touch.
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const s = pts[i];
+    const [x, y] = shown[i];
     const a = el('a', { href: s.href, class: `map-stop ${s.state}`, 'aria-label': `${s.n}. ${s.label}` });
     a.append(el('circle', { cx: x, cy: y, r: 16 }));
     a.append(el('text', { x, y: y + 6, 'text-anchor': 'middle' }, String(s.n)));
     svg.append(a);
   }
   return svg;
+}
+
+// spread moves markers of radius r apart until none overlaps (or it gives up), each pulled
+// gently back to its true place, inside the W x H frame.
+function spread(points, r, W, H) {
+  const q = points.map(([x, y]) => [x, y]);
+  const min = 2 * r + 2;
+  for (let round = 0; round < 120; round++) {
+    let moved = false;
+    for (let i = 0; i < q.length; i++) {
+      for (let j = i + 1; j < q.length; j++) {
+        let dx = q[j][0] - q[i][0];
+        let dy = q[j][1] - q[i][1];
+        let d = Math.hypot(dx, dy);
+        if (d >= min) continue;
+        if (d < 0.01) { dx = Math.cos(i + j); dy = Math.sin(i + j); d = 1; } // same place: any direction
+        const push = (min - d) / 2 + 0.5;
+        q[i][0] -= (dx / d) * push; q[i][1] -= (dy / d) * push;
+        q[j][0] += (dx / d) * push; q[j][1] += (dy / d) * push;
+        moved = true;
+      }
+    }
+    for (let i = 0; i < q.length; i++) {
+      q[i][0] = Math.min(W - r, Math.max(r, q[i][0] + (points[i][0] - q[i][0]) * 0.02));
+      q[i][1] = Math.min(H - r, Math.max(r, q[i][1] + (points[i][1] - q[i][1]) * 0.02));
+    }
+    if (!moved) break;
+  }
+  return q;
 }
