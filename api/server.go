@@ -91,7 +91,7 @@ type Config struct {
 	Version      string
 	Location     *time.Location // the time zone users live in
 	Now          func() time.Time
-	Web          http.FileSystem // static pages served at /; nil: none
+	Web          StaticFiles // static pages served at /; nil: none
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed; none by default, so
 	// that a client cannot pick its own address to dodge the per-address limits.
 	TrustedProxies []string
@@ -215,15 +215,9 @@ func New(cfg Config) *Server {
 	if cfg.Web != nil {
 		// The planners' dashboard is the home page; the phones' app lives under /app/.
 		e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
-		e.GET("/static/*file", func(c *gin.Context) { c.FileFromFS(c.Param("file"), cfg.Web) })
-		e.GET("/dashboard/*file", func(c *gin.Context) { c.FileFromFS("dashboard"+c.Param("file"), cfg.Web) })
-		e.GET("/app/*file", func(c *gin.Context) {
-			// The service worker must be fetched fresh, or a phone keeps an old app for a day.
-			if f := c.Param("file"); f == "/sw.js" || f == "/" || f == "/index.html" {
-				c.Header("Cache-Control", "no-cache")
-			}
-			c.FileFromFS("app"+c.Param("file"), cfg.Web)
-		})
+		e.GET("/static/*file", s.static(cfg.Web, ""))
+		e.GET("/dashboard/*file", s.static(cfg.Web, "dashboard"))
+		e.GET("/app/*file", s.static(cfg.Web, "app"))
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
@@ -243,6 +237,21 @@ func New(cfg Config) *Server {
 	s.registerReportRoutes(v1)
 	s.engine = e
 	return s
+}
+
+// StaticFiles serves the embedded pages (web.Assets).
+type StaticFiles interface {
+	// Serve writes the file name and reports whether it exists.
+	Serve(w http.ResponseWriter, r *http.Request, name string) bool
+}
+
+// static serves the files under dir; an unknown file gets the API's 404.
+func (s *Server) static(files StaticFiles, dir string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !files.Serve(c.Writer, c.Request, dir+c.Param("file")) {
+			s.writeError(c, models.NewError(models.ENOTFOUND, "no such file: %s", "không có tệp này: %s", c.Request.URL.Path))
+		}
+	}
 }
 
 // ServeHTTP makes the server an http.Handler.

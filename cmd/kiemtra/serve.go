@@ -187,6 +187,10 @@ func (m *Main) Listen() error {
 	m.listener = ln
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	assets, err := web.NewAssets()
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{
 		Store:          m.db,
 		Registry:       m.registry,
@@ -214,7 +218,7 @@ func (m *Main) Listen() error {
 		Version:        buildVersion(),
 		Location:       m.Config.Location(),
 		Now:            m.Now,
-		Web:            web.FS(),
+		Web:            assets,
 	})
 	var h http.Handler = handler
 	if m.wrap != nil {

@@ -1,8 +1,8 @@
 // The service worker keeps the app shell in a versioned cache so that the app opens without a
-// network. API calls are not cached here: the app keeps its data in IndexedDB itself. Change
-// VERSION whenever a file of the shell changes; the server sends this file with no-cache, so
-// phones pick up the new version on their next start.
-const VERSION = '2026-11-27.1';
+// network. API calls are not cached here: the app keeps its data in IndexedDB itself. The server
+// replaces VERSION with a hash of the app's files (web.LoadAssets) and sends this file with
+// no-cache, so phones pick up a changed app on their next start.
+const VERSION = 'stamped by the server';
 const CACHE = `kiemtra-app-${VERSION}`;
 const SHELL = [
   './',
