@@ -1,6 +1,6 @@
 // Texts of the app in Vietnamese (the default) and English, and the reference data the phone
 // needs offline: business categories, violation codes, outcomes. The violation codes mirror
-// refdata/data/violations.json (there is no endpoint for them).
+// refdata/data/violations.json; web/appdata_test.go fails when they drift apart.
 
 const vi = {
   app: 'Kiểm tra liên ngành',
