@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -126,7 +127,7 @@ func (r *Runner) RunSlot(ctx context.Context, name, slot string) (*models.JobRun
 	}
 	ran, err := r.store.TryJobLock(ctx, jobLockKey(name), func(ctx context.Context) error {
 		start := time.Now()
-		res, err := job.Run(ctx, r.now())
+		res, err := runRecovered(ctx, job, r.now())
 		run.Result = res
 		if err != nil {
 			run.Status, run.Error = "failed", err.Error()
@@ -147,6 +148,17 @@ func (r *Runner) RunSlot(ctx context.Context, name, slot string) (*models.JobRun
 		return run, ferr
 	}
 	return run, nil
+}
+
+// runRecovered runs a job and turns a panic into the run's error: cron does not recover, so a
+// bug in one job would otherwise kill the service and leave its run unfinished.
+func runRecovered(ctx context.Context, job Job, now time.Time) (res string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %s panicked: %v\n%s", job.Name(), p, debug.Stack())
+		}
+	}()
+	return job.Run(ctx, now)
 }
 
 func jobLockKey(name string) int64 {

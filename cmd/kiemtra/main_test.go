@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -249,5 +250,31 @@ func TestTwoReplicasRunAJobSlotOnce(t *testing.T) {
 	// A later slot runs again, on whichever replica fires first.
 	if _, err := b.Runner().RunSlot(ctx, "nightly", "2026-11-28T01:30"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEveryJobRunsThroughMain runs each scheduled job as the runner does, with the services
+// Open wired into it, on an empty database: a job holding a service that was not made yet
+// fails here instead of at its first scheduled run in production.
+func TestEveryJobRunsThroughMain(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.DataDir, cfg.Addr = t.TempDir(), "127.0.0.1:0"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(&cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	jobs := m.Runner().Jobs()
+	if want := []string{"morning_assignment", "nightly", "reports", "tip_escalation", "yearly_plan"}; !slices.Equal(jobs, want) {
+		t.Fatalf("jobs %v, want %v", jobs, want)
+	}
+	for _, name := range jobs {
+		run, err := m.Runner().RunNow(context.Background(), name)
+		if err != nil || run.Status != "ok" {
+			t.Errorf("%s: %v %+v", name, err, run)
+		}
 	}
 }

@@ -109,24 +109,6 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.reports, err = newReportService(m, db); err != nil {
 		return err
 	}
-	for _, j := range []struct {
-		spec string
-		job  scheduler.Job
-	}{
-		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
-		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
-		{m.Config.CronMorning, m.morning},
-		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
-		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
-	} {
-		spec := j.spec
-		if spec == "off" {
-			spec = ""
-		}
-		if err := m.runner.Add(spec, j.job); err != nil {
-			return err
-		}
-	}
 	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
 		return err
 	}
@@ -155,6 +137,26 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if m.tips, err = tips.NewService(db, m.registry, key, deadlines, m.Now, m.Config.Location()); err != nil {
 		return err
+	}
+	// The jobs come last: each holds a service made above, and a nil one would panic at its
+	// first scheduled run, hours after a start that looked fine.
+	for _, j := range []struct {
+		spec string
+		job  scheduler.Job
+	}{
+		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
+		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
+		{m.Config.CronMorning, m.morning},
+		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
+		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
+	} {
+		spec := j.spec
+		if spec == "off" {
+			spec = ""
+		}
+		if err := m.runner.Add(spec, j.job); err != nil {
+			return err
+		}
 	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
