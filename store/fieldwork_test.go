@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -306,6 +307,55 @@ func TestFieldWorkLookups(t *testing.T) {
 		}
 		if _, _, err := db.AddPhoto(ctx, "a1", &models.Photo{ID: "p4", InspectionID: "nope", SHA256: "def", ContentType: "image/jpeg", CreatedBy: "a1"}); err == nil {
 			t.Fatal("a photo of no inspection was stored")
+		}
+	})
+}
+
+// A violation not found again at a later inspection is resolved on that day; a visit that did
+// not get in (closed door) resolves nothing, and other businesses' findings are untouched.
+func TestALaterInspectionResolvesCorrectedViolations(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := seedField(t, db)
+		fin := time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
+		followUp := func() *models.Task {
+			t.Helper()
+			task := &models.Task{BusinessID: s.biz[0].ID, Reason: models.ReasonFollowUp, Status: models.TaskPlanned, WindowStart: s.day, WindowEnd: s.day.AddDays(60), InclusionProb: 1}
+			if err := db.CreateTasks(ctx, "t", []*models.Task{task}); err != nil {
+				t.Fatal(err)
+			}
+			return task
+		}
+		apply := func(v models.Visit) {
+			t.Helper()
+			if err := db.ApplyVisits(ctx, "a1", []models.Visit{v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resolved := func() map[string]string {
+			t.Helper()
+			var fs []*models.Finding
+			if err := db.Gorm().Order("id").Find(&fs).Error; err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, f := range fs {
+				out[f.InspectionID+"/"+f.Code] = f.ResolvedOn.String()
+			}
+			return out
+		}
+		apply(s.visit("i1", s.tasks[0], models.OutcomeViolation, fin, "HOURS", "FIRE_SAFETY"))
+		apply(s.visit("other", s.tasks[1], models.OutcomeViolation, fin, "HOURS"))
+		apply(s.visit("i2", followUp(), models.OutcomeClosed, fin.AddDate(0, 0, 5)))
+		apply(s.visit("i3", followUp(), models.OutcomeViolation, fin.AddDate(0, 0, 10), "FIRE_SAFETY"))
+		want := map[string]string{"i1/HOURS": "2026-03-13", "i1/FIRE_SAFETY": "", "other/HOURS": "", "i3/FIRE_SAFETY": ""}
+		if got := resolved(); !maps.Equal(got, want) {
+			t.Fatalf("after the second inspection: %v, want %v", got, want)
+		}
+		apply(s.visit("i4", followUp(), models.OutcomeCompliant, fin.AddDate(0, 0, 20)))
+		want = map[string]string{"i1/HOURS": "2026-03-13", "i1/FIRE_SAFETY": "2026-03-23", "other/HOURS": "", "i3/FIRE_SAFETY": "2026-03-23"}
+		if got := resolved(); !maps.Equal(got, want) {
+			t.Fatalf("after the compliant inspection: %v, want %v", got, want)
 		}
 	})
 }

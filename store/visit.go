@@ -97,6 +97,21 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 				Updates(upd).Error; err != nil {
 				return translate(err, "business")
 			}
+			// A violation found before and not found again at this visit has been corrected:
+			// the police's licensing check and the reports tell open violations from resolved
+			// ones by this date.
+			var again []string
+			for _, f := range v.Findings {
+				again = append(again, f.Code)
+			}
+			q := tx.Model(&models.Finding{}).Where("business_id = ? AND resolved_on IS NULL", in.BusinessID).
+				Where("inspection_id IN (?)", tx.Model(&models.Inspection{}).Select("id").Where("business_id = ? AND finished_at < ?", in.BusinessID, in.FinishedAt))
+			if len(again) > 0 {
+				q = q.Where("code NOT IN ?", again)
+			}
+			if err := q.Update("resolved_on", day).Error; err != nil {
+				return translate(err, "inspection")
+			}
 		}
 	}
 	if len(tasks) > 0 {
