@@ -133,6 +133,8 @@ func (q *Query) Validate() error {
 // (q) with candidates. An exact lookup that finds nothing is not_found, with the near matches as
 // candidates.
 func (s *Service) Check(ctx context.Context, actor string, q Query) (*Report, []Candidate, error) {
+	// A key of blanks is no key: trimmed once here, the checks and the branch below agree.
+	q.LicenceNo, q.TaxCode, q.Q = strings.TrimSpace(q.LicenceNo), strings.TrimSpace(q.TaxCode), strings.TrimSpace(q.Q)
 	if err := q.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -158,20 +160,11 @@ func (s *Service) Check(ctx context.Context, actor string, q Query) (*Report, []
 		f.Licences = []string{models.NormaliseLicence(q.LicenceNo)}
 	} else {
 		key = "tax_code=" + q.TaxCode
-		f.Q = strings.TrimSpace(q.TaxCode)
+		f.TaxCode = q.TaxCode
 	}
 	bs, _, err := s.store.FindBusinesses(ctx, f)
 	if err != nil {
 		return nil, nil, err
-	}
-	if q.TaxCode != "" {
-		exact := bs[:0]
-		for _, b := range bs {
-			if b.TaxCode == strings.TrimSpace(q.TaxCode) {
-				exact = append(exact, b)
-			}
-		}
-		bs = exact
 	}
 	if len(bs) == 0 {
 		near, err := s.near(ctx, q)
@@ -238,7 +231,7 @@ func candidates(bs []*models.Business) []Candidate {
 // report gathers five years of a business's history.
 func (s *Service) report(ctx context.Context, b *models.Business) (*Report, error) {
 	now := s.now()
-	since := models.DateOf(now.In(s.loc)).AddDays(-5 * 365)
+	since := models.DateOf(now.In(s.loc).AddDate(-5, 0, 0))
 	ins, err := s.store.FindBusinessInspections(ctx, b.ID, since.Time(s.loc), 500)
 	if err != nil {
 		return nil, err
@@ -269,10 +262,16 @@ func (s *Service) report(ctx context.Context, b *models.Business) (*Report, erro
 			followUps[*t.ParentTaskID] = st
 		}
 	}
+	// A corrected result is what the police must see: the latest amendment's outcome and
+	// findings stand in for the original's.
 	amendments := map[string]int{}
+	latest := map[string]*models.Inspection{}
 	for _, in := range ins {
 		if in.AmendsID != nil {
 			amendments[*in.AmendsID]++
+			if l := latest[*in.AmendsID]; l == nil || in.CreatedAt.After(l.CreatedAt) {
+				latest[*in.AmendsID] = in
+			}
 		}
 	}
 	rep := &Report{Business: b, Inspections: []InspectionRecord{}, OpenViolations: []*models.Finding{}, Tips: []TipRecord{}, Since: since, CheckedAt: now.UTC()}
@@ -282,7 +281,11 @@ func (s *Service) report(ctx context.Context, b *models.Business) (*Report, erro
 		if in.AmendsID != nil {
 			continue
 		}
-		r := InspectionRecord{ID: in.ID, Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: byIns[in.ID], FollowUp: "none",
+		outcome, violations := in.Outcome, byIns[in.ID]
+		if a := latest[in.ID]; a != nil {
+			outcome, violations = a.Outcome, byIns[a.ID]
+		}
+		r := InspectionRecord{ID: in.ID, Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: outcome, Violations: violations, FollowUp: "none",
 			Amendments: amendments[in.ID], FinishedAt: in.FinishedAt}
 		if r.Violations == nil {
 			r.Violations = []*models.Finding{}
@@ -300,7 +303,7 @@ func (s *Service) report(ctx context.Context, b *models.Business) (*Report, erro
 				r.FollowUp = st
 			}
 		}
-		if models.Inspected(in.Outcome) {
+		if models.Inspected(outcome) {
 			inspected = true
 		}
 		for _, f := range r.Violations {

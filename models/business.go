@@ -142,6 +142,7 @@ type BusinessFilter struct {
 	Status   string   // active, suspended or closed
 	IDs      []string // exact ids
 	Licences []string // exact licence numbers
+	TaxCode  string   // an exact tax code
 	After    string   // cursor: the last id of the previous page
 	Limit    int
 	// NoCount skips counting all matches (the total is then the page's length), for lookups

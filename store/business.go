@@ -47,6 +47,9 @@ func (db *DB) FindBusinesses(ctx context.Context, f models.BusinessFilter) ([]*m
 	if len(f.IDs) > 0 {
 		q = q.Where("id IN ?", f.IDs)
 	}
+	if f.TaxCode != "" {
+		q = q.Where("tax_code = ?", f.TaxCode)
+	}
 	if len(f.Licences) > 0 {
 		q = q.Where("licence_no IN ?", f.Licences)
 	}
