@@ -38,6 +38,34 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	return true, f[0].Add(l.window).Sub(l.now())
 }
 
+// Take counts an attempt unless the key used up its allowance, in one step: parallel attempts
+// cannot all pass the check before any of them is counted. It reports whether the attempt may
+// go ahead, and otherwise when the key may try again.
+func (l *Limiter) Take(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.prune(key)
+	if len(f) >= l.max {
+		return false, f[0].Add(l.window).Sub(l.now())
+	}
+	if len(l.fails) >= maxKeys {
+		l.sweep()
+	}
+	l.fails[key] = append(f, l.now())
+	return true, 0
+}
+
+// Forgive takes back the latest attempt of a key (one that turned out not to be a failure).
+func (l *Limiter) Forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f := l.prune(key); len(f) > 1 {
+		l.fails[key] = f[:len(f)-1]
+	} else {
+		delete(l.fails, key)
+	}
+}
+
 // Fail records a failure.
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()

@@ -106,3 +106,24 @@ func TestLimiterMemoryIsBoundedUnderAFloodOfKeys(t *testing.T) {
 		t.Fatalf("after the sweep %d keys are kept, live has %d failures; want only live with 2", len(l.fails), len(l.fails["live"]))
 	}
 }
+
+func TestLimiterTakeCountsAndForgiveTakesBack(t *testing.T) {
+	clock := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	l := NewLimiter(2, time.Minute, func() time.Time { return clock })
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.Take("k"); ok != want {
+			t.Fatalf("take %d: %v, want %v", i+1, ok, want)
+		}
+	}
+	l.Forgive("k")
+	if ok, _ := l.Take("k"); !ok {
+		t.Fatal("an attempt taken back does not count")
+	}
+	if ok, wait := l.Take("k"); ok || wait != time.Minute {
+		t.Fatalf("the third attempt: %v, wait %s", ok, wait)
+	}
+	l.Forgive("other") // a key never seen: nothing happens
+	if ok, _ := l.Take("other"); !ok {
+		t.Fatal("forgiving an unknown key blocked it")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,8 +20,9 @@ type Store interface {
 	FindUserByID(ctx context.Context, id string) (*models.User, error)
 	CreateRefreshToken(ctx context.Context, t *models.RefreshToken) error
 	FindRefreshToken(ctx context.Context, hash string) (*models.RefreshToken, error)
-	// UseRefreshToken marks an unused token used; false when it was used or revoked already.
-	UseRefreshToken(ctx context.Context, id string, at time.Time) (bool, error)
+	// RotateRefreshToken marks old used and stores next, unless old was used or revoked or its
+	// session was revoked (false); a revocation of the session cannot slip between the two.
+	RotateRefreshToken(ctx context.Context, old *models.RefreshToken, at time.Time, next *models.RefreshToken) (bool, error)
 	RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error
 }
 
@@ -42,6 +44,9 @@ type Service struct {
 	now       func() time.Time
 	params    PasswordParams
 	dummyHash string
+	// hashing bounds the password checks running at once: each takes the memory of
+	// PasswordParams, and a burst of sign-ins must queue instead of exhausting it.
+	hashing chan struct{}
 }
 
 // Failed-login limits: five wrong passwords for one user, or twenty from one address, within
@@ -66,7 +71,8 @@ func NewService(store Store, secret string, now func() time.Time, params Passwor
 		return nil, err
 	}
 	return &Service{store: store, signer: signer, now: now, params: params, dummyHash: dummy,
-		byUser: NewLimiter(maxUserFailures, failureWindow, now), byIP: NewLimiter(maxIPFailures, failureWindow, now)}, nil
+		byUser: NewLimiter(maxUserFailures, failureWindow, now), byIP: NewLimiter(maxIPFailures, failureWindow, now),
+		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
 func unauthorized() error {
@@ -111,34 +117,58 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	// Usernames are stored in lower case; phones capitalise the first letter typed.
 	userKey := strings.ToLower(username)
-	if blocked, wait := s.byUser.Blocked(userKey); blocked {
+	// Every attempt counts against the limits before the password is checked, so parallel
+	// guesses cannot all pass the check; a good password takes its attempt back.
+	if ok, wait := s.byUser.Take(userKey); !ok {
 		return nil, rateLimited(wait)
 	}
-	if blocked, wait := s.byIP.Blocked(ip); blocked {
+	if ok, wait := s.byIP.Take(ip); !ok {
+		s.byUser.Forgive(userKey)
 		return nil, rateLimited(wait)
 	}
 	u, err := s.store.FindUserByUsername(ctx, userKey)
 	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		s.byUser.Forgive(userKey)
+		s.byIP.Forgive(ip)
 		return nil, err
 	}
 	hash := s.dummyHash
 	if u != nil {
 		hash = u.PasswordHash
 	}
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		s.byUser.Forgive(userKey)
+		s.byIP.Forgive(ip)
+		return nil, ctx.Err()
+	}
 	ok, herr := CheckPassword(password, hash)
+	<-s.hashing
 	if u == nil || herr != nil || !ok || u.Disabled {
-		s.byUser.Fail(userKey)
-		s.byIP.Fail(ip)
 		return nil, unauthorized()
 	}
+	s.byIP.Forgive(ip)
 	s.byUser.Reset(userKey)
 	return s.newSession(ctx, u, uuid.NewString(), ip, userAgent)
 }
 
 func (s *Service) newSession(ctx context.Context, u *models.User, family, ip, userAgent string) (*Session, error) {
-	access, exp, err := s.signer.Issue(u.ID)
+	sess, rt, err := s.issue(u, family, ip, userAgent)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+		return nil, fmt.Errorf("store refresh token: %w", err)
+	}
+	return sess, nil
+}
+
+// issue makes a session's tokens: the access token, and the refresh token with its stored form.
+func (s *Service) issue(u *models.User, family, ip, userAgent string) (*Session, *models.RefreshToken, error) {
+	access, exp, err := s.signer.Issue(u.ID)
+	if err != nil {
+		return nil, nil, err
 	}
 	refresh := NewRefreshToken()
 	if len(userAgent) > 200 {
@@ -147,10 +177,7 @@ func (s *Service) newSession(ctx context.Context, u *models.User, family, ip, us
 	now := s.now().UTC()
 	rt := &models.RefreshToken{ID: uuid.NewString(), UserID: u.ID, FamilyID: family, TokenHash: HashRefreshToken(refresh),
 		ExpiresAt: now.Add(RefreshTTL), CreatedAt: now, IP: ip, UserAgent: userAgent}
-	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
-		return nil, fmt.Errorf("store refresh token: %w", err)
-	}
-	return &Session{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(math.Round(exp.Sub(s.now()).Seconds())), User: u}, nil
+	return &Session{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(math.Round(exp.Sub(s.now()).Seconds())), User: u}, rt, nil
 }
 
 // Refresh exchanges a refresh token for a new session. A token is good once: presenting it
@@ -177,7 +204,15 @@ func (s *Service) Refresh(ctx context.Context, token, ip, userAgent string) (*Se
 	if !now.Before(rt.ExpiresAt) {
 		return nil, sessionEnded()
 	}
-	fresh, err := s.store.UseRefreshToken(ctx, rt.ID, now)
+	u, err := s.store.FindUserByID(ctx, rt.UserID)
+	if err != nil || u.Disabled {
+		return nil, sessionEnded()
+	}
+	sess, next, err := s.issue(u, rt.FamilyID, ip, userAgent)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := s.store.RotateRefreshToken(ctx, rt, now, next)
 	if err != nil {
 		return nil, err
 	}
@@ -187,11 +222,7 @@ func (s *Service) Refresh(ctx context.Context, token, ip, userAgent string) (*Se
 		}
 		return nil, sessionEnded()
 	}
-	u, err := s.store.FindUserByID(ctx, rt.UserID)
-	if err != nil || u.Disabled {
-		return nil, sessionEnded()
-	}
-	return s.newSession(ctx, u, rt.FamilyID, ip, userAgent)
+	return sess, nil
 }
 
 // Logout ends the session the refresh token belongs to. Logging out twice is not an error.

@@ -23,19 +23,56 @@ func (db *DB) FindRefreshToken(ctx context.Context, hash string) (*models.Refres
 	return &t, nil
 }
 
-// UseRefreshToken marks a token used if nobody did first; the conditional update makes two
-// concurrent refreshes with one token see one winner.
-func (db *DB) UseRefreshToken(ctx context.Context, id string, at time.Time) (bool, error) {
-	res := db.gdb.WithContext(ctx).Model(&models.RefreshToken{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", id).Update("used_at", at)
-	if res.Error != nil {
-		return false, translate(res.Error, "session")
+// RotateRefreshToken marks the token old used and stores next in its place, in one transaction
+// that holds the session's lock: a concurrent revocation of the session (a reuse seen by another
+// request) either comes first, and the rotation is refused, or comes after and revokes next too.
+// It reports false when old was used or revoked already, or the session was revoked.
+func (db *DB) RotateRefreshToken(ctx context.Context, old *models.RefreshToken, at time.Time, next *models.RefreshToken) (bool, error) {
+	rotated := false
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockFamily(tx, old.FamilyID); err != nil {
+			return err
+		}
+		res := tx.Model(&models.RefreshToken{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", old.ID).Update("used_at", at)
+		if res.Error != nil {
+			return translate(res.Error, "session")
+		}
+		if res.RowsAffected != 1 {
+			return nil
+		}
+		var revoked int64
+		if err := tx.Model(&models.RefreshToken{}).Where("family_id = ? AND revoked_at IS NOT NULL", old.FamilyID).Count(&revoked).Error; err != nil {
+			return translate(err, "session")
+		}
+		if revoked > 0 {
+			return nil
+		}
+		if err := tx.Create(next).Error; err != nil {
+			return translate(err, "session")
+		}
+		rotated = true
+		return nil
+	})
+	return rotated, err
+}
+
+// lockFamily takes the lock that serialises the changes of one session. SQLite transactions
+// start IMMEDIATE and are serialised already; PostgreSQL locks the family's first token.
+func (db *DB) lockFamily(tx *gorm.DB, familyID string) error {
+	if db.dialect != DialectPostgres {
+		return nil
 	}
-	return res.RowsAffected == 1, nil
+	var id string
+	err := tx.Raw("SELECT id FROM refresh_tokens WHERE family_id = ? ORDER BY created_at, id LIMIT 1 FOR UPDATE", familyID).Scan(&id).Error
+	return translate(err, "session")
 }
 
 // RevokeRefreshFamily ends every token of a session, and audits it.
 func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := db.lockFamily(tx, familyID); err != nil {
+			return err
+		}
 		var userID string
 		if err := tx.Model(&models.RefreshToken{}).Select("user_id").Where("family_id = ?", familyID).Limit(1).Scan(&userID).Error; err != nil {
 			return translate(err, "session")
