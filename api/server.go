@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -367,7 +368,11 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 		level = slog.LevelDebug
 	}
 	attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path, "route", route, "status", status,
-		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Writer.Size(), "ip", c.ClientIP()}
+		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Writer.Size()}
+	// The public tip form promises anonymity: its senders' addresses are not written down.
+	if !strings.HasPrefix(route, "/tip") {
+		attrs = append(attrs, "ip", c.ClientIP())
+	}
 	if p := principal(c); p != nil {
 		attrs = append(attrs, "user", p.Username)
 	}

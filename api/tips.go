@@ -280,7 +280,9 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		s.publicTipDone(c, jsonBody, vi)
 		return
 	}
-	_, err = s.tips.Create(c.Request.Context(), "public:"+c.ClientIP(), tips.Input{Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
+	// The actor is "public", not the address: received_by and the audit trail are read by
+	// officers, and the form promises its senders anonymity.
+	_, err = s.tips.Create(c.Request.Context(), "public", tips.Input{Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
 	if err != nil {
 		if jsonBody || models.ErrorCode(err) == models.EINTERNAL {
 			s.writeError(c, err)
