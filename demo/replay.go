@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"kiemtra/fieldwork"
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/scheduler"
@@ -117,7 +118,6 @@ type executor struct {
 	violations map[string][]string // category -> violation codes its checklist can record
 	severity   map[string]string
 	capacity   int // visits a week, all teams together
-	today      models.Date
 }
 
 func newExecutor(o ReplayOptions) (*executor, error) {
@@ -129,7 +129,7 @@ func newExecutor(o ReplayOptions) (*executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := &executor{rng: rand.New(rand.NewPCG(uint64(o.Seed), 2)), missRate: o.MissRate, violations: map[string][]string{}, severity: map[string]string{}, today: o.Today}
+	ex := &executor{rng: rand.New(rand.NewPCG(uint64(o.Seed), 2)), missRate: o.MissRate, violations: map[string][]string{}, severity: map[string]string{}}
 	for _, it := range cl.Items {
 		if it.Violation == "" {
 			continue
@@ -218,6 +218,12 @@ func (ex *executor) visitWeek(ctx context.Context, st ReplayStore, week, today m
 			outcome = models.OutcomeRefused
 		case r < ex.missRate:
 			outcome = models.OutcomeNotFound
+		case t.Reason == models.ReasonFollowUp:
+			// Most violations are corrected by the follow-up visit; the store then marks the
+			// earlier findings resolved.
+			if ex.rng.Float64() < 0.2 {
+				outcome = models.OutcomeViolation
+			}
 		case violator(b):
 			outcome = models.OutcomeViolation
 		}
@@ -249,13 +255,12 @@ func (ex *executor) visit(t *models.Task, b *models.Business, day models.Date, o
 				continue
 			}
 			seen[c] = true
-			f := &models.Finding{Code: c, Severity: ex.severity[c]}
-			// Most violations are corrected and checked at the follow-up visit.
-			if resolved := day.AddDays(7 + ex.rng.IntN(30)); ex.rng.Float64() < 0.8 && resolved.Before(ex.today) {
-				f.ResolvedOn = resolved
-			}
-			v.Findings = append(v.Findings, f)
+			v.Findings = append(v.Findings, &models.Finding{Code: c, Severity: ex.severity[c]})
 		}
+		// As the service does: a violation is checked again within FollowUpWithinDays.
+		parent := t.ID
+		v.NewTasks = append(v.NewTasks, &models.Task{PlanID: t.PlanID, BusinessID: t.BusinessID, Reason: models.ReasonFollowUp, Status: models.TaskPlanned,
+			WindowStart: day.AddDays(1), WindowEnd: day.AddDays(fieldwork.FollowUpWithinDays), InclusionProb: 1, ParentTaskID: &parent})
 	}
 	return v
 }

@@ -31,7 +31,7 @@ type Options struct {
 // DefaultOptions is the dataset `kiemtra demo` loads: about 1,500 businesses (Can Tho reported
 // over 1,000 in 2023).
 func DefaultOptions() Options {
-	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 6, 15)}
+	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 11, 1)}
 }
 
 // Dataset is the generated demo data, ready to store.
