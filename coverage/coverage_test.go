@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,7 +99,57 @@ func newCity(t *testing.T, db *store.DB, seed uint64) *city {
 		}
 		c.tasks = append(c.tasks, v.NewTasks...)
 	}
+	// Corrections: one inspection in five is amended, some twice, with other findings (or
+	// none) and a finish time that may fall in another year; only the latest version's findings
+	// count, in the original's year.
+	originals := append([]*models.Inspection(nil), c.inspections...)
+	for _, orig := range originals {
+		if rng.IntN(5) != 0 {
+			continue
+		}
+		for k := 0; k < 1+rng.IntN(2); k++ {
+			fin := orig.FinishedAt.Add(time.Duration(rng.IntN(400)) * 24 * time.Hour)
+			a := &models.Inspection{ID: uuid.NewString(), BusinessID: orig.BusinessID, StartedAt: fin.Add(-40 * time.Minute), FinishedAt: fin,
+				Outcome: outcomes[rng.IntN(3)], AmendsID: &orig.ID}
+			var fs []*models.Finding
+			if a.Outcome == models.OutcomeViolation {
+				for _, code := range []string{"HOURS", "LIC_REG", "FIRE_SAFETY"}[:1+rng.IntN(3)] {
+					fs = append(fs, &models.Finding{Code: code})
+				}
+			}
+			if err := db.CreateAmendment(ctx, "t", a, fs); err != nil {
+				t.Fatal(err)
+			}
+			c.inspections = append(c.inspections, a)
+			c.findings = append(c.findings, fs...)
+		}
+	}
 	return c
+}
+
+// current reports whether an inspection is the latest version of its original (the original
+// itself when it has no amendment), and returns the original.
+func (c *city) current(x *models.Inspection) (bool, *models.Inspection) {
+	orig := x
+	if x.AmendsID != nil {
+		orig = c.byID(*x.AmendsID)
+	}
+	latest := orig
+	for _, a := range c.inspections {
+		if a.AmendsID != nil && *a.AmendsID == orig.ID && (latest == orig || a.CreatedAt.After(latest.CreatedAt) || a.CreatedAt.Equal(latest.CreatedAt) && a.ID > latest.ID) {
+			latest = a
+		}
+	}
+	return latest == x, orig
+}
+
+func (c *city) byID(id string) *models.Inspection {
+	for _, x := range c.inspections {
+		if x.ID == id {
+			return x
+		}
+	}
+	return nil
 }
 
 // expected counts a ward's figures by hand from what was stored.
@@ -129,7 +180,7 @@ func (c *city) expected(ward string, year int, asOf models.Date) models.WardCoun
 	firstYear, firstProg := map[string]time.Time{}, map[string]time.Time{}
 	for _, in := range c.inspections {
 		b := inWard[in.BusinessID]
-		if b == nil || !models.Inspected(in.Outcome) || !in.FinishedAt.Before(end) {
+		if b == nil || in.AmendsID != nil || !models.Inspected(in.Outcome) || !in.FinishedAt.Before(end) {
 			continue
 		}
 		if !in.FinishedAt.Before(yearStart) {
@@ -149,13 +200,8 @@ func (c *city) expected(ward string, year int, asOf models.Date) models.WardCoun
 		}
 	}
 	for _, f := range c.findings {
-		var in *models.Inspection
-		for _, x := range c.inspections {
-			if x.ID == f.InspectionID {
-				in = x
-			}
-		}
-		if inWard[f.BusinessID] != nil && !in.FinishedAt.Before(yearStart) && in.FinishedAt.Before(end) {
+		latest, in := c.current(c.byID(f.InspectionID))
+		if latest && inWard[f.BusinessID] != nil && !in.FinishedAt.Before(yearStart) && in.FinishedAt.Before(end) {
 			w.ViolationsYear++
 			violating[f.BusinessID] = true
 		}
@@ -180,9 +226,26 @@ func (c *city) expected(ward string, year int, asOf models.Date) models.WardCoun
 }
 
 func TestCoverageCountsAgreeWithTheStoredInspections(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
+	// A clock that ticks a second a call orders the corrections without ties.
+	var ticks atomic.Int64
+	clock := func() time.Time {
+		return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ticks.Add(1)) * time.Second)
+	}
+	storetest.RunWith(t, storetest.Options{Now: clock}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := newCity(t, db, 7)
+		superseded, amended := 0, 0
+		for _, f := range c.findings {
+			x := c.byID(f.InspectionID)
+			if latest, _ := c.current(x); !latest {
+				superseded++
+			} else if x.AmendsID != nil {
+				amended++
+			}
+		}
+		if superseded < 10 || amended < 10 {
+			t.Fatalf("the test city has too few corrections: %d findings superseded, %d from amendments", superseded, amended)
+		}
 		for _, tc := range []struct {
 			name string
 			year int

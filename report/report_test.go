@@ -155,6 +155,21 @@ func buildCity(t *testing.T, db *store.DB, clock *testClock) *city {
 	first, err := db.FindInspectionForTask(ctx, *taskOf[biz("D11", 0)])
 	must(err)
 	must(db.CreateAmendment(ctx, "t", &models.Inspection{ID: "amend-1", BusinessID: first.BusinessID, StartedAt: q1, FinishedAt: q1.Add(time.Hour), Outcome: models.OutcomeCompliant, AmendsID: &first.ID}, nil))
+	// A violation corrected twice, in the second quarter: first with another finding added,
+	// then back to the one it had. Only the latest version's findings count, in the quarter of
+	// the visit.
+	viol, err := db.FindInspectionForTask(ctx, *taskOf[biz("D21", 0)])
+	must(err)
+	for i, codes := range [][]string{{"LIC_REG", "HOURS"}, {"LIC_REG"}} {
+		at := local(2026, 4, 6+i, 9)
+		c.clock.Set(at)
+		var fs []*models.Finding
+		for _, code := range codes {
+			fs = append(fs, &models.Finding{Code: code, Severity: "high"})
+		}
+		must(db.CreateAmendment(ctx, "t", &models.Inspection{ID: fmt.Sprintf("amend-%d", 2+i), BusinessID: viol.BusinessID, StartedAt: at.Add(-time.Hour), FinishedAt: at,
+			Outcome: models.OutcomeViolation, AmendsID: &viol.ID}, fs))
+	}
 	// 03:00 on 1 April in Ho Chi Minh City is still 31 March in UTC: second quarter.
 	visit(local(2026, 4, 1, 3), biz("D12", 1), models.OutcomeCompliant, taskOf[biz("D12", 1)])
 	// Second quarter.
@@ -275,6 +290,7 @@ func testQuarterFigures(t *testing.T, c *city) {
 		{"violating businesses", tot.Violating, 2},
 		{"LIC_REG findings", tot.ByCode["LIC_REG"], 2},
 		{"LAB_MINOR findings", tot.ByCode["LAB_MINOR"], 1},
+		{"HOURS findings (of a correction corrected again)", tot.ByCode["HOURS"], 0},
 		{"follow-ups created", tot.FollowUps, 2},
 		{"follow-ups done by the end", tot.FollowUpsDone, 0},
 		{"tips received (one about nowhere, not the merged one)", tot.TipsReceived, 3},
@@ -343,6 +359,9 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 		for i := range rows {
 			sameAsCoverage(t, rows[i].AreaCode, rows[i], cov.Rows[i])
 		}
+	}
+	if r.Total.Violations != 5 || r.Total.ByCode["LIC_REG"] != 2 || r.Total.ByCode["HOURS"] != 0 {
+		t.Errorf("year violations %d %v: a corrected inspection's findings count once, as corrected", r.Total.Violations, r.Total.ByCode)
 	}
 	if r.Total.Inspections != 11 || r.Total.Inspected != 10 || r.Total.InspectedOpenAtStart != 9 || r.Total.TipsReceived != 4 || r.Total.FollowUps != 3 || r.Total.FollowUpsDone != 1 {
 		t.Errorf("year totals: %+v", r.Total)

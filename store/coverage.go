@@ -27,6 +27,23 @@ func scoped(q *gorm.DB, s models.CoverageSpec) *gorm.DB {
 	return q
 }
 
+// currentFindings selects the findings f that stand for the inspections of the spec's
+// businesses b finished between its start and end: those of each inspection's latest version.
+// A correction is an amendment that replaces the original's outcome and findings (as the
+// licensing check shows them), so an amended original's findings, and those of an amendment
+// corrected again, no longer count. i is the original inspection, whose finish time places the
+// findings in a period; v is the version the findings belong to. Amendments are found through
+// the business's inspections (an amendment has its original's business), which are indexed.
+func currentFindings(g *gorm.DB, s models.CoverageSpec) *gorm.DB {
+	return scoped(g.Table("inspection_findings f").
+		Joins("JOIN inspections v ON v.id = f.inspection_id").
+		Joins("JOIN inspections i ON i.id = COALESCE(v.amends_id, v.id)").
+		Joins("JOIN businesses b ON b.id = i.business_id"), s).
+		Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).
+		Where(`NOT EXISTS (SELECT 1 FROM inspections a WHERE a.business_id = i.business_id AND a.amends_id = i.id
+			AND (v.amends_id IS NULL OR a.created_at > v.created_at OR (a.created_at = v.created_at AND a.id > v.id)))`)
+}
+
 // WardCoverageCounts aggregates, per ward, the counts of the coverage report in the database:
 // seven grouped queries, whatever the number of businesses or inspections.
 func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]models.WardCounts, error) {
@@ -94,8 +111,7 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	if err := run("overdue", overdue, func(r *models.WardCounts, c countRow) { r.OverdueTasks = c.A }); err != nil {
 		return nil, err
 	}
-	violations := scoped(g.Table("inspection_findings f").Joins("JOIN inspections i ON i.id = f.inspection_id").Joins("JOIN businesses b ON b.id = i.business_id"), s).
-		Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).
+	violations := currentFindings(g, s).
 		Select("b.area_code AS area_code, COUNT(*) AS a, COUNT(DISTINCT f.business_id) AS b").Group("b.area_code")
 	if err := run("violations", violations, func(r *models.WardCounts, c countRow) { r.ViolationsYear, r.ViolatingYear = c.A, c.B }); err != nil {
 		return nil, err

@@ -24,15 +24,15 @@ func (db *DB) WardDistinctInspected(ctx context.Context, s models.CoverageSpec) 
 	return scanWardCounts(q, "distinct inspected")
 }
 
-// WardViolationCodes counts per ward and violation code the findings recorded between the
-// spec's start and end: the same findings as WardCoverageCounts' ViolationsYear.
+// WardViolationCodes counts per ward and violation code the findings of the inspections
+// finished between the spec's start and end, each inspection in its latest version: the same
+// findings as WardCoverageCounts' ViolationsYear.
 func (db *DB) WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error) {
 	var rows []struct {
 		AreaCode, Code string
 		N              int
 	}
-	q := scoped(db.gdb.WithContext(ctx).Table("inspection_findings f").Joins("JOIN inspections i ON i.id = f.inspection_id").Joins("JOIN businesses b ON b.id = i.business_id"), s).
-		Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).
+	q := currentFindings(db.gdb.WithContext(ctx), s).
 		Select("b.area_code AS area_code, f.code AS code, COUNT(*) AS n").Group("b.area_code, f.code")
 	if err := q.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("violations by code: %w", err)
