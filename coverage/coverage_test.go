@@ -99,6 +99,37 @@ func newCity(t *testing.T, db *store.DB, seed uint64) *city {
 		}
 		c.tasks = append(c.tasks, v.NewTasks...)
 	}
+	// Tasks of every kind: the yearly plan's (a week, kept in the pool to the year's end),
+	// repeats, follow-ups (30 days) and tips' (a few days), open or not.
+	var tasks []*models.Task
+	reasons := []string{models.ReasonCoverage, models.ReasonReinspection, models.ReasonRequeue, models.ReasonFollowUp, models.ReasonTip}
+	statuses := []string{models.TaskPlanned, models.TaskPlanned, models.TaskReleased, models.TaskDone, models.TaskMissed}
+	for i := 0; i < 300; i++ {
+		start := models.NewDate(2021, 1, 1).AddDays(rng.IntN(5 * 365))
+		t := &models.Task{BusinessID: c.businesses[rng.IntN(len(c.businesses))].ID, Reason: reasons[rng.IntN(len(reasons))], Status: statuses[rng.IntN(len(statuses))],
+			WindowStart: start, WindowEnd: models.NewDate(start.Year, 12, 31), InclusionProb: 1}
+		switch t.Reason {
+		case models.ReasonFollowUp:
+			t.WindowEnd = start.AddDays(29)
+		case models.ReasonTip:
+			t.WindowEnd = start.AddDays(3)
+		}
+		tasks = append(tasks, t)
+	}
+	if err := db.CreateTasks(ctx, "t", tasks); err != nil {
+		t.Fatal(err)
+	}
+	c.tasks = append(c.tasks, tasks...)
+	// Three businesses opened within the grace period before the deadline, not yet visited.
+	var late []*models.Business
+	for i, w := range []string{"D11", "D12", "D22"} {
+		late = append(late, &models.Business{ID: uuid.NewString(), Name: fmt.Sprintf("New %d", i), Category: cats[i], LicenceNo: ptr(fmt.Sprintf("N%d", i)),
+			Lat: 10, Lon: 105, AreaCode: w, Status: models.BusinessActive, OpenedOn: models.NewDate(2025, 12, 1)})
+	}
+	if err := db.CreateBusinesses(ctx, "t", late); err != nil {
+		t.Fatal(err)
+	}
+	c.businesses = append(c.businesses, late...)
 	// Corrections: one inspection in five is amended, some twice, with other findings (or
 	// none) and a finish time that may fall in another year; only the latest version's findings
 	// count, in the original's year.
@@ -207,7 +238,7 @@ func (c *city) expected(ward string, year int, asOf models.Date) models.WardCoun
 		}
 	}
 	for _, t := range c.tasks {
-		if inWard[t.BusinessID] != nil && t.Status == models.TaskPlanned && t.WindowEnd.Before(asOf) {
+		if inWard[t.BusinessID] != nil && overdue(t, asOf) {
 			w.OverdueTasks++
 		}
 	}
@@ -223,6 +254,50 @@ func (c *city) expected(ward string, year int, asOf models.Date) models.WardCoun
 	}
 	w.InspectedYear, w.Covered, w.ViolatingYear = len(inspectedYear), len(covered), len(violating)
 	return w
+}
+
+// overdue is the definition of an overdue task: open, and its window ended or, for the tasks
+// planned for a week, that week (from the window's first day) passed before the as-of day.
+func overdue(t *models.Task, asOf models.Date) bool {
+	if !t.Open() {
+		return false
+	}
+	if t.WindowEnd.Before(asOf) {
+		return true
+	}
+	week := t.Reason != models.ReasonFollowUp && t.Reason != models.ReasonTip
+	return week && t.WindowStart.AddDays(6).Before(asOf)
+}
+
+// status is a business's map status, worked out by hand.
+func (c *city) status(b *models.Business, year int, asOf models.Date) string {
+	if !b.ActiveOn(asOf) {
+		return models.MapClosed
+	}
+	yearStart, end, progStart := models.NewDate(year, 1, 1).Time(loc), asOf.AddDays(1).Time(loc), c.prog.StartsOn.Time(loc)
+	inYear, inProg := false, false
+	for _, in := range c.inspections {
+		if in.BusinessID != b.ID || in.AmendsID != nil || !models.Inspected(in.Outcome) || !in.FinishedAt.Before(end) {
+			continue
+		}
+		inYear = inYear || !in.FinishedAt.Before(yearStart)
+		inProg = inProg || !in.FinishedAt.Before(progStart)
+	}
+	late := false
+	for _, t := range c.tasks {
+		late = late || t.BusinessID == b.ID && overdue(t, asOf)
+	}
+	switch {
+	case inYear:
+		return models.MapInspectedThisYear
+	case late:
+		return models.MapOverdue
+	case inProg:
+		return models.MapCoveredInProgramme
+	case b.OpenedOn.After(c.prog.CoverageDeadline.AddDays(-c.prog.GraceDays)):
+		return store.MapNewlyOpened
+	}
+	return models.MapNeverInspected
 }
 
 func TestCoverageCountsAgreeWithTheStoredInspections(t *testing.T) {
@@ -284,6 +359,26 @@ func TestCoverageCountsAgreeWithTheStoredInspections(t *testing.T) {
 				t.Logf("%s: %+v", tc.name, cov.Total.WardCounts)
 				if cov.Total.Active != total.Active || cov.Total.Covered != total.Covered || cov.Total.InspectedYear != total.InspectedYear {
 					t.Errorf("total %+v is not the sum of the wards %+v", cov.Total.WardCounts, total)
+				}
+				// The map's points have the statuses the figures count.
+				pts, err := svc.Points(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				byID := map[string]*models.Business{}
+				for _, b := range c.businesses {
+					byID[b.ID] = b
+				}
+				seen := map[string]int{}
+				for _, p := range pts {
+					seen[p.Status]++
+					if want := c.status(byID[p.ID], tc.year, q.AsOf); p.Status != want {
+						t.Errorf("business %s (opened %s): status %s, want %s", p.Name, byID[p.ID].OpenedOn, p.Status, want)
+					}
+				}
+				t.Logf("statuses %v", seen)
+				if len(pts) != len(c.businesses) || seen[models.MapOverdue] == 0 || seen[models.MapNeverInspected] == 0 || tc.year == 2025 && seen[store.MapNewlyOpened] < 3 {
+					t.Errorf("%d points with statuses %v", len(pts), seen)
 				}
 				// Districts are the sums of their wards.
 				qd := q
