@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -41,6 +42,9 @@ func TestCoverageEndpoints(t *testing.T) {
 			{"an unknown programme", "/api/v1/coverage?programme=nope", 400, "programme"},
 			{"a bad year", "/api/v1/coverage?year=soon", 400, "year"},
 			{"points must be a boolean", "/api/v1/coverage.geojson?points=maybe", 400, "points"},
+			{"an unknown category", "/api/v1/coverage?category=foo", 400, "category"},
+			{"an unknown category on the map", "/api/v1/coverage.geojson?category=foo", 400, "category"},
+			{"an unknown category in the burn-down", "/api/v1/coverage/burndown?category=foo", 400, "category"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				w := doAs(t, h, district, "GET", tc.path, "")
@@ -49,6 +53,20 @@ func TestCoverageEndpoints(t *testing.T) {
 				}
 			})
 		}
+		t.Run("an unknown category is named in Vietnamese and in English", func(t *testing.T) {
+			for lang, want := range map[string]string{"": `không có loại hình "foo" trong danh mục`, "en": `unknown category "foo"`} {
+				req := httptest.NewRequest("GET", "/api/v1/coverage?category=foo", nil)
+				if lang != "" {
+					req.Header.Set("Accept-Language", lang)
+				}
+				req = req.WithContext(WithPrincipal(req.Context(), planner))
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if e := decodeError(t, w); w.Code != 400 || e.Field != "category" || !strings.Contains(e.Message, want) {
+					t.Errorf("Accept-Language %q: %d %+v, want a message with %q", lang, w.Code, e, want)
+				}
+			}
+		})
 		w = doAs(t, h, planner, "GET", "/api/v1/coverage.geojson?level=ward&points=true", "")
 		var fc struct {
 			Features []struct {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/refdata"
 )
 
 // Store is what the coverage figures are read from.
@@ -25,12 +26,14 @@ type Store interface {
 
 // Service computes coverage.
 type Service struct {
-	store Store
-	now   func() time.Time
-	loc   *time.Location
+	store      Store
+	now        func() time.Time
+	loc        *time.Location
+	categories map[string]bool // the known category codes
 }
 
-// New returns a coverage service.
+// New returns a coverage service. A query's category is checked against the categories of the
+// reference data embedded in the binary (package refdata), as the registry checks a business's.
 func New(store Store, now func() time.Time, loc *time.Location) *Service {
 	if now == nil {
 		now = time.Now
@@ -38,7 +41,10 @@ func New(store Store, now func() time.Time, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{store: store, now: now, loc: loc}
+	// The embedded file is checked by refdata's tests; were it unreadable, no code would be
+	// known and every category would be refused rather than answered with zeros.
+	cats, _ := refdata.CategorySet()
+	return &Service{store: store, now: now, loc: loc, categories: cats}
 }
 
 // Today is the current date in the users' time zone.
@@ -89,7 +95,10 @@ func (s *Service) Resolve(q *models.CoverageQuery) error {
 	}
 	q.Scope = p.ScopeCategories
 	if q.Category != "" {
-		if len(p.ScopeCategories) > 0 && !p.InScope(q.Category) {
+		if !s.categories[q.Category] {
+			return models.Invalid("category", "unknown category %q", "không có loại hình %q trong danh mục", q.Category)
+		}
+		if !p.InScope(q.Category) {
 			return models.Invalid("category", "%q is not in the programme's scope", "%q không thuộc phạm vi của chương trình", q.Category)
 		}
 		q.Scope = []string{q.Category}
