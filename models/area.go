@@ -37,6 +37,12 @@ type Area struct {
 // TableName is the table of areas.
 func (Area) TableName() string { return "areas" }
 
+// Normalise puts the area's name and type name in Unicode NFC (see Business.Normalise). Whoever
+// stores areas (an import, the demo) calls it first.
+func (a *Area) Normalise() {
+	a.Name, a.TypeName = NFC(a.Name), NFC(a.TypeName)
+}
+
 // AreaPath returns the materialised path of a child of the area at parentPath.
 func AreaPath(parentPath, code string) string {
 	if parentPath == "" {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Business statuses. Closing is a status change, never a delete.
@@ -78,9 +80,27 @@ func NormaliseLicence(s string) string {
 	}, strings.ToUpper(strings.TrimSpace(s)))
 }
 
-// Validate checks the fields a user or a file supplies. Categories are checked against the
-// known codes passed in, because the list is data.
+// Normalise puts the business's free text (name, address, owner, notes) in Unicode NFC, the
+// form Vietnamese text is stored and compared in: a keyboard or a file may give "ồ" as "o" and
+// two combining marks, which looks the same but sorts, searches and deduplicates differently.
+func (b *Business) Normalise() {
+	for _, f := range []*string{&b.Name, &b.Address, &b.OwnerName, &b.Notes} {
+		*f = NFC(*f)
+	}
+}
+
+// NFC returns s in Unicode normalisation form C (composed characters).
+func NFC(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// Validate normalises the business's text (Normalise) and checks the fields a user or a file
+// supplies. Categories are checked against the known codes passed in, because the list is data.
 func (b *Business) Validate(categories map[string]bool) error {
+	b.Normalise()
 	var v Validation
 	if strings.TrimSpace(b.Name) == "" {
 		v.Add("name", "is required", "không được để trống")

@@ -52,8 +52,15 @@ func (p *Programme) ApplyDefaults() {
 	}
 }
 
-// Validate checks a programme; categories are the known codes.
+// Normalise puts the programme's code and name in Unicode NFC (see Business.Normalise).
+func (p *Programme) Normalise() {
+	p.Code, p.Name = NFC(p.Code), NFC(p.Name)
+}
+
+// Validate normalises the programme's text (Normalise) and checks it; categories are the known
+// codes.
 func (p *Programme) Validate(categories map[string]bool) error {
+	p.Normalise()
 	var v Validation
 	if strings.TrimSpace(p.Code) == "" {
 		v.Add("code", "is required", "không được để trống")
