@@ -29,9 +29,6 @@ func (s *Server) registerReportRoutes(g *gin.RouterGroup) {
 	g.GET("/reports/archive/:id", s.reportArchiveFile)
 }
 
-// formatJSON answers a report as JSON, for the dashboard.
-const formatJSON = "json"
-
 // reportQuery reads period (required), format (xlsx, csv or json; default xlsx), programme
 // (default: the one that ran in the period) and area (default and limit: the caller's
 // jurisdiction; for city-wide callers the programme's area).
@@ -46,10 +43,8 @@ func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
 		q.Period = per
 	}
 	format := c.DefaultQuery("format", report.FormatXLSX)
-	if format != formatJSON {
-		if err := report.CheckFormat(format); err != nil {
-			v.AddError(err)
-		}
+	if err := report.CheckFormat(format); err != nil {
+		v.AddError(err)
 	}
 	if err := v.Err(); err != nil {
 		return q, "", err
@@ -78,14 +73,14 @@ func (s *Server) report(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.Header("Cache-Control", "private, no-store")
-	if format == formatJSON {
-		c.JSON(http.StatusOK, rep)
-		return
-	}
 	content, err := report.Render(rep, format)
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	if format == report.FormatJSON {
+		c.Data(http.StatusOK, report.ContentType(format), content)
 		return
 	}
 	writeFile(c, report.FileName(rep.Period, rep.AreaCode, format), format, content)

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
 	"kiemtra/refdata"
@@ -122,6 +124,30 @@ func TestReportsThroughTheAPI(t *testing.T) {
 				t.Fatalf("a viewer's ward: %d %s", w.Code, w.Body)
 			}
 		})
+		t.Run("an unknown format names the formats, in Vietnamese and English", func(t *testing.T) {
+			for lang, want := range map[string]string{"": "dùng xlsx, csv hoặc json", "en": "use xlsx, csv or json"} {
+				req := httptest.NewRequest("GET", "/api/v1/reports?period=2026-Q1&format=pdf", nil)
+				if lang != "" {
+					req.Header.Set("Accept-Language", lang)
+				}
+				req = req.WithContext(WithPrincipal(req.Context(), city))
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if e := decodeError(t, w); w.Code != 400 || e.Field != "format" || !strings.Contains(e.Message, want) {
+					t.Errorf("Accept-Language %q: %d %+v, want %q", lang, w.Code, e, want)
+				}
+			}
+		})
+		t.Run("JSON names are composed (NFC)", func(t *testing.T) {
+			if err := db.Gorm().Exec("UPDATE areas SET name = ? WHERE code = 'D11'", norm.NFD.String("Phường Tân An")).Error; err != nil {
+				t.Fatal(err)
+			}
+			defer db.Gorm().Exec("UPDATE areas SET name = 'Phường D11' WHERE code = 'D11'")
+			w := doAs(t, h, city, "GET", "/api/v1/reports?period=2026-Q1&format=json", "")
+			if w.Code != 200 || !strings.Contains(w.Body.String(), `"Phường Tân An"`) || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+				t.Fatalf("%d %v %.300s", w.Code, w.Header(), w.Body)
+			}
+		})
 		for _, tc := range []struct {
 			name   string
 			caller *Principal
@@ -158,15 +184,22 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			w := doAs(t, h, city, "GET", "/api/v1/reports/archive", "")
 			var list struct{ Items []report.Archived }
 			json.Unmarshal(w.Body.Bytes(), &list)
-			if w.Code != 200 || len(list.Items) != 3 || list.Items[0].Period != "2026-H1" || list.Items[2].FileName != "bao-cao-kiem-tra_2026-Q1_92.xlsx" {
+			// The city's Q1, Q2 and H1 and each district's H1, as workbooks and CSV files.
+			if w.Code != 200 || len(list.Items) != 10 || list.Items[0].Period != "2026-H1" || list.Items[9].FileName != "bao-cao-kiem-tra_2026-Q1_92.xlsx" {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
-			// The city's reports are not a district's to read.
+			// A district's planner lists the district's reports, not the city's.
 			w = doAs(t, h, district, "GET", "/api/v1/reports/archive", "")
-			if w.Code != 200 || strings.TrimSpace(w.Body.String()) != `{"items":[]}` {
+			var mine struct{ Items []report.Archived }
+			json.Unmarshal(w.Body.Bytes(), &mine)
+			if w.Code != 200 || len(mine.Items) != 2 || mine.Items[0].AreaCode != "D1" || mine.Items[1].FileName != "bao-cao-kiem-tra_2026-H1_D1.xlsx" {
 				t.Fatalf("a district's archive: %d %s", w.Code, w.Body)
 			}
-			q1 := list.Items[2]
+			if w := doAs(t, h, district, "GET", fmt.Sprintf("/api/v1/reports/archive/%d", mine.Items[1].ID), ""); w.Code != 200 ||
+				w.Header().Get("Content-Disposition") != `attachment; filename="bao-cao-kiem-tra_2026-H1_D1.xlsx"` {
+				t.Fatalf("a district downloads its report: %d %v", w.Code, w.Header())
+			}
+			q1 := list.Items[9]
 			w = doAs(t, h, city, "GET", fmt.Sprintf("/api/v1/reports/archive/%d", q1.ID), "")
 			if w.Code != 200 || w.Header().Get("Content-Disposition") != `attachment; filename="bao-cao-kiem-tra_2026-Q1_92.xlsx"` || w.Header().Get("ETag") != `"`+q1.SHA256+`"` || int64(w.Body.Len()) != q1.SizeBytes {
 				t.Fatalf("download: %d %v %d bytes", w.Code, w.Header(), w.Body.Len())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,16 +27,30 @@ func (s *Service) ArchivedFile(ctx context.Context, id int64) (*Archived, error)
 // jobActor is the audit log's name for the reports the job archives.
 const jobActor = "scheduler"
 
-// ArchiveJob keeps the period reports: when a quarter, a half-year or a year has closed and the
-// report of a programme's whole area for it is not archived yet, it produces the workbook and
-// archives it. Running it again archives nothing new; a service that was down over a period's
-// end catches up on the next run.
+// ArchiveFormats are the formats the job keeps every report in: the workbook to read and the
+// CSV file for tools, both rendered from the same figures.
+var ArchiveFormats = []string{FormatXLSX, FormatCSV}
+
+// ArchiveJob keeps the period reports: when a period has closed it produces and archives the
+// reports that are not archived yet: the programme's whole area for every quarter, half-year
+// and year (the city's labour department), and each district under it for every half-year and
+// year (the districts report to the city six-monthly and yearly), so that a district's planner
+// finds the district's own reports. Running it again archives nothing new; a service that was
+// down over a period's end catches up on the next run. A report that fails is logged and
+// skipped: the others are still archived, and the run ends with an error that names the failed
+// ones (the job runs again the next night and retries them).
 type ArchiveJob struct {
 	Service *Service
 }
 
 // Name is the job's name in job_runs.
 func (j *ArchiveJob) Name() string { return "reports" }
+
+// archiveUnit is an area whose reports the job keeps, and the kinds of period it reports.
+type archiveUnit struct {
+	area  *models.Area
+	kinds map[string]bool
+}
 
 // Run archives the reports of the periods closed before now.
 func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
@@ -47,31 +62,32 @@ func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
 	}
 	// Oldest programme first, so that the archive's newest entries are the latest periods.
 	sort.SliceStable(progs, func(a, b int) bool { return progs[a].StartsOn.Before(progs[b].StartsOn) })
-	var made, notes []string
+	var made, notes, failed []string
+	fail := func(what string, err error) {
+		s.log.Error("report archive failed", "report", what, "err", err)
+		failed = append(failed, fmt.Sprintf("%s: %v", what, err))
+	}
 	for _, p := range progs {
-		area, err := s.defaultArea(ctx, p)
+		units, err := s.archiveUnits(ctx, p)
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("%s: %v", p.Code, err))
+			if models.IsCode(err, models.EINVALID) {
+				notes = append(notes, fmt.Sprintf("%s: %v", p.Code, err)) // a programme without an area
+			} else {
+				fail(p.Code, err)
+			}
 			continue
 		}
 		for _, per := range ClosedPeriods(p, today) {
-			exists, err := s.archive.ArchivedExists(ctx, p.ID, per.String(), area, FormatXLSX)
-			if err != nil {
-				return "", err
-			}
-			if exists {
-				continue
-			}
-			a, err := s.produce(ctx, Query{Period: per, Programme: p.ID, Area: area}, FormatXLSX, now)
-			if err != nil {
-				return "", fmt.Errorf("report %s %s: %w", p.Code, per, err)
-			}
-			created, err := s.archive.SaveArchived(ctx, jobActor, a)
-			if err != nil {
-				return "", err
-			}
-			if created {
-				made = append(made, a.FileName)
+			for _, u := range units {
+				if !u.kinds[per.Kind] || !existedIn(u.area, per) {
+					continue
+				}
+				files, err := s.archivePeriod(ctx, p, per, u.area.Code, now)
+				if err != nil {
+					fail(fmt.Sprintf("%s %s %s", p.Code, per, u.area.Code), err)
+					continue
+				}
+				made = append(made, files...)
 			}
 		}
 	}
@@ -81,14 +97,86 @@ func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
 	case len(made) > 0:
 		notes = append(notes, "archived "+strings.Join(made, ", "))
 	}
+	if len(failed) > 0 {
+		msg := fmt.Sprintf("%d reports failed: %s", len(failed), strings.Join(failed[:min(len(failed), 5)], "; "))
+		if len(failed) > 5 {
+			msg += fmt.Sprintf("; and %d more (see the log)", len(failed)-5)
+		}
+		notes = append(notes, msg)
+		return strings.Join(notes, "; "), errors.New(msg)
+	}
 	if len(notes) == 0 {
 		return "nothing to do", nil
 	}
 	return strings.Join(notes, "; "), nil
 }
 
-// produce resolves, builds and renders one report as of now.
-func (s *Service) produce(ctx context.Context, q Query, format string, now time.Time) (*Archived, error) {
+// archiveUnits lists the areas whose reports a programme's job keeps: its whole area, for every
+// period, and each district under it, for half-years and years.
+func (s *Service) archiveUnits(ctx context.Context, p *models.Programme) ([]archiveUnit, error) {
+	code, err := s.defaultArea(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	root, err := s.store.FindAreaByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	units := []archiveUnit{{area: root, kinds: map[string]bool{KindQuarter: true, KindHalf: true, KindYear: true}}}
+	if root.Level == models.AreaLevelDistrict {
+		return units, nil
+	}
+	districts, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: root.Code, Level: models.AreaLevelDistrict})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range districts {
+		units = append(units, archiveUnit{area: d, kinds: map[string]bool{KindHalf: true, KindYear: true}})
+	}
+	return units, nil
+}
+
+// existedIn reports whether an area existed during some of the period (districts abolished in
+// 2025 report nothing for 2026).
+func existedIn(a *models.Area, per Period) bool {
+	return (a.ValidTo.IsZero() || !a.ValidTo.Before(per.Start())) && (a.ValidFrom.IsZero() || !a.ValidFrom.After(per.End()))
+}
+
+// archivePeriod archives an area's report for a period in every archive format not archived
+// yet, and returns the names of the files it archived.
+func (s *Service) archivePeriod(ctx context.Context, p *models.Programme, per Period, area string, now time.Time) ([]string, error) {
+	var formats []string
+	for _, f := range ArchiveFormats {
+		exists, err := s.archive.ArchivedExists(ctx, p.ID, per.String(), area, f)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			formats = append(formats, f)
+		}
+	}
+	if len(formats) == 0 {
+		return nil, nil
+	}
+	files, err := s.produce(ctx, Query{Period: per, Programme: p.ID, Area: area}, formats, now)
+	if err != nil {
+		return nil, err
+	}
+	var made []string
+	for _, a := range files {
+		created, err := s.archive.SaveArchived(ctx, jobActor, a)
+		if err != nil {
+			return made, err
+		}
+		if created {
+			made = append(made, a.FileName)
+		}
+	}
+	return made, nil
+}
+
+// produce resolves and builds one report as of now and renders it in each format.
+func (s *Service) produce(ctx context.Context, q Query, formats []string, now time.Time) ([]*Archived, error) {
 	if err := s.resolveAt(ctx, &q, now); err != nil {
 		return nil, err
 	}
@@ -96,14 +184,18 @@ func (s *Service) produce(ctx context.Context, q Query, format string, now time.
 	if err != nil {
 		return nil, err
 	}
-	content, err := Render(rep, format)
-	if err != nil {
-		return nil, err
+	var out []*Archived
+	for _, format := range formats {
+		content, err := Render(rep, format)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(content)
+		out = append(out, &Archived{Period: rep.Period, AreaCode: rep.AreaCode, ProgrammeID: rep.ProgrammeID, Format: format,
+			FileName: FileName(rep.Period, rep.AreaCode, format), GeneratedAt: now.UTC(), GeneratedBy: jobActor,
+			SizeBytes: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Content: content})
 	}
-	sum := sha256.Sum256(content)
-	return &Archived{Period: rep.Period, AreaCode: rep.AreaCode, ProgrammeID: rep.ProgrammeID, Format: format,
-		FileName: FileName(rep.Period, rep.AreaCode, format), GeneratedAt: now.UTC(), GeneratedBy: jobActor,
-		SizeBytes: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Content: content}, nil
+	return out, nil
 }
 
 // MemoryArchive keeps reports in memory, for tests and tools that run without a database.

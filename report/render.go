@@ -1,41 +1,77 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"kiemtra/models"
 )
 
-// Formats of a report file.
+// Formats of a report: a workbook, a CSV file, or JSON (the dashboard's, and a file for tools).
 const (
 	FormatXLSX = "xlsx"
 	FormatCSV  = "csv"
+	FormatJSON = "json"
 )
 
-// CheckFormat returns invalid unless format is one of the files a report is written as.
+// CheckFormat returns invalid unless format is one a report is written in.
 func CheckFormat(format string) error {
-	if format != FormatXLSX && format != FormatCSV {
-		return models.Invalid("format", "%q is not a report format: use xlsx or csv", "%q không phải định dạng báo cáo: dùng xlsx hoặc csv", format)
+	if format != FormatXLSX && format != FormatCSV && format != FormatJSON {
+		return models.Invalid("format", "%q is not a report format: use xlsx, csv or json", "%q không phải định dạng báo cáo: dùng xlsx, csv hoặc json", format)
 	}
 	return nil
 }
 
-// Render writes a report in a format (xlsx or csv).
+// Render writes a report in a format (xlsx, csv or json). Its text is put in Unicode NFC first:
+// names are normalised when they are stored, but areas and older records may hold decomposed
+// Vietnamese, which Excel shows and sorts as other letters.
 func Render(r *Report, format string) ([]byte, error) {
+	if err := CheckFormat(format); err != nil {
+		return nil, err
+	}
+	r = r.NFC()
 	switch format {
 	case FormatXLSX:
 		return XLSX(r)
 	case FormatCSV:
 		return CSV(r)
 	}
-	return nil, CheckFormat(format)
+	return json.Marshal(r)
+}
+
+// NFC returns a copy of the report whose text (programme, area, row and violation names) is in
+// Unicode normalisation form C.
+func (r *Report) NFC() *Report {
+	c := *r
+	c.ProgrammeCode, c.ProgrammeName, c.AreaName = models.NFC(c.ProgrammeCode), models.NFC(c.ProgrammeName), models.NFC(c.AreaName)
+	row := func(x Row) Row {
+		x.Name, x.TypeName, x.DistrictName = models.NFC(x.Name), models.NFC(x.TypeName), models.NFC(x.DistrictName)
+		return x
+	}
+	c.Total = row(c.Total)
+	c.Districts, c.Wards = make([]Row, len(r.Districts)), make([]Row, len(r.Wards))
+	for i, x := range r.Districts {
+		c.Districts[i] = row(x)
+	}
+	for i, x := range r.Wards {
+		c.Wards[i] = row(x)
+	}
+	c.ViolationTypes = make([]models.ViolationType, len(r.ViolationTypes))
+	for i, v := range r.ViolationTypes {
+		v.VI, v.EN = models.NFC(v.VI), models.NFC(v.EN)
+		c.ViolationTypes[i] = v
+	}
+	return &c
 }
 
 // ContentType is the media type of a report format.
 func ContentType(format string) string {
-	if format == FormatXLSX {
+	switch format {
+	case FormatXLSX:
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case FormatJSON:
+		return "application/json; charset=utf-8"
 	}
 	return "text/csv; charset=utf-8"
 }

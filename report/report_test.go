@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/coverage"
 	"kiemtra/models"
@@ -264,8 +265,10 @@ func TestReports(t *testing.T) {
 		t.Run("bad queries are refused naming the field", func(t *testing.T) { testBadQueries(t, c) })
 		t.Run("the workbook has the report's figures", func(t *testing.T) { testWorkbook(t, c) })
 		t.Run("the CSV file reads back", func(t *testing.T) { testCSVRoundTrip(t, c) })
+		t.Run("decomposed names are written composed", func(t *testing.T) { testRenderNFC(t, c) })
 		// Last: it fills the archive.
 		t.Run("the job archives each closed period once", func(t *testing.T) { testJobArchivesOnce(t, c) })
+		t.Run("the job goes on after a programme fails", func(t *testing.T) { testJobGoesOnAfterAFailure(t, c) })
 	})
 }
 
@@ -589,6 +592,42 @@ func testCSVRoundTrip(t *testing.T, c *city) {
 	}
 }
 
+func testRenderNFC(t *testing.T, c *city) {
+	r := c.report(t, "2026-Q1")
+	nfd := norm.NFD.String
+	r.ProgrammeName, r.AreaName = nfd("Kế hoạch phòng, chống mại dâm"), nfd("Thành phố Cần Thơ")
+	r.Wards[0].Name, r.Wards[0].DistrictName = nfd("Phường Tân An"), nfd("Quận Ninh Kiều")
+	r.ViolationTypes[0].VI = nfd(r.ViolationTypes[0].VI)
+	for _, format := range []string{FormatXLSX, FormatCSV, FormatJSON} {
+		content, err := Render(r, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(content)
+		if format == FormatXLSX {
+			f, err := excelize.OpenReader(bytes.NewReader(content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := f.GetRows(SheetDetail)
+			head, _ := f.GetRows(SheetSummary)
+			text = fmt.Sprint(rows, head)
+			f.Close()
+		}
+		for _, want := range []string{"Phường Tân An", "Quận Ninh Kiều", "Cần Thơ", "Kế hoạch phòng, chống mại dâm"} {
+			if format == FormatCSV && want != "Phường Tân An" && want != "Quận Ninh Kiều" {
+				continue // the CSV file has the rows only
+			}
+			if !strings.Contains(text, want) || strings.Contains(text, nfd(want)) {
+				t.Errorf("%s: %q is not written in NFC", format, want)
+			}
+		}
+	}
+	if r.Wards[0].Name != nfd("Phường Tân An") {
+		t.Error("Render changed the report it was given")
+	}
+}
+
 // ReadCSV reads a report CSV file back into one map per row, keyed by the column keys.
 func ReadCSV(r io.Reader) ([]map[string]string, error) {
 	all, err := csv.NewReader(r).ReadAll()
@@ -625,28 +664,47 @@ func testJobArchivesOnce(t *testing.T, c *city) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, _ := c.archive.FindArchived(ctx, "", 0)
-	var names []string
-	for _, a := range list {
-		names = append(names, a.FileName)
+	names := func(areaPath string) string {
+		list, _ := c.archive.FindArchived(ctx, areaPath, 0)
+		var out []string
+		for _, a := range list {
+			out = append(out, a.FileName)
+		}
+		return strings.Join(out, ",")
 	}
-	// Newest first: the second quarter and the first half closed on 30 June.
-	want := "bao-cao-kiem-tra_2026-H1_92.xlsx,bao-cao-kiem-tra_2026-Q2_92.xlsx,bao-cao-kiem-tra_2026-Q1_92.xlsx"
-	if strings.Join(names, ",") != want {
-		t.Fatalf("archived %v (%s), want %s", names, res, want)
+	// Newest first: the second quarter and the first half closed on 30 June; the districts keep
+	// their half-year, in both formats.
+	want := "bao-cao-kiem-tra_2026-H1_D2.csv,bao-cao-kiem-tra_2026-H1_D2.xlsx,bao-cao-kiem-tra_2026-H1_D1.csv,bao-cao-kiem-tra_2026-H1_D1.xlsx," +
+		"bao-cao-kiem-tra_2026-H1_92.csv,bao-cao-kiem-tra_2026-H1_92.xlsx,bao-cao-kiem-tra_2026-Q2_92.csv,bao-cao-kiem-tra_2026-Q2_92.xlsx," +
+		"bao-cao-kiem-tra_2026-Q1_92.csv,bao-cao-kiem-tra_2026-Q1_92.xlsx"
+	if got := names(""); got != want {
+		t.Fatalf("archived %s (%s), want %s", got, res, want)
+	}
+	// A district's planner lists the district's own reports.
+	if got := names("/92/D1/"); got != "bao-cao-kiem-tra_2026-H1_D1.csv,bao-cao-kiem-tra_2026-H1_D1.xlsx" {
+		t.Fatalf("D1's archive: %s", got)
 	}
 	if res, err := job.Run(ctx, local(2026, 8, 16, 2)); err != nil || res != "nothing to do" {
 		t.Fatalf("second run: %q %v", res, err)
 	}
-	// On 1 October the third quarter has closed.
+	// On 1 October the third quarter has closed: the city's report only.
 	if _, err := job.Run(ctx, local(2026, 10, 1, 2)); err != nil {
 		t.Fatal(err)
 	}
-	list, _ = c.archive.FindArchived(ctx, "", 0)
-	if len(list) != 4 || list[0].Period != "2026-Q3" {
+	list, _ := c.archive.FindArchived(ctx, "", 0)
+	if len(list) != 12 || list[0].Period != "2026-Q3" || list[0].AreaCode != "92" || list[1].Period != "2026-Q3" {
 		t.Fatalf("after Q3: %+v", list)
 	}
-	a, err := c.archive.FindArchivedByID(ctx, list[3].ID)
+	var q1, d1 *Archived
+	for _, a := range list {
+		if a.Period == "2026-Q1" && a.Format == FormatXLSX {
+			q1 = a
+		}
+		if a.Period == "2026-H1" && a.AreaCode == "D1" && a.Format == FormatXLSX {
+			d1 = a
+		}
+	}
+	a, err := c.archive.FindArchivedByID(ctx, q1.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -657,6 +715,58 @@ func testJobArchivesOnce(t *testing.T, c *city) {
 	defer f.Close()
 	if !strings.Contains(cellText(t, f, SheetSummary, "A4"), "Quý I năm 2026") || a.Period != "2026-Q1" || a.AreaCode != "92" || a.SHA256 == "" {
 		t.Errorf("archived Q1: %+v", a)
+	}
+	a, err = c.archive.FindArchivedByID(ctx, d1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(bytes.NewReader(a.Content))
+	if err != nil {
+		t.Fatalf("the archived D1 file is not a workbook: %v", err)
+	}
+	defer g.Close()
+	if head := cellText(t, g, SheetSummary, "A3"); !strings.Contains(head, "Quận D1") {
+		t.Errorf("the district's report is not about the district: %q", head)
+	}
+}
+
+// failingStore fails every read of one programme's plans, as a broken programme would.
+type failingStore struct {
+	Store
+	programmeID string
+}
+
+func (s failingStore) FindPlans(ctx context.Context, programmeID string) ([]*models.Plan, error) {
+	if programmeID == s.programmeID {
+		return nil, fmt.Errorf("the plans of %s are unreadable", programmeID)
+	}
+	return s.Store.FindPlans(ctx, programmeID)
+}
+
+// A programme whose reports fail does not keep the job from archiving the others' reports; the
+// run still fails, naming what failed. (It adds a programme: run it last.)
+func testJobGoesOnAfterAFailure(t *testing.T, c *city) {
+	ctx := context.Background()
+	p := func(s string) *string { return &s }
+	broken := &models.Programme{Code: "BROKEN", Name: "Hỏng", StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31), RootAreaCode: p("92")}
+	broken.ApplyDefaults()
+	if err := c.db.CreateProgramme(ctx, "t", broken); err != nil {
+		t.Fatal(err)
+	}
+	archive := &MemoryArchive{}
+	svc := New(Config{Store: failingStore{c.db, broken.ID}, Archive: archive, Violations: c.svc.violations, Now: c.clock.Now, Location: hcm, Logger: c.svc.log})
+	res, err := (&ArchiveJob{Service: svc}).Run(ctx, local(2026, 8, 15, 2))
+	if err == nil || !strings.Contains(err.Error(), "5 reports failed: BROKEN 2026-Q1 92: the plans of") || !strings.Contains(res, "archived 10 reports") {
+		t.Fatalf("result %q, error %v", res, err)
+	}
+	list, _ := archive.FindArchived(ctx, "", 0)
+	for _, a := range list {
+		if a.ProgrammeID != c.prog.ID {
+			t.Errorf("archived a report of the broken programme: %+v", a)
+		}
+	}
+	if len(list) != 10 {
+		t.Errorf("%d reports of the working programme archived, want 10", len(list))
 	}
 }
 

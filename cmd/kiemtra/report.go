@@ -12,14 +12,15 @@ import (
 	"kiemtra/store"
 )
 
-// runReport writes a period report (a quarter, a half-year or a year) as a workbook or a CSV file.
+// runReport writes a period report (a quarter, a half-year or a year) as a workbook, a CSV file
+// or JSON.
 func runReport(ctx context.Context, env *Env, args []string) error {
-	const usage = "--period 2026-Q1|2026-H1|2026 [--area CODE] [--programme ID|CODE] [--format xlsx|csv] [--out FILE|-]"
+	const usage = "--period 2026-Q1|2026-H1|2026 [--area CODE] [--programme ID|CODE] [--format xlsx|csv|json] [--out FILE|-]"
 	fs := newFlagSet(env, "report", usage)
 	period := fs.String("period", "", "the period: a year (2025), a half-year (2025-H1) or a quarter (2025-Q4) (required)")
 	area := fs.String("area", "", "area code (default: the programme's whole area)")
 	programme := fs.String("programme", "", "programme id or code (default: the programme that ran in the period)")
-	format := fs.String("format", report.FormatXLSX, "xlsx or csv")
+	format := fs.String("format", report.FormatXLSX, "xlsx, csv or json")
 	out := fs.String("out", "", "file to write, - for standard output (default: bao-cao-kiem-tra_PERIOD_AREA.FORMAT here)")
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {

@@ -234,7 +234,9 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		run, err := runner.RunNow(ctx, "reports")
-		if err != nil || run.Status != "ok" || !strings.Contains(run.Result, "archived 10 reports") {
+		// Ten periods of the city (2025's seven, 2026's Q1, Q2 and H1) and four of the district
+		// (halves and the year), each as a workbook and a CSV file.
+		if err != nil || run.Status != "ok" || !strings.Contains(run.Result, "archived 28 reports") {
 			t.Fatalf("first run: %+v %v", run, err)
 		}
 		if run, err = runner.RunNow(ctx, "reports"); err != nil || run.Result != "nothing to do" {
@@ -251,17 +253,18 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 		if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || w.Code != 200 {
 			t.Fatalf("list: %d %s", w.Code, w.Body)
 		}
-		if len(list.Items) != 3 || list.Items[0].FileName != "bao-cao-kiem-tra_2026-H1_92.xlsx" || list.Items[1].Period != "2026-Q2" || list.Items[0].SizeBytes == 0 {
+		if len(list.Items) != 3 || list.Items[0].FileName != "bao-cao-kiem-tra_2026-H1_D1.csv" || list.Items[1].FileName != "bao-cao-kiem-tra_2026-H1_D1.xlsx" ||
+			list.Items[2].FileName != "bao-cao-kiem-tra_2026-H1_92.csv" || list.Items[0].SizeBytes == 0 {
 			t.Fatalf("newest first: %+v", list.Items)
 		}
 		all, _ := db.FindReportFiles(ctx, "", 0)
 		var year *store.ReportFile
 		for _, f := range all {
-			if f.Period == "2025" {
+			if f.Period == "2025" && f.AreaCode == "92" && f.Format == report.FormatXLSX {
 				year = f
 			}
 		}
-		if len(all) != 10 || year == nil || year.Content != nil {
+		if len(all) != 28 || year == nil || year.Content != nil {
 			t.Fatalf("%d archived; the list carries no content", len(all))
 		}
 		w = asAdmin(h, "92", fmt.Sprintf("/api/v1/reports/archive/%d", year.ID))
