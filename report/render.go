@@ -111,8 +111,10 @@ var figureColumns = []column{
 	{"follow_ups", "Số lượt phúc tra được giao", "Follow-ups created", false, func(r *Row) any { return r.FollowUps }},
 	{"follow_ups_done", "Số lượt phúc tra đã thực hiện", "Follow-ups done", false, func(r *Row) any { return r.FollowUpsDone }},
 	{"tips_received", "Tin báo, tố giác tiếp nhận", "Tips received", false, func(r *Row) any { return r.TipsReceived }},
+	{"tips_verified", "Tin báo đã xác minh", "Tips verified", false, func(r *Row) any { return intOrNil(r.TipsVerified) }},
 	{"tips_handled", "Tin báo đã xử lý", "Tips handled", false, func(r *Row) any { return intOrNil(r.TipsHandled) }},
 	{"tips_in_time", "Tin báo xử lý đúng hạn", "Tips handled in time", false, func(r *Row) any { return intOrNil(r.TipsInTime) }},
+	{"tips_overdue", "Tin báo quá hạn chưa xác minh, chưa xử lý", "Tips overdue (a deadline missed)", false, func(r *Row) any { return intOrNil(r.TipsOverdue) }},
 	{"prevalence", "Tỷ lệ cơ sở vi phạm ước tính", "Estimated violation prevalence", true, func(r *Row) any { return estimate(r, func(e float64, _, _ float64) float64 { return e }) }},
 	{"prevalence_low", "Cận dưới (khoảng tin cậy 95%)", "95% interval: low", true, func(r *Row) any { return estimate(r, func(_, lo, _ float64) float64 { return lo }) }},
 	{"prevalence_high", "Cận trên (khoảng tin cậy 95%)", "95% interval: high", true, func(r *Row) any { return estimate(r, func(_, _, hi float64) float64 { return hi }) }},
@@ -191,7 +193,9 @@ func (r *Report) notes() (vi []string, en string) {
 	}
 	note := "Tỷ lệ vi phạm ước tính: ước lượng Horvitz-Thompson từ mẫu ngẫu nhiên của kế hoạch năm đã phê duyệt, khoảng tin cậy 95%."
 	if r.Total.TipsHandled == nil {
-		note += " Tin báo đã xử lý và xử lý đúng hạn: chưa được ghi nhận trong hệ thống (để trống)."
+		note += " Tin báo đã xác minh, đã xử lý, xử lý đúng hạn và quá hạn: chưa được ghi nhận trong hệ thống (để trống)."
+	} else {
+		note += " Tin báo đã xác minh, đã xử lý, đúng hạn và quá hạn: tình trạng tại thời điểm cuối kỳ (hoặc thời điểm lập nếu kỳ chưa kết thúc)."
 	}
 	vi = append(vi, note)
 	toDate := ""

@@ -33,10 +33,11 @@ type Store interface {
 	WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error)
 	// WardFollowUps counts per ward the follow-up tasks created in the period and those done.
 	WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error)
-	// WardTipCounts counts per ward the tips received in the period, handled and handled in
-	// time (nil maps while the tips table does not record the workflow); with unplaced, tips
+	// WardTipCounts counts per ward the tips received in the period and where they stood at
+	// the instant at: verified, handled, handled in time, overdue (workflow false, and only
+	// Received counted, while the tips table does not record the workflow); with unplaced, tips
 	// placed in no area under the key "".
-	WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error)
+	WardTipCounts(ctx context.Context, s models.CoverageSpec, at time.Time, unplaced bool) (counts map[string]models.TipFigures, workflow bool, err error)
 	// PlanOutcomes returns the businesses of a plan's tasks inspected in [from, to), with
 	// whether a violation was found.
 	PlanOutcomes(ctx context.Context, planID string, from, to time.Time) (map[string]bool, error)
@@ -242,11 +243,15 @@ type Row struct {
 	// FollowUps: follow-up tasks created in the period; FollowUpsDone: carried out by its end.
 	FollowUps     int `json:"follow_ups"`
 	FollowUpsDone int `json:"follow_ups_done"`
-	// Tips received in the period; handled (by its end) and in time: nil while the tip
-	// workflow does not record them.
+	// Tips received in the period, and where they stood at its end (or now, while it runs):
+	// verified (verification begun), handled, handled in time, overdue (a verification or
+	// handling deadline missed and the step not done). Nil while the tip workflow does not
+	// record them.
 	TipsReceived int  `json:"tips_received"`
+	TipsVerified *int `json:"tips_verified"`
 	TipsHandled  *int `json:"tips_handled"`
 	TipsInTime   *int `json:"tips_in_time"`
+	TipsOverdue  *int `json:"tips_overdue"`
 	// Prevalence: the share of violating businesses estimated from the year's plan sample with
 	// its 95% interval; nil without an approved plan or an inspected sample.
 	Prevalence *scheduler.Estimate `json:"prevalence"`
@@ -282,8 +287,8 @@ type wardFigures struct {
 	inspected       map[string]int
 	codes           map[string]map[string]int
 	followUps, done map[string]int
-	tips            map[string]int
-	handled, inTime map[string]int // nil: not recorded
+	tips            map[string]models.TipFigures
+	tipWorkflow     bool // the tips table records verification and handling
 	obs             map[string][]scheduler.Observation
 	population      map[string]int
 	plans           map[string]bool // the approved plans of the sample
@@ -374,7 +379,12 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 		return nil, err
 	}
 	// Tips about no known business count in the total of a report of the whole tree only.
-	if wf.tips, wf.handled, wf.inTime, err = s.store.WardTipCounts(ctx, spec, root.ParentCode == nil); err != nil {
+	// Where the tips stood at the period's end, or now while it runs.
+	at := spec.End
+	if q.GeneratedAt.Before(at) {
+		at = q.GeneratedAt
+	}
+	if wf.tips, wf.tipWorkflow, err = s.store.WardTipCounts(ctx, spec, at, root.ParentCode == nil); err != nil {
 		return nil, err
 	}
 	inArea := make(map[string]bool, len(areas))
@@ -440,16 +450,22 @@ func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 		}
 		return n
 	}
-	sumPtr := func(m map[string]int) *int {
-		if m == nil {
-			return nil
-		}
-		n := sum(m)
-		return &n
-	}
 	r.Inspected = sum(wf.inspected)
 	r.FollowUps, r.FollowUpsDone = sum(wf.followUps), sum(wf.done)
-	r.TipsReceived, r.TipsHandled, r.TipsInTime = sum(wf.tips), sumPtr(wf.handled), sumPtr(wf.inTime)
+	var tips models.TipFigures
+	for code, f := range wf.tips {
+		if match(code) {
+			tips.Received += f.Received
+			tips.Verified += f.Verified
+			tips.Handled += f.Handled
+			tips.HandledInTime += f.HandledInTime
+			tips.Overdue += f.Overdue
+		}
+	}
+	r.TipsReceived = tips.Received
+	if wf.tipWorkflow {
+		r.TipsVerified, r.TipsHandled, r.TipsInTime, r.TipsOverdue = &tips.Verified, &tips.Handled, &tips.HandledInTime, &tips.Overdue
+	}
 	r.ByCode = map[string]int{}
 	for code, m := range wf.codes {
 		if !match(code) {

@@ -188,27 +188,35 @@ func buildCity(t *testing.T, db *store.DB, clock *testClock) *city {
 	// Tips: about a business (handled in time), about a place in D21 (handled late, after the
 	// quarter), about nowhere, merged into another, and one in the third quarter.
 	c.workflow = db.Gorm().Migrator().HasColumn("tips", "handled_at") && db.Gorm().Migrator().HasColumn("tips", "area_code")
+	// Each is due for verification a day after it arrives and for handling as given.
 	for i, tip := range []struct {
-		at                 time.Time
-		business, area     *string
-		status             string
-		handled, handleDue time.Time
+		at                            time.Time
+		business, area                *string
+		status                        string
+		verifying, handled, handleDue time.Time
 	}{
-		{local(2026, 2, 3, 8), p(biz("D12", 3)), nil, "handled", local(2026, 2, 5, 8), local(2026, 2, 10, 8)},
-		{local(2026, 3, 10, 8), nil, p("D21"), "handled", local(2026, 4, 20, 8), local(2026, 3, 20, 8)},
-		{local(2026, 3, 12, 8), nil, nil, "received", time.Time{}, time.Time{}},
-		{local(2026, 3, 12, 9), nil, nil, "merged", time.Time{}, time.Time{}},
-		{local(2026, 7, 1, 8), p(biz("D21", 3)), nil, "received", time.Time{}, time.Time{}},
+		// Verified, handled in time.
+		{local(2026, 2, 3, 8), p(biz("D12", 3)), nil, "handled", local(2026, 2, 4, 8), local(2026, 2, 5, 8), local(2026, 2, 10, 8)},
+		// Verified in March, handled late in April: overdue at the end of the first quarter.
+		{local(2026, 3, 10, 8), nil, p("D21"), "handled", local(2026, 3, 11, 8), local(2026, 4, 20, 8), local(2026, 3, 20, 8)},
+		// Never verified: overdue since 13 March.
+		{local(2026, 3, 12, 8), nil, nil, "received", time.Time{}, time.Time{}, time.Time{}},
+		{local(2026, 3, 12, 9), nil, nil, "merged", time.Time{}, time.Time{}, time.Time{}},
+		// Verified on 5 July, not handled yet, due 30 July: overdue now (15 August).
+		{local(2026, 7, 1, 8), p(biz("D21", 3)), nil, "verifying", local(2026, 7, 5, 8), time.Time{}, local(2026, 7, 30, 8)},
 	} {
 		id := fmt.Sprintf("tip-%d", i)
 		must(db.Gorm().Exec(`INSERT INTO tips (id, channel, received_at, description, business_id, status, created_at, updated_at) VALUES (?, 'hotline', ?, 'x', ?, ?, ?, ?)`,
 			id, tip.at.UTC(), tip.business, tip.status, tip.at.UTC(), tip.at.UTC()).Error)
 		if c.workflow {
-			var handled, due any
-			if !tip.handled.IsZero() {
-				handled, due = tip.handled.UTC(), tip.handleDue.UTC()
+			utc := func(t time.Time) any {
+				if t.IsZero() {
+					return nil
+				}
+				return t.UTC()
 			}
-			must(db.Gorm().Exec(`UPDATE tips SET area_code = ?, handled_at = ?, handle_due = ? WHERE id = ?`, tip.area, handled, due, id).Error)
+			must(db.Gorm().Exec(`UPDATE tips SET area_code = ?, verifying_at = ?, verify_due = ?, handled_at = ?, handle_due = ? WHERE id = ?`,
+				tip.area, utc(tip.verifying), tip.at.Add(24*time.Hour).UTC(), utc(tip.handled), utc(tip.handleDue), id).Error)
 		}
 	}
 
@@ -306,10 +314,15 @@ func testQuarterFigures(t *testing.T, c *city) {
 		t.Errorf("share %v, coverage %v", tot.Share, tot.Coverage)
 	}
 	if c.workflow {
-		if tot.TipsHandled == nil || *tot.TipsHandled != 1 || tot.TipsInTime == nil || *tot.TipsInTime != 1 {
-			t.Errorf("tips handled %v, in time %v; want 1 and 1 (the other one was handled after the quarter)", tot.TipsHandled, tot.TipsInTime)
+		// At the quarter's end: two verified, one handled (in time); the one handled in April
+		// and the one never verified were overdue.
+		if got := tipFigures(tot); got != "3 2 1 1 2" {
+			t.Errorf("tips received, verified, handled, in time, overdue: %s, want 3 2 1 1 2", got)
 		}
-	} else if tot.TipsHandled != nil || tot.TipsInTime != nil {
+		if d2 := r.Districts[1]; tipFigures(d2) != "1 1 0 0 1" {
+			t.Errorf("D2's tips: %s, want 1 1 0 0 1 (the tip placed in D21)", tipFigures(d2))
+		}
+	} else if tot.TipsHandled != nil || tot.TipsInTime != nil || tot.TipsVerified != nil || tot.TipsOverdue != nil {
 		t.Errorf("the tips table records no handling, but the report has %v %v", tot.TipsHandled, tot.TipsInTime)
 	}
 	// Horvitz-Thompson: 4 of the 12 selected inspected (response 1/3), 2 violating, each
@@ -381,8 +394,10 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 	if q2.Total.FollowUpsDone != 0 || h1.Total.FollowUpsDone != 1 {
 		t.Errorf("the follow-up of February done in May: Q2 %d (created in Q1), H1 %d", q2.Total.FollowUpsDone, h1.Total.FollowUpsDone)
 	}
-	if c.workflow && (*h1.Total.TipsHandled != 2 || *h1.Total.TipsInTime != 1) {
-		t.Errorf("H1 tips handled %d, in time %d; want 2 and 1", *h1.Total.TipsHandled, *h1.Total.TipsInTime)
+	// At the half-year's end the April tip is handled (late); the unverified one is still
+	// overdue.
+	if c.workflow && tipFigures(h1.Total) != "3 2 2 1 1" {
+		t.Errorf("H1 tips %s, want 3 2 2 1 1", tipFigures(h1.Total))
 	}
 	// The requeued visit is the plan's: H1's sample has 7 of 12 inspected.
 	if e := h1.Total.Prevalence; e == nil || e.Sample != 7 || e.Violating != 3 {
@@ -419,6 +434,17 @@ func sameAsCoverage(t *testing.T, name string, r Row, c models.CoverageRow) {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-4 }
 
+// tipFigures writes a row's tips received, verified, handled, in time and overdue.
+func tipFigures(r Row) string {
+	v := func(p *int) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.Itoa(*p)
+	}
+	return fmt.Sprint(r.TipsReceived, " ", v(r.TipsVerified), " ", v(r.TipsHandled), " ", v(r.TipsInTime), " ", v(r.TipsOverdue))
+}
+
 func testBadQueries(t *testing.T, c *city) {
 	for _, tc := range []struct {
 		name, period, programme, area string
@@ -442,10 +468,20 @@ func testBadQueries(t *testing.T, c *city) {
 			}
 		})
 	}
-	// The quarter in progress is reported to date.
+	// The quarter in progress is reported to date: its tips as they stand now, as TipFigures
+	// counts them.
 	r := c.report(t, "2026-Q3")
 	if !r.ToDate || r.AsOf != models.NewDate(2026, 8, 15) || r.Total.TipsReceived != 1 {
 		t.Fatalf("Q3 to date: %v %s %+v", r.ToDate, r.AsOf, r.Total)
+	}
+	if c.workflow {
+		f, err := c.db.TipFigures(context.Background(), local(2026, 7, 1, 0), local(2026, 8, 16, 0), c.clock.Now(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprint(f.Received, " ", f.Verified, " ", f.Handled, " ", f.HandledInTime, " ", f.Overdue); tipFigures(r.Total) != want || want != "1 1 0 0 1" {
+			t.Errorf("Q3 tips %s, TipFigures %s, want 1 1 0 0 1", tipFigures(r.Total), want)
+		}
 	}
 }
 

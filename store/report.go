@@ -72,24 +72,33 @@ func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created
 }
 
 // WardTipCounts counts per ward the tips received between the spec's start and end (placed by
-// the business they are about, or by their own area), how many of them were handled by the end,
-// and how many of those by their deadline. Tips merged into another are counted once, as the
-// other. With unplaced, tips placed nowhere are counted under the key "". handled and inTime are
-// nil while the tips table does not record the workflow (handled_at, handle_due).
-func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced bool) (received, handled, inTime map[string]int, err error) {
+// the business they are about, or by their own area) and where they stood at the instant at
+// (the period's end, or now while it runs): verified (verification begun, as TipFigures counts
+// them), handled, handled by their deadline, and overdue (not verified by the verification
+// deadline, or verified but not handled by the handling deadline, as Tip.Overdue says). Tips
+// merged into another are counted once, as the other. With unplaced, tips placed nowhere are
+// counted under the key "". Only Received is counted, and workflow is false, while the tips
+// table does not record the workflow (the tips migration's columns).
+func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, at time.Time, unplaced bool) (counts map[string]models.TipFigures, workflow bool, err error) {
 	g := db.gdb.WithContext(ctx)
-	workflow := g.Migrator().HasColumn("tips", "handled_at") && g.Migrator().HasColumn("tips", "handle_due")
+	m := g.Migrator()
+	workflow = m.HasColumn("tips", "handled_at") && m.HasColumn("tips", "handle_due") && m.HasColumn("tips", "verifying_at") && m.HasColumn("tips", "verify_due")
 	area := "b.area_code"
-	if g.Migrator().HasColumn("tips", "area_code") {
+	if m.HasColumn("tips", "area_code") {
 		area = "COALESCE(b.area_code, t.area_code)"
 	}
-	sel := "COALESCE(" + area + ", '') AS area_code, COUNT(*) AS a"
+	sel := "COALESCE(" + area + ", '') AS area_code, COUNT(*) AS received"
 	var args []any
 	if workflow {
-		handledBy := "t.status = 'handled' AND t.handled_at < ?"
-		sel += ", SUM(CASE WHEN " + handledBy + " THEN 1 ELSE 0 END) AS b" +
-			", SUM(CASE WHEN " + handledBy + " AND (t.handle_due IS NULL OR t.handled_at <= t.handle_due) THEN 1 ELSE 0 END) AS c"
-		args = append(args, s.End, s.End)
+		verified := "t.verifying_at < @at"
+		handled := "t.status = 'handled' AND t.handled_at < @at"
+		overdue := "(NOT (" + verified + ") OR t.verifying_at IS NULL) AND t.verify_due < @at OR " +
+			verified + " AND NOT (t.handled_at IS NOT NULL AND t.handled_at < @at) AND t.handle_due < @at"
+		sel += ", SUM(CASE WHEN " + verified + " THEN 1 ELSE 0 END) AS verified" +
+			", SUM(CASE WHEN " + handled + " THEN 1 ELSE 0 END) AS handled" +
+			", SUM(CASE WHEN " + handled + " AND (t.handle_due IS NULL OR t.handled_at <= t.handle_due) THEN 1 ELSE 0 END) AS handled_in_time" +
+			", SUM(CASE WHEN " + overdue + " THEN 1 ELSE 0 END) AS overdue"
+		args = append(args, map[string]any{"at": at.UTC()})
 	}
 	q := g.Table("tips t").Joins("LEFT JOIN businesses b ON b.id = t.business_id").
 		Where("t.received_at >= ? AND t.received_at < ? AND t.status <> 'merged'", s.YearStart, s.End).
@@ -105,22 +114,16 @@ func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, unplaced
 	}
 	var rows []struct {
 		AreaCode string
-		A, B, C  int
+		models.TipFigures
 	}
 	if err := q.Scan(&rows).Error; err != nil {
-		return nil, nil, nil, fmt.Errorf("tips: %w", err)
+		return nil, false, fmt.Errorf("tips: %w", err)
 	}
-	received = map[string]int{}
-	if workflow {
-		handled, inTime = map[string]int{}, map[string]int{}
-	}
+	counts = make(map[string]models.TipFigures, len(rows))
 	for _, r := range rows {
-		received[r.AreaCode] = r.A
-		if workflow {
-			handled[r.AreaCode], inTime[r.AreaCode] = r.B, r.C
-		}
+		counts[r.AreaCode] = r.TipFigures
 	}
-	return received, handled, inTime, nil
+	return counts, workflow, nil
 }
 
 // PlanOutcomes returns the businesses of a plan's tasks inspected (compliant or violation)

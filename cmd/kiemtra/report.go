@@ -87,6 +87,9 @@ func printReportTotals(w io.Writer, r *report.Report) {
 		t.InScope, t.OpenAtStart, t.Inspections, t.Inspected, t.InspectedOpenAtStart, t.Share*100)
 	fmt.Fprintf(w, "  programme coverage %d of %d (%.1f%%), violations %d at %d businesses, follow-ups %d (%d done), tips %d\n",
 		t.Covered, t.Eligible, t.Coverage*100, t.Violations, t.Violating, t.FollowUps, t.FollowUpsDone, t.TipsReceived)
+	if t.TipsVerified != nil {
+		fmt.Fprintf(w, "  tips verified %d, handled %d (%d in time), overdue %d\n", *t.TipsVerified, *t.TipsHandled, *t.TipsInTime, *t.TipsOverdue)
+	}
 	if e := t.Prevalence; e != nil {
 		fmt.Fprintf(w, "  estimated prevalence %.1f%% [%.1f%%, %.1f%%] from %d inspected in the plan's sample\n", e.Share*100, e.Low*100, e.High*100, e.Sample)
 	}
