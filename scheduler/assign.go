@@ -40,15 +40,28 @@ type AssignInput struct {
 	Teams    []AssignTeam
 	Tasks    []AssignTask
 	Holidays []models.Date
-	// AlreadyReleased counts, per team ID, the tasks released to it earlier today (urgent tips).
+	// AlreadyReleased counts, per team ID, the tasks released to it earlier today (an earlier
+	// run, urgent tips).
 	AlreadyReleased map[string]int
+	// Stops are the visits released earlier today that their teams have not begun, by team in
+	// their current route order. A team that gets new tasks has them reordered with the new ones
+	// into one route (AssignResult.Reordered); the others keep their order.
+	Stops []AssignStop
+}
+
+// AssignStop is a visit released to a team earlier in the day and not begun.
+type AssignStop struct {
+	TaskID, TeamID string
+	Lat, Lon       float64
 }
 
 // Assignment sends one task to one team today.
 type Assignment struct {
 	TaskID, TeamID string
-	RouteOrder     int    // 1 for the first visit of the team's day
-	Reason         string // why this team: AssignReason...
+	// RouteOrder is the place in the team's day still to ride: 1 for the first visit. The store
+	// numbers it after the visits the team has begun or done (models' ReleaseDay).
+	RouteOrder int
+	Reason     string // why this team: AssignReason...
 }
 
 // TeamDay sums up one team's day.
@@ -56,16 +69,20 @@ type TeamDay struct {
 	TeamID   string
 	Tasks    int // assigned by this run
 	Capacity int // the day's capacity left after AlreadyReleased, before this run
-	// RouteLengthM is the round trip from the base in route order, UnorderedLengthM the same
-	// tasks in the order of the input; both straight-line metres.
+	// RouteLengthM is the round trip from the base through the day's visits still to make (the
+	// team's Stops and its new tasks) in route order, UnorderedLengthM the same visits in the
+	// order of the input (Stops first); both straight-line metres.
 	RouteLengthM, UnorderedLengthM float64
 }
 
 // AssignResult is a day's assignment.
 type AssignResult struct {
 	Assignments []Assignment // by team ID, then route order
-	Teams       []TeamDay    // every team, by ID
-	Unassigned  []string     // the tasks left for later days, most pressing first
+	// Reordered are the Stops of the teams that got new tasks, at their new place in the route
+	// (Reason empty), by team ID then route order.
+	Reordered  []Assignment
+	Teams      []TeamDay // every team, by ID
+	Unassigned []string  // the tasks left for later days, most pressing first
 }
 
 // Why a team got a task (Assignment.Reason).
@@ -111,8 +128,8 @@ func DailyCapacity(weekly int, days models.Weekdays, day models.Date) int {
 }
 
 // AssignDay assigns the day's tasks to the teams that work that day, within their capacity, and
-// orders each team's day as a route from its base and back (geo.OrderRoute). It is a pure,
-// deterministic function of its input.
+// orders each team's day as a route from its base and back (geo.OrderRoute), the visits released
+// earlier and not begun (Stops) included. It is a pure, deterministic function of its input.
 //
 // Rules, in order:
 //   - No team works on a holiday or on a day outside its working days; the others have
@@ -242,7 +259,10 @@ func AssignDay(in AssignInput) AssignResult {
 	return dayResult(in, teams, capacity, order, teamOf, reasonOf)
 }
 
-// dayResult orders each team's day as a route and builds the result.
+// dayResult orders each team's day as a route and builds the result. A team that gets new
+// tasks rides its Stops and its new tasks in one route, so that a second release of the day
+// (a second run, tasks due later) neither repeats route numbers nor leaves the earlier visits
+// out of the order.
 func dayResult(in AssignInput, teams []AssignTeam, capacity []int, order []int, teamOf []int, reasonOf []string) AssignResult {
 	perTeam := make([][]int, len(teams))
 	for i, ti := range teamOf { // input order: the unordered baseline
@@ -250,20 +270,38 @@ func dayResult(in AssignInput, teams []AssignTeam, capacity []int, order []int, 
 			perTeam[ti] = append(perTeam[ti], i)
 		}
 	}
-	res := AssignResult{Teams: make([]TeamDay, len(teams)), Assignments: []Assignment{}, Unassigned: []string{}}
+	teamIndex := make(map[string]int, len(teams))
+	for ti, t := range teams {
+		teamIndex[t.ID] = ti
+	}
+	open := make([][]geo.Stop, len(teams))
+	for _, st := range in.Stops {
+		if ti, ok := teamIndex[st.TeamID]; ok {
+			open[ti] = append(open[ti], geo.Stop{ID: st.TaskID, Lat: st.Lat, Lon: st.Lon})
+		}
+	}
+	res := AssignResult{Teams: make([]TeamDay, len(teams)), Assignments: []Assignment{}, Reordered: []Assignment{}, Unassigned: []string{}}
 	for ti, t := range teams {
 		tasks := perTeam[ti]
-		stops := make([]geo.Stop, len(tasks))
-		for k, i := range tasks {
-			stops[k] = geo.Stop{ID: in.Tasks[i].ID, Lat: in.Tasks[i].Lat, Lon: in.Tasks[i].Lon}
+		stops := slices.Clone(open[ti])
+		for _, i := range tasks {
+			stops = append(stops, geo.Stop{ID: in.Tasks[i].ID, Lat: in.Tasks[i].Lat, Lon: in.Tasks[i].Lon})
+		}
+		unordered := geo.RouteLength(t.BaseLat, t.BaseLon, stops, identityOrder(len(stops)), true)
+		res.Teams[ti] = TeamDay{TeamID: t.ID, Tasks: len(tasks), Capacity: capacity[ti], RouteLengthM: unordered, UnorderedLengthM: unordered}
+		if len(tasks) == 0 {
+			continue // nothing new: the day keeps its order
 		}
 		route, length := geo.OrderRoute(t.BaseLat, t.BaseLon, stops, true)
+		res.Teams[ti].RouteLengthM = length
 		for k, s := range route {
-			i := tasks[s]
+			if s < len(open[ti]) {
+				res.Reordered = append(res.Reordered, Assignment{TaskID: stops[s].ID, TeamID: t.ID, RouteOrder: k + 1})
+				continue
+			}
+			i := tasks[s-len(open[ti])]
 			res.Assignments = append(res.Assignments, Assignment{TaskID: in.Tasks[i].ID, TeamID: t.ID, RouteOrder: k + 1, Reason: reasonOf[i]})
 		}
-		res.Teams[ti] = TeamDay{TeamID: t.ID, Tasks: len(tasks), Capacity: capacity[ti], RouteLengthM: length,
-			UnorderedLengthM: geo.RouteLength(t.BaseLat, t.BaseLon, stops, identityOrder(len(stops)), true)}
 	}
 	for _, i := range order {
 		if teamOf[i] < 0 {

@@ -13,8 +13,15 @@ import (
 type AssignStore interface {
 	models.TeamStore
 	models.AreaStore
+	// CountEnabledMembers counts each team's members who are not disabled.
+	CountEnabledMembers(ctx context.Context) (map[string]int, error)
+	// LoadOpenTasks returns the pool's tasks and counts the tasks released to each team for day.
 	LoadOpenTasks(ctx context.Context, day models.Date) ([]models.OpenTaskRow, map[string]int, error)
-	ReleaseTasks(ctx context.Context, actor string, day models.Date, decisions []*models.AssignmentDecision) error
+	// FindOpenStops returns the tasks released for day and not begun, by team and route order.
+	FindOpenStops(ctx context.Context, day models.Date) ([]models.OpenTaskRow, error)
+	// ReleaseDay releases the decisions and renumbers the reordered stops after the visits
+	// begun; conflict when a task changed meanwhile.
+	ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision) error
 }
 
 // MorningJob releases each working day's tasks to the teams, in route order, only for a short
@@ -29,6 +36,9 @@ type MorningJob struct {
 // Name is the job's name in job_runs.
 func (j *MorningJob) Name() string { return "morning_assignment" }
 
+// ReleaseHorizon is how many days are released ahead, today included: Horizon, at least 1.
+func (j *MorningJob) ReleaseHorizon() int { return max(1, j.Horizon) }
+
 // Run assigns today (and the following days of the horizon).
 func (j *MorningJob) Run(ctx context.Context, now time.Time) (string, error) {
 	loc := j.Location
@@ -37,7 +47,7 @@ func (j *MorningJob) Run(ctx context.Context, now time.Time) (string, error) {
 	}
 	today := models.DateOf(now.In(loc))
 	total := 0
-	for d := 0; d < max(1, j.Horizon); d++ {
+	for d := 0; d < j.ReleaseHorizon(); d++ {
 		res, err := j.AssignDay(ctx, jobActor, today.AddDays(d))
 		if err != nil {
 			return "", err
@@ -61,7 +71,15 @@ func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Dat
 	for _, a := range areas {
 		paths[a.Code] = a.Path
 	}
+	members, err := j.Store.CountEnabledMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, already, err := j.Store.LoadOpenTasks(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	stops, err := j.Store.FindOpenStops(ctx, day)
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +88,11 @@ func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Dat
 		path, ok := paths[t.AreaCode]
 		if !ok {
 			continue // a team whose jurisdiction is gone must not become a city-wide team
+		}
+		if members[t.ID] == 0 {
+			// Nobody would go: the team's tasks stay in the pool for a less local team (the
+			// city team's overflow) or for later days.
+			continue
 		}
 		in.Teams = append(in.Teams, AssignTeam{ID: t.ID, AreaPath: path, BaseLat: t.BaseLat, BaseLon: t.BaseLon, Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays})
 	}
@@ -96,13 +119,29 @@ func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Dat
 		}
 		in.Tasks = append(in.Tasks, at)
 	}
+	for _, r := range stops {
+		if r.Task.TeamID != nil {
+			in.Stops = append(in.Stops, AssignStop{TaskID: r.Task.ID, TeamID: *r.Task.TeamID, Lat: r.Lat, Lon: r.Lon})
+		}
+	}
 	res := AssignDay(in)
 	decisions := make([]*models.AssignmentDecision, len(res.Assignments))
 	for i, a := range res.Assignments {
 		decisions[i] = &models.AssignmentDecision{TaskID: a.TaskID, TeamID: a.TeamID, RouteOrder: a.RouteOrder, Reason: a.Reason}
 	}
-	if err := j.Store.ReleaseTasks(ctx, actor, day, decisions); err != nil {
+	reorder := make([]*models.AssignmentDecision, len(res.Reordered))
+	for i, a := range res.Reordered {
+		reorder[i] = &models.AssignmentDecision{TaskID: a.TaskID, TeamID: a.TeamID, RouteOrder: a.RouteOrder}
+	}
+	if err := j.Store.ReleaseDay(ctx, actor, day, decisions, reorder); err != nil {
 		return nil, err
+	}
+	// The store numbered the routes after the visits already begun: report its numbers.
+	for i := range res.Assignments {
+		res.Assignments[i].RouteOrder = decisions[i].RouteOrder
+	}
+	for i := range res.Reordered {
+		res.Reordered[i].RouteOrder = reorder[i].RouteOrder
 	}
 	return &res, nil
 }

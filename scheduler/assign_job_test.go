@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,11 +27,12 @@ var (
 
 // assignWorld is a city (92) of two districts (D1, D2, two wards each) with a team per
 // district (D1: 10 a week, so 2 on Monday; D2: 6 a week, so 2 on Monday and 1 on the other
-// days) and a city team (5 a week, 1 a day) that takes the overflow.
+// days) and a city team (5 a week, 1 a day) that takes the overflow; each team has one member.
 type assignWorld struct {
-	db    *store.DB
-	teams map[string]*models.Team // D1, D2, city
-	biz   map[string]*models.Business
+	db      *store.DB
+	teams   map[string]*models.Team // D1, D2, city
+	members map[string]*models.User // by team key
+	biz     map[string]*models.Business
 }
 
 func newAssignWorld(t *testing.T, db *store.DB) *assignWorld {
@@ -46,7 +48,7 @@ func newAssignWorld(t *testing.T, db *store.DB) *assignWorld {
 	if err := db.UpsertAreas(ctx, "t", areas); err != nil {
 		t.Fatal(err)
 	}
-	w := &assignWorld{db: db, teams: map[string]*models.Team{}, biz: map[string]*models.Business{}}
+	w := &assignWorld{db: db, teams: map[string]*models.Team{}, members: map[string]*models.User{}, biz: map[string]*models.Business{}}
 	for _, tm := range []struct {
 		key, area, level string
 		weekly           int
@@ -61,6 +63,11 @@ func newAssignWorld(t *testing.T, db *store.DB) *assignWorld {
 			t.Fatal(err)
 		}
 		w.teams[tm.key] = team
+		u := &models.User{Username: "member." + strings.ToLower(tm.key), Role: models.RoleInspector, Agency: models.AgencyPolice, AreaCode: tm.area, TeamID: &team.ID}
+		if err := db.CreateUser(ctx, "t", u); err != nil {
+			t.Fatal(err)
+		}
+		w.members[tm.key] = u
 	}
 	return w
 }
@@ -392,6 +399,195 @@ func TestTheTeamThatInspectedLastIsNotSentAgainWhenAnotherCanGo(t *testing.T) {
 		}
 		if got[last.ID] != "city "+scheduler.AssignReasonRotation {
 			t.Fatalf("the task of the business D1 inspected last went to %q; want the city team by rotation (all: %v)", got[last.ID], got)
+		}
+	})
+}
+
+// routeOrders reads a team's day as FindTeamDay returns it: task ids and their route orders.
+func (w *assignWorld) routeOrders(t *testing.T, key string, day models.Date) ([]string, []int) {
+	t.Helper()
+	tasks, err := w.db.FindTeamDay(context.Background(), w.teams[key].ID, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var orders []int
+	for _, task := range tasks {
+		ids = append(ids, task.ID)
+		orders = append(orders, task.RouteOrder)
+	}
+	return ids, orders
+}
+
+// A second release to a team the same day (a second run after more tasks fell due, or after
+// an urgent tip) makes one route of the day: the visits not begun are reordered with the new
+// ones and numbered after the visits begun, and no number repeats.
+func TestASecondReleaseReordersTheTeamsDay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newAssignWorld(t, db)
+		// D1 takes 4 a day; the city team has nothing to take.
+		if err := db.Gorm().Model(&models.Team{}).Where("id = ?", w.teams["D1"].ID).Update("weekly_capacity", 20).Error; err != nil {
+			t.Fatal(err)
+		}
+		first := []*models.Task{w.addTask(t, "a", "D11", models.ReasonCoverage, jobMonday, false), w.addTask(t, "b", "D12", models.ReasonCoverage, jobMonday, false)}
+		job := &scheduler.MorningJob{Store: db, Location: time.UTC}
+		if res, err := job.AssignDay(ctx, "test", jobMonday); err != nil || len(res.Assignments) != 2 || len(res.Reordered) != 0 {
+			t.Fatalf("first run: %+v, %v", res, err)
+		}
+		ids, orders := w.routeOrders(t, "D1", jobMonday)
+		if !slices.Equal(orders, []int{1, 2}) {
+			t.Fatalf("first run: route orders %v", orders)
+		}
+		for _, task := range first {
+			if !slices.Contains(ids, task.ID) {
+				t.Fatalf("task %s was not released to D1", task.ID)
+			}
+		}
+
+		// More tasks fall due (a tip, a repeat); the second run puts all four in one route.
+		second := []*models.Task{w.addTask(t, "c", "D11", models.ReasonTip, jobMonday, false), w.addTask(t, "d", "D12", models.ReasonRequeue, jobMonday, false)}
+		before := w.state(t)
+		res, err := job.AssignDay(ctx, "test", jobMonday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Assignments) != 2 || len(res.Reordered) != 2 {
+			t.Fatalf("second run: %d released, %d reordered; want 2 and 2", len(res.Assignments), len(res.Reordered))
+		}
+		ids, orders = w.routeOrders(t, "D1", jobMonday)
+		if !slices.Equal(orders, []int{1, 2, 3, 4}) {
+			t.Fatalf("after the second run the day reads %v, want 1, 2, 3, 4", orders)
+		}
+		for _, task := range second {
+			if !slices.Contains(ids, task.ID) {
+				t.Fatalf("task %s was not released to D1", task.ID)
+			}
+		}
+		// The day is a route from the base through all four (the summary rides the stored order).
+		td := res.Teams[slices.IndexFunc(res.Teams, func(d scheduler.TeamDay) bool { return d.TeamID == w.teams["D1"].ID })]
+		if td.Tasks != 2 || td.RouteLengthM <= 0 || td.RouteLengthM > td.UnorderedLengthM+1e-6 {
+			t.Fatalf("D1's summary: %+v", td)
+		}
+		// A reordered task's phone learns its new place: the change is stamped.
+		after := w.state(t)
+		for _, task := range first {
+			if after[task.ID].RouteOrder != before[task.ID].RouteOrder && after[task.ID].Version != before[task.ID].Version+1 {
+				t.Errorf("task %s moved from %d to %d without a new version", task.ID, before[task.ID].RouteOrder, after[task.ID].RouteOrder)
+			}
+		}
+		// Only the new tasks are decisions; the reordered ones keep their own.
+		if ds := w.decisions(t); len(ds) != 4 {
+			t.Fatalf("%d decisions, want 4", len(ds))
+		}
+		for _, d := range w.decisions(t) {
+			if after[d.TaskID].Status != models.TaskReleased {
+				t.Errorf("decision for %s, which is %s", d.TaskID, after[d.TaskID].Status)
+			}
+		}
+
+		// The team begins its first stop; then one more task falls due and the team has room
+		// for it (capacity 5 today). The begun stop keeps its number; the rest follow it.
+		if err := db.Gorm().Model(&models.Team{}).Where("id = ?", w.teams["D1"].ID).Update("weekly_capacity", 25).Error; err != nil {
+			t.Fatal(err)
+		}
+		begun := ids[0]
+		if err := db.CreateCheckin(ctx, "t", &models.Checkin{ID: "ck-1", TaskID: begun, TeamID: &w.teams["D1"].ID, UserID: w.members["D1"].ID,
+			Lat: 10, Lon: 105.7, ClientAt: jobMonday.Time(time.UTC).Add(8 * time.Hour), ServerAt: jobMonday.Time(time.UTC).Add(8 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		fifth := w.addTask(t, "e", "D12", models.ReasonCoverage, jobMonday, false)
+		res, err = job.AssignDay(ctx, "test", jobMonday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Assignments) != 1 || res.Assignments[0].TaskID != fifth.ID || len(res.Reordered) != 3 {
+			t.Fatalf("third run: %+v", res)
+		}
+		ids, orders = w.routeOrders(t, "D1", jobMonday)
+		if !slices.Equal(orders, []int{1, 2, 3, 4, 5}) || ids[0] != begun {
+			t.Fatalf("after the third run the day reads %v (%v), want the begun stop %s first, then 2..5", orders, ids, begun)
+		}
+		for _, r := range res.Reordered {
+			if r.TaskID == begun || r.RouteOrder < 2 {
+				t.Errorf("reordered %+v", r)
+			}
+		}
+	})
+}
+
+// An urgent tip appended to a team's day (at the end of its route) is reordered with the day
+// at the next release, and a reordered task taken meanwhile fails the release as a whole.
+func TestReleaseDayNumbersAfterTheOtherTasksOfTheDay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newAssignWorld(t, db)
+		team := w.teams["D1"].ID
+		a, b, c := w.addTask(t, "a", "D11", models.ReasonCoverage, jobMonday, false), w.addTask(t, "b", "D11", models.ReasonCoverage, jobMonday, false), w.addTask(t, "c", "D12", models.ReasonCoverage, jobMonday, false)
+		if err := db.ReleaseTasks(ctx, "t", jobMonday, []*models.AssignmentDecision{{TaskID: a.ID, TeamID: team, RouteOrder: 1}, {TaskID: b.ID, TeamID: team, RouteOrder: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		// a is done: b and the new c are numbered after it, in the order given.
+		if err := db.Gorm().Model(&models.Task{}).Where("id = ?", a.ID).Update("status", models.TaskDone).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReleaseDay(ctx, "t", jobMonday, []*models.AssignmentDecision{{TaskID: c.ID, TeamID: team, RouteOrder: 1}},
+			[]*models.AssignmentDecision{{TaskID: b.ID, TeamID: team, RouteOrder: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		ids, orders := w.routeOrders(t, "D1", jobMonday)
+		if !slices.Equal(ids, []string{a.ID, c.ID, b.ID}) || !slices.Equal(orders, []int{1, 2, 3}) {
+			t.Fatalf("the day: %v %v, want a, c, b as 1, 2, 3", ids, orders)
+		}
+		stops, err := db.FindOpenStops(ctx, jobMonday)
+		if err != nil || len(stops) != 2 || stops[0].Task.ID != c.ID || stops[1].Task.ID != b.ID || stops[0].Lat == 0 {
+			t.Fatalf("open stops: %+v, %v", stops, err)
+		}
+		// b was given back to the pool meanwhile: reordering it is a conflict, and the new
+		// task d is not released either.
+		d := w.addTask(t, "d", "D12", models.ReasonCoverage, jobMonday, false)
+		if err := db.UpdateTaskStatus(ctx, "planner", []string{b.ID}, models.TaskPlanned, map[string]any{"released_on": nil, "route_order": 0}); err != nil {
+			t.Fatal(err)
+		}
+		err = db.ReleaseDay(ctx, "t", jobMonday, []*models.AssignmentDecision{{TaskID: d.ID, TeamID: team, RouteOrder: 2}},
+			[]*models.AssignmentDecision{{TaskID: b.ID, TeamID: team, RouteOrder: 1}})
+		if !models.IsCode(err, models.ECONFLICT) {
+			t.Fatalf("reordering a task taken back: %v, want conflict", err)
+		}
+		if st := w.state(t); st[d.ID].Status != models.TaskPlanned {
+			t.Fatalf("d is %s after the failed release", st[d.ID].Status)
+		}
+	})
+}
+
+// A team whose members are all disabled (or gone) gets no visits: its district's tasks go to
+// the city team's overflow or stay in the pool.
+func TestATeamWithoutEnabledMembersGetsNoVisits(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newAssignWorld(t, db)
+		for i := 0; i < 3; i++ {
+			w.addTask(t, fmt.Sprintf("d2-%d", i), "D21", models.ReasonCoverage, jobMonday, false)
+		}
+		off := true
+		if _, err := db.UpdateUser(ctx, "t", w.members["D2"].ID, models.UserUpdate{Disabled: &off}, ""); err != nil {
+			t.Fatal(err)
+		}
+		res, err := (&scheduler.MorningJob{Store: db, Location: time.UTC}).AssignDay(ctx, "test", jobMonday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, a := range res.Assignments {
+			got[w.teamKey(a.TeamID)]++
+		}
+		if got["D2"] != 0 || got["city"] != 1 || len(res.Unassigned) != 2 {
+			t.Fatalf("released %v, %d left; want none to D2, 1 to the city team, 2 left", got, len(res.Unassigned))
+		}
+		for _, td := range res.Teams {
+			if td.TeamID == w.teams["D2"].ID {
+				t.Fatalf("the memberless team is in the summary: %+v", td)
+			}
 		}
 	})
 }

@@ -515,3 +515,47 @@ func TestAssignDayWithNothingToDo(t *testing.T) {
 		})
 	}
 }
+
+// The visits released earlier and not begun (Stops) are ridden in one route with the new tasks
+// of their team; a team with nothing new keeps its order.
+func TestEarlierStopsAreReorderedWithTheNewTasks(t *testing.T) {
+	stop := func(id, team string, eastM, northM float64) AssignStop {
+		tk := asgTask(id, asgNKW1, eastM, northM)
+		return AssignStop{TaskID: id, TeamID: team, Lat: tk.Lat, Lon: tk.Lon}
+	}
+	in := AssignInput{Day: asgDay,
+		Teams: []AssignTeam{asgTeam("nk", asgNK, 4), asgTeam("om", asgOM, 2)},
+		// nk rode out 2 km east, then came back to 1 km east; om has a stop and nothing new.
+		Stops:           []AssignStop{stop("s2", "nk", 2000, 0), stop("s1", "nk", 1000, 0), stop("so", "om", 0, 3000)},
+		AlreadyReleased: map[string]int{"nk": 2, "om": 1},
+		Tasks:           []AssignTask{asgTask("t3", asgNKW1, 3000, 0), asgTask("t0", asgNKW2, 500, 0)},
+	}
+	res := AssignDay(in)
+	order := map[string]int{}
+	for _, a := range append(slices.Clone(res.Assignments), res.Reordered...) {
+		if a.TeamID != "nk" {
+			t.Fatalf("%s went to %s", a.TaskID, a.TeamID)
+		}
+		order[a.TaskID] = a.RouteOrder
+	}
+	// Eastward along a line and back: 0.5, 1, 2, 3 km.
+	if want := map[string]int{"t0": 1, "s1": 2, "s2": 3, "t3": 4}; !reflect.DeepEqual(order, want) {
+		t.Fatalf("route orders %v, want %v", order, want)
+	}
+	if len(res.Assignments) != 2 || len(res.Reordered) != 2 {
+		t.Fatalf("%d assigned, %d reordered", len(res.Assignments), len(res.Reordered))
+	}
+	for _, td := range res.Teams {
+		switch td.TeamID {
+		case "nk":
+			// The route rides 3 km out and back; the input order (2, 1, 3, 0.5 km) more.
+			if td.Tasks != 2 || math.Abs(td.RouteLengthM-6000) > 5 || td.UnorderedLengthM < td.RouteLengthM+1000 {
+				t.Errorf("nk's day: %+v", td)
+			}
+		case "om":
+			if td.Tasks != 0 || math.Abs(td.RouteLengthM-6000) > 5 || td.RouteLengthM != td.UnorderedLengthM {
+				t.Errorf("om's day: %+v", td)
+			}
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -66,33 +68,126 @@ func (db *DB) LoadOpenTasks(ctx context.Context, day models.Date) ([]models.Open
 	return out, already, nil
 }
 
-// ReleaseTasks sends the day's tasks to their teams in route order and records each decision,
-// in one transaction. Only tasks still planned are released: a task taken by another run in
-// the meantime makes the call fail with conflict, and nothing is released.
+// ReleaseTasks sends the day's tasks to their teams in the route order given and records each
+// decision, in one transaction. Only tasks still planned are released: a task taken by another
+// run in the meantime makes the call fail with conflict, and nothing is released. The morning
+// assignment uses ReleaseDay, which also renumbers each team's day.
 func (db *DB) ReleaseTasks(ctx context.Context, actor string, day models.Date, decisions []*models.AssignmentDecision) error {
 	if len(decisions) == 0 {
 		return nil
 	}
 	return db.tx(ctx, func(tx *gorm.DB) error {
+		return db.releaseTasks(tx, actor, day, decisions, 0)
+	})
+}
+
+// ReleaseDay releases the day's new tasks (decisions) and reorders the route of each team that
+// gets some, in one transaction. reorder holds the team's tasks released earlier for the day
+// and not begun (FindOpenStops) at their new place; only their TaskID, TeamID and RouteOrder
+// are read, and no decision is recorded for them. The route orders of decisions and reorder
+// give each team's order; the store numbers them after the team's other tasks of the day (the
+// visits begun or done, an urgent tip released meanwhile), so that a day's numbers never
+// repeat, and writes the numbers back into decisions and reorder. A reordered task that is no
+// longer released to its team, like a decision's task no longer planned, makes the call fail
+// with conflict, and nothing changes.
+func (db *DB) ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision) error {
+	if len(decisions) == 0 && len(reorder) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		byTeam := map[string][]*models.AssignmentDecision{}
+		var teams []string
+		for _, d := range append(slices.Clone(reorder), decisions...) {
+			if _, ok := byTeam[d.TeamID]; !ok {
+				teams = append(teams, d.TeamID)
+			}
+			byTeam[d.TeamID] = append(byTeam[d.TeamID], d)
+		}
+		slices.Sort(teams)
+		for _, team := range teams {
+			route := byTeam[team]
+			slices.SortStableFunc(route, func(a, b *models.AssignmentDecision) int { return cmp.Compare(a.RouteOrder, b.RouteOrder) })
+			ids := make([]string, len(route))
+			for i, d := range route {
+				ids[i] = d.TaskID
+			}
+			var after int
+			if err := tx.Model(&models.Task{}).Select("COALESCE(MAX(route_order), 0)").
+				Where("team_id = ? AND released_on = ? AND id NOT IN ?", team, day, ids).Scan(&after).Error; err != nil {
+				return translate(err, "task")
+			}
+			for i, d := range route {
+				d.RouteOrder = after + i + 1
+			}
+		}
 		now := db.Now()
-		for _, d := range decisions {
-			res := tx.Model(&models.Task{}).Where("id = ? AND status = ?", d.TaskID, models.TaskPlanned).Updates(map[string]any{
-				"status": models.TaskReleased, "team_id": d.TeamID, "released_on": day, "route_order": d.RouteOrder,
-				"version": gorm.Expr("version + 1"), "updated_at": now})
+		for _, d := range reorder {
+			res := tx.Model(&models.Task{}).Where("id = ? AND team_id = ? AND released_on = ? AND status = ?", d.TaskID, d.TeamID, day, models.TaskReleased).
+				Updates(map[string]any{"route_order": d.RouteOrder, "version": gorm.Expr("version + 1"), "updated_at": now})
 			if res.Error != nil {
 				return translate(res.Error, "task")
 			}
 			if res.RowsAffected != 1 {
-				return conflictf("task %s is no longer waiting: run the assignment again", "nhiệm vụ %s không còn chờ phân công: hãy chạy phân công lại", d.TaskID)
+				return conflictf("task %s changed while the day was assigned: run the assignment again", "nhiệm vụ %s đã thay đổi trong khi phân công: hãy chạy phân công lại", d.TaskID)
 			}
-			d.Day, d.DecidedAt, d.DecidedBy = day, now, actor
 		}
+		return db.releaseTasks(tx, actor, day, decisions, len(reorder))
+	})
+}
+
+// releaseTasks releases planned tasks as decided and records the decisions; reordered is the
+// number of tasks released earlier whose place changed, for the audit.
+func (db *DB) releaseTasks(tx *gorm.DB, actor string, day models.Date, decisions []*models.AssignmentDecision, reordered int) error {
+	now := db.Now()
+	for _, d := range decisions {
+		res := tx.Model(&models.Task{}).Where("id = ? AND status = ?", d.TaskID, models.TaskPlanned).Updates(map[string]any{
+			"status": models.TaskReleased, "team_id": d.TeamID, "released_on": day, "route_order": d.RouteOrder,
+			"version": gorm.Expr("version + 1"), "updated_at": now})
+		if res.Error != nil {
+			return translate(res.Error, "task")
+		}
+		if res.RowsAffected != 1 {
+			return conflictf("task %s is no longer waiting: run the assignment again", "nhiệm vụ %s không còn chờ phân công: hãy chạy phân công lại", d.TaskID)
+		}
+		d.Day, d.DecidedAt, d.DecidedBy = day, now, actor
+	}
+	if len(decisions) > 0 {
 		if err := tx.CreateInBatches(decisions, db.batchSize()).Error; err != nil {
 			return translate(err, "task")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "release", EntityType: "assignment", EntityID: day.String(),
-			Details: map[string]any{"tasks": len(decisions)}})
-	})
+	}
+	details := map[string]any{"tasks": len(decisions)}
+	if reordered > 0 {
+		details["reordered"] = reordered
+	}
+	return db.appendAudit(tx, actor, auditEntry{Action: "release", EntityType: "assignment", EntityID: day.String(), Details: details})
+}
+
+// FindOpenStops returns the tasks released for day that their teams have not begun (still
+// released, no check-in), with their businesses' positions and area paths, by team and route
+// order: the part of each team's day that a later release may reorder.
+func (db *DB) FindOpenStops(ctx context.Context, day models.Date) ([]models.OpenTaskRow, error) {
+	var rows []struct {
+		models.Task
+		BLat     float64 `gorm:"column:b_lat"`
+		BLon     float64 `gorm:"column:b_lon"`
+		AreaPath string  `gorm:"column:area_path"`
+	}
+	err := db.gdb.WithContext(ctx).Table("tasks").Select("tasks.*, b.lat AS b_lat, b.lon AS b_lon, a.path AS area_path").
+		Joins("JOIN businesses b ON b.id = tasks.business_id").
+		Joins("JOIN areas a ON a.code = b.area_code").
+		Where("tasks.released_on = ? AND tasks.status = ? AND tasks.team_id IS NOT NULL", day, models.TaskReleased).
+		Where("NOT EXISTS (SELECT 1 FROM checkins c WHERE c.task_id = tasks.id)").
+		Order("tasks.team_id, tasks.route_order, tasks.id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "task")
+	}
+	out := make([]models.OpenTaskRow, len(rows))
+	for i := range rows {
+		t := rows[i].Task
+		out[i] = models.OpenTaskRow{Task: &t, Lat: rows[i].BLat, Lon: rows[i].BLon, AreaPath: rows[i].AreaPath, Urgent: t.Reason == models.ReasonTip}
+	}
+	return out, nil
 }
 
 // FindTeamDay returns a team's tasks released for a day in route order.

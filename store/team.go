@@ -55,6 +55,24 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID string) ([]*models.Use
 	return out, nil
 }
 
+// CountEnabledMembers counts the members of each team who are not disabled; a team without any
+// is absent from the map.
+func (db *DB) CountEnabledMembers(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		TeamID string
+		N      int
+	}
+	if err := db.gdb.WithContext(ctx).Model(&models.User{}).Select("team_id, COUNT(*) AS n").
+		Where("team_id IS NOT NULL AND disabled = ?", false).Group("team_id").Scan(&rows).Error; err != nil {
+		return nil, translate(err, "user")
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.TeamID] = r.N
+	}
+	return out, nil
+}
+
 // SaveTeam creates (empty id) or updates (version must be current) a team and, when members is
 // not nil, makes exactly those users its members, in one transaction.
 func (db *DB) SaveTeam(ctx context.Context, actor string, t *models.Team, members []string) error {
