@@ -12,6 +12,8 @@ import (
 // Assigner runs a day's assignment on demand.
 type Assigner interface {
 	Assign(ctx context.Context, actor string, day models.Date) (*models.AssignmentSummary, error)
+	// ReleaseHorizon is how many days of visits are released ahead, today included (at least 1).
+	ReleaseHorizon() int
 }
 
 // TeamDayStore reads a team's released tasks.
@@ -54,8 +56,11 @@ func (s *Server) runAssignment(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	if day.Before(s.today()) || day.After(s.today().AddDays(14)) {
-		s.writeError(c, models.Invalid("date", "must be today or within the next 14 days", "phải là hôm nay hoặc trong 14 ngày tới"))
+	// Released visits are on the teams' phones: a day beyond the release horizon would tell
+	// the teams their targets earlier than the morning job does.
+	today, horizon := s.today(), max(1, s.assigner.ReleaseHorizon())
+	if last := today.AddDays(horizon - 1); day.Before(today) || day.After(last) {
+		s.writeError(c, models.Invalid("date", "must be from today (%s) to %s: visits are released %d day(s) ahead", "phải từ hôm nay (%s) đến %s: nhiệm vụ chỉ được giao trước %d ngày", today, last, horizon))
 		return
 	}
 	sum, err := s.assigner.Assign(c.Request.Context(), actor(c), day)
@@ -89,6 +94,12 @@ func (s *Server) teamDay(c *gin.Context) {
 	day, err := s.dayParam(c.Query("date"), "date")
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	// A team lead sees its day once it has begun, like its phone: a later day released ahead
+	// would tell the team its targets early. Planners may look ahead.
+	if p := principal(c); p != nil && p.Role == models.RoleTeamLead && day.After(s.today()) {
+		s.writeError(c, models.NewError(models.EFORBIDDEN, "a team lead sees its team's days up to today (%s)", "tổ trưởng chỉ xem được các ngày của tổ đến hôm nay (%s)", s.today()))
 		return
 	}
 	ctx := c.Request.Context()

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
+	"kiemtra/scheduler"
 )
 
 // addDueTasks stores n businesses in each of the wards with a coverage task due this week.
@@ -45,18 +48,29 @@ func TestAssignmentOnDemandAndTheTeamsDay(t *testing.T) {
 		planner := env.as(t, "planner")
 		for _, tc := range []struct{ name, body string }{
 			{"a day in the past", `{"date":"2026-03-01"}`},
-			{"a day beyond two weeks", `{"date":"2026-03-17"}`},
+			// The release horizon is today only: tomorrow's visits are not known yet.
+			{"tomorrow beyond a horizon of one day", `{"date":"2026-03-03"}`},
+			{"a day two weeks ahead", `{"date":"2026-03-16"}`},
 			{"not a date", `{"date":"2 March"}`},
 			{"an unknown field", `{"day":"2026-03-02"}`},
 		} {
 			t.Run(tc.name+" is 400", func(t *testing.T) {
-				if w := runAssignment(t, h, tc.body, planner); w.Code != 400 {
+				w := runAssignment(t, h, tc.body, planner)
+				if e := decodeError(t, w); w.Code != 400 || e.Field == "" {
 					t.Fatalf("%d %s", w.Code, w.Body)
 				}
 			})
 		}
-		if w := runAssignment(t, h, `{}`, env.as(t, "lead1")); w.Code != http.StatusForbidden {
-			t.Fatalf("a team lead running the assignment: %d", w.Code)
+		// The assignment releases every district's visits (the city team takes the overflow)
+		// and answers every team's day: a district planner may not run it.
+		for _, user := range []string{"lead1", "d1planner", "d1admin"} {
+			w := runAssignment(t, h, `{}`, env.as(t, user))
+			if e := decodeError(t, w); w.Code != http.StatusForbidden || e.Code != models.EFORBIDDEN {
+				t.Fatalf("%s running the assignment: %d %s", user, w.Code, w.Body)
+			}
+		}
+		if n, _ := env.db.CountReleased(t.Context(), models.NewDate(2026, 3, 2)); n != 0 {
+			t.Fatalf("a refused run released %d visits", n)
 		}
 		w := runAssignment(t, h, "", planner) // today: Monday 2 March
 		sum := decodeInto[models.AssignmentSummary](t, w)
@@ -79,9 +93,16 @@ func TestAssignmentOnDemandAndTheTeamsDay(t *testing.T) {
 				t.Fatalf("stop %d: %+v", i, s.Task)
 			}
 		}
-		w = call(t, h, "GET", "/api/v1/teams/"+env.teams["T1"].ID+"/day?date=2026-03-03", "", lead)
+		w = call(t, h, "GET", "/api/v1/teams/"+env.teams["T1"].ID+"/day?date=2026-03-03", "", planner)
 		if day := decodeInto[TeamDayView](t, w); w.Code != 200 || len(day.Stops) != 0 {
 			t.Fatalf("tomorrow is not released yet: %d %s", w.Code, w.Body)
+		}
+		// A team lead sees its team's days up to today, like its phone; planners look ahead.
+		if w := call(t, h, "GET", "/api/v1/teams/"+env.teams["T1"].ID+"/day?date=2026-03-03", "", lead); w.Code != http.StatusForbidden {
+			t.Fatalf("a team lead reading tomorrow: %d %s", w.Code, w.Body)
+		}
+		if w := call(t, h, "GET", "/api/v1/teams/"+env.teams["T1"].ID+"/day?date=2026-02-27", "", lead); w.Code != 200 {
+			t.Fatalf("a team lead reading last Friday: %d %s", w.Code, w.Body)
 		}
 		if w := call(t, h, "GET", "/api/v1/teams/"+env.teams["T1"].ID+"/day?date=March", "", lead); w.Code != 400 {
 			t.Fatalf("a bad date: %d", w.Code)
@@ -100,6 +121,27 @@ func TestAssignmentOnDemandAndTheTeamsDay(t *testing.T) {
 			if w := call(t, h, "GET", "/api/v1/teams/"+env.teams[tc.team].ID+"/day", "", env.as(t, tc.user)); w.Code != tc.status {
 				t.Errorf("%s reading %s's day: %d, want %d", tc.user, tc.team, w.Code, tc.status)
 			}
+		}
+	})
+}
+
+// With a release horizon of two days (KIEMTRA_RELEASE_HORIZON_DAYS=2) a planner may release
+// tomorrow's visits on demand, and no later day's.
+func TestAssignmentOnDemandStaysWithinTheReleaseHorizon(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		env.addDueTasks(t, 6, "D11", "D21")
+		env.srv.assigner = &scheduler.MorningJob{Store: env.db, Location: time.UTC, Horizon: 2}
+		planner := env.as(t, "planner")
+		w := runAssignment(t, env.srv, `{"date":"2026-03-03"}`, planner)
+		if sum := decodeInto[models.AssignmentSummary](t, w); w.Code != 200 || sum.Day != models.NewDate(2026, 3, 3) || sum.Released == 0 {
+			t.Fatalf("tomorrow within the horizon: %d %s", w.Code, w.Body)
+		}
+		w = runAssignment(t, env.srv, `{"date":"2026-03-04"}`, planner, english())
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "date" || !strings.Contains(e.Message, "2026-03-03") {
+			t.Fatalf("the day after tomorrow: %d %s", w.Code, w.Body)
+		}
+		if n, _ := env.db.CountReleased(t.Context(), models.NewDate(2026, 3, 4)); n != 0 {
+			t.Fatalf("%d visits released beyond the horizon", n)
 		}
 	})
 }
