@@ -45,7 +45,7 @@ var policy = map[string]access{
 	"POST /api/v1/auth/refresh":    {public: true},
 	"POST /api/v1/auth/logout":     {public: true},
 	"GET /api/v1/me":               {roles: everyone},
-	"GET /api/v1/stats":            {roles: everyone},
+	"GET /api/v1/stats":            {roles: everyone, city: true}, // the whole city's counts
 	"GET /api/v1/areas":            {roles: everyone},
 	"GET /api/v1/areas/:code":      {roles: everyone},
 	"POST /api/v1/areas/import":    {roles: adminsOnly, city: true},
@@ -67,7 +67,7 @@ var policy = map[string]access{
 	"POST /api/v1/plans/:id/approve": {roles: planners, city: true},
 	"POST /api/v1/plans/:id/reveal":  {roles: planners, city: true},
 	"GET /api/v1/plans/:id/verify":   {roles: everyone},
-	"GET /api/v1/jobs":               {roles: planners},
+	"GET /api/v1/jobs":               {roles: planners, city: true}, // the runs' results are city-wide
 	"POST /api/v1/jobs/:name/run":    {roles: adminsOnly, city: true},
 	"GET /api/v1/users":              {roles: adminsOnly},
 	"POST /api/v1/users":             {roles: adminsOnly},
@@ -78,7 +78,7 @@ var policy = map[string]access{
 	"GET /api/v1/teams/:id":          {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}},
 	"PATCH /api/v1/teams/:id":        {roles: planners},
 	"GET /api/v1/teams/:id/day":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
-	"POST /api/v1/assignments/run":   {roles: planners},
+	"POST /api/v1/assignments/run":   {roles: planners, city: true}, // every district's teams and the city team's overflow
 	// The teams' phones.
 	"GET /api/v1/me/assignments":              {roles: teams},
 	"GET /api/v1/checklists":                  {roles: everyone},
@@ -131,8 +131,12 @@ func (s *Server) authorize(c *gin.Context) {
 		s.writeAuthError(c, models.NewError(models.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <access token>", "hãy đăng nhập: gửi Authorization: Bearer <mã truy cập>"))
 		return
 	}
-	if !ok || !allowed(rule.roles, p.Role) || (rule.city && !p.CityWide()) {
+	if !ok || !allowed(rule.roles, p.Role) {
 		s.writeError(c, models.NewError(models.EFORBIDDEN, "your role (%s) may not do this", "vai trò của bạn (%s) không được phép thực hiện thao tác này", p.Role))
+		return
+	}
+	if rule.city && !p.CityWide() {
+		s.writeError(c, models.NewError(models.EFORBIDDEN, "only users whose jurisdiction is the whole city may do this (yours is %s)", "chỉ người dùng phụ trách toàn thành phố được thực hiện thao tác này (địa bàn của bạn là %s)", p.AreaCode))
 		return
 	}
 	c.Next()

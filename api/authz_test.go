@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/store"
@@ -68,12 +70,60 @@ func TestAuthorizationMatrix(t *testing.T) {
 		w = do(t, h, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
 		var plan struct{ ID string }
 		json.Unmarshal(w.Body.Bytes(), &plan)
-		users, _ := db.FindUsers(ctx)
-		if len(users) == 0 {
-			u := &models.User{Username: "someone", Agency: "police", Role: models.RoleInspector, AreaCode: "D1", PasswordHash: "x"}
-			db.CreateUser(ctx, "t", u)
-			users = append(users, u)
+		// In-district and out-of-district records: users, tasks released to each district's
+		// team, their inspections, tips. The callers exist as users (u-<role>, in D1's team) so
+		// that a check-in can record who made it.
+		for _, role := range models.Roles {
+			u := &models.User{ID: "u-" + role, Username: role, Agency: models.AgencyPolice, Role: role, AreaCode: "D1", TeamID: &teamIn, PasswordHash: "x"}
+			if err := db.CreateUser(ctx, "t", u); err != nil {
+				t.Fatal(err)
+			}
 		}
+		userOut := &models.User{Username: "outsider", Agency: models.AgencyLabour, Role: models.RoleInspector, AreaCode: "D2", TeamID: &teamOut, PasswordHash: "x"}
+		if err := db.CreateUser(ctx, "t", userOut); err != nil {
+			t.Fatal(err)
+		}
+		day := models.DateOf(planClock())
+		released := func(biz, team string) (checkin, inspected *models.Task) {
+			checkin = &models.Task{BusinessID: biz, Reason: models.ReasonCoverage, Status: models.TaskPlanned, WindowStart: day, WindowEnd: day.AddDays(7)}
+			inspected = &models.Task{BusinessID: biz, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: day, WindowEnd: day.AddDays(7)}
+			if err := db.CreateTasks(ctx, "t", []*models.Task{checkin, inspected}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ReleaseTasks(ctx, "t", day, []*models.AssignmentDecision{{TaskID: checkin.ID, TeamID: team, RouteOrder: 1}, {TaskID: inspected.ID, TeamID: team, RouteOrder: 2}}); err != nil {
+				t.Fatal(err)
+			}
+			return checkin, inspected
+		}
+		taskIn, doneIn := released(bizIn, teamIn)
+		taskOut, doneOut := released(bizOut, teamOut)
+		inspection := func(id string, task *models.Task, team string) {
+			finished := planClock().Add(-time.Hour)
+			in := &models.Inspection{ID: id, TaskID: &task.ID, BusinessID: task.BusinessID, TeamID: &team, StartedAt: finished.Add(-30 * time.Minute), FinishedAt: finished,
+				Outcome: models.OutcomeClosed, ChecklistVersion: 1, Answers: "[]", Members: "[]", BodySHA256: id, CreatedBy: "t"}
+			if err := db.ApplyVisits(ctx, "t", []models.Visit{{Inspection: in}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		inspection("insp-in", doneIn, teamIn)
+		inspection("insp-out", doneOut, teamOut)
+		tip := func(area string) string {
+			tp := &models.Tip{Channel: "hotline", ReceivedAt: planClock(), ReceivedBy: "t", Description: "Tin báo " + area, AreaCode: &area, Status: models.TipReceived}
+			if err := db.CreateTip(ctx, "t", tp); err != nil {
+				t.Fatal(err)
+			}
+			return tp.ID
+		}
+		tipIn, tipOut := tip("D1"), tip("D2")
+		bizLat, bizLon := map[string]float64{}, map[string]float64{}
+		for _, id := range []string{bizIn, bizOut} {
+			b, err := db.FindBusinessByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bizLat[id], bizLon[id] = b.Lat, b.Lon
+		}
+		checkinBody := fmt.Sprintf(`{"lat":%g,"lon":%g,"accuracy_m":10,"at":%q}`, bizLat[bizIn], bizLon[bizIn], planClock().Format(time.RFC3339))
 
 		all := everyone
 		plannersOnly := []string{models.RoleAdmin, models.RolePlanner}
@@ -83,7 +133,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		resultRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 		cases := []authzCase{
 			{"GET", "/api/v1/me", "", all, false, false},
-			{"GET", "/api/v1/stats", "", all, false, false},
+			{"GET", "/api/v1/stats", "", all, true, false},
 			{"GET", "/api/v1/areas", "", all, false, false},
 			{"GET", "/api/v1/areas/D1", "", all, false, false},
 			{"POST", "/api/v1/areas/import?dry_run=true", `{"type":"FeatureCollection","features":[]}`, []string{models.RoleAdmin}, true, false},
@@ -103,26 +153,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/plans/nope/approve", "", plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/reveal", "", plannersOnly, true, false},
 			{"GET", "/api/v1/plans/{plan}/verify", "", all, false, false},
-			{"GET", "/api/v1/jobs", "", plannersOnly, false, false},
+			{"GET", "/api/v1/jobs", "", plannersOnly, true, false},
 			{"POST", "/api/v1/jobs/nope/run", "", []string{models.RoleAdmin}, true, false},
 			{"GET", "/api/v1/users", "", []string{models.RoleAdmin}, false, false},
 			{"POST", "/api/v1/users", `{}`, []string{models.RoleAdmin}, false, false},
-			{"GET", "/api/v1/users/{user}", "", []string{models.RoleAdmin}, false, false},
-			{"PATCH", "/api/v1/users/{user}", `{"version":99}`, []string{models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/users/{user}", "", []string{models.RoleAdmin}, false, true},
+			{"PATCH", "/api/v1/users/{user}", `{"version":99}`, []string{models.RoleAdmin}, false, true},
 			{"GET", "/api/v1/teams", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead}, false, false},
 			{"POST", "/api/v1/teams", `{}`, plannersOnly, false, false},
 			{"GET", "/api/v1/teams/{team}", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}, false, true},
 			{"PATCH", "/api/v1/teams/{team}", `{"version":99}`, plannersOnly, false, true},
 			{"GET", "/api/v1/teams/{team}/day?date=2026-03-02", "", []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}, false, true},
-			{"POST", "/api/v1/assignments/run", `{"date":"2020-01-01"}`, plannersOnly, false, false},
+			{"POST", "/api/v1/assignments/run", `{"date":"2020-01-01"}`, plannersOnly, true, false},
 			{"GET", "/api/v1/me/assignments", "", teamRoles, false, false},
 			{"GET", "/api/v1/checklists?category=karaoke", "", all, false, false},
 			{"POST", "/api/v1/tasks/none/checkin", `{}`, teamRoles, false, false},
+			{"POST", "/api/v1/tasks/{task}/checkin", checkinBody, teamRoles, false, true},
 			{"POST", "/api/v1/inspections", `{}`, teamRoles, false, false},
 			{"POST", "/api/v1/inspections/none/amendments", `{}`, teamRoles, false, false},
 			{"POST", "/api/v1/inspections/none/photos", `x`, teamRoles, false, false},
 			{"POST", "/api/v1/sync", `{}`, teamRoles, false, false},
 			{"GET", "/api/v1/inspections/none", "", resultRoles, false, false},
+			{"GET", "/api/v1/inspections/{insp}", "", resultRoles, false, true},
 			{"GET", "/api/v1/inspections/none/photos/none", "", resultRoles, false, false},
 			{"GET", "/api/v1/businesses/{biz}/inspections", "", resultRoles, false, true},
 			{"GET", "/api/v1/coverage?programme=P&area={area}", "", readersOnly, false, true},
@@ -134,8 +186,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/tips", `{}`, []string{models.RoleTipOfficer, models.RoleAdmin}, false, false},
 			{"GET", "/api/v1/tips", "", tipRoles, false, false},
 			{"GET", "/api/v1/tips/none", "", tipRoles, false, false},
+			{"GET", "/api/v1/tips/{tip}", "", tipRoles, false, true},
 			{"POST", "/api/v1/tips/none/transition", `{}`, tipRoles, false, false},
+			{"POST", "/api/v1/tips/{tip}/transition", `{"version":99,"to":"verifying"}`, tipRoles, false, true},
 			{"GET", "/api/v1/tips/none/similar", "", tipRoles, false, false},
+			{"GET", "/api/v1/tips/{tip}/similar", "", tipRoles, false, true},
 			{"POST", "/api/v1/tips/none/merge", `{}`, tipRoles, false, false},
 			{"GET", "/api/v1/licensing/check?licence_no=L0001", "", []string{models.RoleLicensingOfficer}, false, false},
 			{"GET", "/api/v1/licensing/lookups", "", []string{models.RoleLicensingOfficer, models.RoleAdmin}, false, false},
@@ -149,11 +204,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 						if city {
 							p.AreaCode, p.AreaPath = "92", "/92/"
 						}
-						biz, team, area := bizIn, teamIn, "D1"
+						biz, team, area, user, task, insp, tp := bizIn, teamIn, "D1", "u-viewer", taskIn.ID, "insp-in", tipIn
 						if !inside {
-							biz, team, area = bizOut, teamOut, "D2"
+							biz, team, area, user, task, insp, tp = bizOut, teamOut, "D2", userOut.ID, taskOut.ID, "insp-out", tipOut
 						}
-						path := strings.NewReplacer("{biz}", biz, "{team}", team, "{area}", area, "{plan}", plan.ID, "{user}", users[0].ID).Replace(tc.path)
+						path := strings.NewReplacer("{biz}", biz, "{team}", team, "{area}", area, "{plan}", plan.ID, "{user}", user,
+							"{task}", task, "{insp}", insp, "{tip}", tp).Replace(tc.path)
 						want := "allowed"
 						switch {
 						case !allowed(tc.roles, role) || (tc.city && !city):
@@ -161,15 +217,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 						case tc.scoped && !city && !inside:
 							want = "404"
 						}
-						// Inspectors and team leads see only their own team.
-						if want == "allowed" && strings.HasPrefix(tc.path, "/api/v1/teams/{team}") && (role == models.RoleInspector || role == models.RoleTeamLead) && !inside {
-							want = "404"
+						// Tip officers take in the whole city's tips, wherever they sit.
+						if want == "404" && strings.HasPrefix(tc.path, "/api/v1/tips/") && role == models.RoleTipOfficer {
+							want = "allowed"
+						}
+						// Inspectors and team leads see only their own team, its tasks and its results,
+						// even from a city-wide jurisdiction.
+						for _, prefix := range []string{"/api/v1/teams/{team}", "/api/v1/tasks/{task}", "/api/v1/inspections/{insp}"} {
+							if want == "allowed" && strings.HasPrefix(tc.path, prefix) && (role == models.RoleInspector || role == models.RoleTeamLead) && !inside {
+								want = "404"
+							}
 						}
 						w := send(h, p, tc.method, path, tc.body)
 						got := "allowed"
+						// A seeded record inside the jurisdiction must be found: a 404 there is a
+						// failure, while on the "none" rows it is the answer for everyone.
 						if w.Code == 403 || w.Code == 401 {
 							got = "403"
-						} else if w.Code == 404 && want != "allowed" {
+						} else if w.Code == 404 && (want != "allowed" || tc.scoped) {
 							got = "404"
 						}
 						if got != want {
@@ -193,7 +258,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		// Without a sign-in every non-public route is 401.
 		for _, tc := range cases {
-			path := strings.NewReplacer("{biz}", bizIn, "{team}", teamIn, "{area}", "D1", "{plan}", plan.ID, "{user}", users[0].ID).Replace(tc.path)
+			path := strings.NewReplacer("{biz}", bizIn, "{team}", teamIn, "{area}", "D1", "{plan}", plan.ID, "{user}", "u-viewer",
+				"{task}", taskIn.ID, "{insp}", "insp-in", "{tip}", tipIn).Replace(tc.path)
 			if w := send(h, nil, tc.method, path, tc.body); w.Code != 401 {
 				t.Errorf("%s %s without a sign-in: %d", tc.method, path, w.Code)
 			}
