@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -45,18 +46,35 @@ func (s *Server) teamView(ctx context.Context, t *models.Team, vi bool) (*TeamVi
 	return &TeamView{Team: t, WorkingDays: t.WorkingDays.Days(), Members: nonNil(members), Warnings: TeamWarnings(members, vi)}, nil
 }
 
-// TeamWarnings says what is odd about a team without making it invalid: an interagency team
-// has officers of at least two agencies.
+// TeamWarnings says what is odd about a team without making it invalid: a team whose members
+// are all disabled (or gone) gets no visits, and an interagency team has officers of at least
+// two agencies. Disabled members do not count: they do not go out.
 func TeamWarnings(members []*models.User, vi bool) []string {
 	agencies := map[string]bool{}
 	for _, m := range members {
-		agencies[m.Agency] = true
+		if !m.Disabled {
+			agencies[m.Agency] = true
+		}
 	}
 	out := []string{}
-	if len(agencies) < 2 {
+	switch {
+	case len(agencies) == 0:
+		out = append(out, pick(vi, "the team has no enabled member: it gets no visits until it has one", "tổ không có thành viên nào đang hoạt động: tổ sẽ không được giao nhiệm vụ cho đến khi có thành viên"))
+	case len(agencies) < 2:
 		out = append(out, pick(vi, "an interagency team should have members from at least two agencies", "đoàn liên ngành nên có thành viên của ít nhất hai cơ quan"))
 	}
 	return out
+}
+
+// teamLevelFits reports whether a team of the level may have the area as its jurisdiction: a
+// city team has a city, a district team a district, a ward team a ward. Areas of other levels
+// (the tree may be reorganised) take a city team at the root and a district or ward team below.
+func teamLevelFits(level string, a *models.Area) bool {
+	switch a.Level {
+	case models.AreaLevelCity, models.AreaLevelDistrict, models.AreaLevelWard:
+		return level == a.Level
+	}
+	return (level == models.TeamLevelCity) == (a.ParentCode == nil)
 }
 
 func (s *Server) listTeams(c *gin.Context) {
@@ -172,8 +190,10 @@ func (s *Server) updateTeam(c *gin.Context) {
 }
 
 // saveTeam checks a team against the things it refers to and stores it: the jurisdiction must
-// exist and be the caller's, the base must lie inside it, and the team must have members who
-// exist.
+// exist, be the caller's and be of the team's level, the base must lie inside it, and the team
+// must have members who exist and whose jurisdiction covers the team's. Without a new member
+// list (members nil) the current members are checked against a changed area. The answer warns
+// about the teams the new members left empty.
 func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[]string, status int) {
 	ctx := c.Request.Context()
 	var v models.Validation
@@ -189,15 +209,22 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 			}
 		}
 	}
+	areaOK := false
 	if t.AreaCode != "" {
-		if _, err := s.store.FindAreaByCode(ctx, t.AreaCode); err != nil || !s.visibleArea(c, t.AreaCode) {
+		if area, err := s.store.FindAreaByCode(ctx, t.AreaCode); err != nil || !s.visibleArea(c, t.AreaCode) {
 			v.Add("area_code", "unknown area %s", "không có khu vực %s", t.AreaCode)
-		} else if (t.BaseLat != 0 || t.BaseLon != 0) && !s.registry.Contains(ctx, t.AreaCode, t.BaseLat, t.BaseLon) {
-			// (0, 0) is "no base", which Validate reports; any other point must be inside.
-			v.Add("base_lat", "the base %.6f, %.6f is outside the team's jurisdiction %s", "trụ sở %.6f, %.6f nằm ngoài địa bàn %s của tổ", t.BaseLat, t.BaseLon, t.AreaCode)
+		} else {
+			areaOK = true
+			if slices.Contains(teamLevels, t.Level) && !teamLevelFits(t.Level, area) {
+				v.Add("level", "a %s team cannot have the %s %s as its area", "tổ cấp %s không thể phụ trách địa bàn %s (cấp %s)", t.Level, t.AreaCode, area.Level)
+			}
+			if (t.BaseLat != 0 || t.BaseLon != 0) && !s.registry.Contains(ctx, t.AreaCode, t.BaseLat, t.BaseLon) {
+				// (0, 0) is "no base", which Validate reports; any other point must be inside.
+				v.Add("base_lat", "the base %.6f, %.6f is outside the team's jurisdiction %s", "trụ sở %.6f, %.6f nằm ngoài địa bàn %s của tổ", t.BaseLat, t.BaseLon, t.AreaCode)
+			}
 		}
 	}
-	var ids []string
+	var ids, left []string // left: the teams the new members come from
 	if members != nil {
 		ids = *members
 		if len(ids) == 0 {
@@ -207,12 +234,28 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 			u, err := s.store.FindUserByID(ctx, id)
 			if err != nil || !s.visibleArea(c, u.AreaCode) {
 				v.Add("members", "unknown user %s", "không có người dùng %s", id)
-			} else if u.Disabled {
+				continue
+			}
+			if u.Disabled {
 				v.Add("members", "user %s is disabled", "người dùng %s đã bị khóa", u.Username)
 			} else if !s.coversArea(c, u.AreaCode, t.AreaCode) {
 				// A member whose jurisdiction does not hold the team's area could not open its
 				// own team's tasks.
 				v.Add("members", "the jurisdiction of %s (%s) does not cover the team's area %s", "địa bàn của %s (%s) không bao gồm địa bàn %s của tổ", u.Username, u.AreaCode, t.AreaCode)
+			}
+			if u.TeamID != nil && *u.TeamID != t.ID {
+				left = append(left, *u.TeamID)
+			}
+		}
+	} else if t.ID != "" && areaOK {
+		current, err := s.store.FindTeamMembers(ctx, t.ID)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		for _, u := range current {
+			if !u.Disabled && !s.coversArea(c, u.AreaCode, t.AreaCode) {
+				v.Add("area_code", "the jurisdiction of member %s (%s) does not cover the area %s: send the new members with the change", "địa bàn của thành viên %s (%s) không bao gồm địa bàn %s: hãy gửi danh sách thành viên mới cùng thay đổi", u.Username, u.AreaCode, t.AreaCode)
 			}
 		}
 	}
@@ -229,11 +272,20 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 		s.writeError(c, err)
 		return
 	}
+	emptied, err := s.emptiedTeamWarnings(c, left...)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	view.Warnings = append(view.Warnings, emptied...)
 	if status == http.StatusCreated {
 		c.Header("Location", "/api/v1/teams/"+t.ID)
 	}
 	c.JSON(status, view)
 }
+
+// teamLevels are the levels a team may have.
+var teamLevels = []string{models.TeamLevelCity, models.TeamLevelDistrict, models.TeamLevelWard}
 
 // coversArea reports whether the area outer contains (or is) the area inner.
 func (s *Server) coversArea(c *gin.Context, outer, inner string) bool {

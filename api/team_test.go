@@ -61,6 +61,8 @@ func TestCreateTeam(t *testing.T) {
 			{"no base", func(m map[string]any) { m["base_lat"], m["base_lon"] = 0.0, 0.0 }, "base_lat"},
 			{"an unknown area", func(m map[string]any) { m["area_code"] = "X9" }, "area_code"},
 			{"an unknown level", func(m map[string]any) { m["level"] = "province" }, "level"},
+			{"a ward team of a district", func(m map[string]any) { m["level"] = "ward" }, "level"},
+			{"a city team of a district", func(m map[string]any) { m["level"] = "city" }, "level"},
 			{"no name", func(m map[string]any) { m["name"] = "  " }, "name"},
 			{"a capacity of 0", func(m map[string]any) { m["weekly_capacity"] = 0 }, "weekly_capacity"},
 			{"no working days", func(m map[string]any) { m["working_days"] = []int{} }, "working_days"},
@@ -81,10 +83,11 @@ func TestCreateTeam(t *testing.T) {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
 		})
-		t.Run("an interagency team is created without warnings", func(t *testing.T) {
-			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(nil), planner)
+		t.Run("an interagency team is created, and the team it empties is named", func(t *testing.T) {
+			w := call(t, h, "POST", "/api/v1/teams", env.teamJSON(nil), planner, english())
 			b := decodeInto[teamBody](t, w)
-			if w.Code != http.StatusCreated || b.memberNames() != "insp1,lead1" || len(b.Warnings) != 0 || !slices.Equal(b.WorkingDays, []int{1, 2, 3, 4, 5, 6}) ||
+			// insp1 and lead1 were T1's members: T1 is left without one.
+			if w.Code != http.StatusCreated || b.memberNames() != "insp1,lead1" || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], `team "Tổ T1" has no enabled member left`) || !slices.Equal(b.WorkingDays, []int{1, 2, 3, 4, 5, 6}) ||
 				w.Header().Get("Location") != "/api/v1/teams/"+b.ID {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
@@ -98,7 +101,9 @@ func TestCreateTeam(t *testing.T) {
 				m["area_code"], m["base_lat"], m["base_lon"], m["members"] = "D2", 10.03, 105.15, []string{env.users["insp2"].ID}
 			}), planner, english())
 			b := decodeInto[teamBody](t, w)
-			if w.Code != http.StatusCreated || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "two agencies") {
+			// insp2 was T2's only member: T2 is left empty, which the answer says too.
+			if w.Code != http.StatusCreated || len(b.Warnings) != 2 || !strings.Contains(b.Warnings[0], "two agencies") ||
+				!strings.Contains(b.Warnings[1], "Tổ T2") || !strings.Contains(b.Warnings[1], "no enabled member") {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
 		})
@@ -208,4 +213,62 @@ func TestTeamsAreSeenOnlyWhereTheCallerMaySeeThem(t *testing.T) {
 			})
 		}
 	})
+}
+
+// A team moved to another area keeps only members who may work there: without a new member
+// list the current members are checked against the new area.
+func TestMovingATeamChecksItsCurrentMembers(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		planner := env.as(t, "planner")
+		path := "/api/v1/teams/" + env.teams["T1b"].ID
+		// T1b (ward D11, member insp1b of D11) moved to the ward D12, base and all.
+		w := call(t, h, "PATCH", path, `{"version":1,"area_code":"D12","base_lat":10.07,"base_lon":105.04}`, planner)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "area_code" {
+			t.Fatalf("moving T1b away from its member: %d %s", w.Code, w.Body)
+		}
+		// As a district team of a ward: the level does not fit.
+		w = call(t, h, "PATCH", path, `{"version":1,"level":"district"}`, planner)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "level" {
+			t.Fatalf("a district team of a ward: %d %s", w.Code, w.Body)
+		}
+		// With a member of the district, the move is fine; insp1's team T1 keeps lead1.
+		w = call(t, h, "PATCH", path, `{"version":1,"area_code":"D12","base_lat":10.07,"base_lon":105.04,"members":["`+env.users["insp1"].ID+`"]}`, planner, english())
+		b := decodeInto[teamBody](t, w)
+		if w.Code != 200 || b.AreaCode != "D12" || b.memberNames() != "insp1" || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "two agencies") {
+			t.Fatalf("moving T1b with a new member: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+// Disabled members neither count as an agency of the team nor keep it staffed.
+func TestTeamWarningsIgnoreDisabledMembers(t *testing.T) {
+	user := func(agency string, disabled bool) *models.User {
+		return &models.User{Agency: agency, Disabled: disabled}
+	}
+	for _, tc := range []struct {
+		name    string
+		members []*models.User
+		want    []string
+	}{
+		{"police and labour", []*models.User{user("police", false), user("labour", false)}, nil},
+		{"police, and labour disabled", []*models.User{user("police", false), user("labour", true)}, []string{"two agencies"}},
+		{"every member disabled", []*models.User{user("police", true), user("labour", true)}, []string{"no enabled member"}},
+		{"no members", nil, []string{"no enabled member"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := TeamWarnings(tc.members, false)
+			if len(got) != len(tc.want) {
+				t.Fatalf("warnings %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if !strings.Contains(got[i], tc.want[i]) {
+					t.Fatalf("warnings %q, want %q", got, tc.want)
+				}
+			}
+			if vi := TeamWarnings(tc.members, true); len(vi) != len(got) || (len(vi) > 0 && vi[0] == got[0]) {
+				t.Fatalf("Vietnamese warnings %q", vi)
+			}
+		})
+	}
 }

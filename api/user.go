@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -27,6 +28,15 @@ type UserInput struct {
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
+
+// CheckUsername checks the form of a username (already trimmed and lower-cased): the API and
+// `kiemtra user add` accept the same names.
+func CheckUsername(username string) error {
+	if !usernamePattern.MatchString(username) {
+		return models.Invalid("username", "must be 2-40 lower-case letters, digits, '.', '_' or '-', starting with a letter or a digit", "phải gồm 2-40 chữ thường, chữ số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc chữ số")
+	}
+	return nil
+}
 
 func (s *Server) registerUserRoutes(g *gin.RouterGroup) {
 	g.GET("/users", s.listUsers)
@@ -75,8 +85,11 @@ func (s *Server) getUser(c *gin.Context) {
 
 // checkUserRefs checks the role, agency, area and team a user would have. The area and the team
 // must be in the caller's jurisdiction, so that an admin of a district cannot make a city-wide
-// account (or one of another district).
-func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area string, team *string) {
+// account (or one of another district). As for a team's members (saveTeam), the user's area must
+// cover its team's area, or the user could not open its own team's tasks. team is the team the
+// user would be in ("" for none); teamSent and areaSent tell whether the request names them, so
+// that a problem is put on the field the caller changed (and an unchanged pair is not checked).
+func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area, team string, areaSent, teamSent bool) {
 	ctx := c.Request.Context()
 	if !models.ValidRole(role) {
 		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
@@ -84,14 +97,73 @@ func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agenc
 	if !models.ValidAgency(agency) {
 		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
 	}
+	areaOK := true
 	if _, err := s.store.FindAreaByCode(ctx, area); err != nil || !s.visibleArea(c, area) {
 		v.Add("area_code", "unknown area %q", "không có khu vực %q", area)
+		areaOK = false
 	}
-	if team != nil && *team != "" {
-		if t, err := s.store.FindTeamByID(ctx, *team); err != nil || !s.visibleArea(c, t.AreaCode) {
-			v.Add("team_id", "unknown team %q", "không có tổ %q", *team)
+	if team == "" || (!areaSent && !teamSent) {
+		return
+	}
+	t, err := s.store.FindTeamByID(ctx, team)
+	if err != nil || (teamSent && !s.visibleArea(c, t.AreaCode)) {
+		v.Add("team_id", "unknown team %q", "không có tổ %q", team)
+		return
+	}
+	if areaOK && !s.coversArea(c, area, t.AreaCode) {
+		field := "area_code"
+		if teamSent {
+			field = "team_id"
+		}
+		v.Add(field, "the jurisdiction %s does not cover the area %s of team %q: a member could not open its team's tasks",
+			"địa bàn %s không bao gồm địa bàn %s của tổ %q: thành viên sẽ không mở được nhiệm vụ của tổ", area, t.AreaCode, t.Name)
+	}
+}
+
+// UserView is a changed user with what an admin should know about the change.
+type UserView struct {
+	*models.User
+	// Warnings say what the change left odd without being refused: a team left without an
+	// enabled member gets no visits until it has one.
+	Warnings []string `json:"warnings"`
+}
+
+// emptiedTeamWarnings warns about the teams of ids that have no enabled member left.
+func (s *Server) emptiedTeamWarnings(c *gin.Context, ids ...string) ([]string, error) {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		members, err := s.store.FindTeamMembers(c.Request.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		if enabledCount(members) > 0 {
+			continue
+		}
+		t, err := s.store.FindTeamByID(c.Request.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pick(wantsVietnamese(c),
+			fmt.Sprintf("team %q has no enabled member left: it gets no visits until it has one", t.Name),
+			fmt.Sprintf("tổ %q không còn thành viên nào đang hoạt động: tổ sẽ không được giao nhiệm vụ cho đến khi có thành viên", t.Name)))
+	}
+	return out, nil
+}
+
+// enabledCount counts the members who are not disabled.
+func enabledCount(members []*models.User) int {
+	n := 0
+	for _, m := range members {
+		if !m.Disabled {
+			n++
 		}
 	}
+	return n
 }
 
 func (s *Server) createUser(c *gin.Context) {
@@ -103,10 +175,14 @@ func (s *Server) createUser(c *gin.Context) {
 	ctx := c.Request.Context()
 	var v models.Validation
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	if !usernamePattern.MatchString(in.Username) {
-		v.Add("username", "must be 2-40 lower-case letters, digits, '.', '_' or '-'", "phải gồm 2-40 chữ thường, chữ số, '.', '_' hoặc '-'")
+	if err := CheckUsername(in.Username); err != nil {
+		v.AddError(err)
 	}
-	s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, in.TeamID)
+	team := ""
+	if in.TeamID != nil {
+		team = *in.TeamID
+	}
+	s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, team, true, team != "")
 	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
 		v.AddError(err)
@@ -143,7 +219,13 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.Version <= 0 {
 		v.Add("version", "is required: send the version you read", "là bắt buộc: gửi phiên bản bạn đã đọc")
 	}
-	role, agency, area := cur.Role, cur.Agency, cur.AreaCode
+	role, agency, area, team := cur.Role, cur.Agency, cur.AreaCode, ""
+	if cur.TeamID != nil {
+		team = *cur.TeamID
+	}
+	if upd.TeamID != nil {
+		team = *upd.TeamID
+	}
 	if upd.Role != nil {
 		role = *upd.Role
 	}
@@ -153,7 +235,7 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.AreaCode != nil {
 		area = *upd.AreaCode
 	}
-	s.checkUserRefs(c, &v, role, agency, area, upd.TeamID)
+	s.checkUserRefs(c, &v, role, agency, area, team, upd.AreaCode != nil, upd.TeamID != nil && *upd.TeamID != "")
 	// An admin who locks itself out may leave nobody to undo it.
 	if p := principal(c); p != nil && p.UserID == cur.ID {
 		if upd.Disabled != nil && *upd.Disabled {
@@ -178,5 +260,17 @@ func (s *Server) updateUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, u)
+	// Taking the last enabled member out of a team (moving or disabling it) is not refused: an
+	// account must be closable at once, by an admin who may not be the planner of the team. The
+	// morning assignment skips the emptied team; the answer says so.
+	var left []string
+	if cur.TeamID != nil && !cur.Disabled && (u.Disabled || u.TeamID == nil || *u.TeamID != *cur.TeamID) {
+		left = append(left, *cur.TeamID)
+	}
+	warnings, err := s.emptiedTeamWarnings(c, left...)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, UserView{User: u, Warnings: warnings})
 }

@@ -256,3 +256,98 @@ func TestConcurrentUpdatesOfOneUserVersionGiveOneWinner(t *testing.T) {
 		}
 	})
 }
+
+// userBody is the answer of PATCH /users/{id}: the user and the warnings about the change.
+type userBody struct {
+	models.User
+	Warnings []string `json:"warnings"`
+}
+
+// A user's jurisdiction must cover its team's area, as for the members a planner gives a team:
+// otherwise the user could not open its own team's tasks.
+func TestAUsersJurisdictionCoversItsTeam(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		admin := env.as(t, "admin")
+		for _, tc := range []struct {
+			name   string
+			change func(m map[string]any)
+			field  string
+		}{
+			{"a D2 user in a D1 team", func(m map[string]any) { m["area_code"], m["team_id"] = "D2", env.teams["T1"].ID }, "team_id"},
+			{"a ward user in its district's team", func(m map[string]any) { m["area_code"], m["team_id"] = "D11", env.teams["T1"].ID }, "team_id"},
+		} {
+			t.Run(tc.name+" cannot be created", func(t *testing.T) {
+				w := call(t, h, "POST", "/api/v1/users", userJSON(tc.change), admin)
+				if e := decodeError(t, w); w.Code != 400 || e.Field != tc.field {
+					t.Fatalf("%d %s", w.Code, w.Body)
+				}
+			})
+		}
+		for _, tc := range []struct {
+			name, user, body, field string
+		}{
+			{"a member moved to a ward of its team's district", "insp1", `{"version":1,"area_code":"D11"}`, "area_code"},
+			{"a member moved to another district", "insp1", `{"version":1,"area_code":"D2"}`, "area_code"},
+			{"a D1 member put in the D2 team", "insp1", `{"version":1,"team_id":"` + env.teams["T2"].ID + `"}`, "team_id"},
+			{"a ward member put in the district team", "insp1b", `{"version":1,"team_id":"` + env.teams["T1"].ID + `"}`, "team_id"},
+		} {
+			t.Run(tc.name+" is 400", func(t *testing.T) {
+				w := call(t, h, "PATCH", "/api/v1/users/"+env.users[tc.user].ID, tc.body, admin)
+				if e := decodeError(t, w); w.Code != 400 || e.Field != tc.field {
+					t.Fatalf("%d %s; want 400 on %s", w.Code, w.Body, tc.field)
+				}
+			})
+		}
+		// A ward member given the whole district still covers its ward team; a new user of the
+		// district joins the district team.
+		w := call(t, h, "PATCH", "/api/v1/users/"+env.users["insp1b"].ID, `{"version":1,"area_code":"D1"}`, admin)
+		if u := decodeInto[userBody](t, w); w.Code != 200 || u.AreaCode != "D1" || len(u.Warnings) != 0 {
+			t.Fatalf("widening a member's jurisdiction: %d %s", w.Code, w.Body)
+		}
+		w = call(t, h, "POST", "/api/v1/users", userJSON(func(m map[string]any) { m["area_code"], m["team_id"] = "D1", env.teams["T1"].ID }), admin)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("a D1 user in the D1 team: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+// Taking the last enabled member out of a team is accepted (an account must be closable at
+// once) with a warning naming the team, which gets no visits until it has a member again.
+func TestTakingATeamsLastMemberWarns(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		h := env.srv
+		admin := env.as(t, "admin")
+		patch := func(user, body string) userBody {
+			t.Helper()
+			w := call(t, h, "PATCH", "/api/v1/users/"+env.users[user].ID, body, admin, english())
+			if w.Code != 200 {
+				t.Fatalf("PATCH %s %s: %d %s", user, body, w.Code, w.Body)
+			}
+			return decodeInto[userBody](t, w)
+		}
+		// T1 keeps lead1.
+		if u := patch("insp1", `{"version":1,"team_id":""}`); u.TeamID != nil || len(u.Warnings) != 0 {
+			t.Fatalf("insp1 out of T1: %+v", u)
+		}
+		// T2's only member is disabled; T1b's only member leaves it.
+		if u := patch("insp2", `{"version":1,"disabled":true}`); len(u.Warnings) != 1 || !strings.Contains(u.Warnings[0], "Tổ T2") || !strings.Contains(u.Warnings[0], "no enabled member") {
+			t.Fatalf("disabling insp2: %+v", u)
+		}
+		if u := patch("insp1b", `{"version":1,"team_id":""}`); len(u.Warnings) != 1 || !strings.Contains(u.Warnings[0], "Tổ T1b") {
+			t.Fatalf("insp1b out of T1b: %+v", u)
+		}
+		// The teams say so too.
+		planner := env.as(t, "planner")
+		for _, key := range []string{"T2", "T1b"} {
+			w := call(t, h, "GET", "/api/v1/teams/"+env.teams[key].ID, "", planner, english())
+			if b := decodeInto[teamBody](t, w); w.Code != 200 || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "no enabled member") {
+				t.Fatalf("%s: %d %s", key, w.Code, w.Body)
+			}
+		}
+		// Enabling insp2 again (or anything that does not empty a team) warns of nothing.
+		if u := patch("insp2", `{"version":2,"disabled":false}`); len(u.Warnings) != 0 {
+			t.Fatalf("enabling insp2: %+v", u)
+		}
+	})
+}
