@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"kiemtra/api"
 	"kiemtra/auth"
 	"kiemtra/models"
 	"kiemtra/store"
@@ -77,6 +78,13 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Username, action)
 		return nil
 	}
+	var u *models.User
+	if action == "add" {
+		// Checked before the password is read and hashed: a wrong flag fails at once.
+		if u, err = checkNewUser(ctx, db, *username, *name, *role, *agency, *area, *team); err != nil {
+			return err
+		}
+	}
 	password, err := readPassword(env)
 	if err != nil {
 		return err
@@ -99,28 +107,59 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "password of %s changed; its sessions are ended\n", u.Username)
 		return nil
 	}
-	var v models.Validation
-	if !models.ValidRole(*role) {
-		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
-	}
-	if !models.ValidAgency(*agency) {
-		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
-	}
-	if _, err := db.FindAreaByCode(ctx, *area); err != nil {
-		v.Add("area", "unknown area %q: import the areas first", "không có khu vực %q: hãy nhập danh mục khu vực trước", *area)
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	u := &models.User{Username: strings.ToLower(*username), DisplayName: *name, Agency: *agency, Role: *role, AreaCode: *area, PasswordHash: hash}
-	if *team != "" {
-		u.TeamID = team
-	}
+	u.PasswordHash = hash
 	if err := db.CreateUser(ctx, actorName, u); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "user %s added (%s, %s)\n", u.Username, u.Role, u.AreaCode)
 	return nil
+}
+
+// checkNewUser checks the flags of `user add` as the API checks POST /users: the username's form
+// (api.CheckUsername), a known role and agency, an area that exists, and a team that exists and
+// whose area the user's jurisdiction covers (or the user could not open its own team's tasks).
+func checkNewUser(ctx context.Context, db *store.DB, username, name, role, agency, area, team string) (*models.User, error) {
+	var v models.Validation
+	if err := api.CheckUsername(username); err != nil {
+		v.AddError(err)
+	}
+	if !models.ValidRole(role) {
+		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
+	}
+	if !models.ValidAgency(agency) {
+		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
+	}
+	a, err := db.FindAreaByCode(ctx, area)
+	if err != nil {
+		if !models.IsCode(err, models.ENOTFOUND) {
+			return nil, err
+		}
+		v.Add("area", "unknown area %q: import the areas first", "không có khu vực %q: hãy nhập danh mục khu vực trước", area)
+	}
+	u := &models.User{Username: username, DisplayName: strings.TrimSpace(name), Agency: agency, Role: role, AreaCode: area}
+	if team != "" {
+		t, err := db.FindTeamByID(ctx, team)
+		switch {
+		case models.IsCode(err, models.ENOTFOUND):
+			v.Add("team", "unknown team %q: give the team's id", "không có tổ %q: hãy nhập mã (id) của tổ", team)
+		case err != nil:
+			return nil, err
+		default:
+			ta, err := db.FindAreaByCode(ctx, t.AreaCode)
+			if err != nil {
+				return nil, err
+			}
+			if a != nil && !models.PathContains(a.Path, ta.Path) {
+				v.Add("team", "the area %s does not cover the area %s of team %q: a member could not open its team's tasks",
+					"khu vực %s không bao gồm địa bàn %s của tổ %q: thành viên sẽ không mở được nhiệm vụ của tổ", area, t.AreaCode, t.Name)
+			}
+			u.TeamID = &t.ID
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // readPassword reads the first line of standard input, so that passwords stay out of the shell
