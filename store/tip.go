@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"kiemtra/models"
 )
@@ -76,6 +77,7 @@ func (db *DB) FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, 
 func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		now := db.Now()
+		details := map[string]any{}
 		if task != nil {
 			task.Version, task.CreatedAt, task.UpdatedAt = 1, now, now
 			var order int
@@ -90,28 +92,70 @@ func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, 
 			if err := tx.Create(d).Error; err != nil {
 				return translate(err, "task")
 			}
-		}
-		old := t.Version
-		t.Version, t.UpdatedAt = old+1, now
-		res := tx.Model(&models.Tip{}).Where("id = ? AND version = ?", t.ID, old).Select("*").Omit("id", "created_at", "reporter_contact_enc").Updates(t)
-		if res.Error != nil {
-			t.Version = old
-			return translate(res.Error, "tip")
-		}
-		if res.RowsAffected != 1 {
-			t.Version = old
-			return conflictf("tip %s was changed by someone else: reload it", "tin báo %s đã được người khác cập nhật: hãy tải lại", t.ID)
-		}
-		details := map[string]any{"status": t.Status, "type": t.TipType, "severity": t.Severity, "handling": t.Handling}
-		if task != nil {
 			details["task_id"] = task.ID
 			details["team_id"] = *task.TeamID
 		}
-		if t.EscalatedTo != "" && action == "escalate" {
-			details["escalated_to"] = t.EscalatedTo
-		}
-		return db.appendAudit(tx, actor, auditEntry{Action: action, EntityType: "tip", EntityID: t.ID, Details: details})
+		return db.saveTip(tx, actor, action, t, details)
 	})
+}
+
+// tipEscalation is a row of tip_escalations: one missed deadline of a tip, reported once.
+type tipEscalation struct {
+	TipID       string    `gorm:"primaryKey"`
+	Deadline    string    `gorm:"primaryKey"`
+	Due         time.Time `gorm:"primaryKey"`
+	EscalatedAt time.Time
+	EscalatedTo string
+}
+
+func (tipEscalation) TableName() string { return "tip_escalations" }
+
+// EscalateTip records that one deadline of the tip ("verify" or "handle", due at due) was
+// escalated to t.EscalatedTo at t.EscalatedAt, stores the tip when its version is current and
+// audits the escalation with the deadline, in one transaction. It answers false and changes
+// nothing when that deadline was escalated before, and a conflict when the tip was changed
+// meanwhile.
+func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error) {
+	if t.EscalatedAt == nil {
+		return false, invalidf("escalated_at", "an escalation needs its time", "việc báo cáo vượt cấp cần có thời điểm")
+	}
+	done := false
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		e := &tipEscalation{TipID: t.ID, Deadline: deadline, Due: due.UTC(), EscalatedAt: t.EscalatedAt.UTC(), EscalatedTo: t.EscalatedTo}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e)
+		if res.Error != nil {
+			return translate(res.Error, "tip escalation")
+		}
+		if res.RowsAffected == 0 {
+			return nil // escalated before
+		}
+		done = true
+		return db.saveTip(tx, actor, "escalate", t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo})
+	})
+	if err != nil {
+		return false, err
+	}
+	return done, nil
+}
+
+// saveTip stores t when its version is current and audits the step with details added to the
+// tip's state.
+func (db *DB) saveTip(tx *gorm.DB, actor, action string, t *models.Tip, details map[string]any) error {
+	old := t.Version
+	t.Version, t.UpdatedAt = old+1, db.Now()
+	res := tx.Model(&models.Tip{}).Where("id = ? AND version = ?", t.ID, old).Select("*").Omit("id", "created_at", "reporter_contact_enc").Updates(t)
+	if res.Error != nil {
+		t.Version = old
+		return translate(res.Error, "tip")
+	}
+	if res.RowsAffected != 1 {
+		t.Version = old
+		return conflictf("tip %s was changed by someone else: reload it", "tin báo %s đã được người khác cập nhật: hãy tải lại", t.ID)
+	}
+	for k, v := range map[string]any{"status": t.Status, "type": t.TipType, "severity": t.Severity, "handling": t.Handling} {
+		details[k] = v
+	}
+	return db.appendAudit(tx, actor, auditEntry{Action: action, EntityType: "tip", EntityID: t.ID, Details: details})
 }
 
 // TipFigures counts the tips of a period (received from .. to) and where they stand now.

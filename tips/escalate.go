@@ -10,10 +10,13 @@ import (
 	"kiemtra/models"
 )
 
-// EscalationJob flags every open tip that missed its deadline to the planners responsible for
-// its place (those whose jurisdiction holds it; the city's when it has no place). kiemtra has no
-// mail or SMS gateway: the escalation is recorded on the tip, audited, and listed for planners
-// (GET /api/v1/tips?overdue=true and the dashboard).
+// EscalationJob reports every open tip that missed a deadline to the planners responsible for
+// its place (those whose jurisdiction holds it; the city's when it has no place), once per
+// missed deadline: a tip still received is escalated when its verification deadline passes, and
+// again when its handling deadline passes too. kiemtra has no mail or SMS gateway: the
+// escalation is recorded (tip_escalations), set on the tip (escalated_at, escalated_to) and
+// audited; planners find the tips with GET /api/v1/tips?overdue=true. There is no dashboard
+// screen for them yet.
 type EscalationJob struct {
 	Service *Service
 }
@@ -21,55 +24,83 @@ type EscalationJob struct {
 // Name is the job's name in job_runs.
 func (j *EscalationJob) Name() string { return "tip_escalation" }
 
-// Run escalates the overdue tips once per missed deadline.
+// Deadlines a tip can miss, as escalations record them.
+const (
+	DeadlineVerify = "verify"
+	DeadlineHandle = "handle"
+)
+
+// Missed is a deadline a tip missed.
+type Missed struct {
+	Deadline string // DeadlineVerify or DeadlineHandle
+	Due      time.Time
+}
+
+// MissedDeadlines lists the deadlines an open tip has missed at now, verification first. Once a
+// tip is being verified its verification deadline no longer matters.
+func MissedDeadlines(t *models.Tip, now time.Time) []Missed {
+	var out []Missed
+	if t.Status == models.TipReceived && t.VerifyDue != nil && now.After(*t.VerifyDue) {
+		out = append(out, Missed{DeadlineVerify, *t.VerifyDue})
+	}
+	switch t.Status {
+	case models.TipReceived, models.TipVerifying, models.TipClassified:
+		if t.HandleDue != nil && now.After(*t.HandleDue) {
+			out = append(out, Missed{DeadlineHandle, *t.HandleDue})
+		}
+	}
+	return out
+}
+
+// Run escalates each missed deadline of the overdue tips once.
 func (j *EscalationJob) Run(ctx context.Context, now time.Time) (string, error) {
 	s := j.Service
 	open, _, err := s.store.FindTips(ctx, models.TipFilter{Overdue: true, Now: now})
 	if err != nil {
 		return "", err
 	}
-	users, err := s.store.FindUsers(ctx)
+	planners, err := j.planners(ctx)
 	if err != nil {
 		return "", err
 	}
 	n := 0
 	for _, t := range open {
-		due := t.VerifyDue
-		if t.Status != models.TipReceived {
-			due = t.HandleDue
-		}
-		if t.EscalatedAt != nil && due != nil && t.EscalatedAt.After(*due) {
-			continue // this deadline was escalated already
-		}
-		to, err := j.responsible(ctx, t, users)
-		if err != nil {
-			return "", err
-		}
-		at := now.UTC()
-		t.EscalatedAt, t.EscalatedTo = &at, strings.Join(to, ",")
-		if err := s.store.SaveTip(ctx, jobActor, "escalate", t, nil); err != nil {
-			if models.IsCode(err, models.ECONFLICT) {
-				continue // changed meanwhile: the next run looks again
+		to := strings.Join(j.responsible(ctx, t, planners), ",")
+		for _, m := range MissedDeadlines(t, now) {
+			at := now.UTC()
+			prevAt, prevTo := t.EscalatedAt, t.EscalatedTo
+			t.EscalatedAt, t.EscalatedTo = &at, to
+			done, err := s.store.EscalateTip(ctx, jobActor, t, m.Deadline, m.Due)
+			if err != nil {
+				if models.IsCode(err, models.ECONFLICT) {
+					break // changed meanwhile: the next run looks again
+				}
+				return "", err
 			}
-			return "", err
+			if !done {
+				t.EscalatedAt, t.EscalatedTo = prevAt, prevTo // escalated before: nothing stored
+				continue
+			}
+			n++
 		}
-		n++
 	}
-	return fmt.Sprintf("%d overdue tips escalated", n), nil
+	return fmt.Sprintf("%d missed deadlines escalated", n), nil
 }
 
 const jobActor = "scheduler"
 
-// responsible lists the planners whose jurisdiction holds the tip's place.
-func (j *EscalationJob) responsible(ctx context.Context, t *models.Tip, users []*models.User) ([]string, error) {
-	path := ""
-	if t.AreaCode != nil {
-		a, err := j.Service.store.FindAreaByCode(ctx, *t.AreaCode)
-		if err == nil {
-			path = a.Path
-		}
+// planner is a planner who may receive escalations, with the path of its jurisdiction.
+type planner struct {
+	username, path string
+}
+
+// planners lists the enabled planners and their jurisdictions, once per run.
+func (j *EscalationJob) planners(ctx context.Context) ([]planner, error) {
+	users, err := j.Service.store.FindUsers(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var out []string
+	var out []planner
 	for _, u := range users {
 		if u.Role != models.RolePlanner || u.Disabled {
 			continue
@@ -78,10 +109,27 @@ func (j *EscalationJob) responsible(ctx context.Context, t *models.Tip, users []
 		if err != nil {
 			continue
 		}
-		if path == "" && strings.Count(a.Path, "/") <= 2 || path != "" && strings.HasPrefix(path, a.Path) {
-			out = append(out, u.Username)
+		out = append(out, planner{u.Username, a.Path})
+	}
+	return out, nil
+}
+
+// responsible lists the planners whose jurisdiction holds the tip's place; the city's planners
+// for a tip without a place.
+func (j *EscalationJob) responsible(ctx context.Context, t *models.Tip, planners []planner) []string {
+	path := ""
+	if t.AreaCode != nil {
+		a, err := j.Service.store.FindAreaByCode(ctx, *t.AreaCode)
+		if err == nil {
+			path = a.Path
+		}
+	}
+	var out []string
+	for _, p := range planners {
+		if path == "" && strings.Count(p.path, "/") <= 2 || path != "" && strings.HasPrefix(path, p.path) {
+			out = append(out, p.username)
 		}
 	}
 	sort.Strings(out)
-	return out, nil
+	return out
 }

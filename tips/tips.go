@@ -33,6 +33,10 @@ type Store interface {
 	// SaveTip stores t when t.Version is current (conflict otherwise), with an audit event; when
 	// task is not nil it is created and released to its team in the same transaction.
 	SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error
+	// EscalateTip records the escalation of one missed deadline of t (t.EscalatedAt and
+	// t.EscalatedTo set) and stores t when its version is current; it answers false, storing
+	// nothing, when that deadline was escalated before, and a conflict when t changed meanwhile.
+	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error)
 	FindBusinessByID(ctx context.Context, id string) (*models.Business, error)
 	FindTeams(ctx context.Context) ([]*models.Team, error)
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
