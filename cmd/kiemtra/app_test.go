@@ -112,14 +112,14 @@ func (s *appServer) hitCount() int {
 // startAppServer loads a small version of the demo (400 businesses, no replayed history: the
 // full demo takes minutes under the race detector), drafts this year's plan, gives the city
 // team a day of 15 visits and releases appDay's routes, then serves.
-func startAppServer(t *testing.T) *appServer {
-	t.Helper()
+func startAppServer(tb testing.TB) *appServer {
+	tb.Helper()
 	cfg := DefaultConfig()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = tb.TempDir()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning, cfg.CronTips, cfg.CronReports = "off", "off", "off", "off", "off"
 	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	loc := cfg.Location()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -132,7 +132,7 @@ func startAppServer(t *testing.T) *appServer {
 	fail := func(err error) {
 		cancel()
 		m.Close()
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := m.Open(ctx); err != nil {
 		fail(err)
@@ -174,7 +174,7 @@ func startAppServer(t *testing.T) *appServer {
 		fail(err)
 	}
 	// 75 a week is 15 a day: a full day's route for the size budget.
-	city := appTeam(t, m, "city")
+	city := appTeam(tb, m, "city")
 	city.WeeklyCapacity = 75
 	if err := m.DB().SaveTeam(ctx, "test", city, nil); err != nil {
 		fail(err)
@@ -192,26 +192,26 @@ func startAppServer(t *testing.T) *appServer {
 		m.Close()
 		done <- err
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		srv.down.Store(false)
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+			tb.Errorf("serve: %v", err)
 		}
 	})
 	return srv
 }
 
 // appTeam finds a demo team by its members' username prefix ("city", "ninhkieu").
-func appTeam(t *testing.T, m *Main, slug string) *models.Team {
-	t.Helper()
+func appTeam(tb testing.TB, m *Main, slug string) *models.Team {
+	tb.Helper()
 	u, err := m.DB().FindUserByUsername(context.Background(), slug+".1")
 	if err != nil || u.TeamID == nil {
-		t.Fatalf("demo user %s.1: %v", slug, err)
+		tb.Fatalf("demo user %s.1: %v", slug, err)
 	}
 	team, err := m.DB().FindTeamByID(context.Background(), *u.TeamID)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return team
 }
@@ -222,18 +222,18 @@ type appStop struct {
 	biz  *models.Business
 }
 
-func appRoute(t *testing.T, m *Main, teamID string) []appStop {
-	t.Helper()
+func appRoute(tb testing.TB, m *Main, teamID string) []appStop {
+	tb.Helper()
 	ctx := context.Background()
 	tasks, err := m.DB().FindTeamDay(ctx, teamID, appDay)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	out := make([]appStop, 0, len(tasks))
 	for _, tk := range tasks {
 		b, err := m.DB().FindBusinessByID(ctx, tk.BusinessID)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		out = append(out, appStop{tk, b})
 	}
@@ -300,13 +300,96 @@ const tamperChecklists = `new Promise((resolve, reject) => {
 })`
 
 // awaitJS evaluates a JavaScript expression that returns a promise and decodes its value.
-func awaitJS[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
+func awaitJS[T any](tb testing.TB, ctx context.Context, expr string) T {
+	tb.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
+		tb.Fatalf("evaluate %s: %v", expr, err)
 	}
 	return v
+}
+
+// appBrowserOptions start the phone-sized headless Chromium at browserPath that the app's test
+// and benchmarks drive, with its profile (caches, service workers, IndexedDB) in profileDir.
+func appBrowserOptions(browserPath, profileDir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "vi-VN"),
+		chromedp.UserDataDir(profileDir),
+		chromedp.WindowSize(360, 640),
+	)
+}
+
+// emulatePhone makes the browser's tab a phone: 360x640, touch, the service's time zone and
+// the service's clock. It starts the browser if it has not started yet.
+func emulatePhone(ctx context.Context, srv *appServer) error {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Navigate("about:blank")); err != nil {
+		return fmt.Errorf("start the browser: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		return fmt.Errorf("enable the network domain: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: srv.m.Config.Location().String()}); err != nil {
+		return fmt.Errorf("set the time zone: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: shiftClockScript(srv.clockShift)}); err != nil {
+		return fmt.Errorf("set the clock: %w", err)
+	}
+	return nil
+}
+
+// emulatePosition puts the phone at lat, lon (12 m accuracy) and grants or denies the app the
+// location permission.
+func emulatePosition(ctx context.Context, srv *appServer, lat, lon float64, setting browser.PermissionSetting) error {
+	acc := 12.0
+	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &acc}); err != nil {
+		return fmt.Errorf("emulate the position: %w", err)
+	}
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: setting, Origin: srv.url}); err != nil {
+		return fmt.Errorf("set the location permission: %w", err)
+	}
+	return nil
+}
+
+// emulateNetwork sets the browser's network: offline, or throttled (latency in ms, bytes a
+// second; -1 is no limit), for the page and its service worker alike.
+func emulateNetwork(ctx context.Context, offline bool, latency, down, up float64) error {
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: &offline,
+		MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, Latency: latency, DownloadThroughput: down, UploadThroughput: up}},
+	}); err != nil {
+		return fmt.Errorf("emulate the network: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, Latency: latency, DownloadThroughput: down, UploadThroughput: up}); err != nil {
+		return fmt.Errorf("override the network state: %w", err)
+	}
+	return nil
+}
+
+// emulate3G puts the phone on the issue's 3G profile (1.6 Mbps down, 750 kbps up, 150 ms)
+// with the processor slowed four times, as Lighthouse does for a mid-range phone; off gives
+// back the full network and processor.
+func emulate3G(ctx context.Context, on bool) error {
+	latency, down, up, cpu := 150.0, 1.6e6/8, 750e3/8, 4.0
+	if !on {
+		latency, down, up, cpu = 0, -1, -1, 1
+	}
+	if err := emulateNetwork(ctx, false, latency, down, up); err != nil {
+		return err
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: cpu}); err != nil {
+		return fmt.Errorf("slow the processor down: %w", err)
+	}
+	return nil
 }
 
 // TestAppShellIsCachedWhole checks that the service worker caches every file the app needs to
@@ -412,23 +495,9 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	recordPastVisit(t, m, city.ID, stops[0].biz.ID)
 	first, second := stops[0], stops[1]
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "vi-VN"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(360, 640),
-	)
 	tctx, cancel := context.WithTimeout(ctx, 80*time.Second)
 	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(tctx, opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(tctx, appBrowserOptions(browserPath, t.TempDir())...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	defer cancelBrowser()
@@ -502,28 +571,20 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	}
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
 	click := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
-	// network sets the browser's network: offline, or throttled (latency in ms, bytes a second;
-	// -1 is no limit), for the page and its service worker alike.
-	setNetwork := func(offline bool, latency, down, up float64) {
+	// goOffline cuts the network on both sides: the browser's and the server's.
+	goOffline := func() {
 		t.Helper()
-		_, err := chromedp.Call(bctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &offline,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, Latency: latency, DownloadThroughput: down, UploadThroughput: up}},
-		})
-		call("emulate the network", err)
-		_, err = chromedp.Call(bctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, Latency: latency, DownloadThroughput: down, UploadThroughput: up})
-		call("override the network state", err)
+		srv.down.Store(true)
+		call("go offline", emulateNetwork(bctx, true, 0, -1, -1))
 	}
-	goOffline := func() { srv.down.Store(true); setNetwork(true, 0, -1, -1) }
-	goOnline := func() { srv.down.Store(false); setNetwork(false, 0, -1, -1) }
+	goOnline := func() {
+		t.Helper()
+		srv.down.Store(false)
+		call("go online", emulateNetwork(bctx, false, 0, -1, -1))
+	}
 	geolocation := func(lat, lon float64, setting browser.PermissionSetting) {
 		t.Helper()
-		acc := 12.0
-		_, err := chromedp.Call(bctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &acc})
-		call("emulate the position", err)
-		_, err = chromedp.CallBrowser(bctx, browser.SetPermission, browser.SetPermissionParams{
-			Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: setting, Origin: srv.url})
-		call("set the location permission", err)
+		call("emulate the position", emulatePosition(bctx, srv, lat, lon, setting))
 	}
 	queueCount := func() string { return text(`#queue-count`) }
 	answerAll := func(answer string) {
@@ -541,25 +602,13 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	}
 
 	// A phone: 360x640, touch, Vietnam's time zone and the service's clock, at the first stop.
-	do("start the browser", chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Navigate("about:blank"))
-	_, err := chromedp.Call(bctx, network.Enable, network.EnableParams{})
-	call("enable the network domain", err)
-	_, err = chromedp.Call(bctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: m.Config.Location().String()})
-	call("set the time zone", err)
-	_, err = chromedp.Call(bctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: shiftClockScript(srv.clockShift)})
-	call("set the clock", err)
+	call("emulate a phone", emulatePhone(bctx, srv))
 	geolocation(first.biz.Lat, first.biz.Lon, browser.PermissionSettingGranted)
 	appURL := srv.url + "/app/"
 
 	// 1. The first load on 3G (1.6 Mbps down, 750 kbps up, 150 ms) with the processor slowed
 	// four times, as Lighthouse does for a mid-range phone: the sign-in form.
-	setNetwork(false, 150, 1.6e6/8, 750e3/8)
-	cpuSlowdown := func(rate float64) {
-		t.Helper()
-		_, err := chromedp.Call(bctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
-		call("slow the processor down", err)
-	}
-	cpuSlowdown(4)
+	call("emulate 3G", emulate3G(bctx, true))
 	bytesBefore, hitsBefore := srv.sent.Load(), srv.hitCount()
 	start := time.Now()
 	do("first load on 3G", chromedp.Navigate(appURL), visible(`#login-form`), visible(`html[data-ready]`))
@@ -625,8 +674,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 			t.Errorf("the load from the cache fetched %s from the server", h.req)
 		}
 	}
-	setNetwork(false, 0, -1, -1)
-	cpuSlowdown(1)
+	call("back to a full network", emulate3G(bctx, false))
 
 	// The route: in order, with the distance from here (the first stop).
 	names := evalJS[[]string](t, bctx, `Array.from(document.querySelectorAll('#stops .name')).map(e => e.textContent)`)
