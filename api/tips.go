@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"html/template"
+	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +20,7 @@ import (
 
 // Tips is the tip pipeline.
 type Tips interface {
-	Create(ctx context.Context, actor string, in tips.Input) (*models.Tip, error)
+	Create(ctx context.Context, actor string, in tips.Input) (*models.Tip, bool, error)
 	Transition(ctx context.Context, actor, id string, in tips.TransitionInput) (*models.Tip, error)
 	Similar(ctx context.Context, id string) ([]*models.Tip, error)
 	Merge(ctx context.Context, actor, id, into string, version int) (*models.Tip, error)
@@ -31,9 +33,16 @@ type TipStore interface {
 	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
 }
 
-// Public tip form limits: a person may send a few tips an hour from one address.
+// Public tip form limits: a person may send a few tips an hour from one address (an IPv6 /64,
+// which one household or phone gets whole); the whole city's form stores at most
+// publicTipsPerHourCity an hour, so that a flood from many addresses cannot bury the tip
+// officers (the hotline stays open). Both are counted per replica.
 const (
-	publicTipsPerHour = 5
+	publicTipsPerHour     = 5
+	publicTipsPerHourCity = 300
+	publicTipMaxBody      = 32 << 10
+	// publicTipCityKey is the limiter key of the city-wide count: no address looks like it.
+	publicTipCityKey = "*"
 )
 
 func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
@@ -46,59 +55,80 @@ func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
 	e.GET("/tip", s.publicTipForm)
 	e.POST("/tip", s.publicTipSubmit)
 	s.tipLimiter = auth.NewLimiter(publicTipsPerHour, time.Hour, s.now)
+	s.bodyLimits["/tip"] = publicTipMaxBody // a description of 4000 characters, with room to spare
 }
 
-// TipView is a tip as the API shows it. The reporter's contact appears for tip officers only.
+// TipView is a tip as the API shows it. The reporter's contact appears for tip officers only;
+// a contact that cannot be opened (the key was changed) is marked unavailable instead.
 type TipView struct {
 	*models.Tip
-	ReporterContact *string `json:"reporter_contact,omitempty"`
-	Overdue         bool    `json:"overdue"`
+	ReporterContact            *string `json:"reporter_contact,omitempty"`
+	ReporterContactUnavailable bool    `json:"reporter_contact_unavailable,omitempty"`
+	Overdue                    bool    `json:"overdue"`
 }
 
-func (s *Server) tipView(c *gin.Context, t *models.Tip) (*TipView, error) {
+func (s *Server) tipView(c *gin.Context, t *models.Tip) *TipView {
 	v := &TipView{Tip: t, Overdue: t.Overdue(s.now())}
 	if p := principal(c); p != nil && p.Role == models.RoleTipOfficer && t.ReporterContactEnc != "" {
 		contact, err := s.tips.Open(t.ReporterContactEnc)
 		if err != nil {
-			return nil, err
+			// One unreadable contact must not hide the other tips: the officer sees the tip and
+			// that its contact is unavailable; the operators see why.
+			loggerFrom(c, s.log).Error("tip contact cannot be opened", "tip", t.ID, "err", err)
+			v.ReporterContactUnavailable = true
+			return v
 		}
 		v.ReporterContact = &contact
 	}
-	return v, nil
+	return v
 }
 
+func (s *Server) tipViews(c *gin.Context, ts []*models.Tip) []*TipView {
+	items := make([]*TipView, 0, len(ts))
+	for _, t := range ts {
+		items = append(items, s.tipView(c, t))
+	}
+	return items
+}
+
+// createTip records a tip. A client that sends its own id may retry: the same body answers 200
+// with the stored tip, a different one 409.
 func (s *Server) createTip(c *gin.Context) {
 	var in tips.Input
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	t, err := s.tips.Create(c.Request.Context(), actor(c), in)
+	t, created, err := s.tips.Create(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	v, err := s.tipView(c, t)
-	if err != nil {
-		s.writeError(c, err)
-		return
+	status := http.StatusOK // a retry of a create that already happened
+	if created {
+		status = http.StatusCreated
+		c.Header("Location", "/api/v1/tips/"+t.ID)
 	}
-	c.Header("Location", "/api/v1/tips/"+t.ID)
-	c.JSON(http.StatusCreated, v)
+	c.JSON(status, s.tipView(c, t))
 }
 
-// findVisibleTip loads a tip the caller may see: tip officers and city-wide callers see all;
-// a district's planner sees the tips placed in its district.
+// findVisibleTip loads a tip the caller may see, or not_found.
 func (s *Server) findVisibleTip(c *gin.Context, id string) (*models.Tip, error) {
 	t, err := s.tipStore.FindTipByID(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
-	if p.Role != models.RoleTipOfficer && !p.CityWide() && (t.AreaCode == nil || !s.visibleArea(c, *t.AreaCode)) {
+	if !s.tipVisible(c, t) {
 		return nil, notFoundOutside("tip", "tin báo")
 	}
 	return t, nil
+}
+
+// tipVisible reports whether the caller may see the tip: tip officers and city-wide callers see
+// all; a district's planner sees the tips placed in its district.
+func (s *Server) tipVisible(c *gin.Context, t *models.Tip) bool {
+	p := principal(c)
+	return p.Role == models.RoleTipOfficer || p.CityWide() || t.AreaCode != nil && s.visibleArea(c, *t.AreaCode)
 }
 
 func (s *Server) listTips(c *gin.Context) {
@@ -123,16 +153,7 @@ func (s *Server) listTips(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	items := make([]*TipView, 0, len(ts))
-	for _, t := range ts {
-		v, err := s.tipView(c, t)
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
-		items = append(items, v)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+	c.JSON(http.StatusOK, gin.H{"items": s.tipViews(c, ts), "total": total})
 }
 
 func (s *Server) getTip(c *gin.Context) {
@@ -141,12 +162,7 @@ func (s *Server) getTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	v, err := s.tipView(c, t)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, s.tipView(c, t))
 }
 
 func (s *Server) transitionTip(c *gin.Context) {
@@ -168,14 +184,10 @@ func (s *Server) transitionTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	v, err := s.tipView(c, t)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, s.tipView(c, t))
 }
 
+// similarTips lists the tips offered for merging with a tip, among those the caller may see.
 func (s *Server) similarTips(c *gin.Context) {
 	if _, err := s.findVisibleTip(c, c.Param("id")); err != nil {
 		s.writeError(c, err)
@@ -186,16 +198,13 @@ func (s *Server) similarTips(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	items := make([]*TipView, 0, len(ts))
+	visible := ts[:0:0]
 	for _, t := range ts {
-		v, err := s.tipView(c, t)
-		if err != nil {
-			s.writeError(c, err)
-			return
+		if s.tipVisible(c, t) {
+			visible = append(visible, t)
 		}
-		items = append(items, v)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, gin.H{"items": s.tipViews(c, visible)})
 }
 
 func (s *Server) mergeTip(c *gin.Context) {
@@ -207,7 +216,20 @@ func (s *Server) mergeTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if strings.TrimSpace(in.Into) == "" {
+		s.writeError(c, models.Invalid("into", "is required: the tip to merge into", "là bắt buộc: tin báo sẽ gộp vào"))
+		return
+	}
 	if _, err := s.findVisibleTip(c, c.Param("id")); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	// The tip merged into must be one the caller may see: the same answer as for one that
+	// does not exist.
+	if _, err := s.findVisibleTip(c, in.Into); err != nil {
+		if models.IsCode(err, models.ENOTFOUND) {
+			err = models.NotFound("into", "tip "+in.Into+" not found", "không tìm thấy tin báo "+in.Into)
+		}
 		s.writeError(c, err)
 		return
 	}
@@ -216,12 +238,7 @@ func (s *Server) mergeTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	v, err := s.tipView(c, t)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, s.tipView(c, t))
 }
 
 var publicTipPage = template.Must(template.ParseFS(web.Templates(), "templates/tip.html"))
@@ -241,22 +258,99 @@ func (s *Server) renderTipPage(c *gin.Context, status int, done string, problems
 	}
 }
 
+// publicTipKey is the key a public tip is counted under: an IPv4 address, or the /64 of an IPv6
+// address (one subscriber gets a whole /64 and picks addresses in it at will).
+func publicTipKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
+}
+
+// publicTipFields are the public form's names and labels of the fields the pipeline checks.
+var publicTipFields = map[string]struct{ name, en, vi string }{
+	"description":      {"description", "Description", "Mô tả"},
+	"place":            {"place", "Place", "Địa điểm"},
+	"reporter_contact": {"contact", "Contact", "Liên hệ"},
+	"id":               {"id", "ID", "Mã"},
+}
+
+// publicTipProblems lists an invalid tip's problems as the form's reader sees them: each with
+// the label of its field in the page's language.
+func publicTipProblems(err error, vi bool) []string {
+	e := models.ErrorAs(err)
+	if e == nil {
+		return nil
+	}
+	var out []string
+	for _, d := range e.Details {
+		label := d.Field
+		if f, ok := publicTipFields[d.Field]; ok {
+			label = pick(vi, f.en, f.vi)
+		}
+		out = append(out, label+": "+pick(vi, d.Message, d.MessageVI))
+	}
+	return out
+}
+
+// publicTipError names the public form's JSON fields in an error about the pipeline's input
+// (contact, not reporter_contact).
+func publicTipError(err error) error {
+	e := models.ErrorAs(err)
+	if e == nil {
+		return err
+	}
+	out := *e
+	rename := func(f string) string {
+		if pf, ok := publicTipFields[f]; ok {
+			return pf.name
+		}
+		return f
+	}
+	out.Field = rename(e.Field)
+	out.Details = nil
+	for _, d := range e.Details {
+		d.Field = rename(d.Field)
+		out.Details = append(out.Details, d)
+	}
+	return &out
+}
+
+// retryAfter sets Retry-After to a wait in whole seconds, at least one.
+func retryAfter(c *gin.Context, wait time.Duration) {
+	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+}
+
 // publicTipSubmit takes a tip from the public form (form fields or JSON), a few an hour per
-// address. The answer says it was received and nothing else: there is no way to read tips back.
+// address and a few hundred an hour from the whole city. The answer says it was received and
+// nothing else: there is no way to read tips back.
 func (s *Server) publicTipSubmit(c *gin.Context) {
 	vi := wantsVietnamese(c)
 	jsonBody := strings.HasPrefix(c.GetHeader("Content-Type"), "application/json")
-	if blocked, _ := s.tipLimiter.Blocked(c.ClientIP()); blocked {
-		err := models.NewError(models.ERATELIMITED, "too many tips from this address: try again in an hour, or call the hotline", "đã gửi quá nhiều tin báo từ địa chỉ này: hãy thử lại sau một giờ hoặc gọi đường dây nóng")
-		c.Header("Retry-After", "3600")
+	refuse := func(status int, err *models.Error) {
 		if jsonBody {
 			s.writeError(c, err)
 			return
 		}
-		s.renderTipPage(c, http.StatusTooManyRequests, "", []string{pick(vi, err.Message, err.MessageVI)})
+		s.renderTipPage(c, status, "", []string{pick(vi, err.Message, err.MessageVI)})
+	}
+	// Counted on arrival, in one step with the check: parallel requests cannot all pass.
+	if ok, wait := s.tipLimiter.Take(publicTipKey(c.ClientIP())); !ok {
+		retryAfter(c, wait)
+		refuse(http.StatusTooManyRequests, models.NewError(models.ERATELIMITED, "too many tips from this address: try again in an hour, or call the hotline", "đã gửi quá nhiều tin báo từ địa chỉ này: hãy thử lại sau một giờ hoặc gọi đường dây nóng"))
 		return
 	}
 	var in struct {
+		ID          string `json:"id"` // optional: the sender's UUID, to make a retry safe
 		Description string `json:"description" form:"description"`
 		Place       string `json:"place" form:"place"`
 		Contact     string `json:"contact" form:"contact"`
@@ -274,27 +368,28 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	s.tipLimiter.Fail(c.ClientIP())
 	if in.Website != "" {
 		// A bot: answer as if received, store nothing.
 		s.publicTipDone(c, jsonBody, vi)
 		return
 	}
+	if ok, wait := s.tipLimiter.TakeUpTo(publicTipCityKey, publicTipsPerHourCity); !ok {
+		retryAfter(c, wait)
+		refuse(http.StatusTooManyRequests, models.NewError(models.ERATELIMITED, "the tip form is receiving too many tips right now: try again later, or call the hotline", "biểu mẫu đang nhận quá nhiều tin báo: hãy thử lại sau hoặc gọi đường dây nóng"))
+		return
+	}
 	// The actor is "public", not the address: received_by and the audit trail are read by
 	// officers, and the form promises its senders anonymity.
-	_, err = s.tips.Create(c.Request.Context(), "public", tips.Input{Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
+	_, created, err := s.tips.Create(c.Request.Context(), "public", tips.Input{ID: in.ID, Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
+	if !created {
+		s.tipLimiter.Forgive(publicTipCityKey) // the city's budget counts stored tips only
+	}
 	if err != nil {
-		if jsonBody || models.ErrorCode(err) == models.EINTERNAL {
-			s.writeError(c, err)
+		if jsonBody || models.ErrorCode(err) != models.EINVALID {
+			s.writeError(c, publicTipError(err))
 			return
 		}
-		var problems []string
-		if e := models.ErrorAs(err); e != nil {
-			for _, d := range e.Details {
-				problems = append(problems, d.Field+": "+pick(vi, d.Message, d.MessageVI))
-			}
-		}
-		s.renderTipPage(c, http.StatusBadRequest, "", problems)
+		s.renderTipPage(c, http.StatusBadRequest, "", publicTipProblems(err, vi))
 		return
 	}
 	s.publicTipDone(c, jsonBody, vi)

@@ -55,6 +55,23 @@ func (l *Limiter) Take(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// TakeUpTo is Take with its own allowance for this key instead of the limiter's: a shared
+// budget (every tip the public form stores in an hour) kept beside the per-address counts of the
+// same limiter and window.
+func (l *Limiter) TakeUpTo(key string, max int) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.prune(key)
+	if len(f) >= max {
+		return false, f[len(f)-max].Add(l.window).Sub(l.now())
+	}
+	if len(l.fails) >= maxKeys {
+		l.sweep()
+	}
+	l.fails[key] = append(f, l.now())
+	return true, 0
+}
+
 // Forgive takes back the latest attempt of a key (one that turned out not to be a failure).
 func (l *Limiter) Forgive(key string) {
 	l.mu.Lock()

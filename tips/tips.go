@@ -121,8 +121,9 @@ func (s *Service) Open(sealed string) (string, error) {
 	return string(plain), nil
 }
 
-// Input is a new tip.
+// Input is a new tip. ID is optional: a client that sends its own UUID can retry safely.
 type Input struct {
+	ID              string     `json:"id"`
 	Channel         string     `json:"channel"`
 	ReceivedAt      *time.Time `json:"received_at"`
 	Description     string     `json:"description"`
@@ -135,8 +136,21 @@ type Input struct {
 }
 
 // Create records a tip, placed by its business or its position, with its verification and
-// handling deadlines from the (first-guess) severity.
-func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.Tip, error) {
+// handling deadlines from the (first-guess) severity. When in.ID names a stored tip the call is
+// a retry: the same content from the same actor answers the stored tip (created false);
+// different content is a conflict.
+func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.Tip, bool, error) {
+	id := uuid.NewString()
+	if in.ID != "" {
+		u, err := uuid.Parse(in.ID)
+		if err != nil || len(in.ID) != 36 {
+			return nil, false, models.Invalid("id", "must be a UUID such as 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12", "phải là một UUID, ví dụ 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12")
+		}
+		id = u.String()
+		if prev, done, err := s.retried(ctx, actor, id, in); done {
+			return prev, false, err
+		}
+	}
 	now := s.now().UTC()
 	var v models.Validation
 	if !models.ValidTipChoice(in.Channel, models.TipChannels) {
@@ -159,7 +173,8 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 	}
 	received := now
 	if in.ReceivedAt != nil {
-		received = in.ReceivedAt.UTC()
+		// What the databases keep: a retry compares it with the stored time.
+		received = in.ReceivedAt.UTC().Truncate(time.Microsecond)
 		if received.After(now.Add(5 * time.Minute)) {
 			v.Add("received_at", "is in the future", "là thời điểm trong tương lai")
 		} else if received.Before(now.AddDate(-1, 0, 0)) {
@@ -180,7 +195,7 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 			v.AddError(err)
 		}
 	}
-	t := &models.Tip{ID: uuid.NewString(), Channel: in.Channel, ReceivedAt: received, ReceivedBy: actor, Description: desc, Lat: in.Lat, Lon: in.Lon,
+	t := &models.Tip{ID: id, Channel: in.Channel, ReceivedAt: received, ReceivedBy: actor, Description: desc, Lat: in.Lat, Lon: in.Lon,
 		Place: strings.TrimSpace(in.Place), Status: models.TipReceived, Severity: sev}
 	if in.BusinessID != "" {
 		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
@@ -199,18 +214,74 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 		v.Add("place", "say where: a business, a position or a place", "cần cho biết ở đâu: một cơ sở, một vị trí hoặc một địa điểm")
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sealed, err := s.Seal(strings.TrimSpace(in.ReporterContact))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	t.ReporterContactEnc = sealed
 	s.setDeadlines(t)
 	if err := s.store.CreateTip(ctx, actor, t); err != nil {
-		return nil, err
+		// Two identical retries at once: the loser answers like a later retry would.
+		if in.ID != "" && models.IsCode(err, models.ECONFLICT) {
+			if prev, done, rerr := s.retried(ctx, actor, id, in); done {
+				return prev, false, rerr
+			}
+		}
+		return nil, false, err
 	}
-	return t, nil
+	return t, true, nil
+}
+
+// retried reports whether tip id is already stored (done), and then answers the stored tip when
+// in is what created it, or a conflict.
+func (s *Service) retried(ctx context.Context, actor, id string, in Input) (*models.Tip, bool, error) {
+	prev, err := s.store.FindTipByID(ctx, id)
+	switch {
+	case models.IsCode(err, models.ENOTFOUND):
+		return nil, false, nil
+	case err != nil:
+		return nil, true, err
+	}
+	same, err := s.sameInput(prev, actor, in)
+	if err != nil {
+		return nil, true, err
+	}
+	if !same {
+		return nil, true, models.NewError(models.ECONFLICT, "tip %s already exists with different content", "tin báo %s đã tồn tại với nội dung khác", id)
+	}
+	return prev, true, nil
+}
+
+// sameInput reports whether in, sent by actor, is the input that created t. The business and
+// the severity are compared while the tip is still received: verification and classification
+// may change them afterwards.
+func (s *Service) sameInput(t *models.Tip, actor string, in Input) (bool, error) {
+	contact, err := s.Open(t.ReporterContactEnc)
+	if err != nil {
+		return false, err
+	}
+	sameFloat := func(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+	same := t.ReceivedBy == actor && t.Channel == in.Channel && t.Description == strings.TrimSpace(in.Description) &&
+		t.Place == strings.TrimSpace(in.Place) && contact == strings.TrimSpace(in.ReporterContact) &&
+		sameFloat(t.Lat, in.Lat) && sameFloat(t.Lon, in.Lon)
+	// Without received_at the tip was dated on arrival: a retry cannot repeat that instant.
+	if in.ReceivedAt != nil && !t.ReceivedAt.Equal(in.ReceivedAt.UTC().Truncate(time.Microsecond)) {
+		same = false
+	}
+	if t.Status == models.TipReceived {
+		sev := in.Severity
+		if sev == "" {
+			sev = "normal"
+		}
+		biz := ""
+		if t.BusinessID != nil {
+			biz = *t.BusinessID
+		}
+		same = same && t.Severity == sev && biz == in.BusinessID
+	}
+	return same, nil
 }
 
 // setDeadlines dates the verification and handling deadlines from receipt and severity.
