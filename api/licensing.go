@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,17 +30,17 @@ func (s *Server) registerLicensingRoutes(g *gin.RouterGroup) {
 
 func (s *Server) licensingCheck(c *gin.Context) {
 	p := principal(c)
-	if blocked, _ := s.lookupLimiter.Blocked(p.UserID); blocked {
-		c.Header("Retry-After", "3600")
-		s.writeError(c, models.NewError(models.ERATELIMITED, "too many checks this hour", "đã tra cứu quá nhiều lần trong giờ này"))
-		return
-	}
 	q := licensing.Query{LicenceNo: c.Query("licence_no"), TaxCode: c.Query("tax_code"), Q: c.Query("q"), Purpose: c.Query("purpose")}
 	if err := q.Validate(); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	s.lookupLimiter.Fail(p.UserID)
+	// Checked and counted in one step: parallel checks cannot all pass the limit.
+	if ok, wait := s.lookupLimiter.Take(p.UserID); !ok {
+		retryAfter(c, wait)
+		s.writeError(c, models.NewError(models.ERATELIMITED, "too many checks this hour", "đã tra cứu quá nhiều lần trong giờ này"))
+		return
+	}
 	rep, cands, err := s.licensing.Check(c.Request.Context(), actor(c), q)
 	switch {
 	case models.IsCode(err, models.ENOTFOUND):
@@ -55,10 +56,22 @@ func (s *Server) licensingCheck(c *gin.Context) {
 	}
 }
 
-// licensingLookups lists lookups from the audit log: an officer's own, or everyone's for admins.
+// lookupsPage is how many lookups one page lists, newest first.
+const lookupsPage = 200
+
+// licensingLookups lists lookups from the audit log: an officer's own, or everyone's for admins,
+// a page at a time: next_before (the last id of a full page) is the before= of the next page.
 func (s *Server) licensingLookups(c *gin.Context) {
 	p := principal(c)
-	f := models.AuditFilter{Action: "licensing_lookup", Limit: 200}
+	f := models.AuditFilter{Action: "licensing_lookup", Limit: lookupsPage}
+	if v := c.Query("before"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.writeError(c, models.Invalid("before", "must be the next_before of the previous page (a positive whole number)", "phải là next_before của trang trước (một số nguyên dương)"))
+			return
+		}
+		f.BeforeID = id
+	}
 	if p.Role != models.RoleAdmin {
 		f.Actor = p.Username
 	}
@@ -67,5 +80,9 @@ func (s *Server) licensingLookups(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": nonNil(events)})
+	var next *int64
+	if len(events) == lookupsPage {
+		next = &events[len(events)-1].ID
+	}
+	c.JSON(http.StatusOK, gin.H{"items": nonNil(events), "next_before": next})
 }

@@ -815,3 +815,70 @@ func TestEscalationPerDeadlineAndToTheDistrictPlanner(t *testing.T) {
 		}
 	})
 }
+
+func TestLicensingLookupsArePaged(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		h := newPlanServer(t, db).srv
+		police := &Principal{UserID: "u-police", Username: "police", Role: models.RoleLicensingOfficer, AreaCode: "92", AreaPath: "/92/"}
+		admin := &Principal{UserID: "u-admin", Username: "admin", Role: models.RoleAdmin, AreaCode: "92", AreaPath: "/92/"}
+		const own = lookupsPage + 5
+		for i := 0; i < own; i++ {
+			if err := db.RecordLookup(ctx, "police", nil, "L9999", fmt.Sprintf("HS-%03d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.RecordLookup(ctx, "other", nil, "L9999", "HS-other"); err != nil {
+			t.Fatal(err)
+		}
+		type page struct {
+			Items      []models.AuditEvent `json:"items"`
+			NextBefore *int64              `json:"next_before"`
+		}
+		walk := func(who *Principal) (pages []int, seen map[int64]bool) {
+			t.Helper()
+			seen = map[int64]bool{}
+			path := "/api/v1/licensing/lookups"
+			for len(pages) < 10 {
+				w := doAs(t, h, who, "GET", path, "")
+				var p page
+				if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &p) != nil {
+					t.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
+				}
+				pages = append(pages, len(p.Items))
+				for i, e := range p.Items {
+					if seen[e.ID] || i > 0 && e.ID >= p.Items[i-1].ID {
+						t.Fatalf("lookup %d repeated or out of order", e.ID)
+					}
+					seen[e.ID] = true
+				}
+				if p.NextBefore == nil {
+					return pages, seen
+				}
+				path = fmt.Sprintf("/api/v1/licensing/lookups?before=%d", *p.NextBefore)
+			}
+			t.Fatal("no last page")
+			return nil, nil
+		}
+		for _, tc := range []struct {
+			name  string
+			who   *Principal
+			pages []int
+		}{
+			{"an officer walks its own lookups", police, []int{lookupsPage, 5}},
+			{"an admin walks everyone's", admin, []int{lookupsPage, 6}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				pages, seen := walk(tc.who)
+				if fmt.Sprint(pages) != fmt.Sprint(tc.pages) {
+					t.Fatalf("pages of %v, want %v (%d lookups)", pages, tc.pages, len(seen))
+				}
+			})
+		}
+		for _, bad := range []string{"abc", "0", "-3", "1.5"} {
+			if w := doAs(t, h, police, "GET", "/api/v1/licensing/lookups?before="+bad, ""); w.Code != 400 || decodeError(t, w).Field != "before" {
+				t.Fatalf("before=%s: %d %s", bad, w.Code, w.Body)
+			}
+		}
+	})
+}
