@@ -166,6 +166,19 @@ func (s *Server) coverageGeoJSON(c *gin.Context) {
 	buf = strconv.AppendInt(buf, int64(cov.Year), 10)
 	buf = append(buf, `,"programme_code":`...)
 	buf = appendJSONString(buf, cov.ProgrammeCode)
+	// The dashboard's base map is configured on the server (KIEMTRA_TILE_URL) and reaches the
+	// page with the map's data, as a foreign member of the collection.
+	if s.reports != nil {
+		if bm := s.reports.BaseMap(); bm.TileURL != "" {
+			buf = append(buf, `,"base_map":{"tile_url":`...)
+			buf = appendJSONString(buf, bm.TileURL)
+			if bm.Attribution != "" {
+				buf = append(buf, `,"attribution":`...)
+				buf = appendJSONString(buf, bm.Attribution)
+			}
+			buf = append(buf, '}')
+		}
+	}
 	buf = append(buf, `,"features":[`...)
 	first := true
 	for _, r := range cov.Rows {

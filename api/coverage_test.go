@@ -2,11 +2,13 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"kiemtra/models"
+	"kiemtra/report"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -85,9 +87,31 @@ func TestCoverageEndpoints(t *testing.T) {
 		if statuses[models.MapNeverInspected] != 120 {
 			t.Fatalf("statuses %v", statuses)
 		}
+		if _, ok := geoTop(t, doAs(t, h, planner, "GET", "/api/v1/coverage.geojson", ""))["base_map"]; ok {
+			t.Error("a base map without KIEMTRA_TILE_URL")
+		}
+		t.Run("the server's base map reaches the map's data", func(t *testing.T) {
+			saved := h.reports
+			defer func() { h.reports = saved }()
+			h.reports = report.New(report.Config{Store: db, Archive: &report.MemoryArchive{}, BaseMap: report.BaseMap{TileURL: "https://tiles.example.vn/{z}/{x}/{y}.png", Attribution: "© Bản đồ \"Cần Thơ\""}})
+			got := geoTop(t, doAs(t, h, planner, "GET", "/api/v1/coverage.geojson", ""))["base_map"]
+			if want := map[string]any{"tile_url": "https://tiles.example.vn/{z}/{x}/{y}.png", "attribution": `© Bản đồ "Cần Thơ"`}; fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("base_map %v, want %v", got, want)
+			}
+		})
 		w = doAs(t, h, planner, "GET", "/api/v1/coverage/burndown", "")
 		if w.Code != 200 || !strings.Contains(w.Body.String(), `"never_inspected":120`) {
 			t.Fatalf("burndown: %d %s", w.Code, w.Body)
 		}
 	})
+}
+
+// geoTop decodes a FeatureCollection's top level.
+func geoTop(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != 200 {
+		t.Fatalf("%d %v %.200s", w.Code, err, w.Body)
+	}
+	return out
 }

@@ -21,6 +21,9 @@ type ReportService interface {
 	Archived(ctx context.Context, areaPath string, limit int) ([]*report.Archived, error)
 	// ArchivedFile returns an archived report with its content; not_found when unknown.
 	ArchivedFile(ctx context.Context, id int64) (*report.Archived, error)
+	// BaseMap is the dashboard's base-map tile server (KIEMTRA_TILE_URL), which the map's data
+	// carries; zero when none is configured.
+	BaseMap() report.BaseMap
 }
 
 func (s *Server) registerReportRoutes(g *gin.RouterGroup) {

@@ -80,6 +80,16 @@ type Config struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Location   *time.Location // the users' time zone: days, and the time the report was generated
+	BaseMap    BaseMap        // the dashboard's base map (KIEMTRA_TILE_URL); zero: none
+}
+
+// BaseMap is the tile server the dashboard draws under its map (Web Mercator tiles, the URL
+// with {z}, {x} and {y}) and the credit line it requires. The zero value draws no base map: the
+// offline default. The report service carries it for the dashboard, whose map data and kept
+// reports it serves, so that it is configured with the server and not in the page's files.
+type BaseMap struct {
+	TileURL     string `json:"tile_url"`
+	Attribution string `json:"attribution,omitempty"`
 }
 
 // Service computes, renders and archives reports.
@@ -90,11 +100,12 @@ type Service struct {
 	log        *slog.Logger
 	now        func() time.Time
 	loc        *time.Location
+	baseMap    BaseMap
 }
 
 // New returns a report service.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, archive: cfg.Archive, violations: cfg.Violations, log: cfg.Logger, now: cfg.Now, loc: cfg.Location}
+	s := &Service{store: cfg.Store, archive: cfg.Archive, violations: cfg.Violations, log: cfg.Logger, now: cfg.Now, loc: cfg.Location, baseMap: cfg.BaseMap}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -106,6 +117,9 @@ func New(cfg Config) *Service {
 	}
 	return s
 }
+
+// BaseMap returns the dashboard's base-map setting.
+func (s *Service) BaseMap() BaseMap { return s.baseMap }
 
 // Query asks for a report. Period, Programme and Area are the input; Resolve fills the rest.
 type Query struct {

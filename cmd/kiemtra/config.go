@@ -41,6 +41,8 @@ type Config struct {
 	TipDeadlines    string        // KIEMTRA_TIP_DEADLINES: severity=verify/handle, ...
 	CronTips        string        // KIEMTRA_CRON_TIPS: when overdue tips are escalated
 	TrustedProxies  string        // KIEMTRA_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
+	TileURL         string        // KIEMTRA_TILE_URL: the dashboard's base-map tiles ({z}/{x}/{y}); empty: no base map
+	TileAttribution string        // KIEMTRA_TILE_ATTRIBUTION: the credit line the tile server requires
 
 	location *time.Location
 }
@@ -96,6 +98,8 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_TIPS", &c.CronTips)
 	str("KIEMTRA_TRUSTED_PROXIES", &c.TrustedProxies)
 	str("KIEMTRA_CRON_REPORTS", &c.CronReports)
+	str("KIEMTRA_TILE_URL", &c.TileURL)
+	str("KIEMTRA_TILE_ATTRIBUTION", &c.TileAttribution)
 	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -214,7 +218,29 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, &configError{"KIEMTRA_SHUTDOWN_TIMEOUT", "must be positive"})
 	}
+	if err := checkTileURL(c.TileURL); err != nil {
+		errs = append(errs, &configError{"KIEMTRA_TILE_URL", err.Error()})
+	}
+	if c.TileAttribution != "" && c.TileURL == "" {
+		errs = append(errs, &configError{"KIEMTRA_TILE_ATTRIBUTION", "is set but KIEMTRA_TILE_URL is empty"})
+	}
 	return errors.Join(errs...)
+}
+
+// checkTileURL accepts an empty tile URL (no base map), or an http(s) URL or a path on this
+// server with the {z}, {x} and {y} placeholders of a Web Mercator tile server.
+func checkTileURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0").Replace(s))
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http" && !(u.Scheme == "" && u.Host == "" && strings.HasPrefix(s, "/"))):
+		return fmt.Errorf("%q must be an http(s) URL, or a path on this server, such as https://tiles.example.vn/{z}/{x}/{y}.png", s)
+	case !strings.Contains(s, "{z}") || !strings.Contains(s, "{x}") || !strings.Contains(s, "{y}"):
+		return fmt.Errorf("%q must contain {z}, {x} and {y}, such as https://tiles.example.vn/{z}/{x}/{y}.png", s)
+	}
+	return nil
 }
 
 // Location returns the validated time zone.

@@ -98,13 +98,15 @@ func printReportTotals(w io.Writer, r *report.Report) {
 // Reports returns the report service (after Open).
 func (m *Main) Reports() *report.Service { return m.reports }
 
-// newReportService builds the report service over the database.
+// newReportService builds the report service over the database. It also carries the dashboard's
+// base-map setting (KIEMTRA_TILE_URL), which the map's data (GET /coverage.geojson) passes on.
 func newReportService(m *Main, db *store.DB) (*report.Service, error) {
 	violations, err := refdata.Violations()
 	if err != nil {
 		return nil, err
 	}
-	return report.New(report.Config{Store: db, Archive: reportArchive{db}, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location()}), nil
+	return report.New(report.Config{Store: db, Archive: reportArchive{db}, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location(),
+		BaseMap: report.BaseMap{TileURL: m.Config.TileURL, Attribution: m.Config.TileAttribution}}), nil
 }
 
 // reportArchive keeps the report service's archive in the store's reports table.

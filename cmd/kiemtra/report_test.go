@@ -285,6 +285,67 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 	})
 }
 
+// KIEMTRA_TILE_URL reaches the dashboard's map data: GET /coverage.geojson carries it as
+// base_map; without it there is none. A URL without the tile placeholders is refused.
+func TestTileURLReachesTheMapData(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.NewSQLite(t, storetest.Options{})
+	p := func(s string) *string { return &s }
+	if err := db.UpsertAreas(ctx, "t", []*models.Area{{Code: "92", Name: "Cần Thơ", Level: models.AreaLevelCity},
+		{Code: "D1", ParentCode: p("92"), Name: "Quận 1", Level: models.AreaLevelDistrict}}); err != nil {
+		t.Fatal(err)
+	}
+	prog := &models.Programme{Code: "P", Name: "P", StartsOn: models.NewDate(2025, 1, 1), EndsOn: models.NewDate(2026, 12, 31), RootAreaCode: p("92")}
+	prog.ApplyDefaults()
+	if err := db.CreateProgramme(ctx, "t", prog); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, ""},
+		{map[string]string{"KIEMTRA_TILE_URL": "https://tiles.example.vn/{z}/{x}/{y}.png", "KIEMTRA_TILE_ATTRIBUTION": "© Bản đồ Cần Thơ"},
+			`"base_map":{"tile_url":"https://tiles.example.vn/{z}/{x}/{y}.png","attribution":"© Bản đồ Cần Thơ"}`},
+		{map[string]string{"KIEMTRA_TILE_URL": "/tiles/{z}/{x}/{y}.png"}, `"base_map":{"tile_url":"/tiles/{z}/{x}/{y}.png"}`},
+	} {
+		cfg := DefaultConfig()
+		if err := cfg.LoadEnv(func(k string) string { return tc.env[k] }); err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, cfg.Location()) }
+		svc, err := newReportService(&Main{Config: &cfg, Log: log, Now: now}, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := api.New(api.Config{Store: db, Readiness: db, Plans: db, Reports: svc, Coverage: coverage.New(db, now, cfg.Location()), Location: cfg.Location(), Logger: log})
+		w := asAdmin(h, "92", "/api/v1/coverage.geojson")
+		body := w.Body.String()
+		if w.Code != 200 || (tc.want == "" && strings.Contains(body, "base_map")) || !strings.Contains(body, tc.want) {
+			t.Errorf("%v: %d %.300s", tc.env, w.Code, body)
+		}
+	}
+	for _, bad := range []map[string]string{
+		{"KIEMTRA_TILE_URL": "https://tiles.example.vn/tile.png"},
+		{"KIEMTRA_TILE_URL": "ftp://tiles.example.vn/{z}/{x}/{y}.png"},
+		{"KIEMTRA_TILE_URL": "tiles/{z}/{x}/{y}.png"},
+		{"KIEMTRA_TILE_ATTRIBUTION": "© someone"},
+	} {
+		cfg := DefaultConfig()
+		if err := cfg.LoadEnv(func(k string) string { return bad[k] }); err != nil {
+			t.Fatal(err)
+		}
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), "KIEMTRA_TILE_") {
+			t.Errorf("%v: %v, want an error naming the variable", bad, err)
+		}
+	}
+}
+
 func TestReportScheduleIsValidated(t *testing.T) {
 	code, out, errOut := runCLI(t, map[string]string{"KIEMTRA_CRON_REPORTS": "every day", "KIEMTRA_DATA_DIR": t.TempDir()}, "migrate", "status")
 	if code != 1 || !strings.Contains(out+errOut, "KIEMTRA_CRON_REPORTS") {
