@@ -22,6 +22,7 @@ import (
 
 	"kiemtra/demo"
 	"kiemtra/models"
+	"kiemtra/report"
 )
 
 // findChromium returns the path of a Chromium or Chrome binary on PATH, or "".
@@ -64,13 +65,17 @@ func artifactsDir(t *testing.T) string {
 }
 
 // startDemo runs the whole service on a temporary SQLite database filled with the demo data,
-// with the clock set to the demo's day so that "this year" is the demo's year.
-func startDemo(t *testing.T) *Main {
+// with the clock set to the demo's day so that "this year" is the demo's year; set changes the
+// configuration first.
+func startDemo(t *testing.T, set func(*Config)) *Main {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = demoDataDir(t)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning = "off", "off", "off"
+	if set != nil {
+		set(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +133,21 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Skip("the dashboard test starts a browser; skipped with -short")
 	}
 	out := artifactsDir(t)
-	m := startDemo(t)
+	// A base map on the server (KIEMTRA_TILE_URL): a path of this server that has no tiles, so
+	// that the page asks for them but the screenshots stay as without one.
+	const tiles = "/no-tiles/{z}/{x}/{y}.png"
+	m := startDemo(t, func(c *Config) { c.TileURL = tiles })
 	wards, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelWard})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The reports of the closed periods, kept as the nightly job keeps them.
+	started := time.Now()
+	res, err := (&report.ArchiveJob{Service: m.Reports()}).Run(context.Background(), m.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report archive of the demo: %s (%d ms)", res, time.Since(started).Milliseconds())
 	if len(wards) != 83 {
 		t.Fatalf("the demo has %d wards, want 83", len(wards))
 	}
@@ -275,6 +290,32 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 
 	shot("dashboard-1366x768-districts.png")
 
+	// The server's base map reaches the map: tiles are asked for from the configured server.
+	if href := evalJS[string](t, bctx, `(document.querySelector('#map g.tiles image') || {getAttribute: () => ''}).getAttribute('href')`); !strings.HasPrefix(href, "/no-tiles/") {
+		t.Errorf("the map's first tile is %q, want one of %s", href, tiles)
+	}
+	// The side panel is named in the page's language.
+	if label := attr(`section.side`, "aria-label"); label != "Tiến độ so với chỉ tiêu" {
+		t.Errorf("the side panel is labelled %q", label)
+	}
+	// The kept reports: one line per report with a button per file, named and sized as the API
+	// says (the demo's districts keep their half-years and years).
+	type keptFile struct {
+		File, Text string
+	}
+	do("wait for the kept reports", chromedp.WaitReady(chromedp.CSS(`#reports-body table.reports button[data-file]`)))
+	kept := evalJS[[]keptFile](t, bctx, `Array.from(document.querySelectorAll('#reports-body table.reports button[data-file]')).map(b => ({file: b.dataset.file, text: b.textContent}))`)
+	var districtReport bool
+	for _, k := range kept {
+		if !regexp.MustCompile(`^bao-cao-kiem-tra_\d{4}(-[QH]\d)?_\w+\.(xlsx|csv)$`).MatchString(k.File) || !regexp.MustCompile(`^(XLSX|CSV) · [\d.,]+ (B|KB|MB)$`).MatchString(k.Text) {
+			t.Errorf("a kept report's button: %+v", k)
+		}
+		districtReport = districtReport || strings.HasSuffix(k.File, "_916.xlsx")
+	}
+	if len(kept) == 0 || !districtReport {
+		t.Errorf("%d kept report files; a district's (916) among them: %v", len(kept), districtReport)
+	}
+
 	// An access token the server refuses is renewed once with the refresh token, for all the
 	// requests that were refused at the same time, and the dashboard carries on.
 	do("reload with a refused access token",
@@ -348,6 +389,16 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("the 2021-2025 programme shows coverage %q (data-value %q), want 100%%", fig, v)
 	}
 	checkWards(t, wards, evalJS[[]drawnArea](t, bctx, readAreas), "100")
+	// Under full coverage no business is "never inspected": those opened within the grace period
+	// before the deadline have a legend line of their own.
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#map circle.pt.never_inspected').length`); n != 0 {
+		t.Errorf("%d businesses never inspected under 100%% coverage", n)
+	}
+	if evalJS[int](t, bctx, `document.querySelectorAll('#map circle.pt.newly_opened').length`) > 0 {
+		if label := text(`#legend li[data-status="newly_opened"] .lg-label`); label != "Mới mở, chưa đến hạn" {
+			t.Errorf("the newly opened businesses' legend reads %q", label)
+		}
+	}
 	t.Logf("2021-2025 in 2025: programme coverage %s, %s", text(`#kpi-programme-figure`), strings.Join(strings.Fields(text(`#on-track`)), " "))
 	shot("dashboard-1366x768-2021-2025.png")
 
@@ -368,6 +419,9 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	do("switch to English", chromedp.Click(chromedp.CSS(`.user .lang-switch`)))
 	if title := text(`#kpi-year h3`); !strings.HasSuffix(title, "target") {
 		t.Errorf("in English the yearly target is titled %q", title)
+	}
+	if label := attr(`section.side`, "aria-label"); label != "Progress against the targets" {
+		t.Errorf("in English the side panel is labelled %q", label)
 	}
 	do("back to the office screen", chromedp.EmulateViewport(1366, 768), chromedp.Sleep(300*time.Millisecond))
 	shot("dashboard-1366x768-en.png")

@@ -108,6 +108,8 @@ export const STRINGS = {
     reportFormat: "Định dạng",
     reportGenerated: "Lập lúc",
     reportSize: "Dung lượng",
+    reportFiles: "Tệp",
+    kpiLabel: "Tiến độ so với chỉ tiêu",
     download: "Tải xuống",
     noReports: "Chưa có báo cáo nào được lưu.",
     newReport: "Lập báo cáo",
@@ -119,6 +121,7 @@ export const STRINGS = {
       covered_in_programme: "Đã kiểm tra ở năm trước",
       never_inspected: "Chưa kiểm tra trong chương trình",
       overdue: "Quá hạn kiểm tra",
+      newly_opened: "Mới mở, chưa đến hạn",
       closed: "Đã ngừng hoạt động",
     },
     outcomes: {
@@ -236,6 +239,8 @@ export const STRINGS = {
     reportFormat: "Format",
     reportGenerated: "Generated",
     reportSize: "Size",
+    reportFiles: "Files",
+    kpiLabel: "Progress against the targets",
     download: "Download",
     noReports: "No reports have been kept yet.",
     newReport: "Make a report",
@@ -247,6 +252,7 @@ export const STRINGS = {
       covered_in_programme: "Inspected in an earlier year",
       never_inspected: "Not yet inspected in the programme",
       overdue: "Inspection overdue",
+      newly_opened: "Newly opened, not yet due",
       closed: "Closed",
     },
     outcomes: {

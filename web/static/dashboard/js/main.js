@@ -162,6 +162,12 @@ async function loadFigures() {
     if (state.selected && !knownArea(state.selected)) state.selected = "";
     if (!state.selected) state.selected = state.rootCode;
     map.setData({ wards: wardsGeo, districts: districtsGeo, parentOf: state.parentOf, rootCode: state.rootCode });
+    // The server's base map (KIEMTRA_TILE_URL) wins over config.js; none is the offline default.
+    const baseMap = wardsGeo.base_map || { tile_url: CONFIG.tileUrl, attribution: CONFIG.tileAttribution };
+    map.setTiles(baseMap.tile_url);
+    const credit = $("#map-attribution");
+    credit.textContent = baseMap.tile_url ? baseMap.attribution || "" : "";
+    credit.hidden = !credit.textContent;
     renderFilters();
     renderAll();
     svg.dataset.programme = cov.programme_code;
@@ -595,17 +601,29 @@ function renderReports() {
   const a = state.archive;
   panel.hidden = !a;
   if (!a) return;
-  const items = a.items || [];
-  const list = items.length
+  // One line per kept report (programme, period, area), with a download per format (the job
+  // keeps a workbook and a CSV file of the same figures).
+  const groups = new Map();
+  for (const r of a.items || []) {
+    const key = [r.programme_id, r.period, r.area_code].join("|");
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
+  }
+  const fileButton = r => h("button", {
+    type: "button", class: "secondary small", title: r.file_name, "data-file": r.file_name,
+    "aria-label": `${t.t("download")} ${r.file_name} (${t.bytes(r.size_bytes)})`,
+    onclick: () => api.download(`/api/v1/reports/archive/${encodeURIComponent(r.id)}`, r.file_name).catch(fail),
+  }, `${String(r.format || "").toUpperCase()} · ${t.bytes(r.size_bytes)}`);
+  const list = groups.size
     ? h("table", { class: "reports" },
-      h("thead", {}, h("tr", {}, [t.t("reportPeriod"), t.t("reportArea"), t.t("reportFormat"), t.t("reportGenerated"), t.t("reportSize"), ""].map(x => h("th", { scope: "col" }, x)))),
-      h("tbody", {}, items.map(r => h("tr", {},
-        h("td", {}, r.period), h("td", {}, state.areaName.get(r.area_code) || r.area_code || ""), h("td", {}, String(r.format || "").toUpperCase()),
-        h("td", {}, t.dateTime(r.generated_at)), h("td", { class: "num" }, t.bytes(r.size)),
-        h("td", {}, h("button", {
-          type: "button", class: "secondary",
-          onclick: () => api.download(`/api/v1/reports/archive/${encodeURIComponent(r.id)}`, `bao-cao-${r.period}-${r.area_code || ""}.${r.format || "xlsx"}`).catch(fail),
-        }, t.t("download")))))))
+      h("thead", {}, h("tr", {}, [t.t("reportPeriod"), t.t("reportArea"), t.t("reportGenerated"), t.t("reportFiles")].map(x => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, [...groups.values()].map(files => {
+        const r = files[0];
+        files.sort((x, y) => String(y.format).localeCompare(String(x.format))); // the workbook first
+        return h("tr", {},
+          h("td", {}, r.period), h("td", {}, state.areaName.get(r.area_code) || r.area_code || ""),
+          h("td", {}, t.dateTime(r.generated_at)), h("td", { class: "files" }, files.map(fileButton)));
+      })))
     : h("p", { class: "muted" }, t.t("noReports"));
   const periodSel = h("select", { id: "report-period" }, periodsUntil(state.today).map(p => h("option", { value: p }, p)));
   const formatSel = h("select", { id: "report-format" }, ["xlsx", "csv"].map(f => h("option", { value: f }, f.toUpperCase())));

@@ -1,6 +1,7 @@
 // The coverage map: area polygons and business points drawn as SVG in an equirectangular
 // projection fitted to the jurisdiction, wards coloured by programme coverage or by the year's
-// progress, with labels where they fit. No tiles unless config.js names a tile server.
+// progress, with labels where they fit. No tiles unless the server (KIEMTRA_TILE_URL) or
+// config.js names a tile server.
 
 import { esc } from "./util.js";
 
@@ -15,11 +16,12 @@ export const EMPTY_FILL = "#e3e5e8";
 export const STATUS_COLOURS = {
   never_inspected: "#d7191c",
   overdue: "#ff7b00",
+  newly_opened: "#8e5fbf",
   inspected_this_year: "#0a6b34",
   covered_in_programme: "#ffffff",
   closed: "#8a8a8a",
 };
-export const STATUS_ORDER = ["never_inspected", "overdue", "inspected_this_year", "covered_in_programme", "closed"];
+export const STATUS_ORDER = ["never_inspected", "overdue", "newly_opened", "inspected_this_year", "covered_in_programme", "closed"];
 
 // bins returns the colour classes of a metric: [lower bound, label ratio] pairs.
 export function bins(metric, minShare) {
@@ -204,6 +206,9 @@ export class CoverageMap {
   }
 
   sameBounds(b) { return this.bounds && b.every((v, i) => Math.abs(v - this.bounds[i]) < 1e-9); }
+
+  // setTiles sets the base map's tile template ("" for none).
+  setTiles(url) { this.tileUrl = url || ""; }
 
   setView(v) { Object.assign(this.view, v); }
 
@@ -413,6 +418,6 @@ export class CoverageMap {
 // visit, stay visible.
 function rank(f, picked) {
   if (picked && String(f.id) === picked) return 9;
-  return { never_inspected: 4, overdue: 3, inspected_this_year: 2, covered_in_programme: 1, closed: 0 }[f.properties.status] ?? 0;
+  return { never_inspected: 5, overdue: 4, newly_opened: 3, inspected_this_year: 2, covered_in_programme: 1, closed: 0 }[f.properties.status] ?? 0;
 }
 
