@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,13 +29,13 @@ type FieldWork interface {
 
 // FieldStore is what the field-work handlers read directly.
 type FieldStore interface {
-	// TeamDayTasks returns every task decided for a team's day (those taken back since
-	// included) in route order, with the businesses' fields a phone shows, when each release
-	// was decided, and which tasks have a check-in.
-	TeamDayTasks(ctx context.Context, teamID string, day models.Date) ([]*models.Task, map[string]*models.Business, map[string]time.Time, map[string]bool, error)
-	// RecentInspections returns the n latest original inspections of each business, by
-	// business then newest first, and their findings.
-	RecentInspections(ctx context.Context, businessIDs []string, n int) ([]*models.Inspection, []*models.Finding, error)
+	// EachTeamDayTask calls fn for every task decided for a team's day (those taken back since
+	// included), in route order, with its business (the fields a phone shows), when its
+	// release was decided, whether it has a check-in, and the business's previous inspection
+	// (the latest original result that is not the task's own; nil when none) with its
+	// violation codes.
+	EachTeamDayTask(ctx context.Context, teamID string, day models.Date,
+		fn func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string)) error
 	FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error)
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
@@ -156,54 +155,31 @@ func (s *Server) myAssignments(c *gin.Context) {
 		delta, since = cday == day, at
 	}
 	out := Assignments{Day: day, TeamID: p.TeamID, Full: !delta, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
-	// Every task decided for the team today, in route order, with its business and check-ins:
-	// those still the team's are the day; the others were taken back.
-	decided, businesses, decidedAt, checkedIn, err := s.field.TeamDayTasks(ctx, p.TeamID, day)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
+	// Every task decided for the team today, in route order: those still the team's are the
+	// day; the others were taken back (cancelled, returned to the pool, given to another team).
 	latest := time.Unix(0, 0).UTC()
-	var current, changed []*models.Task
-	for _, t := range decided {
+	version := s.fieldwork.ChecklistVersion()
+	err := s.field.EachTeamDayTask(ctx, p.TeamID, day, func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string) {
 		if t.UpdatedAt.After(latest) {
 			latest = t.UpdatedAt
 		}
-		// A task cancelled, returned to the pool or given to another team is no longer the
-		// team's to visit.
 		mine := t.TeamID != nil && *t.TeamID == p.TeamID && t.ReleasedOn == day && t.Status != models.TaskCancelled
 		switch {
-		case delta && !t.UpdatedAt.After(since):
-		case delta && !mine:
+		case !delta && mine:
+			out.Items = append(out.Items, s.assignmentItem(t, b, checkedIn, last, codes, version))
+		case !delta, !t.UpdatedAt.After(since):
+		case !mine:
 			out.Withdrawn = append(out.Withdrawn, t.ID)
-		case delta:
-			changed = append(changed, t)
+		case decidedAt.After(since) && t.Status == models.TaskReleased:
+			// Released to the team after the cursor: new to the phone.
+			out.Added = append(out.Added, s.assignmentItem(t, b, checkedIn, last, codes, version))
+		default:
+			out.Updated = append(out.Updated, s.assignmentItem(t, b, checkedIn, last, codes, version))
 		}
-		if mine {
-			current = append(current, t)
-		}
-	}
-	list := current
-	if delta {
-		list = changed
-	}
-	items, err := s.assignmentItems(ctx, list, businesses, checkedIn)
+	})
 	if err != nil {
 		s.writeError(c, err)
 		return
-	}
-	switch {
-	case !delta:
-		out.Items = items
-	default:
-		for _, it := range items {
-			// A task released to the team after the cursor is new to the phone.
-			if decidedAt[it.TaskID].After(since) && it.Status == models.TaskReleased {
-				out.Added = append(out.Added, it)
-			} else {
-				out.Updated = append(out.Updated, it)
-			}
-		}
 	}
 	cursor := latest
 	if lag := now.Add(-syncCursorLag).UTC(); cursor.After(lag) {
@@ -216,60 +192,19 @@ func (s *Server) myAssignments(c *gin.Context) {
 	s.writeCacheable(c, out)
 }
 
-// assignmentItems describes tasks for the phone, in their order, with their businesses, their
-// check-ins and, in one more query, each business's previous inspection (the latest that is
-// not the task's own result).
-func (s *Server) assignmentItems(ctx context.Context, tasks []*models.Task, businesses map[string]*models.Business, checkedIn map[string]bool) ([]*AssignmentItem, error) {
-	out := make([]*AssignmentItem, 0, len(tasks))
-	if len(tasks) == 0 {
-		return out, nil
-	}
-	bizIDs := make([]string, 0, len(tasks))
-	seen := map[string]bool{}
-	for _, t := range tasks {
-		if !seen[t.BusinessID] {
-			seen[t.BusinessID] = true
-			bizIDs = append(bizIDs, t.BusinessID)
+// assignmentItem is one task as the phone shows it.
+func (s *Server) assignmentItem(t *models.Task, b *models.Business, checkedIn bool, last *models.Inspection, codes []string, checklistVersion int) *AssignmentItem {
+	item := &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
+		ChecklistVersion: checklistVersion, CheckedIn: checkedIn,
+		Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
+			LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}}
+	if last != nil {
+		if codes == nil {
+			codes = []string{}
 		}
+		item.LastInspection = &LastInspection{Date: models.DateOf(last.FinishedAt.In(s.loc)), Outcome: last.Outcome, Violations: codes}
 	}
-	// A task has one original result: of the two latest, one is not the task's own.
-	recent, findings, err := s.field.RecentInspections(ctx, bizIDs, 2)
-	if err != nil {
-		return nil, err
-	}
-	byBiz := make(map[string][]*models.Inspection, len(bizIDs))
-	for _, in := range recent {
-		byBiz[in.BusinessID] = append(byBiz[in.BusinessID], in)
-	}
-	codes := make(map[string][]string, len(findings))
-	for _, f := range findings {
-		codes[f.InspectionID] = append(codes[f.InspectionID], f.Code)
-	}
-	lastOf := func(t *models.Task) *LastInspection {
-		for _, in := range byBiz[t.BusinessID] {
-			if in.TaskID != nil && *in.TaskID == t.ID {
-				continue
-			}
-			li := &LastInspection{Date: models.DateOf(in.FinishedAt.In(s.loc)), Outcome: in.Outcome, Violations: codes[in.ID]}
-			if li.Violations == nil {
-				li.Violations = []string{}
-			}
-			return li
-		}
-		return nil
-	}
-	version := s.fieldwork.ChecklistVersion()
-	for _, t := range tasks {
-		b := businesses[t.BusinessID]
-		if b == nil {
-			return nil, fmt.Errorf("business %s of task %s is missing", t.BusinessID, t.ID)
-		}
-		out = append(out, &AssignmentItem{TaskID: t.ID, RouteOrder: t.RouteOrder, Status: t.Status, Reason: t.Reason, DueDate: t.WindowEnd, Version: t.Version,
-			ChecklistVersion: version, CheckedIn: checkedIn[t.ID], LastInspection: lastOf(t),
-			Business: AssignmentBusiness{ID: b.ID, Name: b.Name, Category: b.Category, Address: b.Address, Lat: b.Lat, Lon: b.Lon,
-				LicenceNo: b.LicenceNo, SecurityCertNo: b.SecurityCertNo, TaxCode: b.TaxCode, Phone: b.Phone, OwnerName: b.OwnerName}})
-	}
-	return out, nil
+	return item
 }
 
 // writeCacheable answers JSON with a strong ETag, or 304 when the client has it already.

@@ -191,94 +191,83 @@ func (db *DB) FindPhoto(ctx context.Context, inspectionID, id string) (*models.P
 	return &p, nil
 }
 
-// TeamDayTasks returns every task decided for a team's day (released to it, those taken back
-// since included) in route order, in one query, with what a phone's list needs beside: the
-// businesses (only the fields a phone shows: id, name, category, licence and certificate
-// numbers, tax code, address, phone, owner, position), when each release was decided, and which
-// tasks have a check-in. A task decided twice for the day is listed once, with its latest
-// decision. Every phone asks for this many times a day: the rows are scanned by hand, not by
-// reflection.
-func (db *DB) TeamDayTasks(ctx context.Context, teamID string, day models.Date) (tasks []*models.Task, businesses map[string]*models.Business,
-	decidedAt map[string]time.Time, checkedIn map[string]bool, err error) {
+// EachTeamDayTask calls fn for every task decided for a team's day (released to it, those
+// taken back since included), in route order, with what a phone's list needs beside: the
+// business (only the fields a phone shows: id, name, category, licence and certificate
+// numbers, tax code, address, phone, owner, position), when the release was decided, whether
+// the task has a check-in, and the business's previous inspection (the latest original result
+// that is not the task's own, with only its id, finish time and outcome; nil when there is
+// none) with its violation codes. A task decided twice for the day comes once, with its latest
+// decision. Every phone asks for this many times a day: it is one query, scanned by hand.
+func (db *DB) EachTeamDayTask(ctx context.Context, teamID string, day models.Date,
+	fn func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string)) error {
 	rows, err := db.gdb.WithContext(ctx).Raw(`SELECT t.id, t.plan_id, t.business_id, t.reason, t.status, t.window_start, t.window_end, t.team_id,
 		t.released_on, t.route_order, t.inclusion_prob, t.parent_task_id, t.tip_id, t.version, t.created_at, t.updated_at,
 		d.decided_at, EXISTS (SELECT 1 FROM checkins c WHERE c.task_id = t.id),
-		b.id, b.name, b.category, b.licence_no, b.security_cert_no, b.tax_code, b.address, b.phone, b.owner_name, b.lat, b.lon
+		b.id, b.name, b.category, b.licence_no, b.security_cert_no, b.tax_code, b.address, b.phone, b.owner_name, b.lat, b.lon,
+		li.id, li.finished_at, li.outcome, f.code
 		FROM assignment_decisions d
 		JOIN tasks t ON t.id = d.task_id
 		JOIN businesses b ON b.id = t.business_id
+		LEFT JOIN inspections li ON li.id = (
+			SELECT i.id FROM inspections i
+			WHERE i.business_id = t.business_id AND i.amends_id IS NULL AND (i.task_id IS NULL OR i.task_id <> t.id)
+			ORDER BY i.finished_at DESC, i.id DESC LIMIT 1)
+		LEFT JOIN inspection_findings f ON f.inspection_id = li.id
 		WHERE d.team_id = ? AND d.day = ?
-		ORDER BY t.route_order, t.id, d.decided_at DESC`, teamID, day).Rows()
+		ORDER BY t.route_order, t.id, d.decided_at DESC, f.id`, teamID, day).Rows()
 	if err != nil {
-		return nil, nil, nil, nil, translate(err, "task")
+		return translate(err, "task")
 	}
 	defer rows.Close()
-	businesses = map[string]*models.Business{}
-	decidedAt = map[string]time.Time{}
-	checkedIn = map[string]bool{}
+	// One row per finding of the previous inspection (at least one per decision): a task is
+	// complete when the next row is another task's.
+	type pending struct {
+		t         *models.Task
+		b         *models.Business
+		decidedAt time.Time
+		checkedIn bool
+		last      *models.Inspection
+		codes     []string
+	}
+	var cur *pending
+	flush := func() {
+		if cur != nil {
+			fn(cur.t, cur.b, cur.decidedAt, cur.checkedIn, cur.last, cur.codes)
+		}
+	}
 	for rows.Next() {
 		var t models.Task
 		var b models.Business
 		var at time.Time
 		var checked bool
+		var lastID, outcome, code *string
+		var finished *time.Time
 		if err := rows.Scan(&t.ID, &t.PlanID, &t.BusinessID, &t.Reason, &t.Status, &t.WindowStart, &t.WindowEnd, &t.TeamID,
 			&t.ReleasedOn, &t.RouteOrder, &t.InclusionProb, &t.ParentTaskID, &t.TipID, &t.Version, &t.CreatedAt, &t.UpdatedAt,
-			&at, &checked, &b.ID, &b.Name, &b.Category, &b.LicenceNo, &b.SecurityCertNo, &b.TaxCode, &b.Address, &b.Phone, &b.OwnerName, &b.Lat, &b.Lon); err != nil {
-			return nil, nil, nil, nil, translate(err, "task")
+			&at, &checked, &b.ID, &b.Name, &b.Category, &b.LicenceNo, &b.SecurityCertNo, &b.TaxCode, &b.Address, &b.Phone, &b.OwnerName, &b.Lat, &b.Lon,
+			&lastID, &finished, &outcome, &code); err != nil {
+			return translate(err, "task")
 		}
-		if _, seen := decidedAt[t.ID]; seen {
-			continue
+		if cur != nil && cur.t.ID == t.ID {
+			if at.Equal(cur.decidedAt) && code != nil {
+				cur.codes = append(cur.codes, *code) // another finding
+			}
+			continue // or an older decision of the same task
 		}
-		tasks = append(tasks, &t)
-		decidedAt[t.ID], checkedIn[t.ID], businesses[b.ID] = at, checked, &b
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, nil, nil, translate(err, "task")
-	}
-	return tasks, businesses, decidedAt, checkedIn, nil
-}
-
-// RecentInspections returns the n latest original (not amending) inspections of each of the
-// businesses, by business then newest first, and their findings, in one query. The
-// inspections carry only id, task, business, finish time and outcome; the findings only their
-// inspection, business and code.
-func (db *DB) RecentInspections(ctx context.Context, businessIDs []string, n int) ([]*models.Inspection, []*models.Finding, error) {
-	if len(businessIDs) == 0 || n <= 0 {
-		return nil, nil, nil
-	}
-	rows, err := db.gdb.WithContext(ctx).Raw(`SELECT x.id, x.task_id, x.business_id, x.finished_at, x.outcome, f.code
-		FROM (
-			SELECT i.id, i.task_id, i.business_id, i.finished_at, i.outcome,
-				ROW_NUMBER() OVER (PARTITION BY i.business_id ORDER BY i.finished_at DESC, i.id DESC) AS rn
-			FROM inspections i
-			WHERE i.business_id IN ? AND i.amends_id IS NULL
-		) x
-		LEFT JOIN inspection_findings f ON f.inspection_id = x.id
-		WHERE x.rn <= ?
-		ORDER BY x.business_id, x.rn, f.id`, businessIDs, n).Rows()
-	if err != nil {
-		return nil, nil, translate(err, "inspection")
-	}
-	defer rows.Close()
-	var ins []*models.Inspection
-	var fs []*models.Finding
-	var last *models.Inspection
-	for rows.Next() {
-		var in models.Inspection
-		var code *string
-		if err := rows.Scan(&in.ID, &in.TaskID, &in.BusinessID, &in.FinishedAt, &in.Outcome, &code); err != nil {
-			return nil, nil, translate(err, "inspection")
-		}
-		if last == nil || last.ID != in.ID {
-			last = &in
-			ins = append(ins, last)
-		}
-		if code != nil {
-			fs = append(fs, &models.Finding{InspectionID: in.ID, BusinessID: in.BusinessID, Code: *code})
+		flush()
+		cur = &pending{t: &t, b: &b, decidedAt: at, checkedIn: checked}
+		if lastID != nil && finished != nil && outcome != nil {
+			cur.last = &models.Inspection{ID: *lastID, BusinessID: b.ID, FinishedAt: *finished, Outcome: *outcome}
+			cur.codes = []string{}
+			if code != nil {
+				cur.codes = append(cur.codes, *code)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, translate(err, "inspection")
+		return translate(err, "task")
 	}
-	return ins, fs, nil
+	flush()
+	return nil
 }

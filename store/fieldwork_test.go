@@ -63,6 +63,28 @@ func (s *fieldSeed) visit(id string, task *models.Task, outcome string, finished
 	return v
 }
 
+// dayRow is one task of EachTeamDayTask.
+type dayRow struct {
+	task      *models.Task
+	biz       *models.Business
+	decidedAt time.Time
+	checkedIn bool
+	last      *models.Inspection
+	codes     []string
+}
+
+func teamDay(t *testing.T, db *store.DB, teamID string, day models.Date) []dayRow {
+	t.Helper()
+	var out []dayRow
+	err := db.EachTeamDayTask(context.Background(), teamID, day, func(task *models.Task, b *models.Business, at time.Time, checked bool, last *models.Inspection, codes []string) {
+		out = append(out, dayRow{task, b, at, checked, last, codes})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func rows(t *testing.T, db *store.DB, table, where string, args ...any) int {
 	t.Helper()
 	var n int64
@@ -116,6 +138,32 @@ func TestApplyVisitsIsOneTransaction(t *testing.T) {
 		// The same id twice is a conflict too.
 		if err := db.ApplyVisits(ctx, "a1", []models.Visit{s.visit("i1", s.tasks[1], models.OutcomeCompliant, fin)}); !models.IsCode(err, models.ECONFLICT) {
 			t.Fatalf("a taken id: %v", err)
+		}
+	})
+}
+
+func TestAVisitIsNotLostToAPlannersEditFromAnOlderCopy(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := seedField(t, db)
+		before, _ := db.FindBusinessByID(ctx, s.biz[0].ID) // the planner opens the business
+		if err := db.ApplyVisits(ctx, "a1", []models.Visit{s.visit("i1", s.tasks[0], models.OutcomeViolation, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), "HOURS")}); err != nil {
+			t.Fatal(err)
+		}
+		phone := "0292 111 111"
+		_, err := db.UpdateBusiness(ctx, "planner", before.ID, models.BusinessUpdate{Version: before.Version, Phone: &phone})
+		if !models.IsCode(err, models.ECONFLICT) {
+			t.Fatalf("an edit from the copy read before the visit: %v", err)
+		}
+		after, _ := db.FindBusinessByID(ctx, s.biz[0].ID)
+		if after.RiskScore != before.RiskScore+1 || after.LastInspectedOn != s.day || after.Version != before.Version+1 {
+			t.Fatalf("after the visit and the refused edit: risk %v, last %s, version %d", after.RiskScore, after.LastInspectedOn, after.Version)
+		}
+		if _, err := db.UpdateBusiness(ctx, "planner", before.ID, models.BusinessUpdate{Version: after.Version, Phone: &phone}); err != nil {
+			t.Fatalf("the edit from a fresh copy: %v", err)
+		}
+		if b, _ := db.FindBusinessByID(ctx, s.biz[0].ID); b.RiskScore != after.RiskScore || b.LastInspectedOn != s.day || b.Phone != phone {
+			t.Fatalf("after the edit: %+v", b)
 		}
 	})
 }
@@ -217,15 +265,15 @@ func TestFieldWorkLookups(t *testing.T) {
 		if err := db.UpdateTaskStatus(ctx, "planner", []string{s.tasks[1].ID}, models.TaskPlanned, map[string]any{"released_on": nil}); err != nil {
 			t.Fatal(err)
 		}
-		tasks, bs, decided, checked, err := db.TeamDayTasks(ctx, s.team.ID, s.day)
-		if err != nil || len(tasks) != 2 || tasks[0].ID != s.tasks[0].ID || tasks[1].ID != s.tasks[1].ID || !tasks[1].ReleasedOn.IsZero() {
-			t.Fatalf("TeamDayTasks: %v %v", tasks, err)
+		td := teamDay(t, db, s.team.ID, s.day)
+		if len(td) != 2 || td[0].task.ID != s.tasks[0].ID || td[1].task.ID != s.tasks[1].ID || !td[1].task.ReleasedOn.IsZero() {
+			t.Fatalf("EachTeamDayTask: %+v", td)
 		}
-		if !checked[s.tasks[0].ID] || checked[s.tasks[1].ID] || decided[s.tasks[0].ID].IsZero() || decided[s.tasks[0].ID].After(db.Now()) {
-			t.Fatalf("TeamDayTasks: checked %v decided %v", checked, decided)
+		if !td[0].checkedIn || td[1].checkedIn || td[0].decidedAt.IsZero() || td[0].decidedAt.After(db.Now()) || td[0].last != nil {
+			t.Fatalf("EachTeamDayTask: %+v", td[0])
 		}
-		if b := bs[s.biz[0].ID]; b == nil || b.Name != "Karaoke Một" || b.LicenceNo == nil || *b.LicenceNo != "L1" || b.Lat != s.biz[0].Lat || b.Address == "" {
-			t.Fatalf("TeamDayTasks business: %+v", b)
+		if b := td[0].biz; b.ID != s.biz[0].ID || b.Name != "Karaoke Một" || b.LicenceNo == nil || *b.LicenceNo != "L1" || b.Lat != s.biz[0].Lat || b.Address == "" {
+			t.Fatalf("EachTeamDayTask business: %+v", b)
 		}
 		// Released again the same day: listed once.
 		if err := db.UpdateTaskStatus(ctx, "planner", []string{s.tasks[1].ID}, models.TaskPlanned, map[string]any{"team_id": nil}); err != nil {
@@ -234,11 +282,11 @@ func TestFieldWorkLookups(t *testing.T) {
 		if err := db.ReleaseTasks(ctx, "t", s.day, []*models.AssignmentDecision{{TaskID: s.tasks[1].ID, TeamID: s.team.ID, RouteOrder: 3}}); err != nil {
 			t.Fatal(err)
 		}
-		if tasks, _, _, _, err := db.TeamDayTasks(ctx, s.team.ID, s.day); err != nil || len(tasks) != 2 || tasks[1].RouteOrder != 3 {
-			t.Fatalf("TeamDayTasks after a second release: %v %v", tasks, err)
+		if td := teamDay(t, db, s.team.ID, s.day); len(td) != 2 || td[1].task.RouteOrder != 3 {
+			t.Fatalf("EachTeamDayTask after a second release: %+v", td)
 		}
-		if tasks, _, _, _, err := db.TeamDayTasks(ctx, s.team.ID, s.day.AddDays(1)); err != nil || len(tasks) != 0 {
-			t.Fatalf("TeamDayTasks of another day: %v %v", tasks, err)
+		if td := teamDay(t, db, s.team.ID, s.day.AddDays(1)); len(td) != 0 {
+			t.Fatalf("EachTeamDayTask of another day: %+v", td)
 		}
 
 		// Inspections: the original of a task, its amendments, the latest original per business.
@@ -265,18 +313,31 @@ func TestFieldWorkLookups(t *testing.T) {
 		if am, err := db.FindAmendments(ctx, "i1"); err != nil || len(am) != 1 || am[0].ID != "i1a" {
 			t.Fatalf("FindAmendments: %v %v", am, err)
 		}
-		last, fs, err := db.RecentInspections(ctx, []string{s.biz[0].ID, s.biz[1].ID}, 1)
-		if err != nil || len(last) != 1 || last[0].ID != "i1" || last[0].Outcome != models.OutcomeViolation || !last[0].FinishedAt.Equal(fin) ||
-			last[0].TaskID == nil || *last[0].TaskID != s.tasks[0].ID || len(fs) != 1 || fs[0].Code != "HOURS" || fs[0].InspectionID != "i1" {
-			t.Fatalf("RecentInspections: %v %v %v", last, fs, err)
+		// The previous inspection of a task's business is the latest original result that is
+		// not the task's own: for task 0 (whose result is i1), last year's i0; for a second
+		// task at the same business, i1 with its finding.
+		later := &models.Task{BusinessID: s.biz[0].ID, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: s.day, WindowEnd: s.day.AddDays(3)}
+		if err := db.CreateTasks(ctx, "t", []*models.Task{later}); err != nil {
+			t.Fatal(err)
 		}
-		// The two latest, newest first, without the amendment.
-		last, fs, err = db.RecentInspections(ctx, []string{s.biz[0].ID}, 2)
-		if err != nil || len(last) != 2 || last[0].ID != "i1" || last[1].ID != "i0" || last[1].TaskID != nil || len(fs) != 1 {
-			t.Fatalf("RecentInspections, two: %v %v %v", last, fs, err)
+		if err := db.ReleaseTasks(ctx, "t", s.day, []*models.AssignmentDecision{{TaskID: later.ID, TeamID: s.team.ID, RouteOrder: 9}}); err != nil {
+			t.Fatal(err)
 		}
-		if last, fs, err := db.RecentInspections(ctx, nil, 2); err != nil || len(last)+len(fs) != 0 {
-			t.Fatalf("RecentInspections of nothing: %v %v", last, err)
+		if err := db.CreateCheckin(ctx, "a1", &models.Checkin{ID: "c9", TaskID: s.tasks[0].ID, TeamID: &s.team.ID, UserID: s.user.ID, ClientAt: t0, ServerAt: t0}); err != nil {
+			t.Fatal(err) // a second check-in does not repeat the task
+		}
+		td = teamDay(t, db, s.team.ID, s.day)
+		if len(td) != 3 || td[0].task.ID != s.tasks[0].ID || td[2].task.ID != later.ID {
+			t.Fatalf("EachTeamDayTask with three tasks: %+v", td)
+		}
+		if l := td[0].last; l == nil || l.ID != "i0" || l.Outcome != models.OutcomeCompliant || len(td[0].codes) != 0 {
+			t.Fatalf("the previous inspection of the inspected task: %+v %v", l, td[0].codes)
+		}
+		if l := td[2].last; l == nil || l.ID != "i1" || !l.FinishedAt.Equal(fin) || l.Outcome != models.OutcomeViolation || len(td[2].codes) != 1 || td[2].codes[0] != "HOURS" {
+			t.Fatalf("the previous inspection of a second task: %+v %v", l, td[2].codes)
+		}
+		if td[1].last != nil {
+			t.Fatalf("a business never inspected: %+v", td[1].last)
 		}
 		if fs, err := db.FindFindings(ctx, []string{"i1", "i0"}); err != nil || len(fs) != 1 || fs[0].Code != "HOURS" || fs[0].BusinessID != s.biz[0].ID {
 			t.Fatalf("FindFindings: %v %v", fs, err)

@@ -89,7 +89,10 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 		}
 		if models.Inspected(in.Outcome) {
 			day := days[in]
-			upd := map[string]any{"last_inspected_on": day, "updated_at": now}
+			// A new version: a planner's edit of the business made from a copy read before the
+			// visit must not write the old risk and date back (writeBusiness writes every
+			// column under the version it read).
+			upd := map[string]any{"last_inspected_on": day, "updated_at": now, "version": gorm.Expr("version + 1")}
 			if len(v.Findings) > 0 {
 				upd["risk_score"] = gorm.Expr("risk_score + ?", float64(len(v.Findings)))
 			}
