@@ -827,7 +827,7 @@ func TestBadFieldInputIsRefusedWithTheFieldNamed(t *testing.T) {
 			{"a task of another team", env.a1, jsonBody(t, with(good, "task_id", other.ID)), 404, "task"},
 			{"an unknown task", env.a1, jsonBody(t, with(good, "task_id", "no-such-task")), 404, "task"},
 			{"a task of the pool released to no one", env.a1, jsonBody(t, with(good, "task_id", pool.ID)), 404, "task"},
-			{"a task of the team not released yet", env.a1, jsonBody(t, with(good, "task_id", unreleased.ID)), 403, ""},
+			{"a task of the team not released yet", env.a1, jsonBody(t, with(good, "task_id", unreleased.ID)), 404, "task"},
 			{"a planner may not record results", env.planner, jsonBody(t, good), 403, ""},
 			{"malformed JSON", env.a1, `{"id":`, 400, "body"},
 			{"an array instead of an object", env.a1, `[]`, 400, "body"},
@@ -868,7 +868,7 @@ func TestBadFieldInputIsRefusedWithTheFieldNamed(t *testing.T) {
 			{"mocked that is not a boolean", task.ID, jsonBody(t, with(ck, "mocked", "yes")), 400, "mocked"},
 			{"a task of another team", other.ID, jsonBody(t, ck), 404, "task"},
 			{"an unknown task", "nope", jsonBody(t, ck), 404, "task"},
-			{"a task of the team not released yet", unreleased.ID, jsonBody(t, ck), 403, ""},
+			{"a task of the team not released yet", unreleased.ID, jsonBody(t, ck), 404, "task"},
 		} {
 			t.Run("checkin: "+tc.name, func(t *testing.T) {
 				w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+tc.task+"/checkin", tc.body)

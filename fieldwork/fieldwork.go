@@ -121,10 +121,10 @@ func applies(it models.ChecklistItem, category string) bool {
 	return false
 }
 
-// taskForTeam loads a task the caller's team may work on. A task of another team is not found
-// (its existence is not revealed); a task of the team that was never released to it is
-// forbidden. A task released on an earlier day still takes its result: a phone that was
-// offline sends it late, after the nightly job returned the task to the pool.
+// taskForTeam loads a task the caller's team may work on. A task never released to the team is
+// not found, whether it belongs to another team or is only planned for this one: the targets of
+// later days are not revealed. A task released on an earlier day still takes its result: a
+// phone that was offline sends it late, after the nightly job returned the task to the pool.
 func (s *Service) taskForTeam(ctx context.Context, c Caller, taskID string) (*models.Task, models.Date, error) {
 	notFound := models.NotFound("task", "task not found", "không tìm thấy nhiệm vụ")
 	if c.TeamID == "" {
@@ -142,9 +142,6 @@ func (s *Service) taskForTeam(ctx context.Context, c Caller, taskID string) (*mo
 		return nil, models.Date{}, err
 	}
 	if !ok {
-		if t.TeamID != nil && *t.TeamID == c.TeamID {
-			return nil, models.Date{}, models.NewError(models.EFORBIDDEN, "this task has not been released to your team", "nhiệm vụ này chưa được giao cho tổ của bạn")
-		}
 		return nil, models.Date{}, notFound
 	}
 	return t, day, nil

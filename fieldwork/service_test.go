@@ -226,3 +226,41 @@ func TestConcurrentCopiesOfOneCheckinAreStoredOnce(t *testing.T) {
 		}
 	})
 }
+
+// A task the plan gives the team but that was not released to it yet is as unknown to the team
+// as another team's: the answer must not tell the team which businesses it will visit later.
+func TestATaskNotReleasedYetIsNotFound(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 3, 3, 12, 0, 0, 0, ict) }
+	storetest.RunWith(t, storetest.Options{Now: now}, func(t *testing.T, db *store.DB) {
+		f := newFieldFixture(t, db, now)
+		ctx := context.Background()
+		later := &models.Task{BusinessID: f.biz.ID, Reason: models.ReasonCoverage, Status: models.TaskPlanned, TeamID: &f.a1.TeamID,
+			WindowStart: f.release.AddDays(7), WindowEnd: f.release.AddDays(30)}
+		if err := db.CreateTasks(ctx, "t", []*models.Task{later}); err != nil {
+			t.Fatal(err)
+		}
+		lat, lon, acc, at := f.biz.Lat, f.biz.Lon, 10.0, now()
+		for _, tc := range []struct {
+			name, task string
+		}{
+			{"a task planned for the team", later.ID},
+			{"an unknown task", "no-such-task"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, _, err := f.s.Checkin(ctx, f.a1, tc.task, CheckinInput{Lat: &lat, Lon: &lon, AccuracyM: &acc, At: &at})
+				if e := models.ErrorAs(err); e == nil || e.Code != models.ENOTFOUND || e.Field != "task" {
+					t.Fatalf("check-in: %v, want not_found on task", err)
+				}
+				in := f.input(t, later, models.OutcomeClosed, now().Add(-time.Hour))
+				in.TaskID = tc.task
+				_, _, err = f.s.SubmitInspection(ctx, f.a1, in)
+				if e := models.ErrorAs(err); e == nil || e.Code != models.ENOTFOUND || e.Field != "task" {
+					t.Fatalf("result: %v, want not_found on task", err)
+				}
+			})
+		}
+		if n := countRows(t, db, "checkins", "task_id = ?", later.ID); n != 0 {
+			t.Fatalf("%d check-ins stored for the task", n)
+		}
+	})
+}
