@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -58,7 +59,12 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return models.Invalid(field, "must be %s, not %s", "phải là %s, không phải %s", jsonTypeName(typ.Type.String()), typ.Value)
+		wantEN, wantVI := jsonTypeName(typ.Type.String())
+		gotEN, gotVI := jsonValueName(typ.Value)
+		e := models.Invalid(field, "must be %s, not %s", "phải là %s, không phải %s", wantEN, gotEN)
+		e.MessageVI = fmt.Sprintf("phải là %s, không phải %s", wantVI, gotVI)
+		e.Details[0].MessageVI = e.MessageVI
+		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return models.Invalid("body", "the JSON body ends too early", "JSON bị cắt cụt")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -73,20 +79,38 @@ func jsonError(err error) error {
 	return models.Invalid("body", "%v", "%v", err)
 }
 
-func jsonTypeName(goType string) string {
+// jsonTypeName names the JSON type a Go type expects, in English and Vietnamese.
+func jsonTypeName(goType string) (string, string) {
 	switch {
 	case strings.Contains(goType, "int"):
-		return "an integer"
+		return "an integer", "một số nguyên"
 	case strings.Contains(goType, "float"):
-		return "a number"
-	case strings.Contains(goType, "string"), strings.Contains(goType, "Date"):
-		return "a string"
+		return "a number", "một số"
+	case strings.Contains(goType, "string"), strings.Contains(goType, "Date"), strings.Contains(goType, "Time"):
+		return "a string", "một chuỗi"
 	case strings.Contains(goType, "bool"):
-		return "true or false"
+		return "true or false", "true hoặc false"
 	case strings.HasPrefix(goType, "[]"):
-		return "an array"
+		return "an array", "một mảng"
 	}
-	return "an object"
+	return "an object", "một đối tượng"
+}
+
+// jsonValueName names what the client sent (json.UnmarshalTypeError.Value), in both languages.
+func jsonValueName(value string) (string, string) {
+	switch {
+	case value == "number" || strings.HasPrefix(value, "number "):
+		return "a number", "một số"
+	case value == "string":
+		return "a string", "một chuỗi"
+	case value == "bool":
+		return "true or false", "true/false"
+	case value == "array":
+		return "an array", "một mảng"
+	case value == "object":
+		return "an object", "một đối tượng"
+	}
+	return value, value
 }
 
 func bodyReadError(err error) error {

@@ -196,13 +196,16 @@ func TestStrictJSONBindingNamesTheField(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, in, field string
+		en, vi          string // the messages, when they matter
 	}{
-		{"an unknown field is rejected", `{"name":"a","colour":"red"}`, "colour"},
-		{"a wrong type names the field", `{"count":"three"}`, "count"},
-		{"malformed JSON", `{"name":`, "body"},
-		{"an empty body", ``, "body"},
-		{"two objects", `{"name":"a"}{"name":"b"}`, "body"},
-		{"an array instead of an object", `[1,2]`, "body"},
+		{"an unknown field is rejected", `{"name":"a","colour":"red"}`, "colour", "", ""},
+		{"a wrong type names the field in both languages", `{"count":"three"}`, "count", "must be an integer, not a string", "phải là một số nguyên, không phải một chuỗi"},
+		{"a number for a string", `{"name":12}`, "name", "must be a string, not a number", "phải là một chuỗi, không phải một số"},
+		{"an object for a number", `{"lat":{}}`, "lat", "must be a number, not an object", "phải là một số, không phải một đối tượng"},
+		{"malformed JSON", `{"name":`, "body", "", ""},
+		{"an empty body", ``, "body", "", ""},
+		{"two objects", `{"name":"a"}{"name":"b"}`, "body", "", ""},
+		{"an array instead of an object", `[1,2]`, "body", "must be an object, not an array", "phải là một đối tượng, không phải một mảng"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b body
@@ -210,6 +213,9 @@ func TestStrictJSONBindingNamesTheField(t *testing.T) {
 			e := models.ErrorAs(err)
 			if e == nil || e.Code != models.EINVALID || e.Field != tc.field {
 				t.Fatalf("decodeStrict(%s) = %v, want invalid on %q", tc.in, err, tc.field)
+			}
+			if tc.en != "" && (e.Message != tc.en || e.MessageVI != tc.vi || e.Details[0].MessageVI != tc.vi) {
+				t.Fatalf("messages %q / %q, want %q / %q", e.Message, e.MessageVI, tc.en, tc.vi)
 			}
 		})
 	}
