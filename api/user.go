@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,17 +24,6 @@ type UserInput struct {
 	AreaCode    string  `json:"area_code"`
 	TeamID      *string `json:"team_id"`
 	Password    string  `json:"password"`
-}
-
-var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
-
-// CheckUsername checks the form of a username (already trimmed and lower-cased): the API and
-// `kiemtra user add` accept the same names.
-func CheckUsername(username string) error {
-	if !usernamePattern.MatchString(username) {
-		return models.Invalid("username", "must be 2-40 lower-case letters, digits, '.', '_' or '-', starting with a letter or a digit", "phải gồm 2-40 chữ thường, chữ số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc chữ số")
-	}
-	return nil
 }
 
 func (s *Server) registerUserRoutes(g *gin.RouterGroup) {
@@ -175,7 +163,7 @@ func (s *Server) createUser(c *gin.Context) {
 	ctx := c.Request.Context()
 	var v models.Validation
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	if err := CheckUsername(in.Username); err != nil {
+	if err := models.CheckUsername(in.Username); err != nil {
 		v.AddError(err)
 	}
 	team := ""

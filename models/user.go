@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"regexp"
 	"time"
 )
 
@@ -96,4 +97,15 @@ type UserUpdate struct {
 	TeamID      *string `json:"team_id"` // "" removes the user from its team
 	Disabled    *bool   `json:"disabled"`
 	Password    *string `json:"password"`
+}
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
+
+// CheckUsername checks the form of a username (already trimmed and lower-cased): the API and
+// `kiemtra user add` accept the same names.
+func CheckUsername(username string) error {
+	if !usernamePattern.MatchString(username) {
+		return Invalid("username", "must be 2-40 lower-case letters, digits, '.', '_' or '-', starting with a letter or a digit", "phải gồm 2-40 chữ thường, chữ số, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc chữ số")
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"kiemtra/api"
 	"kiemtra/auth"
 	"kiemtra/models"
 	"kiemtra/store"
@@ -116,11 +115,11 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 }
 
 // checkNewUser checks the flags of `user add` as the API checks POST /users: the username's form
-// (api.CheckUsername), a known role and agency, an area that exists, and a team that exists and
+// (models.CheckUsername), a known role and agency, an area that exists, and a team that exists and
 // whose area the user's jurisdiction covers (or the user could not open its own team's tasks).
 func checkNewUser(ctx context.Context, db *store.DB, username, name, role, agency, area, team string) (*models.User, error) {
 	var v models.Validation
-	if err := api.CheckUsername(username); err != nil {
+	if err := models.CheckUsername(username); err != nil {
 		v.AddError(err)
 	}
 	if !models.ValidRole(role) {
