@@ -89,7 +89,13 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"D1", "D2"} {
-		if err := db.CreateTeam(ctx, "t", &models.Team{Name: "Tổ " + d, Level: models.TeamLevelDistrict, AreaCode: d, BaseLat: 10, BaseLon: 105, WeeklyCapacity: 8}); err != nil {
+		team := &models.Team{Name: "Tổ " + d, Level: models.TeamLevelDistrict, AreaCode: d, BaseLat: 10, BaseLon: 105, WeeklyCapacity: 8}
+		if err := db.CreateTeam(ctx, "t", team); err != nil {
+			t.Fatal(err)
+		}
+		// A team without enabled members gets no work.
+		member := &models.User{Username: "insp-" + strings.ToLower(d), Role: models.RoleInspector, Agency: models.AgencyPolice, AreaCode: d, TeamID: &team.ID}
+		if err := db.CreateUser(ctx, "t", member); err != nil {
 			t.Fatal(err)
 		}
 	}

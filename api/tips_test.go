@@ -882,3 +882,64 @@ func TestLicensingLookupsArePaged(t *testing.T) {
 		}
 	})
 }
+
+// An urgent tip's visit goes to the most local team that has someone to send: with the
+// district team's only inspector disabled it goes to the city team, and with nobody anywhere
+// the classification is refused rather than given to an empty team.
+func TestAnUrgentTipSkipsATeamWithNobodyToSend(t *testing.T) {
+	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newPlanServer(t, db)
+		city := &models.Team{Name: "Đoàn thành phố", Level: models.TeamLevelCity, AreaCode: "92", BaseLat: 10, BaseLon: 105, WeeklyCapacity: 8}
+		if err := db.CreateTeam(ctx, "t", city); err != nil {
+			t.Fatal(err)
+		}
+		lead := &models.User{Username: "city-lead", Role: models.RoleTeamLead, Agency: models.AgencyPolice, AreaCode: "92", TeamID: &city.ID}
+		if err := db.CreateUser(ctx, "t", lead); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := tips.NewService(db, nil, tips.DeriveKey("k"), models.DefaultTipDeadlines(), planClock, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		biz := firstBusinessIn(t, db, "D1")
+		classify := func() (*models.Tip, error) {
+			t.Helper()
+			tip, _, err := svc.Create(ctx, "tips", tips.Input{Channel: "hotline", Description: "Quán karaoke có nhân viên dưới 18 tuổi", BusinessID: biz})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tip, err = svc.Transition(ctx, "tips", tip.ID, tips.TransitionInput{Version: tip.Version, To: "verifying", BusinessID: biz}); err != nil {
+				t.Fatal(err)
+			}
+			return svc.Transition(ctx, "tips", tip.ID, tips.TransitionInput{Version: tip.Version, To: "classified", Type: "minors", Severity: "urgent"})
+		}
+		disable := func(username string) {
+			t.Helper()
+			if err := db.Gorm().Model(&models.User{}).Where("username = ?", username).Update("disabled", true).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		teamOf := func(tip *models.Tip) string {
+			t.Helper()
+			task, err := db.FindTaskByID(ctx, *tip.TaskID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			team, _ := db.FindTeamByID(ctx, *task.TeamID)
+			return team.AreaCode
+		}
+		tip, err := classify()
+		if err != nil || teamOf(tip) != "D1" {
+			t.Fatalf("with the district team staffed: %v", err)
+		}
+		disable("insp-d1")
+		if tip, err = classify(); err != nil || teamOf(tip) != "92" {
+			t.Fatalf("with the district team empty: %v", err)
+		}
+		disable("city-lead")
+		if _, err := classify(); !models.IsCode(err, models.ECONFLICT) {
+			t.Fatalf("with nobody to send: %v", err)
+		}
+	})
+}

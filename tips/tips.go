@@ -39,6 +39,8 @@ type Store interface {
 	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error)
 	FindBusinessByID(ctx context.Context, id string) (*models.Business, error)
 	FindTeams(ctx context.Context) ([]*models.Team, error)
+	// CountEnabledMembers counts each team's members who are not disabled.
+	CountEnabledMembers(ctx context.Context) (map[string]int, error)
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
 	FindUsers(ctx context.Context) ([]*models.User, error)
 	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
@@ -411,15 +413,23 @@ func (s *Service) urgentTask(ctx context.Context, t *models.Tip) (*models.Task, 
 		WindowEnd: models.DateOf(t.HandleDue.In(s.loc)), TeamID: &team.ID, ReleasedOn: today, InclusionProb: 1, TipID: &tipID}, nil
 }
 
-// teamFor finds the most local team whose jurisdiction holds the area.
+// teamFor finds the most local team whose jurisdiction holds the area and that has someone to
+// send: an urgent visit given to a team without enabled members would wait for nobody.
 func (s *Service) teamFor(ctx context.Context, path string) (*models.Team, error) {
 	teams, err := s.store.FindTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.store.CountEnabledMembers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var best *models.Team
 	bestLen := -1
 	for _, tm := range teams {
+		if members[tm.ID] == 0 {
+			continue
+		}
 		a, err := s.store.FindAreaByCode(ctx, tm.AreaCode)
 		if err != nil || !strings.HasPrefix(path, a.Path) {
 			continue
