@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -283,6 +284,12 @@ func ParseTipDeadlines(s string) (models.TipDeadlines, error) {
 		h, err2 := time.ParseDuration(handle)
 		if err1 != nil || err2 != nil || v <= 0 || h < v {
 			return d, fmt.Errorf("%q: durations such as 24h, the handling one not shorter than the verifying one", part)
+		}
+		if !slices.Contains(models.TipSeverities, sev) {
+			return d, fmt.Errorf("%q: unknown severity %q (one of %s)", part, sev, strings.Join(models.TipSeverities, ", "))
+		}
+		if _, twice := d.Verify[sev]; twice {
+			return d, fmt.Errorf("%q: the severity %q is given twice", part, sev)
 		}
 		d.Verify[sev], d.Handle[sev] = v, h
 	}

@@ -22,7 +22,9 @@ func TestParseTipDeadlines(t *testing.T) {
 		{"a negative verification time", "urgent=-24h/168h,high=48h/360h,normal=120h/720h", "durations such as 24h"},
 		{"handling shorter than verifying", "urgent=24h/12h,high=48h/360h,normal=120h/720h", "not shorter than the verifying one"},
 		{"a severity missing", "urgent=24h/168h,high=48h/360h", `no deadline for the severity "normal"`},
-		{"a severity in capitals is another severity", "Urgent=24h/168h,high=48h/360h,normal=120h/720h", `no deadline for the severity "urgent"`},
+		{"a severity in capitals is another severity", "Urgent=24h/168h,high=48h/360h,normal=120h/720h", `unknown severity "Urgent"`},
+		{"an unknown severity", "urgent=24h/168h,high=48h/360h,normal=120h/720h,extreme=1h/2h", `unknown severity "extreme"`},
+		{"a severity twice", "urgent=24h/168h,urgent=12h/48h,high=48h/360h,normal=120h/720h", `"urgent" is given twice`},
 		{"a trailing comma", "urgent=24h/168h,high=48h/360h,normal=120h/720h,", "is not severity=verify/handle"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
