@@ -27,21 +27,25 @@ func scoped(q *gorm.DB, s models.CoverageSpec) *gorm.DB {
 	return q
 }
 
-// currentFindings selects the findings f that stand for the inspections of the spec's
-// businesses b finished between its start and end: those of each inspection's latest version.
-// A correction is an amendment that replaces the original's outcome and findings (as the
-// licensing check shows them), so an amended original's findings, and those of an amendment
-// corrected again, no longer count. i is the original inspection, whose finish time places the
-// findings in a period; v is the version the findings belong to. Amendments are found through
-// the business's inspections (an amendment has its original's business), which are indexed.
+// currentFindings selects the findings f (business_id, code) that stand for the inspections of
+// the spec's businesses b finished between its start and end: those of each inspection's latest
+// version. A correction is an amendment that replaces the original's outcome and findings (as
+// the licensing check shows them), so an amended original's findings, and those of an amendment
+// corrected again, no longer count; the original's finish time places them in a period.
+//
+// The amendments are few and there is no index on amends_id: they are read once (am), the
+// originals' own findings are those of the inspections of the period that no amendment amends,
+// and the latest amendment of each amended original brings its findings instead.
 func currentFindings(g *gorm.DB, s models.CoverageSpec) *gorm.DB {
-	return scoped(g.Table("inspection_findings f").
-		Joins("JOIN inspections v ON v.id = f.inspection_id").
-		Joins("JOIN inspections i ON i.id = COALESCE(v.amends_id, v.id)").
-		Joins("JOIN businesses b ON b.id = i.business_id"), s).
-		Where("i.finished_at >= ? AND i.finished_at < ?", s.YearStart, s.End).
-		Where(`NOT EXISTS (SELECT 1 FROM inspections a WHERE a.business_id = i.business_id AND a.amends_id = i.id
-			AND (v.amends_id IS NULL OR a.created_at > v.created_at OR (a.created_at = v.created_at AND a.id > v.id)))`)
+	versions := g.Raw(`WITH am AS MATERIALIZED (SELECT id, amends_id, created_at FROM inspections WHERE amends_id IS NOT NULL),
+		latest AS (SELECT a.amends_id AS orig, a.id AS cur FROM am a
+			WHERE NOT EXISTS (SELECT 1 FROM am n WHERE n.amends_id = a.amends_id AND (n.created_at > a.created_at OR (n.created_at = a.created_at AND n.id > a.id))))
+		SELECT f.business_id, f.code FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id
+		WHERE i.amends_id IS NULL AND i.finished_at >= @start AND i.finished_at < @end AND NOT EXISTS (SELECT 1 FROM am WHERE am.amends_id = i.id)
+		UNION ALL
+		SELECT f.business_id, f.code FROM latest l JOIN inspections i ON i.id = l.orig JOIN inspection_findings f ON f.inspection_id = l.cur
+		WHERE i.finished_at >= @start AND i.finished_at < @end`, map[string]any{"start": s.YearStart, "end": s.End})
+	return scoped(g.Table("(?) AS f", versions).Joins("JOIN businesses b ON b.id = f.business_id"), s)
 }
 
 // WardCoverageCounts aggregates, per ward, the counts of the coverage report in the database:
