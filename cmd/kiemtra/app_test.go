@@ -570,7 +570,20 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 		return strings.TrimSpace(evalJS[string](t, bctx, fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, sel)))
 	}
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
-	click := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+	// click taps an element through the DOM once it is there, shown and enabled. The app redraws
+	// its screens, and a mouse click sent to a node found a moment before can miss a node just
+	// replaced ("Could not find node with given id").
+	click := func(sel string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`new Promise((resolve, reject) => {
+			const end = Date.now() + 15000;
+			(function attempt() {
+				const e = document.querySelector(%q);
+				if (e && e.getClientRects().length > 0 && !e.disabled) { e.click(); resolve(); }
+				else if (Date.now() > end) reject(new Error('nothing to click at ' + %q));
+				else setTimeout(attempt, 50);
+			})();
+		})`, sel, sel), chromedp.EvalAwaitPromise)
+	}
 	// goOffline cuts the network on both sides: the browser's and the server's.
 	goOffline := func() {
 		t.Helper()
