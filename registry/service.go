@@ -189,6 +189,9 @@ func (s *Service) locate(ctx context.Context, lat, lon float64) (*models.Area, e
 // licence_no.
 func (s *Service) CreateBusiness(ctx context.Context, actor string, b *models.Business) (*models.Business, bool, error) {
 	b.LicenceNo = normaliseLicence(b.LicenceNo)
+	// Normalised before the retry check, so that a retry typed in another Unicode form is the
+	// same request.
+	b.Normalise()
 	if b.ID != "" {
 		if _, err := uuid.Parse(b.ID); err != nil {
 			return nil, false, models.Invalid("id", "must be a UUID", "phải là một UUID")

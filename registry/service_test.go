@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"golang.org/x/text/unicode/norm"
 	"slices"
 	"strings"
 	"testing"
@@ -172,6 +173,12 @@ func TestCreateBusiness(t *testing.T) {
 			}
 			if countBusinesses(t, db) != before || countAudit(t, db) != audits {
 				t.Fatal("a retry stored something")
+			}
+			// The same name typed on a phone whose keyboard composes accents (NFD) is the same retry.
+			nfd := in()
+			nfd.Name = norm.NFD.String(nfd.Name)
+			if again, created, err := svc.CreateBusiness(ctx, "planner", nfd); err != nil || created || again.ID != first.ID {
+				t.Fatalf("a retry in NFD: created %v, err %v", created, err)
 			}
 			for _, edit := range []func(b *models.Business){
 				func(b *models.Business) { b.Name = "Nhà nghỉ Bình Minh 2" },

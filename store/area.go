@@ -63,6 +63,8 @@ func (db *DB) UpsertAreas(ctx context.Context, actor string, areas []*models.Are
 		now := db.Now()
 		var audit []auditEntry
 		for _, a := range ordered {
+			// Names reach reports and searches: one Unicode form whatever the file used.
+			a.Normalise()
 			a.Path = models.AreaPath("", a.Code)
 			if a.ParentCode != nil {
 				pp, ok := paths[*a.ParentCode]

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"golang.org/x/text/unicode/norm"
 	"testing"
 
 	"kiemtra/models"
@@ -277,6 +278,21 @@ func TestTransactionRollsBackEveryWrite(t *testing.T) {
 		}
 		if _, n, _ := db.FindBusinesses(ctx, models.BusinessFilter{}); n != 0 {
 			t.Fatalf("%d businesses survived a rolled-back transaction", n)
+		}
+	})
+}
+
+func TestAreaNamesAreStoredInNFC(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		name := "Phường Cái Khế"
+		a := &models.Area{Code: "92", Name: norm.NFD.String(name), TypeName: norm.NFD.String("Thành phố"), Level: models.AreaLevelCity}
+		if err := db.UpsertAreas(ctx, "test", []*models.Area{a}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindAreaByCode(ctx, "92")
+		if err != nil || got.Name != name || got.TypeName != "Thành phố" {
+			t.Fatalf("stored %q / %q (%v), want the NFC forms", got.Name, got.TypeName, err)
 		}
 	})
 }
