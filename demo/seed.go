@@ -24,14 +24,17 @@ type Options struct {
 	// the dataset does not depend on the day it was created.
 	Today models.Date
 	// ReplayUntil is where the replayed history stops: the current year's later visits are
-	// still to do, so the teams have routes and the dashboard shows a year in progress.
+	// still to do, so the teams have routes and the dashboard shows a year in progress. The
+	// plan schedules its visits in the first three quarters of the year (the rest is slack for
+	// repeats and late additions), so a history replayed to November would leave the teams
+	// nothing to do today: it stops in mid-July, and about 90 visits wait for the teams.
 	ReplayUntil models.Date
 }
 
 // DefaultOptions is the dataset `kiemtra demo` loads: about 1,500 businesses (Can Tho reported
 // over 1,000 in 2023).
 func DefaultOptions() Options {
-	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 11, 1)}
+	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 7, 15)}
 }
 
 // Dataset is the generated demo data, ready to store.
