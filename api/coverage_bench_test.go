@@ -113,7 +113,7 @@ func stringsToValid(s string) string {
 }
 
 // benchCity stores a city of n businesses over four wards (with polygons) and m inspections
-// from 2021 to 2026, a quarter of them violations with a finding and one in 400 corrected with
+// from January 2021 to the clock's day (31 August 2025), a quarter of them violations with a finding and one in 400 corrected with
 // a finding of its own, and a planned task for every fifth business in a week of 2025; SQL
 // generates the rows in the database. It returns a server whose coverage service's clock is
 // 1 September 2025.
@@ -153,7 +153,7 @@ func benchCity(b *testing.B, db *store.DB, n, m int) http.Handler {
 			       (ARRAY['D11','D12','D21','D22'])[1 + i % 4], CASE WHEN i % 10 = 0 THEN 'closed' ELSE 'active' END,
 			       DATE '2015-01-01' + (i % 4000), '', ?, ? FROM generate_series(1, ?) AS i`, now, now, n)
 		exec(`INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, created_at)
-			SELECT 'i' || i, 'b' || (1 + (i::bigint * 7919) % ?), TIMESTAMPTZ '2021-01-01' + (i % 2190) * INTERVAL '1 day', TIMESTAMPTZ '2021-01-01' + (i % 2190) * INTERVAL '1 day' + INTERVAL '40 minutes',
+			SELECT 'i' || i, 'b' || (1 + (i::bigint * 7919) % ?), TIMESTAMPTZ '2021-01-01' + (i % 1704) * INTERVAL '1 day', TIMESTAMPTZ '2021-01-01' + (i % 1704) * INTERVAL '1 day' + INTERVAL '40 minutes',
 			       (ARRAY['compliant','compliant','violation','refused'])[1 + i % 4], ? FROM generate_series(1, ?) AS i`, n, now, m)
 		exec(`INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, amends_id, created_at)
 			SELECT 'a' || id, business_id, started_at, finished_at, 'violation', id, created_at + INTERVAL '1 hour' FROM inspections WHERE outcome = 'violation' AND substr(id, 2)::bigint % 400 = 2`)
@@ -167,8 +167,8 @@ func benchCity(b *testing.B, db *store.DB, n, m int) http.Handler {
 			       date('2015-01-01', '+' || (i % 4000) || ' days'), '', ?, ? FROM s`, n, now, now)
 		exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
 			INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, created_at)
-			SELECT 'i' || i, 'b' || (1 + (i * 7919) % ?), strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 2190) || ' days'),
-			       strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 2190) || ' days', '+40 minutes'),
+			SELECT 'i' || i, 'b' || (1 + (i * 7919) % ?), strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 1704) || ' days'),
+			       strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 1704) || ' days', '+40 minutes'),
 			       CASE i % 4 WHEN 2 THEN 'violation' WHEN 3 THEN 'refused' ELSE 'compliant' END, ? FROM s`, m, n, now)
 		exec(`INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, amends_id, created_at)
 			SELECT 'a' || id, business_id, started_at, finished_at, 'violation', id, ? FROM inspections WHERE outcome = 'violation' AND CAST(substr(id, 2) AS INTEGER) % 400 = 2`, now.Add(time.Hour))
@@ -177,6 +177,7 @@ func benchCity(b *testing.B, db *store.DB, n, m int) http.Handler {
 			SELECT 't' || i, 'b' || i, 'coverage', 'planned', date('2025-01-06', '+' || (7 * (i % 52)) || ' days'), '2025-12-31', ?, ? FROM s`, n, now, now)
 	}
 	exec(`INSERT INTO inspection_findings (inspection_id, business_id, code, severity) SELECT id, business_id, 'LIC_REG', 'high' FROM inspections WHERE outcome = 'violation'`)
+	storetest.SetLastInspected(b, db)
 	exec(`ANALYZE`)
 	clock := func() time.Time { return time.Date(2025, 9, 1, 10, 0, 0, 0, time.UTC) }
 	return New(Config{Store: db, Readiness: db, Plans: db, Coverage: coverage.New(db, clock, time.UTC), Location: time.UTC, Now: clock,

@@ -35,8 +35,9 @@ func bulkCity(b *testing.B, db *store.DB, n, m int) *models.Programme {
 			       (ARRAY['D11','D12','D21','D22'])[1 + i % 4], CASE WHEN i % 10 = 0 THEN 'closed' ELSE 'active' END,
 			       DATE '2015-01-01' + (i % 3000), '', ?, ? FROM generate_series(1, ?) AS i`, now, now, n).Error)
 		must(b, g.Exec(`INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, created_at)
-			SELECT 'i' || i, 'b' || (1 + (i::bigint * 7919) % ?), TIMESTAMPTZ '2021-01-01' + (i % 2190) * INTERVAL '1 day', TIMESTAMPTZ '2021-01-01' + (i % 2190) * INTERVAL '1 day' + INTERVAL '40 minutes',
+			SELECT 'i' || i, 'b' || (1 + (i::bigint * 7919) % ?), TIMESTAMPTZ '2021-01-01' + (i % 1704) * INTERVAL '1 day', TIMESTAMPTZ '2021-01-01' + (i % 1704) * INTERVAL '1 day' + INTERVAL '40 minutes',
 			       (ARRAY['compliant','compliant','violation','refused'])[1 + i % 4], ? FROM generate_series(1, ?) AS i`, n, now, m).Error)
+		storetest.SetLastInspected(b, db)
 		must(b, g.Exec(`ANALYZE`).Error)
 	} else {
 		must(b, g.Exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
@@ -46,9 +47,10 @@ func bulkCity(b *testing.B, db *store.DB, n, m int) *models.Programme {
 			       date('2015-01-01', '+' || (i % 3000) || ' days'), '', ?, ? FROM s`, n, now, now).Error)
 		must(b, g.Exec(`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
 			INSERT INTO inspections (id, business_id, started_at, finished_at, outcome, created_at)
-			SELECT 'i' || i, 'b' || (1 + (i * 7919) % ?), strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 2190) || ' days'),
-			       strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 2190) || ' days', '+40 minutes'),
+			SELECT 'i' || i, 'b' || (1 + (i * 7919) % ?), strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 1704) || ' days'),
+			       strftime('%Y-%m-%d %H:%M:%S+00:00', '2021-01-01', '+' || (i % 1704) || ' days', '+40 minutes'),
 			       CASE i % 4 WHEN 2 THEN 'violation' WHEN 3 THEN 'refused' ELSE 'compliant' END, ? FROM s`, m, n, now).Error)
+		storetest.SetLastInspected(b, db)
 		must(b, g.Exec(`ANALYZE`).Error)
 	}
 	return &models.Programme{ID: "p", Code: "P", StartsOn: models.NewDate(2021, 1, 1), EndsOn: models.NewDate(2025, 12, 31),
