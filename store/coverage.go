@@ -214,10 +214,11 @@ func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]mo
 	return out, nil
 }
 
-// nothingInspectedSince reports whether no inspection finished at or after t (one index probe).
+// nothingInspectedSince reports whether no visit (an original record, not a correction)
+// finished at or after t: one probe of the coverage index.
 func (db *DB) nothingInspectedSince(g *gorm.DB, t time.Time) (bool, error) {
 	var found []int
-	if err := g.Raw("SELECT 1 FROM inspections WHERE finished_at >= ? LIMIT 1", t.UTC()).Scan(&found).Error; err != nil {
+	if err := g.Raw("SELECT 1 FROM inspections WHERE finished_at >= ? AND amends_id IS NULL LIMIT 1", t.UTC()).Scan(&found).Error; err != nil {
 		return false, err
 	}
 	return len(found) == 0, nil
