@@ -867,8 +867,25 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 
 	// 11. Logging out wipes the phone's data; the sign-in form then reads in English on request.
 	do("log out", goHash("#/me"), click(`#logout`), visible(`#login-form`))
-	left := awaitJS[string](t, bctx, `new Promise(r => { const q = indexedDB.open('kiemtra'); q.onsuccess = () => { const db = q.result, tx = db.transaction(['tasks', 'queue', 'drafts', 'checklists', 'photos', 'kv']), n = []; for (const s of ['tasks', 'queue', 'drafts', 'checklists', 'photos', 'kv']) { const c = tx.objectStore(s).count(); c.onsuccess = () => n.push(s + '=' + c.result); } tx.oncomplete = () => { db.close(); r(n.sort().join(' ')); }; }; })`)
-	if left != "checklists=0 drafts=0 kv=0 photos=0 queue=0 tasks=0" {
+	// The count must not create the database when the app has not opened it again yet: an
+	// upgrade is aborted (no database at all is as wiped as an empty one), and any failure is
+	// reported instead of leaving the promise unsettled.
+	left := awaitJS[string](t, bctx, `new Promise(r => {
+		const names = ['tasks', 'queue', 'drafts', 'checklists', 'photos', 'kv'];
+		const q = indexedDB.open('kiemtra');
+		q.onupgradeneeded = () => q.transaction.abort();
+		q.onerror = () => r('no database');
+		q.onsuccess = () => {
+			const db = q.result;
+			try {
+				const tx = db.transaction(names), n = [];
+				for (const s of names) { const c = tx.objectStore(s).count(); c.onsuccess = () => n.push(s + '=' + c.result); }
+				tx.oncomplete = () => { db.close(); r(n.sort().join(' ')); };
+				tx.onerror = tx.onabort = () => { db.close(); r('count failed: ' + tx.error); };
+			} catch (e) { db.close(); r('count failed: ' + e); }
+		};
+	})`)
+	if left != "checklists=0 drafts=0 kv=0 photos=0 queue=0 tasks=0" && left != "no database" {
 		t.Errorf("after logout the phone keeps %s", left)
 	}
 	do("switch to English", click(`.lang-en`), visible(`#login-form`))
