@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -23,7 +21,7 @@ import (
 //	go test -run x -bench 'Dashboard' -benchtime 3x ./cmd/kiemtra/
 func BenchmarkDashboardFirstRender(b *testing.B) {
 	browserPath := chromiumForBench(b)
-	m := startDemoForBench(b)
+	m := startDemo(b, nil)
 	url := "http://" + m.Addr() + "/dashboard/"
 	const ready = `#map[data-state="ready"]`
 	var first, signedIn float64
@@ -54,45 +52,4 @@ func BenchmarkDashboardFirstRender(b *testing.B) {
 	}
 	b.ReportMetric(first/float64(b.N), "ms-to-map/op")
 	b.ReportMetric(signedIn/float64(b.N), "ms-to-map-signed-in/op")
-}
-
-// startDemoForBench is startDemo (dashboard_test.go) for a benchmark: the whole service on a
-// copy of the shared demo database, its clock at the demo's day.
-func startDemoForBench(tb testing.TB) *Main {
-	tb.Helper()
-	cfg := DefaultConfig()
-	cfg.DataDir = demoDataDir(tb)
-	cfg.Addr = "127.0.0.1:0"
-	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning = "off", "off", "off"
-	if err := cfg.Validate(); err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := NewMain(&cfg, log)
-	day := demo.DefaultOptions().Today
-	base, started := time.Date(day.Year, time.Month(day.Month), day.Day, 9, 0, 0, 0, cfg.Location()), time.Now()
-	m.Now = func() time.Time { return base.Add(time.Since(started)) }
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := m.Open(ctx); err != nil {
-		cancel()
-		tb.Fatal(err)
-	}
-	if err := m.Listen(); err != nil {
-		cancel()
-		m.Close()
-		tb.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		err := m.Serve(ctx)
-		m.Close()
-		done <- err
-	}()
-	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Errorf("serve: %v", err)
-		}
-	})
-	return m
 }

@@ -67,17 +67,17 @@ func artifactsDir(t *testing.T) string {
 // startDemo runs the whole service on a temporary SQLite database filled with the demo data,
 // with the clock set to the demo's day so that "this year" is the demo's year; set changes the
 // configuration first.
-func startDemo(t *testing.T, set func(*Config)) *Main {
-	t.Helper()
+func startDemo(tb testing.TB, set func(*Config)) *Main {
+	tb.Helper()
 	cfg := DefaultConfig()
-	cfg.DataDir = demoDataDir(t)
+	cfg.DataDir = demoDataDir(tb)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning = "off", "off", "off"
 	if set != nil {
 		set(&cfg)
 	}
 	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := NewMain(&cfg, log)
@@ -87,12 +87,12 @@ func startDemo(t *testing.T, set func(*Config)) *Main {
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := m.Open(ctx); err != nil {
 		cancel()
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := m.Listen(); err != nil {
 		cancel()
 		m.Close()
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -100,10 +100,10 @@ func startDemo(t *testing.T, set func(*Config)) *Main {
 		m.Close()
 		done <- err
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+			tb.Errorf("serve: %v", err)
 		}
 	})
 	return m
