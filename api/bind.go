@@ -120,3 +120,16 @@ func bodyReadError(err error) error {
 	}
 	return models.Invalid("body", "could not read the request body: %v", "không đọc được nội dung yêu cầu: %v", err)
 }
+
+// writeSaved answers an idempotent write: 201 (with the new thing's location, when it has one)
+// the first time, 200 with the stored thing when a phone or a client sends the same write again.
+func writeSaved(c *gin.Context, created bool, location string, body any) {
+	if !created {
+		c.JSON(http.StatusOK, body)
+		return
+	}
+	if location != "" {
+		c.Header("Location", location)
+	}
+	c.JSON(http.StatusCreated, body)
+}

@@ -298,12 +298,7 @@ func (s *Server) createBusiness(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK // a retry of a create that already happened
-	if created {
-		status = http.StatusCreated
-		c.Header("Location", "/api/v1/businesses/"+b.ID)
-	}
-	c.JSON(status, b)
+	writeSaved(c, created, "/api/v1/businesses/"+b.ID, b)
 }
 
 func (s *Server) updateBusiness(c *gin.Context) {

@@ -248,11 +248,7 @@ func (s *Server) checkin(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	c.JSON(status, res)
+	writeSaved(c, created, "", res)
 }
 
 func (s *Server) submitInspection(c *gin.Context) {
@@ -266,12 +262,7 @@ func (s *Server) submitInspection(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-		c.Header("Location", "/api/v1/inspections/"+v.ID)
-	}
-	c.JSON(status, v)
+	writeSaved(c, created, "/api/v1/inspections/"+v.ID, v)
 }
 
 func (s *Server) amendInspection(c *gin.Context) {
@@ -285,11 +276,7 @@ func (s *Server) amendInspection(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	c.JSON(status, v)
+	writeSaved(c, created, "", v)
 }
 
 // InspectionDetail is a stored result with its findings, photos and corrections.

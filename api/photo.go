@@ -64,11 +64,7 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	c.JSON(status, stored)
+	writeSaved(c, created, "", stored)
 }
 
 func (s *Server) getPhoto(c *gin.Context) {

@@ -104,12 +104,7 @@ func (s *Server) createTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	status := http.StatusOK // a retry of a create that already happened
-	if created {
-		status = http.StatusCreated
-		c.Header("Location", "/api/v1/tips/"+t.ID)
-	}
-	c.JSON(status, s.tipView(c, t))
+	writeSaved(c, created, "/api/v1/tips/"+t.ID, s.tipView(c, t))
 }
 
 // findVisibleTip loads a tip the caller may see, or not_found.
