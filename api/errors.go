@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -59,30 +57,66 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// retryAfterSeconds is what a 503 tells clients to wait: a database restart or fail-over takes
+// seconds, and phones retry their queue on their own.
+const retryAfterSeconds = "5"
+
+// classify returns the application error to answer for err: err's own when it carries one, an
+// outage (unavailable) when the database cannot answer now, or nil for an internal error.
+func (s *Server) classify(err error) *models.Error {
+	if e := models.ErrorAs(err); e != nil && e.Code != models.EINTERNAL {
+		return e
+	}
+	if s.unavailable != nil && s.unavailable(err) {
+		return models.Unavailable(err)
+	}
+	return nil
+}
+
+// clientGone reports whether the caller went away: its answer has no reader, whatever error
+// the abandoned work returned (a cancelled query, an interrupted SQLite read).
+func clientGone(c *gin.Context) bool {
+	return c.Request.Context().Err() != nil
+}
+
+// statusClientClosed is the status logged for a request whose client went away (nginx's 499):
+// neither a success nor the server's fault.
+const statusClientClosed = 499
+
 // writeError answers with err mapped to its status. Internal errors are logged with their
-// details and shown to the user as a plain message with the request id to quote.
+// details and shown to the user as a plain message with the request id to quote; outages are
+// answered 503 with Retry-After and logged as warnings; the driver's text never reaches users.
 func (s *Server) writeError(c *gin.Context, err error) {
-	code := models.ErrorCode(err)
-	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
-		// The client went away; nobody reads the answer.
-		c.Abort()
+	if clientGone(c) {
+		loggerFrom(c, s.log).Debug("client went away", "err", err)
+		c.AbortWithStatus(statusClientClosed)
 		return
 	}
 	vi := wantsVietnamese(c)
-	body := ErrorBody{Error: ErrorPayload{Code: code, RequestID: requestID(c)}}
-	if e := models.ErrorAs(err); e != nil && code != models.EINTERNAL {
-		body.Error.Message = pick(vi, e.Message, e.MessageVI)
-		body.Error.Field = e.Field
-		for _, d := range e.Details {
-			body.Error.Details = append(body.Error.Details, ErrorDetail{Field: d.Field, Message: pick(vi, d.Message, d.MessageVI)})
-		}
-	} else {
-		code = models.EINTERNAL
-		body.Error.Code = code
-		body.Error.Message = pick(vi, "internal error; quote the request id when reporting it", "lỗi hệ thống; khi báo lỗi xin ghi kèm mã yêu cầu (request id)")
+	e := s.classify(err)
+	if e == nil {
 		loggerFrom(c, s.log).Error("request failed", "err", err)
+		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorPayload{Code: models.EINTERNAL, RequestID: requestID(c),
+			Message: pick(vi, "internal error; quote the request id when reporting it", "lỗi hệ thống; khi báo lỗi xin ghi kèm mã yêu cầu (request id)")}})
+		return
 	}
-	c.AbortWithStatusJSON(statusOf(code), body)
+	switch {
+	case e.Code == models.EUNAVAILABLE:
+		loggerFrom(c, s.log).Warn("dependency unavailable", "err", err)
+		c.Header("Retry-After", retryAfterSeconds)
+	case e.Err != nil:
+		loggerFrom(c, s.log).Debug("request refused", "code", e.Code, "err", err)
+	}
+	c.AbortWithStatusJSON(statusOf(e.Code), ErrorBody{Error: payloadOf(e, vi, requestID(c))})
+}
+
+// payloadOf is an application error as users read it, in their language.
+func payloadOf(e *models.Error, vi bool, reqID string) ErrorPayload {
+	p := ErrorPayload{Code: e.Code, Message: pick(vi, e.Message, e.MessageVI), Field: e.Field, RequestID: reqID}
+	for _, d := range e.Details {
+		p.Details = append(p.Details, ErrorDetail{Field: d.Field, Message: pick(vi, d.Message, d.MessageVI)})
+	}
+	return p
 }
 
 func pick(vi bool, en, viText string) string {

@@ -306,6 +306,9 @@ func (s *Server) findVisibleInspection(c *gin.Context, id string) (*models.Inspe
 		}
 	default:
 		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			return nil, err
+		}
 		if err != nil || !s.visibleArea(c, b.AreaCode) {
 			return nil, notFoundOutside("inspection", "kết quả kiểm tra")
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -93,6 +94,10 @@ type Config struct {
 	Location     *time.Location // the time zone users live in
 	Now          func() time.Time
 	Web          StaticFiles // static pages served at /; nil: none
+	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
+	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
+	// the unavailable code.
+	Unavailable func(error) bool
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed; none by default, so
 	// that a client cannot pick its own address to dodge the per-address limits.
 	TrustedProxies []string
@@ -128,6 +133,9 @@ type Server struct {
 	loc           *time.Location
 	now           func() time.Time
 	engine        *gin.Engine
+	unavailable   func(error) bool
+	csp           string       // the Content-Security-Policy of every answer
+	trusted       []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
 
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
@@ -167,6 +175,7 @@ func New(cfg Config) *Server {
 		loc:         cfg.Location,
 		now:         cfg.Now,
 		bodyLimits:  map[string]int64{},
+		unavailable: cfg.Unavailable,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -191,16 +200,25 @@ func New(cfg Config) *Server {
 		Name: "kiemtra_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"method", "route"})
+	tileOrigin := ""
+	if s.reports != nil {
+		tileOrigin = tileOriginOf(s.reports.BaseMap().TileURL)
+	}
+	s.csp = contentSecurityPolicy(tileOrigin)
+	s.trusted = parseProxies(cfg.TrustedProxies)
 	s.inflight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "kiemtra_http_requests_in_flight", Help: "HTTP requests being served."})
 	s.metrics.MustRegister(s.requests, s.duration, s.inflight)
 
 	e := gin.New()
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		s.log.Error("trusted proxies", "err", err)
+		// gin trusts every address until a list is set: on a bad list trust none, so that no
+		// client picks its own address.
+		s.log.Error("KIEMTRA_TRUSTED_PROXIES: no proxy is trusted", "err", err)
+		_ = e.SetTrustedProxies(nil)
 	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize)
+	e.Use(s.requestID, s.securityHeaders, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize)
 	e.NoRoute(func(c *gin.Context) {
 		s.writeError(c, models.NewError(models.ENOTFOUND, "no such endpoint: %s %s", "không có địa chỉ này: %s %s", c.Request.Method, c.Request.URL.Path))
 	})

@@ -211,7 +211,12 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 	}
 	areaOK := false
 	if t.AreaCode != "" {
-		if area, err := s.store.FindAreaByCode(ctx, t.AreaCode); err != nil || !s.visibleArea(c, t.AreaCode) {
+		area, err := s.store.FindAreaByCode(ctx, t.AreaCode)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			s.writeError(c, err)
+			return
+		}
+		if err != nil || !s.visibleArea(c, t.AreaCode) {
 			v.Add("area_code", "unknown area %s", "không có khu vực %s", t.AreaCode)
 		} else {
 			areaOK = true
@@ -232,6 +237,10 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 		}
 		for _, id := range ids {
 			u, err := s.store.FindUserByID(ctx, id)
+			if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+				s.writeError(c, err)
+				return
+			}
 			if err != nil || !s.visibleArea(c, u.AreaCode) {
 				v.Add("members", "unknown user %s", "không có người dùng %s", id)
 				continue

@@ -77,7 +77,7 @@ func (s *Server) getUser(c *gin.Context) {
 // cover its team's area, or the user could not open its own team's tasks. team is the team the
 // user would be in ("" for none); teamSent and areaSent tell whether the request names them, so
 // that a problem is put on the field the caller changed (and an unchanged pair is not checked).
-func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area, team string, areaSent, teamSent bool) {
+func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area, team string, areaSent, teamSent bool) error {
 	ctx := c.Request.Context()
 	if !models.ValidRole(role) {
 		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
@@ -86,17 +86,24 @@ func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agenc
 		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
 	}
 	areaOK := true
-	if _, err := s.store.FindAreaByCode(ctx, area); err != nil || !s.visibleArea(c, area) {
+	// Only a record that is not there (or not the caller's to see) is "unknown": an outage is
+	// answered as one.
+	if _, err := s.store.FindAreaByCode(ctx, area); err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		return err
+	} else if err != nil || !s.visibleArea(c, area) {
 		v.Add("area_code", "unknown area %q", "không có khu vực %q", area)
 		areaOK = false
 	}
 	if team == "" || (!areaSent && !teamSent) {
-		return
+		return nil
 	}
 	t, err := s.store.FindTeamByID(ctx, team)
+	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		return err
+	}
 	if err != nil || (teamSent && !s.visibleArea(c, t.AreaCode)) {
 		v.Add("team_id", "unknown team %q", "không có tổ %q", team)
-		return
+		return nil
 	}
 	if areaOK && !s.coversArea(c, area, t.AreaCode) {
 		field := "area_code"
@@ -106,6 +113,7 @@ func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agenc
 		v.Add(field, "the jurisdiction %s does not cover the area %s of team %q: a member could not open its team's tasks",
 			"địa bàn %s không bao gồm địa bàn %s của tổ %q: thành viên sẽ không mở được nhiệm vụ của tổ", area, t.AreaCode, t.Name)
 	}
+	return nil
 }
 
 // UserView is a changed user with what an admin should know about the change.
@@ -166,11 +174,18 @@ func (s *Server) createUser(c *gin.Context) {
 	if err := models.CheckUsername(in.Username); err != nil {
 		v.AddError(err)
 	}
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if err := models.CheckDisplayName(in.DisplayName); err != nil {
+		v.AddError(err)
+	}
 	team := ""
 	if in.TeamID != nil {
 		team = *in.TeamID
 	}
-	s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, team, true, team != "")
+	if err := s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, team, true, team != ""); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
 		v.AddError(err)
@@ -179,7 +194,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	u := &models.User{Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), Agency: in.Agency, Role: in.Role, AreaCode: in.AreaCode, PasswordHash: hash}
+	u := &models.User{Username: in.Username, DisplayName: in.DisplayName, Agency: in.Agency, Role: in.Role, AreaCode: in.AreaCode, PasswordHash: hash}
 	if in.TeamID != nil && *in.TeamID != "" {
 		u.TeamID = in.TeamID
 	}
@@ -207,6 +222,13 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.Version <= 0 {
 		v.Add("version", "is required: send the version you read", "là bắt buộc: gửi phiên bản bạn đã đọc")
 	}
+	if upd.DisplayName != nil {
+		name := strings.TrimSpace(*upd.DisplayName)
+		upd.DisplayName = &name
+		if err := models.CheckDisplayName(name); err != nil {
+			v.AddError(err)
+		}
+	}
 	role, agency, area, team := cur.Role, cur.Agency, cur.AreaCode, ""
 	if cur.TeamID != nil {
 		team = *cur.TeamID
@@ -223,7 +245,10 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.AreaCode != nil {
 		area = *upd.AreaCode
 	}
-	s.checkUserRefs(c, &v, role, agency, area, team, upd.AreaCode != nil, upd.TeamID != nil && *upd.TeamID != "")
+	if err := s.checkUserRefs(c, &v, role, agency, area, team, upd.AreaCode != nil, upd.TeamID != nil && *upd.TeamID != ""); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	// An admin who locks itself out may leave nobody to undo it.
 	if p := principal(c); p != nil && p.UserID == cur.ID {
 		if upd.Disabled != nil && *upd.Disabled {

@@ -40,7 +40,13 @@ type Error struct {
 	Message   string
 	MessageVI string
 	Details   []FieldError
+	// Err is the cause, for the log only: a driver's text (SQLSTATE, constraint names) never
+	// reaches users, but the operator needs it.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -55,6 +61,11 @@ func (e *Error) Error() string {
 	}
 	for _, d := range e.Details {
 		fmt.Fprintf(&b, "; %s: %s", d.Field, d.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(" (")
+		b.WriteString(e.Err.Error())
+		b.WriteString(")")
 	}
 	return b.String()
 }
@@ -78,6 +89,13 @@ func Invalid(field, en, vi string, args ...any) *Error {
 	e.Field = field
 	e.Details = []FieldError{{Field: field, Message: e.Message, MessageVI: e.MessageVI}}
 	return e
+}
+
+// Unavailable reports that a dependency (the database) cannot answer now; the request may be
+// retried later. cause is kept for the log.
+func Unavailable(cause error) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: "the service is briefly unavailable: try again in a moment",
+		MessageVI: "hệ thống tạm thời không phục vụ được: xin thử lại sau ít phút", Err: cause}
 }
 
 // NotFound reports that a thing of the given kind does not exist (or is not visible to the caller).

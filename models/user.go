@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Roles decide what a user may do; the jurisdiction (an area) decides where.
@@ -97,6 +99,23 @@ type UserUpdate struct {
 	TeamID      *string `json:"team_id"` // "" removes the user from its team
 	Disabled    *bool   `json:"disabled"`
 	Password    *string `json:"password"`
+}
+
+// MaxDisplayNameRunes bounds a display name: a full Vietnamese name with a title fits easily.
+const MaxDisplayNameRunes = 100
+
+// CheckDisplayName checks a display name (already trimmed): required, at most
+// MaxDisplayNameRunes characters, one line.
+func CheckDisplayName(name string) error {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		return Invalid("display_name", "is required: the name colleagues know the user by", "là bắt buộc: tên mà đồng nghiệp biết người dùng này")
+	case n > MaxDisplayNameRunes:
+		return Invalid("display_name", "must be at most %d characters", "dài tối đa %d ký tự", MaxDisplayNameRunes)
+	case strings.ContainsAny(name, "\r\n\t"):
+		return Invalid("display_name", "must be one line", "phải nằm trên một dòng")
+	}
+	return nil
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)

@@ -19,6 +19,8 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"kiemtra/models"
 )
 
 // Dialects.
@@ -180,18 +182,27 @@ func (db *DB) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return db.gdb.WithContext(ctx).Transaction(fn)
 }
 
-// translate maps driver errors to application errors once, for every repository.
+// translate maps driver errors to application errors once, for every repository. The driver's
+// text (SQLSTATE, constraint and column names) stays in the error's cause for the log; users
+// read a plain message in their language.
 func translate(err error, kind string) error {
 	if err == nil {
 		return nil
 	}
+	en, vi := kindName(kind)
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return notFound(kind)
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return conflictf("%s already exists: %s", "%s đã tồn tại: %s", kind, firstLine(err))
+		return &models.Error{Code: models.ECONFLICT, Message: "this " + en + " already exists", MessageVI: vi + " này đã tồn tại", Err: err}
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return invalidf(kind, "refers to something that does not exist: %s", "tham chiếu tới dữ liệu không tồn tại: %s", firstLine(err))
+		e := models.Invalid(kind, "the %s refers to something that does not exist", "%s tham chiếu tới dữ liệu không tồn tại", en)
+		e.MessageVI = vi + " tham chiếu tới dữ liệu không tồn tại"
+		e.Details[0].MessageVI = e.MessageVI
+		e.Err = err
+		return e
+	case IsUnavailable(err):
+		return models.Unavailable(fmt.Errorf("%s: %w", kind, err))
 	}
 	return fmt.Errorf("%s: %w", kind, err)
 }

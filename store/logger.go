@@ -12,13 +12,20 @@ import (
 
 // gormLogger logs slow queries and database errors with slog. Unlike gorm's own loggers it builds
 // the SQL text only for a query it will log: rendering every statement with its parameters cost a
-// third of an import's CPU.
+// third of an import's CPU. Statements are logged with their placeholders, never their values:
+// the values are password hashes, tips' descriptions, reporters' contacts.
 type gormLogger struct {
 	log  *slog.Logger
 	slow time.Duration
 }
 
 func (l gormLogger) LogMode(logger.LogLevel) logger.Interface { return l }
+
+// ParamsFilter drops a statement's bound values before gorm renders it for Trace (gorm's
+// ParamsFilter interface), so that no value reaches the log.
+func (l gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
 
 func (l gormLogger) Info(ctx context.Context, msg string, args ...any) {
 	l.log.InfoContext(ctx, msg, "args", args)

@@ -201,9 +201,12 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 		Place: strings.TrimSpace(in.Place), Status: models.TipReceived, Severity: sev}
 	if in.BusinessID != "" {
 		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
-		if err != nil {
+		switch {
+		case err != nil && !models.IsCode(err, models.ENOTFOUND):
+			return nil, false, err
+		case err != nil:
 			v.Add("business_id", "unknown business", "không có cơ sở này")
-		} else {
+		default:
 			t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
 		}
 	}
@@ -330,8 +333,10 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 			return nil, models.Invalid("business_id", "is set while verifying or classifying", "được xác định khi xác minh hoặc phân loại")
 		}
 		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
-		if err != nil {
+		if models.IsCode(err, models.ENOTFOUND) {
 			return nil, models.Invalid("business_id", "unknown business", "không có cơ sở này")
+		} else if err != nil {
+			return nil, err
 		}
 		t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
 	}

@@ -15,3 +15,6 @@ var templates embed.FS
 
 // Templates returns the server-rendered pages (the public tip form), rooted above "templates".
 func Templates() fs.FS { return templates }
+
+// Static returns the embedded static files, rooted above "static".
+func Static() fs.FS { return files }

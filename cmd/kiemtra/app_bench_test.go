@@ -101,14 +101,7 @@ func BenchmarkAppCachedLoad3G(b *testing.B) {
 // chromiumForBench returns the browser the benchmarks drive, or skips the benchmark.
 func chromiumForBench(b *testing.B) string {
 	b.Helper()
-	path := findChromium()
-	if path == "" {
-		b.Skip("no Chromium found on PATH (chromium, chromium-browser, google-chrome): install Debian's chromium (apt-get install chromium) to run the browser benchmarks")
-	}
-	if testing.Short() {
-		b.Skip("the browser benchmarks start a browser; skipped with -short")
-	}
-	return path
+	return chromiumFor(b, "the browser benchmarks")
 }
 
 // startAppBrowser starts a phone-sized Chromium with a new profile, at the stop's position with

@@ -476,13 +476,7 @@ const idbSession = `new Promise(r => { const q = indexedDB.open('kiemtra'); q.on
 // big for the network (resized on the phone), and a result the server rejects, shown, kept and
 // sent again once corrected. Screenshots of each step go to $KIEMTRA_ARTIFACTS.
 func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
-	browserPath := findChromium()
-	if browserPath == "" {
-		t.Skip("no Chromium found on PATH (chromium, chromium-browser, google-chrome): install Debian's chromium (apt-get install chromium) to run the app test")
-	}
-	if testing.Short() {
-		t.Skip("the app test starts a browser; skipped with -short")
-	}
+	browserPath := chromiumFor(t, "the app test")
 	out := artifactsDir(t)
 	srv := startAppServer(t)
 	m := srv.m
@@ -616,6 +610,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 
 	// A phone: 360x640, touch, Vietnam's time zone and the service's clock, at the first stop.
 	call("emulate a phone", emulatePhone(bctx, srv))
+	csp := watchCSP(t, bctx)
 	geolocation(first.biz.Lat, first.biz.Lon, browser.PermissionSettingGranted)
 	appURL := srv.url + "/app/"
 
@@ -897,4 +892,5 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	if errs := scriptErrors(); len(errs) > 0 {
 		t.Errorf("script errors in the page:\n%s", strings.Join(errs, "\n"))
 	}
+	csp.check(t)
 }

@@ -35,6 +35,28 @@ func findChromium() string {
 	return ""
 }
 
+// envRequireBrowser, when set (CI sets it), makes a browser test fail instead of skip when no
+// Chromium is found: a skipped browser test would pass silently.
+const envRequireBrowser = "KIEMTRA_REQUIRE_BROWSER"
+
+// chromiumFor returns the browser a test or benchmark drives, or skips it (fails it under
+// KIEMTRA_REQUIRE_BROWSER) when none is installed; -short skips it too.
+func chromiumFor(tb testing.TB, what string) string {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skipf("%s starts a browser; skipped with -short", what)
+	}
+	path := findChromium()
+	if path == "" {
+		msg := fmt.Sprintf("no Chromium found on PATH (chromium, chromium-browser, google-chrome): install Debian's chromium (apt-get install chromium) to run %s", what)
+		if os.Getenv(envRequireBrowser) != "" {
+			tb.Fatal(msg + " (" + envRequireBrowser + " is set)")
+		}
+		tb.Skip(msg)
+	}
+	return path
+}
+
 // artifactsDir is where screenshots go: $KIEMTRA_ARTIFACTS, or artifacts/ at the repository root.
 func artifactsDir(t *testing.T) string {
 	t.Helper()
@@ -125,13 +147,7 @@ const readAreas = `Array.from(document.querySelectorAll('#map path[data-code]'))
 // coverage and that this year's progress is shown; it logs the first render time and saves
 // screenshots at office and tablet sizes.
 func TestDashboardInHeadlessChromium(t *testing.T) {
-	browser := findChromium()
-	if browser == "" {
-		t.Skip("no Chromium found on PATH (chromium, chromium-browser, google-chrome): install Debian's chromium (apt-get install chromium) to run the dashboard test")
-	}
-	if testing.Short() {
-		t.Skip("the dashboard test starts a browser; skipped with -short")
-	}
+	browser := chromiumFor(t, "the dashboard test")
 	out := artifactsDir(t)
 	// A base map on the server (KIEMTRA_TILE_URL): a path of this server that has no tiles, so
 	// that the page asks for them but the screenshots stay as without one.
@@ -250,6 +266,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 
 	// Start the browser first, so that its start-up is not counted in the render time.
 	do("start the browser", chromedp.EmulateViewport(1366, 768), chromedp.Navigate("about:blank"))
+	csp := watchCSP(t, bctx)
 
 	url := "http://" + m.Addr() + "/dashboard/"
 	// A refused password leaves the form with a message and an empty password field.
@@ -429,6 +446,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if errs := scriptErrors(); len(errs) > 0 {
 		t.Errorf("script errors in the page:\n%s", strings.Join(errs, "\n"))
 	}
+	csp.check(t)
 }
 
 // evalJS evaluates a JavaScript expression in the page and decodes its value.

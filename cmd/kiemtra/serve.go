@@ -214,6 +214,7 @@ func (m *Main) Listen() error {
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Readiness:      m.db,
+		Unavailable:    store.IsUnavailable,
 		Logger:         m.Log,
 		Metrics:        registry,
 		MaxBodyBytes:   m.Config.MaxBodyBytes,

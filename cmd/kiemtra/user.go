@@ -135,7 +135,14 @@ func checkNewUser(ctx context.Context, db *store.DB, username, name, role, agenc
 		}
 		v.Add("area", "unknown area %q: import the areas first", "không có khu vực %q: hãy nhập danh mục khu vực trước", area)
 	}
-	u := &models.User{Username: username, DisplayName: strings.TrimSpace(name), Agency: agency, Role: role, AreaCode: area}
+	// Without --display-name the account is known by its username.
+	if name = strings.TrimSpace(name); name == "" {
+		name = username
+	}
+	if err := models.CheckDisplayName(name); err != nil {
+		v.AddError(err)
+	}
+	u := &models.User{Username: username, DisplayName: name, Agency: agency, Role: role, AreaCode: area}
 	if team != "" {
 		t, err := db.FindTeamByID(ctx, team)
 		switch {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"os"
 	"testing"
@@ -20,7 +21,8 @@ const EnvPostgresURL = "KIEMTRA_TEST_POSTGRES_URL"
 
 // Options tune the databases a test gets.
 type Options struct {
-	Now func() time.Time // the store's clock; nil means time.Now
+	Now    func() time.Time // the store's clock; nil means time.Now
+	Logger *slog.Logger     // receives the store's log (failed and slow queries); nil discards it
 }
 
 // Run calls fn once per available dialect, as subtests named "sqlite" and "postgres".
@@ -43,14 +45,14 @@ func RunWith(t *testing.T, opts Options, fn func(t *testing.T, db *store.DB)) {
 // NewSQLite returns a migrated SQLite database in a temporary directory.
 func NewSQLite(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now})
+	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now, Logger: opts.Logger})
 }
 
 // NewPostgres returns a migrated PostgreSQL database in a fresh schema, or skips the test when
 // KIEMTRA_TEST_POSTGRES_URL is not set.
 func NewPostgres(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now})
+	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger})
 }
 
 // PostgresURL returns a URL for a fresh PostgreSQL schema (created now, dropped when the test

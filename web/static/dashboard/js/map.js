@@ -292,7 +292,7 @@ export class CoverageMap {
   pointsLayer(vb, px, selected) {
     const t = this.i18n;
     const r = (selected ? 5 : 3.4) * px;
-    let html = `<g class="points" style="stroke-width:${(1.1 * px).toFixed(3)}">`;
+    let html = `<g class="points" stroke-width="${(1.1 * px).toFixed(3)}">`;
     // Never-inspected businesses are drawn last so that they stay on top.
     const picked = this.view.picked;
     const order = this.points.map((_, i) => i).sort((a, b) => rank(this.points[a], picked) - rank(this.points[b], picked));
@@ -318,7 +318,7 @@ export class CoverageMap {
     const { metric, selected } = this.view;
     const fontPx = level === "district" ? 13 : 11.5;
     const fs = fontPx * px;
-    let html = `<g class="labels" aria-hidden="true" style="font-size:${fs.toFixed(3)}px;stroke-width:${(3 * px).toFixed(3)}px">`;
+    let html = `<g class="labels" aria-hidden="true" font-size="${fs.toFixed(3)}" stroke-width="${(3 * px).toFixed(3)}">`;
     for (const s of shapes) {
       const spot = s.label;
       if (!spot) continue;
