@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3/lock"
-
 	"kiemtra/models"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -16,9 +14,9 @@ import (
 // readyzBudget is how long /readyz gives Ready before it answers 503.
 const readyzBudget = 3 * time.Second
 
-// holdLocks takes PostgreSQL session advisory locks on a connection of its own, as a migration
+// holdLock takes a PostgreSQL session advisory lock on a connection of its own, as a migration
 // running on another replica does, until the test ends.
-func holdLocks(t *testing.T, db *store.DB, ids ...int64) {
+func holdLock(t *testing.T, db *store.DB, id int64) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := db.SQL().Conn(ctx)
@@ -26,12 +24,9 @@ func holdLocks(t *testing.T, db *store.DB, ids ...int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	for _, id := range ids {
-		// Session locks nest: the same id twice on one connection is taken twice.
-		var got bool
-		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&got); err != nil || !got {
-			t.Fatalf("take advisory lock %d: %v %v", id, got, err)
-		}
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&got); err != nil || !got {
+		t.Fatalf("take advisory lock %d: %v %v", id, got, err)
 	}
 }
 
@@ -46,9 +41,8 @@ func currentSchema(t *testing.T, db *store.DB) string {
 
 func TestReadinessDoesNotWaitForAMigrationLock(t *testing.T) {
 	db := storetest.NewPostgres(t, storetest.Options{})
-	// A migration of this schema, and goose's default lock that every schema used to share
-	// (another kiemtra, or another program using goose on the server).
-	holdLocks(t, db, store.MigrationLockID(currentSchema(t, db)), lock.DefaultLockID)
+	// A migration of this schema runs on another replica.
+	holdLock(t, db, store.MigrationLockID(currentSchema(t, db)))
 	ctx, cancel := context.WithTimeout(context.Background(), readyzBudget)
 	defer cancel()
 	if err := db.Ready(ctx); err != nil {
@@ -73,7 +67,7 @@ func openUnmigrated(t *testing.T) *store.DB {
 
 func TestEachSchemaMigratesUnderItsOwnLock(t *testing.T) {
 	busy := storetest.NewPostgres(t, storetest.Options{})
-	holdLocks(t, busy, store.MigrationLockID(currentSchema(t, busy)), lock.DefaultLockID)
+	holdLock(t, busy, store.MigrationLockID(currentSchema(t, busy)))
 	fresh := openUnmigrated(t)
 	ctx, cancel := context.WithTimeout(context.Background(), readyzBudget)
 	defer cancel()
@@ -82,7 +76,7 @@ func TestEachSchemaMigratesUnderItsOwnLock(t *testing.T) {
 	}
 	// The schema's own lock still keeps two migrations of it apart.
 	other := openUnmigrated(t)
-	holdLocks(t, other, store.MigrationLockID(currentSchema(t, other)))
+	holdLock(t, other, store.MigrationLockID(currentSchema(t, other)))
 	short, cancel2 := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel2()
 	if _, err := other.Migrate(short); err == nil {

@@ -122,7 +122,19 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 			return translate(err, "task")
 		}
 	}
-	return db.appendAudit(tx, actor, audit...)
+	if err := db.appendAudit(tx, actor, audit...); err != nil {
+		return err
+	}
+	// The visited task changes on its team's day, and the business's previous inspection on
+	// the day of any other team given it.
+	var taskIDs, businessIDs []string
+	for _, v := range visits {
+		if v.Inspection.TaskID != nil {
+			taskIDs = append(taskIDs, *v.Inspection.TaskID)
+		}
+		businessIDs = append(businessIDs, v.Inspection.BusinessID)
+	}
+	return db.touchTeamDays(tx, taskIDs, businessIDs)
 }
 
 // CreateTasks inserts tasks (ids assigned when empty) in one transaction.
@@ -162,7 +174,10 @@ func (db *DB) UpdateTaskStatus(ctx context.Context, actor string, ids []string, 
 				return translate(err, "task")
 			}
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "set_status", EntityType: "task", EntityID: status, Details: map[string]any{"tasks": len(ids), "ids": firstN(ids, 50)}})
+		if err := db.appendAudit(tx, actor, auditEntry{Action: "set_status", EntityType: "task", EntityID: status, Details: map[string]any{"tasks": len(ids), "ids": firstN(ids, 50)}}); err != nil {
+			return err
+		}
+		return db.touchTeamDays(tx, ids, nil)
 	})
 }
 
