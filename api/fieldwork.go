@@ -36,6 +36,9 @@ type FieldStore interface {
 	// violation codes.
 	EachTeamDayTask(ctx context.Context, teamID string, day models.Date,
 		fn func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string)) error
+	// TeamDayVersion is a number that every write changing what the team's day shows moves
+	// on (0 before the first): the answer to If-None-Match without reading the day.
+	TeamDayVersion(ctx context.Context, teamID string) (int64, error)
 	FindBusinessInspections(ctx context.Context, businessID string, since time.Time, limit int) ([]*models.Inspection, error)
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 	FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error)
@@ -154,12 +157,24 @@ func (s *Server) myAssignments(c *gin.Context) {
 		// A cursor of another day starts the new day afresh.
 		delta, since = cday == day, at
 	}
+	version := s.fieldwork.ChecklistVersion()
+	// The version is read before the day: a write that commits while the day is read makes the
+	// next request's ETag differ, where a version read after the day could label content
+	// older than it with the newer version, and the phone would keep that content.
+	dayVersion, err := s.field.TeamDayVersion(ctx, p.TeamID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	etag := assignmentsETag(p.TeamID, day, dayVersion, version, s.loc)
+	if s.notModified(c, etag) {
+		return
+	}
 	out := Assignments{Day: day, TeamID: p.TeamID, Full: !delta, Items: []*AssignmentItem{}, Added: []*AssignmentItem{}, Updated: []*AssignmentItem{}, Withdrawn: []string{}}
 	// Every task decided for the team today, in route order: those still the team's are the
 	// day; the others were taken back (cancelled, returned to the pool, given to another team).
 	latest := time.Unix(0, 0).UTC()
-	version := s.fieldwork.ChecklistVersion()
-	err := s.field.EachTeamDayTask(ctx, p.TeamID, day, func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string) {
+	err = s.field.EachTeamDayTask(ctx, p.TeamID, day, func(t *models.Task, b *models.Business, decidedAt time.Time, checkedIn bool, last *models.Inspection, codes []string) {
 		if t.UpdatedAt.After(latest) {
 			latest = t.UpdatedAt
 		}
@@ -189,7 +204,24 @@ func (s *Server) myAssignments(c *gin.Context) {
 		cursor = since
 	}
 	out.Cursor = encodeSyncCursor(day, cursor)
-	s.writeCacheable(c, out)
+	body, err := json.Marshal(out)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// assignmentsETag names what a team's day is, not the bytes of one answer: the cursor in the
+// body follows the clock for a few seconds after a change, and a tag of the body changed at
+// every request then. The tag is weak because answers under it differ in their cursor (and
+// a delta from a full day) while holding the same day; it leaves out the cursor a delta asks
+// from, so that a phone asking from its newest cursor with the tag of its last answer gets 304
+// whenever nothing changed since that answer.
+func assignmentsETag(teamID string, day models.Date, dayVersion int64, checklistVersion int, loc *time.Location) string {
+	sum := sha256.Sum256([]byte("assignments/1|" + teamID + "|" + day.String() + "|" + strconv.FormatInt(dayVersion, 10) + "|" +
+		strconv.Itoa(checklistVersion) + "|" + loc.String()))
+	return `W/"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
 // assignmentItem is one task as the phone shows it.
@@ -207,7 +239,8 @@ func (s *Server) assignmentItem(t *models.Task, b *models.Business, checkedIn bo
 	return item
 }
 
-// writeCacheable answers JSON with a strong ETag, or 304 when the client has it already.
+// writeCacheable answers JSON with a strong ETag of its bytes, or 304 when the client has it
+// already.
 func (s *Server) writeCacheable(c *gin.Context, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
@@ -215,17 +248,36 @@ func (s *Server) writeCacheable(c *gin.Context, v any) {
 		return
 	}
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	if s.notModified(c, `"`+hex.EncodeToString(sum[:16])+`"`) {
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// notModified sets the caching headers of an answer tagged etag and answers 304 when the
+// request's If-None-Match holds the tag; the caller writes the answer when it does not.
+func (s *Server) notModified(c *gin.Context, etag string) bool {
 	c.Header("ETag", etag)
 	c.Header("Cache-Control", "private, no-cache")
 	c.Header("Vary", "Authorization, Accept-Encoding")
-	for _, tag := range strings.Split(c.GetHeader("If-None-Match"), ",") {
-		if strings.TrimSpace(tag) == etag {
-			c.Status(http.StatusNotModified)
-			return
+	if !etagListed(c.GetHeader("If-None-Match"), etag) {
+		return false
+	}
+	c.Status(http.StatusNotModified)
+	return true
+}
+
+// etagListed compares tags as If-None-Match does (RFC 9110 13.1.2): weakly, so that W/"x" and
+// "x" are the same tag, and * matches any.
+func etagListed(header, etag string) bool {
+	opaque := strings.TrimPrefix(etag, "W/")
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == opaque {
+			return true
 		}
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	return false
 }
 
 func (s *Server) checklists(c *gin.Context) {

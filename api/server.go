@@ -284,10 +284,16 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := s.ready.Ready(ctx); err != nil {
+		// Anyone may ask /readyz: the driver's text (hosts, users, SQL) goes to the log only,
+		// the answer names the reason in plain words.
 		s.log.Warn("not ready", "err", err)
+		en, vi := "the database is not ready", "cơ sở dữ liệu chưa sẵn sàng"
+		if e := models.ErrorAs(err); e != nil && e.Code == models.EUNAVAILABLE {
+			en, vi = e.Message, e.MessageVI
+		}
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorPayload{
 			Code: models.EUNAVAILABLE, RequestID: requestID(c),
-			Message: pick(wantsVietnamese(c), "not ready: "+err.Error(), "chưa sẵn sàng: "+err.Error()),
+			Message: pick(wantsVietnamese(c), "not ready: "+en, "chưa sẵn sàng: "+vi),
 		}})
 		return
 	}

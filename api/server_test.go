@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -85,7 +86,8 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) ErrorPayload {
 
 func TestOperationalEndpoints(t *testing.T) {
 	ok := newTestServer(t, nil)
-	down := newTestServer(t, errors.New("2 migrations pending"))
+	down := newTestServer(t, fmt.Errorf("%w: %w", &models.Error{Code: models.EUNAVAILABLE, Message: "migrations pending", MessageVI: "cấu trúc cơ sở dữ liệu chưa được cập nhật"},
+		errors.New("2 migrations pending (schema version 8, this binary knows 10)")))
 	for _, tc := range []struct {
 		name   string
 		s      *Server
@@ -95,7 +97,8 @@ func TestOperationalEndpoints(t *testing.T) {
 	}{
 		{"healthz answers while the process is up", ok, "/healthz", 200, `"status":"ok"`},
 		{"readyz answers 200 when the database is ready", ok, "/readyz", 200, `"ready"`},
-		{"readyz answers 503 with the reason when it is not", down, "/readyz", 503, "migrations pending"},
+		{"readyz answers 503 with the reason when it is not", down, "/readyz?lang=en", 503, "not ready: migrations pending"},
+		{"readyz gives the reason in Vietnamese by default", down, "/readyz", 503, "chưa sẵn sàng: cấu trúc cơ sở dữ liệu chưa được cập nhật"},
 		{"healthz stays 200 when the database is not ready", down, "/healthz", 200, `"ok"`},
 		{"metrics are in the Prometheus format", ok, "/metrics", 200, "go_goroutines"},
 		{"stats counts the tables", ok, "/api/v1/stats", 200, `"businesses":0`},
@@ -104,6 +107,39 @@ func TestOperationalEndpoints(t *testing.T) {
 			w := do(t, tc.s, "GET", tc.path, "")
 			if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.has) {
 				t.Fatalf("GET %s = %d %s; want %d containing %q", tc.path, w.Code, w.Body, tc.status, tc.has)
+			}
+		})
+	}
+}
+
+// The public /readyz never shows what the driver said: host names, users and SQL go to the log.
+func TestReadyzKeepsDriverTextInTheLog(t *testing.T) {
+	var logged strings.Builder
+	db := storetest.NewSQLite(t, storetest.Options{})
+	driver := errors.New(`ping postgres database at db.internal:5432: failed to connect to user=kiemtra database=prod: SQLSTATE 28P01`)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a raw error", driver, "not ready: the database is not ready"},
+		{"a reason wrapping the raw error", fmt.Errorf("%w: %w", &models.Error{Code: models.EUNAVAILABLE, Message: "the database does not answer", MessageVI: "cơ sở dữ liệu không trả lời"}, driver),
+			"not ready: the database does not answer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logged.Reset()
+			s := New(Config{Store: db, Readiness: readiness{tc.err}, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+			w := do(t, s, "GET", "/readyz?lang=en", "")
+			if w.Code != 503 || decodeError(t, w).Message != tc.want {
+				t.Fatalf("readyz = %d %s, want 503 %q", w.Code, w.Body, tc.want)
+			}
+			for _, leak := range []string{"db.internal", "user=", "SQLSTATE", "5432"} {
+				if strings.Contains(w.Body.String(), leak) {
+					t.Errorf("readyz shows %q: %s", leak, w.Body)
+				}
+			}
+			if !strings.Contains(logged.String(), "SQLSTATE 28P01") {
+				t.Errorf("the log lost the cause: %s", logged.String())
 			}
 		})
 	}

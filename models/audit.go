@@ -42,15 +42,24 @@ type AuditStore interface {
 
 // JobRun records one run of a scheduled job.
 type JobRun struct {
-	ID         int64      `json:"id" gorm:"primaryKey;autoIncrement"`
-	Job        string     `json:"job"`
-	Slot       string     `json:"slot"` // the schedule slot, so that replicas run a slot once
-	StartedAt  time.Time  `json:"started_at"`
-	FinishedAt *time.Time `json:"finished_at"`
-	Status     string     `json:"status"` // running, ok, failed, skipped
-	Result     string     `json:"result"`
-	Error      string     `json:"error"`
+	ID          int64      `json:"id" gorm:"primaryKey;autoIncrement"`
+	Job         string     `json:"job"`
+	Slot        string     `json:"slot"` // the schedule slot, so that replicas run a slot once; "<slot>#retry<n>" for a run again
+	StartedAt   time.Time  `json:"started_at"`
+	HeartbeatAt *time.Time `json:"heartbeat_at"` // refreshed while it runs: a run whose heartbeat stops lost its runner
+	FinishedAt  *time.Time `json:"finished_at"`
+	Status      string     `json:"status"` // JobRunning, JobOK, JobFailed, JobSkipped
+	Result      string     `json:"result"`
+	Error       string     `json:"error"`
 }
+
+// Statuses of a job run.
+const (
+	JobRunning = "running"
+	JobOK      = "ok"
+	JobFailed  = "failed"
+	JobSkipped = "skipped" // another run of the job was in progress
+)
 
 // TableName is the table of job runs.
 func (JobRun) TableName() string { return "job_runs" }

@@ -137,6 +137,14 @@ type JobRunStore interface {
 	// ClaimJobRun records the start of a job's slot; claimed is false when another replica (or
 	// an earlier run) already has it.
 	ClaimJobRun(ctx context.Context, job, slot string) (run *JobRun, claimed bool, err error)
+	// HeartbeatJobRun records that a run is still running.
+	HeartbeatJobRun(ctx context.Context, id int64) error
+	// FindStaleJobRuns returns the runs still running whose heartbeat is older than before.
+	FindStaleJobRuns(ctx context.Context, before time.Time) ([]*JobRun, error)
+	// TakeOverJobRun marks a stale run failed with reason unless it finished, beat or was
+	// taken over meanwhile (taken false); with a retrySlot it claims that slot of the job in
+	// the same change and returns its run (nil when the slot was claimed already).
+	TakeOverJobRun(ctx context.Context, run *JobRun, before time.Time, reason, retrySlot string) (retry *JobRun, taken bool, err error)
 	// FinishJobRun records the end of a run.
 	FinishJobRun(ctx context.Context, run *JobRun) error
 	// FindJobRuns returns the latest runs, newest first.

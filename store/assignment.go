@@ -77,7 +77,7 @@ func (db *DB) ReleaseTasks(ctx context.Context, actor string, day models.Date, d
 		return nil
 	}
 	return db.tx(ctx, func(tx *gorm.DB) error {
-		return db.releaseTasks(tx, actor, day, decisions, 0)
+		return db.releaseTasks(tx, actor, day, decisions, nil)
 	})
 }
 
@@ -131,13 +131,14 @@ func (db *DB) ReleaseDay(ctx context.Context, actor string, day models.Date, dec
 				return conflictf("task %s changed while the day was assigned: run the assignment again", "nhiệm vụ %s đã thay đổi trong khi phân công: hãy chạy phân công lại", d.TaskID)
 			}
 		}
-		return db.releaseTasks(tx, actor, day, decisions, len(reorder))
+		return db.releaseTasks(tx, actor, day, decisions, reorder)
 	})
 }
 
-// releaseTasks releases planned tasks as decided and records the decisions; reordered is the
-// number of tasks released earlier whose place changed, for the audit.
-func (db *DB) releaseTasks(tx *gorm.DB, actor string, day models.Date, decisions []*models.AssignmentDecision, reordered int) error {
+// releaseTasks releases planned tasks as decided and records the decisions; reordered are the
+// tasks released earlier whose place changed (already written), for the audit and the teams'
+// day versions.
+func (db *DB) releaseTasks(tx *gorm.DB, actor string, day models.Date, decisions, reordered []*models.AssignmentDecision) error {
 	now := db.Now()
 	for _, d := range decisions {
 		res := tx.Model(&models.Task{}).Where("id = ? AND status = ?", d.TaskID, models.TaskPlanned).Updates(map[string]any{
@@ -157,10 +158,17 @@ func (db *DB) releaseTasks(tx *gorm.DB, actor string, day models.Date, decisions
 		}
 	}
 	details := map[string]any{"tasks": len(decisions)}
-	if reordered > 0 {
-		details["reordered"] = reordered
+	if len(reordered) > 0 {
+		details["reordered"] = len(reordered)
 	}
-	return db.appendAudit(tx, actor, auditEntry{Action: "release", EntityType: "assignment", EntityID: day.String(), Details: details})
+	if err := db.appendAudit(tx, actor, auditEntry{Action: "release", EntityType: "assignment", EntityID: day.String(), Details: details}); err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(decisions)+len(reordered))
+	for _, d := range append(slices.Clone(decisions), reordered...) {
+		ids = append(ids, d.TaskID)
+	}
+	return db.touchTeamDays(tx, ids, nil)
 }
 
 // FindOpenStops returns the tasks released for day that their teams have not begun (still

@@ -163,7 +163,10 @@ func (db *DB) writeBusiness(tx *gorm.DB, actor string, cur, next *models.Busines
 	if res.RowsAffected != 1 {
 		return conflictf("business %s was changed by someone else: reload it", "cơ sở %s đã được người khác sửa: hãy tải lại", cur.ID)
 	}
-	return db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: cur.ID, Details: changes})
+	if err := db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "business", EntityID: cur.ID, Details: changes}); err != nil {
+		return err
+	}
+	return db.touchTeamDays(tx, nil, []string{cur.ID}) // the phones show its name, address, phone ...
 }
 
 // diffBusiness lists the user-visible fields that differ, as {"field": [old, new]}.

@@ -56,8 +56,11 @@ func (db *DB) CreateCheckin(ctx context.Context, actor string, c *models.Checkin
 		if err := tx.Create(c).Error; err != nil {
 			return translate(err, "checkin")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "checkin", EntityType: "task", EntityID: c.TaskID,
-			Details: map[string]any{"checkin": c.ID, "distance_m": c.DistanceM, "on_site": c.OnSite, "flags": c.Flags}})
+		if err := db.appendAudit(tx, actor, auditEntry{Action: "checkin", EntityType: "task", EntityID: c.TaskID,
+			Details: map[string]any{"checkin": c.ID, "distance_m": c.DistanceM, "on_site": c.OnSite, "flags": c.Flags}}); err != nil {
+			return err
+		}
+		return db.touchTeamDays(tx, []string{c.TaskID}, nil) // the phones show the check-in
 	})
 }
 

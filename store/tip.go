@@ -95,7 +95,13 @@ func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, 
 			details["task_id"] = task.ID
 			details["team_id"] = *task.TeamID
 		}
-		return db.saveTip(tx, actor, action, t, details)
+		if err := db.saveTip(tx, actor, action, t, details); err != nil {
+			return err
+		}
+		if task == nil {
+			return nil
+		}
+		return db.bumpTeamDays(tx, []string{*task.TeamID}) // the task joins the team's day now
 	})
 }
 

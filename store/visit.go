@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,8 +9,6 @@ import (
 
 	"kiemtra/models"
 )
-
-var _ models.JobRunStore = (*DB)(nil)
 
 // ApplyVisits records visits in one transaction: each inspection and its findings, its task
 // marked done (inspected) or missed (closed door, refused, not found), the new tasks it creates,
@@ -122,7 +119,19 @@ func (db *DB) applyVisits(tx *gorm.DB, actor string, visits []models.Visit) erro
 			return translate(err, "task")
 		}
 	}
-	return db.appendAudit(tx, actor, audit...)
+	if err := db.appendAudit(tx, actor, audit...); err != nil {
+		return err
+	}
+	// The visited task changes on its team's day, and the business's previous inspection on
+	// the day of any other team given it.
+	var taskIDs, businessIDs []string
+	for _, v := range visits {
+		if v.Inspection.TaskID != nil {
+			taskIDs = append(taskIDs, *v.Inspection.TaskID)
+		}
+		businessIDs = append(businessIDs, v.Inspection.BusinessID)
+	}
+	return db.touchTeamDays(tx, taskIDs, businessIDs)
 }
 
 // CreateTasks inserts tasks (ids assigned when empty) in one transaction.
@@ -162,7 +171,10 @@ func (db *DB) UpdateTaskStatus(ctx context.Context, actor string, ids []string, 
 				return translate(err, "task")
 			}
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "set_status", EntityType: "task", EntityID: status, Details: map[string]any{"tasks": len(ids), "ids": firstN(ids, 50)}})
+		if err := db.appendAudit(tx, actor, auditEntry{Action: "set_status", EntityType: "task", EntityID: status, Details: map[string]any{"tasks": len(ids), "ids": firstN(ids, 50)}}); err != nil {
+			return err
+		}
+		return db.touchTeamDays(tx, ids, nil)
 	})
 }
 
@@ -203,66 +215,4 @@ func (db *DB) LoadYearState(ctx context.Context, year int, today models.Date) (*
 		return nil, translate(err, "task")
 	}
 	return st, nil
-}
-
-// ClaimJobRun records the start of a job's slot. The unique (job, slot) key makes the claim
-// atomic on both dialects: of several replicas, one inserts and the others see the conflict.
-func (db *DB) ClaimJobRun(ctx context.Context, job, slot string) (*models.JobRun, bool, error) {
-	run := &models.JobRun{Job: job, Slot: slot, StartedAt: db.Now(), Status: "running"}
-	err := db.gdb.WithContext(ctx).Create(run).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, translate(err, "job")
-	}
-	return run, true, nil
-}
-
-// FinishJobRun records the end of a run.
-func (db *DB) FinishJobRun(ctx context.Context, run *models.JobRun) error {
-	now := db.Now()
-	run.FinishedAt = &now
-	err := db.gdb.WithContext(ctx).Model(&models.JobRun{}).Where("id = ?", run.ID).
-		Updates(map[string]any{"finished_at": now, "status": run.Status, "result": run.Result, "error": run.Error}).Error
-	return translate(err, "job")
-}
-
-// FindJobRuns returns the latest runs (of one job when job is set), newest first.
-func (db *DB) FindJobRuns(ctx context.Context, job string, limit int) ([]*models.JobRun, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	q := db.gdb.WithContext(ctx).Order("id DESC").Limit(limit)
-	if job != "" {
-		q = q.Where("job = ?", job)
-	}
-	var out []*models.JobRun
-	if err := q.Find(&out).Error; err != nil {
-		return nil, translate(err, "job")
-	}
-	return out, nil
-}
-
-// TryJobLock takes a PostgreSQL session advisory lock for a job for as long as fn runs, so
-// that a manual run and a scheduled one never overlap across replicas; on SQLite, with one
-// process, it just runs fn. ok is false when another holder has the lock.
-func (db *DB) TryJobLock(ctx context.Context, key int64, fn func(ctx context.Context) error) (ok bool, err error) {
-	if db.dialect != DialectPostgres {
-		return true, fn(ctx)
-	}
-	conn, err := db.sqlDB.Conn(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer conn.Close()
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
-		return false, err
-	}
-	if !got {
-		return false, nil
-	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", key)
-	return true, fn(ctx)
 }
