@@ -169,10 +169,13 @@ func (ls *Limits) Marks(name string, keep time.Duration) *Marks {
 	return &Marks{limits: ls, name: name, keep: keep}
 }
 
-// Has reports whether key was set within the keep time.
-func (m *Marks) Has(ctx context.Context, key string) (bool, error) {
+// SetAt returns when key was last set, or the zero time when not within the keep time.
+func (m *Marks) SetAt(ctx context.Context, key string) (time.Time, error) {
 	hits, err := m.limits.hits.FindHits(ctx, storeKey(m.name, key), m.limits.clock().Add(-m.keep), 1)
-	return len(hits) > 0, err
+	if err != nil || len(hits) == 0 {
+		return time.Time{}, err
+	}
+	return hits[0], nil
 }
 
 // Set marks key from now for the keep time.

@@ -251,31 +251,36 @@ func TestMarksAreKeptForTheirTime(t *testing.T) {
 	eachHitStore(t, func(t *testing.T, hs hitStore) {
 		clk := hs.clock
 		m := hs.limits().Marks("known", 24*time.Hour)
-		has := func(key string) bool {
+		setAt := func(key string) time.Time {
 			t.Helper()
-			ok, err := m.Has(ctx, key)
+			at, err := m.SetAt(ctx, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return ok
+			return at
 		}
-		if has("lan|10.0.0.1") {
-			t.Fatal("a mark that was never set")
+		if at := setAt("lan|10.0.0.1"); !at.IsZero() {
+			t.Fatalf("a mark that was never set: %s", at)
 		}
+		var last time.Time
 		for i := 0; i < 3; i++ {
+			last = clk.Now()
 			if err := m.Set(ctx, "lan|10.0.0.1"); err != nil {
 				t.Fatal(err)
 			}
 			clk.Advance(20 * time.Hour)
 		}
-		if !has("lan|10.0.0.1") || has("lan|10.0.0.2") {
-			t.Fatal("a mark set 20 hours ago is gone, or another key has it")
+		if at := setAt("lan|10.0.0.1"); !at.Equal(last) {
+			t.Fatalf("the mark was set at %s, want %s (20 hours ago)", at, last)
+		}
+		if at := setAt("lan|10.0.0.2"); !at.IsZero() {
+			t.Fatal("another key has the mark")
 		}
 		if n := hs.count(t); n != 1 {
 			t.Fatalf("setting a mark three times keeps %d hits, want 1", n)
 		}
 		clk.Advance(4 * time.Hour)
-		if has("lan|10.0.0.1") {
+		if at := setAt("lan|10.0.0.1"); !at.IsZero() {
 			t.Fatal("a mark outlived its time")
 		}
 	})

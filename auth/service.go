@@ -156,7 +156,12 @@ func rateLimited(wait time.Duration) error {
 type signInAttempt struct {
 	pair, address, account Attempt
 	known                  bool
+	knownSince             time.Time // when the address last signed in to the account
 }
+
+// knownRefresh is how old an address's last sign-in must be before a new one records it again:
+// most sign-ins then write nothing for it.
+const knownRefresh = 24 * time.Hour
 
 // take counts a sign-in attempt of an account from an address against the limits, before its
 // password is checked, so that parallel guesses cannot all pass; a wait above zero refuses it.
@@ -165,9 +170,10 @@ func (l signInLimits) take(ctx context.Context, account, addr string) (signInAtt
 	pairKey := account + "|" + addr
 	var a signInAttempt
 	var err error
-	if a.known, err = l.known.Has(ctx, pairKey); err != nil {
+	if a.knownSince, err = l.known.SetAt(ctx, pairKey); err != nil {
 		return a, 0, err
 	}
+	a.known = !a.knownSince.IsZero()
 	var wait time.Duration
 	if a.pair, wait, err = l.pair.Take(ctx, pairKey); err != nil || wait > 0 {
 		return a, wait, err
@@ -192,10 +198,14 @@ func (l signInLimits) forgive(ctx context.Context, a signInAttempt) error {
 }
 
 // succeeded clears the pair's failures, takes back the attempt and remembers the address for
-// the account.
-func (l signInLimits) succeeded(ctx context.Context, account, addr string, a signInAttempt) error {
+// the account (again, once a day).
+func (l signInLimits) succeeded(ctx context.Context, account, addr string, a signInAttempt, now time.Time) error {
 	pairKey := account + "|" + addr
-	return errors.Join(l.pair.Reset(ctx, pairKey), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account), l.known.Set(ctx, pairKey))
+	err := errors.Join(l.pair.Reset(ctx, pairKey), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account))
+	if err == nil && now.Sub(a.knownSince) >= knownRefresh {
+		err = l.known.Set(ctx, pairKey)
+	}
+	return err
 }
 
 // Login checks a username and password. Every failure looks the same to the caller (an unknown
@@ -249,7 +259,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			return nil, demoPasswordRefused()
 		}
 	}
-	if err := s.signIn.succeeded(ctx, userKey, addr, attempt); err != nil {
+	if err := s.signIn.succeeded(ctx, userKey, addr, attempt, s.now()); err != nil {
 		return nil, err
 	}
 	return s.newSession(ctx, u, ip, userAgent)

@@ -248,6 +248,31 @@ func TestSignInLimitsLockPairsAndAddressesButOnlyDelayAccounts(t *testing.T) {
 			}
 		})
 		env.clock.Advance(time.Hour)
+		t.Run("an address stays known for 90 days after the account's last sign-in from it", func(t *testing.T) {
+			env.addUser(t, "dung")
+			attack := func() {
+				t.Helper()
+				for i := 0; i < 5; i++ {
+					wantCode(t, login("dung", "wrong password", fmt.Sprintf("10.11.0.%d", i)), models.EUNAUTHORIZED)
+				}
+			}
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			env.clock.Advance(80 * 24 * time.Hour)
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			env.clock.Advance(80 * 24 * time.Hour)
+			attack()
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatalf("80 days after the last sign-in, during an attack: %v", err)
+			}
+			env.clock.Advance(91 * 24 * time.Hour)
+			attack()
+			wantWait(t, login("dung", password, "10.12.0.1"), time.Second)
+		})
+		env.clock.Advance(time.Hour)
 		t.Run("an account's delay doubles up to 30 seconds, the same for an unknown account", func(t *testing.T) {
 			env.addUser(t, "binh")
 			// An unknown username gets the same answers: the limits do not tell who exists.
