@@ -26,7 +26,7 @@ import (
 // real: a real auth.Service, the real authenticate middleware, no injected principal.
 
 const (
-	envSecret   = "api-test-secret-0123456789-abcdefghij"
+	envSecret   = "api-test-secret-9c41e7b2d05f386a"
 	envPassword = "password-of-the-test"
 )
 
@@ -161,7 +161,7 @@ func newAuthEnv(t *testing.T, db *store.DB, clk *envClock) *authEnv {
 	}
 	reg := registry.New(registry.Config{Store: db, Categories: cats, Logger: log, Now: clk.Now, Location: time.UTC})
 	env.srv = New(Config{Store: db, Registry: reg, Readiness: readiness{}, Auth: env.svc, Passwords: env.svc,
-		Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: clk.Now, Location: time.UTC, Logger: log})
+		Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Limits: db, Now: clk.Now, Location: time.UTC, Logger: log})
 	return env
 }
 
@@ -347,7 +347,7 @@ func TestRequestsWithoutAGoodTokenAre401(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherKey, err := auth.NewService(env.db, strings.Repeat("k", 40), env.clock.Now, envParams)
+		otherKey, err := auth.NewService(env.db, "another-api-test-secret-5e4d3c2b1a09f8", env.clock.Now, envParams)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -442,12 +442,17 @@ func TestRefreshAndLogoutThroughTheAPI(t *testing.T) {
 		// Reuse of the first token: 401, and the newest token of the family is revoked too.
 		want401(t, call(t, h, "POST", "/api/v1/auth/refresh", refreshBody(s1.RefreshToken)), "a used refresh token")
 		want401(t, call(t, h, "POST", "/api/v1/auth/refresh", refreshBody(s2.RefreshToken)), "the newest token after reuse")
+		want401(t, call(t, h, "GET", "/api/v1/me", "", bearer(s2.AccessToken)), "the newest access token after reuse")
 
 		s3 := env.login(t, "insp2")
+		if w := call(t, h, "GET", "/api/v1/me", "", bearer(s3.AccessToken)); w.Code != 200 {
+			t.Fatalf("before logout: %d", w.Code)
+		}
 		if w := call(t, h, "POST", "/api/v1/auth/logout", refreshBody(s3.RefreshToken)); w.Code != http.StatusNoContent {
 			t.Fatalf("logout: %d %s", w.Code, w.Body)
 		}
 		want401(t, call(t, h, "POST", "/api/v1/auth/refresh", refreshBody(s3.RefreshToken)), "refresh after logout")
+		want401(t, call(t, h, "GET", "/api/v1/me", "", bearer(s3.AccessToken)), "the access token after logout")
 		if w := call(t, h, "POST", "/api/v1/auth/logout", refreshBody(s3.RefreshToken)); w.Code != http.StatusNoContent {
 			t.Fatalf("second logout: %d", w.Code)
 		}
@@ -468,23 +473,42 @@ func TestFailedSignInsAreRateLimitedWithRetryAfter(t *testing.T) {
 		h := env.srv
 		bad := `{"username":"insp2","password":"wrong password"}`
 		good := fmt.Sprintf(`{"username":"insp2","password":%q}`, envPassword)
-		for i := 0; i < 5; i++ {
-			want401(t, call(t, h, "POST", "/api/v1/auth/login", bad, from(fmt.Sprintf("198.51.100.%d", i))), "a wrong password")
+		// The owner signed in from its office before.
+		if w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.1")); w.Code != 200 {
+			t.Fatalf("the owner's first sign-in: %d %s", w.Code, w.Body)
 		}
-		w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.77"))
+		// Five wrong passwords from one address lock that address out of the account for the
+		// rest of the window.
+		for i := 0; i < 5; i++ {
+			want401(t, call(t, h, "POST", "/api/v1/auth/login", bad, from("198.51.100.66")), "a wrong password")
+		}
+		w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.66"))
 		if e := decodeError(t, w); w.Code != http.StatusTooManyRequests || e.Code != models.ERATELIMITED || w.Header().Get("Retry-After") != "900" {
-			t.Fatalf("sixth attempt: %d %s Retry-After %q; want 429 with Retry-After 900", w.Code, w.Body, w.Header().Get("Retry-After"))
+			t.Fatalf("sixth attempt from the guessing address: %d %s Retry-After %q; want 429 with Retry-After 900", w.Code, w.Body, w.Header().Get("Retry-After"))
+		}
+		// Another new address is only delayed, by seconds: the account has five failures.
+		w = call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.77"))
+		if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
+			t.Fatalf("from a new address: %d Retry-After %q; want 429 with Retry-After 1", w.Code, w.Header().Get("Retry-After"))
+		}
+		// The owner's office is not held up.
+		if w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.1")); w.Code != 200 {
+			t.Fatalf("the owner from its office during the attack: %d %s", w.Code, w.Body)
+		}
+		env.clock.Advance(time.Second)
+		if w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.77")); w.Code != 200 {
+			t.Fatalf("from the new address after its wait: %d %s", w.Code, w.Body)
 		}
 		env.clock.Advance(10 * time.Minute)
-		w = call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.77"))
-		if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "300" {
-			t.Fatalf("10 minutes later: %d Retry-After %q; want 429 with Retry-After 300", w.Code, w.Header().Get("Retry-After"))
+		w = call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.66"))
+		if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "299" {
+			t.Fatalf("the guessing address 10 minutes later: %d Retry-After %q; want 429 with Retry-After 299", w.Code, w.Header().Get("Retry-After"))
 		}
 		env.clock.Advance(5 * time.Minute)
-		if w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.77")); w.Code != 200 {
+		if w := call(t, h, "POST", "/api/v1/auth/login", good, from("198.51.100.66")); w.Code != 200 {
 			t.Fatalf("after the window: %d %s", w.Code, w.Body)
 		}
-		// Twenty failures from one address, each for another name, block the address; a made-up
+		// Twenty failures from one address, each for another name, lock the address; a made-up
 		// X-Forwarded-For (no proxy is trusted here) does not make them other addresses.
 		for i := 0; i < 20; i++ {
 			spoof := func(r *http.Request) { r.Header.Set("X-Forwarded-For", fmt.Sprintf("10.66.0.%d", i)) }

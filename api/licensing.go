@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"kiemtra/auth"
 	"kiemtra/licensing"
 	"kiemtra/models"
 )
@@ -25,7 +24,7 @@ const lookupsPerHour = 120
 func (s *Server) registerLicensingRoutes(g *gin.RouterGroup) {
 	g.GET("/licensing/check", s.licensingCheck)
 	g.GET("/licensing/lookups", s.licensingLookups)
-	s.lookupLimiter = auth.NewLimiter(lookupsPerHour, time.Hour, s.now)
+	s.lookupLimiter = s.limits.Window("licensing-lookup", lookupsPerHour, time.Hour)
 }
 
 func (s *Server) licensingCheck(c *gin.Context) {
@@ -36,7 +35,10 @@ func (s *Server) licensingCheck(c *gin.Context) {
 		return
 	}
 	// Checked and counted in one step: parallel checks cannot all pass the limit.
-	if ok, wait := s.lookupLimiter.Take(p.UserID); !ok {
+	if _, wait, err := s.lookupLimiter.Take(c.Request.Context(), p.UserID); err != nil {
+		s.writeError(c, err)
+		return
+	} else if wait > 0 {
 		retryAfter(c, wait)
 		s.writeError(c, models.NewError(models.ERATELIMITED, "too many checks this hour", "đã tra cứu quá nhiều lần trong giờ này"))
 		return

@@ -118,7 +118,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 	}
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
-		Tips: mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Plans: db, Jobs: struct {
+		Tips: mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Logger: log})

@@ -101,6 +101,9 @@ type Config struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed; none by default, so
 	// that a client cannot pick its own address to dodge the per-address limits.
 	TrustedProxies []string
+	// Limits keeps the counts of the public tip form's and the licensing lookups' limits: the
+	// database, so that every replica enforces one limit; nil counts in this process only.
+	Limits models.HitStore
 }
 
 // Server handles kiemtra's HTTP requests.
@@ -122,7 +125,9 @@ type Server struct {
 	tips          Tips
 	tipStore      TipStore
 	licensing     Licensing
+	limits        *auth.Limits
 	tipLimiter    *auth.Limiter
+	tipCity       *auth.Limiter
 	lookupLimiter *auth.Limiter
 	reports       ReportService
 	plans         PlanStore
@@ -193,6 +198,11 @@ func New(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	hits := cfg.Limits
+	if hits == nil {
+		hits = auth.NewMemoryHits()
+	}
+	s.limits = auth.NewLimits(hits, s.now)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "kiemtra_http_requests_total", Help: "HTTP requests by method, route and status.",
 	}, []string{"method", "route", "status"})

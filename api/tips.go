@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -36,13 +35,13 @@ type TipStore interface {
 // Public tip form limits: a person may send a few tips an hour from one address (an IPv6 /64,
 // which one household or phone gets whole); the whole city's form stores at most
 // publicTipsPerHourCity an hour, so that a flood from many addresses cannot bury the tip
-// officers (the hotline stays open). Both are counted per replica.
+// officers (the hotline stays open). Both are counted in the database, once for all replicas.
 const (
 	publicTipsPerHour     = 5
 	publicTipsPerHourCity = 300
 	publicTipMaxBody      = 32 << 10
-	// publicTipCityKey is the limiter key of the city-wide count: no address looks like it.
-	publicTipCityKey = "*"
+	// publicTipCityKey is the limiter key of the city-wide count.
+	publicTipCityKey = "city"
 )
 
 func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
@@ -54,7 +53,8 @@ func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
 	g.POST("/tips/:id/merge", s.mergeTip)
 	e.GET("/tip", s.publicTipForm)
 	e.POST("/tip", s.publicTipSubmit)
-	s.tipLimiter = auth.NewLimiter(publicTipsPerHour, time.Hour, s.now)
+	s.tipLimiter = s.limits.Window("tip-address", publicTipsPerHour, time.Hour)
+	s.tipCity = s.limits.Window("tip-city", publicTipsPerHourCity, time.Hour)
 	s.bodyLimits["/tip"] = publicTipMaxBody // a description of 4000 characters, with room to spare
 }
 
@@ -253,24 +253,6 @@ func (s *Server) renderTipPage(c *gin.Context, status int, done string, problems
 	}
 }
 
-// publicTipKey is the key a public tip is counted under: an IPv4 address, or the /64 of an IPv6
-// address (one subscriber gets a whole /64 and picks addresses in it at will).
-func publicTipKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap().WithZone("")
-	if a.Is4() {
-		return a.String()
-	}
-	p, err := a.Prefix(64)
-	if err != nil {
-		return a.String()
-	}
-	return p.String()
-}
-
 // publicTipFields are the public form's names and labels of the fields the pipeline checks.
 var publicTipFields = map[string]struct{ name, en, vi string }{
 	"description":      {"description", "Description", "Mô tả"},
@@ -338,8 +320,12 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		}
 		s.renderTipPage(c, status, "", []string{pick(vi, err.Message, err.MessageVI)})
 	}
+	ctx := c.Request.Context()
 	// Counted on arrival, in one step with the check: parallel requests cannot all pass.
-	if ok, wait := s.tipLimiter.Take(publicTipKey(c.ClientIP())); !ok {
+	if _, wait, err := s.tipLimiter.Take(ctx, auth.AddressKey(c.ClientIP())); err != nil {
+		s.writeError(c, err)
+		return
+	} else if wait > 0 {
 		retryAfter(c, wait)
 		refuse(http.StatusTooManyRequests, models.NewError(models.ERATELIMITED, "too many tips from this address: try again in an hour, or call the hotline", "đã gửi quá nhiều tin báo từ địa chỉ này: hãy thử lại sau một giờ hoặc gọi đường dây nóng"))
 		return
@@ -368,16 +354,24 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		s.publicTipDone(c, jsonBody, vi)
 		return
 	}
-	if ok, wait := s.tipLimiter.TakeUpTo(publicTipCityKey, publicTipsPerHourCity); !ok {
+	city, wait, err := s.tipCity.Take(ctx, publicTipCityKey)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if wait > 0 {
 		retryAfter(c, wait)
 		refuse(http.StatusTooManyRequests, models.NewError(models.ERATELIMITED, "the tip form is receiving too many tips right now: try again later, or call the hotline", "biểu mẫu đang nhận quá nhiều tin báo: hãy thử lại sau hoặc gọi đường dây nóng"))
 		return
 	}
 	// The actor is "public", not the address: received_by and the audit trail are read by
 	// officers, and the form promises its senders anonymity.
-	_, created, err := s.tips.Create(c.Request.Context(), "public", tips.Input{ID: in.ID, Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
+	_, created, err := s.tips.Create(ctx, "public", tips.Input{ID: in.ID, Channel: "web", Description: in.Description, Place: in.Place, ReporterContact: in.Contact})
 	if !created {
-		s.tipLimiter.Forgive(publicTipCityKey) // the city's budget counts stored tips only
+		// The city's budget counts stored tips only.
+		if ferr := s.tipCity.Forgive(ctx, city); ferr != nil && err == nil {
+			err = ferr
+		}
 	}
 	if err != nil {
 		if jsonBody || models.ErrorCode(err) != models.EINVALID {

@@ -10,9 +10,10 @@ import (
 	"kiemtra/models"
 )
 
-// PasswordHasher checks a new password's strength and hashes it.
+// PasswordHasher checks a new password's strength (against the account's username and display
+// name too) and hashes it.
 type PasswordHasher interface {
-	Hash(password string) (string, error)
+	Hash(password, username, displayName string) (string, error)
 }
 
 // UserInput is the body of POST /users.
@@ -186,7 +187,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	hash, err := s.passwords.Hash(in.Password)
+	hash, err := s.passwords.Hash(in.Password, in.Username, in.DisplayName)
 	if err != nil {
 		v.AddError(err)
 	}
@@ -260,7 +261,11 @@ func (s *Server) updateUser(c *gin.Context) {
 	}
 	hash := ""
 	if upd.Password != nil {
-		if hash, err = s.passwords.Hash(*upd.Password); err != nil {
+		name := cur.DisplayName
+		if upd.DisplayName != nil {
+			name = *upd.DisplayName
+		}
+		if hash, err = s.passwords.Hash(*upd.Password, cur.Username, name); err != nil {
 			v.AddError(err)
 		}
 	}

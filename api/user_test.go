@@ -115,6 +115,12 @@ func TestUpdateUser(t *testing.T) {
 			{"an unknown area is 400", `{"version":2,"area_code":"X9"}`, 400, "area_code"},
 			{"an unknown team is 400", `{"version":2,"team_id":"nope"}`, 400, "team_id"},
 			{"a short password is 400", `{"version":2,"password":"short"}`, 400, "password"},
+			{"the display name as the password is 400", `{"version":2,"password":"Lan Nguyễn 1990"}`, 400, "password"},
+			{"the display name being set as the password is 400", `{"version":2,"display_name":"Phạm Thị Hồng Nhung","password":"phamthihongnhung"}`, 400, "password"},
+			{"the username as the password is 400", `{"version":2,"password":"Insp1.2026!!"}`, 400, "password"},
+			{"a common password with digits is 400", `{"version":2,"password":"password1234"}`, 400, "password"},
+			{"the demo password is 400", `{"version":2,"password":"kiemtra-demo"}`, 400, "password"},
+			{"twelve NULs are 400", `{"version":2,"password":"\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000"}`, 400, "password"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				w := call(t, h, "PATCH", path, tc.body, admin)
@@ -136,6 +142,7 @@ func TestUpdateUser(t *testing.T) {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
 			want401(t, call(t, h, "POST", "/api/v1/auth/refresh", refreshBody(s.RefreshToken)), "a session from before the change")
+			want401(t, call(t, h, "GET", "/api/v1/me", "", bearer(s.AccessToken)), "an access token from before the change")
 			want401(t, call(t, h, "POST", "/api/v1/auth/login", fmt.Sprintf(`{"username":"insp1","password":%q}`, envPassword)), "the old password")
 			if w := call(t, h, "POST", "/api/v1/auth/login", `{"username":"insp1","password":"a brand new password"}`); w.Code != 200 {
 				t.Fatalf("the new password: %d", w.Code)

@@ -1,127 +1,306 @@
 package auth
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/bits"
+	"slices"
 	"sync"
 	"time"
+
+	"kiemtra/models"
 )
 
-// Limiter counts failures per key (a username, an IP address) in a sliding window. It lives in
-// one process: with several replicas an attacker gets the limit once per replica, which still
-// bounds a password-guessing run to a few attempts a minute.
-type Limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	fails  map[string][]time.Time
+// Limits makes the rate limiters of one process over one HitStore: the database, so that every
+// replica counts the same attempts, or MemoryHits in tests. It also deletes expired hits now and
+// then, beside the per-key clean-up every take does.
+type Limits struct {
+	hits models.HitStore
+	now  func() time.Time
+
+	mu        sync.Mutex
+	nextSweep time.Time
 }
 
-// maxKeys bounds the memory a flood of distinct keys can take.
-const maxKeys = 100_000
+// sweepEvery is how often one process deletes every expired hit; each take deletes its own key's
+// already, so this only catches keys that are never seen again (a flood of addresses).
+const sweepEvery = 10 * time.Minute
 
-// NewLimiter allows max failures per key within window.
-func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
+// maxKeyLen bounds the keys stored: a longer one (a made-up username of a megabyte) is stored as
+// its SHA-256, so that a request cannot make the store keep large rows.
+const maxKeyLen = 100
+
+// NewLimits returns limits over hits; now nil means time.Now.
+func NewLimits(hits models.HitStore, now func() time.Time) *Limits {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
+	return &Limits{hits: hits, now: now}
 }
 
-// Blocked reports whether the key used up its failures, and when it may try again.
-func (l *Limiter) Blocked(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.prune(key)
-	if len(f) < l.max {
-		return false, 0
-	}
-	return true, f[0].Add(l.window).Sub(l.now())
-}
+// clock is the limits' time at the precision both databases keep, so that a hit read back
+// compares equal to the one written.
+func (ls *Limits) clock() time.Time { return ls.now().UTC().Truncate(time.Microsecond) }
 
-// Take counts an attempt unless the key used up its allowance, in one step: parallel attempts
-// cannot all pass the check before any of them is counted. It reports whether the attempt may
-// go ahead, and otherwise when the key may try again.
-func (l *Limiter) Take(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.prune(key)
-	if len(f) >= l.max {
-		return false, f[0].Add(l.window).Sub(l.now())
+// sweep deletes the expired hits of every key when sweepEvery has passed since this process last
+// did.
+func (ls *Limits) sweep(ctx context.Context, now time.Time) error {
+	ls.mu.Lock()
+	due := !now.Before(ls.nextSweep)
+	if due {
+		ls.nextSweep = now.Add(sweepEvery)
 	}
-	if len(l.fails) >= maxKeys {
-		l.sweep()
-	}
-	l.fails[key] = append(f, l.now())
-	return true, 0
-}
-
-// TakeUpTo is Take with its own allowance for this key instead of the limiter's: a shared
-// budget (every tip the public form stores in an hour) kept beside the per-address counts of the
-// same limiter and window.
-func (l *Limiter) TakeUpTo(key string, max int) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.prune(key)
-	if len(f) >= max {
-		return false, f[len(f)-max].Add(l.window).Sub(l.now())
-	}
-	if len(l.fails) >= maxKeys {
-		l.sweep()
-	}
-	l.fails[key] = append(f, l.now())
-	return true, 0
-}
-
-// Forgive takes back the latest attempt of a key (one that turned out not to be a failure).
-func (l *Limiter) Forgive(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if f := l.prune(key); len(f) > 1 {
-		l.fails[key] = f[:len(f)-1]
-	} else {
-		delete(l.fails, key)
-	}
-}
-
-// Fail records a failure.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) >= maxKeys {
-		l.sweep()
-	}
-	l.fails[key] = append(l.prune(key), l.now())
-}
-
-// Reset forgets a key's failures (after a successful login).
-func (l *Limiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
-}
-
-func (l *Limiter) prune(key string) []time.Time {
-	f := l.fails[key]
-	cut := l.now().Add(-l.window)
-	i := 0
-	for i < len(f) && !f[i].After(cut) {
-		i++
-	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(l.fails, key)
+	ls.mu.Unlock()
+	if !due {
 		return nil
 	}
-	l.fails[key] = f
-	return f
+	_, err := ls.hits.PurgeHits(ctx, now)
+	return err
 }
 
-// sweep drops expired keys, and everything if the map is still full (a flood of addresses).
-func (l *Limiter) sweep() {
-	for k := range l.fails {
-		l.prune(k)
+// storeKey is the key a limiter's key is stored under: the limiter's name keeps the limiters
+// sharing one store apart.
+func storeKey(name, key string) string {
+	k := name + ":" + key
+	if len(k) > maxKeyLen {
+		h := sha256.Sum256([]byte(key))
+		k = name + ":#" + hex.EncodeToString(h[:])
 	}
-	if len(l.fails) >= maxKeys {
-		l.fails = map[string][]time.Time{}
+	return k
+}
+
+// Attempt is an attempt a Limiter counted; Forgive takes it back. The zero Attempt is one that
+// was not counted, and forgiving it does nothing.
+type Attempt struct{ id int64 }
+
+// Limiter counts attempts per key (an account, an address) and refuses those its rule finds too
+// many. An attempt is counted in the same step as the check: parallel attempts cannot all pass
+// the check before any of them is counted, on one replica or several.
+type Limiter struct {
+	limits *Limits
+	name   string
+	window time.Duration
+	read   int
+	rule   func(newest []time.Time, now time.Time) time.Duration
+}
+
+// Window returns a limiter that allows max attempts per key within any window: the next one is
+// refused until the oldest of them leaves the window.
+func (ls *Limits) Window(name string, max int, window time.Duration) *Limiter {
+	return &Limiter{limits: ls, name: name, window: window, read: max, rule: func(newest []time.Time, now time.Time) time.Duration {
+		return windowWait(newest, max, window, now)
+	}}
+}
+
+// windowWait is the wait of a Window limiter given the key's newest hits within the window
+// (newest first, at most max).
+func windowWait(newest []time.Time, max int, window time.Duration, now time.Time) time.Duration {
+	if len(newest) < max {
+		return 0
 	}
+	return newest[max-1].Add(window).Sub(now)
+}
+
+// Spacing returns a limiter that delays instead of locking: the first free attempts per key
+// within window go at once; each one after them must come at least first, then 2×first,
+// 4×first ... at most ceiling after the key's latest attempt.
+func (ls *Limits) Spacing(name string, free int, first, ceiling, window time.Duration) *Limiter {
+	// Past this many attempts the wait is the ceiling: reading more changes nothing.
+	read := free + bits.Len64(uint64(ceiling/first)) + 1
+	return &Limiter{limits: ls, name: name, window: window, read: read, rule: func(newest []time.Time, now time.Time) time.Duration {
+		return spacingWait(newest, free, first, ceiling, now)
+	}}
+}
+
+// spacingWait is the wait of a Spacing limiter given the key's newest hits within its window.
+func spacingWait(newest []time.Time, free int, first, ceiling time.Duration, now time.Time) time.Duration {
+	if len(newest) < free {
+		return 0
+	}
+	gap := ceiling
+	if shift := len(newest) - free; shift < 62 && first<<shift < ceiling {
+		gap = first << shift
+	}
+	return max(0, newest[0].Add(gap).Sub(now))
+}
+
+// Take counts an attempt of key unless the limiter's rule refuses it. It returns the attempt,
+// or a wait above zero when refused: how long until the key may try again.
+func (l *Limiter) Take(ctx context.Context, key string) (Attempt, time.Duration, error) {
+	now := l.limits.clock()
+	if err := l.limits.sweep(ctx, now); err != nil {
+		return Attempt{}, 0, err
+	}
+	var wait time.Duration
+	id, err := l.limits.hits.TakeHit(ctx, storeKey(l.name, key), now.Add(-l.window), l.read, now, now.Add(l.window), func(newest []time.Time) bool {
+		wait = l.rule(newest, now)
+		return wait <= 0
+	})
+	if err != nil || id == 0 {
+		return Attempt{}, wait, err
+	}
+	return Attempt{id: id}, 0, nil
+}
+
+// Forgive takes back an attempt that turned out not to count (a good password, a tip that was
+// not stored).
+func (l *Limiter) Forgive(ctx context.Context, a Attempt) error {
+	if a.id == 0 {
+		return nil
+	}
+	return l.limits.hits.ForgiveHit(ctx, a.id)
+}
+
+// Reset forgets every attempt of a key (after a successful sign-in).
+func (l *Limiter) Reset(ctx context.Context, key string) error {
+	return l.limits.hits.ResetHits(ctx, storeKey(l.name, key))
+}
+
+// Marks remembers keys for a while: the addresses each account signed in from.
+type Marks struct {
+	limits *Limits
+	name   string
+	keep   time.Duration
+}
+
+// Marks returns marks named name that are kept for keep after they were last set.
+func (ls *Limits) Marks(name string, keep time.Duration) *Marks {
+	return &Marks{limits: ls, name: name, keep: keep}
+}
+
+// SetAt returns when key was last set, or the zero time when not within the keep time.
+func (m *Marks) SetAt(ctx context.Context, key string) (time.Time, error) {
+	hits, err := m.limits.hits.FindHits(ctx, storeKey(m.name, key), m.limits.clock().Add(-m.keep), 1)
+	if err != nil || len(hits) == 0 {
+		return time.Time{}, err
+	}
+	return hits[0], nil
+}
+
+// Set marks key from now for the keep time.
+func (m *Marks) Set(ctx context.Context, key string) error {
+	k := storeKey(m.name, key)
+	if err := m.limits.hits.ResetHits(ctx, k); err != nil {
+		return err
+	}
+	now := m.limits.clock()
+	_, err := m.limits.hits.TakeHit(ctx, k, now, 0, now, now.Add(m.keep), func([]time.Time) bool { return true })
+	return err
+}
+
+// MemoryHits is a HitStore in this process's memory: for tests, and for a server built without a
+// database, whose limits then hold per process.
+type MemoryHits struct {
+	mu   sync.Mutex
+	last int64
+	hits map[string][]memoryHit // oldest first
+	keys map[int64]string
+}
+
+type memoryHit struct {
+	id          int64
+	at, expires time.Time
+}
+
+var _ models.HitStore = (*MemoryHits)(nil)
+
+// NewMemoryHits returns an empty MemoryHits.
+func NewMemoryHits() *MemoryHits {
+	return &MemoryHits{hits: map[string][]memoryHit{}, keys: map[int64]string{}}
+}
+
+// TakeHit implements models.HitStore.
+func (m *MemoryHits) TakeHit(_ context.Context, key string, since time.Time, limit int, at, expires time.Time, allow func([]time.Time) bool) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.purgeKey(key, at)
+	if !allow(m.newest(key, since, limit)) {
+		return 0, nil
+	}
+	m.last++
+	hs := append(m.hits[key], memoryHit{id: m.last, at: at, expires: expires})
+	slices.SortStableFunc(hs, func(a, b memoryHit) int { return a.at.Compare(b.at) })
+	m.hits[key] = hs
+	m.keys[m.last] = key
+	return m.last, nil
+}
+
+// FindHits implements models.HitStore.
+func (m *MemoryHits) FindHits(_ context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.newest(key, since, limit), nil
+}
+
+func (m *MemoryHits) newest(key string, since time.Time, limit int) []time.Time {
+	var out []time.Time
+	hs := m.hits[key]
+	for i := len(hs) - 1; i >= 0 && len(out) < limit && hs[i].at.After(since); i-- {
+		out = append(out, hs[i].at)
+	}
+	return out
+}
+
+// ForgiveHit implements models.HitStore.
+func (m *MemoryHits) ForgiveHit(_ context.Context, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key, ok := m.keys[id]
+	if !ok {
+		return nil
+	}
+	delete(m.keys, id)
+	m.hits[key] = slices.DeleteFunc(m.hits[key], func(h memoryHit) bool { return h.id == id })
+	if len(m.hits[key]) == 0 {
+		delete(m.hits, key)
+	}
+	return nil
+}
+
+// ResetHits implements models.HitStore.
+func (m *MemoryHits) ResetHits(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, h := range m.hits[key] {
+		delete(m.keys, h.id)
+	}
+	delete(m.hits, key)
+	return nil
+}
+
+// PurgeHits implements models.HitStore.
+func (m *MemoryHits) PurgeHits(_ context.Context, t time.Time) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for key := range m.hits {
+		n += m.purgeKey(key, t)
+	}
+	return n, nil
+}
+
+// Len returns how many hits are kept, for tests of the clean-up.
+func (m *MemoryHits) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.keys)
+}
+
+func (m *MemoryHits) purgeKey(key string, t time.Time) int64 {
+	hs := m.hits[key]
+	kept := hs[:0]
+	for _, h := range hs {
+		if h.expires.After(t) {
+			kept = append(kept, h)
+		} else {
+			delete(m.keys, h.id)
+		}
+	}
+	if len(kept) == 0 {
+		delete(m.hits, key)
+	} else {
+		m.hits[key] = kept
+	}
+	return int64(len(hs) - len(kept))
 }

@@ -2,12 +2,12 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -18,12 +18,21 @@ import (
 type Store interface {
 	FindUserByUsername(ctx context.Context, username string) (*models.User, error)
 	FindUserByID(ctx context.Context, id string) (*models.User, error)
-	CreateRefreshToken(ctx context.Context, t *models.RefreshToken) error
+	// CreateSession stores a new session with its first refresh token.
+	CreateSession(ctx context.Context, s *models.Session, first *models.RefreshToken) error
+	// FindSessionUser returns the user of a session that is not revoked, in one query; not_found
+	// when the session is unknown, revoked or another user's.
+	FindSessionUser(ctx context.Context, sessionID, userID string) (*models.User, error)
 	FindRefreshToken(ctx context.Context, hash string) (*models.RefreshToken, error)
 	// RotateRefreshToken marks old used and stores next, unless old was used or revoked or its
 	// session was revoked (false); a revocation of the session cannot slip between the two.
 	RotateRefreshToken(ctx context.Context, old *models.RefreshToken, at time.Time, next *models.RefreshToken) (bool, error)
+	// RevokeRefreshFamily ends a session and its refresh tokens.
 	RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error
+	// IsDemoDatabase reports whether `kiemtra demo` made the database.
+	IsDemoDatabase(ctx context.Context) (bool, error)
+	// The sign-in limits count attempts in the database, so that every replica counts the same.
+	models.HitStore
 }
 
 // Session is what a login or a refresh hands to the client.
@@ -39,8 +48,7 @@ type Session struct {
 type Service struct {
 	store     Store
 	signer    *Signer
-	byUser    *Limiter
-	byIP      *Limiter
+	signIn    signInLimits
 	now       func() time.Time
 	params    PasswordParams
 	dummyHash string
@@ -49,15 +57,45 @@ type Service struct {
 	hashing chan struct{}
 }
 
-// Failed-login limits: five wrong passwords for one user, or twenty from one address, within
-// fifteen minutes.
+// The sign-in rule (docs/operations.md, "Sign-in limits"). Wrong passwords lock an (account,
+// address) pair and, in larger numbers, an address, but only delay an account: an attacker who
+// knows a username cannot lock its owner out, and the owner's address that signed in before is
+// never delayed.
 const (
-	maxUserFailures = 5
-	maxIPFailures   = 20
+	// pairFailures wrong passwords for one account from one address within failureWindow lock
+	// that pair until the oldest leaves the window.
+	pairFailures = 5
+	// addressFailures failed sign-ins from one address, over all accounts, lock the address;
+	// an (account, address) pair that signed in before does not count or wait here.
+	addressFailures = 20
 	failureWindow   = 15 * time.Minute
+	// accountFreeFailures failures of one account within failureWindow, from addresses that
+	// never signed in to it, are free; each attempt from such an address after them waits
+	// accountFirstDelay after the account's previous one, doubling up to accountMaxDelay.
+	accountFreeFailures = 5
+	accountFirstDelay   = time.Second
+	accountMaxDelay     = 30 * time.Second
+	// knownAddressFor is how long an address that signed in to an account stays known to it.
+	knownAddressFor = 90 * 24 * time.Hour
 )
 
-// NewService returns an authentication service signing with secret.
+// signInLimits are the limiters of the sign-in rule.
+type signInLimits struct {
+	pair, address, account *Limiter
+	known                  *Marks
+}
+
+func newSignInLimits(ls *Limits) signInLimits {
+	return signInLimits{
+		pair:    ls.Window("signin-pair", pairFailures, failureWindow),
+		address: ls.Window("signin-address", addressFailures, failureWindow),
+		account: ls.Spacing("signin-account", accountFreeFailures, accountFirstDelay, accountMaxDelay, failureWindow),
+		known:   ls.Marks("signin-known", knownAddressFor),
+	}
+}
+
+// NewService returns an authentication service signing with secret. Its sign-in limits count in
+// store, which every replica shares.
 func NewService(store Store, secret string, now func() time.Time, params PasswordParams) (*Service, error) {
 	if now == nil {
 		now = time.Now
@@ -71,7 +109,7 @@ func NewService(store Store, secret string, now func() time.Time, params Passwor
 		return nil, err
 	}
 	return &Service{store: store, signer: signer, now: now, params: params, dummyHash: dummy,
-		byUser: NewLimiter(maxUserFailures, failureWindow, now), byIP: NewLimiter(maxIPFailures, failureWindow, now),
+		signIn:  newSignInLimits(NewLimits(store, now)),
 		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
@@ -81,6 +119,13 @@ func unauthorized() error {
 
 func sessionEnded() error {
 	return models.NewError(models.EUNAUTHORIZED, "the session has expired or was ended: sign in again", "phiên làm việc đã hết hạn hoặc đã kết thúc: hãy đăng nhập lại")
+}
+
+// demoPasswordRefused answers the right demo password outside a demo database. Only someone who
+// knows the account's password sees it, so it may say why.
+func demoPasswordRefused() error {
+	return models.NewError(models.EUNAUTHORIZED, "this account still has the published demo password, which is accepted only in a database made by `kiemtra demo`: ask an admin to set a new password",
+		"tài khoản này vẫn dùng mật khẩu dùng thử đã công bố, chỉ được chấp nhận trong cơ sở dữ liệu dùng thử: hãy nhờ quản trị viên đặt mật khẩu mới")
 }
 
 // RateLimitError refuses a sign-in attempt after too many failures. It carries the
@@ -96,9 +141,71 @@ func (e *RateLimitError) Error() string { return e.Err.Error() }
 // Unwrap returns the application error.
 func (e *RateLimitError) Unwrap() error { return e.Err }
 
+// rateLimited says how long to wait: in seconds under two minutes (an account's delay), in
+// minutes beyond (a locked pair or address).
 func rateLimited(wait time.Duration) error {
+	if wait < 2*time.Minute {
+		secs := int(math.Ceil(wait.Seconds()))
+		return &RateLimitError{Wait: wait, Err: models.NewError(models.ERATELIMITED, "too many failed sign-ins: try again in %d seconds", "đăng nhập sai quá nhiều lần: hãy thử lại sau %d giây", secs)}
+	}
 	mins := int(math.Ceil(wait.Minutes()))
 	return &RateLimitError{Wait: wait, Err: models.NewError(models.ERATELIMITED, "too many failed sign-ins: try again in %d minutes", "đăng nhập sai quá nhiều lần: hãy thử lại sau %d phút", mins)}
+}
+
+// signInAttempt is one sign-in's place in the limits, taken before its password is checked.
+type signInAttempt struct {
+	pair, address, account Attempt
+	known                  bool
+	knownSince             time.Time // when the address last signed in to the account
+}
+
+// knownRefresh is how old an address's last sign-in must be before a new one records it again:
+// most sign-ins then write nothing for it.
+const knownRefresh = 24 * time.Hour
+
+// take counts a sign-in attempt of an account from an address against the limits, before its
+// password is checked, so that parallel guesses cannot all pass; a wait above zero refuses it.
+// Unknown accounts are counted exactly as real ones: the answers do not tell them apart.
+func (l signInLimits) take(ctx context.Context, account, addr string) (signInAttempt, time.Duration, error) {
+	pairKey := account + "|" + addr
+	var a signInAttempt
+	var err error
+	if a.knownSince, err = l.known.SetAt(ctx, pairKey); err != nil {
+		return a, 0, err
+	}
+	a.known = !a.knownSince.IsZero()
+	var wait time.Duration
+	if a.pair, wait, err = l.pair.Take(ctx, pairKey); err != nil || wait > 0 {
+		return a, wait, err
+	}
+	if a.known {
+		// The owner's own address: neither a busy address nor an account under attack holds it
+		// up; only its own failures (the pair) can.
+		return a, 0, nil
+	}
+	if a.address, wait, err = l.address.Take(ctx, addr); err != nil || wait > 0 {
+		return a, wait, errors.Join(err, l.pair.Forgive(ctx, a.pair))
+	}
+	if a.account, wait, err = l.account.Take(ctx, account); err != nil || wait > 0 {
+		return a, wait, errors.Join(err, l.pair.Forgive(ctx, a.pair), l.address.Forgive(ctx, a.address))
+	}
+	return a, 0, nil
+}
+
+// forgive takes back an attempt that was not a guess (the database failed, the caller left).
+func (l signInLimits) forgive(ctx context.Context, a signInAttempt) error {
+	return errors.Join(l.pair.Forgive(ctx, a.pair), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account))
+}
+
+// succeeded clears the pair's failures, takes back the attempt and remembers the address for
+// the account (again, once a day).
+func (l signInLimits) succeeded(ctx context.Context, account, addr string, a signInAttempt, now time.Time) error {
+	pairKey := account + "|" + addr
+	err := errors.Join(l.pair.Reset(ctx, pairKey), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account))
+	if err == nil && now.Sub(a.knownSince) >= knownRefresh {
+		err = l.known.Set(ctx, pairKey)
+	}
+	return err
 }
 
 // Login checks a username and password. Every failure looks the same to the caller (an unknown
@@ -117,20 +224,17 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	// Usernames are stored in lower case; phones capitalise the first letter typed.
 	userKey := strings.ToLower(username)
-	// Every attempt counts against the limits before the password is checked, so parallel
-	// guesses cannot all pass the check; a good password takes its attempt back.
-	if ok, wait := s.byUser.Take(userKey); !ok {
-		return nil, rateLimited(wait)
+	addr := AddressKey(ip)
+	attempt, wait, err := s.signIn.take(ctx, userKey, addr)
+	if err != nil {
+		return nil, err
 	}
-	if ok, wait := s.byIP.Take(ip); !ok {
-		s.byUser.Forgive(userKey)
+	if wait > 0 {
 		return nil, rateLimited(wait)
 	}
 	u, err := s.store.FindUserByUsername(ctx, userKey)
 	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
-		s.byUser.Forgive(userKey)
-		s.byIP.Forgive(ip)
-		return nil, err
+		return nil, errors.Join(err, s.signIn.forgive(ctx, attempt))
 	}
 	hash := s.dummyHash
 	if u != nil {
@@ -139,44 +243,60 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	select {
 	case s.hashing <- struct{}{}:
 	case <-ctx.Done():
-		s.byUser.Forgive(userKey)
-		s.byIP.Forgive(ip)
-		return nil, ctx.Err()
+		return nil, errors.Join(ctx.Err(), s.signIn.forgive(context.WithoutCancel(ctx), attempt))
 	}
 	ok, herr := CheckPassword(password, hash)
 	<-s.hashing
 	if u == nil || herr != nil || !ok || u.Disabled {
 		return nil, unauthorized()
 	}
-	s.byIP.Forgive(ip)
-	s.byUser.Reset(userKey)
-	return s.newSession(ctx, u, uuid.NewString(), ip, userAgent)
+	if password == DemoPassword {
+		demo, err := s.store.IsDemoDatabase(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !demo {
+			return nil, demoPasswordRefused()
+		}
+	}
+	if err := s.signIn.succeeded(ctx, userKey, addr, attempt, s.now()); err != nil {
+		return nil, err
+	}
+	return s.newSession(ctx, u, ip, userAgent)
 }
 
-func (s *Service) newSession(ctx context.Context, u *models.User, family, ip, userAgent string) (*Session, error) {
-	sess, rt, err := s.issue(u, family, ip, userAgent)
+// newSession starts a session for u: its row, its first refresh token and an access token.
+func (s *Service) newSession(ctx context.Context, u *models.User, ip, userAgent string) (*Session, error) {
+	userAgent = clip(userAgent)
+	sess := &models.Session{ID: uuid.NewString(), UserID: u.ID, CreatedAt: s.now().UTC(), IP: ip, UserAgent: userAgent}
+	out, rt, err := s.issue(u, sess.ID, ip, userAgent)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
-		return nil, fmt.Errorf("store refresh token: %w", err)
+	if err := s.store.CreateSession(ctx, sess, rt); err != nil {
+		return nil, fmt.Errorf("store session: %w", err)
 	}
-	return sess, nil
+	return out, nil
+}
+
+// clip bounds the user agent kept with a session.
+func clip(userAgent string) string {
+	if len(userAgent) > 200 {
+		userAgent = strings.ToValidUTF8(userAgent[:200], "")
+	}
+	return userAgent
 }
 
 // issue makes a session's tokens: the access token, and the refresh token with its stored form.
 func (s *Service) issue(u *models.User, family, ip, userAgent string) (*Session, *models.RefreshToken, error) {
-	access, exp, err := s.signer.Issue(u.ID)
+	access, exp, err := s.signer.Issue(u.ID, family)
 	if err != nil {
 		return nil, nil, err
 	}
 	refresh := NewRefreshToken()
-	if len(userAgent) > 200 {
-		userAgent = userAgent[:200]
-	}
 	now := s.now().UTC()
 	rt := &models.RefreshToken{ID: uuid.NewString(), UserID: u.ID, FamilyID: family, TokenHash: HashRefreshToken(refresh),
-		ExpiresAt: now.Add(RefreshTTL), CreatedAt: now, IP: ip, UserAgent: userAgent}
+		ExpiresAt: now.Add(RefreshTTL), CreatedAt: now, IP: ip, UserAgent: clip(userAgent)}
 	return &Session{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(math.Round(exp.Sub(s.now()).Seconds())), User: u}, rt, nil
 }
 
@@ -225,7 +345,8 @@ func (s *Service) Refresh(ctx context.Context, token, ip, userAgent string) (*Se
 	return sess, nil
 }
 
-// Logout ends the session the refresh token belongs to. Logging out twice is not an error.
+// Logout ends the session the refresh token belongs to, and with it the session's access
+// tokens. Logging out twice is not an error.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return models.Invalid("refresh_token", "is required", "không được để trống")
@@ -240,39 +361,32 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.store.RevokeRefreshFamily(ctx, rt.FamilyID, s.now().UTC())
 }
 
-// Authenticate checks an access token and returns its user as stored now, so that a disabled
-// user or a changed role takes effect at the next request.
+// Authenticate checks an access token and returns its user as stored now, in one query with its
+// session's state: a disabled user, a changed role or an ended session (logout, a reused refresh
+// token, an admin's password reset) takes effect at the next request.
 func (s *Service) Authenticate(ctx context.Context, accessToken string) (*models.User, error) {
-	id, err := s.signer.Verify(accessToken)
+	id, sessionID, err := s.signer.Verify(accessToken)
 	if err != nil {
 		return nil, models.NewError(models.EUNAUTHORIZED, "the access token is invalid or expired: refresh it or sign in again", "mã truy cập không hợp lệ hoặc đã hết hạn: hãy làm mới hoặc đăng nhập lại")
 	}
-	u, err := s.store.FindUserByID(ctx, id)
-	if models.IsCode(err, models.ENOTFOUND) || (err == nil && u.Disabled) {
-		return nil, models.NewError(models.EUNAUTHORIZED, "the account is disabled or no longer exists", "tài khoản đã bị khóa hoặc không còn tồn tại")
+	u, err := s.store.FindSessionUser(ctx, sessionID, id)
+	if models.IsCode(err, models.ENOTFOUND) {
+		return nil, sessionEnded()
 	}
 	if err != nil {
 		return nil, err
 	}
+	if u.Disabled {
+		return nil, models.NewError(models.EUNAUTHORIZED, "the account is disabled", "tài khoản đã bị khóa")
+	}
 	return u, nil
 }
 
-// Hash hashes a new password with the service's parameters, after checking it is long enough.
-func (s *Service) Hash(password string) (string, error) {
-	if err := CheckPasswordStrength(password); err != nil {
+// Hash hashes a new password of an account with the service's parameters, after
+// CheckPasswordStrength.
+func (s *Service) Hash(password, username, displayName string) (string, error) {
+	if err := CheckPasswordStrength(password, username, displayName); err != nil {
 		return "", err
 	}
 	return HashPassword(password, s.params)
-}
-
-// CheckPasswordStrength refuses passwords too short to resist guessing.
-func CheckPasswordStrength(password string) error {
-	n := utf8.RuneCountInString(password)
-	if n < 10 {
-		return models.Invalid("password", "must be at least 10 characters", "phải dài ít nhất 10 ký tự")
-	}
-	if n > 200 {
-		return models.Invalid("password", "must be at most 200 characters", "dài tối đa 200 ký tự")
-	}
-	return nil
 }

@@ -2,11 +2,15 @@ package auth_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"kiemtra/auth"
 	"kiemtra/models"
@@ -48,7 +52,7 @@ type serviceEnv struct {
 
 // newServiceEnv stores the city area and three users (lan and hoa active, minh disabled), all
 // with the password above, and returns a service over them whose clock the test moves.
-func newServiceEnv(t *testing.T, db *store.DB, clk *clock) *serviceEnv {
+func newServiceEnv(t testing.TB, db *store.DB, clk *clock) *serviceEnv {
 	t.Helper()
 	ctx := context.Background()
 	if err := db.UpsertAreas(ctx, "t", []*models.Area{{Code: "92", Name: "Cần Thơ", Level: models.AreaLevelCity}}); err != nil {
@@ -160,91 +164,209 @@ func TestLoginFailuresAllLookTheSame(t *testing.T) {
 	})
 }
 
-func TestLoginIsRateLimitedPerUserAndPerAddress(t *testing.T) {
+// addUser stores an active inspector with the test password.
+func (env *serviceEnv) addUser(t *testing.T, name string) *models.User {
+	t.Helper()
+	u := &models.User{Username: name, Agency: models.AgencyLabour, Role: models.RoleInspector, AreaCode: "92", PasswordHash: env.users["lan"].PasswordHash}
+	if err := env.db.CreateUser(context.Background(), "t", u); err != nil {
+		t.Fatal(err)
+	}
+	env.users[name] = u
+	return u
+}
+
+// wantWait checks a sign-in was refused with a rate limit of exactly wait.
+func wantWait(t *testing.T, err error, wait time.Duration) *auth.RateLimitError {
+	t.Helper()
+	var rl *auth.RateLimitError
+	if !asRateLimit(err, &rl) || rl.Wait != wait {
+		t.Fatalf("error %v (%+v), want a rate limit of %s", err, rl, wait)
+	}
+	return rl
+}
+
+func TestSignInLimitsLockPairsAndAddressesButOnlyDelayAccounts(t *testing.T) {
 	runService(t, func(t *testing.T, env *serviceEnv) {
 		ctx := context.Background()
 		login := func(user, pw, ip string) error {
 			_, err := env.svc.Login(ctx, user, pw, ip, "test")
 			return err
 		}
-		t.Run("five wrong passwords for one user block it from every address", func(t *testing.T) {
+		t.Run("five wrong passwords from one address lock that address out of the account", func(t *testing.T) {
 			for i := 0; i < 5; i++ {
-				wantCode(t, login("lan", "wrong password", "10.1.0."+string(rune('1'+i))), models.EUNAUTHORIZED)
+				wantCode(t, login("lan", "wrong password", "10.1.0.1"), models.EUNAUTHORIZED)
 			}
-			e := wantCode(t, login("lan", password, "10.1.9.9"), models.ERATELIMITED)
-			if !strings.Contains(e.Message, "15 minutes") {
-				t.Fatalf("message %q does not say how long to wait", e.Message)
-			}
-			var rl *auth.RateLimitError
-			if !asRateLimit(login("LAN", password, "10.1.9.9"), &rl) || rl.Wait != 15*time.Minute {
-				t.Fatalf("the error does not carry the wait: %+v", rl)
+			rl := wantWait(t, login("LAN", password, "10.1.0.1"), 15*time.Minute)
+			if !strings.Contains(rl.Err.Message, "15 minutes") || !strings.Contains(rl.Err.MessageVI, "15 phút") {
+				t.Fatalf("message %q / %q does not say how long to wait", rl.Err.Message, rl.Err.MessageVI)
 			}
 			if err := login("hoa", password, "10.1.0.1"); err != nil {
-				t.Fatalf("another user of the same address is blocked: %v", err)
+				t.Fatalf("another account from the same address is locked: %v", err)
 			}
 			env.clock.Advance(10 * time.Minute)
-			if !asRateLimit(login("lan", password, "10.1.9.9"), &rl) || rl.Wait != 5*time.Minute {
-				t.Fatalf("10 minutes later: %+v, want 5 minutes left", rl)
-			}
+			wantWait(t, login("lan", password, "10.1.0.1"), 5*time.Minute)
 			env.clock.Advance(5 * time.Minute)
-			if err := login("lan", password, "10.1.9.9"); err != nil {
+			if err := login("lan", password, "10.1.0.1"); err != nil {
 				t.Fatalf("after the window: %v", err)
 			}
 		})
-		t.Run("a successful sign-in clears the user's failures", func(t *testing.T) {
-			for i := 0; i < 4; i++ {
-				wantCode(t, login("hoa", "wrong password", "10.2.0.1"), models.EUNAUTHORIZED)
+		env.clock.Advance(time.Hour)
+		t.Run("guesses from many addresses do not lock the owner out", func(t *testing.T) {
+			env.addUser(t, "an")
+			if err := login("an", password, "10.2.0.1"); err != nil {
+				t.Fatal(err)
 			}
-			if err := login("hoa", password, "10.2.0.1"); err != nil {
+			// An attacker who knows the username guesses from 30 addresses at once: five get
+			// their password checked, the others are told to wait a second, not 15 minutes.
+			for i := 0; i < 30; i++ {
+				err := login("an", fmt.Sprintf("guess number %d", i), fmt.Sprintf("10.3.0.%d", i))
+				if i < 5 {
+					wantCode(t, err, models.EUNAUTHORIZED)
+				} else {
+					wantWait(t, err, time.Second)
+				}
+			}
+			// The owner, from the address it signed in from before, is not held up at all, even
+			// after a few typing mistakes.
+			if err := login("an", password, "10.2.0.1"); err != nil {
+				t.Fatalf("the owner from its usual address during the attack: %v", err)
+			}
+			for i := 0; i < 4; i++ {
+				wantCode(t, login("an", "typing mistake", "10.2.0.1"), models.EUNAUTHORIZED)
+			}
+			if err := login("an", password, "10.2.0.1"); err != nil {
+				t.Fatalf("the owner after four mistakes: %v", err)
+			}
+			// From a new address (a new phone) the owner waits its turn, seconds not minutes.
+			rl := wantWait(t, login("an", password, "10.4.0.1"), time.Second)
+			if !strings.Contains(rl.Err.Message, "1 seconds") || !strings.Contains(rl.Err.MessageVI, "1 giây") {
+				t.Fatalf("message %q / %q", rl.Err.Message, rl.Err.MessageVI)
+			}
+			env.clock.Advance(time.Second)
+			if err := login("an", password, "10.4.0.1"); err != nil {
+				t.Fatalf("from a new address after the wait: %v", err)
+			}
+		})
+		env.clock.Advance(time.Hour)
+		t.Run("an address stays known for 90 days after the account's last sign-in from it", func(t *testing.T) {
+			env.addUser(t, "dung")
+			attack := func() {
+				t.Helper()
+				for i := 0; i < 5; i++ {
+					wantCode(t, login("dung", "wrong password", fmt.Sprintf("10.11.0.%d", i)), models.EUNAUTHORIZED)
+				}
+			}
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			env.clock.Advance(80 * 24 * time.Hour)
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			env.clock.Advance(80 * 24 * time.Hour)
+			attack()
+			if err := login("dung", password, "10.12.0.1"); err != nil {
+				t.Fatalf("80 days after the last sign-in, during an attack: %v", err)
+			}
+			env.clock.Advance(91 * 24 * time.Hour)
+			attack()
+			wantWait(t, login("dung", password, "10.12.0.1"), time.Second)
+		})
+		env.clock.Advance(time.Hour)
+		t.Run("an account's delay doubles up to 30 seconds, the same for an unknown account", func(t *testing.T) {
+			env.addUser(t, "binh")
+			// An unknown username gets the same answers: the limits do not tell who exists.
+			for _, name := range []string{"binh", "nobody"} {
+				for i := 0; i < 5; i++ {
+					wantCode(t, login(name, "wrong password", fmt.Sprintf("10.5.%d.%d", len(name), i)), models.EUNAUTHORIZED)
+				}
+				for i, want := range []time.Duration{1, 2, 4, 8, 16, 30, 30} {
+					ip := fmt.Sprintf("10.6.%d.%d", len(name), i)
+					rl := wantWait(t, login(name, "wrong password", ip), want*time.Second)
+					env.clock.Advance(rl.Wait)
+					wantCode(t, login(name, "wrong password", ip), models.EUNAUTHORIZED)
+				}
+				env.clock.Advance(time.Hour)
+			}
+		})
+		env.clock.Advance(time.Hour)
+		t.Run("twenty failures from one address lock the address, except for its known accounts", func(t *testing.T) {
+			if err := login("hoa", password, "10.7.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 20; i++ {
+				wantCode(t, login(fmt.Sprintf("ghost%d", i), password, "10.7.0.1"), models.EUNAUTHORIZED)
+			}
+			wantWait(t, login("lan", password, "10.7.0.1"), 15*time.Minute)
+			if err := login("hoa", password, "10.7.0.1"); err != nil {
+				t.Fatalf("an account that signed in from the address before: %v", err)
+			}
+			if err := login("lan", password, "10.7.0.2"); err != nil {
+				t.Fatalf("another address is locked: %v", err)
+			}
+			env.clock.Advance(15 * time.Minute)
+			if err := login("lan", password, "10.7.0.1"); err != nil {
+				t.Fatalf("after the window: %v", err)
+			}
+		})
+		env.clock.Advance(time.Hour)
+		t.Run("the addresses of one IPv6 /64 are one address", func(t *testing.T) {
+			for i := 1; i <= 5; i++ {
+				wantCode(t, login("hoa", "wrong password", fmt.Sprintf("2001:db8:5:6::%x", i)), models.EUNAUTHORIZED)
+			}
+			env.clock.Advance(time.Second) // the account's delay
+			wantWait(t, login("hoa", password, "2001:db8:5:6:ffff:ffff:ffff:ffff"), 15*time.Minute-time.Second)
+			if err := login("hoa", password, "2001:db8:5:7::1"); err != nil {
+				t.Fatalf("the next /64: %v", err)
+			}
+		})
+		env.clock.Advance(time.Hour)
+		t.Run("a successful sign-in clears the failures of its address", func(t *testing.T) {
+			for i := 0; i < 4; i++ {
+				wantCode(t, login("hoa", "wrong password", "10.8.0.1"), models.EUNAUTHORIZED)
+			}
+			if err := login("hoa", password, "10.8.0.1"); err != nil {
 				t.Fatal(err)
 			}
 			for i := 0; i < 4; i++ {
-				wantCode(t, login("hoa", "wrong password", "10.2.0.1"), models.EUNAUTHORIZED)
+				wantCode(t, login("hoa", "wrong password", "10.8.0.1"), models.EUNAUTHORIZED)
 			}
-			if err := login("hoa", password, "10.2.0.1"); err != nil {
+			if err := login("hoa", password, "10.8.0.1"); err != nil {
 				t.Fatalf("4 failures after a success: %v", err)
 			}
 		})
-		env.clock.Advance(time.Hour)
-		t.Run("twenty failures from one address block the address", func(t *testing.T) {
-			for i := 0; i < 20; i++ {
-				wantCode(t, login("ghost"+string(rune('a'+i)), password, "10.3.0.1"), models.EUNAUTHORIZED)
-			}
-			wantCode(t, login("lan", password, "10.3.0.1"), models.ERATELIMITED)
-			if err := login("lan", password, "10.3.0.2"); err != nil {
-				t.Fatalf("another address is blocked: %v", err)
-			}
-			env.clock.Advance(15 * time.Minute)
-			if err := login("lan", password, "10.3.0.1"); err != nil {
-				t.Fatalf("after the window: %v", err)
-			}
-		})
-		env.clock.Advance(time.Hour)
-		t.Run("forty guesses at once get five password checks", func(t *testing.T) {
-			errs := make([]error, 40)
-			var wg sync.WaitGroup
-			for i := range errs {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					errs[i] = login("hoa", fmt.Sprintf("guess %d", i), fmt.Sprintf("10.4.0.%d", i))
-				}(i)
-			}
-			wg.Wait()
-			checked := 0
-			for _, err := range errs {
-				switch models.ErrorCode(err) {
-				case models.EUNAUTHORIZED:
-					checked++
-				case models.ERATELIMITED:
-				default:
-					t.Fatalf("a guess: %v", err)
+		for _, tc := range []struct{ name, ip string }{{"one address", "10.9.0.1"}, {"forty addresses", ""}} {
+			env.clock.Advance(time.Hour)
+			t.Run("forty guesses at once from "+tc.name+" get five password checks", func(t *testing.T) {
+				errs := make([]error, 40)
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Add(1)
+					go func(i int) {
+						defer wg.Done()
+						ip := tc.ip
+						if ip == "" {
+							ip = fmt.Sprintf("10.10.0.%d", i)
+						}
+						errs[i] = login("hoa", fmt.Sprintf("guess %d", i), ip)
+					}(i)
 				}
-			}
-			if checked != 5 {
-				t.Fatalf("%d of 40 parallel guesses had their password checked, want 5", checked)
-			}
-		})
+				wg.Wait()
+				checked := 0
+				for _, err := range errs {
+					switch models.ErrorCode(err) {
+					case models.EUNAUTHORIZED:
+						checked++
+					case models.ERATELIMITED:
+					default:
+						t.Fatalf("a guess: %v", err)
+					}
+				}
+				if checked != 5 {
+					t.Fatalf("%d of 40 parallel guesses had their password checked, want 5", checked)
+				}
+			})
+		}
 	})
 }
 
@@ -414,7 +536,7 @@ func TestAuthenticateChecksTheTokenAndTheUserNow(t *testing.T) {
 	runService(t, func(t *testing.T, env *serviceEnv) {
 		ctx := context.Background()
 		s := env.login(t, "lan")
-		other, err := auth.NewService(env.db, strings.Repeat("z", 40), env.clock.Now, fastParams)
+		other, err := auth.NewService(env.db, "another-service-secret-9f8e7d6c5b4a", env.clock.Now, fastParams)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -444,36 +566,73 @@ func TestPasswordStrength(t *testing.T) {
 	for _, tc := range []struct {
 		name, password string
 		ok             bool
+		why            string // a word of the English message
 	}{
-		{"an empty password is refused", "", false},
-		{"nine characters are refused", "123456789", false},
-		{"ten characters are enough", "1234567890", true},
-		{"ten Vietnamese letters are ten characters", "mậtkhẩuđầy", true},
-		{"nine Vietnamese letters are too few, whatever their bytes", "mậtkhẩuđầ", false},
-		{"200 characters are allowed", strings.Repeat("a", 200), true},
-		{"201 characters are too many", strings.Repeat("a", 201), false},
-		{"a passphrase of 150 Vietnamese letters is allowed", strings.Repeat("đ", 150), true},
+		{"an empty password is refused", "", false, "at least 12"},
+		{"eleven characters are refused", "Tq7#mB2$xK9", false, "at least 12"},
+		{"twelve characters are enough", "Tq7#mB2$xK9w", true, ""},
+		{"twelve Vietnamese letters are twelve characters", "mưa rơi lặng", true, ""},
+		{"eleven Vietnamese letters are too few, whatever their bytes", "mưa rơi lặn", false, "at least 12"},
+		{"a passphrase is allowed", "correct horse battery staple", true, ""},
+		{"200 characters are allowed", phrase(200), true, ""},
+		{"201 characters are too many", phrase(201), false, "at most 200"},
+		{"ten identical characters are refused", "aaaaaaaaaaaaaa", false, "different characters"},
+		{"ten NULs are refused", strings.Repeat("\x00", 12), false, "control characters"},
+		{"a tab is refused", "correct\thorse battery", false, "control characters"},
+		{"text that is not UTF-8 is refused", "correct horse \xff\xfe battery", false, "UTF-8"},
+		{"the demo password is refused", auth.DemoPassword, false, "demo"},
+		{"the demo password in capitals is refused", "KIEMTRA-DEMO", false, "demo"},
+		{"the demo password with digits added is refused", "kiemtra-demo2026", false, "demo"},
+		{"the username is refused", "nguyen.van.lan", false, "username"},
+		{"the username with digits added is refused", "Nguyen.Van.Lan1990", false, "username"},
+		{"the display name is refused, without its diacritics too", "Trần Thị Bích Ngọc", false, "display name"},
+		{"the display name without spaces or marks is refused", "tranthibichngoc", false, "display name"},
+		{"a common password padded with digits is refused", "password1234", false, "common"},
+		{"a common password with symbols and digits is refused", "Sunshine!2024", false, "common"},
+		{"a common password with look-alike digits is refused", "p@ssw0rd2024", false, "common"},
+		{"a common Vietnamese password is refused", "anhyeuem123456", false, "common"},
+		{"a common Vietnamese password with its diacritics is refused", "Mật khẩu 2024!", false, "common"},
+		{"a long common password is refused", "winniethepooh", false, "common"},
+		{"a run of digits is refused", "123456789012", false, "run of the keyboard"},
+		{"a run of digits backwards is refused", "098765432109", false, "run of the keyboard"},
+		{"a keyboard row is refused", "qwertyuiopas", false, "run of the keyboard"},
+		{"a keyboard column is refused", "1qaz2wsx3edc", false, "run of the keyboard"},
+		{"two runs are refused", "abcdefg12345", false, "run of the keyboard"},
+		{"a short pattern repeated is refused", "tqmbxtqmbxtq", false, "repeats"},
+		{"a word repeated is refused", "hoanghoanghoang", false, "repeats"},
+		{"few distinct characters are refused", "abab1212abab", false, "different characters"},
+		{"random digits are allowed", "804172956318", true, ""},
+		{"a phrase of Vietnamese words is allowed", "Cần Thơ mùa nước nổi", true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := auth.CheckPasswordStrength(tc.password)
+			err := auth.CheckPasswordStrength(tc.password, "nguyen.van.lan", "Trần Thị Bích Ngọc")
 			if tc.ok && err != nil {
 				t.Fatalf("refused: %v", err)
 			}
 			if !tc.ok {
-				if e := wantCode(t, err, models.EINVALID); e.Field != "password" {
-					t.Fatalf("field %q", e.Field)
+				e := wantCode(t, err, models.EINVALID)
+				if e.Field != "password" || !strings.Contains(e.Message, tc.why) || e.MessageVI == "" || e.MessageVI == e.Message {
+					t.Fatalf("field %q, message %q / %q; want one about %q in both languages", e.Field, e.Message, e.MessageVI, tc.why)
 				}
 			}
 		})
 	}
+	t.Run("the username with its own digits changed is refused", func(t *testing.T) {
+		if e := wantCode(t, auth.CheckPasswordStrength("Lan.Tran.2026", "lan.tran90", ""), models.EINVALID); !strings.Contains(e.Message, "username") {
+			t.Fatalf("message %q", e.Message)
+		}
+	})
 	svc, err := auth.NewService(nil, secret, nil, fastParams)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Hash("short"); !models.IsCode(err, models.EINVALID) {
+	if _, err := svc.Hash("short", "lan", ""); !models.IsCode(err, models.EINVALID) {
 		t.Fatalf("Hash of a short password: %v", err)
 	}
-	h, err := svc.Hash("long enough password")
+	if _, err := svc.Hash("lan.nguyen.2026", "lan.nguyen", ""); !models.IsCode(err, models.EINVALID) {
+		t.Fatalf("Hash of the username with digits: %v", err)
+	}
+	h, err := svc.Hash("long enough password", "lan", "")
 	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=1024,t=1,p=1$") {
 		t.Fatalf("Hash = %q, %v; want the service's parameters", h, err)
 	}
@@ -482,4 +641,194 @@ func TestPasswordStrength(t *testing.T) {
 	}
 }
 
+// phrase returns n characters of Vietnamese words that repeat no pattern.
+func phrase(n int) string {
+	words := []string{"sông", "Hậu", "chợ", "nổi", "Cái", "Răng", "bến", "Ninh", "Kiều"}
+	var b strings.Builder
+	for i := 0; utf8.RuneCountInString(b.String()) < n; i++ {
+		fmt.Fprintf(&b, "%s%d ", words[i%len(words)], i)
+	}
+	return string([]rune(b.String())[:n])
+}
+
+func TestSecretStrength(t *testing.T) {
+	for _, tc := range []struct {
+		name, secret string
+		ok           bool
+	}{
+		{"32 identical characters are refused", strings.Repeat("s", 32), false},
+		{"31 random characters are refused", "Qx7-vR2mK9#tLp4wZs8bNc1yHd6jF0e", false},
+		{"a short pattern repeated is refused", strings.Repeat("0123456789abcdef", 4), false},
+		{"the alphabet and the digits are refused", "abcdefghijklmnopqrstuvwxyz0123456789", false},
+		{"words repeated are refused", "kiemtra-secret-kiemtra-secret-kiemtra", false},
+		{"openssl rand -hex 32 passes", "4f3c2a9be10d7785c6a1f0e29b3d4c5a8e7f6d1c2b3a49580716f2e3d4c5b6a7", true},
+		{"openssl rand -base64 32 passes", "q3Jk9vLm2Xp8Rt5Yw1Zb7Nc4Hd6Gf0Es+Aa/Uo3Ii9E=", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := auth.CheckSecret(tc.secret)
+			if tc.ok != (err == nil) {
+				t.Fatalf("CheckSecret = %v, want ok %v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, auth.ErrWeakSecret) {
+				t.Fatalf("%v does not wrap ErrWeakSecret", err)
+			}
+		})
+	}
+	// What `openssl rand -hex 32` and the data directory's generated secret.key give always
+	// passes: a thousand of them.
+	for i := 0; i < 1000; i++ {
+		b := make([]byte, 32)
+		rand.Read(b)
+		if err := auth.CheckSecret(hex.EncodeToString(b)); err != nil {
+			t.Fatalf("a random secret %x: %v", b, err)
+		}
+	}
+}
+
 func mustFail(_ *auth.Session, err error) error { return err }
+
+// An access token lives 15 minutes, but no longer than its session: logout, a reused refresh
+// token, an admin's password reset or disabling end it at the next request.
+func TestAccessTokensEndWithTheirSession(t *testing.T) {
+	runService(t, func(t *testing.T, env *serviceEnv) {
+		ctx := context.Background()
+		alive := func(s *auth.Session) error {
+			_, err := env.svc.Authenticate(ctx, s.AccessToken)
+			return err
+		}
+		t.Run("logout", func(t *testing.T) {
+			s, other := env.login(t, "lan"), env.login(t, "lan")
+			if err := alive(s); err != nil {
+				t.Fatal(err)
+			}
+			if err := env.svc.Logout(ctx, s.RefreshToken); err != nil {
+				t.Fatal(err)
+			}
+			wantCode(t, alive(s), models.EUNAUTHORIZED)
+			if err := alive(other); err != nil {
+				t.Fatalf("another device's session ended with the logout: %v", err)
+			}
+		})
+		t.Run("a reused refresh token", func(t *testing.T) {
+			s1 := env.login(t, "lan")
+			s2, err := env.svc.Refresh(ctx, s1.RefreshToken, "10.0.0.1", "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := alive(s2); err != nil {
+				t.Fatal(err)
+			}
+			wantCode(t, mustFail(env.svc.Refresh(ctx, s1.RefreshToken, "10.0.0.1", "test")), models.EUNAUTHORIZED)
+			wantCode(t, alive(s2), models.EUNAUTHORIZED)
+			wantCode(t, alive(s1), models.EUNAUTHORIZED)
+		})
+		t.Run("an admin's password reset", func(t *testing.T) {
+			s := env.login(t, "hoa")
+			hash, _ := auth.HashPassword("a new password for hoa", fastParams)
+			if _, err := env.db.UpdateUser(ctx, "admin", env.users["hoa"].ID, models.UserUpdate{}, hash); err != nil {
+				t.Fatal(err)
+			}
+			wantCode(t, alive(s), models.EUNAUTHORIZED)
+		})
+		t.Run("disabling the user", func(t *testing.T) {
+			u := env.addUser(t, "chi")
+			s := env.login(t, "chi")
+			on := true
+			if _, err := env.db.UpdateUser(ctx, "admin", u.ID, models.UserUpdate{Disabled: &on}, ""); err != nil {
+				t.Fatal(err)
+			}
+			off := false
+			if _, err := env.db.UpdateUser(ctx, "admin", u.ID, models.UserUpdate{Version: 2, Disabled: &off}, ""); err != nil {
+				t.Fatal(err)
+			}
+			wantCode(t, alive(s), models.EUNAUTHORIZED)
+		})
+		t.Run("a session of another user", func(t *testing.T) {
+			env.login(t, "lan")
+			var hoaSession string
+			if err := env.db.Gorm().Raw("SELECT id FROM sessions WHERE user_id = ? LIMIT 1", env.users["hoa"].ID).Scan(&hoaSession).Error; err != nil || hoaSession == "" {
+				t.Fatalf("hoa's session: %q %v", hoaSession, err)
+			}
+			signer, err := auth.NewSigner(secret, env.clock.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _, err := signer.Issue(env.users["lan"].ID, hoaSession)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = env.svc.Authenticate(ctx, tok)
+			wantCode(t, err, models.EUNAUTHORIZED)
+		})
+	})
+}
+
+func TestTheDemoPasswordWorksOnlyInADatabaseTheDemoMade(t *testing.T) {
+	runService(t, func(t *testing.T, env *serviceEnv) {
+		ctx := context.Background()
+		hash, err := auth.HashPassword(auth.DemoPassword, fastParams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := env.db.CreateUser(ctx, "t", &models.User{Username: "admin", Agency: models.AgencyOther, Role: models.RoleAdmin, AreaCode: "92", PasswordHash: hash}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = env.svc.Login(ctx, "admin", auth.DemoPassword, "10.0.0.1", "test")
+		if e := wantCode(t, err, models.EUNAUTHORIZED); !strings.Contains(e.Message, "demo password") || !strings.Contains(e.MessageVI, "mật khẩu dùng thử") {
+			t.Fatalf("the refusal does not say why: %q / %q", e.Message, e.MessageVI)
+		}
+		// A wrong password says nothing about the account's password.
+		_, err = env.svc.Login(ctx, "admin", "kiemtra-demo!", "10.0.0.1", "test")
+		if e := wantCode(t, err, models.EUNAUTHORIZED); strings.Contains(e.Message, "demo") {
+			t.Fatalf("a wrong password is told about the demo password: %q", e.Message)
+		}
+		if err := env.db.MarkDemoDatabase(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.svc.Login(ctx, "admin", auth.DemoPassword, "10.0.0.1", "test"); err != nil {
+			t.Fatalf("in a demo database: %v", err)
+		}
+	})
+}
+
+// benchServices runs fn with a service over a database of each dialect, holding the user lan.
+func benchServices(b *testing.B, fn func(b *testing.B, env *serviceEnv)) {
+	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
+		b.Run(dialect, func(b *testing.B) {
+			clk := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+			db := storetest.NewSQLite(b, storetest.Options{Now: clk.Now})
+			if dialect == store.DialectPostgres {
+				db = storetest.NewPostgres(b, storetest.Options{Now: clk.Now})
+			}
+			fn(b, newServiceEnv(b, db, clk))
+		})
+	}
+}
+
+// BenchmarkAuthenticate measures the check every authenticated request makes: the token, then
+// the user and its session in one query.
+func BenchmarkAuthenticate(b *testing.B) {
+	benchServices(b, func(b *testing.B, env *serviceEnv) {
+		s, err := env.svc.Login(context.Background(), "lan", password, "10.0.0.1", "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := env.svc.Authenticate(context.Background(), s.AccessToken); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkLoginLimits measures a successful sign-in with cheap hashing, each from a new
+// address: what is left is the limits' reads and writes and the new session's rows.
+func BenchmarkLoginLimits(b *testing.B) {
+	benchServices(b, func(b *testing.B, env *serviceEnv) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := env.svc.Login(context.Background(), "lan", password, fmt.Sprintf("10.%d.%d.1", i/250%250, i%250), "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -20,9 +20,11 @@ const AccessTTL = 15 * time.Minute
 // stays signed in; each use gives a new token.
 const RefreshTTL = 30 * 24 * time.Hour
 
-// Claims are what an access token says: the user's id in sub, and the token's id in jti.
+// Claims are what an access token says: the user's id in sub, the token's id in jti, and in sid
+// the session (refresh token family) it belongs to, so that ending the session ends the token.
 type Claims struct {
 	jwt.RegisteredClaims
+	SessionID string `json:"sid"`
 }
 
 // Signer issues and checks access tokens (HS256 JWTs) with the service's secret.
@@ -31,10 +33,10 @@ type Signer struct {
 	now func() time.Time
 }
 
-// NewSigner returns a signer; the secret must be at least 32 bytes.
+// NewSigner returns a signer; the secret must pass CheckSecret.
 func NewSigner(secret string, now func() time.Time) (*Signer, error) {
-	if len(secret) < 32 {
-		return nil, errors.New("the signing secret must be at least 32 characters")
+	if err := CheckSecret(secret); err != nil {
+		return nil, fmt.Errorf("the signing secret %w", err)
 	}
 	if now == nil {
 		now = time.Now
@@ -42,8 +44,8 @@ func NewSigner(secret string, now func() time.Time) (*Signer, error) {
 	return &Signer{key: []byte(secret), now: now}, nil
 }
 
-// Issue returns a signed access token for the user and its expiry.
-func (s *Signer) Issue(userID string) (string, time.Time, error) {
+// Issue returns a signed access token for the user's session and its expiry.
+func (s *Signer) Issue(userID, sessionID string) (string, time.Time, error) {
 	now := s.now()
 	exp := now.Add(AccessTTL)
 	claims := Claims{RegisteredClaims: jwt.RegisteredClaims{
@@ -53,7 +55,7 @@ func (s *Signer) Issue(userID string) (string, time.Time, error) {
 		NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), // phones' clocks drift
 		ExpiresAt: jwt.NewNumericDate(exp),
 		ID:        randomToken(12),
-	}}
+	}, SessionID: sessionID}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.key)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("sign access token: %w", err)
@@ -65,19 +67,21 @@ func (s *Signer) Issue(userID string) (string, time.Time, error) {
 // client which.
 var ErrBadToken = errors.New("access token is invalid or expired")
 
-// Verify checks a token's signature, algorithm, issuer and times, and returns the user id.
-func (s *Signer) Verify(token string) (string, error) {
+// Verify checks a token's signature, algorithm, issuer and times, and returns the user id and
+// the session id. Tokens without a session (issued before sessions were checked, 15 minutes at
+// most) are refused.
+func (s *Signer) Verify(token string) (userID, sessionID string, err error) {
 	var c Claims
-	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return s.key, nil },
+	_, err = jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return s.key, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer("kiemtra"),
 		jwt.WithExpirationRequired(),
 		jwt.WithTimeFunc(s.now),
 	)
-	if err != nil || c.Subject == "" {
-		return "", ErrBadToken
+	if err != nil || c.Subject == "" || c.SessionID == "" {
+		return "", "", ErrBadToken
 	}
-	return c.Subject, nil
+	return c.Subject, c.SessionID, nil
 }
 
 // randomToken returns n random bytes, base64url-encoded.

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,17 +38,20 @@ func signHS(secret, header, payload string) string {
 	return in + "." + enc.EncodeToString(m.Sum(nil))
 }
 
-func TestNewSignerRefusesShortSecrets(t *testing.T) {
-	if _, err := NewSigner(strings.Repeat("s", 31), nil); err == nil {
-		t.Fatal("a 31-character secret was accepted")
+func TestNewSignerRefusesWeakSecrets(t *testing.T) {
+	if _, err := NewSigner("Qx7-vR2mK9#tLp4wZs8bNc1yHd6", nil); err == nil {
+		t.Fatal("a 27-character secret was accepted")
 	}
-	if _, err := NewSigner(strings.Repeat("s", 32), nil); err != nil {
-		t.Fatalf("a 32-character secret was refused: %v", err)
+	if _, err := NewSigner(strings.Repeat("s", 32), nil); !errors.Is(err, ErrWeakSecret) {
+		t.Fatalf("32 identical characters: %v", err)
+	}
+	if _, err := NewSigner("Qx7-vR2mK9#tLp4wZs8bNc1yHd6jF0eA", nil); err != nil {
+		t.Fatalf("a random 32-character secret was refused: %v", err)
 	}
 }
 
 func TestIssuedTokensVerifyForTheirLifetime(t *testing.T) {
-	tok, exp, err := mustSigner(t, testSecret, at(t0)).Issue("user-1")
+	tok, exp, err := mustSigner(t, testSecret, at(t0)).Issue("user-1", "session-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +71,12 @@ func TestIssuedTokensVerifyForTheirLifetime(t *testing.T) {
 		{"a token not yet valid is rejected", t0.Add(-2 * time.Minute), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sub, err := mustSigner(t, testSecret, at(tc.at)).Verify(tok)
-			if tc.ok && (err != nil || sub != "user-1") {
-				t.Fatalf("Verify = %q, %v; want user-1", sub, err)
+			sub, sid, err := mustSigner(t, testSecret, at(tc.at)).Verify(tok)
+			if tc.ok && (err != nil || sub != "user-1" || sid != "session-1") {
+				t.Fatalf("Verify = %q, %q, %v; want user-1 of session-1", sub, sid, err)
 			}
-			if !tc.ok && (err != ErrBadToken || sub != "") {
-				t.Fatalf("Verify = %q, %v; want ErrBadToken", sub, err)
+			if !tc.ok && (err != ErrBadToken || sub != "" || sid != "") {
+				t.Fatalf("Verify = %q, %q, %v; want ErrBadToken", sub, sid, err)
 			}
 		})
 	}
@@ -80,7 +84,7 @@ func TestIssuedTokensVerifyForTheirLifetime(t *testing.T) {
 
 func TestVerifyRejectsForgedTokens(t *testing.T) {
 	signer := mustSigner(t, testSecret, at(t0))
-	good, _, err := signer.Issue("user-1")
+	good, _, err := signer.Issue("user-1", "session-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +95,7 @@ func TestVerifyRejectsForgedTokens(t *testing.T) {
 	if tamperedPayload == string(payload) {
 		t.Fatalf("payload %s has no sub to tamper with", payload)
 	}
-	otherKey, _, _ := mustSigner(t, strings.Repeat("x", 40), at(t0)).Issue("user-1")
+	otherKey, _, _ := mustSigner(t, "another-secret-Qx7vR2mK9tLp4wZs8bNc1yHd6", at(t0)).Issue("user-1", "session-1")
 	claims := func(extra string) string {
 		return `{"iss":"kiemtra","iat":` + itoa(t0.Unix()) + `,"nbf":` + itoa(t0.Add(-time.Minute).Unix()) + `,"exp":` + itoa(t0.Add(time.Hour).Unix()) + extra + `}`
 	}
@@ -114,22 +118,24 @@ func TestVerifyRejectsForgedTokens(t *testing.T) {
 		{"a token without its signature", parts[0] + "." + parts[1] + "."},
 		{"alg none", none},
 		{"alg none with the signature of a good token", strings.Split(none, ".")[0] + "." + parts[1] + "." + parts[2]},
-		{"an RS256 header signed with the secret as an HMAC key", signHS(testSecret, `{"alg":"RS256","typ":"JWT"}`, claims(`,"sub":"user-1"`))},
+		{"an RS256 header signed with the secret as an HMAC key", signHS(testSecret, `{"alg":"RS256","typ":"JWT"}`, claims(`,"sub":"user-1","sid":"session-1"`))},
 		{"an HS512 token with the right key", hs512},
-		{"a token without sub", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(``))},
-		{"a token with an empty sub", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":""`))},
-		{"a token of another issuer", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, strings.Replace(claims(`,"sub":"user-1"`), `"iss":"kiemtra"`, `"iss":"other"`, 1))},
-		{"a token without an expiry", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, `{"iss":"kiemtra","sub":"user-1"}`)},
+		{"a token without sub", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sid":"session-1"`))},
+		{"a token with an empty sub", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":"","sid":"session-1"`))},
+		{"a token of another issuer", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, strings.Replace(claims(`,"sub":"user-1","sid":"session-1"`), `"iss":"kiemtra"`, `"iss":"other"`, 1))},
+		{"a token without an expiry", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, `{"iss":"kiemtra","sub":"user-1","sid":"session-1"}`)},
+		{"a token without a session (issued before sessions were checked)", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":"user-1"`))},
+		{"a token with an empty session", signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":"user-1","sid":""`))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if sub, err := signer.Verify(tc.token); err != ErrBadToken || sub != "" {
-				t.Fatalf("Verify = %q, %v; want ErrBadToken", sub, err)
+			if sub, sid, err := signer.Verify(tc.token); err != ErrBadToken || sub != "" || sid != "" {
+				t.Fatalf("Verify = %q, %q, %v; want ErrBadToken", sub, sid, err)
 			}
 		})
 	}
 	// The hand-made HS256 tokens above fail for what they lack, not for how they were made.
-	if sub, err := signer.Verify(signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":"user-1"`))); err != nil || sub != "user-1" {
-		t.Fatalf("a well-formed hand-made token: %q, %v", sub, err)
+	if sub, sid, err := signer.Verify(signHS(testSecret, `{"alg":"HS256","typ":"JWT"}`, claims(`,"sub":"user-1","sid":"session-1"`))); err != nil || sub != "user-1" || sid != "session-1" {
+		t.Fatalf("a well-formed hand-made token: %q, %q, %v", sub, sid, err)
 	}
 }
 
@@ -137,8 +143,8 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestEveryAccessTokenHasItsOwnID(t *testing.T) {
 	s := mustSigner(t, testSecret, at(t0))
-	a, _, _ := s.Issue("user-1")
-	b, _, _ := s.Issue("user-1")
+	a, _, _ := s.Issue("user-1", "session-1")
+	b, _, _ := s.Issue("user-1", "session-1")
 	if a == b {
 		t.Fatal("two tokens issued at the same instant are equal: jti is not random")
 	}

@@ -3,13 +3,15 @@ package demo
 import (
 	"strings"
 
+	"kiemtra/auth"
 	"kiemtra/models"
 	"kiemtra/refdata"
 )
 
 // Password is every demo user's password. Demo users exist only in databases that `kiemtra demo`
-// filled; `serve` never creates them.
-const Password = "kiemtra-demo"
+// filled; `serve` never creates them, and accepts the password only in a database the demo
+// marked as its own.
+const Password = auth.DemoPassword
 
 // TeamSpec is a demo team with the slug its members' usernames start with.
 type TeamSpec struct {

@@ -71,6 +71,9 @@ func Generate(o Options) (*Dataset, error) {
 type Store interface {
 	CreateTeam(ctx context.Context, actor string, t *models.Team) error
 	CreateUser(ctx context.Context, actor string, u *models.User) error
+	// MarkDemoDatabase records that the demo made the database: only there is the users'
+	// published password accepted.
+	MarkDemoDatabase(ctx context.Context, by string) error
 }
 
 // Importer is the registry's import: the demo's areas and businesses go through the same code
@@ -131,7 +134,8 @@ func Load(ctx context.Context, st Store, imp Importer, ds *Dataset) error {
 			return err
 		}
 	}
-	return nil
+	// In the load's transaction: the mark exists exactly when the demo users do.
+	return st.MarkDemoDatabase(ctx, actor)
 }
 
 // BusinessesCSV writes businesses in the registry's import format, as a licensing office would

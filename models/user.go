@@ -71,6 +71,22 @@ type UserStore interface {
 	CreateUser(ctx context.Context, actor string, u *User) error
 }
 
+// Session is one sign-in of one device: the family of refresh tokens the sign-in started, whose
+// id every access token of the session carries. Ending it (logout, a refresh token used twice,
+// an admin changing the password or disabling the user) ends its access tokens at their next
+// request, not when they expire.
+type Session struct {
+	ID        string     `gorm:"primaryKey"` // the family_id of its refresh tokens
+	UserID    string     //
+	CreatedAt time.Time  //
+	RevokedAt *time.Time //
+	IP        string     `gorm:"column:ip"` // where the sign-in came from
+	UserAgent string     //
+}
+
+// TableName is the table of sessions.
+func (Session) TableName() string { return "sessions" }
+
 // RefreshToken is one link of a session: a refresh token is used once and replaced by the next
 // of the same family. Presenting a used token again means it was stolen: the family is revoked.
 type RefreshToken struct {

@@ -9,9 +9,29 @@ import (
 	"kiemtra/models"
 )
 
-// CreateRefreshToken stores a refresh token (its hash).
-func (db *DB) CreateRefreshToken(ctx context.Context, t *models.RefreshToken) error {
-	return translate(db.gdb.WithContext(ctx).Create(t).Error, "session")
+// CreateSession stores a new session with its first refresh token (its hash), in one
+// transaction.
+func (db *DB) CreateSession(ctx context.Context, s *models.Session, first *models.RefreshToken) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(s).Error; err != nil {
+			return translate(err, "session")
+		}
+		return translate(tx.Create(first).Error, "session")
+	})
+}
+
+// FindSessionUser returns the user of a session that is not revoked, in one query (it runs on
+// every authenticated request: two primary-key lookups). It returns not_found when the session
+// is unknown, revoked, or another user's.
+func (db *DB) FindSessionUser(ctx context.Context, sessionID, userID string) (*models.User, error) {
+	var u models.User
+	err := db.gdb.WithContext(ctx).Model(&models.User{}).Select("users.*").
+		Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.id = ? AND users.id = ? AND sessions.revoked_at IS NULL", sessionID, userID).Take(&u).Error
+	if err != nil {
+		return nil, translate(err, "session")
+	}
+	return &u, nil
 }
 
 // FindRefreshToken finds a refresh token by its hash, or not_found.
@@ -30,7 +50,8 @@ func (db *DB) FindRefreshToken(ctx context.Context, hash string) (*models.Refres
 func (db *DB) RotateRefreshToken(ctx context.Context, old *models.RefreshToken, at time.Time, next *models.RefreshToken) (bool, error) {
 	rotated := false
 	err := db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.lockFamily(tx, old.FamilyID); err != nil {
+		live, err := db.lockSession(tx, old.FamilyID)
+		if err != nil || !live {
 			return err
 		}
 		res := tx.Model(&models.RefreshToken{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", old.ID).Update("used_at", at)
@@ -38,13 +59,6 @@ func (db *DB) RotateRefreshToken(ctx context.Context, old *models.RefreshToken, 
 			return translate(res.Error, "session")
 		}
 		if res.RowsAffected != 1 {
-			return nil
-		}
-		var revoked int64
-		if err := tx.Model(&models.RefreshToken{}).Where("family_id = ? AND revoked_at IS NOT NULL", old.FamilyID).Count(&revoked).Error; err != nil {
-			return translate(err, "session")
-		}
-		if revoked > 0 {
 			return nil
 		}
 		if err := tx.Create(next).Error; err != nil {
@@ -56,41 +70,51 @@ func (db *DB) RotateRefreshToken(ctx context.Context, old *models.RefreshToken, 
 	return rotated, err
 }
 
-// lockFamily takes the lock that serialises the changes of one session. SQLite transactions
-// start IMMEDIATE and are serialised already; PostgreSQL locks the family's first token.
-func (db *DB) lockFamily(tx *gorm.DB, familyID string) error {
-	if db.dialect != DialectPostgres {
-		return nil
+// lockSession takes the lock that serialises the changes of one session and reports whether the
+// session exists and is not revoked. SQLite transactions start IMMEDIATE and are serialised
+// already; PostgreSQL locks the session's row.
+func (db *DB) lockSession(tx *gorm.DB, id string) (bool, error) {
+	q := "SELECT COUNT(*) FROM sessions WHERE id = ? AND revoked_at IS NULL"
+	if db.dialect == DialectPostgres {
+		q = "SELECT COUNT(*) FROM (SELECT id FROM sessions WHERE id = ? AND revoked_at IS NULL FOR UPDATE) s"
 	}
-	var id string
-	err := tx.Raw("SELECT id FROM refresh_tokens WHERE family_id = ? ORDER BY created_at, id LIMIT 1 FOR UPDATE", familyID).Scan(&id).Error
-	return translate(err, "session")
+	var n int64
+	if err := tx.Raw(q, id).Scan(&n).Error; err != nil {
+		return false, translate(err, "session")
+	}
+	return n == 1, nil
 }
 
-// RevokeRefreshFamily ends every token of a session, and audits it.
+// RevokeRefreshFamily ends a session and every one of its refresh tokens, and audits it. Its
+// access tokens are refused from the next request on.
 func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
-		if err := db.lockFamily(tx, familyID); err != nil {
+		live, err := db.lockSession(tx, familyID)
+		if err != nil || !live {
 			return err
 		}
-		var userID string
-		if err := tx.Model(&models.RefreshToken{}).Select("user_id").Where("family_id = ?", familyID).Limit(1).Scan(&userID).Error; err != nil {
+		var s models.Session
+		if err := tx.Where("id = ?", familyID).Take(&s).Error; err != nil {
 			return translate(err, "session")
 		}
-		res := tx.Model(&models.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", familyID).Update("revoked_at", at)
-		if res.Error != nil {
-			return translate(res.Error, "session")
+		if err := tx.Model(&models.Session{}).Where("id = ?", familyID).Update("revoked_at", at).Error; err != nil {
+			return translate(err, "session")
 		}
-		if res.RowsAffected == 0 {
-			return nil
+		if err := tx.Model(&models.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", familyID).Update("revoked_at", at).Error; err != nil {
+			return translate(err, "session")
 		}
-		return db.appendAudit(tx, userID, auditEntry{Action: "revoke_session", EntityType: "session", EntityID: familyID})
+		return db.appendAudit(tx, s.UserID, auditEntry{Action: "revoke_session", EntityType: "session", EntityID: familyID})
 	})
 }
 
-// revokeUserSessions ends every session of a user (disabled, password changed).
+// revokeUserSessions ends every session of a user (disabled, password changed) and their
+// refresh tokens.
 func (db *DB) revokeUserSessions(tx *gorm.DB, userID string) error {
-	return translate(tx.Model(&models.RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", db.Now()).Error, "session")
+	now := db.Now()
+	if err := tx.Model(&models.Session{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
+		return translate(err, "session")
+	}
+	return translate(tx.Model(&models.RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error, "session")
 }
 
 // UpdateUser applies an admin's change when upd.Version is current. Disabling a user or

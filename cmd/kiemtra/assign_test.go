@@ -165,7 +165,7 @@ func TestDemo(t *testing.T) {
 		{store.DialectPostgres, func(t *testing.T) Config {
 			c := DefaultConfig()
 			c.DatabaseURL = storetest.PostgresURL(t)
-			c.Secret = strings.Repeat("k", 32)
+			c.Secret = testSecret
 			return c
 		}},
 	} {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"kiemtra/auth"
 	"kiemtra/models"
 )
 
@@ -158,14 +159,16 @@ func (c *Config) Validate() error {
 		case u.Scheme != "postgres" && u.Scheme != "postgresql":
 			errs = append(errs, &configError{"DATABASE_URL", fmt.Sprintf("scheme %q is not supported: use postgres://user:password@host:5432/dbname, or leave it empty for embedded SQLite", u.Scheme)})
 		}
-		if len(c.Secret) < 32 {
-			errs = append(errs, &configError{"KIEMTRA_SECRET", "must be set to at least 32 characters when DATABASE_URL is set, so that every replica signs tokens with the same key"})
+		if c.Secret == "" {
+			errs = append(errs, &configError{"KIEMTRA_SECRET", "must be set when DATABASE_URL is set, so that every replica signs tokens with the same key: generate one with `openssl rand -hex 32`"})
 		}
 	} else if c.DataDir == "" {
 		errs = append(errs, &configError{"KIEMTRA_DATA_DIR", "must not be empty when DATABASE_URL is empty"})
 	}
-	if c.Secret != "" && len(c.Secret) < 32 {
-		errs = append(errs, &configError{"KIEMTRA_SECRET", "must be at least 32 characters"})
+	if c.Secret != "" {
+		if err := auth.CheckSecret(c.Secret); err != nil {
+			errs = append(errs, &configError{"KIEMTRA_SECRET", err.Error()})
+		}
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, &configError{"KIEMTRA_ADDR", fmt.Sprintf("%q is not host:port", c.Addr)})

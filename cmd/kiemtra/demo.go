@@ -66,6 +66,15 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 	}
 	if n.Businesses > 0 {
 		fmt.Fprintf(out, "Reusing the demo data in %s (%d businesses, %d areas).\n", db.Where(), n.Businesses, n.Areas)
+		made, err := db.IsDemoDatabase(ctx)
+		if err != nil {
+			return err
+		}
+		if !made {
+			// Marking it now would let `kiemtra demo --database-url` open a real database to
+			// the published password.
+			log.Warn("this database was not made by kiemtra demo (or by an older version): the demo password is refused; delete the data directory to make a new demo", "where", db.Where())
+		}
 		return nil
 	}
 	start := time.Now()

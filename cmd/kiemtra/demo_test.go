@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"kiemtra/demo"
 	"kiemtra/models"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -52,6 +55,9 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	if first.Businesses < 1000 || len(wards) != 83 || first.AreasWithGeometry != first.Areas || first.Teams != 10 {
 		t.Fatalf("demo data: %+v with %d wards", first, len(wards))
 	}
+	if made, err := db.IsDemoDatabase(ctx); err != nil || !made {
+		t.Fatalf("the demo did not mark its database as its own: %v %v", made, err)
+	}
 	out.Reset()
 	if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
 		t.Fatal(err)
@@ -89,5 +95,38 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 		if active == 0 || float64(inspected) < 0.2*float64(active) {
 			t.Errorf("%d: %d of %d inspected, below 20%%", y, inspected, active)
 		}
+	}
+}
+
+// The demo users' published password works only in the database the demo made: copied or
+// imported elsewhere, their accounts are refused until an admin sets new passwords.
+func TestServeRefusesTheDemoPasswordOutsideADemoDatabase(t *testing.T) {
+	dir := demoDataDir(t)
+	db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Gorm().Exec("DELETE FROM database_marks").Error; err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg := DefaultConfig()
+	cfg.DataDir = dir
+	m, _, _ := startMain(t, cfg, nil)
+	body := fmt.Sprintf(`{"username":"admin","password":%q}`, demo.Password)
+	var out struct {
+		Error struct{ Message string } `json:"error"`
+	}
+	req, _ := http.NewRequest("POST", "http://"+m.Addr()+"/api/v1/auth/login", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Language", "en")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(out.Error.Message, "demo password") {
+		t.Fatalf("the demo password outside a demo database: %d %q", resp.StatusCode, out.Error.Message)
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,7 +53,7 @@ func BenchmarkAssignmentsUnderLoad(b *testing.B) {
 
 	cfg := DefaultConfig()
 	cfg.DatabaseURL = storetest.PostgresURL(b)
-	cfg.Secret = strings.Repeat("k", 32)
+	cfg.Secret = testSecret
 	cfg.DataDir = b.TempDir()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning, cfg.CronReports = "off", "off", "off", "off"
@@ -87,9 +86,16 @@ func BenchmarkAssignmentsUnderLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Each phone has its own session, as after a sign-in: the access check reads it.
 	tokens := make([]string, len(users))
+	now := time.Now().UTC()
 	for i, u := range users {
-		if tokens[i], _, err = signer.Issue(u); err != nil {
+		sess := &models.Session{ID: fmt.Sprintf("load-session-%d", i), UserID: u, CreatedAt: now}
+		rt := &models.RefreshToken{ID: sess.ID, UserID: u, FamilyID: sess.ID, TokenHash: auth.HashRefreshToken(auth.NewRefreshToken()), ExpiresAt: now.Add(auth.RefreshTTL), CreatedAt: now}
+		if err := m.DB().CreateSession(ctx, sess, rt); err != nil {
+			b.Fatal(err)
+		}
+		if tokens[i], _, err = signer.Issue(u, sess.ID); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +18,9 @@ import (
 	"kiemtra/scheduler"
 	"kiemtra/store/storetest"
 )
+
+// testSecret is a KIEMTRA_SECRET that passes auth.CheckSecret.
+const testSecret = "cmd-test-secret-8f1c2e9d7b6a5f4e3d2c1b0a"
 
 // runCLI runs a command line with the given environment and returns the exit status and output.
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -43,8 +48,10 @@ func TestCommandLineUsage(t *testing.T) {
 		{"version prints the version", []string{"version"}, nil, 0, "kiemtra "},
 		{"a bad time zone names the variable", []string{"migrate", "status", "--data-dir", dir}, map[string]string{"KIEMTRA_TZ": "Mars/Olympus"}, 1, "KIEMTRA_TZ"},
 		{"a bad log level names the variable", []string{"migrate", "status", "--data-dir", dir}, map[string]string{"KIEMTRA_LOG_LEVEL": "loud"}, 1, "KIEMTRA_LOG_LEVEL"},
-		{"a MySQL URL names the variable", []string{"migrate", "status"}, map[string]string{"DATABASE_URL": "mysql://x/y", "KIEMTRA_SECRET": strings.Repeat("s", 32)}, 1, "DATABASE_URL"},
+		{"a MySQL URL names the variable", []string{"migrate", "status"}, map[string]string{"DATABASE_URL": "mysql://x/y", "KIEMTRA_SECRET": testSecret}, 1, "DATABASE_URL"},
 		{"PostgreSQL without a shared secret names the variable", []string{"migrate", "status"}, map[string]string{"DATABASE_URL": "postgres://localhost/x"}, 1, "KIEMTRA_SECRET"},
+		{"32 identical characters as the secret name the variable", []string{"migrate", "status", "--data-dir", dir}, map[string]string{"KIEMTRA_SECRET": strings.Repeat("s", 32)}, 1, "KIEMTRA_SECRET: is too weak"},
+		{"a short secret names the variable", []string{"migrate", "status", "--data-dir", dir}, map[string]string{"KIEMTRA_SECRET": "0123456789abcdef"}, 1, "KIEMTRA_SECRET: is too weak"},
 		{"a bad address names the variable", []string{"serve"}, map[string]string{"KIEMTRA_ADDR": "8080", "KIEMTRA_DATA_DIR": dir}, 1, "KIEMTRA_ADDR"},
 		{"a bad body limit names the variable", []string{"serve"}, map[string]string{"KIEMTRA_MAX_BODY_BYTES": "lots", "KIEMTRA_DATA_DIR": dir}, 1, "KIEMTRA_MAX_BODY_BYTES"},
 	} {
@@ -61,7 +68,7 @@ func TestCommandLineUsage(t *testing.T) {
 }
 
 func TestUnreachableDatabaseIsNamedWithoutAStackTrace(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": "postgres://kiemtra@127.0.0.1:1/kiemtra?sslmode=disable&connect_timeout=2", "KIEMTRA_SECRET": strings.Repeat("s", 32)}
+	env := map[string]string{"DATABASE_URL": "postgres://kiemtra@127.0.0.1:1/kiemtra?sslmode=disable&connect_timeout=2", "KIEMTRA_SECRET": testSecret}
 	code, _, errOut := runCLI(t, env, "migrate", "status")
 	if code != 1 || !strings.Contains(errOut, "127.0.0.1:1") || strings.Contains(errOut, "goroutine ") {
 		t.Fatalf("exit %d, stderr %q; want 1 naming 127.0.0.1:1", code, errOut)
@@ -87,7 +94,7 @@ func TestMigrateUpThenStatusOnSQLite(t *testing.T) {
 
 func TestMigrateUpThenStatusOnPostgreSQL(t *testing.T) {
 	url := storetest.PostgresURL(t)
-	env := map[string]string{"DATABASE_URL": url, "KIEMTRA_SECRET": strings.Repeat("s", 32)}
+	env := map[string]string{"DATABASE_URL": url, "KIEMTRA_SECRET": testSecret}
 	if code, out, errOut := runCLI(t, env, "migrate", "up"); code != 0 {
 		t.Fatalf("migrate up: %d %s %s", code, out, errOut)
 	}
@@ -147,7 +154,7 @@ func TestServeAnswersHealthAndReadinessOnBothDialects(t *testing.T) {
 		{"postgres", func(t *testing.T) Config {
 			c := DefaultConfig()
 			c.DatabaseURL = storetest.PostgresURL(t)
-			c.Secret = strings.Repeat("k", 32)
+			c.Secret = testSecret
 			return c
 		}},
 	} {
@@ -206,7 +213,7 @@ func TestTwoReplicasRunAJobSlotOnce(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	newReplica := func() *Main {
 		cfg := DefaultConfig()
-		cfg.DatabaseURL, cfg.Secret, cfg.Addr = url, strings.Repeat("k", 32), "127.0.0.1:0"
+		cfg.DatabaseURL, cfg.Secret, cfg.Addr = url, testSecret, "127.0.0.1:0"
 		if err := cfg.Validate(); err != nil {
 			t.Fatal(err)
 		}
@@ -276,5 +283,23 @@ func TestEveryJobRunsThroughMain(t *testing.T) {
 		if err != nil || run.Status != "ok" {
 			t.Errorf("%s: %v %+v", name, err, run)
 		}
+	}
+}
+
+func TestTheDataDirectorysSecretIsRandomAndAWeakOneIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, err := loadOrCreateSecret(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := loadOrCreateSecret(dir); err != nil || again != s {
+		t.Fatalf("the second start read %q, %v; want the first one's secret", again, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secret.key"), []byte(strings.Repeat("k", 40)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadOrCreateSecret(dir)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "secret.key")) || !strings.Contains(err.Error(), "too weak") || !strings.Contains(err.Error(), "KIEMTRA_SECRET") {
+		t.Fatalf("a weak secret.key: %v", err)
 	}
 }

@@ -210,6 +210,7 @@ func (m *Main) Listen() error {
 		TipStore:       m.db,
 		Licensing:      licensing.New(m.db, m.Now, m.Config.Location()),
 		TrustedProxies: m.Config.Proxies(),
+		Limits:         m.db,
 		Reports:        m.reports,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
@@ -302,8 +303,8 @@ func loadOrCreateSecret(dir string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		s := strings.TrimSpace(string(b))
-		if len(s) < 32 {
-			return "", fmt.Errorf("%s holds a secret shorter than 32 characters: delete it or set KIEMTRA_SECRET", path)
+		if err := auth.CheckSecret(s); err != nil {
+			return "", fmt.Errorf("%s holds a secret that %w; delete the file (a random one is made at the next start) or set KIEMTRA_SECRET", path, err)
 		}
 		return s, nil
 	}

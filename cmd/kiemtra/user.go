@@ -77,18 +77,21 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "user %s %sd\n", u.Username, action)
 		return nil
 	}
+	// Checked before the password is read and hashed: a wrong flag or name fails at once.
 	var u *models.User
 	if action == "add" {
-		// Checked before the password is read and hashed: a wrong flag fails at once.
-		if u, err = checkNewUser(ctx, db, *username, *name, *role, *agency, *area, *team); err != nil {
-			return err
-		}
+		u, err = checkNewUser(ctx, db, *username, *name, *role, *agency, *area, *team)
+	} else {
+		u, err = db.FindUserByUsername(ctx, *username)
+	}
+	if err != nil {
+		return err
 	}
 	password, err := readPassword(env)
 	if err != nil {
 		return err
 	}
-	if err := auth.CheckPasswordStrength(password); err != nil {
+	if err := auth.CheckPasswordStrength(password, u.Username, u.DisplayName); err != nil {
 		return err
 	}
 	hash, err := auth.HashPassword(password, auth.DefaultPasswordParams)
@@ -96,10 +99,6 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if action == "passwd" {
-		u, err := db.FindUserByUsername(ctx, *username)
-		if err != nil {
-			return err
-		}
 		if _, err := db.UpdateUser(ctx, actorName, u.ID, models.UserUpdate{}, hash); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func newUserCLIWorld(t *testing.T, dialect string) *userCLIWorld {
 		opts = store.Options{DataDir: dir}
 	default:
 		url := storetest.PostgresURL(t)
-		w.env = map[string]string{"DATABASE_URL": url, "KIEMTRA_SECRET": strings.Repeat("s", 32)}
+		w.env = map[string]string{"DATABASE_URL": url, "KIEMTRA_SECRET": testSecret}
 		opts = store.Options{URL: url, MaxOpenConns: 2}
 	}
 	w.open = func(t *testing.T) *store.DB {
@@ -155,6 +155,27 @@ func TestUserAdd(t *testing.T) {
 					}
 				})
 			}
+			t.Run("a weak password is refused with its reason", func(t *testing.T) {
+				db := w.open(t)
+				for _, tc := range []struct{ name, password, contains string }{
+					{"the username with digits", "pw.user.2026", "username"},
+					{"the display name", "Trần Văn Phú", "display name"},
+					{"the demo password", "kiemtra-demo", "demo password"},
+					{"a common password with digits", "password1234", "common password"},
+					{"twelve NULs", strings.Repeat("\x00", 12), "control characters"},
+				} {
+					code, _, errOut := w.run(t, tc.password, add("pw.user", models.RoleInspector, "D1", "", "--display-name", "Trần Văn Phú")...)
+					if code != 1 || !strings.Contains(errOut, tc.contains) {
+						t.Fatalf("%s: exit %d, %s; want 1 about %q", tc.name, code, errOut, tc.contains)
+					}
+					if _, err := db.FindUserByUsername(context.Background(), "pw.user"); !models.IsCode(err, models.ENOTFOUND) {
+						t.Fatalf("%s: the user was stored: %v", tc.name, err)
+					}
+				}
+				if code, _, errOut := w.run(t, "kiemtra-demo", "passwd", "--username", "lan.nguyen"); code != 1 || !strings.Contains(errOut, "demo password") {
+					t.Fatalf("passwd to the demo password: exit %d, %s", code, errOut)
+				}
+			})
 		})
 	}
 }

@@ -42,6 +42,20 @@ func RunWith(t *testing.T, opts Options, fn func(t *testing.T, db *store.DB)) {
 	})
 }
 
+// RunReplicas calls fn once per available dialect with two handles on one fresh database, as
+// two replicas of the service have: what one writes, the other reads.
+func RunReplicas(t *testing.T, opts Options, fn func(t *testing.T, a, b *store.DB)) {
+	t.Helper()
+	t.Run(store.DialectSQLite, func(t *testing.T) {
+		o := store.Options{DataDir: t.TempDir(), Now: opts.Now}
+		fn(t, open(t, o), open(t, o))
+	})
+	t.Run(store.DialectPostgres, func(t *testing.T) {
+		o := store.Options{URL: PostgresURL(t), MaxOpenConns: 8, Now: opts.Now}
+		fn(t, open(t, o), open(t, o))
+	})
+}
+
 // NewSQLite returns a migrated SQLite database in a temporary directory.
 func NewSQLite(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
