@@ -34,6 +34,8 @@ var kindNames = map[string][2]string{
 	"checkin":        {"check-in", "lượt điểm danh"},
 	"photo":          {"photo", "ảnh"},
 	"report":         {"report", "báo cáo"},
+	"rate limit":     {"attempt count", "số lượt thử"},
+	"database mark":  {"database mark", "dấu của cơ sở dữ liệu"},
 }
 
 // kindName returns a kind's English and Vietnamese names; an unlisted kind reads as "record"
