@@ -274,6 +274,53 @@ func TestSyncGoesOnAfterAnItemTheServerFailsToStore(t *testing.T) {
 	})
 }
 
+func TestATeammatesReplayAnswersLikeAnyRetry(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		day := env.teamDay(t, env.teamA)
+		b := env.businessOf(t, day[0])
+		env.clk.Set(at(12, 0))
+		ck := jsonBody(t, checkinBody(uuid.NewString(), b.Lat, b.Lon, 10, at(8, 0)))
+		orig := result(t, day[0], models.OutcomeCompliant, at(8, 5))
+		fix := result(t, day[0], models.OutcomeViolation, at(8, 5), "K03")
+		checkinPath, amendPath := "/api/v1/tasks/"+day[0].ID+"/checkin", "/api/v1/inspections/"+orig["id"].(string)+"/amendments"
+		for _, tc := range []struct {
+			name, path, body string
+			other            int // what another team's replay answers
+		}{
+			{"a check-in", checkinPath, ck, 409},
+			{"a result", "/api/v1/inspections", jsonBody(t, orig), 409},
+			{"an amendment", amendPath, jsonBody(t, fix), 404},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w := env.do(t, env.a1, "POST", tc.path, tc.body)
+				if w.Code != 201 {
+					t.Fatalf("first: %d %s", w.Code, w.Body)
+				}
+				first := decode[map[string]any](t, w)
+				stored := env.stored(t)
+				w = env.do(t, env.a2, "POST", tc.path, tc.body)
+				if w.Code != 200 {
+					t.Fatalf("the teammate's identical replay: %d %s", w.Code, w.Body)
+				}
+				if got := decode[map[string]any](t, w); got["id"] != first["id"] {
+					t.Fatalf("the replay answers %v, not the first write %v", got["id"], first["id"])
+				}
+				if w := env.do(t, env.b1, "POST", tc.path, tc.body); w.Code != tc.other {
+					t.Fatalf("another team's replay: %d %s, want %d", w.Code, w.Body, tc.other)
+				}
+				if after := env.stored(t); after != stored {
+					t.Fatalf("a replay stored something: %s, then %s", stored, after)
+				}
+			})
+		}
+		// In a batch, the teammate's copy is a duplicate like the sender's own.
+		res := env.syncResults(t, env.a2, `{"operations":[{"type":"checkin","task_id":"`+day[0].ID+`","body":`+ck+`}]}`, 1)
+		if res[0].Status != "duplicate" {
+			t.Fatalf("a teammate's check-in in a batch: %s %+v", res[0].Status, res[0].Error)
+		}
+	})
+}
+
 func TestRegistryInputThatIsNotTextIsRefused(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		s := newRegistryServer(t, db, false)
