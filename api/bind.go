@@ -18,21 +18,40 @@ import (
 // bindJSON decodes the request body into dst strictly: the body must be one JSON object of the
 // expected shape, with no unknown fields. Errors name the field at fault.
 func bindJSON(c *gin.Context, dst any) error {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return models.NewError(models.EUNSUPPORTEDTYPE, "the body must be application/json, not %q", "nội dung phải là application/json, không phải %q", ct)
-		}
-	}
-	body, err := io.ReadAll(c.Request.Body)
+	body, err := readJSONBody(c)
 	if err != nil {
-		return bodyReadError(err)
+		return err
 	}
 	return decodeStrict(body, dst)
 }
 
-// decodeStrict decodes one JSON value into dst, rejecting unknown fields and trailing data.
+// readJSONBody reads a body that must be JSON by its Content-Type, when it has one.
+func readJSONBody(c *gin.Context) ([]byte, error) {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, models.NewError(models.EUNSUPPORTEDTYPE, "the body must be application/json, not %q", "nội dung phải là application/json, không phải %q", ct)
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return nil, bodyReadError(err)
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON value into dst, rejecting unknown fields, trailing data and
+// any string that is not acceptable text (models.CheckText).
 func decodeStrict(body []byte, dst any) error {
+	if err := decodeJSON(body, dst); err != nil {
+		return err
+	}
+	return checkJSONText(body)
+}
+
+// decodeJSON is decodeStrict without the check of the text, for a /sync batch: each of its
+// operations is checked on its own, so that one bad item does not refuse the others.
+func decodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return models.Invalid("body", "the request body is empty; a JSON object is required", "nội dung yêu cầu trống; cần một đối tượng JSON")
 	}

@@ -892,8 +892,8 @@ func TestBadFieldInputIsRefusedWithTheFieldNamed(t *testing.T) {
 			if w := env.do(t, env.a1, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id, "lat", b.Lat+0.01))); w.Code != 409 {
 				t.Fatalf("changed body: %d %s", w.Code, w.Body)
 			}
-			if w := env.do(t, env.a2, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id))); w.Code != 409 {
-				t.Fatalf("the same id from another phone: %d %s", w.Code, w.Body)
+			if w := env.do(t, env.b1, "POST", "/api/v1/tasks/"+task.ID+"/checkin", jsonBody(t, with(ck, "id", id))); w.Code != 409 {
+				t.Fatalf("the same id and body from another team: %d %s", w.Code, w.Body)
 			}
 			if env.stored(t) != n {
 				t.Fatal("a conflicting check-in was stored")

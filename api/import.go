@@ -28,7 +28,7 @@ func (s *Server) registerImportRoutes(g *gin.RouterGroup) {
 }
 
 // uploadedFile returns the file of an import request: the multipart field "file", or the body
-// itself.
+// itself. The file's name must be acceptable text (models.CheckText); other fields are not read.
 func uploadedFile(c *gin.Context) (io.Reader, string, func(), error) {
 	noop := func() {}
 	ct := c.GetHeader("Content-Type")
@@ -47,6 +47,11 @@ func uploadedFile(c *gin.Context) (io.Reader, string, func(), error) {
 		}
 		if part.FormName() == "file" {
 			name := part.FileName()
+			if err := models.CheckText("filename", name); err != nil {
+				// The name reaches the import's report and its audit entry.
+				part.Close()
+				return nil, "", noop, err
+			}
 			if name == "" {
 				name = "upload"
 			}

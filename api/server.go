@@ -228,7 +228,7 @@ func New(cfg Config) *Server {
 	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.securityHeaders, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize)
+	e.Use(s.requestID, s.securityHeaders, s.recover, s.logAndMeasure, s.limitBody, s.authenticate, s.authorize, s.checkParams)
 	e.NoRoute(func(c *gin.Context) {
 		s.writeError(c, models.NewError(models.ENOTFOUND, "no such endpoint: %s %s", "không có địa chỉ này: %s %s", c.Request.Method, c.Request.URL.Path))
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,8 +13,10 @@ import (
 )
 
 // SyncInput is a batch of operations a phone queued while offline, in the order they happened.
+// Each operation is decoded on its own (see SyncOperation), so that one that is malformed is
+// refused alone.
 type SyncInput struct {
-	Operations []SyncOperation `json:"operations"`
+	Operations []json.RawMessage `json:"operations"`
 }
 
 // SyncOperation is one queued write.
@@ -24,7 +27,9 @@ type SyncOperation struct {
 }
 
 // SyncResult answers one operation: applied (done now), duplicate (done before: the stored
-// result), or rejected (with the reason; the phone keeps it for correction).
+// result), rejected (with the reason; the phone keeps it for correction) or failed (the server
+// could not store it now, a fault or an outage; nothing of it is stored and the phone sends it
+// again later, unchanged).
 type SyncResult struct {
 	Index      int           `json:"index"`
 	Type       string        `json:"type"`
@@ -38,11 +43,17 @@ type SyncResult struct {
 // MaxSyncOperations bounds a batch: a day's work is a few dozen.
 const MaxSyncOperations = 500
 
-// sync applies each operation on its own, in order: one bad item does not stop the others,
-// and a batch sent twice is answered with duplicates.
+// sync applies each operation on its own, in order, each in its own transaction: one bad item
+// does not stop the others, an item the server fails to store does not either, and a batch sent
+// twice is answered with duplicates.
 func (s *Server) sync(c *gin.Context) {
+	body, err := readJSONBody(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	var in SyncInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := decodeJSON(body, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -55,17 +66,37 @@ func (s *Server) sync(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	who := caller(c)
-	vi := wantsVietnamese(c)
 	results := make([]SyncResult, 0, len(in.Operations))
-	for i, op := range in.Operations {
-		r := SyncResult{Index: i, Type: op.Type}
-		var (
-			created bool
-			err     error
-			out     any
-		)
-		prefix := "operations[" + strconv.Itoa(i) + "]"
+	for i, raw := range in.Operations {
+		r, err := s.syncOne(c, i, raw)
+		if err != nil && ctx.Err() != nil {
+			// The phone went away: it sends the batch again and nobody reads this answer.
+			s.writeError(c, err)
+			return
+		}
+		results = append(results, r)
+	}
+	c.JSON(http.StatusOK, gin.H{"results": results})
+}
+
+// syncOne applies operation i and answers its result; err is the failure, if any, already
+// described in the result.
+func (s *Server) syncOne(c *gin.Context, i int, raw json.RawMessage) (SyncResult, error) {
+	ctx := c.Request.Context()
+	who := caller(c)
+	r := SyncResult{Index: i}
+	var (
+		op      SyncOperation
+		created bool
+		out     any
+	)
+	prefix := "operations[" + strconv.Itoa(i) + "]"
+	err := decodeStrict(raw, &op)
+	if err != nil {
+		err = syncOperationError(prefix, err)
+	}
+	r.Type = op.Type
+	if err == nil {
 		switch op.Type {
 		case "checkin":
 			var body fieldwork.CheckinInput
@@ -92,25 +123,42 @@ func (s *Server) sync(c *gin.Context) {
 		default:
 			err = models.Invalid(prefix+".type", "must be checkin or inspection", "phải là checkin hoặc inspection")
 		}
-		switch {
-		case err != nil:
-			code := models.ErrorCode(err)
-			if code == models.EINTERNAL {
-				s.writeError(c, err) // an outage, not a bad item: the phone retries the batch
-				return
-			}
-			e := models.ErrorAs(err)
-			r.Status, r.HTTPStatus = "rejected", statusOf(code)
-			r.Error = &ErrorPayload{Code: code, Message: pick(vi, e.Message, e.MessageVI), Field: e.Field}
-			for _, d := range e.Details {
-				r.Error.Details = append(r.Error.Details, ErrorDetail{Field: d.Field, Message: pick(vi, d.Message, d.MessageVI)})
-			}
-		case created:
-			r.Status, r.HTTPStatus, r.Result = "applied", http.StatusCreated, out
-		default:
-			r.Status, r.HTTPStatus, r.Result = "duplicate", http.StatusOK, out
-		}
-		results = append(results, r)
 	}
-	c.JSON(http.StatusOK, gin.H{"results": results})
+	vi := wantsVietnamese(c)
+	switch code := models.ErrorCode(err); {
+	case code == models.EINTERNAL || code == models.EUNAVAILABLE:
+		// Not the item's fault: the phone keeps it as it is and sends it again later. Its
+		// transaction was rolled back, so the items after it start clean.
+		loggerFrom(c, s.log).Error("sync operation failed", "index", i, "type", op.Type, "id", r.ID, "err", err)
+		r.Status, r.HTTPStatus = "failed", statusOf(code)
+		msg := pick(vi, "the server could not store this now; it is kept on the phone and sent again later", "máy chủ chưa lưu được mục này; mục vẫn được giữ trên điện thoại và sẽ được gửi lại sau")
+		r.Error = &ErrorPayload{Code: code, Message: msg, RequestID: requestID(c)}
+	case err != nil:
+		e := models.ErrorAs(err)
+		r.Status, r.HTTPStatus = "rejected", statusOf(code)
+		r.Error = &ErrorPayload{Code: code, Message: pick(vi, e.Message, e.MessageVI), Field: e.Field}
+		for _, d := range e.Details {
+			r.Error.Details = append(r.Error.Details, ErrorDetail{Field: d.Field, Message: pick(vi, d.Message, d.MessageVI)})
+		}
+	case created:
+		r.Status, r.HTTPStatus, r.Result = "applied", http.StatusCreated, out
+	default:
+		r.Status, r.HTTPStatus, r.Result = "duplicate", http.StatusOK, out
+	}
+	return r, err
+}
+
+// syncOperationError names the fields of an operation's own error as the batch knows them: the
+// body's fields as the single endpoint names them ("notes"), the operation's own prefixed with
+// its place in the batch ("operations[2].task_id").
+func syncOperationError(prefix string, err error) error {
+	return models.RenameFields(err, func(f string) string {
+		if rest, ok := strings.CutPrefix(f, "body."); ok {
+			return rest
+		}
+		if f == "body" {
+			return prefix
+		}
+		return prefix + "." + f
+	})
 }

@@ -12,15 +12,17 @@ import (
 )
 
 type syncAnswer struct {
-	Results []struct {
-		Index      int             `json:"index"`
-		Type       string          `json:"type"`
-		ID         string          `json:"id"`
-		Status     string          `json:"status"`
-		HTTPStatus int             `json:"http_status"`
-		Error      *ErrorPayload   `json:"error"`
-		Result     json.RawMessage `json:"result"`
-	} `json:"results"`
+	Results []syncResultJSON `json:"results"`
+}
+
+type syncResultJSON struct {
+	Index      int             `json:"index"`
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Status     string          `json:"status"`
+	HTTPStatus int             `json:"http_status"`
+	Error      *ErrorPayload   `json:"error"`
+	Result     json.RawMessage `json:"result"`
 }
 
 func TestSyncAppliesEachQueuedOperationOnce(t *testing.T) {

@@ -271,8 +271,10 @@ func publicTipProblems(err error, vi bool) []string {
 	var out []string
 	for _, d := range e.Details {
 		label := d.Field
-		if f, ok := publicTipFields[d.Field]; ok {
-			label = pick(vi, f.en, f.vi)
+		for key, f := range publicTipFields {
+			if key == d.Field || f.name == d.Field { // the pipeline's name or the form's
+				label = pick(vi, f.en, f.vi)
+			}
 		}
 		out = append(out, label+": "+pick(vi, d.Message, d.MessageVI))
 	}
@@ -282,24 +284,12 @@ func publicTipProblems(err error, vi bool) []string {
 // publicTipError names the public form's JSON fields in an error about the pipeline's input
 // (contact, not reporter_contact).
 func publicTipError(err error) error {
-	e := models.ErrorAs(err)
-	if e == nil {
-		return err
-	}
-	out := *e
-	rename := func(f string) string {
+	return models.RenameFields(err, func(f string) string {
 		if pf, ok := publicTipFields[f]; ok {
 			return pf.name
 		}
 		return f
-	}
-	out.Field = rename(e.Field)
-	out.Details = nil
-	for _, d := range e.Details {
-		d.Field = rename(d.Field)
-		out.Details = append(out.Details, d)
-	}
-	return &out
+	})
 }
 
 // retryAfter sets Retry-After to a wait in whole seconds, at least one.
@@ -342,10 +332,14 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		err = bindJSON(c, &in)
 	} else if err = c.Request.ParseForm(); err != nil {
 		err = bodyReadError(err)
-	} else {
+	} else if err = checkValues(c.Request.PostForm); err == nil {
 		in.Description, in.Place, in.Contact, in.Website = c.PostForm("description"), c.PostForm("place"), c.PostForm("contact"), c.PostForm("website")
 	}
 	if err != nil {
+		if !jsonBody && models.ErrorCode(err) == models.EINVALID {
+			s.renderTipPage(c, http.StatusBadRequest, "", publicTipProblems(err, vi))
+			return
+		}
 		s.writeError(c, err)
 		return
 	}

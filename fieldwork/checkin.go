@@ -91,8 +91,9 @@ func OnSite(distanceM, accuracyM float64) bool {
 }
 
 // Checkin records a team's arrival. It is accepted wherever the phone is (an off-site check-in
-// is flagged, never dropped). A retry with the same id and body answers the first result
-// (created false); the same id with another body is a conflict.
+// is flagged, never dropped). A retry with the same id and body by the same team answers the
+// first result (created false), as a result's retry does; the same id with another body, or
+// from another team, is a conflict.
 func (s *Service) Checkin(ctx context.Context, c Caller, taskID string, in CheckinInput) (*CheckinResult, bool, error) {
 	now := s.now()
 	if err := in.Validate(now); err != nil {
@@ -107,7 +108,9 @@ func (s *Service) Checkin(ctx context.Context, c Caller, taskID string, in Check
 	if in.ID != "" {
 		prev, err := s.store.FindCheckin(ctx, in.ID)
 		if err == nil {
-			if prev.BodySHA256 != hash || prev.UserID != c.UserID {
+			// The team owns a check-in, as it owns a result (see replay): a teammate's
+			// identical copy is a retry, not a clash.
+			if prev.BodySHA256 != hash || prev.TeamID == nil || *prev.TeamID != c.TeamID {
 				return nil, false, models.NewError(models.ECONFLICT, "check-in %s was already recorded with different content", "lượt điểm danh %s đã được ghi với nội dung khác", in.ID)
 			}
 			return checkinResult(prev), false, nil

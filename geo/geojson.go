@@ -268,6 +268,11 @@ func (p propReader) str(key string, required bool) string {
 		p.v.Add(p.field+"."+key, "%s must be a string", "%s phải là chuỗi ký tự", key)
 		return ""
 	}
+	if en, vi := models.TextProblem(s); en != "" {
+		// A JSON escape (\u0000) gets past the file's UTF-8 check.
+		p.v.Add(p.field+"."+key, "%[1]s %[2]s", "%[1]s %[3]s", key, en, vi)
+		return ""
+	}
 	s = strings.TrimSpace(s)
 	if s == "" && required {
 		p.v.Add(p.field+"."+key, "%s is required", "thiếu %s", key)

@@ -180,6 +180,8 @@ func TestReadAreasGeoJSON(t *testing.T) {
 			0, models.EINVALID, "features[0].properties.code", "must be a string", "phải là chuỗi"},
 		{"a blank name is named", featureCollection(t, feature(sq, map[string]any{"code": "1", "name": "  ", "level": "ward"})),
 			0, models.EINVALID, "features[0].properties.name", "name is required", "thiếu name"},
+		{"a NUL in a name is named, as PostgreSQL would refuse it", featureCollection(t, feature(sq, map[string]any{"code": "1", "name": "Phường\x00 An Hòa", "level": "ward"})),
+			0, models.EINVALID, "features[0].properties.name", "name contains the character U+0000", "name chứa ký tự rỗng U+0000"},
 		{"a missing level is named", featureCollection(t, feature(sq, map[string]any{"code": "1", "name": "a"})),
 			0, models.EINVALID, "features[0].properties.level", "level is required", "thiếu level"},
 		{"a bad date is named", featureCollection(t, feature(sq, map[string]any{"code": "1", "name": "a", "level": "ward", "valid_from": "01/01/2021"})),

@@ -141,6 +141,24 @@ func (v *Validation) Err() error {
 	return e
 }
 
+// RenameFields returns err with every field it names passed through rename, for a caller that
+// knows the fields by other names than the code that found the problem (a form's names, or a
+// place in a batch). Errors that are not application errors are returned as they are.
+func RenameFields(err error, rename func(field string) string) error {
+	e := ErrorAs(err)
+	if e == nil {
+		return err
+	}
+	out := *e
+	out.Field = rename(e.Field)
+	out.Details = nil
+	for _, d := range e.Details {
+		d.Field = rename(d.Field)
+		out.Details = append(out.Details, d)
+	}
+	return &out
+}
+
 // ErrorCode returns the code of the application error in err's chain, EINTERNAL for any other
 // error and "" for nil.
 func ErrorCode(err error) string {

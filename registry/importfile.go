@@ -686,6 +686,18 @@ func CheckRow(row Row, categories map[string]bool, today models.Date) (*models.B
 	c := rowChecker{row: row}
 	get := func(f string) string { return clean(row.Fields[f]) }
 	ward := get(colWard)
+	// A cell that is not text (models.TextProblem) would pass a dry run here and then fail the
+	// real run on PostgreSQL, so it is this row's rejection. The row's other checks would only
+	// add confusing messages about the same cell: they wait until it is fixed.
+	for _, col := range columns {
+		v := row.Fields[col]
+		if en, vi := models.TextProblem(v); en != "" {
+			c.reject(col, printable(v), "column %[1]s %[2]s", "cột %[1]s %[3]s", col, en, vi)
+		}
+	}
+	if len(c.rejections) > 0 {
+		return nil, ward, c.rejections
+	}
 
 	b := &models.Business{
 		Name:           get(colName),
@@ -778,6 +790,12 @@ func (c *rowChecker) reject(field, value, en, vi string, args ...any) {
 		Message:   fmt.Sprintf(en, args...),
 		MessageVI: fmt.Sprintf(vi, args...),
 	})
+}
+
+// printable is s with its NUL characters and invalid bytes replaced by U+FFFD, so that the
+// report shows where they are without carrying them.
+func printable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 func shorten(s string) string {

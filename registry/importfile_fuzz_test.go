@@ -110,6 +110,11 @@ func FuzzCheckRow(f *testing.F) {
 		if b.Name == "" || !cats[b.Category] || !slices.Contains(models.BusinessStatuses, b.Status) {
 			t.Fatalf("accepted %+v", b)
 		}
+		for _, s := range []string{b.Name, b.Category, b.Licence(), b.Address, b.Phone, b.TaxCode} {
+			if en, _ := models.TextProblem(s); en != "" {
+				t.Fatalf("accepted text that cannot be stored: %+q", s)
+			}
+		}
 		if b.OpenedOn.After(testToday) || b.StatusSince != b.OpenedOn {
 			t.Fatalf("dates %v %v", b.OpenedOn, b.StatusSince)
 		}

@@ -648,6 +648,11 @@ func TestCheckRowRejects(t *testing.T) {
 		{"a tax code of 11 digits", withFields("tax_code", "18001234567"), "tax_code", "18001234567", "10 digits"},
 		{"a tax code with a short branch", withFields("tax_code", "1800123456-01"), "tax_code", "1800123456-01", "10 digits"},
 		{"a tax code with letters", withFields("tax_code", "18OO123456"), "tax_code", "18OO123456", "10 digits"},
+		// PostgreSQL refuses both; a dry run must say so before the real run fails.
+		{"a NUL in the address", withFields("address", "12 Trần\x00 Phú"), "address", "12 Trần\ufffd Phú", "column address contains the character U+0000"},
+		{"a NUL in the name, and nothing else said about the name", withFields("name", "\x00"), "name", "\ufffd", "U+0000"},
+		{"invalid UTF-8 in the owner", withFields("owner", "Nguy\xe1n"), "owner", "Nguy\ufffdn", "column owner is not valid UTF-8 text"},
+		{"a NUL in the licence number", withFields("licence_no", "57/GP\x00"), "licence_no", "57/GP\ufffd", "U+0000"},
 	}
 	for _, tt := range tests {
 		t.Run("rejects "+tt.name, func(t *testing.T) {

@@ -604,6 +604,17 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	goHash := func(hash string) chromedp.Action[chromedp.Void] {
 		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`location.hash = %q`, hash))
 	}
+	// waitText waits until an element matching sel holds text.
+	waitText := func(sel, text string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`new Promise((resolve, reject) => {
+			const end = Date.now() + 15000;
+			(function attempt() {
+				if (Array.from(document.querySelectorAll(%q)).some((e) => e.innerText.includes(%q))) resolve();
+				else if (Date.now() > end) reject(new Error('no ' + %q + ' with ' + %q));
+				else setTimeout(attempt, 50);
+			})();
+		})`, sel, text, sel, text), chromedp.EvalAwaitPromise)
+	}
 	waitQueue := func(n int) chromedp.Action[chromedp.Void] {
 		return visible(fmt.Sprintf(`#queue-count[data-n="%d"]`, n))
 	}
@@ -757,9 +768,19 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 		t.Fatalf("the server has a result before the phone went online: %v", err)
 	}
 
-	// 8. Online again: the queue empties, the result is stored exactly once.
+	// 8. Online again, while the server cannot store results (its disk is full): the result
+	// stays queued as it was, not rejected for correction.
+	call("fill the server's disk", m.DB().Gorm().Exec(`CREATE TRIGGER app_test_disk_full BEFORE INSERT ON inspections BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`).Error)
 	goOnline()
-	do("sync when online", waitQueue(0), visible(`#queue-summary`), visible(`#sent-list li`))
+	do("the server fails to store it", waitText(`p.note.info`, "máy chủ chưa lưu được"), waitQueue(1),
+		visible(`#queue-list li[data-kind="inspection"][data-status="pending"]`))
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#queue-list li.rejected').length`); n != 0 {
+		t.Fatalf("a result the server failed to store is marked for correction (%d rejected)", n)
+	}
+	shot("app-7-queue-server-failed.png")
+	// The disk is freed: the next sync empties the queue, the result is stored exactly once.
+	call("free the server's disk", m.DB().Gorm().Exec(`DROP TRIGGER app_test_disk_full`).Error)
+	do("send again", click(`#send-now`), waitQueue(0), visible(`#queue-summary`), visible(`#sent-list li`))
 	shot("app-7-queue-sent.png")
 	ins, err := m.DB().FindBusinessInspections(ctx, first.biz.ID, time.Time{}, 50)
 	call("read the stored results", err)

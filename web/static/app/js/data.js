@@ -147,15 +147,22 @@ async function pushOperations() {
     if (!res.ok) throw new ApiError(res.status, await readJSON(res));
     const { results } = await res.json();
     let answered = 0;
+    let failed = null;
     for (const r of results || []) {
       const e = ops[r.index];
       if (!e) continue;
       answered++;
       if (r.status === 'applied' || r.status === 'duplicate') await accepted(e, r.result);
+      // The server could not store it (a fault or an outage): nothing is wrong with the entry,
+      // so it stays pending as it is and goes again with the next sync.
+      else if (r.status === 'failed' || r.http_status >= 500) failed ||= r;
       else await rejected(e, r.error || { code: String(r.http_status), message: `HTTP ${r.http_status}` });
     }
     changed();
-    if (answered < ops.length) throw new Error('the server answered part of the queue'); // the rest waits for the next sync
+    // Either way the rest waits for the next sync: sending a failed entry again at once would
+    // loop while the server is down.
+    if (failed) throw new Error(failed.error?.message || `HTTP ${failed.http_status}`);
+    if (answered < ops.length) throw new Error('the server answered part of the queue');
   }
 }
 
