@@ -523,3 +523,15 @@ func TestFailedSignInsAreRateLimitedWithRetryAfter(t *testing.T) {
 		}
 	})
 }
+
+// A header may carry any bytes: a user agent that is not text is stored as text, on both
+// databases, instead of failing the sign-in (PostgreSQL refused it with a 500).
+func TestSignInWithAUserAgentThatIsNotText(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		ua := func(r *http.Request) { r.Header.Set("User-Agent", "Mozilla/5.0 \xff\xfe\x00 (điện thoại)") }
+		s := env.login(t, "insp1", ua)
+		if w := call(t, env.srv, "POST", "/api/v1/auth/refresh", refreshBody(s.RefreshToken), ua); w.Code != 200 {
+			t.Fatalf("refresh: %d %s", w.Code, w.Body)
+		}
+	})
+}

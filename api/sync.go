@@ -125,21 +125,29 @@ func (s *Server) syncOne(c *gin.Context, i int, raw json.RawMessage) (SyncResult
 		}
 	}
 	vi := wantsVietnamese(c)
-	switch code := models.ErrorCode(err); {
-	case code == models.EINTERNAL || code == models.EUNAVAILABLE:
-		// Not the item's fault: the phone keeps it as it is and sends it again later. Its
-		// transaction was rolled back, so the items after it start clean.
-		loggerFrom(c, s.log).Error("sync operation failed", "index", i, "type", op.Type, "id", r.ID, "err", err)
+	var e *models.Error
+	if err != nil {
+		e = s.classify(err)
+	}
+	switch {
+	case err != nil && (e == nil || e.Code == models.EUNAVAILABLE):
+		// Not the item's fault (a bug, or the database cannot answer now): the phone keeps it
+		// as it is and sends it again later. Its transaction was rolled back, so the items
+		// after it start clean.
+		code := models.EINTERNAL
+		if e != nil {
+			code = e.Code
+			loggerFrom(c, s.log).Warn("sync operation failed: dependency unavailable", "index", i, "type", op.Type, "id", r.ID, "err", err)
+		} else {
+			loggerFrom(c, s.log).Error("sync operation failed", "index", i, "type", op.Type, "id", r.ID, "err", err)
+		}
 		r.Status, r.HTTPStatus = "failed", statusOf(code)
 		msg := pick(vi, "the server could not store this now; it is kept on the phone and sent again later", "máy chủ chưa lưu được mục này; mục vẫn được giữ trên điện thoại và sẽ được gửi lại sau")
 		r.Error = &ErrorPayload{Code: code, Message: msg, RequestID: requestID(c)}
 	case err != nil:
-		e := models.ErrorAs(err)
-		r.Status, r.HTTPStatus = "rejected", statusOf(code)
-		r.Error = &ErrorPayload{Code: code, Message: pick(vi, e.Message, e.MessageVI), Field: e.Field}
-		for _, d := range e.Details {
-			r.Error.Details = append(r.Error.Details, ErrorDetail{Field: d.Field, Message: pick(vi, d.Message, d.MessageVI)})
-		}
+		r.Status, r.HTTPStatus = "rejected", statusOf(e.Code)
+		p := payloadOf(e, vi, "")
+		r.Error = &p
 	case created:
 		r.Status, r.HTTPStatus, r.Result = "applied", http.StatusCreated, out
 	default:

@@ -279,12 +279,13 @@ func (s *Service) newSession(ctx context.Context, u *models.User, ip, userAgent 
 	return out, nil
 }
 
-// clip bounds the user agent kept with a session.
+// clip bounds the user agent kept with a session and makes it text both databases store: a
+// header may carry any bytes (PostgreSQL refused invalid UTF-8 there with a 500 at sign-in).
 func clip(userAgent string) string {
 	if len(userAgent) > 200 {
-		userAgent = strings.ToValidUTF8(userAgent[:200], "")
+		userAgent = userAgent[:200]
 	}
-	return userAgent
+	return strings.ReplaceAll(strings.ToValidUTF8(userAgent, "\uFFFD"), "\x00", "")
 }
 
 // issue makes a session's tokens: the access token, and the refresh token with its stored form.
