@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
+
+	"kiemtra/models"
 )
 
 // MigrateDownTo rolls the schema back to version, for tests that build a database as an older
@@ -31,6 +35,10 @@ func (db *DB) AppendAuditEvents(ctx context.Context, actor string, n int) error 
 // The chain's hash functions, for tests that forge events as someone without the key would.
 var (
 	LegacyAuditHash = legacyAuditHash
-	AuditEventMAC   = auditEventMAC
 	AuditHeadMAC    = auditHeadMAC
 )
+
+// AuditEventMAC is an event's signature with key.
+func AuditEventMAC(key []byte, e *models.AuditEvent) string {
+	return auditEventMAC(hmac.New(sha256.New, key), e)
+}
