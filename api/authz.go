@@ -111,6 +111,9 @@ var policy = map[string]access{
 	"GET /api/v1/reports":             {roles: readers},
 	"GET /api/v1/reports/archive":     {roles: readers},
 	"GET /api/v1/reports/archive/:id": {roles: readers},
+	// The audit log covers the whole city: city-wide administrators only.
+	"GET /api/v1/audit":        {roles: adminsOnly, city: true},
+	"GET /api/v1/audit/verify": {roles: adminsOnly, city: true},
 }
 
 // authorize refuses a request whose caller may not use the endpoint: 401 without a valid

@@ -194,6 +194,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/tips/none/merge", `{}`, tipRoles, false, false},
 			{"GET", "/api/v1/licensing/check?licence_no=L0001", "", []string{models.RoleLicensingOfficer}, false, false},
 			{"GET", "/api/v1/licensing/lookups", "", []string{models.RoleLicensingOfficer, models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/audit", "", []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/audit/verify", "", []string{models.RoleAdmin}, true, false},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

@@ -264,6 +264,7 @@ func New(cfg Config) *Server {
 	s.registerTipRoutes(e, v1)
 	s.registerLicensingRoutes(v1)
 	s.registerReportRoutes(v1)
+	s.registerAuditRoutes(v1)
 	s.engine = e
 	return s
 }

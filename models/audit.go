@@ -6,7 +6,10 @@ import (
 )
 
 // AuditEvent is one entry of the append-only audit log. Each entry's Hash covers its content and
-// the previous entry's hash, so that editing or deleting an entry breaks the chain.
+// the previous entry's hash, so that editing or deleting an entry breaks the chain. Hash is an
+// HMAC with a key kept outside the database, so that someone who can write the database cannot
+// recompute the chain; events written before the key existed (Alg AuditAlgLegacy) carry a plain
+// SHA-256 and are anchored by the first keyed event after them.
 type AuditEvent struct {
 	ID         int64     `json:"id" gorm:"primaryKey;autoIncrement"`
 	At         time.Time `json:"at"`
@@ -17,10 +20,60 @@ type AuditEvent struct {
 	Details    string    `json:"details"` // JSON
 	PrevHash   string    `json:"prev_hash"`
 	Hash       string    `json:"hash"`
+	Alg        string    `json:"alg"`    // AuditAlgKeyed or AuditAlgLegacy
+	KeyID      string    `json:"key_id"` // fingerprint of the key of a keyed event; "" for legacy ones
 }
 
 // TableName is the table of audit events.
 func (AuditEvent) TableName() string { return "audit_events" }
+
+// How an audit event's hash is made.
+const (
+	AuditAlgKeyed  = "hmac-sha256" // HMAC-SHA256 with the audit key
+	AuditAlgLegacy = "sha256"      // plain SHA-256, before the audit key existed
+)
+
+// AuditHead is the signed summary of the whole log: how many events it holds and where it ends.
+// It is updated with every append, so that deleting the newest events or appending one without
+// the key no longer matches it.
+type AuditHead struct {
+	ID       int64  `json:"-" gorm:"primaryKey"` // always 1: one head per database
+	Events   int64  `json:"events"`
+	LastID   int64  `json:"last_id"`
+	LastHash string `json:"last_hash"`
+	KeyID    string `json:"key_id"`
+	MAC      string `json:"mac" gorm:"column:mac"`
+}
+
+// TableName is the table of the audit head.
+func (AuditHead) TableName() string { return "audit_head" }
+
+// What VerifyAudit found wrong (AuditVerification.Problem).
+const (
+	AuditEdited        = "edited"              // an event's content does not match its hash
+	AuditBrokenLink    = "broken_link"         // an event does not follow the one before it
+	AuditOtherKey      = "other_key"           // an event was signed with a key other than this one
+	AuditUnkeyedAfter  = "unkeyed_after_keyed" // an event without the key's signature after keyed ones
+	AuditUnknownAlg    = "unknown_alg"         // an event names no hash algorithm kiemtra knows
+	AuditHeadMissing   = "head_missing"        // the log has events but no signed head
+	AuditHeadForged    = "head_forged"         // the head does not match its signature
+	AuditHeadOtherKey  = "head_other_key"      // the head was signed with a key other than this one
+	AuditEventsMissing = "events_missing"      // fewer events than the head counts: the newest were deleted
+	AuditHeadMismatch  = "head_mismatch"       // the log does not end where the head says
+)
+
+// AuditVerification is the result of checking the whole log against its chain and its head.
+type AuditVerification struct {
+	OK        bool        `json:"ok"`
+	Events    int64       `json:"events"`        // events read
+	Legacy    int64       `json:"legacy_events"` // of which hashed before the audit key existed
+	FirstBad  *AuditEvent `json:"first_bad"`     // the first event found wrong, when the problem is one event
+	Problem   string      `json:"problem"`       // one of the Audit... problem codes; "" when OK
+	Message   string      `json:"message"`       // the problem in English
+	MessageVI string      `json:"message_vi"`    // the problem in Vietnamese
+	Head      *AuditHead  `json:"head"`          // the signed head as stored; nil when there is none
+	KeyID     string      `json:"key_id"`        // the fingerprint of the key the log was checked with
+}
 
 // AuditFilter selects audit events.
 type AuditFilter struct {
@@ -28,6 +81,7 @@ type AuditFilter struct {
 	EntityType string
 	EntityID   string
 	Action     string
+	From, To   time.Time // At >= From and At < To; zero: unbounded
 	Limit      int
 	BeforeID   int64
 }
@@ -36,8 +90,9 @@ type AuditFilter struct {
 type AuditStore interface {
 	// FindAuditEvents returns matching events, newest first.
 	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
-	// VerifyAuditChain recomputes every hash; it returns the id of the first broken entry, or 0.
-	VerifyAuditChain(ctx context.Context) (int64, error)
+	// VerifyAudit checks every event's hash and link and the signed head; a broken log is a
+	// result (OK false), not an error. Errors are internal (the database, or no audit key).
+	VerifyAudit(ctx context.Context) (*AuditVerification, error)
 }
 
 // JobRun records one run of a scheduled job.

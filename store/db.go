@@ -41,6 +41,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock used for created_at/updated_at and audit times; nil means time.Now.
 	Now func() time.Time
+	// AuditKey signs the audit log (at least MinAuditKeyBytes). It must not live in the
+	// database; without it every audited write and VerifyAudit fail.
+	AuditKey []byte
 }
 
 // DB is an open database with its dialect. Repositories are methods on it.
@@ -51,6 +54,9 @@ type DB struct {
 	now     func() time.Time
 	log     *slog.Logger
 	where   string // what to name in error messages: a file path or host:port
+
+	auditKey   []byte
+	auditKeyID string
 }
 
 // Open connects to the database described by opts and checks that it answers. It does not
@@ -70,7 +76,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 	}
+	if n := len(opts.AuditKey); n > 0 && n < MinAuditKeyBytes {
+		return nil, fmt.Errorf("open database: the audit key has %d bytes, fewer than %d", n, MinAuditKeyBytes)
+	}
 	db := &DB{now: now, log: log}
+	if len(opts.AuditKey) > 0 {
+		db.auditKey, db.auditKeyID = opts.AuditKey, AuditKeyID(opts.AuditKey)
+	}
 	var dialector gorm.Dialector
 	if opts.URL == "" {
 		if opts.DataDir == "" {

@@ -140,6 +140,9 @@ func (db *DB) Migrate(ctx context.Context) ([]MigrationStatus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", db.where, err)
 	}
+	if err := db.sealAuditHead(ctx); err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", db.where, err)
+	}
 	out := make([]MigrationStatus, 0, len(res))
 	for _, r := range res {
 		out = append(out, MigrationStatus{Version: r.Source.Version, Name: r.Source.Path, Applied: true})

@@ -229,15 +229,15 @@ func TestBusinessUpdatesAreVersionedAndAudited(t *testing.T) {
 		if len(events) != 2 || events[0].Action != "update" || events[1].Action != "create" || events[0].Actor != "planner" {
 			t.Fatalf("audit events: %+v", events)
 		}
-		if bad, err := db.VerifyAuditChain(ctx); err != nil || bad != 0 {
-			t.Fatalf("VerifyAuditChain = %d, %v; want intact", bad, err)
+		if v, err := db.VerifyAudit(ctx); err != nil || !v.OK {
+			t.Fatalf("VerifyAudit = %+v, %v; want intact", v, err)
 		}
 		// Rewriting history must be detectable.
 		if err := db.Gorm().Exec("UPDATE audit_events SET actor = 'someone-else' WHERE id = ?", events[1].ID).Error; err != nil {
 			t.Fatal(err)
 		}
-		if bad, err := db.VerifyAuditChain(ctx); err != nil || bad != events[1].ID {
-			t.Fatalf("VerifyAuditChain after tampering = %d, %v; want %d", bad, err, events[1].ID)
+		if v, err := db.VerifyAudit(ctx); err != nil || v.FirstBad == nil || v.FirstBad.ID != events[1].ID {
+			t.Fatalf("VerifyAudit after tampering = %+v, %v; want event %d", v, err, events[1].ID)
 		}
 	})
 }

@@ -40,6 +40,7 @@ type Config struct {
 	ReleaseHorizon  int           // KIEMTRA_RELEASE_HORIZON_DAYS: days of visits released ahead
 	MinVisit        time.Duration // KIEMTRA_MIN_VISIT: shorter inspections are flagged for review
 	TipKey          string        // KIEMTRA_TIP_KEY: 64 hex digits sealing reporters' contacts
+	AuditKey        string        // KIEMTRA_AUDIT_KEY: 64 hex digits signing the audit log
 	TipDeadlines    string        // KIEMTRA_TIP_DEADLINES: severity=verify/handle, ...
 	CronTips        string        // KIEMTRA_CRON_TIPS: when overdue tips are escalated
 	TrustedProxies  string        // KIEMTRA_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
@@ -96,6 +97,7 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_YEARLY", &c.CronYearly)
 	str("KIEMTRA_CRON_MORNING", &c.CronMorning)
 	str("KIEMTRA_TIP_KEY", &c.TipKey)
+	str("KIEMTRA_AUDIT_KEY", &c.AuditKey)
 	str("KIEMTRA_TIP_DEADLINES", &c.TipDeadlines)
 	str("KIEMTRA_CRON_TIPS", &c.CronTips)
 	str("KIEMTRA_TRUSTED_PROXIES", &c.TrustedProxies)
@@ -211,6 +213,11 @@ func (c *Config) Validate() error {
 	if c.TipKey != "" {
 		if k, err := hex.DecodeString(c.TipKey); err != nil || len(k) != 32 {
 			errs = append(errs, &configError{"KIEMTRA_TIP_KEY", "must be 64 hexadecimal digits (32 bytes), for example from `openssl rand -hex 32`"})
+		}
+	}
+	if c.AuditKey != "" {
+		if k, err := hex.DecodeString(c.AuditKey); err != nil || len(k) != 32 {
+			errs = append(errs, &configError{"KIEMTRA_AUDIT_KEY", "must be 64 hexadecimal digits (32 bytes), for example from `openssl rand -hex 32`"})
 		}
 	}
 	if _, err := ParseTipDeadlines(c.TipDeadlines); err != nil {

@@ -33,7 +33,8 @@ func demoDataDir(tb testing.TB) string {
 		}
 		demoTemplate = dir
 		ctx := context.Background()
-		db, err := store.Open(ctx, store.Options{DataDir: dir})
+		// Signed with the key of the template's secret.key, which every copy keeps.
+		db, err := openStore(ctx, dataDirConfig(dir), 4)
 		if err != nil {
 			demoErr = err
 			return
@@ -54,14 +55,35 @@ func demoDataDir(tb testing.TB) string {
 		tb.Fatalf("demo template: %v", demoErr)
 	}
 	dst := tb.TempDir()
-	b, err := os.ReadFile(filepath.Join(demoTemplate, "kiemtra.db"))
+	for _, name := range []string{"kiemtra.db", "secret.key"} {
+		b, err := os.ReadFile(filepath.Join(demoTemplate, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), b, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// dataDirConfig is the default configuration on the SQLite database in dir.
+func dataDirConfig(dir string) *Config {
+	cfg := DefaultConfig()
+	cfg.DataDir = dir
+	return &cfg
+}
+
+// openDataDir opens the SQLite database in dir as the commands do, with the audit key of the
+// directory's secret.
+func openDataDir(tb testing.TB, dir string) *store.DB {
+	tb.Helper()
+	db, err := openStore(context.Background(), dataDirConfig(dir), 4)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dst, "kiemtra.db"), b, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	return dst
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
 
 func TestMain(m *testing.M) {

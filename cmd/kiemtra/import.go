@@ -9,7 +9,6 @@ import (
 
 	"kiemtra/refdata"
 	"kiemtra/registry"
-	"kiemtra/store"
 )
 
 // runImport imports businesses (CSV or GeoJSON points) or areas (GeoJSON) and prints the report
@@ -58,7 +57,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: 4, Logger: cfg.newLogger()})
+	db, err := openStore(ctx, &cfg, 4)
 	if err != nil {
 		return err
 	}

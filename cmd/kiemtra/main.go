@@ -66,6 +66,7 @@ func commands() []command {
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"import", "businesses|areas FILE [--dry-run]", "import the registry (CSV or GeoJSON) or areas (GeoJSON); prints a JSON report", runImport},
 		{"user", "add|passwd|disable|enable|list [flags]", "manage accounts (passwords on standard input)", runUser},
+		{"audit", "verify [flags]", "check the audit log's signatures and signed head; exit 1 naming the first bad event", runAudit},
 		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},
 		{"report", "--period P [--area CODE] [--format F]", "write the report of a period (2026, 2026-H1, 2026-Q1) as XLSX or CSV", runReport},
 		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
-
-	"kiemtra/store"
 )
 
 func runMigrate(ctx context.Context, env *Env, args []string) error {
@@ -19,7 +17,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: 2, Logger: cfg.newLogger()})
+	db, err := openStore(ctx, cfg, 2)
 	if err != nil {
 		return err
 	}

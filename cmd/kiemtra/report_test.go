@@ -51,11 +51,7 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.Open(ctx, store.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDataDir(t, dir)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -279,8 +275,8 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 		if v, _ := f.GetCellValue(report.SheetSummary, "F10"); v != "1" {
 			t.Errorf("the 2025 workbook's inspections: %q", v)
 		}
-		if bad, err := db.VerifyAuditChain(ctx); err != nil || bad != 0 {
-			t.Fatalf("audit chain: %d %v", bad, err)
+		if v, err := db.VerifyAudit(ctx); err != nil || !v.OK {
+			t.Fatalf("audit log: %+v %v", v, err)
 		}
 	})
 }

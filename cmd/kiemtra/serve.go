@@ -65,12 +65,17 @@ func NewMain(cfg *Config, log *slog.Logger) *Main {
 // Open connects to the database, refuses a schema newer than this binary and applies pending
 // migrations, and loads (or, for SQLite, creates) the signing secret.
 func (m *Main) Open(ctx context.Context) error {
+	auditKey, err := m.Config.auditKey()
+	if err != nil {
+		return err
+	}
 	db, err := store.Open(ctx, store.Options{
 		URL:          m.Config.DatabaseURL,
 		DataDir:      m.Config.DataDir,
 		MaxOpenConns: m.Config.DBMaxConns,
 		Logger:       m.Log,
 		Now:          m.Now,
+		AuditKey:     auditKey,
 	})
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: 2, Logger: cfg.newLogger()})
+	db, err := openStore(ctx, cfg, 2)
 	if err != nil {
 		return err
 	}

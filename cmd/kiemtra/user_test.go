@@ -22,20 +22,20 @@ type userCLIWorld struct {
 func newUserCLIWorld(t *testing.T, dialect string) *userCLIWorld {
 	t.Helper()
 	w := &userCLIWorld{}
-	var opts store.Options
+	cfg := DefaultConfig()
 	switch dialect {
 	case store.DialectSQLite:
 		dir := t.TempDir()
 		w.env = map[string]string{"KIEMTRA_DATA_DIR": dir}
-		opts = store.Options{DataDir: dir}
+		cfg.DataDir = dir
 	default:
 		url := storetest.PostgresURL(t)
 		w.env = map[string]string{"DATABASE_URL": url, "KIEMTRA_SECRET": testSecret}
-		opts = store.Options{URL: url, MaxOpenConns: 2}
+		cfg.DatabaseURL, cfg.Secret = url, w.env["KIEMTRA_SECRET"]
 	}
 	w.open = func(t *testing.T) *store.DB {
 		t.Helper()
-		db, err := store.Open(context.Background(), opts)
+		db, err := openStore(context.Background(), &cfg, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,10 +20,22 @@ import (
 // EnvPostgresURL names the variable that enables the PostgreSQL runs.
 const EnvPostgresURL = "KIEMTRA_TEST_POSTGRES_URL"
 
+// AuditKey is the audit key of the test databases, unless Options.AuditKey says otherwise; a
+// test that opens the same database again passes it too.
+var AuditKey = []byte("kiemtra storetest audit key, not a secret")
+
 // Options tune the databases a test gets.
 type Options struct {
-	Now    func() time.Time // the store's clock; nil means time.Now
-	Logger *slog.Logger     // receives the store's log (failed and slow queries); nil discards it
+	Now      func() time.Time // the store's clock; nil means time.Now
+	Logger   *slog.Logger     // receives the store's log (failed and slow queries); nil discards it
+	AuditKey []byte           // the key that signs the audit log; nil means AuditKey
+}
+
+func (o Options) auditKey() []byte {
+	if o.AuditKey == nil {
+		return AuditKey
+	}
+	return o.AuditKey
 }
 
 // Run calls fn once per available dialect, as subtests named "sqlite" and "postgres".
@@ -59,14 +72,14 @@ func RunReplicas(t *testing.T, opts Options, fn func(t *testing.T, a, b *store.D
 // NewSQLite returns a migrated SQLite database in a temporary directory.
 func NewSQLite(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now, Logger: opts.Logger})
+	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()})
 }
 
 // NewPostgres returns a migrated PostgreSQL database in a fresh schema, or skips the test when
 // KIEMTRA_TEST_POSTGRES_URL is not set.
 func NewPostgres(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger})
+	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()})
 }
 
 // PostgresURL returns a URL for a fresh PostgreSQL schema (created now, dropped when the test
@@ -104,6 +117,9 @@ func PostgresURL(tb testing.TB) string {
 	return u.String()
 }
 
+// opened remembers how each test database was opened, for Reopen.
+var opened sync.Map // *store.DB -> store.Options
+
 func open(tb testing.TB, o store.Options) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
@@ -111,11 +127,30 @@ func open(tb testing.TB, o store.Options) *store.DB {
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}
-	tb.Cleanup(func() { db.Close() })
+	opened.Store(db, o)
+	tb.Cleanup(func() { opened.Delete(db); db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate test database: %v", err)
 	}
 	return db
+}
+
+// Reopen opens the database of db (one from this package) a second time with other options,
+// as another process with another configuration would; it does not migrate.
+func Reopen(tb testing.TB, db *store.DB, opts Options) *store.DB {
+	tb.Helper()
+	o, ok := opened.Load(db)
+	if !ok {
+		tb.Fatal("Reopen: the database was not opened by storetest, or is closed")
+	}
+	so := o.(store.Options)
+	so.Now, so.AuditKey = opts.Now, opts.auditKey()
+	again, err := store.Open(context.Background(), so)
+	if err != nil {
+		tb.Fatalf("reopen test database: %v", err)
+	}
+	tb.Cleanup(func() { again.Close() })
+	return again
 }
 
 func randomHex(n int) string {
