@@ -30,7 +30,7 @@ func newAuditCLIWorld(t *testing.T, dialect string) *auditCLIWorld {
 		cfg.DataDir = t.TempDir()
 		w.env = map[string]string{"KIEMTRA_DATA_DIR": cfg.DataDir}
 	} else {
-		cfg.DatabaseURL, cfg.Secret = storetest.PostgresURL(t), strings.Repeat("s", 32)
+		cfg.DatabaseURL, cfg.Secret = storetest.PostgresURL(t), testSecret
 		w.env = map[string]string{"DATABASE_URL": cfg.DatabaseURL, "KIEMTRA_SECRET": cfg.Secret}
 	}
 	ctx := context.Background()
