@@ -60,11 +60,11 @@ func RunWith(t *testing.T, opts Options, fn func(t *testing.T, db *store.DB)) {
 func RunReplicas(t *testing.T, opts Options, fn func(t *testing.T, a, b *store.DB)) {
 	t.Helper()
 	t.Run(store.DialectSQLite, func(t *testing.T) {
-		o := store.Options{DataDir: t.TempDir(), Now: opts.Now}
+		o := store.Options{DataDir: t.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()}
 		fn(t, open(t, o), open(t, o))
 	})
 	t.Run(store.DialectPostgres, func(t *testing.T) {
-		o := store.Options{URL: PostgresURL(t), MaxOpenConns: 8, Now: opts.Now}
+		o := store.Options{URL: PostgresURL(t), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()}
 		fn(t, open(t, o), open(t, o))
 	})
 }

@@ -45,9 +45,12 @@ function loggedIn() {
 
 function render() {
   const r = parseRoute();
-  if (!loggedIn()) r.name = 'login';
+  // Until a logout has deleted the phone's data, no other screen shows (the sign-in form would
+  // say the data is gone while it is not yet).
+  if (S.leaving) r.name = 'leaving';
+  else if (!loggedIn()) r.name = 'login';
   else if (r.name === 'login') r.name = 'route';
-  const views = { login: loginView, route: routeView, task: r.sub === 'check' ? checklistView : taskView, queue: queueView, me: meView };
+  const views = { leaving: leavingView, login: loginView, route: routeView, task: r.sub === 'check' ? checklistView : taskView, queue: queueView, me: meView };
   const view = views[r.name] || routeView;
   current = { ...r, view };
   const root = $('#app');
@@ -660,16 +663,31 @@ function meView() {
 async function doLogout() {
   const n = S.queue.length;
   if (n && !confirm(t('logoutConfirm', { n }))) return;
-  await logout(); // no sync starts without a session
-  await settle();
-  for (const id of Object.keys(saveTimers)) clearTimeout(saveTimers[id]);
-  await forgetData();
-  if ('caches' in window) for (const k of await caches.keys()) await caches.delete(k);
-  localStorage.removeItem('kiemtra.routeMode');
-  // The app shell is no one's data: cache it again so that the app still opens offline.
-  navigator.serviceWorker?.controller?.postMessage('precache');
+  S.leaving = true;
+  render();
+  try {
+    await logout(); // no sync starts without a session
+    await settle();
+    // A draft waiting to be saved would write into the database after it is deleted.
+    for (const id of Object.keys(saveTimers)) {
+      clearTimeout(saveTimers[id]);
+      delete saveTimers[id];
+    }
+    await forgetData();
+    if ('caches' in window) for (const k of await caches.keys()) await caches.delete(k);
+    localStorage.removeItem('kiemtra.routeMode');
+    // The app shell is no one's data: cache it again so that the app still opens offline.
+    navigator.serviceWorker?.controller?.postMessage('precache');
+  } finally {
+    S.leaving = false;
+  }
   go('#/login');
   render();
+}
+
+// leavingView is shown while a logout deletes the phone's data.
+function leavingView() {
+  return { title: t('logout'), body: [h('p', { class: 'note', id: 'leaving', role: 'status' }, t('leaving'))] };
 }
 
 // forgetData deletes everything of the signed-in user from the phone.

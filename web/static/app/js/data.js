@@ -15,6 +15,7 @@ export const S = {
   syncing: false,
   lastError: null,
   expired: false,
+  leaving: false, // a logout is deleting the phone's data
 };
 
 const listeners = new Set();
