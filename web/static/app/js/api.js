@@ -6,8 +6,9 @@ import { getLang } from './i18n.js';
 
 export class Offline extends Error {}
 export class AuthExpired extends Error {}
-// The server's messages start in lower case, to be put after a field's name.
-const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+// cap starts a message with a capital letter: the server's messages start in lower case, to be
+// put after a field's name.
+export const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
 export class ApiError extends Error {
   constructor(status, body) {

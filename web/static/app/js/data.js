@@ -1,7 +1,7 @@
 // The app's state, kept in IndexedDB and mirrored in memory: today's route, checklists, drafts
 // and the queue of writes waiting for the network, with the sync that empties it.
 import * as store from './store.js';
-import { api, readJSON, ApiError, AuthExpired, Offline, currentSession } from './api.js';
+import { api, readJSON, ApiError, AuthExpired, Offline, currentSession, cap } from './api.js';
 
 export const S = {
   route: null, // {day, team_id, cursor, etag, fetched_at}
@@ -126,7 +126,7 @@ export function syncNow() {
     } catch (e) {
       if (e instanceof AuthExpired) S.expired = true;
       else if (e instanceof Offline) S.lastError = 'offline';
-      else S.lastError = e.message;
+      else S.lastError = cap(e.message);
     } finally {
       S.syncing = false;
     }
