@@ -772,7 +772,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	// stays queued as it was, not rejected for correction.
 	call("fill the server's disk", m.DB().Gorm().Exec(`CREATE TRIGGER app_test_disk_full BEFORE INSERT ON inspections BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`).Error)
 	goOnline()
-	do("the server fails to store it", waitText(`p.note.info`, "máy chủ chưa lưu được"), waitQueue(1),
+	do("the server fails to store it", waitText(`p.note.info`, "Máy chủ chưa lưu được"), waitQueue(1),
 		visible(`#queue-list li[data-kind="inspection"][data-status="pending"]`))
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('#queue-list li.rejected').length`); n != 0 {
 		t.Fatalf("a result the server failed to store is marked for correction (%d rejected)", n)
