@@ -117,21 +117,17 @@ func (db *DB) lockAudit(tx *gorm.DB) error {
 
 // auditBase returns the head to move past the new events and the hash they follow. A head that
 // verifies gives both: new events then follow the last event the head signed, so that events
-// deleted or forged since then stand out in the chain. A head that does not verify is returned
-// as nil and left as it is, because signing over it would launder the tampering; the events
-// then follow the last stored one, and verify keeps reporting the head. Without a head (a log
-// migrated from before the key), the head is made from the log, but only while it holds no
-// keyed event: otherwise the head was deleted.
+// deleted or forged since then stand out in the chain. A head that is missing or does not
+// verify is returned as nil and left as it is, because making or signing one over the log would
+// launder the tampering (a log wiped whole and restarted would verify again); the events then
+// follow the last stored one, and verify keeps reporting the head. The only head ever made is
+// the one sealed by the migration that brought the key (sealAuditHead).
 func (db *DB) auditBase(tx *gorm.DB) (*models.AuditHead, string, error) {
 	head, err := readAuditHead(tx)
 	switch {
 	case err != nil:
 		return nil, "", err
-	case head == nil:
-		if head, err = db.legacyAuditHead(tx); err != nil || head != nil {
-			return head, lastHash(head), err
-		}
-	case head.KeyID == db.auditKeyID && hmac.Equal([]byte(head.MAC), []byte(auditHeadMAC(db.auditKey, head))):
+	case head != nil && head.KeyID == db.auditKeyID && hmac.Equal([]byte(head.MAC), []byte(auditHeadMAC(db.auditKey, head))):
 		return head, head.LastHash, nil
 	}
 	db.log.Error("the audit log's signed head is missing, changed or signed with another key: events are appended but the head is left as found; run `kiemtra audit verify`")
@@ -175,9 +171,9 @@ func (db *DB) legacyAuditHead(tx *gorm.DB) (*models.AuditHead, error) {
 	return h, nil
 }
 
-// sealAuditHead gives a log without a head its signed head (after the migration that brought
-// the key, or on a new database), so that the head exists before the first append and a log
-// without one is always suspect. Without a key it does nothing.
+// sealAuditHead gives the log its signed head once: right after the migration that brought the
+// key (auditHeadMigration) was applied, to an existing log or a new database. It is never made
+// again, so that a log without a head is always suspect. Without a key it does nothing.
 func (db *DB) sealAuditHead(ctx context.Context) error {
 	if len(db.auditKey) == 0 {
 		return nil
@@ -397,8 +393,9 @@ func (c *auditChecker) check(e *models.AuditEvent) bool {
 func (c *auditChecker) checkHead(h *models.AuditHead) {
 	n := c.res.Events
 	switch {
-	case h == nil && n == 0:
 	case h == nil:
+		// Even an empty log has a head from its first migration: without one, the log (and
+		// perhaps everything in it) was deleted.
 		c.fail(nil, models.AuditHeadMissing, "the log holds %d events but no signed head: the head was deleted",
 			"nhật ký có %d sự kiện nhưng không có bản tóm tắt đã ký: bản tóm tắt đã bị xóa", n)
 	case h.KeyID != c.keyID:

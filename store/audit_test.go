@@ -148,6 +148,10 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 			exec(t, db, "DELETE FROM audit_events WHERE id > ?", ev[2].ID)
 			exec(t, db, "DELETE FROM audit_head")
 		}, models.AuditHeadMissing, -1},
+		{"the whole log and its head deleted", func(t *testing.T, db *store.DB, ev []*models.AuditEvent) {
+			exec(t, db, "DELETE FROM audit_events")
+			exec(t, db, "DELETE FROM audit_head")
+		}, models.AuditHeadMissing, -1},
 		{"a middle event deleted", func(t *testing.T, db *store.DB, ev []*models.AuditEvent) {
 			exec(t, db, "DELETE FROM audit_events WHERE id = ?", ev[2].ID)
 		}, models.AuditBrokenLink, 3},
@@ -216,7 +220,10 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 				case tc.bad >= len(ev) && (v.FirstBad == nil || v.FirstBad.ID <= ev[len(ev)-1].ID):
 					t.Fatalf("first bad event %+v; want the appended one", v.FirstBad)
 				}
-				// New, honest events do not hide the tampering.
+				// A restart (which migrates) and new, honest events do not hide the tampering.
+				if _, err := db.Migrate(context.Background()); err != nil {
+					t.Fatal(err)
+				}
 				seedAudit(t, db, 2)
 				if again := mustVerify(t, db); again.OK || again.Problem == "" {
 					t.Fatalf("after two more appends the tampering is gone: %+v", again)

@@ -122,6 +122,10 @@ func (db *DB) appliedVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// auditHeadMigration is the migration that keys the audit chain; the log's signed head is
+// sealed when it is applied, and never again.
+const auditHeadMigration = 10
+
 // Migrate applies every pending migration. It refuses a database whose schema is newer than
 // this binary, because running old code on a newer schema can corrupt data.
 func (db *DB) Migrate(ctx context.Context) ([]MigrationStatus, error) {
@@ -140,12 +144,14 @@ func (db *DB) Migrate(ctx context.Context) ([]MigrationStatus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", db.where, err)
 	}
-	if err := db.sealAuditHead(ctx); err != nil {
-		return nil, fmt.Errorf("migrate %s: %w", db.where, err)
-	}
 	out := make([]MigrationStatus, 0, len(res))
 	for _, r := range res {
 		out = append(out, MigrationStatus{Version: r.Source.Version, Name: r.Source.Path, Applied: true})
+		if r.Source.Version == auditHeadMigration {
+			if err := db.sealAuditHead(ctx); err != nil {
+				return nil, fmt.Errorf("migrate %s: %w", db.where, err)
+			}
+		}
 	}
 	return out, nil
 }
