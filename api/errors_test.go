@@ -208,3 +208,25 @@ func TestAClientThatWentAwayIsNotAServerError(t *testing.T) {
 		t.Fatalf("an internal error: %d, log %s", w.Code, logs.String())
 	}
 }
+
+// A person on the public tip form reads an outage or a bug as the form again with a plain
+// sentence, never as a JSON body.
+func TestThePublicTipFormShowsFailuresAsAPage(t *testing.T) {
+	h := New(Config{Store: storetest.NewSQLite(t, storetest.Options{}), Readiness: readiness{}, Unavailable: store.IsUnavailable, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, tc := range []struct {
+		err    error
+		status int
+		want   string
+	}{
+		{models.Unavailable(errors.New("dial tcp: connection refused")), 503, "hệ thống tạm thời không phục vụ được"},
+		{errors.New("a bug"), 500, "Chưa lưu được tin báo do lỗi của hệ thống"},
+	} {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest("POST", "/tip", nil)
+		h.publicTipError(c, false, true, tc.err)
+		if w.Code != tc.status || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || !strings.Contains(w.Body.String(), tc.want) || strings.Contains(w.Body.String(), "dial tcp") {
+			t.Errorf("%v: %d %s %s", tc.err, w.Code, w.Header().Get("Content-Type"), w.Body)
+		}
+	}
+}

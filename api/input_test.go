@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"html"
+	"mime/multipart"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -402,16 +405,35 @@ func TestThePublicTipFormRefusesTextThatIsNotText(t *testing.T) {
 	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
 		h := newPlanServer(t, db).srv
 		for _, tc := range []struct {
-			name string
-			form url.Values
-			want string
+			name      string
+			form      url.Values
+			want      string
+			multipart bool // sent as multipart/form-data, which a browser may choose
 		}{
-			{"a NUL in the description", url.Values{"description": {"Quán karaoke\x00 có tiếp viên nhỏ tuổi"}, "place": {"Phường D11"}}, "Mô tả: chứa ký tự rỗng U+0000"},
-			{"invalid UTF-8 in the contact", url.Values{"description": {"Quán karaoke có tiếp viên nhỏ tuổi"}, "place": {"Phường D11"}, "contact": {"09\xff"}}, "Liên hệ: không phải văn bản UTF-8 hợp lệ"},
+			{"a NUL in the description", url.Values{"description": {"Quán karaoke\x00 có tiếp viên nhỏ tuổi"}, "place": {"Phường D11"}}, "Mô tả: chứa ký tự rỗng U+0000", false},
+			{"invalid UTF-8 in the contact", url.Values{"description": {"Quán karaoke có tiếp viên nhỏ tuổi"}, "place": {"Phường D11"}, "contact": {"09\xff"}}, "Liên hệ: không phải văn bản UTF-8 hợp lệ", false},
+			{"a NUL in a multipart description", url.Values{"description": {"Quán karaoke\x00 có tiếp viên nhỏ tuổi"}, "place": {"Phường D11"}}, "Mô tả: chứa ký tự rỗng U+0000", true},
+			{"invalid UTF-8 in a multipart place", url.Values{"description": {"Quán karaoke có tiếp viên nhỏ tuổi"}, "place": {"Ph\xffường"}}, "Địa điểm: không phải văn bản UTF-8 hợp lệ", true},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				n := countTips(t, db)
-				w := publicForm(t, h, "/tip", "vi", tc.form)
+				var w *httptest.ResponseRecorder
+				if tc.multipart {
+					var body bytes.Buffer
+					mw := multipart.NewWriter(&body)
+					for k, vs := range tc.form {
+						mw.WriteField(k, vs[0])
+					}
+					mw.Close()
+					req := httptest.NewRequest("POST", "/tip", &body)
+					req.Header.Set("Content-Type", mw.FormDataContentType())
+					req.Header.Set("Accept-Language", "vi")
+					req.RemoteAddr = "198.51.100.31:40000"
+					w = httptest.NewRecorder()
+					h.ServeHTTP(w, req)
+				} else {
+					w = publicForm(t, h, "/tip", "vi", tc.form)
+				}
 				if w.Code != 400 || !strings.Contains(html.UnescapeString(w.Body.String()), tc.want) {
 					t.Fatalf("%d, want 400 with %q: %s", w.Code, tc.want, w.Body)
 				}

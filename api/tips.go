@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -259,6 +260,8 @@ var publicTipFields = map[string]struct{ name, en, vi string }{
 	"place":            {"place", "Place", "Địa điểm"},
 	"reporter_contact": {"contact", "Contact", "Liên hệ"},
 	"id":               {"id", "ID", "Mã"},
+	"website":          {"website", "Website", "Trang web"},
+	"parameter":        {"parameter", "A field's name", "Tên một trường"},
 }
 
 // publicTipProblems lists an invalid tip's problems as the form's reader sees them: each with
@@ -313,7 +316,7 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 	// Counted on arrival, in one step with the check: parallel requests cannot all pass.
 	if _, wait, err := s.tipLimiter.Take(ctx, auth.AddressKey(c.ClientIP())); err != nil {
-		s.writeError(c, err)
+		s.publicTipError(c, jsonBody, vi, err)
 		return
 	} else if wait > 0 {
 		retryAfter(c, wait)
@@ -330,17 +333,13 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 	var err error
 	if jsonBody {
 		err = bindJSON(c, &in)
-	} else if err = c.Request.ParseForm(); err != nil {
+	} else if err = parsePostForm(c.Request, s.maxBody); err != nil {
 		err = bodyReadError(err)
 	} else if err = checkValues(c.Request.PostForm); err == nil {
 		in.Description, in.Place, in.Contact, in.Website = c.PostForm("description"), c.PostForm("place"), c.PostForm("contact"), c.PostForm("website")
 	}
 	if err != nil {
-		if !jsonBody && models.ErrorCode(err) == models.EINVALID {
-			s.renderTipPage(c, http.StatusBadRequest, "", publicTipProblems(err, vi))
-			return
-		}
-		s.writeError(c, err)
+		s.publicTipError(c, jsonBody, vi, err)
 		return
 	}
 	if in.Website != "" {
@@ -350,7 +349,7 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 	}
 	city, wait, err := s.tipCity.Take(ctx, publicTipCityKey)
 	if err != nil {
-		s.writeError(c, err)
+		s.publicTipError(c, jsonBody, vi, err)
 		return
 	}
 	if wait > 0 {
@@ -368,14 +367,44 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		if jsonBody || models.ErrorCode(err) != models.EINVALID {
-			s.writeError(c, publicTipError(err))
-			return
-		}
-		s.renderTipPage(c, http.StatusBadRequest, "", publicTipProblems(err, vi))
+		s.publicTipError(c, jsonBody, vi, publicTipError(err))
 		return
 	}
 	s.publicTipDone(c, jsonBody, vi)
+}
+
+// publicTipError answers a refused or failed tip: as JSON to a JSON sender, and to a person
+// on the form as the page again with the reason in plain words (never a JSON body in a browser).
+func (s *Server) publicTipError(c *gin.Context, jsonBody, vi bool, err error) {
+	if jsonBody || clientGone(c) {
+		s.writeError(c, err)
+		return
+	}
+	e := s.classify(err)
+	switch {
+	case e == nil:
+		loggerFrom(c, s.log).Error("request failed", "err", err)
+		s.renderTipPage(c, http.StatusInternalServerError, "", []string{pick(vi,
+			"The tip could not be stored because of an error on our side: please try again later, or call the hotline.",
+			"Chưa lưu được tin báo do lỗi của hệ thống: xin thử lại sau hoặc gọi đường dây nóng.")})
+	case e.Code == models.EUNAVAILABLE:
+		loggerFrom(c, s.log).Warn("dependency unavailable", "err", err)
+		c.Header("Retry-After", retryAfterSeconds)
+		s.renderTipPage(c, http.StatusServiceUnavailable, "", []string{pick(vi, e.Message, e.MessageVI)})
+	case e.Code == models.EINVALID:
+		s.renderTipPage(c, http.StatusBadRequest, "", publicTipProblems(e, vi))
+	default:
+		s.renderTipPage(c, statusOf(e.Code), "", []string{pick(vi, e.Message, e.MessageVI)})
+	}
+}
+
+// parsePostForm reads a form body, URL-encoded or multipart, into r.PostForm (ParseForm alone
+// leaves a multipart body unread, and its fields would pass unchecked).
+func parsePostForm(r *http.Request, limit int64) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return r.ParseMultipartForm(limit)
+	}
+	return r.ParseForm()
 }
 
 func (s *Server) publicTipDone(c *gin.Context, jsonBody, vi bool) {

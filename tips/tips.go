@@ -158,6 +158,12 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 	if !models.ValidTipChoice(in.Channel, models.TipChannels) {
 		v.Add("channel", "must be one of %s", "phải là một trong %s", models.TipChoices(models.TipChannels))
 	}
+	// Every channel passes here: text that is not text is refused whichever form or API sent it.
+	for _, f := range []struct{ name, value string }{{"description", in.Description}, {"place", in.Place}, {"reporter_contact", in.ReporterContact}, {"channel", in.Channel}, {"severity", in.Severity}} {
+		if err := models.CheckText(f.name, f.value); err != nil {
+			v.AddError(err)
+		}
+	}
 	desc := strings.TrimSpace(in.Description)
 	switch n := utf8.RuneCountInString(desc); {
 	case n == 0:
