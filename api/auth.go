@@ -16,7 +16,7 @@ import (
 
 // Authenticator signs users in and checks their access tokens.
 type Authenticator interface {
-	Login(ctx context.Context, username, password, ip, userAgent string) (*auth.Session, error)
+	SignIn(ctx context.Context, in auth.SignInRequest) (*auth.Session, error)
 	Refresh(ctx context.Context, token, ip, userAgent string) (*auth.Session, error)
 	Logout(ctx context.Context, token string) error
 	Authenticate(ctx context.Context, accessToken string) (*models.User, error)
@@ -33,6 +33,8 @@ func (s *Server) registerAuthRoutes(g *gin.RouterGroup) {
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// DeviceToken is the token the last sign-in on this device gave (optional).
+	DeviceToken string `json:"device_token"`
 }
 
 // RefreshInput is the body of POST /auth/refresh and /auth/logout.
@@ -46,7 +48,8 @@ func (s *Server) login(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	sess, err := s.auth.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP(), c.GetHeader("User-Agent"))
+	sess, err := s.auth.SignIn(c.Request.Context(), auth.SignInRequest{Username: in.Username, Password: in.Password, IP: c.ClientIP(),
+		UserAgent: c.GetHeader("User-Agent"), DeviceToken: in.DeviceToken})
 	if err != nil {
 		s.writeAuthError(c, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -111,6 +112,51 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		}
 		if t.Failed() {
 			t.Logf("log:\n%s", out)
+		}
+	})
+}
+
+// The limits' counts are kept in the database, but never an address or a username in the clear,
+// and the public tip form's counts only to the minute: a dump cannot tell who sent a tip.
+func TestTheLimitsStoreNoAddressOrUsername(t *testing.T) {
+	clk := &envClock{t: time.Date(2026, 3, 2, 8, 0, 17, 123456000, time.UTC)}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+		env := newAuthEnv(t, db, clk)
+		tipSvc, err := tips.NewService(db, nil, tips.DeriveKey(envSecret), models.DefaultTipDeadlines(), clk.Now, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := New(Config{Store: db, Readiness: readiness{}, Auth: env.svc, Passwords: env.svc, Tips: tipSvc, TipStore: db, Limits: db,
+			LimitKey: []byte("the limits' key of the test"), Now: clk.Now, Location: time.UTC, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if w := call(t, h, "POST", "/api/v1/auth/login", `{"username":"planner","password":"Sai-mat-khau-cua-ke-do"}`, from("203.0.113.7")); w.Code != 401 {
+			t.Fatalf("wrong password: %d", w.Code)
+		}
+		if w := publicTip(t, h, "198.51.100.77", `{"description":"Quán karaoke có tiếp viên nhỏ tuổi phục vụ sau nửa đêm","place":"Phường D11"}`); w.Code != 202 {
+			t.Fatalf("public tip: %d %s", w.Code, w.Body)
+		}
+		var hits []struct {
+			Bucket string
+			At     time.Time
+		}
+		if err := db.Gorm().Raw("SELECT bucket, at FROM limiter_hits").Scan(&hits).Error; err != nil {
+			t.Fatal(err)
+		}
+		tipHits := 0
+		for _, h := range hits {
+			for _, clear := range []string{"203.0.113", "198.51.100", "planner"} {
+				if strings.Contains(h.Bucket, clear) {
+					t.Errorf("a limit is stored under %q", h.Bucket)
+				}
+			}
+			if strings.HasPrefix(h.Bucket, "tip-") {
+				tipHits++
+				if h.At.Second() != 0 || h.At.Nanosecond() != 0 {
+					t.Errorf("a tip count is kept to the second: %s", h.At)
+				}
+			}
+		}
+		if tipHits != 2 || len(hits) < 3 {
+			t.Fatalf("%d hits, %d of the tip form: %+v", len(hits), tipHits, hits)
 		}
 	})
 }

@@ -104,6 +104,9 @@ type Config struct {
 	// Limits keeps the counts of the public tip form's and the licensing lookups' limits: the
 	// database, so that every replica enforces one limit; nil counts in this process only.
 	Limits models.HitStore
+	// LimitKey keys the hash under which the limits store their keys (auth.DeriveLimitKey of the
+	// secret, the same on every replica), so that no address is stored in the clear.
+	LimitKey []byte
 }
 
 // Server handles kiemtra's HTTP requests.
@@ -202,7 +205,7 @@ func New(cfg Config) *Server {
 	if hits == nil {
 		hits = auth.NewMemoryHits()
 	}
-	s.limits = auth.NewLimits(hits, s.now)
+	s.limits = auth.NewLimits(hits, s.now, cfg.LimitKey)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "kiemtra_http_requests_total", Help: "HTTP requests by method, route and status.",
 	}, []string{"method", "route", "status"})

@@ -54,8 +54,9 @@ func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
 	g.POST("/tips/:id/merge", s.mergeTip)
 	e.GET("/tip", s.publicTipForm)
 	e.POST("/tip", s.publicTipSubmit)
-	s.tipLimiter = s.limits.Window("tip-address", publicTipsPerHour, time.Hour)
-	s.tipCity = s.limits.Window("tip-city", publicTipsPerHourCity, time.Hour)
+	// The counts keep the minute only: a stored tip's time must not point at its sender's count.
+	s.tipLimiter = s.limits.Window("tip-address", publicTipsPerHour, time.Hour).Coarse(time.Minute)
+	s.tipCity = s.limits.Window("tip-city", publicTipsPerHourCity, time.Hour).Coarse(time.Minute)
 	s.bodyLimits["/tip"] = publicTipMaxBody // a description of 4000 characters, with room to spare
 }
 

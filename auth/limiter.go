@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"math/bits"
@@ -18,6 +19,7 @@ import (
 type Limits struct {
 	hits models.HitStore
 	now  func() time.Time
+	key  []byte // keys the hash of the stored keys
 
 	mu        sync.Mutex
 	nextSweep time.Time
@@ -27,16 +29,30 @@ type Limits struct {
 // already, so this only catches keys that are never seen again (a flood of addresses).
 const sweepEvery = 10 * time.Minute
 
-// maxKeyLen bounds the keys stored: a longer one (a made-up username of a megabyte) is stored as
-// its SHA-256, so that a request cannot make the store keep large rows.
-const maxKeyLen = 100
+// unkeyed is the key of limits made without one (tests, a server without a database): the
+// stored keys are then only hashed, not protected by a secret.
+var unkeyed = []byte("kiemtra limiter keys without a secret")
 
-// NewLimits returns limits over hits; now nil means time.Now.
-func NewLimits(hits models.HitStore, now func() time.Time) *Limits {
+// NewLimits returns limits over hits; now nil means time.Now. key (DeriveLimitKey of the
+// service's secret, the same on every replica) keys the hash under which every key is stored,
+// so that the database never holds an address or a username a limit counted: a dump or a backup
+// cannot tell who sent a public tip or which names were tried.
+func NewLimits(hits models.HitStore, now func() time.Time, key []byte) *Limits {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limits{hits: hits, now: now}
+	if len(key) == 0 {
+		key = unkeyed
+	}
+	return &Limits{hits: hits, now: now, key: key}
+}
+
+// DeriveLimitKey is the key of the limits' stored keys, derived from the service's secret with
+// a label of its own (it differs from the token and audit keys).
+func DeriveLimitKey(secret string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("kiemtra limiter keys v1"))
+	return m.Sum(nil)
 }
 
 // clock is the limits' time at the precision both databases keep, so that a hit read back
@@ -59,15 +75,15 @@ func (ls *Limits) sweep(ctx context.Context, now time.Time) error {
 	return err
 }
 
-// storeKey is the key a limiter's key is stored under: the limiter's name keeps the limiters
-// sharing one store apart.
-func storeKey(name, key string) string {
-	k := name + ":" + key
-	if len(k) > maxKeyLen {
-		h := sha256.Sum256([]byte(key))
-		k = name + ":#" + hex.EncodeToString(h[:])
-	}
-	return k
+// storeKey is the key a limiter's key is stored under: the limiter's name (which keeps the
+// limiters sharing one store apart) and a keyed hash of the key, of a fixed length whatever
+// the request sent.
+func (ls *Limits) storeKey(name, key string) string {
+	m := hmac.New(sha256.New, ls.key)
+	m.Write([]byte(name))
+	m.Write([]byte{0})
+	m.Write([]byte(key))
+	return name + ":" + hex.EncodeToString(m.Sum(nil)[:20])
 }
 
 // Attempt is an attempt a Limiter counted; Forgive takes it back. The zero Attempt is one that
@@ -83,6 +99,14 @@ type Limiter struct {
 	window time.Duration
 	read   int
 	rule   func(newest []time.Time, now time.Time) time.Duration
+	grain  time.Duration // stored times are rounded down to this (0: the clock's precision)
+}
+
+// Coarse makes the limiter store its attempts' times rounded down to grain: the public tip
+// form's counts must not tell, by their time, which stored tip came from which sender.
+func (l *Limiter) Coarse(grain time.Duration) *Limiter {
+	l.grain = grain
+	return l
 }
 
 // Window returns a limiter that allows max attempts per key within any window: the next one is
@@ -128,19 +152,41 @@ func spacingWait(newest []time.Time, free int, first, ceiling time.Duration, now
 // Take counts an attempt of key unless the limiter's rule refuses it. It returns the attempt,
 // or a wait above zero when refused: how long until the key may try again.
 func (l *Limiter) Take(ctx context.Context, key string) (Attempt, time.Duration, error) {
+	a, wait, _, err := l.take(ctx, key, true)
+	return a, wait, err
+}
+
+// Count counts an attempt of key whatever the rule says, and returns it.
+func (l *Limiter) Count(ctx context.Context, key string) (Attempt, error) {
+	a, _, _, err := l.take(ctx, key, false)
+	return a, err
+}
+
+// take counts an attempt, refused by the rule when ruled; it also returns how many attempts of
+// the key the window held before it (at most the number the rule reads).
+func (l *Limiter) take(ctx context.Context, key string, ruled bool) (Attempt, time.Duration, int, error) {
 	now := l.limits.clock()
 	if err := l.limits.sweep(ctx, now); err != nil {
-		return Attempt{}, 0, err
+		return Attempt{}, 0, 0, err
+	}
+	at := now
+	if l.grain > 0 {
+		at = now.Truncate(l.grain)
 	}
 	var wait time.Duration
-	id, err := l.limits.hits.TakeHit(ctx, storeKey(l.name, key), now.Add(-l.window), l.read, now, now.Add(l.window), func(newest []time.Time) bool {
+	prior := 0
+	id, err := l.limits.hits.TakeHit(ctx, l.limits.storeKey(l.name, key), now.Add(-l.window), l.read, at, now.Add(l.window), func(newest []time.Time) bool {
+		prior = len(newest)
+		if !ruled {
+			return true
+		}
 		wait = l.rule(newest, now)
 		return wait <= 0
 	})
 	if err != nil || id == 0 {
-		return Attempt{}, wait, err
+		return Attempt{}, wait, prior, err
 	}
-	return Attempt{id: id}, 0, nil
+	return Attempt{id: id}, 0, prior, nil
 }
 
 // Forgive takes back an attempt that turned out not to count (a good password, a tip that was
@@ -154,7 +200,7 @@ func (l *Limiter) Forgive(ctx context.Context, a Attempt) error {
 
 // Reset forgets every attempt of a key (after a successful sign-in).
 func (l *Limiter) Reset(ctx context.Context, key string) error {
-	return l.limits.hits.ResetHits(ctx, storeKey(l.name, key))
+	return l.limits.hits.ResetHits(ctx, l.limits.storeKey(l.name, key))
 }
 
 // Marks remembers keys for a while: the addresses each account signed in from.
@@ -171,7 +217,7 @@ func (ls *Limits) Marks(name string, keep time.Duration) *Marks {
 
 // SetAt returns when key was last set, or the zero time when not within the keep time.
 func (m *Marks) SetAt(ctx context.Context, key string) (time.Time, error) {
-	hits, err := m.limits.hits.FindHits(ctx, storeKey(m.name, key), m.limits.clock().Add(-m.keep), 1)
+	hits, err := m.limits.hits.FindHits(ctx, m.limits.storeKey(m.name, key), m.limits.clock().Add(-m.keep), 1)
 	if err != nil || len(hits) == 0 {
 		return time.Time{}, err
 	}
@@ -180,7 +226,7 @@ func (m *Marks) SetAt(ctx context.Context, key string) (time.Time, error) {
 
 // Set marks key from now for the keep time.
 func (m *Marks) Set(ctx context.Context, key string) error {
-	k := storeKey(m.name, key)
+	k := m.limits.storeKey(m.name, key)
 	if err := m.limits.hits.ResetHits(ctx, k); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type hitStore struct {
 }
 
 // limits returns limits over the store on its clock.
-func (hs hitStore) limits() *auth.Limits { return auth.NewLimits(hs.hits, hs.clock.Now) }
+func (hs hitStore) limits() *auth.Limits { return auth.NewLimits(hs.hits, hs.clock.Now, nil) }
 
 // eachHitStore runs fn on MemoryHits and on the database of every available dialect: the
 // limiters behave the same on all of them.

@@ -42,6 +42,10 @@ type Session struct {
 	TokenType    string       `json:"token_type"`
 	ExpiresIn    int          `json:"expires_in"` // seconds
 	User         *models.User `json:"user"`
+	// DeviceToken names the browser or phone that signed in (kept by the app across sign-ins and
+	// logouts, sent with the next sign-in): a device that signed in to an account before is let
+	// through an attack on the account, whatever its network address (phones change theirs).
+	DeviceToken string `json:"device_token,omitempty"`
 }
 
 // Service logs users in, rotates their refresh tokens and authenticates requests.
@@ -109,7 +113,7 @@ func NewService(store Store, secret string, now func() time.Time, params Passwor
 		return nil, err
 	}
 	return &Service{store: store, signer: signer, now: now, params: params, dummyHash: dummy,
-		signIn:  newSignInLimits(NewLimits(store, now)),
+		signIn:  newSignInLimits(NewLimits(store, now, DeriveLimitKey(secret))),
 		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
@@ -157,37 +161,49 @@ type signInAttempt struct {
 	pair, address, account Attempt
 	known                  bool
 	knownSince             time.Time // when the address last signed in to the account
+	deviceSince            time.Time // when the device last signed in to the account
 }
 
 // knownRefresh is how old an address's last sign-in must be before a new one records it again:
 // most sign-ins then write nothing for it.
 const knownRefresh = 24 * time.Hour
 
-// take counts a sign-in attempt of an account from an address against the limits, before its
-// password is checked, so that parallel guesses cannot all pass; a wait above zero refuses it.
-// Unknown accounts are counted exactly as real ones: the answers do not tell them apart.
-func (l signInLimits) take(ctx context.Context, account, addr string) (signInAttempt, time.Duration, error) {
+// deviceKey is the mark of a device that signed in to an account.
+func deviceKey(account, device string) string { return account + "|device|" + device }
+
+// take counts a sign-in attempt of an account from an address (and a device, when the app sent
+// its token) against the limits, before its password is checked, so that parallel guesses
+// cannot all pass; a wait above zero refuses it. Unknown accounts are counted exactly as real
+// ones: the answers do not tell them apart.
+func (l signInLimits) take(ctx context.Context, account, addr, device string) (signInAttempt, time.Duration, error) {
 	pairKey := account + "|" + addr
 	var a signInAttempt
 	var err error
 	if a.knownSince, err = l.known.SetAt(ctx, pairKey); err != nil {
 		return a, 0, err
 	}
-	a.known = !a.knownSince.IsZero()
+	if device != "" {
+		if a.deviceSince, err = l.known.SetAt(ctx, deviceKey(account, device)); err != nil {
+			return a, 0, err
+		}
+	}
+	a.known = !a.knownSince.IsZero() || !a.deviceSince.IsZero()
 	var wait time.Duration
 	if a.pair, wait, err = l.pair.Take(ctx, pairKey); err != nil || wait > 0 {
 		return a, wait, err
 	}
 	if a.known {
-		// The owner's own address: neither a busy address nor an account under attack holds it
-		// up; only its own failures (the pair) can.
+		// The owner's own address or device: neither a busy address nor an account under
+		// attack holds it up; only its own failures (the pair) can.
 		return a, 0, nil
 	}
 	if a.address, wait, err = l.address.Take(ctx, addr); err != nil || wait > 0 {
 		return a, wait, errors.Join(err, l.pair.Forgive(ctx, a.pair))
 	}
 	if a.account, wait, err = l.account.Take(ctx, account); err != nil || wait > 0 {
-		return a, wait, errors.Join(err, l.pair.Forgive(ctx, a.pair), l.address.Forgive(ctx, a.address))
+		// The address keeps its count: an attacker's refused attempts use up its addresses
+		// (and cost two writes each), not only its accepted ones.
+		return a, wait, errors.Join(err, l.pair.Forgive(ctx, a.pair))
 	}
 	return a, 0, nil
 }
@@ -197,21 +213,54 @@ func (l signInLimits) forgive(ctx context.Context, a signInAttempt) error {
 	return errors.Join(l.pair.Forgive(ctx, a.pair), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account))
 }
 
-// succeeded clears the pair's failures, takes back the attempt and remembers the address for
-// the account (again, once a day).
-func (l signInLimits) succeeded(ctx context.Context, account, addr string, a signInAttempt, now time.Time) error {
+// succeeded clears the pair's failures, takes back the attempt and remembers the address and
+// the device for the account (again, once a day).
+func (l signInLimits) succeeded(ctx context.Context, account, addr, device string, a signInAttempt, now time.Time) error {
 	pairKey := account + "|" + addr
 	err := errors.Join(l.pair.Reset(ctx, pairKey), l.address.Forgive(ctx, a.address), l.account.Forgive(ctx, a.account))
 	if err == nil && now.Sub(a.knownSince) >= knownRefresh {
 		err = l.known.Set(ctx, pairKey)
 	}
+	if err == nil && now.Sub(a.deviceSince) >= knownRefresh {
+		err = l.known.Set(ctx, deviceKey(account, device))
+	}
 	return err
 }
 
-// Login checks a username and password. Every failure looks the same to the caller (an unknown
-// user, a wrong password, a disabled account), and costs the same time.
+// SignInRequest is what a sign-in sends: the credentials, where it comes from, and the device token the
+// app kept from an earlier sign-in ("" for none).
+type SignInRequest struct {
+	Username, Password, IP, UserAgent, DeviceToken string
+}
+
+// validDeviceToken reports whether t has the form of a token this service gives out; any other
+// value is ignored (a new one is given).
+func validDeviceToken(t string) bool {
+	if len(t) != 43 {
+		return false
+	}
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Login is SignIn without a device token.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, error) {
-	username = strings.TrimSpace(username)
+	return s.SignIn(ctx, SignInRequest{Username: username, Password: password, IP: ip, UserAgent: userAgent})
+}
+
+// SignIn checks a username and password. Every failure looks the same to the caller (an unknown
+// user, a wrong password, a disabled account), and costs the same time. The session carries the
+// device's token: the one sent when it was well formed, a new one otherwise.
+func (s *Service) SignIn(ctx context.Context, in SignInRequest) (*Session, error) {
+	username, password, ip, userAgent := strings.TrimSpace(in.Username), in.Password, in.IP, in.UserAgent
+	device := in.DeviceToken
+	if !validDeviceToken(device) {
+		device = ""
+	}
 	if username == "" || password == "" {
 		var v models.Validation
 		if username == "" {
@@ -225,7 +274,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	// Usernames are stored in lower case; phones capitalise the first letter typed.
 	userKey := strings.ToLower(username)
 	addr := AddressKey(ip)
-	attempt, wait, err := s.signIn.take(ctx, userKey, addr)
+	attempt, wait, err := s.signIn.take(ctx, userKey, addr, device)
 	if err != nil {
 		return nil, err
 	}
@@ -259,10 +308,18 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			return nil, demoPasswordRefused()
 		}
 	}
-	if err := s.signIn.succeeded(ctx, userKey, addr, attempt, s.now()); err != nil {
+	if device == "" {
+		device = randomToken(32)
+	}
+	if err := s.signIn.succeeded(ctx, userKey, addr, device, attempt, s.now()); err != nil {
 		return nil, err
 	}
-	return s.newSession(ctx, u, ip, userAgent)
+	sess, err := s.newSession(ctx, u, ip, userAgent)
+	if err != nil {
+		return nil, err
+	}
+	sess.DeviceToken = device
+	return sess, nil
 }
 
 // newSession starts a session for u: its row, its first refresh token and an access token.

@@ -832,3 +832,51 @@ func BenchmarkLoginLimits(b *testing.B) {
 		}
 	})
 }
+
+// A phone changes its address with every network: the device token of an earlier sign-in lets
+// it through an attack on its account, from any address, where a new device waits its turn.
+// And an attacker's refused attempts use up its addresses as its checked ones do.
+func TestKnownDevicesGetThroughAnAttackAndRefusedAttemptsCountAgainstTheAddress(t *testing.T) {
+	runService(t, func(t *testing.T, env *serviceEnv) {
+		ctx := context.Background()
+		first, err := env.svc.SignIn(ctx, auth.SignInRequest{Username: "lan", Password: password, IP: "10.20.0.1", UserAgent: "phone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(first.DeviceToken) != 43 {
+			t.Fatalf("device token %q", first.DeviceToken)
+		}
+		// The attack: guesses from many addresses until the account's delay holds them.
+		for i := 0; i < 12; i++ {
+			_, _ = env.svc.Login(ctx, "lan", "guess", fmt.Sprintf("10.21.0.%d", i), "bot")
+		}
+		if _, err := env.svc.Login(ctx, "lan", password, "10.22.0.1", "phone"); err == nil {
+			t.Fatal("a new device on a new address was not held up during the attack (the test's attack is too weak)")
+		}
+		again, err := env.svc.SignIn(ctx, auth.SignInRequest{Username: "LAN", Password: password, IP: "10.23.0.9", UserAgent: "phone", DeviceToken: first.DeviceToken})
+		if err != nil {
+			t.Fatalf("the known device on a new address during the attack: %v", err)
+		}
+		if again.DeviceToken != first.DeviceToken {
+			t.Fatalf("the device got a new token %q", again.DeviceToken)
+		}
+		// A made-up token is no better than none.
+		if _, err := env.svc.SignIn(ctx, auth.SignInRequest{Username: "lan", Password: password, IP: "10.24.0.1", DeviceToken: strings.Repeat("A", 43)}); err == nil {
+			t.Fatal("a made-up device token got through the attack")
+		}
+		// One address hammering the account: after 20 attempts, refused ones included, the
+		// address is locked for the window, not merely delayed.
+		env.clock.Advance(time.Hour)
+		env.addUser(t, "an")
+		for i := 0; i < 6; i++ {
+			_, _ = env.svc.Login(ctx, "an", "guess", fmt.Sprintf("10.25.0.%d", i), "bot")
+		}
+		for i := 0; i < 20; i++ {
+			_, _ = env.svc.Login(ctx, "an", fmt.Sprintf("guess %d", i), "10.26.0.1", "bot")
+		}
+		var rl *auth.RateLimitError
+		if _, err := env.svc.Login(ctx, "hoa", "guess", "10.26.0.1", "bot"); !asRateLimit(err, &rl) || rl.Wait < 10*time.Minute {
+			t.Fatalf("the hammering address on another account: %v; want it locked", err)
+		}
+	})
+}

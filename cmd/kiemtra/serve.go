@@ -216,6 +216,7 @@ func (m *Main) Listen() error {
 		Licensing:      licensing.New(m.db, m.Now, m.Config.Location()),
 		TrustedProxies: m.Config.Proxies(),
 		Limits:         m.db,
+		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),
 		Reports:        m.reports,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},

@@ -56,10 +56,17 @@ async function send(path, { method = 'GET', json, body, headers = {}, token, tim
 
 export const readJSON = (res) => res.json().catch(() => null);
 
+// DEVICE is where the device token of the last sign-in is kept: it names this phone, not a
+// person, and outlives logouts, so that an attack on an account does not hold this phone up
+// whatever network it is on.
+const DEVICE = 'kiemtra.device';
+
 export async function login(username, password) {
-  const res = await send('/auth/login', { method: 'POST', json: { username, password } });
+  const device_token = localStorage.getItem(DEVICE) || '';
+  const res = await send('/auth/login', { method: 'POST', json: { username, password, device_token } });
   const body = await readJSON(res);
   if (!res.ok) throw new ApiError(res.status, body);
+  if (body?.device_token) localStorage.setItem(DEVICE, body.device_token);
   await saveSession(fromTokens(body));
   return session;
 }

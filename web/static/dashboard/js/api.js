@@ -73,10 +73,14 @@ export class Api {
     return new ApiError(resp.status, code, message);
   }
 
+  // login signs in with the device token of this browser's last sign-in (kept across logouts:
+  // it names the browser, not a person), which lets it through an attack on the account.
   async login(username, password) {
-    const resp = await this.send("POST", "/api/v1/auth/login", { username, password }, false);
+    const device_token = localStorage.getItem("kiemtra.device") || "";
+    const resp = await this.send("POST", "/api/v1/auth/login", { username, password, device_token }, false);
     if (!resp.ok) throw await Api.error(resp);
     const sess = await resp.json();
+    if (sess.device_token) localStorage.setItem("kiemtra.device", sess.device_token);
     this.save(sess);
     return sess;
   }
