@@ -40,12 +40,12 @@ func ParseAuditQuery(q func(string) string, loc *time.Location) (models.AuditFil
 		v.Add("to", "must be a date such as 2026-03-31 or a time such as 2026-03-31T17:00:00+07:00", "phải là một ngày như 2026-03-31 hoặc một thời điểm như 2026-03-31T17:00:00+07:00")
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
-		v.Add("to", "must be after from", "phải sau thời điểm from")
+		v.Add("to", "must be after from", "phải sau thời điểm bắt đầu (tham số from)")
 	}
 	if b := q("before_id"); b != "" {
 		id, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || id <= 0 {
-			v.Add("before_id", "must be the next_before of the previous page (a positive whole number)", "phải là next_before của trang trước (một số nguyên dương)")
+			v.Add("before_id", "must be the next_before of the previous page (a positive whole number)", "phải là giá trị next_before mà trang trước trả về (một số nguyên dương)")
 		}
 		f.BeforeID = id
 	}

@@ -46,7 +46,7 @@ func decodeStrict(body []byte, dst any) error {
 	if err := decodeJSON(body, dst); err != nil {
 		return err
 	}
-	return checkJSONText(body)
+	return models.CheckJSONText(body)
 }
 
 // decodeJSON is decodeStrict without the check of the text, for a /sync batch: each of its

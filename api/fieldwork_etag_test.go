@@ -159,22 +159,32 @@ func TestEveryChangeOfTheDayChangesItsETag(t *testing.T) {
 			}, true, false},
 		}
 		tags := map[*Principal]string{env.a1: "", env.b1: ""}
+		cursors := map[*Principal]string{}
 		for pr := range tags {
-			tags[pr] = env.dayAnswer(t, pr, "").Header().Get("ETag")
+			w := env.dayAnswer(t, pr, "")
+			tags[pr], cursors[pr] = w.Header().Get("ETag"), decode[Assignments](t, w).Cursor
 		}
 		for _, st := range steps {
 			t.Run(st.name, func(t *testing.T) {
 				env.clk.Advance(time.Minute)
 				st.write(t)
 				for pr, want := range map[*Principal]bool{env.a1: st.changed, env.b1: st.changeB} {
-					w := env.dayAnswer(t, pr, tags[pr])
+					// The phone asks as the app does: from its cursor, with its last tag. A change
+					// must come with the tasks it changed, or the phone keeps its old copy under
+					// the new tag.
+					w := env.do(t, pr, "GET", "/api/v1/me/assignments?since="+cursors[pr], "", "If-None-Match", tags[pr])
 					switch {
 					case want && (w.Code != 200 || w.Header().Get("ETag") == tags[pr]):
 						t.Errorf("%s's day: %d with tag %q, want 200 with a new tag", pr.Username, w.Code, w.Header().Get("ETag"))
+					case want:
+						if d := decode[Assignments](t, w); len(d.Added)+len(d.Updated)+len(d.Withdrawn) == 0 {
+							t.Errorf("%s's delta after the change lists nothing: %s", pr.Username, w.Body)
+						}
 					case !want && w.Code != 304:
 						t.Errorf("%s's day: %d, want 304: nothing it shows changed", pr.Username, w.Code)
 					}
-					tags[pr] = w.Header().Get("ETag")
+					full := env.dayAnswer(t, pr, "")
+					tags[pr], cursors[pr] = full.Header().Get("ETag"), decode[Assignments](t, full).Cursor
 				}
 			})
 		}

@@ -1,22 +1,16 @@
 package api
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"kiemtra/models"
 )
 
 // Every piece of text a request carries passes models.CheckText before a handler sees it:
-// JSON bodies in decodeStrict (through checkJSONText), path and query parameters in
+// JSON bodies in decodeStrict (through models.CheckJSONText), path and query parameters in
 // checkParams, form fields and multipart file names where the handlers read them (checkValues,
 // uploadedFile). PostgreSQL refuses NUL and invalid UTF-8 where SQLite stores them, so without
 // this the two databases would not accept the same data.
@@ -58,63 +52,4 @@ func checkValues(vals url.Values) error {
 		}
 	}
 	return nil
-}
-
-// checkJSONText checks every string of a JSON document, member names included, and names the
-// first one that is not acceptable text by its path ("answers[2].note"). body must already have
-// decoded with encoding/json: that decoder replaces invalid UTF-8 with U+FFFD without a word,
-// and this scan is what sees the bytes as they came.
-func checkJSONText(body []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true))
-	for {
-		tok, err := dec.ReadToken()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) {
-			// encoding/json accepted the document, so what this stricter reader refuses is its
-			// text: invalid UTF-8 or an escaped lone surrogate.
-			return models.NotUTF8(jsonField(dec, se.JSONPointer, false))
-		}
-		if err != nil {
-			return err
-		}
-		if tok.Kind() != '"' {
-			continue
-		}
-		if en, _ := models.TextProblem(tok.String()); en != "" {
-			k, n := dec.StackIndex(dec.StackDepth())
-			name := k == '{' && n%2 == 1 // the member's name, not its value
-			return models.CheckText(jsonField(dec, dec.StackPointer(), name), tok.String())
-		}
-	}
-}
-
-// jsonField turns a JSON pointer into the field name the other errors use: "answers[2].note"
-// for /answers/2/note. For a member's name, the object that holds it is named (the name itself
-// is the bad text), or "body" at the top.
-func jsonField(dec *jsontext.Decoder, ptr jsontext.Pointer, name bool) string {
-	if name {
-		ptr = ptr.Parent()
-	}
-	var b strings.Builder
-	level := 0
-	for tok := range ptr.Tokens() {
-		level++
-		if k, _ := dec.StackIndex(min(level, dec.StackDepth())); k == '[' {
-			if _, err := strconv.Atoi(tok); err == nil {
-				b.WriteString("[" + tok + "]")
-				continue
-			}
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	if b.Len() == 0 {
-		return "body"
-	}
-	return b.String()
 }

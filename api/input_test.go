@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -305,8 +306,8 @@ func TestATeammatesReplayAnswersLikeAnyRetry(t *testing.T) {
 				if w.Code != 200 {
 					t.Fatalf("the teammate's identical replay: %d %s", w.Code, w.Body)
 				}
-				if got := decode[map[string]any](t, w); got["id"] != first["id"] {
-					t.Fatalf("the replay answers %v, not the first write %v", got["id"], first["id"])
+				if got := decode[map[string]any](t, w); !reflect.DeepEqual(got, first) {
+					t.Fatalf("the replay answers %v, not what the first write did: %v", got, first)
 				}
 				if w := env.do(t, env.b1, "POST", tc.path, tc.body); w.Code != tc.other {
 					t.Fatalf("another team's replay: %d %s, want %d", w.Code, w.Body, tc.other)
@@ -373,6 +374,21 @@ func TestRegistryInputThatIsNotTextIsRefused(t *testing.T) {
 			}
 			if countStored(t, db) != before {
 				t.Fatal("a rejected feature was stored")
+			}
+		})
+
+		t.Run("a GeoJSON property with an escaped lone surrogate", func(t *testing.T) {
+			before := countStored(t, db)
+			geo := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[105.78,10.03]},` +
+				`"properties":{"name":"Karaoke \ud800 Ngọc","category":"karaoke"}}]}`
+			for _, dry := range []string{"true", "false"} {
+				w := do(t, s, "POST", "/api/v1/businesses/import?dry_run="+dry, geo, "Content-Type", "application/geo+json")
+				if e := decodeError(t, w); w.Code != 400 || !strings.Contains(e.Message, "features[0].properties.name") {
+					t.Fatalf("dry run %s: %d %s", dry, w.Code, w.Body)
+				}
+			}
+			if countStored(t, db) != before {
+				t.Fatal("a refused file was stored")
 			}
 		})
 
@@ -468,7 +484,7 @@ func TestCheckJSONTextNamesTheField(t *testing.T) {
 		{"a duplicate name is left to the decoder", `{"notes":"a","notes":"b\u0000"}`, "notes", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkJSONText([]byte(tc.body))
+			err := models.CheckJSONText([]byte(tc.body))
 			if tc.field == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)

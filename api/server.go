@@ -400,6 +400,9 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 	s.duration.WithLabelValues(c.Request.Method, route).Observe(d.Seconds())
 	level := slog.LevelInfo
 	switch {
+	case status == http.StatusServiceUnavailable:
+		// An outage is logged once as a warning by writeError; each request is not a bug.
+		level = slog.LevelWarn
 	case status >= 500:
 		level = slog.LevelError
 	case route == "/healthz" || route == "/readyz" || route == "/metrics":

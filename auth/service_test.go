@@ -585,6 +585,7 @@ func TestPasswordStrength(t *testing.T) {
 		{"the demo password with digits added is refused", "kiemtra-demo2026", false, "demo"},
 		{"the username is refused", "nguyen.van.lan", false, "username"},
 		{"the username with digits added is refused", "Nguyen.Van.Lan1990", false, "username"},
+		{"the username written twice is refused", "Nguyen.Van.Lannguyen.van.lan!!", false, "username"},
 		{"the display name is refused, without its diacritics too", "Trần Thị Bích Ngọc", false, "display name"},
 		{"the display name without spaces or marks is refused", "tranthibichngoc", false, "display name"},
 		{"a common password padded with digits is refused", "password1234", false, "common"},

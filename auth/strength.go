@@ -104,6 +104,10 @@ func CheckPasswordStrength(password, username, displayName string) error {
 		return weak("must not be the demo password, which is published", "không được là mật khẩu dùng thử, vốn được công bố công khai")
 	case same(username):
 		return weak("must not be the username, with or without digits or symbols added", "không được là tên đăng nhập, dù có thêm chữ số hoặc ký hiệu")
+	case utf8.RuneCountInString(username) >= 4 && strings.Contains(string(runes), strings.ToLower(norm.NFC.String(username))):
+		// The username written twice, or inside a few more characters: the first guess of
+		// anyone who knows whose account it is.
+		return weak("must not contain the username", "không được chứa tên đăng nhập")
 	case same(displayName):
 		return weak("must not be the display name, with or without digits or symbols added", "không được là tên hiển thị, dù có thêm chữ số hoặc ký hiệu")
 	}

@@ -132,7 +132,7 @@ func (s *Service) Checkin(ctx context.Context, c Caller, taskID string, in Check
 	}
 	team := c.TeamID
 	ck := &models.Checkin{ID: id, TaskID: task.ID, TeamID: &team, UserID: c.UserID, Lat: *in.Lat, Lon: *in.Lon, AccuracyM: *in.AccuracyM,
-		Mocked: in.Mocked, ClientAt: in.At.UTC(), ServerAt: now.UTC(), BodySHA256: hash}
+		Mocked: in.Mocked, ClientAt: in.At.UTC(), ServerAt: now.UTC().Truncate(time.Microsecond), BodySHA256: hash}
 	ck.DistanceM = math.Round(geo.DistanceM(ck.Lat, ck.Lon, b.Lat, b.Lon)*10) / 10
 	ck.OnSite = OnSite(ck.DistanceM, ck.AccuracyM)
 	var flags models.Flags

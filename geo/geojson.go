@@ -137,6 +137,11 @@ func ReadAreasGeoJSON(r io.Reader, maxBytes int64) ([]*models.Area, error) {
 		}
 		return nil, invalid("file", "the file is not a GeoJSON FeatureCollection", "tệp không phải GeoJSON FeatureCollection")
 	}
+	// encoding/json turned an escaped lone surrogate into U+FFFD: the document's own text decides
+	// (the properties' NULs are named below, with the other problems of each feature).
+	if err := models.CheckJSONEncoding(data); err != nil {
+		return nil, err
+	}
 	var typ string
 	if json.Unmarshal(doc.Type, &typ) != nil || typ != "FeatureCollection" {
 		return nil, invalid("type", "the file is not a GeoJSON FeatureCollection", "tệp không phải GeoJSON FeatureCollection")

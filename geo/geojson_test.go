@@ -124,6 +124,13 @@ func TestReadAreasGeoJSON(t *testing.T) {
 			t.Fatalf("area %+v", a)
 		}
 	})
+	t.Run("an escaped lone surrogate in a name is refused, not stored as U+FFFD", func(t *testing.T) {
+		doc := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":` + string(sq) + `,"properties":{"code":"X","name":"Phường \ud800","level":"ward"}}]}`
+		_, err := ReadAreasGeoJSON(strings.NewReader(doc), 0)
+		if e := models.ErrorAs(err); e == nil || e.Field != "features[0].properties.name" {
+			t.Fatalf("error %v, want the name named", err)
+		}
+	})
 	t.Run("a missing label point is computed inside the polygon, not at the centroid", func(t *testing.T) {
 		areas, err := ReadAreasGeoJSON(bytes.NewReader(featureCollection(t,
 			feature(u, map[string]any{"code": "U", "name": "U", "level": "ward", "parent_code": nil}))), 0)

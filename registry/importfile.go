@@ -248,7 +248,7 @@ func readFile(br *bufio.Reader, name string) ([]Row, error) {
 	}
 	switch firstNonSpace(head) {
 	case '{':
-		return readGeoJSON(br, name)
+		return checkedGeoJSON(br, name)
 	case '[':
 		return nil, fileError(models.EINVALID, name,
 			"a JSON file must be a GeoJSON FeatureCollection object, not an array",
@@ -522,9 +522,27 @@ func notFeatureCollection(name, what string) error {
 		"GeoJSON must be a FeatureCollection; %s", "GeoJSON phải là một FeatureCollection; %s", what)
 }
 
-// readGeoJSON walks the top-level object with tokens and decodes features one by one, so memory
-// stays at one feature plus the rows.
-func readGeoJSON(r io.Reader, name string) ([]Row, error) {
+// checkedGeoJSON reads a GeoJSON file whole, decodes it, then checks its text as the document
+// has it (encoding/json turns an escaped lone surrogate into U+FFFD without a word).
+func checkedGeoJSON(r io.Reader, name string) ([]Row, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := decodeGeoJSON(bytes.NewReader(data), name)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.CheckJSONEncoding(data); err != nil {
+		e := models.ErrorAs(err)
+		return nil, fileErrorText(models.EINVALID, name, e.Field+": "+e.Message, e.Field+": "+e.MessageVI)
+	}
+	return rows, nil
+}
+
+// decodeGeoJSON walks the top-level object with tokens and decodes features one by one, so that
+// memory holds one feature besides the rows.
+func decodeGeoJSON(r io.Reader, name string) ([]Row, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber() // numbers in properties (tax codes, licence numbers) keep their exact text
 	if tok, err := dec.Token(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -65,7 +66,32 @@ func (db *DB) touchTeamDays(tx *gorm.DB, taskIDs, businessIDs []string) error {
 	for t := range teams {
 		ids = append(ids, t)
 	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// A phone's delta (GET /me/assignments?since=) lists the tasks changed since its cursor: the
+	// tasks whose day the write changed without changing the task itself (a teammate's check-in,
+	// a business edit, another team's visit) must be changed too, or the version would move
+	// while the delta stayed empty and the next 304 would keep the phone's old copy.
+	if err := touchTasks(tx, "id IN ?", taskIDs, db.Now()); err != nil {
+		return err
+	}
+	if err := touchTasks(tx, "business_id IN ?", businessIDs, db.Now()); err != nil {
+		return err
+	}
 	return db.bumpTeamDays(tx, ids)
+}
+
+// touchTasks moves on updated_at of the tasks ever given to a team among those matching cond
+// for ids, in batches.
+func touchTasks(tx *gorm.DB, cond string, ids []string, at time.Time) error {
+	for i := 0; i < len(ids); i += 500 {
+		err := tx.Exec("UPDATE tasks SET updated_at = ? WHERE "+cond+" AND id IN (SELECT task_id FROM assignment_decisions)", at, ids[i:min(i+500, len(ids))]).Error
+		if err != nil {
+			return translate(err, "task")
+		}
+	}
+	return nil
 }
 
 // bumpTeamDays moves on the day version of the teams, in the order of their ids.
