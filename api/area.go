@@ -12,6 +12,7 @@ import (
 // AreaNode is an area in the tree answer of GET /areas.
 type AreaNode struct {
 	Code      string      `json:"code"`
+	GSOCode   string      `json:"gso_code"`
 	Name      string      `json:"name"`
 	TypeName  string      `json:"type_name"`
 	Level     string      `json:"level"`
@@ -25,6 +26,7 @@ type AreaNode struct {
 // AreaDetail is one area with its geometry, parent and children.
 type AreaDetail struct {
 	Code       string          `json:"code"`
+	GSOCode    string          `json:"gso_code"`
 	Name       string          `json:"name"`
 	TypeName   string          `json:"type_name"`
 	Level      string          `json:"level"`
@@ -50,15 +52,31 @@ func (s *Server) registerAreaRoutes(g *gin.RouterGroup) {
 	g.GET("/areas/:code", s.getArea)
 }
 
-// listAreas answers the whole tree (or the subtree under ?under=CODE), without geometries:
-// the tree is what pickers and filters need, and geometries are large.
+// listAreas answers the tree in force on a day (?on=YYYY-MM-DD, default today), or its subtree
+// under ?under=CODE, without geometries: the tree is what pickers and filters need, and
+// geometries are large.
 func (s *Server) listAreas(c *gin.Context) {
-	areas, _, err := s.store.FindAreas(c.Request.Context(), models.AreaFilter{Under: c.Query("under")})
+	ctx := c.Request.Context()
+	day, err := s.dayParam(c.Query("on"), "on")
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": AreaTree(areas)})
+	f := models.AreaFilter{On: day}
+	if under := c.Query("under"); under != "" {
+		a, err := s.store.FindAreaOn(ctx, under, day)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		f.Under = a.Code
+	}
+	areas, _, err := s.store.FindAreas(ctx, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"on": day, "items": AreaTree(areas)})
 }
 
 // AreaTree nests areas (ordered by path, as the store returns them) under their parents; areas
@@ -67,7 +85,7 @@ func AreaTree(areas []*models.Area) []*AreaNode {
 	nodes := make(map[string]*AreaNode, len(areas))
 	roots := []*AreaNode{}
 	for _, a := range areas {
-		n := &AreaNode{Code: a.Code, Name: a.Name, TypeName: a.TypeName, Level: a.Level, Lat: a.Lat, Lon: a.Lon, ValidFrom: a.ValidFrom, ValidTo: a.ValidTo, Children: []*AreaNode{}}
+		n := &AreaNode{Code: a.Code, GSOCode: a.OfficialCode(), Name: a.Name, TypeName: a.TypeName, Level: a.Level, Lat: a.Lat, Lon: a.Lon, ValidFrom: a.ValidFrom, ValidTo: a.ValidTo, Children: []*AreaNode{}}
 		nodes[a.Code] = n
 		if a.ParentCode != nil {
 			if p, ok := nodes[*a.ParentCode]; ok {
@@ -80,19 +98,31 @@ func AreaTree(areas []*models.Area) []*AreaNode {
 	return roots
 }
 
+// getArea answers the unit a code names on a day (?on=, default today; see FindAreaOn), with
+// its children of that day (of its last day, for a unit that ended before).
 func (s *Server) getArea(c *gin.Context) {
 	ctx := c.Request.Context()
-	a, err := s.store.FindAreaByCode(ctx, c.Param("code"))
+	day, err := s.dayParam(c.Query("on"), "on")
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	children, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: a.Code})
+	a, err := s.store.FindAreaOn(ctx, c.Param("code"), day)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	d := AreaDetail{Code: a.Code, Name: a.Name, TypeName: a.TypeName, Level: a.Level, ParentCode: a.ParentCode, Path: pathCodes(a.Path),
+	if !a.ValidOn(day) && !a.ValidTo.IsZero() && day.After(a.ValidTo) {
+		day = a.ValidTo
+	} else if !a.ValidOn(day) {
+		day = a.ValidFrom
+	}
+	children, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: a.Code, On: day})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	d := AreaDetail{Code: a.Code, GSOCode: a.OfficialCode(), Name: a.Name, TypeName: a.TypeName, Level: a.Level, ParentCode: a.ParentCode, Path: pathCodes(a.Path),
 		Lat: a.Lat, Lon: a.Lon, ValidFrom: a.ValidFrom, ValidTo: a.ValidTo, Children: []AreaRef{}}
 	if a.Geometry != "" {
 		d.Geometry = json.RawMessage(a.Geometry)

@@ -12,13 +12,19 @@ const (
 	AreaLevelCity     = "city"
 	AreaLevelDistrict = "district"
 	AreaLevelWard     = "ward"
+	// AreaLevelCommune is the commune level of the 2025 map, below the province with no
+	// district between; TypeName says whether a unit is a Phường or a Xã.
+	AreaLevelCommune = "commune"
 )
 
-// Area is one administrative unit: a city, district, ward or commune. Geometry is a GeoJSON
-// Polygon or MultiPolygon (WGS84), kept as text so that both databases store it the same way;
-// the geo package parses it.
+// Area is one version of an administrative unit: a city, district, ward or commune as it was
+// over its validity (docs/areas.md). Code identifies the version and is what every reference
+// holds; GSOCode is the official code, which a unit made by a later reorganisation may reuse
+// (Code then carries a suffix: 31147@2025). Geometry is a GeoJSON Polygon or MultiPolygon
+// (WGS84), kept as text so that both databases store it the same way; the geo package parses it.
 type Area struct {
 	Code       string    `json:"code" gorm:"primaryKey"`
+	GSOCode    string    `json:"gso_code"`
 	ParentCode *string   `json:"parent_code"`
 	Name       string    `json:"name"`
 	TypeName   string    `json:"type_name"` // Quận, Huyện, Phường, Xã, Thị trấn ...
@@ -54,6 +60,24 @@ func AreaPath(parentPath, code string) string {
 // Contains reports whether the area at path a contains (or is) the area at path b.
 func PathContains(a, b string) bool { return strings.HasPrefix(b, a) }
 
+// OfficialCode is the unit's official code: GSOCode, or Code for a version stored without one.
+func (a *Area) OfficialCode() string {
+	if a.GSOCode != "" {
+		return a.GSOCode
+	}
+	return a.Code
+}
+
+// IsVersionID reports whether code names a unit version by its suffix (31147@2025), as opposed
+// to an official code, which names a unit only together with a date.
+func IsVersionID(code string) bool { return strings.Contains(code, "@") }
+
+// OverlapsInTime reports whether the validities of a and b share a day.
+func (a *Area) OverlapsInTime(b *Area) bool {
+	return (a.ValidTo.IsZero() || b.ValidFrom.IsZero() || !a.ValidTo.Before(b.ValidFrom)) &&
+		(b.ValidTo.IsZero() || a.ValidFrom.IsZero() || !b.ValidTo.Before(a.ValidFrom))
+}
+
 // ValidOn reports whether the area exists on day d.
 func (a *Area) ValidOn(d Date) bool {
 	if !a.ValidFrom.IsZero() && d.Before(a.ValidFrom) {
@@ -67,6 +91,7 @@ func (a *Area) ValidOn(d Date) bool {
 
 // AreaFilter selects areas. Zero fields do not filter.
 type AreaFilter struct {
+	On     Date // only the versions valid on this day; zero: every version
 	Level  string
 	Under  string // code of an ancestor (the area itself included)
 	Codes  []string
@@ -76,8 +101,12 @@ type AreaFilter struct {
 
 // AreaStore persists the area tree.
 type AreaStore interface {
-	// FindAreaByCode returns not_found when the code is unknown.
+	// FindAreaByCode returns the unit version with the code (its identifier), or not_found.
 	FindAreaByCode(ctx context.Context, code string) (*Area, error)
+	// FindAreaOn returns the unit a code names on a day: the version with that identifier when
+	// the code is one (IsVersionID), else the version with that official code valid on the day,
+	// else the version whose identifier is the code; not_found when none.
+	FindAreaOn(ctx context.Context, code string, day Date) (*Area, error)
 	// FindAreas returns the matching areas ordered by path, and the total count.
 	FindAreas(ctx context.Context, f AreaFilter) ([]*Area, int, error)
 	// UpsertAreas creates or replaces the given areas in one transaction, parents before

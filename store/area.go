@@ -21,9 +21,33 @@ func (db *DB) FindAreaByCode(ctx context.Context, code string) (*models.Area, er
 	return &a, nil
 }
 
+// FindAreaOn implements models.AreaStore.
+func (db *DB) FindAreaOn(ctx context.Context, code string, day models.Date) (*models.Area, error) {
+	if models.IsVersionID(code) || day.IsZero() {
+		return db.FindAreaByCode(ctx, code)
+	}
+	var found []*models.Area
+	err := validOn(db.gdb.WithContext(ctx).Where("gso_code = ?", code), day).Order("valid_from DESC").Limit(1).Find(&found).Error
+	if err != nil {
+		return nil, translate(err, "area")
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return db.FindAreaByCode(ctx, code)
+}
+
+// validOn restricts a query of areas to the versions valid on day.
+func validOn(q *gorm.DB, day models.Date) *gorm.DB {
+	return q.Where("(valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)", day, day)
+}
+
 // FindAreas returns matching areas ordered by path, and the total count.
 func (db *DB) FindAreas(ctx context.Context, f models.AreaFilter) ([]*models.Area, int, error) {
 	q := db.gdb.WithContext(ctx).Model(&models.Area{})
+	if !f.On.IsZero() {
+		q = validOn(q, f.On)
+	}
 	if f.Level != "" {
 		q = q.Where("level = ?", f.Level)
 	}
@@ -65,6 +89,9 @@ func (db *DB) UpsertAreas(ctx context.Context, actor string, areas []*models.Are
 		for _, a := range ordered {
 			// Names reach reports and searches: one Unicode form whatever the file used.
 			a.Normalise()
+			if a.GSOCode == "" {
+				a.GSOCode = a.Code
+			}
 			a.Path = models.AreaPath("", a.Code)
 			if a.ParentCode != nil {
 				pp, ok := paths[*a.ParentCode]
@@ -88,7 +115,7 @@ func (db *DB) UpsertAreas(ctx context.Context, actor string, areas []*models.Are
 			a.UpdatedAt = now
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "code"}},
-				DoUpdates: clause.AssignmentColumns([]string{"parent_code", "name", "type_name", "level", "path", "depth", "lat", "lon", "geometry", "valid_from", "valid_to", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"parent_code", "gso_code", "name", "type_name", "level", "path", "depth", "lat", "lon", "geometry", "valid_from", "valid_to", "updated_at"}),
 			}).Create(a).Error
 			if err != nil {
 				return translate(err, "area")
