@@ -67,10 +67,16 @@ func TeamWarnings(members []*models.User, vi bool) []string {
 }
 
 // teamLevelFits reports whether a team of the level may have the area as its jurisdiction: a
-// city team has a city, a district team a district, a ward team a ward. Areas of other levels
-// (the tree may be reorganised) take a city team at the root and a district or ward team below.
+// city team has a city, a district team a district, a ward or commune team a ward or commune; a
+// cluster team (several units) has the unit that holds them. Areas of other levels (the tree may
+// be reorganised) take a city team at the root and a district or ward team below.
 func teamLevelFits(level string, a *models.Area) bool {
+	if level == models.TeamLevelCluster {
+		return true
+	}
 	switch a.Level {
+	case models.AreaLevelCommune:
+		return level == models.TeamLevelCommune
 	case models.AreaLevelCity, models.AreaLevelDistrict, models.AreaLevelWard:
 		return level == a.Level
 	}
@@ -294,7 +300,7 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 }
 
 // teamLevels are the levels a team may have.
-var teamLevels = []string{models.TeamLevelCity, models.TeamLevelDistrict, models.TeamLevelWard}
+var teamLevels = models.TeamLevels
 
 // coversArea reports whether the area outer contains (or is) the area inner.
 func (s *Server) coversArea(c *gin.Context, outer, inner string) bool {

@@ -13,15 +13,37 @@ const (
 	TeamLevelCity     = "city"
 	TeamLevelDistrict = "district"
 	TeamLevelWard     = "ward"
+	TeamLevelCommune  = "commune" // one commune-level unit of the 2025 map
+	// TeamLevelCluster serves a planner-defined set of units (communes, since the district
+	// level went); its AreaCode is the smallest unit holding them all.
+	TeamLevelCluster = "cluster"
 )
+
+// TeamLevels lists the team levels.
+var TeamLevels = []string{TeamLevelCity, TeamLevelDistrict, TeamLevelWard, TeamLevelCommune, TeamLevelCluster}
+
+// TeamLevelFor is the level of a team that serves the one unit a: city for a root, else the
+// unit's level.
+func TeamLevelFor(a *Area) string {
+	switch {
+	case a.ParentCode == nil:
+		return TeamLevelCity
+	case a.Level == AreaLevelDistrict, a.Level == AreaLevelWard, a.Level == AreaLevelCommune:
+		return a.Level
+	}
+	return TeamLevelCluster
+}
 
 // Team is an interagency inspection team: officers of several agencies who inspect together in
 // one jurisdiction, starting from a base.
 type Team struct {
-	ID             string    `json:"id" gorm:"primaryKey"`
-	Name           string    `json:"name"`
-	Level          string    `json:"level"`
-	AreaCode       string    `json:"area_code"` // jurisdiction
+	ID       string `json:"id" gorm:"primaryKey"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+	AreaCode string `json:"area_code"` // jurisdiction: the smallest unit holding Areas
+	// Areas are the units the team serves (a cluster of communes, or just AreaCode); empty
+	// means AreaCode alone.
+	Areas          []string  `json:"areas" gorm:"-"`
 	BaseLat        float64   `json:"base_lat"`
 	BaseLon        float64   `json:"base_lon"`
 	WeeklyCapacity int       `json:"weekly_capacity"` // inspections per working week
@@ -33,6 +55,14 @@ type Team struct {
 
 // TableName is the table of teams.
 func (Team) TableName() string { return "teams" }
+
+// Units returns the units the team serves: Areas, or AreaCode when none are set.
+func (t *Team) Units() []string {
+	if len(t.Areas) > 0 {
+		return t.Areas
+	}
+	return []string{t.AreaCode}
+}
 
 // Weekdays is a set of working days stored as "1,2,3,4,5" (Monday is 1, Sunday 7, ISO 8601).
 type Weekdays string
@@ -127,8 +157,8 @@ func (t *Team) Validate() error {
 	if strings.TrimSpace(t.Name) == "" {
 		v.Add("name", "is required", "không được để trống")
 	}
-	if !oneOf(t.Level, []string{TeamLevelCity, TeamLevelDistrict, TeamLevelWard}) {
-		v.Add("level", "must be city, district or ward", "phải là city, district hoặc ward")
+	if !oneOf(t.Level, TeamLevels) {
+		v.Add("level", "must be one of %s", "phải là một trong %s", strings.Join(TeamLevels, ", "))
 	}
 	if t.AreaCode == "" {
 		v.Add("area_code", "is required", "không được để trống")

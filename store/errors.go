@@ -35,6 +35,7 @@ var kindNames = map[string][2]string{
 	"photo":          {"photo", "ảnh"},
 	"report":         {"report", "báo cáo"},
 	"rate limit":     {"attempt count", "số lượt thử"},
+	"reorganisation": {"reorganisation", "cuộc sắp xếp đơn vị hành chính"},
 	"database mark":  {"database mark", "dấu của cơ sở dữ liệu"},
 }
 

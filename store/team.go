@@ -14,17 +14,61 @@ var _ models.TeamStore = (*DB)(nil)
 // FindTeamByID returns the team, or not_found.
 func (db *DB) FindTeamByID(ctx context.Context, id string) (*models.Team, error) {
 	var t models.Team
-	if err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
+	g := db.gdb.WithContext(ctx)
+	if err := g.Where("id = ?", id).Take(&t).Error; err != nil {
 		return nil, translate(err, "team")
 	}
+	if err := loadTeamUnits(g, []*models.Team{&t}); err != nil {
+		return nil, err
+	}
 	return &t, nil
+}
+
+// loadTeamUnits fills each team's Areas from team_areas.
+func loadTeamUnits(tx *gorm.DB, teams []*models.Team) error {
+	if len(teams) == 0 {
+		return nil
+	}
+	ids := make([]string, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	units, err := teamUnits(tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		t.Areas = units[t.ID]
+		if len(t.Areas) == 0 {
+			t.Areas = []string{t.AreaCode}
+		}
+	}
+	return nil
+}
+
+// saveTeamUnits replaces the units a team serves (its AreaCode alone when Areas is empty).
+func saveTeamUnits(tx *gorm.DB, t *models.Team) error {
+	t.Areas = t.Units()
+	if err := tx.Exec("DELETE FROM team_areas WHERE team_id = ?", t.ID).Error; err != nil {
+		return translate(err, "team")
+	}
+	for _, a := range t.Areas {
+		if err := tx.Exec("INSERT INTO team_areas (team_id, area_code) VALUES (?, ?)", t.ID, a).Error; err != nil {
+			return translate(err, "team")
+		}
+	}
+	return nil
 }
 
 // FindTeams returns every team ordered by level and name.
 func (db *DB) FindTeams(ctx context.Context) ([]*models.Team, error) {
 	var out []*models.Team
-	if err := db.gdb.WithContext(ctx).Order("level, name").Find(&out).Error; err != nil {
+	g := db.gdb.WithContext(ctx)
+	if err := g.Order("level, name").Find(&out).Error; err != nil {
 		return nil, translate(err, "team")
+	}
+	if err := loadTeamUnits(g, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -42,7 +86,10 @@ func (db *DB) CreateTeam(ctx context.Context, actor string, t *models.Team) erro
 		if err := tx.Create(t).Error; err != nil {
 			return translate(err, "team")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "team", EntityID: t.ID, Details: map[string]any{"name": t.Name, "area_code": t.AreaCode, "weekly_capacity": t.WeeklyCapacity}})
+		if err := saveTeamUnits(tx, t); err != nil {
+			return err
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "team", EntityID: t.ID, Details: map[string]any{"name": t.Name, "area_code": t.AreaCode, "areas": t.Areas, "weekly_capacity": t.WeeklyCapacity}})
 	})
 }
 
@@ -98,6 +145,9 @@ func (db *DB) SaveTeam(ctx context.Context, actor string, t *models.Team, member
 			t.Version++
 			t.UpdatedAt = now
 		}
+		if err := saveTeamUnits(tx, t); err != nil {
+			return err
+		}
 		if members != nil {
 			if err := tx.Model(&models.User{}).Where("team_id = ? AND id NOT IN ?", t.ID, append(members, "")).
 				Updates(map[string]any{"team_id": nil, "version": gorm.Expr("version + 1"), "updated_at": now}).Error; err != nil {
@@ -111,6 +161,6 @@ func (db *DB) SaveTeam(ctx context.Context, actor string, t *models.Team, member
 			}
 		}
 		return db.appendAudit(tx, actor, auditEntry{Action: action, EntityType: "team", EntityID: t.ID,
-			Details: map[string]any{"name": t.Name, "area_code": t.AreaCode, "weekly_capacity": t.WeeklyCapacity, "working_days": t.WorkingDays, "members": members}})
+			Details: map[string]any{"name": t.Name, "area_code": t.AreaCode, "areas": t.Areas, "weekly_capacity": t.WeeklyCapacity, "working_days": t.WorkingDays, "members": members}})
 	})
 }
