@@ -195,6 +195,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/licensing/check?licence_no=L0001", "", []string{models.RoleLicensingOfficer}, false, false},
 			{"GET", "/api/v1/licensing/lookups", "", []string{models.RoleLicensingOfficer, models.RoleAdmin}, false, false},
 			{"GET", "/api/v1/audit", "", []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/areas/reorganisations", "", plannersOnly, true, false},
+			{"POST", "/api/v1/areas/reorganisations?dry_run=true", `{"effective_on":"2025-07-01","units":[{"code":"X1","name":"Xã Một","lat":10.02,"lon":105.02,"from":[{"code":"D11","part":"full"}]}]}`, []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/areas/reorganisations/none", "", plannersOnly, true, false},
+			{"GET", "/api/v1/areas/reorganisations/none/review", "", plannersOnly, true, false},
+			{"PUT", "/api/v1/areas/reorganisations/none/review/x", `{"area_code":"D11"}`, []string{models.RoleAdmin}, true, false},
+			{"PUT", "/api/v1/areas/reorganisations/none/teams/x", `{"areas":["D11"]}`, []string{models.RoleAdmin}, true, false},
+			{"PUT", "/api/v1/areas/reorganisations/none/users/x", `{"area_code":"D11"}`, []string{models.RoleAdmin}, true, false},
+			{"POST", "/api/v1/areas/reorganisations/none/accept-proposals", "", []string{models.RoleAdmin}, true, false},
+			{"POST", "/api/v1/areas/reorganisations/none/apply", "", []string{models.RoleAdmin}, true, false},
 			{"GET", "/api/v1/audit/verify", "", []string{models.RoleAdmin}, true, false},
 		}
 		covered := map[string]bool{}

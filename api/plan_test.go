@@ -19,6 +19,7 @@ import (
 	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/reorg"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -121,7 +122,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 		Tips: mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
-		}{runner, db}, Logger: log})
+		}{runner, db}, Reorgs: reorg.NewService(db, reg.Refresh), Logger: log})
 	return &planTestEnv{srv: srv, db: db}
 }
 

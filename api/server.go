@@ -42,6 +42,7 @@ type Store interface {
 	models.TeamStore
 	models.UserStore
 	models.AuditStore
+	models.ReorgStore
 }
 
 // Registry is the business registry's logic: validation against the area index, imports and
@@ -88,6 +89,7 @@ type Config struct {
 	Reports      ReportService
 	Plans        PlanStore
 	Jobs         Jobs
+	Reorgs       Reorganisations
 	Metrics      *prometheus.Registry // nil: a new one
 	MaxBodyBytes int64                // default limit of a request body
 	Version      string
@@ -135,6 +137,8 @@ type Server struct {
 	reports       ReportService
 	plans         PlanStore
 	jobs          Jobs
+	reorgs        Reorganisations
+	reorgStore    models.ReorgStore
 	metrics       *prometheus.Registry
 	maxBody       int64
 	version       string
@@ -177,6 +181,8 @@ func New(cfg Config) *Server {
 		reports:     cfg.Reports,
 		plans:       cfg.Plans,
 		jobs:        cfg.Jobs,
+		reorgs:      cfg.Reorgs,
+		reorgStore:  cfg.Store,
 		metrics:     cfg.Metrics,
 		maxBody:     cfg.MaxBodyBytes,
 		version:     cfg.Version,
@@ -254,6 +260,7 @@ func New(cfg Config) *Server {
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
 	s.registerAuthRoutes(v1)
+	s.registerReorgRoutes(v1)
 	s.registerAreaRoutes(v1)
 	s.registerBusinessRoutes(v1)
 	s.registerImportRoutes(v1)

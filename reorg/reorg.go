@@ -90,6 +90,10 @@ func (p *planner) run() {
 	p.mapUsers()
 	p.counts()
 	sort.Strings(r.Ending)
+	sort.SliceStable(r.Problems, func(i, j int) bool {
+		a, b := r.Problems[i], r.Problems[j]
+		return a.Kind+"\x00"+a.Unit+"\x00"+a.Source < b.Kind+"\x00"+b.Unit+"\x00"+b.Source
+	})
 	for _, it := range p.plan.Items {
 		if it.Settled == "" {
 			r.Open++
@@ -249,7 +253,7 @@ func (p *planner) sources() {
 						p.plan.Report.External = append(p.plan.Report.External, s.Code)
 					}
 				default:
-					p.problem(a.GSOCode, s.Code, "unknown_source", "unit %s: the source %s (%s) is not a unit of this database in force on %s", "đơn vị %s: đơn vị nguồn %s (%s) không phải đơn vị có hiệu lực vào ngày %s trong cơ sở dữ liệu", a.GSOCode, s.Code, s.Name, p.before)
+					p.problem(a.GSOCode, s.Code, "unknown_source", "unit %s: the source %s is not a unit of this database in force on %s", "đơn vị %s: đơn vị nguồn %s không phải đơn vị có hiệu lực vào ngày %s trong cơ sở dữ liệu", a.GSOCode, strings.TrimSpace(s.Code+" "+paren(s.Name)), p.before)
 				}
 				continue
 			}
@@ -309,6 +313,26 @@ func (p *planner) endings() {
 			}
 		}
 	}
+	// A unit that stays in force beside ending siblings is one the spec forgot: it would sit
+	// under the old map beside the new one.
+	for code, kids := range children {
+		ended := 0
+		for _, k := range kids {
+			if p.ending[k] {
+				ended++
+			}
+		}
+		if ended == 0 || ended == len(kids) {
+			continue
+		}
+		for _, k := range kids {
+			if !p.ending[k] {
+				a := p.valid[k]
+				p.problem("", k, "left_in_force", "%s (%s) is not a source of any new unit, while its neighbours under %s are: it would stay in force beside the new units",
+					"%s (%s) không là đơn vị nguồn của đơn vị mới nào, trong khi các đơn vị cùng cấp thuộc %s thì có: nó sẽ còn hiệu lực bên cạnh các đơn vị mới", k, a.Name, code)
+			}
+		}
+	}
 	for code := range p.ending {
 		p.plan.Ending = append(p.plan.Ending, code)
 		p.plan.Report.Ending = append(p.plan.Report.Ending, code)
@@ -326,6 +350,14 @@ func (p *planner) nearest(cands []string, lat, lon float64) string {
 		}
 	}
 	return best
+}
+
+// paren is "(name)", or "" for no name.
+func paren(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "(" + name + ")"
 }
 
 func jsonList(codes []string) string {

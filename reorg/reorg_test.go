@@ -167,6 +167,9 @@ func TestBadReorganisationsAreReported(t *testing.T) {
 			s.Units[1].From = append(s.Units[1].From, models.ReorgSource{Code: "101", Part: models.PartPartial})
 		}, "full_and_partial"},
 		{"a bad part", func(s *models.ReorgSpec) { s.Units[0].From[0].Part = "half" }, "invalid_part"},
+		{"a ward forgotten beside its merged neighbours", func(s *models.ReorgSpec) {
+			s.Units[0].From = s.Units[0].From[1:] // 101 is no longer a source
+		}, "left_in_force"},
 		{"a unit twice", func(s *models.ReorgSpec) { s.Units = append(s.Units, s.Units[0]) }, "duplicate_unit"},
 		{"an unknown parent", func(s *models.ReorgSpec) { s.Parent = "93" }, "unknown_parent"},
 		{"overlapping new units", func(s *models.ReorgSpec) {

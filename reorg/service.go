@@ -99,7 +99,7 @@ type ProblemsError struct {
 	Report *models.ReorgReport
 }
 
-func (e *ProblemsError) Error() string { return e.Err.Error() }
+func (e *ProblemsError) Error() string { return e.Err.Message }
 
 // Unwrap returns the application error.
 func (e *ProblemsError) Unwrap() error { return e.Err }
@@ -119,6 +119,18 @@ func problemsError(r *models.ReorgReport) error {
 // a reorganisation without problems is stored as a draft (its report carries the id) and one
 // with problems is refused with its report (ProblemsError).
 func (s *Service) Import(ctx context.Context, actor string, spec models.ReorgSpec, dryRun bool) (*models.ReorgReport, error) {
+	// Once applied, the spec no longer plans against the database (its units exist): say so
+	// before planning it again.
+	if prev, err := s.imported(ctx, Fingerprint(spec)); err != nil {
+		return nil, err
+	} else if prev != nil {
+		en, vi := "a draft", "bản nháp"
+		if prev.Status == models.ReorgApplied {
+			en, vi = "applied", "đã áp dụng"
+		}
+		return nil, &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("this reorganisation was imported already (%s, %s)", prev.ID, en),
+			MessageVI: fmt.Sprintf("cuộc sắp xếp này đã được nhập (%s, %s)", prev.ID, vi)}
+	}
 	st, err := s.store.ReorgState(ctx)
 	if err != nil {
 		return nil, err
@@ -143,6 +155,20 @@ func (s *Service) Import(ctx context.Context, actor string, spec models.ReorgSpe
 	}
 	r.ID = rec.ID
 	return r, nil
+}
+
+// imported returns the reorganisation stored with the fingerprint, or nil.
+func (s *Service) imported(ctx context.Context, fingerprint string) (*models.Reorganisation, error) {
+	list, err := s.store.FindReorganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		if r.Fingerprint == fingerprint {
+			return r, nil
+		}
+	}
+	return nil, nil
 }
 
 func sortedItemKeys(m map[string]*models.ReorgItem) []string {

@@ -15,7 +15,10 @@ import (
 // as JSON. Rows with problems are listed with their line and not imported; the rest are, in one
 // transaction.
 func runImport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "import", "businesses|areas FILE [--dry-run] [flags]")
+	if len(args) > 0 && args[0] == "reorganisation" {
+		return runImportReorganisation(ctx, env, args[1:])
+	}
+	fs := newFlagSet(env, "import", "businesses|areas|reorganisation FILE [--dry-run] [flags]")
 	if len(args) < 1 || (args[0] != "businesses" && args[0] != "areas") {
 		fs.Usage()
 		return errUsage

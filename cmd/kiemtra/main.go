@@ -64,7 +64,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[flags]", "run the HTTP service (migrates the database first)", runServe},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
-		{"import", "businesses|areas FILE [--dry-run]", "import the registry (CSV or GeoJSON) or areas (GeoJSON); prints a JSON report", runImport},
+		{"import", "businesses|areas|reorganisation FILE [--dry-run]", "import the registry (CSV or GeoJSON), areas (GeoJSON) or a reorganisation of the units (JSON)", runImport},
 		{"user", "add|passwd|disable|enable|list [flags]", "manage accounts (passwords on standard input)", runUser},
 		{"audit", "verify [flags]", "check the audit log's signatures and signed head; exit 1 naming the first bad event", runAudit},
 		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},

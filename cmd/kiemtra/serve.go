@@ -26,6 +26,7 @@ import (
 	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/reorg"
 	"kiemtra/report"
 	"kiemtra/scheduler"
 	"kiemtra/store"
@@ -220,6 +221,7 @@ func (m *Main) Listen() error {
 		Reports:        m.reports,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
+		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
 		Readiness:      m.db,
 		Unavailable:    store.IsUnavailable,
 		Logger:         m.Log,

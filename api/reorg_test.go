@@ -1,0 +1,102 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"kiemtra/models"
+	"kiemtra/store"
+	"kiemtra/store/storetest"
+)
+
+// reorgFile is a reorganisation of newPlanServer's city: commune C1 takes ward D11 whole and a
+// part of D12; commune C2 the rest of D12 and the district D2's wards whole.
+const reorgFile = `{"name":"Nghị quyết thử","effective_on":"2025-07-01","parent":"92","units":[
+ {"code":"C1","name":"Phường Một","lat":10.0,"lon":105.0,"from":[{"code":"D11","part":"full"},{"code":"D12","part":"partial"}]},
+ {"code":"C2","name":"Xã Hai","lat":10.1,"lon":105.1,"from":[{"code":"D12","part":"partial"},{"code":"D21","part":"full"},{"code":"D22","part":"full"}]}]}`
+
+func TestAReorganisationThroughTheAPI(t *testing.T) {
+	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
+		h := newPlanServer(t, db).srv
+		admin := &Principal{UserID: "a", Username: "admin", Role: models.RoleAdmin, AreaCode: "92", AreaPath: "/92/"}
+		planner := &Principal{UserID: "p", Username: "planner", Role: models.RolePlanner, AreaCode: "92", AreaPath: "/92/"}
+		base := "/api/v1/areas/reorganisations"
+
+		w := doAs(t, h, admin, "POST", base+"?dry_run=true", reorgFile)
+		dry := decodeInto[models.ReorgReport](t, w)
+		if w.Code != 200 || dry.ID != "" || len(dry.Units) != 2 || dry.MovedBusinesses != 120 || len(dry.Reviews) != 30 || len(dry.Teams) != 2 {
+			t.Fatalf("dry run: %d %+v", w.Code, dry)
+		}
+		// A file with an unknown source is refused with its report, in Vietnamese.
+		bad := strings.Replace(reorgFile, `"code":"D22"`, `"code":"D99"`, 1)
+		w = doAs(t, h, admin, "POST", base, bad)
+		var refused ReorgProblemsBody
+		json.Unmarshal(w.Body.Bytes(), &refused)
+		if w.Code != 400 || refused.Report == nil || !strings.Contains(w.Body.String(), `"kind":"unknown_source"`) || !strings.Contains(w.Body.String(), "đơn vị nguồn D99") {
+			t.Fatalf("a bad file: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, planner, "POST", base, reorgFile); w.Code != 403 {
+			t.Fatalf("a planner imports: %d", w.Code)
+		}
+		w = doAs(t, h, admin, "POST", base, reorgFile)
+		draft := decodeInto[models.ReorgReport](t, w)
+		if w.Code != 201 || draft.ID == "" || !strings.HasSuffix(w.Header().Get("Location"), draft.ID) {
+			t.Fatalf("import: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "POST", base, reorgFile); w.Code != 409 {
+			t.Fatalf("the same file again: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "POST", base+"/"+draft.ID+"/apply", ""); w.Code != 409 || !strings.Contains(decodeError(t, w).Message, "quyết định") {
+			t.Fatalf("apply with open decisions: %d %s", w.Code, w.Body)
+		}
+		w = doAs(t, h, planner, "GET", base+"/"+draft.ID+"/review", "")
+		var review struct {
+			Items []models.ReorgItem `json:"items"`
+			Open  int                `json:"open"`
+		}
+		json.Unmarshal(w.Body.Bytes(), &review)
+		if w.Code != 200 || review.Open != 30 {
+			t.Fatalf("review: %d %s", w.Code, w.Body)
+		}
+		first := review.Items[0].SubjectID
+		if w := doAs(t, h, admin, "PUT", base+"/"+draft.ID+"/review/"+first, `{"area_code":"D21"}`); w.Code != 400 || decodeError(t, w).Field != "units" {
+			t.Fatalf("settled outside the candidates: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "PUT", base+"/"+draft.ID+"/review/"+first, `{"area_code":"C2"}`); w.Code != 200 {
+			t.Fatalf("settle: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "PUT", base+"/"+draft.ID+"/teams/"+dry.Teams[0].SubjectID, `{"areas":["C1","nowhere"]}`); w.Code != 400 {
+			t.Fatalf("a team mapped to an unknown unit: %d %s", w.Code, w.Body)
+		}
+		w = doAs(t, h, admin, "POST", base+"/"+draft.ID+"/accept-proposals", "")
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"settled":33`) {
+			t.Fatalf("accept proposals: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "POST", base+"/"+draft.ID+"/apply", ""); w.Code != 200 {
+			t.Fatalf("apply: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, admin, "POST", base+"/"+draft.ID+"/apply", ""); w.Code != 409 {
+			t.Fatalf("a second apply: %d %s", w.Code, w.Body)
+		}
+		// The tree of each day.
+		for on, want := range map[string][]string{"2025-06-30": {"D1", "D2"}, "2025-07-01": {"C1", "C2"}} {
+			w := doAs(t, h, planner, "GET", "/api/v1/areas?on="+on, "")
+			var tree struct {
+				Items []*AreaNode `json:"items"`
+			}
+			json.Unmarshal(w.Body.Bytes(), &tree)
+			var got []string
+			for _, c := range tree.Items[0].Children {
+				got = append(got, c.Code)
+			}
+			if w.Code != 200 || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("the tree of %s: %d %v, want %v", on, w.Code, got, want)
+			}
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/areas?on=2025-02-30", ""); w.Code != 400 || decodeError(t, w).Field != "on" {
+			t.Fatalf("a bad date: %d %s", w.Code, w.Body)
+		}
+	})
+}
