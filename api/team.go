@@ -21,6 +21,9 @@ type TeamInput struct {
 	WeeklyCapacity int      `json:"weekly_capacity"`
 	WorkingDays    []int    `json:"working_days"`
 	Members        []string `json:"members"`
+	// Areas are the units the team serves when several (a cluster of communes); area_code may
+	// then be left out: it becomes the smallest unit that holds them all.
+	Areas []string `json:"areas"`
 }
 
 // TeamView is a team with its members and what a planner should know about it.
@@ -147,7 +150,7 @@ func (s *Server) createTeam(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	t := &models.Team{Name: strings.TrimSpace(in.Name), Level: in.Level, AreaCode: in.AreaCode, BaseLat: in.BaseLat, BaseLon: in.BaseLon, WeeklyCapacity: in.WeeklyCapacity}
+	t := &models.Team{Name: strings.TrimSpace(in.Name), Level: in.Level, AreaCode: in.AreaCode, Areas: in.Areas, BaseLat: in.BaseLat, BaseLon: in.BaseLon, WeeklyCapacity: in.WeeklyCapacity}
 	s.saveTeam(c, t, in.WorkingDays, &in.Members, http.StatusCreated)
 }
 
@@ -178,6 +181,15 @@ func (s *Server) updateTeam(c *gin.Context) {
 	}
 	if upd.AreaCode != nil {
 		t.AreaCode = *upd.AreaCode
+		if upd.Areas == nil {
+			t.Areas = nil // one unit again, unless the set comes with it
+		}
+	}
+	if upd.Areas != nil {
+		t.Areas = *upd.Areas
+		if upd.AreaCode == nil {
+			t.AreaCode = ""
+		}
 	}
 	if upd.BaseLat != nil {
 		t.BaseLat = *upd.BaseLat
@@ -203,6 +215,10 @@ func (s *Server) updateTeam(c *gin.Context) {
 func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[]string, status int) {
 	ctx := c.Request.Context()
 	var v models.Validation
+	if err := s.checkTeamUnits(c, t, &v); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	wd, err := models.WeekdaysOf(days)
 	if err != nil {
 		v.AddError(err)
@@ -297,6 +313,61 @@ func (s *Server) saveTeam(c *gin.Context, t *models.Team, days []int, members *[
 		c.Header("Location", "/api/v1/teams/"+t.ID)
 	}
 	c.JSON(status, view)
+}
+
+// checkTeamUnits checks the set of units a team serves, when it has one: each a unit in force
+// today in the caller's jurisdiction, all inside the team's area_code, which is the smallest unit
+// holding them when the caller left it out; a team of several units is a cluster by default.
+func (s *Server) checkTeamUnits(c *gin.Context, t *models.Team, v *models.Validation) error {
+	if len(t.Areas) == 0 {
+		return nil
+	}
+	ctx := c.Request.Context()
+	today := s.today()
+	seen := map[string]bool{}
+	var paths []string
+	for _, code := range t.Areas {
+		if seen[code] {
+			v.Add("areas", "%s is listed twice", "%s được liệt kê hai lần", code)
+			continue
+		}
+		seen[code] = true
+		a, err := s.store.FindAreaByCode(ctx, code)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			return err
+		}
+		switch {
+		case err != nil || !s.visibleArea(c, code):
+			v.Add("areas", "unknown area %s", "không có khu vực %s", code)
+		case !a.ValidOn(today):
+			v.Add("areas", "%s (%s) is not in force today", "%s (%s) không còn hiệu lực", code, a.Name)
+		default:
+			paths = append(paths, a.Path)
+		}
+	}
+	if len(paths) != len(t.Areas) {
+		return nil
+	}
+	common := paths[0]
+	for _, p := range paths[1:] {
+		for !strings.HasPrefix(p, common) {
+			common = common[:strings.LastIndex(strings.TrimSuffix(common, "/"), "/")+1]
+		}
+	}
+	if len(paths) == 1 {
+		common = paths[0]
+	}
+	home := pathCodes(common)
+	switch {
+	case t.AreaCode == "":
+		t.AreaCode = home[len(home)-1]
+	case !slices.Contains(home, t.AreaCode):
+		v.Add("area_code", "%s does not hold every unit the team serves", "%s không bao gồm mọi đơn vị mà tổ phụ trách", t.AreaCode)
+	}
+	if t.Level == "" && len(paths) > 1 {
+		t.Level = models.TeamLevelCluster
+	}
+	return nil
 }
 
 // teamLevels are the levels a team may have.

@@ -272,3 +272,54 @@ func TestTeamWarningsIgnoreDisabledMembers(t *testing.T) {
 		})
 	}
 }
+
+// Since the district level went, a team serves a cluster of communes: its jurisdiction is the
+// smallest unit holding them, its members must cover that unit, and its units must be in force.
+func TestAClusterTeamServesASetOfUnits(t *testing.T) {
+	runAuthEnv(t, func(t *testing.T, env *authEnv) {
+		planner := env.as(t, "planner")
+		cluster := func(change func(m map[string]any)) string {
+			return env.teamJSON(func(m map[string]any) {
+				delete(m, "area_code")
+				delete(m, "level")
+				m["areas"] = []string{"D11", "D21"}
+				m["base_lat"], m["base_lon"] = 10.03, 105.04
+				m["members"] = []string{env.users["admin"].ID, env.users["planner"].ID}
+				if change != nil {
+					change(m)
+				}
+			})
+		}
+		for _, tc := range []struct {
+			name   string
+			change func(m map[string]any)
+			field  string
+		}{
+			{"an unknown unit", func(m map[string]any) { m["areas"] = []string{"D11", "X9"} }, "areas"},
+			{"a unit twice", func(m map[string]any) { m["areas"] = []string{"D11", "D11"} }, "areas"},
+			{"an area_code that does not hold them", func(m map[string]any) { m["area_code"] = "D1" }, "area_code"},
+			{"members who do not cover the cluster", func(m map[string]any) { m["members"] = []string{env.users["insp1"].ID} }, "members"},
+		} {
+			t.Run(tc.name+" is 400", func(t *testing.T) {
+				w := call(t, env.srv, "POST", "/api/v1/teams", cluster(tc.change), planner, english())
+				if e := decodeError(t, w); w.Code != 400 || e.Field != tc.field {
+					t.Fatalf("%d %s; want 400 on %s", w.Code, w.Body, tc.field)
+				}
+			})
+		}
+		w := call(t, env.srv, "POST", "/api/v1/teams", cluster(nil), planner, english())
+		var b struct {
+			teamBody
+			Level string   `json:"level"`
+			Areas []string `json:"areas"`
+		}
+		json.Unmarshal(w.Body.Bytes(), &b)
+		if w.Code != http.StatusCreated || b.AreaCode != "92" || b.Level != models.TeamLevelCluster || !slices.Equal(b.Areas, []string{"D11", "D21"}) {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		tm, _ := env.db.FindTeamByID(t.Context(), b.ID)
+		if !slices.Equal(tm.Areas, []string{"D11", "D21"}) {
+			t.Fatalf("stored units %v", tm.Areas)
+		}
+	})
+}

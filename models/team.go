@@ -118,6 +118,7 @@ type TeamUpdate struct {
 	WeeklyCapacity *int      `json:"weekly_capacity"`
 	WorkingDays    *[]int    `json:"working_days"`
 	Members        *[]string `json:"members"` // user ids; replaces the member list
+	Areas          *[]string `json:"areas"`   // the units the team serves; replaces the set
 }
 
 // WeekdaysOf builds a Weekdays set from ISO day numbers (1 Monday ... 7 Sunday).

@@ -12,8 +12,11 @@ import (
 
 // AssignTeam is a team as the morning assignment sees it.
 type AssignTeam struct {
-	ID               string
-	AreaPath         string // the jurisdiction's path, "/92/916/"; "" is everywhere
+	ID       string
+	AreaPath string // the jurisdiction's path, "/92/916/"; "" is everywhere
+	// AreaPaths are the paths of the units the team serves when it serves several (a cluster
+	// of communes); empty means AreaPath alone.
+	AreaPaths        []string
 	BaseLat, BaseLon float64
 	Weekly           int // inspections per full working week
 	WorkingDays      models.Weekdays
@@ -406,28 +409,40 @@ func placeSequence(tasks []AssignTask, elig []int, day models.Date) (seq, place 
 }
 
 // jurisdictions returns a lookup from a task's area path to the teams that can take it, as
-// levels (teams of one AreaPath, in ID order), the most local level first. teams must be sorted
-// by ID.
+// levels, the most local level first: a team's place for a task is the longest of its paths
+// that holds the task's, and teams of the same place length form a level (in ID order). teams
+// must be sorted by ID.
 func jurisdictions(teams []AssignTeam) func(areaPath string) [][]int {
-	byPath := map[string][]int{}
-	var paths []string
-	for ti, t := range teams {
-		if _, ok := byPath[t.AreaPath]; !ok {
-			paths = append(paths, t.AreaPath)
-		}
-		byPath[t.AreaPath] = append(byPath[t.AreaPath], ti)
-	}
-	slices.SortFunc(paths, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a, b)) })
 	memo := map[string][][]int{}
 	return func(areaPath string) [][]int {
 		if levels, ok := memo[areaPath]; ok {
 			return levels
 		}
-		var levels [][]int
-		for _, p := range paths {
-			if strings.HasPrefix(areaPath, p) {
-				levels = append(levels, byPath[p])
+		byLen := map[int][]int{}
+		var lens []int
+		for ti, t := range teams {
+			best := -1
+			paths := t.AreaPaths
+			if len(paths) == 0 {
+				paths = []string{t.AreaPath}
 			}
+			for _, p := range paths {
+				if strings.HasPrefix(areaPath, p) && len(p) > best {
+					best = len(p)
+				}
+			}
+			if best < 0 {
+				continue
+			}
+			if _, ok := byLen[best]; !ok {
+				lens = append(lens, best)
+			}
+			byLen[best] = append(byLen[best], ti)
+		}
+		slices.SortFunc(lens, func(a, b int) int { return cmp.Compare(b, a) })
+		levels := make([][]int, 0, len(lens))
+		for _, l := range lens {
+			levels = append(levels, byLen[l])
 		}
 		memo[areaPath] = levels
 		return levels

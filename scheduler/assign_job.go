@@ -94,7 +94,13 @@ func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Dat
 			// city team's overflow) or for later days.
 			continue
 		}
-		in.Teams = append(in.Teams, AssignTeam{ID: t.ID, AreaPath: path, BaseLat: t.BaseLat, BaseLon: t.BaseLon, Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays})
+		team := AssignTeam{ID: t.ID, AreaPath: path, BaseLat: t.BaseLat, BaseLon: t.BaseLon, Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays}
+		for _, u := range t.Units() {
+			if p, ok := paths[u]; ok {
+				team.AreaPaths = append(team.AreaPaths, p)
+			}
+		}
+		in.Teams = append(in.Teams, team)
 	}
 	// One visit per business a day: of several open tasks (a repeat and an urgent tip, say)
 	// the most pressing goes; the visit then settles the others.

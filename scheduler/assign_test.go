@@ -128,6 +128,15 @@ func TestAssignDay(t *testing.T) {
 			want: map[string]string{"om1": "om jurisdiction", "om2": "city overflow"},
 		},
 		{
+			// Since 2025 a team serves a cluster of communes: it takes the tasks of its communes
+			// before the city team, and none of the others.
+			name: "a cluster team takes its communes' tasks and only theirs",
+			in: AssignInput{Teams: []AssignTeam{asgTeam("city", asgCity, 5), {ID: "cluster", AreaPath: asgCity, AreaPaths: []string{asgNKW1, asgOMW1},
+				BaseLat: 10.03, BaseLon: 105.77, Weekly: 25, WorkingDays: models.DefaultWorkingDays}},
+				Tasks: []AssignTask{asgTask("nk1", asgNKW1, 0, 100), asgTask("om1", asgOMW1, 0, 100), asgTask("nk2", asgNKW2, 0, 100)}},
+			want: map[string]string{"nk1": "cluster jurisdiction", "om1": "cluster jurisdiction", "nk2": "city jurisdiction"},
+		},
+		{
 			name: "a task outside every team's jurisdiction waits",
 			in: AssignInput{Teams: []AssignTeam{asgTeam("nk", asgNK, 5)},
 				Tasks: []AssignTask{asgTask("om1", asgOMW1, 0, 100), asgTask("nk1", asgNKW2, 0, 100)}},
