@@ -151,7 +151,13 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 		return nil, err
 	}
 	for _, t := range teams {
-		in.Teams = append(in.Teams, Team{ID: t.ID, AreaPath: paths[t.AreaCode], Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays})
+		team := Team{ID: t.ID, AreaPath: paths[t.AreaCode], Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays}
+		if units := t.Units(); len(units) > 1 {
+			for _, u := range units {
+				team.AreaPaths = append(team.AreaPaths, paths[u])
+			}
+		}
+		in.Teams = append(in.Teams, team)
 	}
 	for _, h := range s.holidays {
 		if h.Year == year {

@@ -27,10 +27,28 @@ type Business struct {
 
 // Team is a team's capacity and jurisdiction as the planner sees it.
 type Team struct {
-	ID          string          `json:"id"`
-	AreaPath    string          `json:"area_path"` // the jurisdiction's path, "/92/916/"
-	Weekly      int             `json:"weekly"`    // inspections per full working week
+	ID       string `json:"id"`
+	AreaPath string `json:"area_path"` // the jurisdiction's path, "/92/916/"
+	// AreaPaths are the paths of the units a team of several serves (a cluster); empty: AreaPath.
+	AreaPaths   []string        `json:"area_paths,omitempty"`
+	Weekly      int             `json:"weekly"` // inspections per full working week
 	WorkingDays models.Weekdays `json:"working_days"`
+}
+
+// reach is the length of the team's path that holds path (the longer, the more local), or -1
+// when none does; a team without a path serves everywhere.
+func (t Team) reach(path string) int {
+	paths := t.AreaPaths
+	if len(paths) == 0 {
+		paths = []string{t.AreaPath}
+	}
+	best := -1
+	for _, p := range paths {
+		if (p == "" || (path != "" && strings.HasPrefix(path, p))) && len(p) > best {
+			best = len(p)
+		}
+	}
+	return best
 }
 
 // ProgrammeSpec is what the planner needs of a programme.
@@ -494,12 +512,17 @@ func (s *schedule) teams(ward string) []int {
 	}
 	path := s.in.WardPaths[ward]
 	var ts []int
+	place := map[int]int{} // how local a team is for the ward: the length of its matching path
 	for t, team := range s.in.Teams {
-		if team.Weekly > 0 && (team.AreaPath == "" || (path != "" && strings.HasPrefix(path, team.AreaPath))) {
+		if team.Weekly <= 0 {
+			continue
+		}
+		if l := team.reach(path); l >= 0 {
 			ts = append(ts, t)
+			place[t] = l
 		}
 	}
-	sort.SliceStable(ts, func(i, j int) bool { return len(s.in.Teams[ts[i]].AreaPath) > len(s.in.Teams[ts[j]].AreaPath) })
+	sort.SliceStable(ts, func(i, j int) bool { return place[ts[i]] > place[ts[j]] })
 	s.teamsFor[ward] = ts
 	return ts
 }

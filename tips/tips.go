@@ -441,12 +441,14 @@ func (s *Service) teamFor(ctx context.Context, path string) (*models.Team, error
 		if members[tm.ID] == 0 {
 			continue
 		}
-		a, err := s.store.FindAreaByCode(ctx, tm.AreaCode)
-		if err != nil || !strings.HasPrefix(path, a.Path) {
-			continue
-		}
-		if len(a.Path) > bestLen {
-			best, bestLen = tm, len(a.Path)
+		for _, u := range tm.Units() {
+			a, err := s.store.FindAreaByCode(ctx, u)
+			if err != nil || !strings.HasPrefix(path, a.Path) {
+				continue
+			}
+			if len(a.Path) > bestLen {
+				best, bestLen = tm, len(a.Path)
+			}
 		}
 	}
 	if best == nil {
