@@ -66,7 +66,12 @@ func Areas(u *refdata.Units2021) ([]*models.Area, error) {
 	if err := r.build(); err != nil {
 		return nil, err
 	}
+	return r.areas2021(u)
+}
 
+// areas2021 traces the city (all the raster's cells), the old city's districts and wards.
+func (r *raster) areas2021(u *refdata.Units2021) ([]*models.Area, error) {
+	var err error
 	cityCode := u.City.Code
 	if cityCode == "" {
 		cityCode = "92"
@@ -146,10 +151,12 @@ func Areas(u *refdata.Units2021) ([]*models.Area, error) {
 
 func ptr[T any](v T) *T { return &v }
 
-// seed is a ward and the point its cells grow from.
+// seed is a ward (or, beyond the old city, a 2025 unit) and the point its cells grow from.
 type seed struct {
 	code, name, typeName string
-	district             int     // index in Units2021.Districts
+	district             int     // index in Units2021.Districts; -1 for a 2025 unit beyond the old city
+	unit                 int     // the 2025 unit its cells go to; -1 when no 2025 map is drawn
+	reach                float64 // how far from the seed its cells may be, in km
 	lat, lon             float64 // the label point: the data centroid, or the moved point
 	x, y                 float64 // the label point in km
 }
@@ -170,7 +177,7 @@ func wardSeeds(u *refdata.Units2021) ([]seed, error) {
 				return nil, fmt.Errorf("demo areas: ward code %s appears twice", w.Code)
 			}
 			seen[w.Code] = true
-			s := seed{code: w.Code, name: w.Name, typeName: w.Type, district: di, lat: w.Lat, lon: w.Lon}
+			s := seed{code: w.Code, name: w.Name, typeName: w.Type, district: di, unit: -1, reach: reachKm, lat: w.Lat, lon: w.Lon}
 			s.x, s.y = toKm(w.Lat, w.Lon)
 			seeds = append(seeds, s)
 		}
@@ -245,8 +252,12 @@ func newRaster(seeds []seed) *raster {
 		minLon, maxLon = min(minLon, s.lon), max(maxLon, s.lon)
 	}
 	// A margin of the longest reach plus two cells keeps the city off the grid's edge.
-	mLat := reachKm*(1+reachWobble)/kmPerDegLat + 2.0/cellsPerDeg
-	mLon := reachKm*(1+reachWobble)/kmPerDegLon + 2.0/cellsPerDeg
+	longest := reachKm
+	for _, s := range seeds {
+		longest = max(longest, s.reach)
+	}
+	mLat := longest*(1+reachWobble)/kmPerDegLat + 2.0/cellsPerDeg
+	mLon := longest*(1+reachWobble)/kmPerDegLon + 2.0/cellsPerDeg
 	r := &raster{
 		seeds: seeds,
 		i0:    int(math.Floor((minLon - mLon) * cellsPerDeg)),
@@ -307,7 +318,11 @@ func (r *raster) build() error {
 			}
 			c := j*r.w + i
 			r.near[c] = best
-			inCity[c] = math.Sqrt(bestD2) <= reachKm*(1+reachWobble*wobble(x, y))
+			reach := reachKm
+			if best >= 0 && r.seeds[best].reach > 0 {
+				reach = r.seeds[best].reach
+			}
+			inCity[c] = math.Sqrt(bestD2) <= reach*(1+reachWobble*wobble(x, y))
 		}
 	}
 	for k, s := range r.seeds {
@@ -459,11 +474,32 @@ func (r *raster) fixPinches() bool {
 	changed := false
 	levels := []func(int32) int32{
 		func(l int32) int32 { return min(l, 0) }, // city: -1 outside, 0 inside
+		func(l int32) int32 { // the old city (2021) apart from the merged provinces
+			if l < 0 {
+				return -1
+			}
+			if r.seeds[l].district < 0 {
+				return 1
+			}
+			return 0
+		},
 		func(l int32) int32 {
 			if l < 0 {
 				return -1
 			}
+			if r.seeds[l].district < 0 {
+				return 1000 + l // beyond the old city a seed is its own district
+			}
 			return int32(r.seeds[l].district)
+		},
+		func(l int32) int32 { // the 2025 units, unions of wards in the old city
+			if l < 0 {
+				return -1
+			}
+			if u := r.seeds[l].unit; u >= 0 {
+				return 100000 + int32(u)
+			}
+			return l
 		},
 		func(l int32) int32 { return l },
 	}

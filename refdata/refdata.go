@@ -75,6 +75,13 @@ func CanTho2025() ([]Unit2025, error) {
 	return u.Units, load("cantho_units_2025.json", &u)
 }
 
+// Reorganisation2025 returns the 2025 reorganisation of Can Tho as a reorganisation spec (its
+// effective date, its parent and the 103 units with the units each was formed from).
+func Reorganisation2025() (models.ReorgSpec, error) {
+	var spec models.ReorgSpec
+	return spec, load("cantho_units_2025.json", &spec)
+}
+
 // Categories returns the business categories in scope.
 func Categories() ([]models.Category, error) {
 	var c struct {
