@@ -39,11 +39,44 @@ var firstOpening = models.NewDate(2010, 1, 1)
 // in cats. About 10% are closed and 2% suspended as of today; licence numbers and tax codes are
 // unique. IDs are left empty for the store to assign.
 func Businesses(seed int64, areas []*models.Area, cats []models.Category, n int, today models.Date) ([]*models.Business, error) {
-	if len(cats) == 0 {
-		return nil, fmt.Errorf("demo businesses: no categories")
+	g, err := newGenerator(seed, today)
+	if err != nil {
+		return nil, err
 	}
+	return g.registry(areas, cats, n, canThoCodes)
+}
+
+// registryCodes are a province's prefixes in the numbers its offices issue: the tax code (and so
+// a company's enterprise code), and a household business's registration number.
+type registryCodes struct{ tax, household string }
+
+// The former provinces' prefixes (tax offices 18, 63 and 22; registration numbers with the old
+// province codes 57, 64 and 59), so that numbers stay unique across the three registries.
+var (
+	canThoCodes   = registryCodes{tax: "18", household: "57A8"}
+	hauGiangCodes = registryCodes{tax: "63", household: "64A8"}
+	socTrangCodes = registryCodes{tax: "22", household: "59A8"}
+)
+
+func newGenerator(seed int64, today models.Date) (*generator, error) {
 	if today.Before(firstOpening.AddDays(365)) {
 		return nil, fmt.Errorf("demo businesses: today %s is too early; openings start %s", today, firstOpening)
+	}
+	return &generator{
+		rng:      rand.New(rand.NewPCG(uint64(seed), pcgStream)),
+		today:    today,
+		licences: map[string]bool{},
+		taxCodes: map[string]bool{},
+		phones:   map[string]bool{},
+		names:    map[string]int{},
+	}, nil
+}
+
+// registry draws n businesses over the wards or communes in areas with a province's numbers.
+// One generator drawing several registries keeps numbers, phones and names unique across them.
+func (g *generator) registry(areas []*models.Area, cats []models.Category, n int, codes registryCodes) ([]*models.Business, error) {
+	if len(cats) == 0 {
+		return nil, fmt.Errorf("demo businesses: no categories")
 	}
 	wards, err := demoWards(areas)
 	if err != nil {
@@ -52,27 +85,17 @@ func Businesses(seed int64, areas []*models.Area, cats []models.Category, n int,
 	if n < MinPerWard*len(wards) {
 		return nil, fmt.Errorf("demo businesses: n = %d is less than %d per ward for %d wards", n, MinPerWard, len(wards))
 	}
-
-	g := &generator{
-		rng:      rand.New(rand.NewPCG(uint64(seed), pcgStream)),
-		today:    today,
-		licences: map[string]bool{},
-		taxCodes: map[string]bool{},
-		phones:   map[string]bool{},
-		names:    map[string]int{},
-	}
 	catWeights := make([]float64, len(cats))
 	for k, c := range cats {
 		catWeights[k] = categoryWeight(c.Code)
 	}
-
 	perWard := g.spread(wards, n)
 	statuses := g.statuses(n)
 	out := make([]*models.Business, 0, n)
 	for wi, w := range wards {
 		for range perWard[wi] {
 			cat := cats[g.pick(catWeights)]
-			b, err := g.business(w, cat, statuses[len(out)])
+			b, err := g.business(w, cat, statuses[len(out)], codes)
 			if err != nil {
 				return nil, err
 			}
@@ -98,7 +121,7 @@ func demoWards(areas []*models.Area) ([]*ward, error) {
 	}
 	var wards []*ward
 	for _, a := range areas {
-		if a.Level != models.AreaLevelWard {
+		if a.Level != models.AreaLevelWard && a.Level != models.AreaLevelCommune {
 			continue
 		}
 		gj, err := geojson.UnmarshalGeometry([]byte(a.Geometry))
@@ -206,7 +229,7 @@ func (g *generator) statuses(n int) []string {
 	return s
 }
 
-func (g *generator) business(w *ward, cat models.Category, status string) (*models.Business, error) {
+func (g *generator) business(w *ward, cat models.Category, status string, codes registryCodes) (*models.Business, error) {
 	b := &models.Business{
 		Name:      g.name(cat.Code, w),
 		Category:  cat.Code,
@@ -220,9 +243,9 @@ func (g *generator) business(w *ward, cat models.Category, status string) (*mode
 	if b.Lat, b.Lon, err = g.place(w); err != nil {
 		return nil, err
 	}
-	b.TaxCode = g.unique(g.taxCodes, func() string { return fmt.Sprintf("18%08d", g.rng.IntN(1e8)) })
-	// A company's enterprise code is its tax code (18 is Can Tho's prefix); a household
-	// business gets a district registration number (57 is Can Tho's province code in them).
+	b.TaxCode = g.unique(g.taxCodes, func() string { return fmt.Sprintf("%s%08d", codes.tax, g.rng.IntN(1e8)) })
+	// A company's enterprise code is its tax code; a household business gets a district
+	// registration number with the province's code in it.
 	enterprise, ok := enterpriseShare[cat.Code]
 	if !ok {
 		enterprise = 0.12
@@ -232,7 +255,7 @@ func (g *generator) business(w *ward, cat models.Category, status string) (*mode
 		g.licences[lic] = true
 		b.LicenceNo = &lic
 	} else {
-		lic := g.unique(g.licences, func() string { return fmt.Sprintf("57A8%06d", g.rng.IntN(1e6)) })
+		lic := g.unique(g.licences, func() string { return fmt.Sprintf("%s%06d", codes.household, g.rng.IntN(1e6)) })
 		b.LicenceNo = &lic
 	}
 	if cat.SecurityCertificateRequired {

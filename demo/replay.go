@@ -38,6 +38,15 @@ type ReplayOptions struct {
 	Seed     int64
 	Today    models.Date // the replay stops here: later weeks stay planned
 	MissRate float64     // share of visits that find the door closed or are refused
+	// Events happen on their day, before that week's visits: the 2025 reorganisation.
+	Events []ReplayEvent
+}
+
+// ReplayEvent is something that happens once during the replay, on or just after On (the replay
+// moves a week at a time), with the replay's clock set to that week.
+type ReplayEvent struct {
+	On  models.Date
+	Run func(ctx context.Context) error
 }
 
 // Replay runs the 2021-2025 programme through the planner and a simulated execution (visits,
@@ -64,13 +73,11 @@ func Replay(ctx context.Context, st ReplayStore, cfg scheduler.Config, opts Repl
 	if err != nil {
 		return err
 	}
-	teams, err := st.FindTeams(ctx)
-	if err != nil {
+	if err := ex.countCapacity(ctx, st); err != nil {
 		return err
 	}
-	for _, t := range teams {
-		ex.capacity += t.WeeklyCapacity
-	}
+	events := append([]ReplayEvent(nil), opts.Events...)
+	sort.SliceStable(events, func(i, j int) bool { return events[i].On.Before(events[j].On) })
 	var finished []string
 	for year := 2021; year <= opts.Today.Year; year++ {
 		prog := progs[0]
@@ -90,6 +97,16 @@ func Replay(ctx context.Context, st ReplayStore, cfg scheduler.Config, opts Repl
 		// the demo's start quick).
 		for week := models.NewDate(year, 1, 1); week.Year == year && week.Before(opts.Today); week = week.AddDays(7) {
 			clock = week.Time(cfg.Location)
+			for len(events) > 0 && !week.Before(events[0].On) {
+				if err := events[0].Run(ctx); err != nil {
+					return fmt.Errorf("replay event of %s: %w", events[0].On, err)
+				}
+				events = events[1:]
+				// New teams may have come.
+				if err := ex.countCapacity(ctx, st); err != nil {
+					return err
+				}
+			}
 			if err := ex.visitWeek(ctx, st, week, opts.Today); err != nil {
 				return fmt.Errorf("visits of %s: %w", week, err)
 			}
@@ -142,6 +159,19 @@ func newExecutor(o ReplayOptions) (*executor, error) {
 		ex.severity[v.Code] = v.Severity
 	}
 	return ex, nil
+}
+
+// countCapacity sums the teams' weekly capacities.
+func (ex *executor) countCapacity(ctx context.Context, st ReplayStore) error {
+	teams, err := st.FindTeams(ctx)
+	if err != nil {
+		return err
+	}
+	ex.capacity = 0
+	for _, t := range teams {
+		ex.capacity += t.WeeklyCapacity
+	}
+	return nil
 }
 
 // violator decides, the same way every time, whether a business hides violations: about 15%,
@@ -200,6 +230,9 @@ func (ex *executor) visitWeek(ctx context.Context, st ReplayStore, week, today m
 	for _, t := range due {
 		b := byID[t.BusinessID]
 		day := week.AddDays(ex.rng.IntN(5))
+		if day.After(t.WindowEnd) && !week.After(t.WindowEnd) {
+			day = t.WindowEnd // a team keeps to the task's window, the year's last days included
+		}
 		if !day.Before(today) {
 			continue
 		}

@@ -29,21 +29,34 @@ type Options struct {
 	// repeats and late additions), so a history replayed to November would leave the teams
 	// nothing to do today: it stops in mid-July, and about 90 visits wait for the teams.
 	ReplayUntil models.Date
+	// HauGiang and SocTrang are the sizes of the former provinces' registries, which join the
+	// city's on 1 July 2025: roughly in proportion to population (1.24 million in the old city,
+	// 0.73 million in Hau Giang, 1.2 million in Soc Trang), a little under for their rural
+	// communes.
+	HauGiang, SocTrang int
 }
 
 // DefaultOptions is the dataset `kiemtra demo` loads: about 1,500 businesses (Can Tho reported
 // over 1,000 in 2023).
 func DefaultOptions() Options {
-	return Options{Seed: 20211101, Businesses: 1500, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 7, 15)}
+	return Options{Seed: 20211101, Businesses: 1500, HauGiang: 850, SocTrang: 1400, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 7, 15)}
 }
 
-// Dataset is the generated demo data, ready to store.
+// Dataset is the generated demo data, ready to store: the old city as it was from 2021 (Load),
+// and what 1 July 2025 brings (Merge).
 type Dataset struct {
 	Today      models.Date // the date the data is as of
 	Areas      []*models.Area
 	Businesses []*models.Business
 	Teams      []TeamSpec
 	People     []Person
+	// Reform is the map of both eras, with the 2025 reorganisation and its polygons.
+	Reform *Map
+	// ProvinceBusinesses are the registries of the former Hau Giang and Soc Trang, in their
+	// 2025 communes.
+	ProvinceBusinesses []*models.Business
+	ClusterTeams       []TeamSpec
+	ClusterPeople      []Person
 }
 
 // Generate builds the dataset from the embedded Can Tho reference data.
@@ -52,19 +65,58 @@ func Generate(o Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec, err := refdata.Reorganisation2025()
+	if err != nil {
+		return nil, err
+	}
 	cats, err := refdata.Categories()
 	if err != nil {
 		return nil, err
 	}
-	areas, err := Areas(u)
+	m, err := DrawMap(u, spec)
 	if err != nil {
 		return nil, err
 	}
-	bs, err := Businesses(o.Seed, areas, cats, o.Businesses, o.Today)
+	g, err := newGenerator(o.Seed, o.Today)
 	if err != nil {
 		return nil, err
 	}
-	return &Dataset{Today: o.Today, Areas: areas, Businesses: bs, Teams: Teams(u), People: People(u)}, nil
+	bs, err := g.registry(m.Areas2021, cats, o.Businesses, canThoCodes)
+	if err != nil {
+		return nil, err
+	}
+	ds := &Dataset{Today: o.Today, Areas: m.Areas2021, Businesses: bs, Teams: Teams(u), People: People(u), Reform: m}
+	for _, p := range []struct {
+		name  string
+		n     int
+		codes registryCodes
+	}{{hauGiang, o.HauGiang, hauGiangCodes}, {socTrang, o.SocTrang, socTrangCodes}} {
+		if p.n == 0 {
+			continue
+		}
+		pbs, err := g.registry(provinceAreas(m.Spec, p.name), cats, p.n, p.codes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.name, err)
+		}
+		ds.ProvinceBusinesses = append(ds.ProvinceBusinesses, pbs...)
+	}
+	ds.ClusterTeams = ClusterTeams(m.Spec, u.City.Code)
+	ds.ClusterPeople = ClusterPeople(ds.ClusterTeams, u.City.Code)
+	return ds, nil
+}
+
+// Logins are every demo user, those of the old city and those of the cluster teams set up in
+// 2025, without drawing the map.
+func Logins() ([]Person, error) {
+	u, err := refdata.CanTho2021()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := refdata.Reorganisation2025()
+	if err != nil {
+		return nil, err
+	}
+	return append(People(u), ClusterPeople(ClusterTeams(spec, u.City.Code), u.City.Code)...), nil
 }
 
 // Store is what Load writes teams and users to.
@@ -101,41 +153,31 @@ func Load(ctx context.Context, st Store, imp Importer, ds *Dataset) error {
 	if len(arep.Problems) > 0 {
 		return fmt.Errorf("import demo areas: %d problems, first: %s %s", len(arep.Problems), arep.Problems[0].Code, arep.Problems[0].Message)
 	}
-	brep, err := imp.ImportBusinesses(ctx, actor, bytes.NewReader(BusinessesCSV(ds.Businesses, ds.Areas)), "demo-businesses.csv", false)
-	if err != nil {
-		return fmt.Errorf("import demo businesses: %w", err)
-	}
-	if len(brep.Rejected) > 0 || brep.Created != len(ds.Businesses) {
-		msg := ""
-		if len(brep.Rejected) > 0 {
-			r := brep.Rejected[0]
-			msg = fmt.Sprintf("; first rejection: line %d %s %q: %s", r.Line, r.Field, r.Value, r.Message)
-		}
-		return fmt.Errorf("import demo businesses: %d of %d created, %d rejected%s", brep.Created, len(ds.Businesses), len(brep.Rejected), msg)
-	}
-	teamIDs := map[string]string{}
-	for _, t := range ds.Teams {
-		if err := st.CreateTeam(ctx, actor, t.Team); err != nil {
-			return err
-		}
-		teamIDs[t.Slug] = t.Team.ID
-	}
-	hashes, err := hashAll(len(ds.People))
-	if err != nil {
+	if err := importBusinesses(ctx, imp, ds.Businesses, ds.Areas, "demo-businesses.csv"); err != nil {
 		return err
 	}
-	for i, p := range ds.People {
-		u := &models.User{Username: p.Username, DisplayName: p.DisplayName, Agency: p.Agency, Role: p.Role, AreaCode: p.AreaCode, PasswordHash: hashes[i]}
-		if p.TeamSlug != "" {
-			id := teamIDs[p.TeamSlug]
-			u.TeamID = &id
-		}
-		if err := st.CreateUser(ctx, actor, u); err != nil {
-			return err
-		}
+	if err := createTeams(ctx, st, ds.Teams, ds.People); err != nil {
+		return err
 	}
 	// In the load's transaction: the mark exists exactly when the demo users do.
 	return st.MarkDemoDatabase(ctx, actor)
+}
+
+// importBusinesses imports businesses as a licensing office's file: every one must be created.
+func importBusinesses(ctx context.Context, imp Importer, bs []*models.Business, areas []*models.Area, name string) error {
+	rep, err := imp.ImportBusinesses(ctx, actor, bytes.NewReader(BusinessesCSV(bs, areas)), name, false)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", name, err)
+	}
+	if len(rep.Rejected) > 0 || rep.Created != len(bs) {
+		msg := ""
+		if len(rep.Rejected) > 0 {
+			r := rep.Rejected[0]
+			msg = fmt.Sprintf("; first rejection: line %d %s %q: %s", r.Line, r.Field, r.Value, r.Message)
+		}
+		return fmt.Errorf("import %s: %d of %d created, %d rejected%s", name, rep.Created, len(bs), len(rep.Rejected), msg)
+	}
+	return nil
 }
 
 // BusinessesCSV writes businesses in the registry's import format, as a licensing office would

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -175,6 +176,14 @@ func TestDemo(t *testing.T) {
 			// The routes first: the jurisdiction checks use the tasks they release.
 			t.Run("morning routes", func(t *testing.T) { demoRoutes(t, m, ds, tokens) })
 			t.Run("jurisdiction", func(t *testing.T) { demoJurisdiction(t, m, ds, tokens) })
+			// A demo made before the reorganisation (this one stops in 2021) is not reused
+			// as if it were today's city: kiemtra demo says how to start afresh.
+			t.Run("old demo refused", func(t *testing.T) {
+				err := loadDemo(context.Background(), m.DB(), time.UTC, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				if !errors.Is(err, errOldDemo) || !strings.Contains(err.Error(), "Delete its data directory") {
+					t.Fatalf("kiemtra demo on a 2021-only demo database: %v", err)
+				}
+			})
 		})
 	}
 }

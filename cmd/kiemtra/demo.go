@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/registry"
+	"kiemtra/reorg"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 )
@@ -74,8 +76,9 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 			// Marking it now would let `kiemtra demo --database-url` open a real database to
 			// the published password.
 			log.Warn("this database was not made by kiemtra demo (or by an older version): the demo password is refused; delete the data directory to make a new demo", "where", db.Where())
+			return nil
 		}
-		return nil
+		return checkDemoIsCurrent(ctx, db)
 	}
 	start := time.Now()
 	fmt.Fprintf(out, "Creating the Can Tho demo data in %s ...\n", db.Where())
@@ -100,9 +103,14 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 		if err := demo.Load(ctx, tx, reg, ds); err != nil {
 			return err
 		}
+		reorgs := reorg.NewService(tx, reg.Refresh)
+		merge := demo.ReplayEvent{On: ds.Reform.Spec.EffectiveOn, Run: func(ctx context.Context) error {
+			fmt.Fprintln(out, "1 July 2025: applying the reorganisation (103 communes, Hau Giang and Soc Trang join the city) ...")
+			return demo.Merge(ctx, tx, reg, reorgs, ds)
+		}}
 		fmt.Fprintln(out, "Replaying the 2021-2025 programme and this year's plan ...")
 		return demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: days, Logger: log, Location: loc},
-			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demo.DefaultOptions().ReplayUntil, MissRate: 0.08})
+			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demo.DefaultOptions().ReplayUntil, MissRate: 0.08, Events: []demo.ReplayEvent{merge}})
 	})
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
@@ -113,6 +121,24 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 	}
 	log.Info("demo data loaded", "areas", n.Areas, "businesses", n.Businesses, "teams", n.Teams, "users", n.Users, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// errOldDemo is a demo database made before the demo had the 2025 reorganisation: its map ends
+// in 2021 and reusing it would show a city that no longer exists.
+var errOldDemo = errors.New("this demo database was made by an older kiemtra: it has only the 2021 map of the old city (9 districts, 83 wards), not today's Can Tho (103 communes since 1 July 2025). Delete its data directory (or pass another --data-dir) and run kiemtra demo again to make a new one / cơ sở dữ liệu demo này do phiên bản cũ tạo, chỉ có bản đồ năm 2021: hãy xoá thư mục dữ liệu rồi chạy lại kiemtra demo")
+
+// checkDemoIsCurrent refuses a demo database without the 2025 reorganisation applied.
+func checkDemoIsCurrent(ctx context.Context, db *store.DB) error {
+	rs, err := db.FindReorganisations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.Status == models.ReorgApplied {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w", db.Where(), errOldDemo)
 }
 
 func printDemoWelcome(out io.Writer, addr string, db *store.DB) {
@@ -126,7 +152,11 @@ func printDemoWelcome(out io.Writer, addr string, db *store.DB) {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	byRole := map[string][]string{}
 	var roles []string
-	for _, p := range demo.People(mustUnits()) {
+	people, err := demo.Logins()
+	if err != nil {
+		panic(err) // compiled-in data: a build bug
+	}
+	for _, p := range people {
 		if _, ok := byRole[p.Role]; !ok {
 			roles = append(roles, p.Role)
 		}
@@ -137,15 +167,6 @@ func printDemoWelcome(out io.Writer, addr string, db *store.DB) {
 	}
 	w.Flush()
 	fmt.Fprintln(out, "\nPress Ctrl+C to stop.")
-}
-
-// mustUnits returns the embedded Can Tho units; they are compiled in, so failure is a build bug.
-func mustUnits() *refdata.Units2021 {
-	u, err := refdata.CanTho2021()
-	if err != nil {
-		panic(err)
-	}
-	return u
 }
 
 // assignToday runs the morning assignment for today, as the cron job would at 06:00, so that

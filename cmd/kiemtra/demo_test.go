@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -43,12 +44,28 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wards, _, err := db.FindAreas(ctx, models.AreaFilter{Level: models.AreaLevelWard})
-	if err != nil {
-		t.Fatal(err)
+	// Today's Can Tho: the city and its 103 communes (31 phường, 72 xã), no district; in 2024
+	// the old city's 9 districts and 83 wards.
+	levels := func(on models.Date) map[string]int {
+		t.Helper()
+		areas, _, err := db.FindAreas(ctx, models.AreaFilter{On: on})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, a := range areas {
+			n[a.Level+"/"+a.TypeName]++
+		}
+		return n
 	}
-	if first.Businesses < 1000 || len(wards) != 83 || first.AreasWithGeometry != first.Areas || first.Teams != 10 {
-		t.Fatalf("demo data: %+v with %d wards", first, len(wards))
+	if got, want := levels(models.NewDate(2026, 12, 2)), map[string]int{"city/Thành phố": 1, "commune/Phường": 31, "commune/Xã": 72}; !maps.Equal(got, want) {
+		t.Errorf("units on 2026-12-02: %v, want %v", got, want)
+	}
+	if got := levels(models.NewDate(2024, 6, 1)); got["district/Quận"]+got["district/Huyện"] != 9 || got["ward/Phường"]+got["ward/Xã"]+got["ward/Thị trấn"] != 83 || got["commune/Xã"] != 0 {
+		t.Errorf("units on 2024-06-01: %v, want 9 districts and 83 wards", got)
+	}
+	if first.Businesses != 3750 || first.AreasWithGeometry != first.Areas || first.Teams != 17 || first.Users != 56 {
+		t.Fatalf("demo data: %+v", first)
 	}
 	if made, err := db.IsDemoDatabase(ctx); err != nil || !made {
 		t.Fatalf("the demo did not mark its database as its own: %v %v", made, err)
@@ -74,8 +91,14 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 		}
 		return n
 	}
-	eligible := count(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, "2025-11-01", "2025-12-31")
-	covered := count(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)
+	// The programme is the old city's: its businesses are those the reorganisation moved out of
+	// the 2021 wards; those of Hau Giang and Soc Trang joined in July 2025.
+	const oldCity = ` AND EXISTS (SELECT 1 FROM area_moves m WHERE m.entity_type = 'business' AND m.entity_id = b.id)`
+	if n := count(`SELECT COUNT(*) FROM businesses b WHERE 1 = 1` + oldCity); n != 1500 {
+		t.Errorf("%d businesses moved by the reorganisation, want the old city's 1500", n)
+	}
+	eligible := count(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`+oldCity, "2025-11-01", "2025-12-31")
+	covered := count(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`+oldCity+`
 		AND EXISTS (SELECT 1 FROM inspections i WHERE i.business_id = b.id AND i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ?)`,
 		"2025-11-01", "2025-12-31", time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if eligible == 0 || covered != eligible {
@@ -83,9 +106,9 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	}
 	for y := 2021; y <= 2025; y++ {
 		jan1 := fmt.Sprintf("%d-01-01", y)
-		active := count(`SELECT COUNT(*) FROM businesses WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`, jan1, jan1)
+		active := count(`SELECT COUNT(*) FROM businesses b WHERE opened_on <= ? AND (status <> 'closed' OR closed_on > ?)`+oldCity, jan1, jan1)
 		inspected := count(`SELECT COUNT(DISTINCT i.business_id) FROM inspections i JOIN businesses b ON b.id = i.business_id
-			WHERE i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ? AND b.opened_on <= ? AND (b.status <> 'closed' OR b.closed_on > ?)`,
+			WHERE i.outcome IN ('compliant', 'violation') AND i.finished_at >= ? AND i.finished_at < ? AND b.opened_on <= ? AND (b.status <> 'closed' OR b.closed_on > ?)`+oldCity,
 			time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC), jan1, jan1)
 		if active == 0 || float64(inspected) < 0.2*float64(active) {
 			t.Errorf("%d: %d of %d inspected, below 20%%", y, inspected, active)
