@@ -83,12 +83,17 @@ var policy = map[string]access{
 	"POST /api/v1/users":             {roles: adminsOnly},
 	"GET /api/v1/users/:id":          {roles: adminsOnly},
 	"PATCH /api/v1/users/:id":        {roles: adminsOnly},
-	"GET /api/v1/teams":              {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead}},
-	"POST /api/v1/teams":             {roles: planners},
-	"GET /api/v1/teams/:id":          {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}},
-	"PATCH /api/v1/teams/:id":        {roles: planners},
-	"GET /api/v1/teams/:id/day":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
-	"POST /api/v1/assignments/run":   {roles: planners, city: true}, // every district's teams and the city team's overflow
+	// Agencies are the whole city's: everyone reads their names, city-wide admins change them.
+	"GET /api/v1/agencies":         {roles: everyone},
+	"GET /api/v1/agencies/:code":   {roles: everyone},
+	"POST /api/v1/agencies":        {roles: adminsOnly, city: true},
+	"PATCH /api/v1/agencies/:code": {roles: adminsOnly, city: true},
+	"GET /api/v1/teams":            {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead}},
+	"POST /api/v1/teams":           {roles: planners},
+	"GET /api/v1/teams/:id":        {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector}},
+	"PATCH /api/v1/teams/:id":      {roles: planners},
+	"GET /api/v1/teams/:id/day":    {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
+	"POST /api/v1/assignments/run": {roles: planners, city: true}, // every district's teams and the city team's overflow
 	// The teams' phones.
 	"GET /api/v1/me/assignments":              {roles: teams},
 	"GET /api/v1/checklists":                  {roles: everyone},

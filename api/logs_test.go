@@ -80,7 +80,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Fatalf("reused refresh token: %d", w.Code)
 		}
 		admin = env.as(t, "admin")
-		dup := fmt.Sprintf(`{"username":"planner","display_name":"Người trùng","role":"planner","agency":"labour","area_code":"92","password":%q}`, newPassword)
+		dup := fmt.Sprintf(`{"username":"planner","display_name":"Người trùng","role":"planner","agency":"health","area_code":"92","password":%q}`, newPassword)
 		if w := call(t, h, "POST", "/api/v1/users", dup, admin); w.Code != 409 {
 			t.Fatalf("duplicate account: %d %s", w.Code, w.Body)
 		}

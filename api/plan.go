@@ -47,6 +47,7 @@ type ProgrammeInput struct {
 	GraceDays        int         `json:"grace_days"`
 	ScopeCategories  []string    `json:"scope_categories"`
 	RootAreaCode     *string     `json:"root_area_code"`
+	LeadAgency       *string     `json:"lead_agency"` // default models.DefaultLeadAgency
 }
 
 // PlanView is a plan as the API shows it: its figures, its progress, and its seed once revealed.
@@ -96,7 +97,7 @@ func (s *Server) createProgramme(c *gin.Context) {
 		return
 	}
 	p := &models.Programme{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), StartsOn: in.StartsOn, EndsOn: in.EndsOn,
-		MinYearlyShare: in.MinYearlyShare, CoverageDeadline: in.CoverageDeadline, GraceDays: in.GraceDays, ScopeCategories: in.ScopeCategories, RootAreaCode: in.RootAreaCode}
+		MinYearlyShare: in.MinYearlyShare, CoverageDeadline: in.CoverageDeadline, GraceDays: in.GraceDays, ScopeCategories: in.ScopeCategories, RootAreaCode: in.RootAreaCode, LeadAgency: in.LeadAgency}
 	if err := s.planner.CreateProgramme(c.Request.Context(), actor(c), p); err != nil {
 		s.writeError(c, err)
 		return

@@ -235,3 +235,40 @@ func TestPlansThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestAProgrammeIsLedByAnActiveAgency(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		h := newPlanServer(t, db).srv
+		planner := &Principal{Username: "planner", Role: models.RolePlanner}
+		body := func(code, lead string) string {
+			return `{"code":"` + code + `","name":"Chương trình 2026-2030","starts_on":"2026-01-01","ends_on":"2030-12-31"` + lead + `}`
+		}
+		for _, tc := range []struct{ name, lead string }{
+			{"an unknown agency", `,"lead_agency":"army"`},
+			{"the dissolved labour department", `,"lead_agency":"labour"`},
+		} {
+			t.Run(tc.name+" is 400", func(t *testing.T) {
+				w := doAs(t, h, planner, "POST", "/api/v1/programmes", body("P", tc.lead))
+				if e := decodeError(t, w); w.Code != 400 || e.Field != "lead_agency" {
+					t.Fatalf("%d %s", w.Code, w.Body)
+				}
+			})
+		}
+		t.Run("without a lead, the health department leads", func(t *testing.T) {
+			w := doAs(t, h, planner, "POST", "/api/v1/programmes", body("P", ""))
+			if p := decodeInto[models.Programme](t, w); w.Code != 201 || p.LeadAgency == nil || *p.LeadAgency != models.AgencyHealth {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+		})
+		t.Run("another active agency may lead", func(t *testing.T) {
+			w := doAs(t, h, planner, "POST", "/api/v1/programmes", body("Q", `,"lead_agency":"police"`))
+			if p := decodeInto[models.Programme](t, w); w.Code != 201 || *p.LeadAgency != models.AgencyPolice {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+			w = doAs(t, h, planner, "GET", "/api/v1/programmes/Q", "")
+			if p := decodeInto[models.Programme](t, w); w.Code != 200 || p.LeadAgency == nil || *p.LeadAgency != models.AgencyPolice {
+				t.Fatalf("stored: %d %s", w.Code, w.Body)
+			}
+		})
+	})
+}

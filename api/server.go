@@ -43,6 +43,7 @@ type Store interface {
 	models.UserStore
 	models.AuditStore
 	models.ReorgStore
+	models.AgencyStore
 }
 
 // Registry is the business registry's logic: validation against the area index, imports and
@@ -267,6 +268,7 @@ func New(cfg Config) *Server {
 	s.registerPlanRoutes(v1)
 	s.registerTeamRoutes(v1)
 	s.registerUserRoutes(v1)
+	s.registerAgencyRoutes(v1)
 	s.registerAssignmentRoutes(v1)
 	s.registerFieldRoutes(v1)
 	s.registerPhotoRoutes(v1)

@@ -72,19 +72,27 @@ func (s *Server) getUser(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-// checkUserRefs checks the role, agency, area and team a user would have. The area and the team
-// must be in the caller's jurisdiction, so that an admin of a district cannot make a city-wide
-// account (or one of another district). As for a team's members (saveTeam), the user's area must
+// checkUserRefs checks the role, agency, area and team a user would have. The agency must be
+// active unless it is kept, the one the user has already (models.CheckAgencyChoice); agencySent
+// tells whether the request names it, since an agency left as it is is not checked. The area and
+// the team must be in the caller's jurisdiction, so that an admin of a district cannot make a
+// city-wide account (or one of another district). As for a team's members (saveTeam), the user's area must
 // cover its team's area, or the user could not open its own team's tasks. team is the team the
 // user would be in ("" for none); teamSent and areaSent tell whether the request names them, so
 // that a problem is put on the field the caller changed (and an unchanged pair is not checked).
-func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, area, team string, areaSent, teamSent bool) error {
+func (s *Server) checkUserRefs(c *gin.Context, v *models.Validation, role, agency, kept, area, team string, agencySent, areaSent, teamSent bool) error {
 	ctx := c.Request.Context()
 	if !models.ValidRole(role) {
 		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
 	}
-	if !models.ValidAgency(agency) {
-		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
+	if agencySent {
+		a, err := s.store.FindAgencyByCode(ctx, agency)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			return err
+		}
+		if err := models.CheckAgencyChoice("agency", agency, a, kept); err != nil {
+			v.AddError(err)
+		}
 	}
 	areaOK := true
 	// Only a record that is not there (or not the caller's to see) is "unknown": an outage is
@@ -183,7 +191,7 @@ func (s *Server) createUser(c *gin.Context) {
 	if in.TeamID != nil {
 		team = *in.TeamID
 	}
-	if err := s.checkUserRefs(c, &v, in.Role, in.Agency, in.AreaCode, team, true, team != ""); err != nil {
+	if err := s.checkUserRefs(c, &v, in.Role, in.Agency, "", in.AreaCode, team, true, true, team != ""); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -246,7 +254,7 @@ func (s *Server) updateUser(c *gin.Context) {
 	if upd.AreaCode != nil {
 		area = *upd.AreaCode
 	}
-	if err := s.checkUserRefs(c, &v, role, agency, area, team, upd.AreaCode != nil, upd.TeamID != nil && *upd.TeamID != ""); err != nil {
+	if err := s.checkUserRefs(c, &v, role, agency, cur.Agency, area, team, upd.Agency != nil, upd.AreaCode != nil, upd.TeamID != nil && *upd.TeamID != ""); err != nil {
 		s.writeError(c, err)
 		return
 	}

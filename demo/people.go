@@ -62,7 +62,7 @@ func People(u *refdata.Units2021) []Person {
 	city := u.City.Code
 	out := []Person{
 		{"admin", "Quản trị hệ thống", models.AgencyOther, models.RoleAdmin, city, ""},
-		{"planner", "Trần Thị Kế Hoạch (Sở LĐ-TB&XH)", models.AgencyLabour, models.RolePlanner, city, ""},
+		{"planner", "Trần Thị Kế Hoạch (Sở Y tế)", models.AgencyHealth, models.RolePlanner, city, ""},
 		{"police", "Lê Văn Cấp Phép (Công an TP)", models.AgencyPolice, models.RoleLicensingOfficer, city, ""},
 		{"tips", "Phạm Thị Tin Báo", models.AgencyPolice, models.RoleTipOfficer, city, ""},
 		{"viewer", "Nguyễn Văn Xem", models.AgencyOther, models.RoleViewer, city, ""},
@@ -71,7 +71,7 @@ func People(u *refdata.Units2021) []Person {
 		area := t.Team.AreaCode
 		out = append(out,
 			Person{t.Slug + ".lead", officerName(i, 0), models.AgencyPolice, models.RoleTeamLead, area, t.Slug},
-			Person{t.Slug + ".1", officerName(i, 1), models.AgencyLabour, models.RoleInspector, area, t.Slug},
+			Person{t.Slug + ".1", officerName(i, 1), models.AgencyHealth, models.RoleInspector, area, t.Slug},
 			Person{t.Slug + ".2", officerName(i, 2), models.AgencyCulture, models.RoleInspector, area, t.Slug},
 		)
 	}

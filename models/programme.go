@@ -25,9 +25,12 @@ type Programme struct {
 	GraceDays        int        `json:"grace_days"` // businesses opened this close to the deadline need not be covered
 	ScopeCategories  StringList `json:"scope_categories"`
 	RootAreaCode     *string    `json:"root_area_code"`
-	Version          int        `json:"version"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
+	// LeadAgency is the agency that leads the programme and reports on it (an agency code);
+	// nil for programmes stored before agencies were data.
+	LeadAgency *string   `json:"lead_agency"`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // TableName is the table of programmes.
@@ -49,6 +52,10 @@ func (p *Programme) ApplyDefaults() {
 	}
 	if p.GraceDays == 0 {
 		p.GraceDays = DefaultGraceDays
+	}
+	if p.LeadAgency == nil || *p.LeadAgency == "" {
+		lead := DefaultLeadAgency
+		p.LeadAgency = &lead
 	}
 }
 

@@ -22,24 +22,12 @@ const (
 // Roles lists every role.
 var Roles = []string{RoleAdmin, RolePlanner, RoleTeamLead, RoleInspector, RoleLicensingOfficer, RoleTipOfficer, RoleViewer}
 
-// Agencies whose officers sit on interagency teams.
-const (
-	AgencyPolice  = "police"
-	AgencyLabour  = "labour"
-	AgencyCulture = "culture"
-	AgencyHealth  = "health"
-	AgencyOther   = "other"
-)
-
-// Agencies lists every agency.
-var Agencies = []string{AgencyPolice, AgencyLabour, AgencyCulture, AgencyHealth, AgencyOther}
-
 // User is a person who signs in.
 type User struct {
 	ID           string    `json:"id" gorm:"primaryKey"`
 	Username     string    `json:"username"`
 	DisplayName  string    `json:"display_name"`
-	Agency       string    `json:"agency"`
+	Agency       string    `json:"agency"` // an agency code (Agency)
 	Role         string    `json:"role"`
 	AreaCode     string    `json:"area_code"` // jurisdiction; the city's code for city-wide users
 	TeamID       *string   `json:"team_id"`
@@ -56,9 +44,6 @@ func (User) TableName() string { return "users" }
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool { return oneOf(r, Roles) }
 
-// ValidAgency reports whether a is a known agency.
-func ValidAgency(a string) bool { return oneOf(a, Agencies) }
-
 // UserStore persists users.
 type UserStore interface {
 	// FindUserByID returns not_found when the id is unknown.
@@ -67,7 +52,8 @@ type UserStore interface {
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	// FindUsers returns every user ordered by username.
 	FindUsers(ctx context.Context) ([]*User, error)
-	// CreateUser inserts a user; conflict when the username is taken.
+	// CreateUser inserts a user; conflict when the username is taken, invalid when no agency
+	// (active or not) has its agency code.
 	CreateUser(ctx context.Context, actor string, u *User) error
 }
 

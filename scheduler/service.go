@@ -22,6 +22,8 @@ type Store interface {
 	models.AreaStore
 	models.AuditStore
 	LoadPlanningFacts(ctx context.Context, programmeStart, asOf models.Date) (*models.PlanningFacts, error)
+	// FindAgencyByCode returns not_found when no agency has the code.
+	FindAgencyByCode(ctx context.Context, code string) (*models.Agency, error)
 	PlanProgress(ctx context.Context, planID string) (map[string]int, error)
 }
 
@@ -85,10 +87,22 @@ func (s *Service) Today() models.Date { return models.DateOf(s.now().In(s.loc)) 
 // Categories returns the known category codes.
 func (s *Service) Categories() map[string]bool { return s.cats }
 
-// CreateProgramme validates and stores a programme.
+// CreateProgramme validates and stores a programme. Its lead agency (models.DefaultLeadAgency
+// when left out) must be an active agency.
 func (s *Service) CreateProgramme(ctx context.Context, actor string, p *models.Programme) error {
 	p.ApplyDefaults()
+	var v models.Validation
 	if err := p.Validate(s.cats); err != nil {
+		v.AddError(err)
+	}
+	lead, err := s.store.FindAgencyByCode(ctx, *p.LeadAgency)
+	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		return err
+	}
+	if err := models.CheckAgencyChoice("lead_agency", *p.LeadAgency, lead, ""); err != nil {
+		v.AddError(err)
+	}
+	if err := v.Err(); err != nil {
 		return err
 	}
 	if p.RootAreaCode != nil {

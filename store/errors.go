@@ -37,6 +37,7 @@ var kindNames = map[string][2]string{
 	"rate limit":     {"attempt count", "số lượt thử"},
 	"reorganisation": {"reorganisation", "cuộc sắp xếp đơn vị hành chính"},
 	"database mark":  {"database mark", "dấu của cơ sở dữ liệu"},
+	"agency":         {"agency", "cơ quan"},
 }
 
 // kindName returns a kind's English and Vietnamese names; an unlisted kind reads as "record"

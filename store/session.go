@@ -136,6 +136,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor, id string, upd models.UserU
 			set("display_name", out.DisplayName)
 		}
 		if upd.Agency != nil {
+			if err := checkUserAgency(tx, *upd.Agency); err != nil {
+				return err
+			}
 			out.Agency = *upd.Agency
 			set("agency", out.Agency)
 		}

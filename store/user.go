@@ -38,16 +38,20 @@ func (db *DB) FindUsers(ctx context.Context) ([]*models.User, error) {
 	return out, nil
 }
 
-// CreateUser inserts a user; conflict when the username is taken.
+// CreateUser inserts a user; conflict when the username is taken, invalid when its agency is not
+// in the agencies table.
 func (db *DB) CreateUser(ctx context.Context, actor string, u *models.User) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		if u.ID == "" {
 			u.ID = uuid.NewString()
 		}
 		u.Version = 1
+		if err := checkUserAgency(tx, u.Agency); err != nil {
+			return err
+		}
 		if err := tx.Create(u).Error; err != nil {
 			return translate(err, "user")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "user", EntityID: u.ID, Details: map[string]any{"username": u.Username, "role": u.Role, "area_code": u.AreaCode, "team_id": u.TeamID}})
+		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "user", EntityID: u.ID, Details: map[string]any{"username": u.Username, "role": u.Role, "agency": u.Agency, "area_code": u.AreaCode, "team_id": u.TeamID}})
 	})
 }

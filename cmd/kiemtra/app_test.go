@@ -882,6 +882,11 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	}
 
 	// 11. Logging out wipes the phone's data; the sign-in form then reads in English on request.
+	// The account names the inspector's agency (the health department), not its code.
+	do("open the account", goHash("#/me"), visible(`#me-agency`))
+	if a := text(`#me-agency`); a != "Cơ quan: Sở Y tế" {
+		t.Errorf("the account shows the agency as %q", a)
+	}
 	do("log out", goHash("#/me"), click(`#logout`), visible(`#login-form`))
 	// The count must not create the database when the app has not opened it again yet: an
 	// upgrade is aborted (no database at all is as wiped as an empty one), and any failure is

@@ -311,6 +311,14 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if href := evalJS[string](t, bctx, `(document.querySelector('#map g.tiles image') || {getAttribute: () => ''}).getAttribute('href')`); !strings.HasPrefix(href, "/no-tiles/") {
 		t.Errorf("the map's first tile is %q, want one of %s", href, tiles)
 	}
+	// Agencies are shown by their names: the planner's, and the programme's lead.
+	do("wait for the programme's lead", visible(`#kpi-lead`))
+	if a := text(`#user-agency`); a != "Sở Y tế" {
+		t.Errorf("the planner's agency reads %q, want Sở Y tế", a)
+	}
+	if a := text(`#kpi-lead`); a != "Cơ quan chủ trì: Sở Y tế" {
+		t.Errorf("the programme's lead reads %q", a)
+	}
 	// The side panel is named in the page's language.
 	if label := attr(`section.side`, "aria-label"); label != "Tiến độ so với chỉ tiêu" {
 		t.Errorf("the side panel is labelled %q", label)
@@ -441,6 +449,12 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("in English the side panel is labelled %q", label)
 	}
 	do("back to the office screen", chromedp.EmulateViewport(1366, 768), chromedp.Sleep(300*time.Millisecond))
+	if a := text(`#user-agency`); a != "Can Tho Department of Health" {
+		t.Errorf("in English the planner's agency reads %q", a)
+	}
+	if a := text(`#kpi-lead`); a != "Lead agency: Can Tho Department of Health" {
+		t.Errorf("in English the programme's lead reads %q", a)
+	}
 	shot("dashboard-1366x768-en.png")
 
 	if errs := scriptErrors(); len(errs) > 0 {

@@ -25,7 +25,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	username := fs.String("username", "", "the user's login name")
 	role := fs.String("role", "", "add: "+strings.Join(models.Roles, ", "))
 	area := fs.String("area", "", "add: jurisdiction area code (the city's code for city-wide users)")
-	agency := fs.String("agency", models.AgencyOther, "add: "+strings.Join(models.Agencies, ", "))
+	agency := fs.String("agency", models.AgencyOther, "add: the code of an active agency (GET /api/v1/agencies), such as "+models.AgencyPolice+" or "+models.AgencyHealth)
 	name := fs.String("display-name", "", "add: full name")
 	team := fs.String("team", "", "add: team id")
 	cfg, err := loadConfig(env, fs, args[1:])
@@ -113,6 +113,31 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// checkAgency checks that a new user may be given the agency code (models.CheckAgencyChoice);
+// when it may not, the error lists the codes of the active agencies, since a terminal has no
+// list to pick from.
+func checkAgency(ctx context.Context, db *store.DB, code string) error {
+	a, err := db.FindAgencyByCode(ctx, code)
+	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		return err
+	}
+	bad := models.ErrorAs(models.CheckAgencyChoice("agency", code, a, ""))
+	if bad == nil {
+		return nil
+	}
+	all, err := db.FindAgencies(ctx)
+	if err != nil {
+		return err
+	}
+	var active []string
+	for _, a := range all {
+		if a.Active {
+			active = append(active, a.Code)
+		}
+	}
+	return models.Invalid("agency", "%[1]s; active agencies: %[3]s", "%[2]s; các cơ quan đang hoạt động: %[3]s", bad.Message, bad.MessageVI, strings.Join(active, ", "))
+}
+
 // checkNewUser checks the flags of `user add` as the API checks POST /users: the username's form
 // (models.CheckUsername), a known role and agency, an area that exists, and a team that exists and
 // whose area the user's jurisdiction covers (or the user could not open its own team's tasks).
@@ -124,8 +149,11 @@ func checkNewUser(ctx context.Context, db *store.DB, username, name, role, agenc
 	if !models.ValidRole(role) {
 		v.Add("role", "must be one of %s", "phải là một trong %s", strings.Join(models.Roles, ", "))
 	}
-	if !models.ValidAgency(agency) {
-		v.Add("agency", "must be one of %s", "phải là một trong %s", strings.Join(models.Agencies, ", "))
+	if err := checkAgency(ctx, db, agency); err != nil {
+		if !models.IsCode(err, models.EINVALID) {
+			return nil, err
+		}
+		v.AddError(err)
 	}
 	a, err := db.FindAreaByCode(ctx, area)
 	if err != nil {

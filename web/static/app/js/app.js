@@ -2,7 +2,7 @@
 // result, all usable offline. Plain DOM, no framework; views are functions of the state in
 // data.js and are redrawn when it changes (the checklist only in place, so typing is never
 // interrupted).
-import { t, setLang, getLang, categoryName, violationName, violationSeverity, outcomeName, distance, time, day, kb, VIOLATIONS } from './i18n.js';
+import { t, setLang, getLang, agencyName, categoryName, violationName, violationSeverity, outcomeName, distance, time, day, kb, VIOLATIONS } from './i18n.js';
 import { login, logout, loadSession, currentSession, errorLines, ApiError } from './api.js';
 import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto } from './data.js';
 import { distanceM, onSite, locate, routeMap } from './geo.js';
@@ -651,6 +651,7 @@ function meView() {
     back: '#/route',
     body: [
       h('section', { class: 'card' }, h('h3', {}, u.display_name || u.username), h('p', { class: 'sub' }, u.username),
+        u.agency && h('p', { id: 'me-agency' }, `${t('agency')}: ${agencyName(u.agency, S.agencies)}`),
         S.me?.team && h('p', {}, `${t('team')}: ${S.me.team.name}`)),
       h('section', { class: 'card' }, h('h3', {}, t('language')), langSwitch()),
       h('section', { class: 'card' },
@@ -694,7 +695,7 @@ function leavingView() {
 async function forgetData() {
   const s = currentSession();
   await store.wipe();
-  Object.assign(S, { route: null, me: null, tasks: [], checklists: {}, drafts: {}, queue: [], sent: [], expired: false, lastError: null });
+  Object.assign(S, { route: null, me: null, agencies: null, tasks: [], checklists: {}, drafts: {}, queue: [], sent: [], expired: false, lastError: null });
   if (s?.refresh_token) await store.put('kv', s, 'session');
   await loadSession();
 }

@@ -6,6 +6,7 @@ import { api, readJSON, ApiError, AuthExpired, Offline, currentSession, cap } fr
 export const S = {
   route: null, // {day, team_id, cursor, etag, fetched_at}
   me: null, // GET /me
+  agencies: null, // GET /agencies: their names, for the codes users carry
   tasks: [], // assignment items in route order, each with day (and withdrawn when taken back)
   checklists: {}, // category -> {category, version, items}
   drafts: {}, // task_id -> draft
@@ -26,12 +27,13 @@ const bySeq = (a, b) => a.seq - b.seq;
 const byRoute = (a, b) => (a.day === b.day ? a.route_order - b.route_order : a.day < b.day ? 1 : -1);
 
 export async function loadAll() {
-  const [route, me, tasks, checklists, drafts, queue, sent] = await Promise.all([
-    store.get('kv', 'route'), store.get('kv', 'me'), store.all('tasks'), store.all('checklists'),
+  const [route, me, agencies, tasks, checklists, drafts, queue, sent] = await Promise.all([
+    store.get('kv', 'route'), store.get('kv', 'me'), store.get('kv', 'agencies'), store.all('tasks'), store.all('checklists'),
     store.all('drafts'), store.all('queue'), store.all('sent'),
   ]);
   S.route = route || null;
   S.me = me || null;
+  S.agencies = agencies || null;
   S.tasks = tasks.sort(byRoute);
   S.checklists = Object.fromEntries(checklists.map((c) => [c.category, c]));
   S.drafts = Object.fromEntries(drafts.map((d) => [d.task_id, d]));
@@ -258,6 +260,14 @@ export async function refreshRoute(full) {
     if (me.ok) {
       S.me = await me.json();
       await store.put('kv', S.me, 'me');
+    }
+  }
+  // Agencies are renamed rarely: fetched once, and again on a full refresh.
+  if (!S.agencies || full) {
+    const res = await api('/agencies');
+    if (res.ok) {
+      S.agencies = (await res.json()).items;
+      await store.put('kv', S.agencies, 'agencies');
     }
   }
   changed();

@@ -109,6 +109,7 @@ const vi = {
   flags: 'Cần xem xét',
   me: 'Tài khoản',
   team: 'Tổ',
+  agency: 'Cơ quan',
   language: 'Ngôn ngữ',
   refresh: 'Tải lại lộ trình',
   logout: 'Đăng xuất và xoá dữ liệu trên máy',
@@ -248,6 +249,7 @@ const en = {
   flags: 'For review',
   me: 'Account',
   team: 'Team',
+  agency: 'Agency',
   language: 'Language',
   refresh: 'Reload the route',
   logout: 'Log out and delete the data on this phone',
@@ -345,6 +347,15 @@ const pickLang = (row, vIdx) => (lang === 'en' ? row[vIdx + 1] : row[vIdx]);
 export function categoryName(code) {
   const c = CATEGORIES.find((r) => r[0] === code);
   return c ? pickLang(c, 1) : code;
+}
+
+// agencyName names an agency by its code from the list GET /api/v1/agencies gave (kept on the
+// phone): in Vietnamese its short name, in English its English name; an unknown code shows as
+// it is.
+export function agencyName(code, agencies) {
+  const a = (agencies || []).find((x) => x.code === code);
+  if (!a) return code || '';
+  return lang === 'en' ? a.name_en || a.name_vi : a.short_vi || a.name_vi;
 }
 
 export function violationName(code) {

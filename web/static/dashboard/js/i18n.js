@@ -48,6 +48,7 @@ export const STRINGS = {
     yearTargetDone: "Đạt {progress} chỉ tiêu năm",
     programmeCoverage: "Bao phủ chương trình",
     programmeCoverageSub: "{covered}/{eligible} cơ sở đã được kiểm tra ít nhất một lần · hạn chót {deadline}",
+    leadAgency: "Cơ quan chủ trì: {name}",
     neverLeft: "Còn {n} cơ sở chưa được kiểm tra lần nào",
     allCovered: "Tất cả cơ sở đã được kiểm tra",
     expectedNow: "Mốc cần đạt đến nay",
@@ -179,6 +180,7 @@ export const STRINGS = {
     yearTargetDone: "{progress} of the yearly target",
     programmeCoverage: "Programme coverage",
     programmeCoverageSub: "{covered}/{eligible} businesses inspected at least once · deadline {deadline}",
+    leadAgency: "Lead agency: {name}",
     neverLeft: "{n} businesses never inspected",
     allCovered: "Every business has been inspected",
     expectedNow: "Where we should be by now",
@@ -309,7 +311,12 @@ export class I18n {
     const saved = localStorage.getItem(LANG_KEY);
     this.lang = saved === "en" ? "en" : "vi";
     this.listeners = [];
+    this.agencies = new Map();
   }
+
+  // setAgencies keeps the agencies (GET /api/v1/agencies, the inactive ones too) that agency()
+  // names.
+  setAgencies(list) { this.agencies = new Map((list || []).map(a => [a.code, a])); }
 
   get locale() { return this.lang === "vi" ? "vi-VN" : "en-GB"; }
 
@@ -338,6 +345,15 @@ export class I18n {
     const c = CATEGORIES.find(x => x.code === code);
     if (!c) return code || "";
     return short ? c.short[this.lang] : c[this.lang];
+  }
+
+  // agency names an agency by its code: in Vietnamese its short name (the full one with
+  // full), in English its English name. A code the list does not have shows as it is.
+  agency(code, full = false) {
+    const a = this.agencies.get(code);
+    if (!a) return code || "";
+    if (this.lang === "en") return a.name_en || a.name_vi;
+    return full ? a.name_vi : a.short_vi || a.name_vi;
   }
 
   violation(code) {

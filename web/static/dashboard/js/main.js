@@ -98,18 +98,31 @@ async function showApp() {
   }
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;
-  $("#user-name").textContent = user ? user.display_name || user.username : "";
+  renderUser();
   if (!map) {
     map = new CoverageMap($("#map"), { i18n, onSelectArea: selectArea, onSelectBusiness: openBusiness, tileUrl: CONFIG.tileUrl });
   }
   await Promise.all([loadMeta(), loadFigures()]);
 }
 
+// renderUser shows who is signed in and the agency they belong to, by its name in the chosen
+// language once the agencies are loaded.
+function renderUser() {
+  const user = (state.me && state.me.user) || api.user;
+  $("#user-name").textContent = user ? user.display_name || user.username : "";
+  const agency = $("#user-agency");
+  agency.textContent = user && user.agency ? t.agency(user.agency) : "";
+  agency.title = user && user.agency ? t.agency(user.agency, true) : "";
+  agency.hidden = !agency.textContent;
+}
+
 // loadMeta reads what changes rarely: the caller, programmes, the area tree, the kept reports.
 async function loadMeta() {
   try {
-    const [me, progs, areas] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/areas")]);
+    const [me, progs, areas, agencies] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/areas"), api.get("/api/v1/agencies")]);
     state.me = me;
+    i18n.setAgencies(agencies.items);
+    renderUser();
     state.programmes = progs.items || [];
     const walk = (nodes, parent) => {
       for (const n of nodes || []) {
@@ -376,6 +389,7 @@ function renderKpis() {
     }),
     h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, "100%")),
     h("p", { class: "kpi-sub" }, t.t("programmeCoverageSub", { covered: t.num(r.covered), eligible: t.num(r.eligible), deadline: t.date(cov.deadline) })),
+    prog && prog.lead_agency ? h("p", { class: "kpi-sub", id: "kpi-lead", title: t.agency(prog.lead_agency, true) }, t.t("leadAgency", { name: t.agency(prog.lead_agency) })) : null,
   );
 
   const markers = $("#kpi-markers");
@@ -682,7 +696,10 @@ function wire() {
     b.addEventListener("click", () => {
       i18n.set(i18n.lang === "vi" ? "en" : "vi");
       applyStaticTexts();
-      if (!$("#app-view").hidden) renderAll();
+      if (!$("#app-view").hidden) {
+        renderUser();
+        renderAll();
+      }
     });
   }
   $("#logout").addEventListener("click", async () => {
