@@ -62,8 +62,8 @@ func People(u *refdata.Units2021) []Person {
 	city := u.City.Code
 	out := []Person{
 		{"admin", "Quản trị hệ thống", models.AgencyOther, models.RoleAdmin, city, ""},
-		{"planner", "Trần Thị Kế Hoạch (Sở Y tế)", models.AgencyHealth, models.RolePlanner, city, ""},
-		{"police", "Lê Văn Cấp Phép (Công an TP)", models.AgencyPolice, models.RoleLicensingOfficer, city, ""},
+		{"planner", "Trần Thị Kế Hoạch", models.AgencyHealth, models.RolePlanner, city, ""},
+		{"police", "Lê Văn Cấp Phép", models.AgencyPolice, models.RoleLicensingOfficer, city, ""},
 		{"tips", "Phạm Thị Tin Báo", models.AgencyPolice, models.RoleTipOfficer, city, ""},
 		{"viewer", "Nguyễn Văn Xem", models.AgencyOther, models.RoleViewer, city, ""},
 	}
