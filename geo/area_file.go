@@ -71,7 +71,7 @@ type rawFeature struct {
 	Type       string                     `json:"type"`
 	Geometry   json.RawMessage            `json:"geometry"`
 	Properties map[string]json.RawMessage `json:"properties"`
-	ok         bool // a GeoJSON Feature
+	ok         bool                       // a GeoJSON Feature
 }
 
 // readAreaFile reads the file in the naming source, or recognises it when source is "".

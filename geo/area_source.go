@@ -119,6 +119,9 @@ func readProperties(p *propReader, source string, m *models.AreaPropertyMapping)
 		a.ValidFrom, a.ValidTo = p.date("valid_from"), p.date("valid_to")
 	}
 	readMapped(p, fa, m)
+	if m.Name != "" {
+		nameKey = m.Name
+	}
 	if source == models.AreaSourceKiemtra {
 		// kiemtra's naming says everything itself and is read back exactly as it was written.
 		return finishProperties(p, fa)
@@ -138,6 +141,7 @@ func readProperties(p *propReader, source string, m *models.AreaPropertyMapping)
 			}
 		}
 	}
+	a.Name = withType(a.Name, a.TypeName)
 	if fa.Tier == models.TierUnknown && a.Level == "" && a.Name != "" {
 		k := p.key(nameKey)
 		if m.Level != "" {
@@ -278,7 +282,7 @@ func gadmValue(s string) string {
 // withType puts the type before a bare name ("Quận" and "Ninh Kiều": "Quận Ninh Kiều"), as
 // kiemtra and the GSO name units.
 func withType(name, typeName string) string {
-	if name == "" || typeName == "" {
+	if _, _, known := models.ParseUnitType(typeName); name == "" || !known {
 		return name
 	}
 	if _, _, _, ok := models.UnitTypeOfName(name); ok {

@@ -85,4 +85,3 @@ func PointFeatureCollection(pts []Point, props func(Point) map[string]any) ([]by
 	}
 	return b, nil
 }
-

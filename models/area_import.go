@@ -119,6 +119,18 @@ func (m *AreaPropertyMapping) String() string {
 	return strings.Join(parts, ",")
 }
 
+// AreaImportOptions tune an area import.
+type AreaImportOptions struct {
+	// DryRun checks the file and reports, but stores nothing.
+	DryRun bool
+	// Mapping names the properties of the file's fields, over (or instead of) the naming the
+	// import recognises; nil: the naming alone.
+	Mapping *AreaPropertyMapping
+	// ValidFrom is the start of every feature that gives none (a file of the 2025 map:
+	// 2025-07-01).
+	ValidFrom Date
+}
+
 // ImportedArea is one feature of a boundary file as its source describes it, before it is
 // matched to the stored unit versions. Area.Code is the official (GSO) code, or empty when the
 // source has none (GADM): the unit is then found by name under its parent. Area.Level is empty

@@ -14,12 +14,14 @@ import (
 // version it makes, under which parent version, at which level. It is pure: the caller passes
 // every stored version and the day that "today" means.
 type areaResolver struct {
-	today    models.Date
-	features []*models.ImportedArea
-	stored   []*models.Area
-	byCode   map[string]*models.Area   // stored, by version id
-	byGSO    map[string][]*models.Area // stored, by official code
-	children map[string][]*models.Area // stored, by parent version id ("" for roots)
+	today       models.Date
+	defaultFrom models.Date // the start of features that give none
+	versionIDs  bool        // the file's codes are version ids (kiemtra's own naming)
+	features    []*models.ImportedArea
+	stored      []*models.Area
+	byCode      map[string]*models.Area   // stored, by version id
+	byGSO       map[string][]*models.Area // stored, by official code
+	children    map[string][]*models.Area // stored, by parent version id ("" for roots)
 
 	state   []int8 // per feature: 0 not yet, 1 resolving, 2 done
 	out     []*models.Area
@@ -37,9 +39,9 @@ type areaResolver struct {
 	problems []models.AreaImportProblem
 }
 
-func newAreaResolver(features []*models.ImportedArea, stored []*models.Area, today models.Date) *areaResolver {
+func newAreaResolver(features []*models.ImportedArea, stored []*models.Area, today, defaultFrom models.Date) *areaResolver {
 	r := &areaResolver{
-		today: today, features: features, stored: stored,
+		today: today, defaultFrom: defaultFrom, features: features, stored: stored,
 		byCode: make(map[string]*models.Area, len(stored)), byGSO: map[string][]*models.Area{}, children: map[string][]*models.Area{},
 		state: make([]int8, len(features)), out: make([]*models.Area, len(features)), tier: make([]int, len(features)),
 		units: make([]models.AreaImportUnit, len(features)), claimed: map[string]int{}, taken: map[string]bool{}, byRef: map[string]int{},
@@ -114,6 +116,12 @@ func (r *areaResolver) resolveFeature(i int) *models.Area {
 	f := r.features[i]
 	a := f.Area // a copy: the feature stays as the file said
 	a.Name, a.TypeName = models.NFC(a.Name), models.NFC(a.TypeName)
+	// w is the period the feature describes: its dates, or from the import's default start. A
+	// stored version keeps its own dates unless the file gives some.
+	w := a
+	if w.ValidFrom.IsZero() {
+		w.ValidFrom = r.defaultFrom
+	}
 	var match *models.Area
 	byName := false
 	var parent *models.Area
@@ -124,38 +132,34 @@ func (r *areaResolver) resolveFeature(i int) *models.Area {
 	// over that version's validity.
 	if a.Code != "" {
 		var ok bool
-		if match, ok = r.versionOf(f, &a); !ok {
+		if match, ok = r.versionOf(f, &a, &w); !ok {
 			return nil
 		}
 	}
-	window := a
+	window := w
 	if match != nil {
-		window = merged(match, &a, false)
+		window = merged(match, &w, false)
 	}
-	if parentGiven {
+	switch {
+	case parentGiven:
 		var ok bool
 		if parent, parentTier, ok = r.parentOf(f, &window); !ok {
 			return nil
 		}
-	}
-	if a.Code == "" {
-		var ok bool
-		if match, ok = r.matchByName(f, &a, parent); !ok {
-			return nil
-		}
-		byName = true
-	}
-	if f.LocateParent {
-		w := a
-		if match != nil {
-			w = merged(match, &a, true)
-		}
-		parent, parentTier = r.locateParent(f, &w)
+	case f.LocateParent:
+		parent, parentTier = r.locateParent(f, &window)
 		if parent == nil && match == nil && f.Tier > models.TierProvince {
 			r.problem(f, models.AreaProblemInvalidProperty, "", "no unit of a higher level in force at the time holds %s (%s); import the units above it first, or name its parent (--property parent=PROPERTY)",
 				"không có đơn vị cấp trên nào có hiệu lực vào thời điểm đó chứa %s (%s); hãy nhập các đơn vị cấp trên trước, hoặc chỉ rõ thuộc tính cấp trên (--property parent=THUỘC_TÍNH)", f.Label(), a.Name)
 			return nil
 		}
+	}
+	if a.Code == "" {
+		var ok bool
+		if match, ok = r.matchByName(f, &a, &w, parent); !ok {
+			return nil
+		}
+		byName = true
 	}
 	levelGiven := a.Level != ""
 	if !levelGiven {
@@ -181,7 +185,8 @@ func (r *areaResolver) resolveFeature(i int) *models.Area {
 		action = models.AreaActionUpdated
 	default:
 		out = a
-		code, ok := r.newVersionID(f, &a)
+		out.ValidFrom = w.ValidFrom
+		code, ok := r.newVersionID(f, &out)
 		if !ok {
 			return nil
 		}
@@ -246,29 +251,31 @@ func gsoOf(code string) string {
 func hasDates(a *models.Area) bool { return !a.ValidFrom.IsZero() || !a.ValidTo.IsZero() }
 
 // versionOf finds the stored version a feature with a code replaces: nil (and ok) when it makes
-// a new one. kiemtra's own files hold version ids, so a stored version with exactly that id is
-// the one, unless the file's dates put the feature in another period; otherwise the code is an
-// official code and the version is chosen by pickVersion.
-func (r *areaResolver) versionOf(f *models.ImportedArea, a *models.Area) (*models.Area, bool) {
+// a new one. kiemtra's own files hold version ids (versionIDs), so a stored version with
+// exactly that id is the one, unless the file's dates put the feature in another period;
+// otherwise the code is an official code and the version is chosen by pickVersion.
+func (r *areaResolver) versionOf(f *models.ImportedArea, a, w *models.Area) (*models.Area, bool) {
 	s := r.byCode[a.Code]
-	if models.IsVersionID(a.Code) || (s != nil && (!hasDates(a) || s.OverlapsInTime(a))) {
+	if models.IsVersionID(a.Code) || (r.versionIDs && s != nil && (!hasDates(w) || s.OverlapsInTime(w))) {
 		return s, true
 	}
-	return r.pickVersion(f, r.byGSO[a.Code], a)
+	return r.pickVersion(f, r.byGSO[a.Code], a, w)
 }
 
-// pickVersion chooses among the stored versions of one unit the one a feature replaces. With
-// dates, it is the version valid over a common day (two: ambiguous; none: a new version).
-// Without, it is the one the name matches when the versions have different names (a code
-// reused after a reorganisation), else the one in force today, else the only one.
-func (r *areaResolver) pickVersion(f *models.ImportedArea, cands []*models.Area, a *models.Area) (*models.Area, bool) {
+// pickVersion chooses among the stored versions of one unit the one a feature (a, over the
+// period w) replaces. With dates, it is the version valid over a common day (two: ambiguous;
+// none: a new version). Without, it is the one the name matches when the versions have
+// different names (a code reused after a reorganisation), else the one in force today, else
+// the only one if the name fits: a file without dates that names a unit no longer in force
+// otherwise may well be the new unit that reuses its code.
+func (r *areaResolver) pickVersion(f *models.ImportedArea, cands []*models.Area, a, w *models.Area) (*models.Area, bool) {
 	if len(cands) == 0 {
 		return nil, true
 	}
 	var pick []*models.Area
-	if hasDates(a) {
+	if hasDates(w) {
 		for _, c := range cands {
-			if c.OverlapsInTime(a) {
+			if c.OverlapsInTime(w) {
 				pick = append(pick, c)
 			}
 		}
@@ -292,6 +299,11 @@ func (r *areaResolver) pickVersion(f *models.ImportedArea, cands []*models.Area,
 			}
 		}
 		if len(pick) == 0 && len(cands) == 1 {
+			if c := cands[0]; a.Name != "" && models.SameUnitName(c.Name, a.Name) == 0 {
+				r.problem(f, models.AreaProblemAmbiguous, c.Code, "%s is stored as %s (%s), no longer in force, and the file names it %s: give valid_from (or --valid-from) for the new unit that reuses the code, or the old dates to replace the old unit",
+					"%s được lưu là %s (%s), không còn hiệu lực, còn tệp ghi là %s: hãy cho valid_from (hoặc --valid-from) nếu đây là đơn vị mới dùng lại mã, hoặc thời hạn cũ nếu muốn thay đơn vị cũ", f.Label(), c.Name, c.Validity(), a.Name)
+				return nil, false
+			}
 			pick = cands
 		}
 	}
@@ -363,6 +375,11 @@ func (r *areaResolver) parentOf(f *models.ImportedArea, w *models.Area) (*models
 			return nil, 0, false
 		}
 		cands = r.candidatesByName(f.ParentName, f.Tier-1)
+	}
+	if len(cands) == 0 && f.Area.ParentCode == nil {
+		r.problem(f, models.AreaProblemInvalidProperty, label, "parent %s is not in the file and no stored unit has that name; import the units with their GSO codes first (a GSO/dvhcvn file, for example), then this file",
+			"đơn vị cấp trên %s không có trong tệp và không có đơn vị nào đã lưu mang tên đó; hãy nhập các đơn vị kèm mã GSO trước (ví dụ một tệp GSO/dvhcvn), rồi mới nhập tệp này", label)
+		return nil, 0, false
 	}
 	if len(cands) == 0 {
 		r.problem(f, models.AreaProblemInvalidProperty, label, "parent %s is neither in the file nor stored", "khu vực cha %s không có trong tệp và chưa được lưu", label)
@@ -468,7 +485,7 @@ func (r *areaResolver) candidatesByName(name string, tier int) []parentCand {
 // matchByName finds the stored unit a feature without a code is, among the children of its
 // parent (the roots when it has none), by its name or one of its other names. None is a
 // problem: GADM ids are not GSO codes, and a unit is not created without its official code.
-func (r *areaResolver) matchByName(f *models.ImportedArea, a *models.Area, parent *models.Area) (*models.Area, bool) {
+func (r *areaResolver) matchByName(f *models.ImportedArea, a, w *models.Area, parent *models.Area) (*models.Area, bool) {
 	key, under := "", "the top of the tree"
 	underVI := "cấp cao nhất"
 	if parent != nil {
@@ -498,7 +515,7 @@ func (r *areaResolver) matchByName(f *models.ImportedArea, a *models.Area, paren
 			f.Label(), a.Name, under, underVI, sourceName(f))
 		return nil, false
 	}
-	return r.pickVersion(f, found, a)
+	return r.pickVersion(f, found, a, w)
 }
 
 func sourceName(f *models.ImportedArea) string {
@@ -528,12 +545,19 @@ func (r *areaResolver) locateParent(f *models.ImportedArea, w *models.Area) (*mo
 		return nil, models.TierUnknown
 	}
 	key := locateKey{f.Tier, w.ValidFrom, w.ValidTo}
+	// A feature without dates describes the map of today.
+	inPeriod := func(a *models.Area) bool {
+		if hasDates(w) {
+			return a.OverlapsInTime(w)
+		}
+		return a.ValidOn(r.today)
+	}
 	li := r.located[key]
 	if li == nil {
 		li = &locateIndex{tier: map[string]int{}}
 		var cands []*models.Area
 		add := func(a *models.Area, tier int) {
-			if _, dup := li.tier[a.Code]; dup || a.Geometry == "" || tier == models.TierUnknown || tier >= f.Tier || !a.OverlapsInTime(w) {
+			if _, dup := li.tier[a.Code]; dup || a.Geometry == "" || tier == models.TierUnknown || tier >= f.Tier || !inPeriod(a) {
 				return
 			}
 			li.tier[a.Code] = tier

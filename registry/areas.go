@@ -11,20 +11,9 @@ import (
 // MaxAreaImportBytes bounds an area file: a whole province's communes at survey precision.
 const MaxAreaImportBytes = 64 << 20
 
-// AreaImportOptions tune an area import.
-type AreaImportOptions struct {
-	// DryRun checks the file and reports, but stores nothing.
-	DryRun bool
-	// Mapping names the properties of the file's fields, over (or instead of) the naming the
-	// import recognises; nil: the naming alone.
-	Mapping *models.AreaPropertyMapping
-	// ValidFrom is the start of every feature that gives none (a 2025 file: 2025-07-01).
-	ValidFrom models.Date
-}
-
 // ImportAreas is ImportAreasWith with the file's own naming and no default dates.
 func (s *Service) ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error) {
-	return s.ImportAreasWith(ctx, actor, r, AreaImportOptions{DryRun: dryRun})
+	return s.ImportAreasWith(ctx, actor, r, models.AreaImportOptions{DryRun: dryRun})
 }
 
 // ImportAreasWith reads a GeoJSON FeatureCollection of administrative units in one of the
@@ -36,7 +25,7 @@ func (s *Service) ImportAreas(ctx context.Context, actor string, r io.Reader, dr
 // units are the report's Problems, and nothing is stored. Warnings (children outside their
 // parent, businesses outside their unit) do not stop the import: they say what the new shapes
 // leave inconsistent.
-func (s *Service) ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts AreaImportOptions) (*models.AreaImportReport, error) {
+func (s *Service) ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error) {
 	file, err := geo.ReadAreaFile(r, MaxAreaImportBytes, opts.Mapping)
 	if err != nil {
 		return nil, err
@@ -44,11 +33,8 @@ func (s *Service) ImportAreasWith(ctx context.Context, actor string, r io.Reader
 	if !opts.ValidFrom.IsZero() {
 		var v models.Validation
 		for _, f := range file.Features {
-			if f.Area.ValidFrom.IsZero() {
-				f.Area.ValidFrom = opts.ValidFrom
-				if !f.Area.ValidTo.IsZero() && f.Area.ValidTo.Before(f.Area.ValidFrom) {
-					v.Add(f.Field+".properties.valid_to", "valid_to %s is before the start %s", "valid_to %s trước ngày bắt đầu %s", f.Area.ValidTo, f.Area.ValidFrom)
-				}
+			if f.Area.ValidFrom.IsZero() && !f.Area.ValidTo.IsZero() && f.Area.ValidTo.Before(opts.ValidFrom) {
+				v.Add(f.Field+".properties.valid_to", "valid_to %s is before the start %s", "valid_to %s trước ngày bắt đầu %s", f.Area.ValidTo, opts.ValidFrom)
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -61,7 +47,8 @@ func (s *Service) ImportAreasWith(ctx context.Context, actor string, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	res := newAreaResolver(file.Features, stored, s.today())
+	res := newAreaResolver(file.Features, stored, s.today(), opts.ValidFrom)
+	res.versionIDs = file.Source == models.AreaSourceKiemtra
 	res.resolveAll()
 	rep.Problems = append(rep.Problems, res.problems...)
 	var areas []*models.Area
