@@ -153,6 +153,9 @@ func readFeatureCollection(r io.Reader, maxBytes int64) ([]json.RawMessage, erro
 	}
 	var typ string
 	if json.Unmarshal(doc.Type, &typ) != nil || typ != "FeatureCollection" {
+		if fs, ok := dvhcvnFeatures(data); ok {
+			return fs, nil
+		}
 		return nil, invalid("type", "the file is not a GeoJSON FeatureCollection", "tệp không phải GeoJSON FeatureCollection")
 	}
 	var features []json.RawMessage
@@ -163,6 +166,50 @@ func readFeatureCollection(r io.Reader, maxBytes int64) ([]json.RawMessage, erro
 		return nil, invalid("features", "the FeatureCollection has no features", "FeatureCollection không có đối tượng (feature) nào")
 	}
 	return features, nil
+}
+
+// dvhcvnUnit is a unit of the dvhcvn project's GIS files (data/gis/NN.json): a province with
+// its districts, each with the coordinates of a MultiPolygon; "type" is the geometry's type.
+type dvhcvnUnit struct {
+	Level1ID    json.RawMessage `json:"level1_id"`
+	Level2ID    json.RawMessage `json:"level2_id"`
+	Name        json.RawMessage `json:"name"`
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+	Level2s     []dvhcvnUnit    `json:"level2s"`
+}
+
+// dvhcvnFeatures turns a dvhcvn GIS file into GeoJSON features with the GSO property names,
+// so that the project's own files import as they are. ok is false for any other document.
+// Units without coordinates (a province given only as the holder of its districts) are left
+// out.
+func dvhcvnFeatures(data []byte) ([]json.RawMessage, bool) {
+	var top dvhcvnUnit
+	if json.Unmarshal(data, &top) != nil || len(top.Level1ID) == 0 || len(top.Level2s) == 0 {
+		return nil, false
+	}
+	var out []json.RawMessage
+	add := func(u dvhcvnUnit, level2 bool) {
+		if len(bytes.TrimSpace(u.Coordinates)) == 0 {
+			return
+		}
+		props := map[string]json.RawMessage{"level1_id": top.Level1ID, "name": u.Name}
+		if level2 {
+			props["level2_id"] = u.Level2ID
+		}
+		typ := u.Type
+		if typ != "Polygon" {
+			typ = "MultiPolygon"
+		}
+		geom, _ := json.Marshal(map[string]any{"type": typ, "coordinates": u.Coordinates})
+		f, _ := json.Marshal(map[string]any{"type": "Feature", "geometry": json.RawMessage(geom), "properties": props})
+		out = append(out, f)
+	}
+	add(top, false)
+	for _, u := range top.Level2s {
+		add(u, true)
+	}
+	return out, len(out) > 0
 }
 
 // readFeature reads one feature, records its problems in v and returns nil when it has any.

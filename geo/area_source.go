@@ -265,8 +265,10 @@ func readGADM(p *propReader, fa *models.ImportedArea, m *models.AreaPropertyMapp
 	}
 	if n > 1 {
 		fa.ParentRef = p.str(fmt.Sprintf("GID_%d", n-1), false)
-		pt, _, _ := models.ParseUnitType(gadmValue(p.str(fmt.Sprintf("TYPE_%d", n-1), false)))
-		fa.ParentName = withType(gadmValue(p.str(fmt.Sprintf("NAME_%d", n-1), false)), pt)
+		for k := 1; k < n; k++ {
+			pt, _, _ := models.ParseUnitType(gadmValue(p.str(fmt.Sprintf("TYPE_%d", k), false)))
+			fa.ParentNames = append(fa.ParentNames, withType(gadmValue(p.str(fmt.Sprintf("NAME_%d", k), false)), pt))
+		}
 	}
 	return nameKey
 }
@@ -358,7 +360,7 @@ func readMapped(p *propReader, fa *models.ImportedArea, m *models.AreaPropertyMa
 		a.Code = p.code(m.Code, fa.Tier)
 	}
 	if m.Parent != "" {
-		fa.ParentRef, fa.ParentName, fa.LocateParent = "", "", false
+		fa.ParentRef, fa.ParentNames, fa.LocateParent = "", nil, false
 		a.ParentCode = nil
 		if pc := p.code(m.Parent, fa.Tier-1); pc != "" {
 			a.ParentCode = &pc

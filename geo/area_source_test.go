@@ -20,14 +20,14 @@ func readOne(t *testing.T, props map[string]any, m *models.AreaPropertyMapping) 
 type imported struct {
 	source, code, name, typeName, level string
 	tier                                int
-	parent, ref, parentRef, parentName  string
+	parent, ref, parentRef, parentNames string
 	locate                              bool
 }
 
 func summary(f *AreaFile) imported {
 	fa := f.Features[0]
 	s := imported{source: f.Source, code: fa.Area.Code, name: fa.Area.Name, typeName: fa.Area.TypeName, level: fa.Area.Level, tier: fa.Tier,
-		ref: fa.Ref, parentRef: fa.ParentRef, parentName: fa.ParentName, locate: fa.LocateParent}
+		ref: fa.Ref, parentRef: fa.ParentRef, parentNames: strings.Join(fa.ParentNames, "/"), locate: fa.LocateParent}
 	if fa.Area.ParentCode != nil {
 		s.parent = *fa.Area.ParentCode
 	}
@@ -65,10 +65,10 @@ func TestReadAreaFileRecognisesPublicSources(t *testing.T) {
 		{"a GADM district: no code, its GID, its parent's GID and name, the type before the name", map[string]any{
 			"GID_0": "VNM", "GID_1": "VNM.13_1", "NAME_1": "Cần Thơ", "GID_2": "VNM.13.4_1", "NAME_2": "Ninh Kiều", "VARNAME_2": "Ninh Kieu",
 			"TYPE_2": "Quận", "ENGTYPE_2": "Urban District", "NL_NAME_2": "NA"}, nil,
-			imported{source: "gadm", name: "Quận Ninh Kiều", typeName: "Quận", tier: 2, ref: "VNM.13.4_1", parentRef: "VNM.13_1", parentName: "Cần Thơ"}},
-		{"a GADM commune typed only in English", map[string]any{"GID_1": "VNM.13_1", "GID_2": "VNM.13.4_1", "NAME_2": "Ninh Kiều", "TYPE_2": "Quận",
+			imported{source: "gadm", name: "Quận Ninh Kiều", typeName: "Quận", tier: 2, ref: "VNM.13.4_1", parentRef: "VNM.13_1", parentNames: "Cần Thơ"}},
+		{"a GADM commune typed only in English", map[string]any{"GID_1": "VNM.13_1", "NAME_1": "Cần Thơ", "GID_2": "VNM.13.4_1", "NAME_2": "Ninh Kiều", "TYPE_2": "Quận",
 			"GID_3": "VNM.13.4.2_1", "NAME_3": "Cái Khế", "TYPE_3": "NA", "ENGTYPE_3": "Ward"}, nil,
-			imported{source: "gadm", name: "Phường Cái Khế", typeName: "Phường", tier: 3, ref: "VNM.13.4.2_1", parentRef: "VNM.13.4_1", parentName: "Quận Ninh Kiều"}},
+			imported{source: "gadm", name: "Phường Cái Khế", typeName: "Phường", tier: 3, ref: "VNM.13.4.2_1", parentRef: "VNM.13.4_1", parentNames: "Cần Thơ/Quận Ninh Kiều"}},
 		{"GADM names in lower case from a shapefile tool", map[string]any{"gid_1": "VNM.13_1", "name_1": "Cần Thơ", "type_1": "Thành phố", "engtype_1": "City"}, nil,
 			imported{source: "gadm", name: "Thành phố Cần Thơ", typeName: "Thành phố", tier: 1, ref: "VNM.13_1"}},
 		{"an OpenStreetMap commune of 2025: ref:gso, admin_level 8, a parent to locate", map[string]any{"@id": "relation/19200001", "admin_level": "8", "ref:gso": "31120", "name": "Phường Cái Khế", "boundary": "administrative"}, nil,
@@ -84,7 +84,7 @@ func TestReadAreaFileRecognisesPublicSources(t *testing.T) {
 		{"a mapped level may be an OpenStreetMap admin_level", map[string]any{"MA": "916", "TEN": "Ninh Kiều", "CAP": 6}, mapping("code=MA,name=TEN,level=CAP"),
 			imported{source: "mapping", code: "916", name: "Ninh Kiều", tier: 2}},
 		{"a mapping overrides one field of a known naming", map[string]any{"GID_2": "VNM.13.4_1", "GID_1": "VNM.13_1", "NAME_1": "Cần Thơ", "NAME_2": "Ninh Kiều", "TYPE_2": "Quận", "MA_GSO": "916"}, mapping("code=MA_GSO"),
-			imported{source: "gadm", code: "916", name: "Quận Ninh Kiều", typeName: "Quận", tier: 2, ref: "VNM.13.4_1", parentRef: "VNM.13_1", parentName: "Cần Thơ"}},
+			imported{source: "gadm", code: "916", name: "Quận Ninh Kiều", typeName: "Quận", tier: 2, ref: "VNM.13.4_1", parentRef: "VNM.13_1", parentNames: "Cần Thơ"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := readOne(t, tc.props, tc.m)

@@ -143,15 +143,25 @@ type ImportedArea struct {
 	// ParentRef; empty when the source has none.
 	Ref  string
 	Tier int
-	// ParentRef is the source id of the parent (GADM's GID_{n-1}), and ParentName its name,
-	// when the source names the parent that way instead of by a code.
-	ParentRef  string
-	ParentName string
+	// ParentRef is the source id of the parent (GADM's GID_{n-1}), and ParentNames the names
+	// of the parent's ancestors and of the parent, from the top (GADM's NAME_1 .. NAME_{n-1}),
+	// when the source names the parent that way instead of by a code. The whole line is kept
+	// because names repeat: many provinces have a Huyện Châu Thành.
+	ParentRef   string
+	ParentNames []string
 	// LocateParent: the source does not say which unit is the parent (OpenStreetMap); it is the
 	// unit of a higher tier whose polygon holds the feature.
 	LocateParent bool
 	// AltNames are other spellings of the name (GADM's VARNAME), tried when matching by name.
 	AltNames []string
+}
+
+// ParentName is the parent's name, the last of ParentNames; "" when there is none.
+func (f *ImportedArea) ParentName() string {
+	if len(f.ParentNames) == 0 {
+		return ""
+	}
+	return f.ParentNames[len(f.ParentNames)-1]
 }
 
 // Label names the feature in messages: its code, or its source id, or its field.

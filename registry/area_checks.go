@@ -43,12 +43,25 @@ func (s *Service) consistencyWarnings(ctx context.Context, rep *models.AreaImpor
 	c.children()
 	// Businesses reference stored units only: look under the file's stored units that have no
 	// ancestor in the file (the others' businesses are found under that ancestor).
-	seen := map[string]bool{}
+	var tops []string
 	for _, a := range file {
-		if !storedCodes[a.Code] || c.ancestorInFile(a) {
-			continue
+		if storedCodes[a.Code] && !c.ancestorInFile(a) {
+			tops = append(tops, a.Code)
 		}
-		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Area: a.Code, NoCount: true})
+	}
+	// A file of a whole province's communes has as many subtrees as units: one query of the
+	// registry is then cheaper than one per unit (business() skips what the file does not touch).
+	filters := make([]models.BusinessFilter, 0, len(tops))
+	if len(tops) > maxSubtreeQueries {
+		filters = append(filters, models.BusinessFilter{NoCount: true})
+	} else {
+		for _, code := range tops {
+			filters = append(filters, models.BusinessFilter{Area: code, NoCount: true})
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range filters {
+		bs, _, err := s.store.FindBusinesses(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -61,6 +74,9 @@ func (s *Service) consistencyWarnings(ctx context.Context, rep *models.AreaImpor
 	}
 	return nil
 }
+
+// maxSubtreeQueries is how many subtrees consistencyWarnings queries one by one.
+const maxSubtreeQueries = 50
 
 func (c *areaConsistency) warn(w models.AreaImportProblem) {
 	if len(c.rep.Warnings) >= models.MaxAreaImportWarnings {

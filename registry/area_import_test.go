@@ -119,6 +119,14 @@ func TestImportPublicBoundaryFiles(t *testing.T) {
 			}
 		})
 
+		t.Run("the dvhcvn project's own GIS file updates the districts it holds", func(t *testing.T) {
+			rep := importAreaFile(t, svc, "dvhcvn_gis_92.json", models.AreaImportOptions{})
+			wantNoProblems(t, rep)
+			if got := unitsOf(rep); rep.Source != models.AreaSourceGSO || !slices.Equal(got, []string{"916 district 92 updated", "918 district 92 updated"}) {
+				t.Fatalf("source %s, units %q", rep.Source, got)
+			}
+		})
+
 		t.Run("a GADM district file is matched to the stored districts by name", func(t *testing.T) {
 			before := mustArea(t, db, "918")
 			rep := importAreaFile(t, svc, "gadm_cantho_districts.geojson", models.AreaImportOptions{})
@@ -217,6 +225,32 @@ func TestImportPublicBoundaryFiles(t *testing.T) {
 				t.Fatalf("problems %+v", rep.Problems)
 			}
 		})
+	})
+}
+
+func TestImportGADMFindsTheParentByTheWholeLineOfNames(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		svc := newTestService(t, db)
+		// Two provinces, each with a Huyện Châu Thành, and a town of the same name in both.
+		base := areaFile(
+			nativeArea("89", "Tỉnh An Giang", "province", "", "", "", square(105.0, 10.3, 105.5, 10.8)),
+			nativeArea("886", "Huyện Châu Thành", "district", "89", "", "", square(105.2, 10.4, 105.4, 10.6)),
+			nativeArea("30500", "Thị trấn An Châu", "ward", "886", "", "", square(105.3, 10.4, 105.4, 10.5)),
+			nativeArea("93", "Tỉnh Hậu Giang", "province", "", "", "", square(105.6, 9.7, 106.0, 10.1)),
+			nativeArea("933", "Huyện Châu Thành", "district", "93", "", "", square(105.7, 9.8, 105.9, 10.0)),
+			nativeArea("31411", "Thị trấn Ngã Sáu", "ward", "933", "", "", square(105.8, 9.8, 105.9, 9.9)),
+		)
+		wantNoProblems(t, importAreaBytes(t, svc, base, models.AreaImportOptions{}))
+		commune := fmt.Sprintf(`{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[%s]]},"properties":{"GID_0":"VNM","GID_1":"VNM.23_1","NAME_1":"Hậu Giang","GID_2":"VNM.23.1_1","NAME_2":"Châu Thành","GID_3":"VNM.23.1.3_1","NAME_3":"Ngã Sáu","TYPE_3":"Thị trấn","ENGTYPE_3":"Township"}}`,
+			square(105.8, 9.8, 105.9, 9.89))
+		rep := importAreaBytes(t, svc, areaFile(commune), models.AreaImportOptions{})
+		wantNoProblems(t, rep)
+		if got := unitsOf(rep); !slices.Equal(got, []string{"31411 ward 933 updated"}) {
+			t.Fatalf("units %q", got)
+		}
+		if a := mustArea(t, db, "31411"); !strings.Contains(a.Geometry, "9.89") || a.Name != "Thị trấn Ngã Sáu" {
+			t.Fatalf("31411 %+v", a)
+		}
 	})
 }
 

@@ -35,6 +35,8 @@ type areaResolver struct {
 	// located caches the indexes of possible parents that locateParent searches, by the tier
 	// and the validity of the feature located.
 	located map[locateKey]*locateIndex
+	// byNames caches candidatesByNames.
+	byNames map[string][]parentCand
 
 	problems []models.AreaImportProblem
 }
@@ -45,7 +47,7 @@ func newAreaResolver(features []*models.ImportedArea, stored []*models.Area, tod
 		byCode: make(map[string]*models.Area, len(stored)), byGSO: map[string][]*models.Area{}, children: map[string][]*models.Area{},
 		state: make([]int8, len(features)), out: make([]*models.Area, len(features)), tier: make([]int, len(features)),
 		units: make([]models.AreaImportUnit, len(features)), claimed: map[string]int{}, taken: map[string]bool{}, byRef: map[string]int{},
-		fileByCode: map[string][]int{}, located: map[locateKey]*locateIndex{},
+		fileByCode: map[string][]int{}, located: map[locateKey]*locateIndex{}, byNames: map[string][]parentCand{},
 	}
 	for _, a := range stored {
 		r.byCode[a.Code] = a
@@ -126,7 +128,7 @@ func (r *areaResolver) resolveFeature(i int) *models.Area {
 	byName := false
 	var parent *models.Area
 	parentTier := models.TierUnknown
-	parentGiven := f.ParentRef != "" || f.ParentName != "" || a.ParentCode != nil
+	parentGiven := f.ParentRef != "" || len(f.ParentNames) > 0 || a.ParentCode != nil
 
 	// A code says which unit; its version is found first, since the parent is the one in force
 	// over that version's validity.
@@ -369,12 +371,12 @@ func (r *areaResolver) parentOf(f *models.ImportedArea, w *models.Area) (*models
 		label = code
 		cands = r.candidatesByCode(code)
 	default:
-		label = strings.TrimSpace(f.ParentName + " " + paren(f.ParentRef))
-		if f.ParentName == "" {
+		label = strings.TrimSpace(f.ParentName() + " " + paren(f.ParentRef))
+		if f.ParentName() == "" {
 			r.problem(f, models.AreaProblemInvalidProperty, f.ParentRef, "parent %s is not in the file and has no name to find it by", "đơn vị cấp trên %s không có trong tệp và không có tên để tìm", f.ParentRef)
 			return nil, 0, false
 		}
-		cands = r.candidatesByName(f.ParentName, f.Tier-1)
+		cands = r.candidatesByNames(f.ParentNames)
 	}
 	if len(cands) == 0 && f.Area.ParentCode == nil {
 		r.problem(f, models.AreaProblemInvalidProperty, label, "parent %s is not in the file and no stored unit has that name; import the units with their GSO codes first (a GSO/dvhcvn file, for example), then this file",
@@ -457,19 +459,44 @@ func (r *areaResolver) candidatesByCode(code string) []parentCand {
 	return out
 }
 
-// candidatesByName lists the stored units of a tier (roots for provinces) whose name matches,
-// the best matches only.
-func (r *areaResolver) candidatesByName(name string, tier int) []parentCand {
-	var out []parentCand
+// candidatesByNames lists the stored units a line of names leads to: the province-tier units
+// (or the roots) that best match the first name, then their children that best match the next,
+// and so on. A line is looked up once per import.
+func (r *areaResolver) candidatesByNames(names []string) []parentCand {
+	key := strings.Join(names, "\x00")
+	if c, ok := r.byNames[key]; ok {
+		return c
+	}
+	var level []*models.Area
+	for i, name := range names {
+		var pool []*models.Area
+		if i == 0 {
+			for _, s := range r.stored {
+				if s.ParentCode == nil || models.TierOfLevel(s.Level) == models.TierProvince {
+					pool = append(pool, s)
+				}
+			}
+		} else {
+			for _, p := range level {
+				pool = append(pool, r.children[p.Code]...)
+			}
+		}
+		level = bestNamed(pool, name)
+	}
+	out := make([]parentCand, len(level))
+	for i, s := range level {
+		out[i] = parentCand{s, models.TierOfLevel(s.Level)}
+	}
+	r.byNames[key] = out
+	return out
+}
+
+// bestNamed returns the units whose name matches best (models.SameUnitName), none when no
+// name matches.
+func bestNamed(pool []*models.Area, name string) []*models.Area {
+	var out []*models.Area
 	best := 0
-	for _, s := range r.stored {
-		st := models.TierOfLevel(s.Level)
-		if tier == models.TierProvince && s.ParentCode != nil && st != models.TierProvince {
-			continue
-		}
-		if tier != models.TierUnknown && st != models.TierUnknown && st != tier {
-			continue
-		}
+	for _, s := range pool {
 		score := models.SameUnitName(s.Name, name)
 		if score == 0 || score < best {
 			continue
@@ -477,7 +504,7 @@ func (r *areaResolver) candidatesByName(name string, tier int) []parentCand {
 		if score > best {
 			best, out = score, nil
 		}
-		out = append(out, parentCand{s, st})
+		out = append(out, s)
 	}
 	return out
 }
