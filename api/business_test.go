@@ -691,6 +691,36 @@ func TestImportEndpoints(t *testing.T) {
 			wantError(t, do(t, s, "POST", "/api/v1/areas/import", `{"type":"Feature"}`, "Content-Type", "application/geo+json"), 400, models.EINVALID, "type")
 			wantError(t, do(t, s, "POST", "/api/v1/areas/import?dry_run=maybe", areas, "Content-Type", "application/geo+json"), 400, models.EINVALID, "dry_run")
 		})
+
+		t.Run("areas import with a property mapping as a query parameter or a form field", func(t *testing.T) {
+			square := `[[107.2,11.0],[107.3,11.0],[107.3,11.1],[107.2,11.1],[107.2,11.0]]`
+			file := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[` + square + `]},"properties":{"MA":"995","TEN":"Khu thử","CHA":"92","CAP":"district"}}]}`
+			w := do(t, s, "POST", "/api/v1/areas/import?dry_run=true", file, "Content-Type", "application/geo+json")
+			if e := wantError(t, w, 400, models.EINVALID, "properties"); !strings.Contains(e.Message, "CHA, MA, TEN") && !strings.Contains(e.Message, "CAP, CHA, MA, TEN") {
+				t.Fatalf("the error does not list the properties: %s", e.Message)
+			}
+			mapping := url.QueryEscape("code=MA,name=TEN,parent=CHA,level=CAP")
+			rep := mustJSON[models.AreaImportReport](t, do(t, s, "POST", "/api/v1/areas/import?dry_run=true&property="+mapping+"&valid_from=2026-01-01", file, "Content-Type", "application/geo+json"), 200)
+			if rep.Source != models.AreaSourceMapping || rep.Created != 1 || len(rep.Units) != 1 || rep.Units[0].ValidFrom != models.NewDate(2026, 1, 1) || len(rep.Problems) != 0 {
+				t.Fatalf("mapped dry run %+v", rep)
+			}
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("property", "code=MA,name=TEN")
+			mw.WriteField("property", "parent=CHA,level=CAP")
+			fw, _ := mw.CreateFormFile("file", "khu.geojson")
+			fw.Write([]byte(file))
+			mw.Close()
+			rep = mustJSON[models.AreaImportReport](t, do(t, s, "POST", "/api/v1/areas/import", buf.String(), "Content-Type", mw.FormDataContentType()), 200)
+			if rep.Created != 1 || rep.Mapping != "code=MA,name=TEN,parent=CHA,level=CAP" {
+				t.Fatalf("mapped import %+v", rep)
+			}
+			if a := mustJSON[AreaDetail](t, do(t, s, "GET", "/api/v1/areas/995", ""), 200); a.Name != "Khu thử" || a.Level != "district" {
+				t.Fatalf("imported area %+v", a)
+			}
+			wantError(t, do(t, s, "POST", "/api/v1/areas/import?property="+url.QueryEscape("ward=MA"), file, "Content-Type", "application/geo+json"), 400, models.EINVALID, "property")
+			wantError(t, do(t, s, "POST", "/api/v1/areas/import?property="+mapping+"&valid_from=tomorrow", file, "Content-Type", "application/geo+json"), 400, models.EINVALID, "valid_from")
+		})
 	})
 }
 

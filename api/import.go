@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -30,32 +31,62 @@ func (s *Server) registerImportRoutes(g *gin.RouterGroup) {
 // uploadedFile returns the file of an import request: the multipart field "file", or the body
 // itself. The file's name must be acceptable text (models.CheckText); other fields are not read.
 func uploadedFile(c *gin.Context) (io.Reader, string, func(), error) {
+	r, name, _, done, err := uploadedFileAndFields(c)
+	return r, name, done, err
+}
+
+// Limits of the text fields read before a multipart file.
+const (
+	maxFormFields     = 16
+	maxFormFieldBytes = 8 << 10
+)
+
+// uploadedFileAndFields is uploadedFile that also returns the text fields sent before the
+// file (a form's options; those after it would need the file read first).
+func uploadedFileAndFields(c *gin.Context) (io.Reader, string, url.Values, func(), error) {
 	noop := func() {}
+	fields := url.Values{}
 	ct := c.GetHeader("Content-Type")
 	mt, params, _ := mime.ParseMediaType(ct)
 	if mt != "multipart/form-data" {
-		return c.Request.Body, "upload", noop, nil
+		return c.Request.Body, "upload", fields, noop, nil
 	}
 	mr := multipart.NewReader(c.Request.Body, params["boundary"])
-	for {
+	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, "", noop, models.Invalid("file", "the multipart body has no field named file", "nội dung multipart không có trường file")
+			return nil, "", nil, noop, models.Invalid("file", "the multipart body has no field named file", "nội dung multipart không có trường file")
 		}
 		if err != nil {
-			return nil, "", noop, bodyReadError(err)
+			return nil, "", nil, noop, bodyReadError(err)
 		}
 		if part.FormName() == "file" {
 			name := part.FileName()
 			if err := models.CheckText("filename", name); err != nil {
 				// The name reaches the import's report and its audit entry.
 				part.Close()
-				return nil, "", noop, err
+				return nil, "", nil, noop, err
 			}
 			if name == "" {
 				name = "upload"
 			}
-			return part, name, func() { part.Close() }, nil
+			return part, name, fields, func() { part.Close() }, nil
+		}
+		if part.FileName() == "" && n < maxFormFields {
+			b, err := io.ReadAll(io.LimitReader(part, maxFormFieldBytes+1))
+			if err != nil {
+				part.Close()
+				return nil, "", nil, noop, bodyReadError(err)
+			}
+			if len(b) > maxFormFieldBytes {
+				part.Close()
+				return nil, "", nil, noop, models.Invalid(part.FormName(), "the field is longer than %d bytes", "trường dài hơn %d byte", maxFormFieldBytes)
+			}
+			if err := models.CheckText(part.FormName(), string(b)); err != nil {
+				part.Close()
+				return nil, "", nil, noop, err
+			}
+			fields.Add(part.FormName(), string(b))
 		}
 		part.Close()
 	}
@@ -93,24 +124,53 @@ func (s *Server) importBusinesses(c *gin.Context) {
 	c.JSON(http.StatusOK, rep)
 }
 
+// importAreas imports a boundary file. The options come as query parameters or as form
+// fields before the file: property (the mapping, FIELD=PROPERTY pairs, may repeat) and
+// valid_from (the start of features that give none).
 func (s *Server) importAreas(c *gin.Context) {
 	dry, err := dryRun(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, _, done, err := uploadedFile(c)
+	r, _, fields, done, err := uploadedFileAndFields(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	defer done()
-	rep, err := s.registry.ImportAreas(c.Request.Context(), actor(c), r, dry)
+	opts, err := areaImportOptions(append(c.QueryArray("property"), fields["property"]...), append(c.QueryArray("valid_from"), fields["valid_from"]...))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	opts.DryRun = dry
+	rep, err := s.registry.ImportAreasWith(c.Request.Context(), actor(c), r, opts)
 	if err != nil {
 		s.writeError(c, asTooLarge(err))
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// areaImportOptions reads the options of an area import from their texts.
+func areaImportOptions(property, validFrom []string) (models.AreaImportOptions, error) {
+	var opts models.AreaImportOptions
+	m, err := models.ParseAreaPropertyMapping(property...)
+	if err != nil {
+		return opts, err
+	}
+	opts.Mapping = m
+	switch len(validFrom) {
+	case 0:
+	case 1:
+		if opts.ValidFrom, err = models.ParseDate(validFrom[0]); err != nil {
+			return opts, models.Invalid("valid_from", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
+		}
+	default:
+		return opts, models.Invalid("valid_from", "is given more than once", "được cho nhiều lần")
+	}
+	return opts, nil
 }
 
 // asTooLarge turns the body limit tripping inside a reader into 413.

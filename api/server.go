@@ -58,8 +58,9 @@ type Registry interface {
 	NearBusinesses(ctx context.Context, f models.BusinessFilter, lat, lon, radiusM float64, offset, limit int) ([]*models.NearBusiness, int, error)
 	// ImportBusinesses reads a CSV or GeoJSON file and applies its valid rows.
 	ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error)
-	// ImportAreas reads a GeoJSON FeatureCollection of areas and stores them when all are valid.
-	ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error)
+	// ImportAreasWith reads a GeoJSON FeatureCollection of areas (in any naming docs/areas.md
+	// lists) and stores them when all are valid.
+	ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error)
 	// AreaPath returns an area's materialised path from the in-memory index, or "".
 	AreaPath(ctx context.Context, code string) string
 	// Contains reports whether an area contains a point.

@@ -53,8 +53,9 @@ type GeometryProblem struct {
 //
 // An area with an invalid_geometry problem is not checked further, because its shape is not
 // known. Overlaps are looked for among areas with the same ParentCode (areas without a parent
-// are siblings of each other); each overlapping pair is reported once, under the area that
-// comes first, with Other naming the second.
+// are siblings of each other) that are valid on a common day (models.Area.OverlapsInTime);
+// each overlapping pair is reported once, under the area that comes first, with Other naming
+// the second.
 func ValidateAreaGeometries(areas []*models.Area) []GeometryProblem {
 	var out []GeometryProblem
 	shapes := make([]orb.MultiPolygon, len(areas)) // nil: not checked for overlaps
@@ -259,7 +260,9 @@ func findOverlaps(areas []*models.Area, shapes []orb.MultiPolygon) []GeometryPro
 				if b.bound.Min[0] > a.bound.Max[0] {
 					break
 				}
-				if !a.bound.Intersects(b.bound) {
+				// Units of different times may cover the same ground: a 2025 commune takes the
+				// land of districts that ended the day before.
+				if !a.bound.Intersects(b.bound) || !areas[i].OverlapsInTime(areas[j]) {
 					continue
 				}
 				if at, ok := overlapAt(a, b); ok {

@@ -105,6 +105,15 @@ func TestValidateAreaGeometriesOverlaps(t *testing.T) {
 		return &models.Area{Code: code, ParentCode: parent, Geometry: polygonJSON(t, orb.Polygon(rings))}
 	}
 	d := ptr("D")
+	dated := func(a *models.Area, from, to string) *models.Area {
+		if from != "" {
+			a.ValidFrom, _ = models.ParseDate(from)
+		}
+		if to != "" {
+			a.ValidTo, _ = models.ParseDate(to)
+		}
+		return a
+	}
 	// zigzag is the square 2..4 × 0..2 whose west edge (shared with square 0..2) was digitised
 	// again with sub-millimetre noise on both sides of the line.
 	zigzag := orb.Ring{{2, 0}, {4, 0}, {4, 2}, {2, 2}}
@@ -138,6 +147,12 @@ func TestValidateAreaGeometriesOverlaps(t *testing.T) {
 			sq("Z", d, 1.5, 0, 2), sq("A", d, 0, 0, 2), sq("M", d, 10, 10, 1)}, "Z:overlap:A"},
 		{"areas with different parents may overlap", []*models.Area{sq("A", d, 0, 0, 2), sq("B", ptr("OTHER"), 1, 1, 2)}, ""},
 		{"a ward overlapping its own district is not a sibling overlap", []*models.Area{sq("D", nil, 0, 0, 4), sq("W", d, 0, 0, 2)}, ""},
+		{"a unit that starts the day after a sibling ends may cover its ground", []*models.Area{
+			dated(sq("COMMUNE", d, 0, 0, 4), "2025-07-01", ""), dated(sq("DISTRICT", d, 0, 0, 2), "", "2025-06-30")}, ""},
+		{"a unit that starts on the day a sibling ends overlaps it", []*models.Area{
+			dated(sq("COMMUNE", d, 0, 0, 4), "2025-07-01", ""), dated(sq("DISTRICT", d, 0, 0, 2), "", "2025-07-01")}, "COMMUNE:overlap:DISTRICT"},
+		{"an open-ended sibling overlaps a dated one", []*models.Area{
+			dated(sq("COMMUNE", d, 0, 0, 4), "2025-07-01", ""), sq("DISTRICT", d, 0, 0, 2)}, "COMMUNE:overlap:DISTRICT"},
 		{"areas without a parent are siblings of each other", []*models.Area{sq("R1", nil, 0, 0, 2), sq("R2", nil, 1, 1, 2)}, "R1:overlap:R2"},
 		{"an invalid area is left out of the overlap check", []*models.Area{
 			sq("A", d, 0, 0, 2), {Code: "BAD", ParentCode: d, Geometry: `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`}},

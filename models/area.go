@@ -15,6 +15,9 @@ const (
 	// AreaLevelCommune is the commune level of the 2025 map, below the province with no
 	// district between; TypeName says whether a unit is a Phường or a Xã.
 	AreaLevelCommune = "commune"
+	// AreaLevelProvince is a province (tỉnh) at the top of the tree, for boundary files that
+	// hold one; a centrally-run city such as Can Tho is AreaLevelCity.
+	AreaLevelProvince = "province"
 )
 
 // Area is one version of an administrative unit: a city, district, ward or commune as it was

@@ -32,18 +32,68 @@ type PossibleDuplicate struct {
 	Reason     string `json:"reason"`
 }
 
-// AreaImportReport is the answer to an area import.
+// AreaImportReport is the answer to an area import. Problems refuse the whole file (nothing is
+// stored); warnings do not: the file is applied and the warnings say what is left inconsistent
+// (docs/areas.md, "Importing boundaries").
 type AreaImportReport struct {
+	// Source is the naming of the file's properties that was read (AreaSourceKiemtra, ...), and
+	// Mapping the property mapping given with it, if any.
+	Source   string              `json:"source"`
+	Mapping  string              `json:"mapping,omitempty"`
 	Features int                 `json:"features"`
 	Created  int                 `json:"created"`
 	Updated  int                 `json:"updated"`
+	Units    []AreaImportUnit    `json:"units"`
 	Problems []AreaImportProblem `json:"problems"`
-	DryRun   bool                `json:"dry_run"`
+	Warnings []AreaImportProblem `json:"warnings"`
+	// WarningsOmitted counts the warnings past the first MaxAreaImportWarnings, which are not
+	// listed.
+	WarningsOmitted int  `json:"warnings_omitted"`
+	DryRun          bool `json:"dry_run"`
 }
 
-// AreaImportProblem is an invalid geometry or property of an imported area. Areas with problems
-// are not imported.
+// MaxAreaImportWarnings bounds the warnings an area import lists: wrong polygons over a
+// registry would otherwise list every business.
+const MaxAreaImportWarnings = 500
+
+// Actions of an AreaImportUnit.
+const (
+	AreaActionCreated    = "created"     // a unit that was not stored
+	AreaActionNewVersion = "new_version" // a new version of a code already stored, over another period
+	AreaActionUpdated    = "updated"     // a stored version, replaced
+)
+
+// AreaImportUnit is what one feature of an area import became: which unit version, under
+// which parent.
+type AreaImportUnit struct {
+	Feature    string  `json:"feature"`
+	Ref        string  `json:"ref,omitempty"` // the source's own id (a GADM GID)
+	Code       string  `json:"code"`          // the unit version's id
+	GSOCode    string  `json:"gso_code"`
+	Name       string  `json:"name"`
+	Level      string  `json:"level"`
+	ParentCode *string `json:"parent_code"`
+	ValidFrom  Date    `json:"valid_from"`
+	ValidTo    Date    `json:"valid_to"`
+	Action     string  `json:"action"`
+}
+
+// Kinds of AreaImportProblem beside the geometry problems of package geo.
+const (
+	AreaProblemInvalidProperty = "invalid_property" // a property is wrong, or names a parent that is nowhere
+	AreaProblemUnmatched       = "unmatched"        // a unit without a code whose name matches no stored unit
+	AreaProblemAmbiguous       = "ambiguous"        // a code or a name that fits several unit versions
+	// Warnings: the file is applied anyway.
+	AreaWarningChildOutside    = "child_outside_parent"  // a child unit lies outside its parent
+	AreaWarningChildBeyond     = "child_beyond_parent"   // a child unit reaches beyond its parent
+	AreaWarningBusinessOutside = "business_outside_unit" // a business lies outside its unit
+)
+
+// AreaImportProblem is a problem (the file is refused) or a warning (it is applied) about one
+// imported area: Code is the unit's code (or its source id), Other the other unit or the
+// business concerned.
 type AreaImportProblem struct {
+	Feature   string `json:"feature,omitempty"`
 	Code      string `json:"code"`
 	Kind      string `json:"kind"`
 	Other     string `json:"other,omitempty"`

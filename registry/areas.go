@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 
-	"golang.org/x/text/unicode/norm"
-
 	"kiemtra/geo"
 	"kiemtra/models"
 )
@@ -13,63 +11,82 @@ import (
 // MaxAreaImportBytes bounds an area file: a whole province's communes at survey precision.
 const MaxAreaImportBytes = 64 << 20
 
-// ImportAreas reads a GeoJSON FeatureCollection of areas, checks every geometry (and overlaps
-// between siblings, including siblings already stored) and every parent, and stores the areas in
-// one transaction only when nothing is wrong: a half-imported map would misplace businesses.
+// ImportAreas is ImportAreasWith with the file's own naming and no default dates.
 func (s *Service) ImportAreas(ctx context.Context, actor string, r io.Reader, dryRun bool) (*models.AreaImportReport, error) {
-	areas, err := geo.ReadAreasGeoJSON(r, MaxAreaImportBytes)
+	return s.ImportAreasWith(ctx, actor, r, models.AreaImportOptions{DryRun: dryRun})
+}
+
+// ImportAreasWith reads a GeoJSON FeatureCollection of administrative units in one of the
+// namings geo.ReadAreaFile recognises, matches each feature to the unit version it replaces
+// or makes (docs/areas.md, "Importing boundaries"), checks every geometry (and overlaps
+// between siblings valid at the same time, stored siblings included) and every parent, and
+// stores the units in one transaction only when nothing is wrong: a half-imported map would
+// misplace businesses. A file that cannot be read at all is an invalid error; problems of its
+// units are the report's Problems, and nothing is stored. Warnings (children outside their
+// parent, businesses outside their unit) do not stop the import: they say what the new shapes
+// leave inconsistent.
+func (s *Service) ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error) {
+	file, err := geo.ReadAreaFile(r, MaxAreaImportBytes, opts.Mapping)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range areas {
-		// Files made on macOS often carry decomposed accents; stored names are NFC so that
-		// searches and the ward lookup compare equal.
-		a.Name, a.TypeName = norm.NFC.String(a.Name), norm.NFC.String(a.TypeName)
+	if !opts.ValidFrom.IsZero() {
+		var v models.Validation
+		for _, f := range file.Features {
+			if f.Area.ValidFrom.IsZero() && !f.Area.ValidTo.IsZero() && f.Area.ValidTo.Before(opts.ValidFrom) {
+				v.Add(f.Field+".properties.valid_to", "valid_to %s is before the start %s", "valid_to %s trước ngày bắt đầu %s", f.Area.ValidTo, opts.ValidFrom)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
 	}
-	rep := &models.AreaImportReport{Features: len(areas), Problems: []models.AreaImportProblem{}, DryRun: dryRun}
+	rep := &models.AreaImportReport{Source: file.Source, Mapping: opts.Mapping.String(), Features: len(file.Features), Units: []models.AreaImportUnit{},
+		Problems: []models.AreaImportProblem{}, Warnings: []models.AreaImportProblem{}, DryRun: opts.DryRun}
 	stored, _, err := s.store.FindAreas(ctx, models.AreaFilter{})
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[string]*models.Area, len(stored)+len(areas))
-	for _, a := range stored {
-		known[a.Code] = a
-	}
-	inFile := make(map[string]bool, len(areas))
-	for _, a := range areas {
-		inFile[a.Code] = true
-		if _, ok := known[a.Code]; ok {
+	res := newAreaResolver(file.Features, stored, s.today(), opts.ValidFrom)
+	res.versionIDs = file.Source == models.AreaSourceKiemtra
+	res.resolveAll()
+	rep.Problems = append(rep.Problems, res.problems...)
+	var areas []*models.Area
+	featureOf := map[string]string{}
+	for i, a := range res.out {
+		if a == nil {
+			continue
+		}
+		areas = append(areas, a)
+		featureOf[a.Code] = file.Features[i].Field
+		rep.Units = append(rep.Units, res.units[i])
+		if res.units[i].Action == models.AreaActionUpdated {
 			rep.Updated++
 		} else {
 			rep.Created++
 		}
 	}
-	for _, a := range areas {
-		if !validLevel(a.Level) {
-			rep.Problems = append(rep.Problems, models.AreaImportProblem{Code: a.Code, Kind: "invalid_property",
-				Message: "level must be city, district, ward or another word of letters", MessageVI: "cấp phải là city, district, ward hoặc một từ chỉ gồm chữ cái"})
-		}
-		if a.ParentCode != nil && !inFile[*a.ParentCode] && known[*a.ParentCode] == nil {
-			rep.Problems = append(rep.Problems, models.AreaImportProblem{Code: a.Code, Kind: "invalid_property", Other: *a.ParentCode,
-				Message: "parent " + *a.ParentCode + " is neither in the file nor stored", MessageVI: "khu vực cha " + *a.ParentCode + " không có trong tệp và chưa được lưu"})
-		}
-	}
 	// Check the file's areas together with the stored siblings they will sit beside.
 	check := append([]*models.Area(nil), areas...)
 	for _, a := range stored {
-		if !inFile[a.Code] && a.Geometry != "" {
+		if _, inFile := featureOf[a.Code]; !inFile && a.Geometry != "" {
 			check = append(check, a)
 		}
 	}
 	for _, p := range geo.ValidateAreaGeometries(check) {
-		if inFile[p.Code] || inFile[p.Other] {
-			rep.Problems = append(rep.Problems, models.AreaImportProblem{Code: p.Code, Kind: p.Kind, Other: p.Other, Message: p.Message, MessageVI: p.MessageVI})
+		feature, inFile := featureOf[p.Code]
+		if _, otherInFile := featureOf[p.Other]; inFile || otherInFile {
+			rep.Problems = append(rep.Problems, models.AreaImportProblem{Feature: feature, Code: p.Code, Kind: p.Kind, Other: p.Other, Message: p.Message, MessageVI: p.MessageVI})
 		}
 	}
-	if len(rep.Problems) > 0 || dryRun {
-		if len(rep.Problems) > 0 {
-			rep.Created, rep.Updated = 0, 0
-		}
+	if len(rep.Problems) > 0 {
+		rep.Created, rep.Updated = 0, 0
+		return rep, nil
+	}
+	if err := s.consistencyWarnings(ctx, rep, areas, stored, featureOf); err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
 		return rep, nil
 	}
 	if err := s.store.UpsertAreas(ctx, actor, areas); err != nil {

@@ -3,54 +3,169 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 )
 
-// runImport imports businesses (CSV or GeoJSON points) or areas (GeoJSON) and prints the report
-// as JSON. Rows with problems are listed with their line and not imported; the rest are, in one
-// transaction.
+// Exit statuses of `kiemtra import ...` (README, "Commands"): 0 when everything was applied.
+const (
+	exitImportFailed  = 1 // usage, a file that cannot be opened, the database
+	exitImportRefused = 2 // the file was refused: nothing was applied
+	exitImportPartial = 3 // some rows were rejected, the others were applied
+)
+
+// exitStatus is an error that carries the exit status a command chose. Err, when not nil and
+// not a usage error (whose message is printed already), is printed by Run.
+type exitStatus struct {
+	code int
+	err  error
+}
+
+func (e *exitStatus) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitStatus) Unwrap() error { return e.err }
+
+// importStatus gives an import command's error its exit status: a file the import refused
+// (invalid, too large, in conflict with what is stored) is 2, anything else 1; -h is 0.
+func importStatus(env *Env, what string, err error) error {
+	var es *exitStatus
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &es):
+		return err
+	case errors.Is(err, flag.ErrHelp):
+		return &exitStatus{code: 0}
+	case errors.Is(err, errUsage):
+		return &exitStatus{code: exitImportFailed}
+	}
+	if e := models.ErrorAs(err); e != nil && (e.Code == models.EINVALID || e.Code == models.ETOOLARGE || e.Code == models.ECONFLICT) {
+		fmt.Fprintf(env.Stderr, "kiemtra import %s: tệp bị từ chối, không có gì được lưu / the file was refused, nothing was stored\n", what)
+		printAppError(env.Stderr, e)
+		return &exitStatus{code: exitImportRefused}
+	}
+	return &exitStatus{code: exitImportFailed, err: err}
+}
+
+// printAppError writes an application error for a person, Vietnamese first, one line per
+// field at fault.
+func printAppError(w io.Writer, e *models.Error) {
+	if len(e.Details) == 0 {
+		fmt.Fprintf(w, "  %s\n", bilingual(e.Field, e.MessageVI, e.Message))
+		return
+	}
+	for _, d := range e.Details {
+		fmt.Fprintf(w, "  %s\n", bilingual(d.Field, d.MessageVI, d.Message))
+	}
+}
+
+// bilingual is a message for the terminal: Vietnamese, then English on its own line.
+func bilingual(field, vi, en string) string {
+	s := vi
+	if field != "" {
+		s = field + ": " + s
+	}
+	if en != "" && en != vi {
+		s += "\n    " + en
+	}
+	return s
+}
+
+// runImport imports businesses (CSV or GeoJSON points), areas (GeoJSON) or a reorganisation,
+// prints the report and exits 0 when everything was applied, 1 on a usage or I/O error, 2 when
+// the file was refused (nothing applied) and 3 when some rows were rejected (the others
+// applied).
 func runImport(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "reorganisation" {
-		return runImportReorganisation(ctx, env, args[1:])
+		return importStatus(env, "reorganisation", runImportReorganisation(ctx, env, args[1:]))
 	}
-	fs := newFlagSet(env, "import", "businesses|areas|reorganisation FILE [--dry-run] [flags]")
+	what := ""
+	if len(args) > 0 {
+		what = args[0]
+	}
+	return importStatus(env, what, runImportFile(ctx, env, args))
+}
+
+// importFlagSet is newFlagSet whose usage ends with the exit statuses.
+func importFlagSet(env *Env, name, args string) *flag.FlagSet {
+	fs := newFlagSet(env, name, args)
+	flags := fs.Usage
+	fs.Usage = func() {
+		flags()
+		fmt.Fprintln(env.Stderr, "\nExit status: 0 everything applied, 1 usage or I/O error, 2 the file was refused (nothing applied),\n3 some rows rejected (the others applied).")
+	}
+	return fs
+}
+
+// stringList is a flag that may be repeated.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func runImportFile(ctx context.Context, env *Env, args []string) error {
+	usage := "businesses|areas|reorganisation FILE [--dry-run] [flags]"
+	if len(args) > 0 && args[0] == "businesses" {
+		usage = "businesses FILE [--dry-run] [flags]"
+	}
+	if len(args) > 0 && args[0] == "areas" {
+		usage = "areas FILE [--dry-run] [--property code=P,name=P,parent=P,level=P,type=P,valid_from=P,valid_to=P] [--valid-from YYYY-MM-DD] [flags]"
+	}
+	fs := importFlagSet(env, "import", usage)
 	if len(args) < 1 || (args[0] != "businesses" && args[0] != "areas") {
 		fs.Usage()
+		fmt.Fprintln(env.Stderr, "kiemtra import businesses -h, areas -h and reorganisation -h list the flags of each.")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			return flag.ErrHelp
+		}
 		return errUsage
 	}
 	what := args[0]
 	dry := fs.Bool("dry-run", false, "check the file and report, but store nothing")
 	actorName := fs.String("actor", "cli:"+currentUser(), "name recorded in the audit log")
+	var property stringList
+	validFrom := new(string)
+	if what == "areas" {
+		fs.Var(&property, "property", "name the feature properties that hold the fields, FIELD=PROPERTY pairs separated by commas (fields: code, name, parent, level, type, valid_from, valid_to); may repeat")
+		validFrom = fs.String("valid-from", "", "the start (YYYY-MM-DD) of every feature that gives none, e.g. 2025-07-01 for a file of the 2025 map")
+	}
 	cfg := DefaultConfig()
 	if err := cfg.LoadEnv(env.Getenv); err != nil {
 		return err
 	}
 	cfg.RegisterFlags(fs)
-	// Flags may come before or after the file name.
-	rest := args[1:]
-	var file string
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
+	file, err := parseFileArgs(env, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	var opts models.AreaImportOptions
+	if what == "areas" {
+		m, err := models.ParseAreaPropertyMapping(property...)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "--property: %s\n", models.ErrorAs(err).Message)
 			return errUsage
 		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			if file != "" {
-				fmt.Fprintf(env.Stderr, "unexpected argument %q\n", rest[0])
+		opts.Mapping, opts.DryRun = m, *dry
+		if *validFrom != "" {
+			if opts.ValidFrom, err = models.ParseDate(*validFrom); err != nil {
+				fmt.Fprintf(env.Stderr, "--valid-from: %q is not a date YYYY-MM-DD\n", *validFrom)
 				return errUsage
 			}
-			file, rest = rest[0], rest[1:]
 		}
-	}
-	if file == "" {
-		fmt.Fprintln(env.Stderr, "import: name the file to import")
-		fs.Usage()
-		return errUsage
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("bad configuration:\n%w", err)
@@ -73,19 +188,93 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	reg := registry.New(registry.Config{Store: db, Categories: cats, Logger: cfg.newLogger(), Location: cfg.Location()})
-	var rep any
 	if what == "businesses" {
-		rep, err = reg.ImportBusinesses(ctx, *actorName, f, filepath.Base(file), *dry)
-	} else {
-		rep, err = reg.ImportAreas(ctx, *actorName, f, *dry)
+		rep, err := reg.ImportBusinesses(ctx, *actorName, f, filepath.Base(file), *dry)
+		if err != nil {
+			return err
+		}
+		writeJSON(env.Stdout, rep)
+		return businessImportStatus(env, rep)
 	}
+	rep, err := reg.ImportAreasWith(ctx, *actorName, f, opts)
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(env.Stdout)
+	writeJSON(env.Stdout, rep)
+	return areaImportStatus(env, rep)
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	_ = enc.Encode(v)
+}
+
+func dryRunNote(dry bool) string {
+	if dry {
+		return " (thử, không lưu gì / dry run, nothing stored)"
+	}
+	return ""
+}
+
+// businessImportStatus: rejected rows make 3 when other rows went in, 2 when none did.
+func businessImportStatus(env *Env, rep *models.ImportReport) error {
+	if len(rep.Rejected) == 0 {
+		return nil
+	}
+	applied := rep.Created + rep.Updated + rep.Unchanged
+	if applied == 0 {
+		fmt.Fprintf(env.Stderr, "kiemtra import businesses: mọi dòng đều bị từ chối, không có gì được lưu / every row was rejected, nothing was stored%s\n", dryRunNote(rep.DryRun))
+		return &exitStatus{code: exitImportRefused}
+	}
+	fmt.Fprintf(env.Stderr, "kiemtra import businesses: %d dòng bị từ chối, %d dòng đã được nhập / %d rows were rejected, %d were imported%s\n",
+		len(uniqueLines(rep.Rejected)), applied, len(uniqueLines(rep.Rejected)), applied, dryRunNote(rep.DryRun))
+	return &exitStatus{code: exitImportPartial}
+}
+
+func uniqueLines(rs []models.ImportRejection) map[int]bool {
+	out := map[int]bool{}
+	for _, r := range rs {
+		out[r.Line] = true
+	}
+	return out
+}
+
+// maxPrintedWarnings bounds the warnings printed to the terminal; the report lists them all.
+const maxPrintedWarnings = 20
+
+// areaImportStatus: problems refuse the whole file (2); warnings are printed, the file is
+// applied (0).
+func areaImportStatus(env *Env, rep *models.AreaImportReport) error {
+	if len(rep.Problems) > 0 {
+		fmt.Fprintf(env.Stderr, "kiemtra import areas: tệp bị từ chối vì %d vấn đề, không có gì được lưu / the file was refused for %d problems, nothing was stored\n", len(rep.Problems), len(rep.Problems))
+		for i, p := range rep.Problems {
+			if i == maxPrintedWarnings {
+				fmt.Fprintf(env.Stderr, "  ... (%d more in the report)\n", len(rep.Problems)-i)
+				break
+			}
+			fmt.Fprintf(env.Stderr, "  %s\n", bilingual(p.Feature, p.MessageVI, p.Message))
+		}
+		return &exitStatus{code: exitImportRefused}
+	}
+	n := len(rep.Warnings) + rep.WarningsOmitted
+	if n == 0 {
+		return nil
+	}
+	if rep.DryRun {
+		fmt.Fprintf(env.Stderr, "kiemtra import areas: %d đơn vị sẽ được nhập, với %d cảnh báo / %d units would be imported, with %d warnings%s\n", len(rep.Units), n, len(rep.Units), n, dryRunNote(true))
+	} else {
+		fmt.Fprintf(env.Stderr, "kiemtra import areas: %d đơn vị đã được nhập, với %d cảnh báo / %d units imported, with %d warnings\n", len(rep.Units), n, len(rep.Units), n)
+	}
+	for i, w := range rep.Warnings {
+		if i == maxPrintedWarnings {
+			fmt.Fprintf(env.Stderr, "  ... (%d more in the report)\n", n-i)
+			break
+		}
+		fmt.Fprintf(env.Stderr, "  %s\n", bilingual(w.Kind, w.MessageVI, w.Message))
+	}
+	return nil
 }
 
 func currentUser() string {

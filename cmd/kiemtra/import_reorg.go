@@ -20,9 +20,10 @@ import (
 // runImportReorganisation imports a reorganisation of the units (docs/areas.md): with
 // --dry-run it prints what applying it would do; without, it stores it as a draft (or takes the
 // draft of the same file stored before), and with --accept-proposals and --apply it settles
-// every open decision with its proposal and applies it.
+// every open decision with its proposal and applies it. A reorganisation with problems, one
+// applied before and an apply with decisions open are refused (exit status 2).
 func runImportReorganisation(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "import reorganisation", "FILE [--dry-run] [--accept-proposals] [--apply] [flags]")
+	fs := importFlagSet(env, "import reorganisation", "FILE [--dry-run] [--accept-proposals] [--apply] [flags]")
 	dry := fs.Bool("dry-run", false, "report what applying it would do, store nothing")
 	accept := fs.Bool("accept-proposals", false, "settle every open decision (reviews, teams, users) with its proposal")
 	apply := fs.Bool("apply", false, "apply the draft once no decision is open")
@@ -84,7 +85,9 @@ func runImportReorganisation(ctx context.Context, env *Env, args []string) error
 			return errors.Join(err, ferr)
 		}
 		if prev.Status == models.ReorgApplied {
-			return fmt.Errorf("reorganisation %s (%s) was applied on %s already", prev.Name, prev.ID, prev.AppliedAt.Format("2006-01-02"))
+			fmt.Fprintf(env.Stderr, "kiemtra import reorganisation: cuộc sắp xếp %s (%s) đã được áp dụng ngày %s / reorganisation %s (%s) was applied on %s already\n",
+				prev.Name, prev.ID, prev.AppliedAt.Format("2006-01-02"), prev.Name, prev.ID, prev.AppliedAt.Format("2006-01-02"))
+			return &exitStatus{code: exitImportRefused}
 		}
 		if rep, err = svc.Report(ctx, prev.ID); err != nil {
 			return err
@@ -111,6 +114,11 @@ func runImportReorganisation(ctx context.Context, env *Env, args []string) error
 		}
 	}
 	printReorgReport(env.Stdout, rep, *asJSON)
+	if len(rep.Problems) > 0 {
+		// A dry run reports the problems that would refuse the import.
+		fmt.Fprintf(env.Stderr, "kiemtra import reorganisation: %d vấn đề, cuộc sắp xếp sẽ bị từ chối / %d problems: the reorganisation would be refused\n", len(rep.Problems), len(rep.Problems))
+		return &exitStatus{code: exitImportRefused}
+	}
 	return nil
 }
 
@@ -120,6 +128,9 @@ func parseFileArgs(env *Env, fs *flag.FlagSet, args []string) (string, error) {
 	rest := args
 	for len(rest) > 0 {
 		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
 			return "", errUsage
 		}
 		rest = fs.Args()

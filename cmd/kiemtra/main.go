@@ -87,7 +87,8 @@ func main() {
 	os.Exit(Run(ctx, env, os.Args[1:]))
 }
 
-// Run runs one command line and returns the exit status: 0 ok, 1 failure, 2 usage.
+// Run runs one command line and returns the exit status: 0 ok, 1 failure, 2 usage, or the
+// status a command chose (exitStatus: the import commands say what they refused).
 func Run(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 {
 		usage(env.Stderr)
@@ -103,9 +104,15 @@ func Run(ctx context.Context, env *Env, args []string) int {
 			continue
 		}
 		err := c.run(ctx, env, args[1:])
+		var es *exitStatus
 		switch {
 		case err == nil:
 			return 0
+		case errors.As(err, &es):
+			if es.err != nil && !errors.Is(es.err, errUsage) && !errors.Is(es.err, flag.ErrHelp) {
+				fmt.Fprintf(env.Stderr, "kiemtra %s: %v\n", name, es.err)
+			}
+			return es.code
 		case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 			return 2
 		default:
