@@ -17,9 +17,11 @@ import (
 )
 
 // Exit statuses of `kiemtra import ...` (README, "Commands"): 0 when everything was applied.
+// They follow the other commands' (1 failure, 2 usage): a refused file is a failure.
 const (
-	exitImportFailed  = 1 // usage, a file that cannot be opened, the database
-	exitImportRefused = 2 // the file was refused: nothing was applied
+	exitImportFailed  = 1 // a file that cannot be opened, the database
+	exitImportRefused = 1 // the file was refused: nothing was applied
+	exitImportUsage   = 2 // the command line is wrong
 	exitImportPartial = 3 // some rows were rejected, the others were applied
 )
 
@@ -40,7 +42,8 @@ func (e *exitStatus) Error() string {
 func (e *exitStatus) Unwrap() error { return e.err }
 
 // importStatus gives an import command's error its exit status: a file the import refused
-// (invalid, too large, in conflict with what is stored) is 2, anything else 1; -h is 0.
+// (invalid, too large, in conflict with what is stored) is 1 with its reasons printed, a usage
+// error 2, anything else 1; -h is 0.
 func importStatus(env *Env, what string, err error) error {
 	var es *exitStatus
 	switch {
@@ -51,7 +54,7 @@ func importStatus(env *Env, what string, err error) error {
 	case errors.Is(err, flag.ErrHelp):
 		return &exitStatus{code: 0}
 	case errors.Is(err, errUsage):
-		return &exitStatus{code: exitImportFailed}
+		return &exitStatus{code: exitImportUsage}
 	}
 	if e := models.ErrorAs(err); e != nil && (e.Code == models.EINVALID || e.Code == models.ETOOLARGE || e.Code == models.ECONFLICT) {
 		fmt.Fprintf(env.Stderr, "kiemtra import %s: tệp bị từ chối, không có gì được lưu / the file was refused, nothing was stored\n", what)
@@ -86,9 +89,9 @@ func bilingual(field, vi, en string) string {
 }
 
 // runImport imports businesses (CSV or GeoJSON points), areas (GeoJSON) or a reorganisation,
-// prints the report and exits 0 when everything was applied, 1 on a usage or I/O error, 2 when
-// the file was refused (nothing applied) and 3 when some rows were rejected (the others
-// applied).
+// prints the report and exits 0 when everything was applied, 1 when the file was refused
+// (nothing applied) or could not be read, 2 on a usage error and 3 when some rows were rejected
+// (the others applied).
 func runImport(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "reorganisation" {
 		return importStatus(env, "reorganisation", runImportReorganisation(ctx, env, args[1:]))
@@ -106,7 +109,7 @@ func importFlagSet(env *Env, name, args string) *flag.FlagSet {
 	flags := fs.Usage
 	fs.Usage = func() {
 		flags()
-		fmt.Fprintln(env.Stderr, "\nExit status: 0 everything applied, 1 usage or I/O error, 2 the file was refused (nothing applied),\n3 some rows rejected (the others applied).")
+		fmt.Fprintln(env.Stderr, "\nExit status: 0 everything applied, 1 the file was refused (nothing applied) or could not be read,\n2 usage error, 3 some rows rejected (the others applied).")
 	}
 	return fs
 }

@@ -46,7 +46,7 @@ func TestImportExitStatus(t *testing.T) {
 
 	t.Run("-h lists the flags and the exit statuses", func(t *testing.T) {
 		_, errOut := run(t, 0, "import", "areas", "-h")
-		for _, want := range []string{"-property", "-valid-from", "-dry-run", "Exit status: 0", "2 the file was refused", "3 some rows rejected"} {
+		for _, want := range []string{"-property", "-valid-from", "-dry-run", "Exit status: 0", "1 the file was refused", "3 some rows rejected"} {
 			if !strings.Contains(errOut, want) {
 				t.Errorf("-h does not mention %q:\n%s", want, errOut)
 			}
@@ -56,15 +56,15 @@ func TestImportExitStatus(t *testing.T) {
 			t.Errorf("import reorganisation -h:\n%s", errOut)
 		}
 	})
-	t.Run("usage errors exit 1", func(t *testing.T) {
-		run(t, 1, "import")
-		run(t, 1, "import", "areas")
-		run(t, 1, "import", "areas", "--no-such-flag", testdata("dvhcvn_cantho.geojson"))
-		_, errOut := run(t, 1, "import", "areas", "--property", "ward=MA_XA", testdata("unknown_properties.geojson"))
+	t.Run("usage errors exit 2", func(t *testing.T) {
+		run(t, 2, "import")
+		run(t, 2, "import", "areas")
+		run(t, 2, "import", "areas", "--no-such-flag", testdata("dvhcvn_cantho.geojson"))
+		_, errOut := run(t, 2, "import", "areas", "--property", "ward=MA_XA", testdata("unknown_properties.geojson"))
 		if !strings.Contains(errOut, "--property") {
 			t.Errorf("stderr %s", errOut)
 		}
-		run(t, 1, "import", "areas", "--valid-from", "1/7/2025", testdata("dvhcvn_cantho.geojson"))
+		run(t, 2, "import", "areas", "--valid-from", "1/7/2025", testdata("dvhcvn_cantho.geojson"))
 	})
 	t.Run("a file that cannot be opened exits 1", func(t *testing.T) {
 		run(t, 1, "import", "areas", filepath.Join(dir, "no-such-file.geojson"))
@@ -79,8 +79,8 @@ func TestImportExitStatus(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 	})
-	t.Run("a file in no known naming is refused with its properties and exits 2", func(t *testing.T) {
-		_, errOut := run(t, 2, "import", "areas", testdata("unknown_properties.geojson"))
+	t.Run("a file in no known naming is refused with its properties and exits 1", func(t *testing.T) {
+		_, errOut := run(t, 1, "import", "areas", testdata("unknown_properties.geojson"))
 		if !strings.Contains(errOut, "tệp bị từ chối") || !strings.Contains(errOut, "MA_XA, MA_HUYEN") && !strings.Contains(errOut, "MA_HUYEN, MA_XA") {
 			t.Fatalf("stderr %s", errOut)
 		}
@@ -91,12 +91,12 @@ func TestImportExitStatus(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 	})
-	t.Run("a file with problems stores nothing and exits 2, also as a dry run", func(t *testing.T) {
+	t.Run("a file with problems stores nothing and exits 1, also as a dry run", func(t *testing.T) {
 		overlap := writeTemp(t, dir, "overlap.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature",
 			"geometry":{"type":"Polygon","coordinates":[[[105.70,10.00],[105.80,10.00],[105.80,10.05],[105.70,10.05],[105.70,10.00]]]},
 			"properties":{"code":"31999","name":"Phường Mới","level":"commune","parent_code":"92","valid_from":"2025-07-01"}}]}`)
 		for _, args := range [][]string{{"import", "areas", "--dry-run", overlap}, {"import", "areas", overlap}} {
-			out, errOut := run(t, 2, args...)
+			out, errOut := run(t, 1, args...)
 			if rep := areaReport(t, out); len(rep.Problems) != 2 || rep.Created != 0 || !strings.Contains(errOut, "chồng lấn") {
 				t.Fatalf("report %+v\nstderr %s", rep, errOut)
 			}
@@ -125,20 +125,20 @@ func TestImportExitStatus(t *testing.T) {
 		}
 		run(t, 3, "import", "businesses", "--dry-run", writeTemp(t, dir, "mixed.csv", header+good+bad))
 	})
-	t.Run("businesses: every row rejected exits 2", func(t *testing.T) {
-		run(t, 2, "import", "businesses", writeTemp(t, dir, "bad.csv", header+bad))
+	t.Run("businesses: every row rejected exits 1", func(t *testing.T) {
+		run(t, 1, "import", "businesses", writeTemp(t, dir, "bad.csv", header+bad))
 	})
-	t.Run("businesses: a file that is not a registry exits 2", func(t *testing.T) {
-		run(t, 2, "import", "businesses", writeTemp(t, dir, "empty.csv", ""))
+	t.Run("businesses: a file that is not a registry exits 1", func(t *testing.T) {
+		run(t, 1, "import", "businesses", writeTemp(t, dir, "empty.csv", ""))
 	})
-	t.Run("reorganisation: one with problems is refused with exit 2", func(t *testing.T) {
+	t.Run("reorganisation: one with problems is refused with exit 1", func(t *testing.T) {
 		spec := writeTemp(t, dir, "reorg.json", `{"name":"Thử","effective_on":"2025-07-01","parent":"92","level":"commune",
 			"units":[{"code":"31999","name":"Phường Mới","lat":10.03,"lon":105.77,"from":[{"code":"99999","name":"Không có","part":"full"}]}]}`)
-		out, _ := run(t, 2, "import", "reorganisation", "--dry-run", spec)
+		out, _ := run(t, 1, "import", "reorganisation", "--dry-run", spec)
 		if !strings.Contains(out, "PROBLEM") {
 			t.Fatalf("stdout %s", out)
 		}
-		run(t, 2, "import", "reorganisation", writeTemp(t, dir, "notjson.json", "units: none"))
+		run(t, 1, "import", "reorganisation", writeTemp(t, dir, "notjson.json", "units: none"))
 		run(t, 1, "import", "reorganisation", filepath.Join(dir, "no-such.json"))
 	})
 }
