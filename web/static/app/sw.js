@@ -1,7 +1,10 @@
+// @ts-check
 // The service worker keeps the app shell in a versioned cache so that the app opens without a
 // network. API calls are not cached here: the app keeps its data in IndexedDB itself. The server
 // replaces VERSION with a hash of the app's files (web.LoadAssets) and sends this file with
 // no-cache, so phones pick up a changed app on their next start.
+/** @type {ServiceWorkerGlobalScope} */
+const sw = /** @type {any} */ (self);
 const VERSION = 'stamped by the server';
 const CACHE = `kiemtra-app-${VERSION}`;
 const SHELL = [
@@ -25,28 +28,28 @@ async function precache() {
   await cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })));
 }
 
-self.addEventListener('install', (e) => {
-  e.waitUntil(precache().then(() => self.skipWaiting()));
+sw.addEventListener('install', (e) => {
+  e.waitUntil(precache().then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (e) => {
+sw.addEventListener('activate', (e) => {
   e.waitUntil((async () => {
     for (const k of await caches.keys()) {
       if (k.startsWith('kiemtra-app-') && k !== CACHE) await caches.delete(k);
     }
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
 // After a logout wiped the caches, the app asks for the shell again.
-self.addEventListener('message', (e) => {
+sw.addEventListener('message', (e) => {
   if (e.data === 'precache') e.waitUntil(precache().catch(() => {}));
 });
 
-self.addEventListener('fetch', (e) => {
+sw.addEventListener('fetch', (e) => {
   const req = e.request;
   const url = new URL(req.url);
-  const scope = new URL(self.registration.scope);
+  const scope = new URL(sw.registration.scope);
   if (req.method !== 'GET' || url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   if (req.mode === 'navigate') {
     // Every page of the app is the one shell; the route is in the hash.

@@ -1,3 +1,4 @@
+// @ts-check
 // The session and every call to the server. Access tokens live 15 minutes; the refresh token
 // rotates at each use and a reused one ends the session, so refreshes are serialised across
 // tabs (Web Locks) and the token is re-read from IndexedDB inside the lock.
@@ -40,7 +41,22 @@ const fromTokens = (b) => ({
   user: b.user,
 });
 
+/**
+ * @typedef {object} SendOptions
+ * @property {string} [method]
+ * @property {any} [json] a value sent as a JSON body
+ * @property {BodyInit} [body] a body sent as it is
+ * @property {Record<string, string>} [headers]
+ * @property {string} [token] the access token
+ * @property {number} [timeout] milliseconds
+ */
+
+/**
+ * @param {string} path
+ * @param {SendOptions} [options]
+ */
 async function send(path, { method = 'GET', json, body, headers = {}, token, timeout = 30000 } = {}) {
+  /** @type {Record<string, string>} */
   const h = { 'Accept-Language': getLang(), ...headers };
   if (json !== undefined) {
     h['Content-Type'] = 'application/json';

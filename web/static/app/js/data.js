@@ -1,3 +1,4 @@
+// @ts-check
 // The app's state, kept in IndexedDB and mirrored in memory: today's route, checklists, drafts
 // and the queue of writes waiting for the network, with the sync that empties it.
 import * as store from './store.js';

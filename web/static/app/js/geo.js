@@ -1,3 +1,4 @@
+// @ts-check
 // Positions and the route map: distances on the sphere, the phone's position, and the stops
 // drawn as SVG without any map tiles (the app works with no network).
 
@@ -51,7 +52,7 @@ export function routeMap(stops, here, labels) {
   const k = Math.cos(rad(lat0));
   const xs = all.map((p) => p.lon * k);
   const ys = all.map((p) => -p.lat);
-  let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const span = Math.max(x1 - x0, y1 - y0, 0.004); // at least ~400 m across
   const cx = (x0 + x1) / 2;
   const cy = (y0 + y1) / 2;

@@ -1,3 +1,4 @@
+// @ts-check
 // Texts of the app in Vietnamese (the default) and English, and the reference data the phone
 // needs offline: business categories, violation codes, outcomes. The violation codes mirror
 // refdata/data/violations.json; web/appdata_test.go fails when they drift apart.
@@ -389,6 +390,7 @@ export function time(d) {
 // day formats "2026-11-02" as the weekday and date.
 export function day(s, long) {
   const [y, m, d] = s.split('-').map(Number);
+  /** @type {Intl.DateTimeFormatOptions} */
   const opts = long ? { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' } : { day: '2-digit', month: '2-digit', year: 'numeric' };
   return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
 }

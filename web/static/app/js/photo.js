@@ -1,3 +1,4 @@
+// @ts-check
 // Photos from the camera, made small on the phone before they are stored and sent: the long
 // side at most 1600 px, JPEG. The server takes up to 10 MB; a phone on 3G should send far less.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // A small promise wrapper over IndexedDB: everything the phone keeps between visits lives here,
 // so that a closed app or a restarted phone loses nothing.
 //
