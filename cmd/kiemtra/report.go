@@ -63,7 +63,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		}
 		msg = env.Stderr
 	case "":
-		name = report.FileName(rep.Period, rep.AreaCode, *format)
+		name = rep.FileName(*format)
 		fallthrough
 	default:
 		if err := os.WriteFile(name, content, 0o644); err != nil {
