@@ -339,7 +339,7 @@ type wardFigures struct {
 	tipWorkflow     bool // the tips table records verification and handling
 	obs             map[string][]scheduler.Observation
 	population      map[string]float64 // shared among units when the plan's units ended since
-	plans           map[string]bool // the approved plans of the sample
+	plans           map[string]bool    // the approved plans of the sample
 }
 
 // Build computes a resolved query's report.
