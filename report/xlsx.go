@@ -34,7 +34,7 @@ func (r *Report) DetailSheet() string {
 // Layout of every sheet: the title and notes, then the Vietnamese headings, the English ones,
 // and the rows.
 const (
-	headRow  = 8
+	headRow  = 9
 	firstRow = headRow + 2
 	labels   = 3 // columns before the figures: level or district, code, name
 )
