@@ -23,8 +23,8 @@ type Store interface {
 	models.AreaStore
 	models.ProgrammeStore
 	models.LineageStore
-	// FindReorganisations lists the reorganisations, newest first.
-	FindReorganisations(ctx context.Context) ([]*models.Reorganisation, error)
+	// AppliedReorganisationDates lists the effective dates of the reorganisations applied.
+	AppliedReorganisationDates(ctx context.Context) ([]models.Date, error)
 	WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]models.WardCounts, error)
 	BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]models.BusinessCoverage, error)
 	BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error)
@@ -155,11 +155,11 @@ func (s *Service) UnitsFor(ctx context.Context, p *models.Programme, area string
 		u.Areas, u.outside = []*models.Area{root}, true
 	}
 	u.Levels = Levels(u.Areas)
-	reorgs, err := s.store.FindReorganisations(ctx)
+	applied, err := s.store.AppliedReorganisationDates(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u.Note = Note(reorgs, from, on)
+	u.Note = Note(applied, from, on)
 	return u, nil
 }
 
@@ -227,15 +227,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Note is the note of a period from from to on (the units' day) when an applied reorganisation
-// took effect within it (after its first day): the figures are reported on the units of on,
-// and what happened before is attributed through each business's unit that day. Nil when
-// none did.
-func Note(reorgs []*models.Reorganisation, from, on models.Date) *models.UnitsNote {
+// Note is the note of a period from from to on (the units' day) when a reorganisation (applied
+// ones' effective dates) took effect within it, after its first day: the figures are reported
+// on the units of on, and what happened before is attributed through each business's unit that
+// day. Nil when none did.
+func Note(applied []models.Date, from, on models.Date) *models.UnitsNote {
 	var latest models.Date
-	for _, r := range reorgs {
-		if r.Status == models.ReorgApplied && r.EffectiveOn.After(from) && !r.EffectiveOn.After(on) && r.EffectiveOn.After(latest) {
-			latest = r.EffectiveOn
+	for _, d := range applied {
+		if d.After(from) && !d.After(on) && d.After(latest) {
+			latest = d
 		}
 	}
 	if latest.IsZero() {

@@ -198,3 +198,46 @@ func TestTheStoredMovesAttributeAsUnitOn(t *testing.T) {
 		}
 	})
 }
+
+func TestANoteIsMadeForAPeriodThatSpansAReorganisation(t *testing.T) {
+	reform := models.NewDate(2025, 7, 1)
+	for _, tc := range []struct {
+		name      string
+		applied   []models.Date
+		from, on  models.Date
+		wantOnDay models.Date
+	}{
+		{"none applied", nil, models.NewDate(2021, 1, 1), models.NewDate(2025, 12, 31), models.Date{}},
+		{"a period before it", []models.Date{reform}, models.NewDate(2021, 1, 1), models.NewDate(2024, 12, 31), models.Date{}},
+		{"a period after it", []models.Date{reform}, models.NewDate(2026, 1, 1), models.NewDate(2026, 12, 2), models.Date{}},
+		{"a period that begins on its date has nothing before it", []models.Date{reform}, reform, models.NewDate(2025, 9, 30), models.Date{}},
+		{"a period that spans it", []models.Date{reform}, models.NewDate(2021, 1, 1), models.NewDate(2025, 12, 31), reform},
+		{"a period that ends on its date", []models.Date{reform}, models.NewDate(2025, 1, 1), reform, reform},
+		{"the latest of two", []models.Date{models.NewDate(2023, 1, 1), reform}, models.NewDate(2021, 1, 1), models.NewDate(2025, 12, 31), reform},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := coverage.Note(tc.applied, tc.from, tc.on)
+			switch {
+			case tc.wantOnDay.IsZero() && n != nil:
+				t.Errorf("a note %+v", n)
+			case !tc.wantOnDay.IsZero() && (n == nil || n.ReorganisedOn != tc.wantOnDay || n.UnitsOn != tc.on || n.Message == "" || n.MessageVI == ""):
+				t.Errorf("note %+v, want one of %s", n, tc.wantOnDay)
+			}
+		})
+	}
+}
+
+func TestLevelsAreNamedFromTheirUnitsTypes(t *testing.T) {
+	units := []*models.Area{
+		{Code: "92", Level: "city", TypeName: "Thành phố", Depth: 0},
+		{Code: "a", Level: "commune", TypeName: "Xã", Depth: 1}, {Code: "b", Level: "commune", TypeName: "Phường", Depth: 1}, {Code: "c", Level: "commune", TypeName: "Xã", Depth: 1},
+		{Code: "d", Level: "special", Depth: 1},
+	}
+	var got []string
+	for _, l := range coverage.Levels(units) {
+		got = append(got, fmt.Sprintf("%s=%s/%s(%d)", l.Level, l.Name, l.NameEN, l.Units))
+	}
+	if s := strings.Join(got, " "); s != "city=Thành phố/city(1) commune=Xã/Phường/commune/ward(3) special=special/special(1)" {
+		t.Errorf("levels %s", s)
+	}
+}

@@ -23,6 +23,17 @@ func (db *DB) FindAreaLineage(ctx context.Context) ([]models.AreaLineage, error)
 	return out, nil
 }
 
+// AppliedReorganisationDates lists the effective dates of the reorganisations applied, without
+// reading their specs (a province's polygons).
+func (db *DB) AppliedReorganisationDates(ctx context.Context) ([]models.Date, error) {
+	var out []models.Date
+	if err := db.gdb.WithContext(ctx).Model(&models.Reorganisation{}).Where("status = ?", models.ReorgApplied).
+		Order("effective_on").Pluck("effective_on", &out).Error; err != nil {
+		return nil, translate(err, "reorganisation")
+	}
+	return out, nil
+}
+
 // lineageRows are the lineage records of a reorganisation: each new unit (its version id from
 // made, official code -> version id; nil: the versions that start on the date) with each of
 // its sources as the spec names them. A source is the version in force the day before with
