@@ -71,10 +71,15 @@ func (u units) scope(q *gorm.DB) *gorm.DB {
 		q = q.Joins("LEFT JOIN (?) AS mv ON mv.entity_id = b.id", firstMovesAfter(u.g, "business", u.s.UnitsOn))
 	}
 	if u.s.Units != nil {
-		q = q.Where(u.col()+" IN ?", nonEmpty(u.s.Units))
+		q = q.Where(inUnits(u.col()), nonEmpty(u.s.Units))
 	}
 	return q
 }
+
+// inUnits is the condition that the unit col is one of a list of units (the one argument). It
+// is a semi-join with areas rather than an IN list: PostgreSQL estimates the join well and the
+// list badly (two thirds of a city's businesses for all of them), and chose plans twice as slow.
+func inUnits(col string) string { return col + " IN (SELECT code FROM areas WHERE code IN ?)" }
 
 // nonEmpty keeps an IN list valid SQL: an empty list matches nothing.
 func nonEmpty(codes []string) []string {

@@ -142,9 +142,9 @@ func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, at time.
 		Select(sel, args...).Group("COALESCE(" + area + ", '')")
 	switch {
 	case s.Units != nil && unplaced:
-		q = q.Where(area+" IS NULL OR "+area+" IN ?", nonEmpty(s.Units))
+		q = q.Where(area+" IS NULL OR "+inUnits(area), nonEmpty(s.Units))
 	case s.Units != nil:
-		q = q.Where(area+" IN ?", nonEmpty(s.Units))
+		q = q.Where(inUnits(area), nonEmpty(s.Units))
 	case !unplaced:
 		q = q.Where(area + " IS NOT NULL")
 	}
