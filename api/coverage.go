@@ -14,7 +14,9 @@ import (
 
 // CoverageService computes progress against the programme's targets.
 type CoverageService interface {
-	Resolve(q *models.CoverageQuery) error
+	// Resolve checks a query and fills it: the as-of day, the area's unit version in force that
+	// day, the level (invalid: year, level, area, category; not_found: area).
+	Resolve(ctx context.Context, q *models.CoverageQuery) error
 	Coverage(ctx context.Context, q models.CoverageQuery) (*models.Coverage, error)
 	Points(ctx context.Context, q models.CoverageQuery) ([]models.BusinessCoverage, error)
 	Burndown(ctx context.Context, q models.CoverageQuery) (*models.Burndown, error)
@@ -42,7 +44,9 @@ func (s *Server) burndown(c *gin.Context) {
 }
 
 // coverageQuery reads the query string: programme (id or code; default the one running today),
-// year, level, area (default and limit: the caller's jurisdiction), category.
+// year, level (one of the levels of the units in force on the as-of day; default the one below
+// the area), area (an official code or a unit version, named on the as-of day; default and
+// limit: the caller's jurisdiction), category.
 func (s *Server) coverageQuery(c *gin.Context) (models.CoverageQuery, error) {
 	ctx := c.Request.Context()
 	var q models.CoverageQuery
@@ -64,17 +68,26 @@ func (s *Server) coverageQuery(c *gin.Context) (models.CoverageQuery, error) {
 	}
 	q.Programme = prog
 	p := principal(c)
-	q.Area = c.Query("area")
+	asked := c.Query("area")
+	q.Area = asked
 	switch {
 	case q.Area == "" && prog.RootAreaCode != nil && p.CityWide():
 		q.Area = *prog.RootAreaCode
 	case q.Area == "":
 		q.Area = p.AreaCode
-	case !s.visibleArea(c, q.Area):
-		return q, models.NotFound("area", "area "+q.Area+" not found", "không tìm thấy khu vực "+q.Area)
 	}
-	if err := s.coverageSvc.Resolve(&q); err != nil {
+	// An official code names a unit only with a day (the period's last): the jurisdiction is
+	// checked on the unit it names then, and a unit outside it is not found, whatever else is
+	// wrong with it.
+	notFound := models.NotFound("area", "area "+asked+" not found", "không tìm thấy khu vực "+asked)
+	if err := s.coverageSvc.Resolve(ctx, &q); err != nil {
+		if asked != "" && !p.CityWide() && models.ErrorAs(err) != nil && models.ErrorAs(err).Field == "area" {
+			return q, notFound
+		}
 		return q, err
+	}
+	if asked != "" && !s.visibleArea(c, q.Area) {
+		return q, notFound
 	}
 	return q, nil
 }
@@ -143,7 +156,7 @@ func (s *Server) coverageGeoJSON(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: q.Area, Level: q.Level})
+	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: q.Area, Level: q.Level, On: cov.UnitsOn})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -166,6 +179,9 @@ func (s *Server) coverageGeoJSON(c *gin.Context) {
 	buf = strconv.AppendInt(buf, int64(cov.Year), 10)
 	buf = append(buf, `,"programme_code":`...)
 	buf = appendJSONString(buf, cov.ProgrammeCode)
+	buf = append(buf, `,"units_on":"`...)
+	buf = append(buf, cov.UnitsOn.String()...)
+	buf = append(buf, '"')
 	// The dashboard's base map is configured on the server (KIEMTRA_TILE_URL) and reaches the
 	// page with the map's data, as a foreign member of the collection.
 	if s.reports != nil {

@@ -54,14 +54,24 @@ func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
 	}
 	q.Programme = c.Query("programme")
 	p := principal(c)
-	q.Area = c.Query("area")
-	switch {
-	case q.Area == "" && !p.CityWide():
+	asked := c.Query("area")
+	q.Area = asked
+	if q.Area == "" && !p.CityWide() {
 		q.Area = p.AreaCode
-	case q.Area != "" && !s.visibleArea(c, q.Area):
-		return q, "", models.NotFound("area", "area "+q.Area+" not found", "không tìm thấy khu vực "+q.Area)
 	}
-	return q, format, s.reports.Resolve(c.Request.Context(), &q)
+	// The area is the unit its code names on the period's last day; one outside the caller's
+	// jurisdiction is not found, whatever else is wrong with it.
+	notFound := models.NotFound("area", "area "+asked+" not found", "không tìm thấy khu vực "+asked)
+	if err := s.reports.Resolve(c.Request.Context(), &q); err != nil {
+		if asked != "" && !p.CityWide() && models.ErrorAs(err) != nil && models.ErrorAs(err).Field == "area" {
+			return q, "", notFound
+		}
+		return q, "", err
+	}
+	if asked != "" && !s.visibleArea(c, q.Area) {
+		return q, "", notFound
+	}
+	return q, format, nil
 }
 
 // report answers a period report as a workbook, a CSV file or JSON.
@@ -86,7 +96,7 @@ func (s *Server) report(c *gin.Context) {
 		c.Data(http.StatusOK, report.ContentType(format), content)
 		return
 	}
-	writeFile(c, report.FileName(rep.Period, rep.AreaCode, format), format, content)
+	writeFile(c, rep.FileName(format), format, content)
 }
 
 // writeFile answers a report file as a download.
@@ -110,15 +120,49 @@ func (s *Server) reportArchive(c *gin.Context) {
 	if p := principal(c); !p.CityWide() {
 		areaPath = p.AreaPath
 	}
-	items, err := s.reports.Archived(c.Request.Context(), areaPath, limit)
+	ctx := c.Request.Context()
+	items, err := s.reports.Archived(ctx, areaPath, limit)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if items == nil {
-		items = []*report.Archived{}
+	// A kept report is of the unit version it was made on (a district that ended since): named
+	// as it was, by its official code.
+	var codes []string
+	seen := map[string]bool{}
+	for _, a := range items {
+		if !seen[a.AreaCode] {
+			seen[a.AreaCode] = true
+			codes = append(codes, a.AreaCode)
+		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	units := map[string]*models.Area{}
+	if len(codes) > 0 {
+		areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Codes: codes, NoGeometry: true})
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		for _, a := range areas {
+			units[a.Code] = a
+		}
+	}
+	out := make([]archivedItem, 0, len(items))
+	for _, a := range items {
+		it := archivedItem{Archived: a, AreaGSOCode: a.AreaCode}
+		if u := units[a.AreaCode]; u != nil {
+			it.AreaGSOCode, it.AreaName = u.OfficialCode(), u.Name
+		}
+		out = append(out, it)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// archivedItem is a kept report with its unit as users know it.
+type archivedItem struct {
+	*report.Archived
+	AreaGSOCode string `json:"area_gso_code"`
+	AreaName    string `json:"area_name"`
 }
 
 // reportArchiveFile downloads an archived report; one outside the caller's jurisdiction is not

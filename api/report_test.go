@@ -109,7 +109,7 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			tot := rep.Total
 			if !rep.ToDate || tot.InScope != 120 || tot.Inspections != 2 || tot.Violations != 1 || tot.ByCode["LAB_MINOR"] != 1 ||
 				tot.InspectedOpenAtStart != cov.Total.InspectedYear || tot.Covered != cov.Total.Covered || tot.Eligible != cov.Total.Eligible ||
-				tot.Coverage != cov.Total.ProgrammeCoverage || tot.Share != cov.Total.YearShare || len(rep.Districts) != len(cov.Rows) {
+				tot.Coverage != cov.Total.ProgrammeCoverage || tot.Share != cov.Total.YearShare || len(rep.RowsOf(models.AreaLevelDistrict)) != len(cov.Rows) {
 				t.Fatalf("report %+v\ncoverage %+v", tot, cov.Total)
 			}
 		})
@@ -117,8 +117,8 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			w := doAs(t, h, district, "GET", "/api/v1/reports?period=2026-Q1&format=json", "")
 			var rep report.Report
 			json.Unmarshal(w.Body.Bytes(), &rep)
-			if w.Code != 200 || rep.AreaCode != "D1" || len(rep.Wards) != 2 || rep.Total.Inspections != 2 {
-				t.Fatalf("%d %s %d wards", w.Code, rep.AreaCode, len(rep.Wards))
+			if w.Code != 200 || rep.AreaCode != "D1" || len(rep.RowsOf(models.AreaLevelWard)) != 2 || rep.Total.Inspections != 2 {
+				t.Fatalf("%d %s %d rows", w.Code, rep.AreaCode, len(rep.Rows))
 			}
 			if w := doAs(t, h, viewer, "GET", "/api/v1/reports?period=2026-Q1&format=json&area=D21", ""); w.Code != 200 {
 				t.Fatalf("a viewer's ward: %d %s", w.Code, w.Body)

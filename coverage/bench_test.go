@@ -85,7 +85,7 @@ func BenchmarkCoverage1MInspectionsSQLite(b *testing.B) {
 func benchCoverage(b *testing.B, db *store.DB, prog *models.Programme) {
 	svc := coverage.New(db, func() time.Time { return time.Date(2025, 9, 1, 10, 0, 0, 0, loc) }, loc)
 	q := models.CoverageQuery{Programme: prog, Year: 2025, Level: models.AreaLevelWard, Area: "92"}
-	if err := svc.Resolve(&q); err != nil {
+	if err := svc.Resolve(context.Background(), &q); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("coverage", func(b *testing.B) {

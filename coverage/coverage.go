@@ -1,11 +1,13 @@
 // Package coverage measures a programme's progress against its targets: the yearly share and
-// the programme's coverage, by area, with a forecast at the recent pace. The database counts by
-// ward; this package adds the wards up into districts and totals and derives the rest, so that
-// the arithmetic is tested without a database.
+// the programme's coverage, by area, with a forecast at the recent pace. A figure of a period is
+// reported on the units in force on its last day (docs/areas.md): the database counts by unit of
+// that day, and this package adds the units up into the levels above them and totals and
+// derives the rest, so that the arithmetic is tested without a database.
 package coverage
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -13,12 +15,16 @@ import (
 
 	"kiemtra/models"
 	"kiemtra/refdata"
+	"kiemtra/territory"
 )
 
 // Store is what the coverage figures are read from.
 type Store interface {
 	models.AreaStore
 	models.ProgrammeStore
+	models.LineageStore
+	// AppliedReorganisationDates lists the effective dates of the reorganisations applied.
+	AppliedReorganisationDates(ctx context.Context) ([]models.Date, error)
 	WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]models.WardCounts, error)
 	BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]models.BusinessCoverage, error)
 	BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error)
@@ -51,8 +57,9 @@ func New(store Store, now func() time.Time, loc *time.Location) *Service {
 func (s *Service) Today() models.Date { return models.DateOf(s.now().In(s.loc)) }
 
 // Spec turns a query into the database's instants: the year up to the as-of day, the programme
-// since its start, the 8 weeks of the pace.
-func Spec(q models.CoverageQuery, root *models.Area, loc *time.Location) models.CoverageSpec {
+// since its start, the 8 weeks of the pace; and the units it counts in (u; nil: every unit as it
+// is now).
+func Spec(q models.CoverageQuery, u *Units, loc *time.Location) models.CoverageSpec {
 	p := q.Programme
 	start := func(d models.Date) time.Time { return d.Time(loc).UTC() }
 	s := models.CoverageSpec{
@@ -60,15 +67,195 @@ func Spec(q models.CoverageQuery, root *models.Area, loc *time.Location) models.
 		YearStart: start(models.NewDate(q.Year, 1, 1)), End: start(q.AsOf.AddDays(1)), ProgrammeStart: start(p.StartsOn),
 		RecentStart: start(q.AsOf.AddDays(1 - 56)), Scope: q.Scope,
 	}
-	if root != nil {
-		s.AreaPath = root.Path
+	if u != nil {
+		s.UnitsOn, s.Units = u.On, u.Codes()
 	}
 	return s
 }
 
-// Resolve checks a query against its programme and fills the as-of day: today during the year,
-// the year's last day (or the deadline) once it is over.
-func (s *Service) Resolve(q *models.CoverageQuery) error {
+// Units are the units a figure is reported on: the area's units in force on a day (the
+// period's last day) that belong to the programme's territory, their levels, and the note a
+// period that spans a reorganisation carries.
+type Units struct {
+	Root   *models.Area
+	On     models.Date
+	Areas  []*models.Area // in path order, Root first; without polygons
+	Levels []models.LevelInfo
+	Note   *models.UnitsNote
+
+	outside bool // Root is not in the programme's territory: nothing counts
+}
+
+// Codes are the version ids of the units whose businesses count.
+func (u *Units) Codes() []string {
+	if u.outside {
+		return []string{}
+	}
+	out := make([]string, len(u.Areas))
+	for i, a := range u.Areas {
+		out[i] = a.Code
+	}
+	return out
+}
+
+// HasLevel reports whether level is one of the units' levels.
+func (u *Units) HasLevel(level string) bool {
+	for _, l := range u.Levels {
+		if l.Level == level {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultLevel is the level just below the root (the root's own when it has no units below).
+func (u *Units) DefaultLevel() string {
+	if len(u.Levels) > 1 {
+		return u.Levels[1].Level
+	}
+	return u.Root.Level
+}
+
+// UnitsFor finds the units of a figure of programme p over area (an official code or a version
+// id) reported on day on, for a period that begins on from: not_found for an unknown area,
+// invalid for one not in force on the day.
+func (s *Service) UnitsFor(ctx context.Context, p *models.Programme, area string, on, from models.Date) (*Units, error) {
+	root, err := s.store.FindAreaOn(ctx, area, on)
+	if models.IsCode(err, models.ENOTFOUND) {
+		return nil, models.NotFound("area", "area "+area+" not found", "không tìm thấy khu vực "+area)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !root.ValidOn(on) {
+		return nil, models.Invalid("area", "%s (%s) is not a unit on %s: figures are reported on the units in force on the period's last day",
+			"%s (%s) không phải đơn vị hành chính vào ngày %s: số liệu được báo cáo theo các đơn vị có hiệu lực vào ngày cuối của kỳ",
+			root.Name, root.OfficialCode(), on)
+	}
+	all, _, err := s.store.FindAreas(ctx, models.AreaFilter{NoGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	var terr territory.Set
+	if p.RootAreaCode != nil && *p.RootAreaCode != "" {
+		lineage, err := s.store.FindAreaLineage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range all {
+			if a.Code == *p.RootAreaCode {
+				terr = territory.Of(all, lineage, a, p.StartsOn)
+			}
+		}
+	}
+	u := &Units{Root: root, On: on, Areas: territory.UnitsOn(all, root, on, terr)}
+	if len(u.Areas) == 0 || u.Areas[0].Code != root.Code {
+		// An area outside the programme's territory (formed from another province's units) is
+		// still the answer's root, with nothing to count.
+		u.Areas, u.outside = []*models.Area{root}, true
+	}
+	u.Levels = Levels(u.Areas)
+	applied, err := s.store.AppliedReorganisationDates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u.Note = Note(applied, from, on)
+	return u, nil
+}
+
+// Levels lists the levels of units, from the top of the tree down (the level of the
+// shallowest unit first), each with its units' count and a name made of their type names, the
+// most common first: Quận/Huyện, Phường/Xã. Levels are data: nothing here knows their codes.
+func Levels(units []*models.Area) []models.LevelInfo {
+	type level struct {
+		depth, n int
+		types    map[string]int
+	}
+	byLevel := map[string]*level{}
+	for _, a := range units {
+		l := byLevel[a.Level]
+		if l == nil {
+			l = &level{depth: a.Depth, types: map[string]int{}}
+			byLevel[a.Level] = l
+		}
+		l.depth = min(l.depth, a.Depth)
+		l.n++
+		if t := strings.TrimSpace(a.TypeName); t != "" {
+			l.types[models.NFC(t)]++
+		}
+	}
+	out := make([]models.LevelInfo, 0, len(byLevel))
+	for code, l := range byLevel {
+		types := make([]string, 0, len(l.types))
+		for t := range l.types {
+			types = append(types, t)
+		}
+		sort.Slice(types, func(i, j int) bool {
+			if l.types[types[i]] != l.types[types[j]] {
+				return l.types[types[i]] > l.types[types[j]]
+			}
+			return types[i] < types[j]
+		})
+		info := models.LevelInfo{Level: code, Name: code, NameEN: code, Units: l.n}
+		if len(types) > 0 {
+			en := make([]string, 0, len(types))
+			for _, t := range types {
+				if e := models.UnitTypeEN(t); !contains(en, e) {
+					en = append(en, e)
+				}
+			}
+			info.Name, info.NameEN = strings.Join(types, "/"), strings.Join(en, "/")
+		}
+		out = append(out, info)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		di, dj := byLevel[out[i].Level].depth, byLevel[out[j].Level].depth
+		if di != dj {
+			return di < dj
+		}
+		return out[i].Level < out[j].Level
+	})
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Note is the note of a period from from to on (the units' day) when a reorganisation (applied
+// ones' effective dates) took effect within it, after its first day: the figures are reported
+// on the units of on, and what happened before is attributed through each business's unit that
+// day. Nil when none did.
+func Note(applied []models.Date, from, on models.Date) *models.UnitsNote {
+	var latest models.Date
+	for _, d := range applied {
+		if d.After(from) && !d.After(on) && d.After(latest) {
+			latest = d
+		}
+	}
+	if latest.IsZero() {
+		return nil
+	}
+	return &models.UnitsNote{UnitsOn: on, ReorganisedOn: latest,
+		Message: fmt.Sprintf("Figures are reported on the administrative units in force on %s. The units were reorganised on %s, within the period: "+
+			"inspections, tasks and tips before that date are attributed through each business's unit on %s.", on, latest, on),
+		MessageVI: fmt.Sprintf("Số liệu được báo cáo theo các đơn vị hành chính có hiệu lực ngày %s. Các đơn vị hành chính được sắp xếp lại từ ngày %s, trong kỳ này: "+
+			"các lượt kiểm tra, nhiệm vụ và tin báo trước ngày đó được tính cho đơn vị mà cơ sở thuộc về vào ngày %s.", viDate(on), viDate(latest), viDate(on))}
+}
+
+// viDate writes a date the Vietnamese way: 31/12/2025.
+func viDate(d models.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year) }
+
+// Resolve checks a query against its programme and fills the as-of day (today during the year,
+// the year's last day, or the deadline, once it is over), the area (the unit version that the
+// code names on that day) and the level (by default the one below the area, among the levels of
+// that day's units).
+func (s *Service) Resolve(ctx context.Context, q *models.CoverageQuery) error {
 	p := q.Programme
 	if q.Year == 0 {
 		q.Year = min(max(s.Today().Year, p.FirstYear()), p.LastYear())
@@ -87,12 +274,6 @@ func (s *Service) Resolve(q *models.CoverageQuery) error {
 	if today.Before(q.AsOf) {
 		q.AsOf = today
 	}
-	if q.Level == "" {
-		q.Level = models.AreaLevelDistrict
-	}
-	if q.Level != models.AreaLevelDistrict && q.Level != models.AreaLevelWard {
-		return models.Invalid("level", "must be district or ward", "phải là district hoặc ward")
-	}
 	q.Scope = p.ScopeCategories
 	if q.Category != "" {
 		if !s.categories[q.Category] {
@@ -103,26 +284,40 @@ func (s *Service) Resolve(q *models.CoverageQuery) error {
 		}
 		q.Scope = []string{q.Category}
 	}
+	u, err := s.UnitsFor(ctx, p, q.Area, q.AsOf, p.StartsOn)
+	if err != nil {
+		return err
+	}
+	q.Area = u.Root.Code
+	if q.Level == "" {
+		q.Level = u.DefaultLevel()
+	}
+	if !u.HasLevel(q.Level) {
+		names := make([]string, len(u.Levels))
+		for i, l := range u.Levels {
+			names[i] = l.Level
+		}
+		return models.Invalid("level", "must be one of the levels of %s on %s: %s", "phải là một trong các cấp của %s vào ngày %s: %s",
+			u.Root.Name, q.AsOf, strings.Join(names, ", "))
+	}
 	return nil
 }
 
-// Coverage answers a query whose programme, area and level were checked (Resolve).
+// Coverage answers a query that Resolve checked.
 func (s *Service) Coverage(ctx context.Context, q models.CoverageQuery) (*models.Coverage, error) {
-	root, err := s.store.FindAreaByCode(ctx, q.Area)
+	u, err := s.UnitsFor(ctx, q.Programme, q.Area, q.AsOf, q.Programme.StartsOn)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.store.WardCoverageCounts(ctx, Spec(q, root, s.loc))
+	counts, err := s.store.WardCoverageCounts(ctx, Spec(q, u, s.loc))
 	if err != nil {
 		return nil, err
 	}
-	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: root.Code})
-	if err != nil {
-		return nil, err
-	}
+	root := u.Root
 	c := &models.Coverage{ProgrammeID: q.Programme.ID, ProgrammeCode: q.Programme.Code, Year: q.Year, AsOf: q.AsOf, Deadline: q.Programme.CoverageDeadline,
-		MinShare: q.Programme.MinYearlyShare, Level: q.Level, Area: root.Code, Category: q.Category, GeneratedAt: s.now().UTC()}
-	c.Rows, c.Total = Aggregate(counts, areas, root, q.Level)
+		MinShare: q.Programme.MinYearlyShare, Level: q.Level, Area: root.Code, Category: q.Category, UnitsOn: u.On, Levels: u.Levels, Note: u.Note,
+		GeneratedAt: s.now().UTC()}
+	c.Rows, c.Total = Aggregate(counts, u.Areas, root, q.Level)
 	for i := range c.Rows {
 		Derive(&c.Rows[i], q)
 	}
@@ -130,30 +325,38 @@ func (s *Service) Coverage(ctx context.Context, q models.CoverageQuery) (*models
 	return c, nil
 }
 
-// Aggregate adds ward counts up into rows of the level under root, and a total. An area of the
-// level appears even without businesses (its counts are zero), so that a map shows every ward.
+// Aggregate adds the counts of units up into rows of the level under root, and a total. The
+// areas are the units the counts are of (those in force on one day); a unit of the level
+// appears even without businesses (its counts are zero), so that a map shows every unit.
 func Aggregate(counts []models.WardCounts, areas []*models.Area, root *models.Area, level string) ([]models.CoverageRow, models.CoverageRow) {
 	byCode := map[string]*models.Area{}
 	for _, a := range areas {
 		byCode[a.Code] = a
 	}
+	rowOf := func(a *models.Area) models.CoverageRow {
+		r := models.CoverageRow{AreaCode: a.Code, GSOCode: a.OfficialCode(), Name: a.Name, TypeName: a.TypeName, Level: a.Level}
+		if a.ParentCode != nil && a.Code != root.Code {
+			r.ParentCode = *a.ParentCode
+		}
+		return r
+	}
 	rows := map[string]*models.CoverageRow{}
 	var order []string
 	for _, a := range areas {
 		if a.Level == level && strings.HasPrefix(a.Path, root.Path) {
-			rows[a.Code] = &models.CoverageRow{AreaCode: a.Code, Name: a.Name, Level: a.Level}
-			rows[a.Code].AreaCode = a.Code
+			r := rowOf(a)
+			rows[a.Code] = &r
 			order = append(order, a.Code)
 		}
 	}
-	total := models.CoverageRow{AreaCode: root.Code, Name: root.Name, Level: root.Level}
+	total := rowOf(root)
 	for _, wc := range counts {
 		add(&total.WardCounts, wc)
 		a := byCode[wc.AreaCode]
 		if a == nil {
 			continue
 		}
-		// The row is the area of the level on the ward's path (the ward itself at ward level).
+		// The row is the area of the level on the unit's path (the unit itself at its level).
 		for code, r := range rows {
 			if strings.HasPrefix(a.Path, byCode[code].Path) {
 				add(&r.WardCounts, wc)
@@ -161,7 +364,6 @@ func Aggregate(counts []models.WardCounts, areas []*models.Area, root *models.Ar
 			}
 		}
 	}
-	total.AreaCode = root.Code
 	sort.Slice(order, func(i, j int) bool { return byCode[order[i]].Path < byCode[order[j]].Path })
 	out := make([]models.CoverageRow, 0, len(order))
 	for _, code := range order {
@@ -169,6 +371,7 @@ func Aggregate(counts []models.WardCounts, areas []*models.Area, root *models.Ar
 		r.WardCounts.AreaCode = code
 		out = append(out, *r)
 	}
+	total.WardCounts.AreaCode = root.Code
 	return out, total
 }
 
@@ -250,17 +453,20 @@ func ratioF(a, b float64) float64 {
 
 func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
 
-// Points lists the businesses of a query with their map status.
+// Points lists the businesses of a query with their map status, each in its unit of the
+// query's as-of day.
 func (s *Service) Points(ctx context.Context, q models.CoverageQuery) ([]models.BusinessCoverage, error) {
-	root, err := s.store.FindAreaByCode(ctx, q.Area)
+	u, err := s.UnitsFor(ctx, q.Programme, q.Area, q.AsOf, q.Programme.StartsOn)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.BusinessCoverage(ctx, Spec(q, root, s.loc))
+	return s.store.BusinessCoverage(ctx, Spec(q, u, s.loc))
 }
 
 // Burndown counts the never-inspected businesses at the end of every month of the programme so
-// far (and today), against the straight line from the first month to zero at the deadline.
+// far (and today), against the straight line from the first month to zero at the deadline. The
+// businesses are those of the area's units on the last day, or, for an area that has ended
+// since (a district abolished in a reorganisation), on its last day, where its line stops.
 func (s *Service) Burndown(ctx context.Context, q models.CoverageQuery) (*models.Burndown, error) {
 	root, err := s.store.FindAreaByCode(ctx, q.Area)
 	if err != nil {
@@ -271,8 +477,15 @@ func (s *Service) Burndown(ctx context.Context, q models.CoverageQuery) (*models
 	if p.CoverageDeadline.Before(end) {
 		end = p.CoverageDeadline
 	}
+	if !root.ValidTo.IsZero() && root.ValidTo.Before(end) {
+		end = root.ValidTo
+	}
 	q.AsOf = end
-	spans, err := s.store.BusinessSpans(ctx, Spec(q, root, s.loc))
+	u, err := s.UnitsFor(ctx, p, root.Code, end, p.StartsOn)
+	if err != nil {
+		return nil, err
+	}
+	spans, err := s.store.BusinessSpans(ctx, Spec(q, u, s.loc))
 	if err != nil {
 		return nil, err
 	}

@@ -336,7 +336,7 @@ func TestCoverageCountsAgreeWithTheStoredInspections(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				svc := coverage.New(db, func() time.Time { return tc.now.Time(loc).Add(10 * time.Hour) }, loc)
 				q := models.CoverageQuery{Programme: c.prog, Year: tc.year, Level: models.AreaLevelWard, Area: "92"}
-				if err := svc.Resolve(&q); err != nil {
+				if err := svc.Resolve(ctx, &q); err != nil {
 					t.Fatal(err)
 				}
 				cov, err := svc.Coverage(ctx, q)

@@ -92,6 +92,20 @@ func (a *Area) ValidOn(d Date) bool {
 	return true
 }
 
+// unitTypesEN are the English names of the Vietnamese types of administrative units.
+var unitTypesEN = map[string]string{
+	"Tỉnh": "province", "Thành phố": "city", "Quận": "urban district", "Huyện": "rural district", "Thị xã": "town",
+	"Phường": "ward", "Xã": "commune", "Thị trấn": "township", "Đặc khu": "special zone",
+}
+
+// UnitTypeEN is the English name of a unit type (Phường: ward); an unknown type is given as it is.
+func UnitTypeEN(typeName string) string {
+	if en, ok := unitTypesEN[NFC(typeName)]; ok {
+		return en
+	}
+	return typeName
+}
+
 // AreaFilter selects areas. Zero fields do not filter.
 type AreaFilter struct {
 	On     Date // only the versions valid on this day; zero: every version
@@ -100,6 +114,8 @@ type AreaFilter struct {
 	Codes  []string
 	Limit  int
 	Offset int
+	// NoGeometry leaves the polygons out: the tree without them is what figures need.
+	NoGeometry bool
 }
 
 // AreaStore persists the area tree.

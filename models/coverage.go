@@ -7,8 +7,8 @@ type CoverageQuery struct {
 	Programme *Programme
 	Year      int
 	AsOf      Date     // the day the figures are as of (today, or the year's end for a past year)
-	Level     string   // district or ward: the rows of the answer
-	Area      string   // the root of the answer (the caller's jurisdiction or a chosen area)
+	Level     string   // the rows of the answer: a level of the units in force on AsOf
+	Area      string   // the root of the answer (the caller's jurisdiction or a chosen area); Resolve makes it the unit version in force on AsOf
 	Category  string   // optional: one category only
 	Scope     []string // categories in scope ("" = all): the programme's scope, or Category
 }
@@ -42,10 +42,14 @@ type WardCounts struct {
 }
 
 // CoverageRow is the progress of one area: the counts and what they mean against the targets.
+// AreaCode is the unit version; GSOCode its official code, which users know it by.
 type CoverageRow struct {
-	AreaCode string `json:"area_code"`
-	Name     string `json:"name"`
-	Level    string `json:"level"`
+	AreaCode   string `json:"area_code"`
+	GSOCode    string `json:"gso_code"`
+	Name       string `json:"name"`
+	TypeName   string `json:"type_name"` // Quận, Phường, Xã ... (data, not a level)
+	Level      string `json:"level"`
+	ParentCode string `json:"parent_code"` // the unit above it ("" for the answer's root)
 	WardCounts
 	YearTarget         int     `json:"year_target"`          // ceil(min share x active at 1 January)
 	YearShare          float64 `json:"year_share"`           // inspected this year / active at 1 January
@@ -59,18 +63,44 @@ type CoverageRow struct {
 
 // Coverage answers a coverage query.
 type Coverage struct {
-	ProgrammeID   string        `json:"programme_id"`
-	ProgrammeCode string        `json:"programme_code"`
-	Year          int           `json:"year"`
-	AsOf          Date          `json:"as_of"`
-	Deadline      Date          `json:"deadline"`
-	MinShare      float64       `json:"min_share"`
-	Level         string        `json:"level"`
-	Area          string        `json:"area"`
-	Category      string        `json:"category"`
-	Rows          []CoverageRow `json:"rows"`
-	Total         CoverageRow   `json:"total"`
-	GeneratedAt   time.Time     `json:"generated_at"`
+	ProgrammeID   string  `json:"programme_id"`
+	ProgrammeCode string  `json:"programme_code"`
+	Year          int     `json:"year"`
+	AsOf          Date    `json:"as_of"`
+	Deadline      Date    `json:"deadline"`
+	MinShare      float64 `json:"min_share"`
+	Level         string  `json:"level"`
+	Area          string  `json:"area"`
+	Category      string  `json:"category"`
+	// UnitsOn is the day whose units the figures are reported on (the as-of day), Levels the
+	// levels of those units under the area, from the top, and Note, when the period spans a
+	// reorganisation, says how the earlier figures are attributed.
+	UnitsOn     Date          `json:"units_on"`
+	Levels      []LevelInfo   `json:"levels"`
+	Note        *UnitsNote    `json:"note"`
+	Rows        []CoverageRow `json:"rows"`
+	Total       CoverageRow   `json:"total"`
+	GeneratedAt time.Time     `json:"generated_at"`
+}
+
+// LevelInfo is one level of the units in force on a day under an area: its code (city,
+// district, ward, commune: data), its name made of its units' type names (Quận/Huyện, Phường/Xã),
+// in Vietnamese and English, and how many units it has.
+type LevelInfo struct {
+	Level  string `json:"level"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+	Units  int    `json:"units"`
+}
+
+// UnitsNote says that a period's figures span a reorganisation: they are reported on the units
+// in force at the period's end, and what happened before the reorganisation is attributed through
+// each business's unit on that day.
+type UnitsNote struct {
+	UnitsOn       Date   `json:"units_on"`
+	ReorganisedOn Date   `json:"reorganised_on"` // the (latest) reorganisation within the period
+	Message       string `json:"message"`
+	MessageVI     string `json:"message_vi"`
 }
 
 // BusinessCoverage is one business on the coverage map.
@@ -106,7 +136,12 @@ type CoverageSpec struct {
 	ProgrammeStart time.Time // the programme's first day, 00:00 local
 	RecentStart    time.Time // 8 weeks before End: the window of the forecast's pace
 	Scope          []string  // categories; empty means all
-	AreaPath       string    // only businesses under this area
+	// UnitsOn is the day whose units the figures are reported on: every business, and its
+	// inspections, tasks and tips, counts in the unit it belonged to that day (area_moves say
+	// where it was before a move). Units are the unit versions counted (the area's units of
+	// that day in the programme's territory); nil counts every unit.
+	UnitsOn Date
+	Units   []string
 }
 
 // BusinessSpan is what the burn-down needs of a business: when it was open and when it was

@@ -126,6 +126,26 @@ type AreaMove struct {
 // TableName is the table of area moves.
 func (AreaMove) TableName() string { return "area_moves" }
 
+// AreaLineage records that a unit version made by a reorganisation was formed from a source
+// unit, in full or in part. SourceCode is the source's version id when the database holds it,
+// else the official code the reorganisation named (a unit of another province that merged in,
+// which this database never held): the source of a figure's territory (docs/areas.md).
+type AreaLineage struct {
+	AreaCode         string `json:"area_code" gorm:"primaryKey"`
+	SourceCode       string `json:"source_code" gorm:"primaryKey"`
+	Part             string `json:"part"`
+	ReorganisationID string `json:"reorganisation_id" gorm:"primaryKey"`
+}
+
+// TableName is the table of area lineage.
+func (AreaLineage) TableName() string { return "area_lineage" }
+
+// LineageStore reads where units came from.
+type LineageStore interface {
+	// FindAreaLineage returns every lineage record, by area and source.
+	FindAreaLineage(ctx context.Context) ([]AreaLineage, error)
+}
+
 // ReorgProblem is a reason a reorganisation cannot be applied as it is.
 type ReorgProblem struct {
 	Unit      string `json:"unit,omitempty"`   // the new unit's code

@@ -33,12 +33,15 @@ var ArchiveFormats = []string{FormatXLSX, FormatCSV}
 
 // ArchiveJob keeps the period reports: when a period has closed it produces and archives the
 // reports that are not archived yet: the programme's whole area for every quarter, half-year
-// and year (the city's labour department), and each district under it for every half-year and
-// year (the districts report to the city six-monthly and yearly), so that a district's planner
-// finds the district's own reports. Running it again archives nothing new; a service that was
-// down over a period's end catches up on the next run. A report that fails is logged and
-// skipped: the others are still archived, and the run ends with an error that names the failed
-// ones (the job runs again the next night and retries them).
+// and year (the city's labour department), and for every half-year and year each unit directly
+// under it that has units of its own in force at the period's end (the districts of the 2021
+// map, which report to the city six-monthly and yearly), so that a district's planner finds the
+// district's own reports; the communes of the 2025 map, with no level below, are in the city's.
+// Each report is made on the units in force at its period's end, and kept as it was made. Running
+// it again archives nothing new; a service that was down over a period's end catches up on the
+// next run. A report that fails is logged and skipped: the others are still archived, and the
+// run ends with an error that names the failed ones (the job runs again the next night and
+// retries them).
 type ArchiveJob struct {
 	Service *Service
 }
@@ -68,7 +71,7 @@ func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
 		failed = append(failed, fmt.Sprintf("%s: %v", what, err))
 	}
 	for _, p := range progs {
-		units, err := s.archiveUnits(ctx, p)
+		root, err := s.defaultArea(ctx, p)
 		if err != nil {
 			if models.IsCode(err, models.EINVALID) {
 				notes = append(notes, fmt.Sprintf("%s: %v", p.Code, err)) // a programme without an area
@@ -78,13 +81,18 @@ func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
 			continue
 		}
 		for _, per := range ClosedPeriods(p, today) {
+			units, err := s.archiveUnits(ctx, p, root, per)
+			if err != nil {
+				fail(fmt.Sprintf("%s %s", p.Code, per), err)
+				continue
+			}
 			for _, u := range units {
-				if !u.kinds[per.Kind] || !existedIn(u.area, per) {
+				if !u.kinds[per.Kind] {
 					continue
 				}
 				files, err := s.archivePeriod(ctx, p, per, u.area.Code, now)
 				if err != nil {
-					fail(fmt.Sprintf("%s %s %s", p.Code, per, u.area.Code), err)
+					fail(fmt.Sprintf("%s %s %s", p.Code, per, u.area.OfficialCode()), err)
 					continue
 				}
 				made = append(made, files...)
@@ -111,35 +119,35 @@ func (j *ArchiveJob) Run(ctx context.Context, now time.Time) (string, error) {
 	return strings.Join(notes, "; "), nil
 }
 
-// archiveUnits lists the areas whose reports a programme's job keeps: its whole area, for every
-// period, and each district under it, for half-years and years.
-func (s *Service) archiveUnits(ctx context.Context, p *models.Programme) ([]archiveUnit, error) {
-	code, err := s.defaultArea(ctx, p)
+// archiveUnits lists the areas whose reports a programme's job keeps for a period, among the
+// units in force on the period's last counted day: the programme's whole area, for every
+// period, and each unit directly under it with units of its own, for half-years and years.
+// None when the area was not in force that day.
+func (s *Service) archiveUnits(ctx context.Context, p *models.Programme, rootCode string, per Period) ([]archiveUnit, error) {
+	on := per.End()
+	if p.CoverageDeadline.Before(on) {
+		on = p.CoverageDeadline
+	}
+	u, err := s.units.UnitsFor(ctx, p, rootCode, on, p.StartsOn)
+	if models.IsCode(err, models.EINVALID) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	root, err := s.store.FindAreaByCode(ctx, code)
-	if err != nil {
-		return nil, err
+	units := []archiveUnit{{area: u.Root, kinds: map[string]bool{KindQuarter: true, KindHalf: true, KindYear: true}}}
+	holds := map[string]bool{}
+	for _, a := range u.Areas {
+		if a.ParentCode != nil {
+			holds[*a.ParentCode] = true
+		}
 	}
-	units := []archiveUnit{{area: root, kinds: map[string]bool{KindQuarter: true, KindHalf: true, KindYear: true}}}
-	if root.Level == models.AreaLevelDistrict {
-		return units, nil
-	}
-	districts, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: root.Code, Level: models.AreaLevelDistrict})
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range districts {
-		units = append(units, archiveUnit{area: d, kinds: map[string]bool{KindHalf: true, KindYear: true}})
+	for _, a := range u.Areas {
+		if a.ParentCode != nil && *a.ParentCode == u.Root.Code && holds[a.Code] {
+			units = append(units, archiveUnit{area: a, kinds: map[string]bool{KindHalf: true, KindYear: true}})
+		}
 	}
 	return units, nil
-}
-
-// existedIn reports whether an area existed during some of the period (districts abolished in
-// 2025 report nothing for 2026).
-func existedIn(a *models.Area, per Period) bool {
-	return (a.ValidTo.IsZero() || !a.ValidTo.Before(per.Start())) && (a.ValidFrom.IsZero() || !a.ValidFrom.After(per.End()))
 }
 
 // archivePeriod archives an area's report for a period in every archive format not archived
@@ -192,7 +200,7 @@ func (s *Service) produce(ctx context.Context, q Query, formats []string, now ti
 		}
 		sum := sha256.Sum256(content)
 		out = append(out, &Archived{Period: rep.Period, AreaCode: rep.AreaCode, ProgrammeID: rep.ProgrammeID, Format: format,
-			FileName: FileName(rep.Period, rep.AreaCode, format), GeneratedAt: now.UTC(), GeneratedBy: jobActor,
+			FileName: rep.FileName(format), GeneratedAt: now.UTC(), GeneratedBy: jobActor,
 			SizeBytes: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Content: content})
 	}
 	return out, nil

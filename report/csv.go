@@ -10,14 +10,17 @@ import (
 // utf8BOM starts the CSV file so that Excel on Vietnamese Windows reads it as UTF-8.
 const utf8BOM = "\ufeff"
 
-// CSV writes a report as one table: a row for the total, each district and each ward, told apart
-// by the level column (total, district, ward). Headings read "Vietnamese (key)"; shares are
-// fractions (0.25 is 25%); a figure not recorded is an empty cell.
+// CSV writes a report as one table: a row for the total and each unit (each followed by the
+// units under it), told apart by the level column (total, or the unit's level: data). Codes are
+// official codes (area_code, parent_code); unit_version is the unit version a row is of.
+// Headings read "Vietnamese (key)"; shares are fractions (0.25 is 25%); a figure not recorded
+// is an empty cell.
 func CSV(r *Report) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
-	head := []string{"Cấp (level)", "Mã địa bàn (area_code)", "Tên địa bàn (name)", "Mã quận/huyện (district_code)", "Quận/huyện (district_name)"}
+	head := []string{"Cấp (level)", "Mã địa bàn (area_code)", "Tên địa bàn (name)", "Mã đơn vị cấp trên (parent_code)", "Đơn vị cấp trên (parent_name)",
+		"Phiên bản đơn vị (unit_version)"}
 	for _, c := range figureColumns {
 		head = append(head, c.vi+" ("+c.key+")")
 	}
@@ -29,7 +32,7 @@ func CSV(r *Report) ([]byte, error) {
 		return nil, err
 	}
 	for _, row := range r.ordered() {
-		rec := []string{row.Level, row.AreaCode, row.Name, row.DistrictCode, row.DistrictName}
+		rec := []string{row.Level, shownCode(row), row.Name, row.ParentGSOCode, row.ParentName, row.AreaCode}
 		for _, c := range figureColumns {
 			rec = append(rec, csvValue(c.value(row)))
 		}

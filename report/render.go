@@ -46,16 +46,18 @@ func (r *Report) NFC() *Report {
 	c := *r
 	c.ProgrammeCode, c.ProgrammeName, c.AreaName = models.NFC(c.ProgrammeCode), models.NFC(c.ProgrammeName), models.NFC(c.AreaName)
 	row := func(x Row) Row {
-		x.Name, x.TypeName, x.DistrictName = models.NFC(x.Name), models.NFC(x.TypeName), models.NFC(x.DistrictName)
+		x.Name, x.TypeName, x.ParentName = models.NFC(x.Name), models.NFC(x.TypeName), models.NFC(x.ParentName)
 		return x
 	}
 	c.Total = row(c.Total)
-	c.Districts, c.Wards = make([]Row, len(r.Districts)), make([]Row, len(r.Wards))
-	for i, x := range r.Districts {
-		c.Districts[i] = row(x)
+	c.Rows = make([]Row, len(r.Rows))
+	for i, x := range r.Rows {
+		c.Rows[i] = row(x)
 	}
-	for i, x := range r.Wards {
-		c.Wards[i] = row(x)
+	c.Levels = make([]models.LevelInfo, len(r.Levels))
+	for i, l := range r.Levels {
+		l.Name, l.NameEN = models.NFC(l.Name), models.NFC(l.NameEN)
+		c.Levels[i] = l
 	}
 	c.ViolationTypes = make([]models.ViolationType, len(r.ViolationTypes))
 	for i, v := range r.ViolationTypes {
@@ -76,7 +78,7 @@ func ContentType(format string) string {
 	return "text/csv; charset=utf-8"
 }
 
-// FileName names a report's file: bao-cao-kiem-tra_2025-Q4_92.xlsx.
+// FileName names a report's file by the area's official code: bao-cao-kiem-tra_2025-Q4_92.xlsx.
 func FileName(period, areaCode, format string) string {
 	safe := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
@@ -140,38 +142,23 @@ func estimate(r *Row, pick func(share, low, high float64) float64) any {
 	return pick(r.Prevalence.Share, r.Prevalence.Low, r.Prevalence.High)
 }
 
-// levelName is the Vietnamese name of a row's level.
-func levelName(r *Row) string {
+// levelName is the Vietnamese name of a row's level: its unit's type, or its level's name.
+func (r *Report) levelName(row *Row) string {
 	switch {
-	case r.Level == LevelTotal:
+	case row.Level == LevelTotal:
 		return "Tổng cộng"
-	case r.TypeName != "":
-		return r.TypeName
-	case r.Level == LevelDistrict:
-		return "Quận/Huyện"
+	case row.TypeName != "":
+		return row.TypeName
 	}
-	return "Phường/Xã"
+	return r.level(row.Level).Name
 }
 
 // ordered lists a report's rows as the CSV file and the violations sheet give them: the total,
-// then each district followed by its wards, then wards outside any district.
+// then every unit followed by the units under it.
 func (r *Report) ordered() []*Row {
 	out := []*Row{&r.Total}
-	placed := make([]bool, len(r.Wards))
-	for i := range r.Districts {
-		d := &r.Districts[i]
-		out = append(out, d)
-		for j := range r.Wards {
-			if r.Wards[j].DistrictCode == d.AreaCode {
-				out = append(out, &r.Wards[j])
-				placed[j] = true
-			}
-		}
-	}
-	for j := range r.Wards {
-		if !placed[j] {
-			out = append(out, &r.Wards[j])
-		}
+	for i := range r.Rows {
+		out = append(out, &r.Rows[i])
 	}
 	return out
 }
@@ -185,11 +172,16 @@ func (r *Report) notes() (vi []string, en string) {
 	} else if r.AsOf != r.End {
 		period += fmt.Sprintf(", số liệu tính đến ngày %s (hạn hoàn thành của chương trình)", formatDate(r.AsOf))
 	}
+	units := fmt.Sprintf("Đơn vị hành chính: theo các đơn vị có hiệu lực ngày %s", formatDate(r.UnitsOn))
+	if r.Note != nil {
+		units = r.Note.MessageVI
+	}
 	vi = []string{
 		fmt.Sprintf("Chương trình: %s (%s)", r.ProgrammeName, r.ProgrammeCode),
-		fmt.Sprintf("Địa bàn: %s (mã %s)", r.AreaName, r.AreaCode),
+		fmt.Sprintf("Địa bàn: %s (mã %s)", r.AreaName, r.areaCode()),
 		period,
 		fmt.Sprintf("Thời điểm lập: %s (giờ %s)", r.GeneratedAt.Format("02/01/2006 15:04"), r.TimeZone),
+		units,
 	}
 	note := "Tỷ lệ vi phạm ước tính: ước lượng Horvitz-Thompson từ mẫu ngẫu nhiên của kế hoạch năm đã phê duyệt, khoảng tin cậy 95%."
 	if r.Total.TipsHandled == nil {
@@ -202,7 +194,30 @@ func (r *Report) notes() (vi []string, en string) {
 	if r.ToDate {
 		toDate = fmt.Sprintf(", figures to date as of %s", r.AsOf)
 	}
-	en = fmt.Sprintf("Inspection report for %s (%s to %s%s), programme %s, area %s (%s), generated %s %s. The second heading row gives the headings in English.",
-		r.PeriodNameEN, r.Start, r.End, toDate, r.ProgrammeCode, r.AreaName, r.AreaCode, r.GeneratedAt.Format("2006-01-02 15:04"), r.TimeZone)
+	units = fmt.Sprintf(" Units: those in force on %s.", r.UnitsOn)
+	if r.Note != nil {
+		units = " " + r.Note.Message
+	}
+	en = fmt.Sprintf("Inspection report for %s (%s to %s%s), programme %s, area %s (%s), generated %s %s.%s The second heading row gives the headings in English.",
+		r.PeriodNameEN, r.Start, r.End, toDate, r.ProgrammeCode, r.AreaName, r.areaCode(), r.GeneratedAt.Format("2006-01-02 15:04"), r.TimeZone, units)
 	return vi, en
+}
+
+// FileName names the report's file in a format, by its area's official code.
+func (r *Report) FileName(format string) string { return FileName(r.Period, r.areaCode(), format) }
+
+// areaCode is the report's area as users know it: its official code.
+func (r *Report) areaCode() string {
+	if r.AreaGSO != "" {
+		return r.AreaGSO
+	}
+	return r.AreaCode
+}
+
+// shownCode is a row's unit as users know it: its official code.
+func shownCode(row *Row) string {
+	if row.GSOCode != "" {
+		return row.GSOCode
+	}
+	return row.AreaCode
 }

@@ -1,8 +1,10 @@
 // Package report produces the programme's official period reports (a quarter, a half-year or a
-// year, per district and ward) as XLSX workbooks and CSV files, and keeps the reports of closed
-// periods in an archive. The figures come from the coverage computation (the same ward counts,
-// added up and derived by package coverage), so that a year's report agrees with the coverage
-// API; the report adds violations by type, follow-ups, tips and the estimated prevalence.
+// year, per unit of every level under the area) as XLSX workbooks and CSV files, and keeps the
+// reports of closed periods in an archive. A report lists the units in force on the period's
+// last day (docs/areas.md): the 2021 districts and wards for 2024, the 2025 communes for 2026.
+// The figures come from the coverage computation (the same counts per unit, added up and
+// derived by package coverage), so that a year's report agrees with the coverage API; the
+// report adds violations by type, follow-ups, tips and the estimated prevalence.
 package report
 
 import (
@@ -41,6 +43,8 @@ type Store interface {
 	// PlanOutcomes returns the businesses of a plan's tasks inspected in [from, to), with
 	// whether a violation was found.
 	PlanOutcomes(ctx context.Context, planID string, from, to time.Time) (map[string]bool, error)
+	// PlanItemUnits returns the unit each business of a plan's selection belonged to on day.
+	PlanItemUnits(ctx context.Context, planID string, day models.Date) (map[string]string, error)
 }
 
 // Archived is a report kept in the archive.
@@ -101,6 +105,7 @@ type Service struct {
 	now        func() time.Time
 	loc        *time.Location
 	baseMap    BaseMap
+	units      *coverage.Service // the units a report is made on
 }
 
 // New returns a report service.
@@ -115,6 +120,7 @@ func New(cfg Config) *Service {
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
+	s.units = coverage.New(cfg.Store, s.now, s.loc)
 	return s
 }
 
@@ -156,12 +162,6 @@ func (s *Service) resolveAt(ctx context.Context, q *Query, now time.Time) error 
 			return err
 		}
 	}
-	if _, err := s.store.FindAreaByCode(ctx, q.Area); err != nil {
-		if models.IsCode(err, models.ENOTFOUND) {
-			return models.NotFound("area", "area "+q.Area+" not found", "không tìm thấy khu vực "+q.Area)
-		}
-		return err
-	}
 	// Counted up to the period's end, the programme's deadline, or today, whichever is first:
 	// for a year this is the coverage API's as-of day.
 	q.AsOf = per.End()
@@ -172,6 +172,12 @@ func (s *Service) resolveAt(ctx context.Context, q *Query, now time.Time) error 
 	if q.ToDate {
 		q.AsOf = today
 	}
+	// The report is on the units in force on that day: the area is the unit the code names then.
+	u, err := s.units.UnitsFor(ctx, prog, q.Area, q.AsOf, prog.StartsOn)
+	if err != nil {
+		return err
+	}
+	q.Area = u.Root.Code
 	q.GeneratedAt = now
 	return nil
 }
@@ -220,21 +226,21 @@ func (s *Service) defaultArea(ctx context.Context, p *models.Programme) (string,
 	return areas[0].Code, nil
 }
 
-// Levels of report rows.
-const (
-	LevelTotal    = "total"
-	LevelDistrict = models.AreaLevelDistrict
-	LevelWard     = models.AreaLevelWard
-)
+// LevelTotal is the level of a report's total row; the other rows have their unit's level.
+const LevelTotal = "total"
 
-// Row is one line of a report: the whole area, a district or a ward.
+// Row is one line of a report: the whole area, or one unit under it. AreaCode is the unit
+// version, GSOCode the official code that users know it by.
 type Row struct {
-	Level        string `json:"level"` // total, district or ward
-	AreaCode     string `json:"area_code"`
-	Name         string `json:"name"`
-	TypeName     string `json:"type_name"`     // Quận, Huyện, Phường, Xã ...
-	DistrictCode string `json:"district_code"` // a ward's district ("" for other rows)
-	DistrictName string `json:"district_name"`
+	Level    string `json:"level"` // total, or the unit's level (data: district, ward, commune ...)
+	AreaCode string `json:"area_code"`
+	GSOCode  string `json:"gso_code"`
+	Name     string `json:"name"`
+	TypeName string `json:"type_name"` // Quận, Huyện, Phường, Xã ...
+	// The unit the row's unit sits in, when that is under the report's area ("" otherwise).
+	ParentCode    string `json:"parent_code"`
+	ParentGSOCode string `json:"parent_gso_code"`
+	ParentName    string `json:"parent_name"`
 	// InScope: in the programme's scope and open at the period's end (or today).
 	InScope int `json:"in_scope"`
 	// OpenAtStart: in scope and open on the period's first day.
@@ -291,12 +297,40 @@ type Report struct {
 	ViolationTypes []models.ViolationType `json:"violation_types"`
 	// PrevalencePlans are the approved plans whose samples the estimate uses.
 	PrevalencePlans []string `json:"prevalence_plans"`
-	Total           Row      `json:"total"`
-	Districts       []Row    `json:"districts"`
-	Wards           []Row    `json:"wards"`
+	// UnitsOn is the day whose units the report lists (as_of), Levels their levels under the
+	// area, from the top, and Note, when the period spans a reorganisation, how what happened
+	// before it is attributed.
+	UnitsOn models.Date        `json:"units_on"`
+	Levels  []models.LevelInfo `json:"levels"`
+	Note    *models.UnitsNote  `json:"note"`
+	AreaGSO string             `json:"area_gso_code"`
+	Total   Row                `json:"total"`
+	// Rows are the units under the area, each followed by the units under it.
+	Rows []Row `json:"rows"`
 }
 
-// wardFigures are the report's per-ward figures beyond the coverage counts.
+// RowsOf lists the rows of one level, in order.
+func (r *Report) RowsOf(level string) []Row {
+	var out []Row
+	for _, x := range r.Rows {
+		if x.Level == level {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// level returns the report's level of that code, or one named by its code.
+func (r *Report) level(code string) models.LevelInfo {
+	for _, l := range r.Levels {
+		if l.Level == code {
+			return l
+		}
+	}
+	return models.LevelInfo{Level: code, Name: code, NameEN: code}
+}
+
+// wardFigures are the report's per-unit figures beyond the coverage counts.
 type wardFigures struct {
 	inspected       map[string]int
 	codes           map[string]map[string]int
@@ -304,8 +338,8 @@ type wardFigures struct {
 	tips            map[string]models.TipFigures
 	tipWorkflow     bool // the tips table records verification and handling
 	obs             map[string][]scheduler.Observation
-	population      map[string]int
-	plans           map[string]bool // the approved plans of the sample
+	population      map[string]float64 // shared among units when the plan's units ended since
+	plans           map[string]bool    // the approved plans of the sample
 }
 
 // Build computes a resolved query's report.
@@ -314,16 +348,13 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 	if p == nil {
 		return nil, fmt.Errorf("report query not resolved")
 	}
-	root, err := s.store.FindAreaByCode(ctx, q.Area)
+	u, err := s.units.UnitsFor(ctx, p, q.Area, q.AsOf, p.StartsOn)
 	if err != nil {
 		return nil, err
 	}
-	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{Under: root.Code})
-	if err != nil {
-		return nil, err
-	}
+	root, areas := u.Root, u.Areas
 	cq := models.CoverageQuery{Programme: p, Year: q.Period.Year, AsOf: q.AsOf, Area: root.Code, Scope: p.ScopeCategories}
-	spec := coverage.Spec(cq, root, s.loc)
+	spec := coverage.Spec(cq, u, s.loc)
 	spec.Jan1 = q.Period.Start()
 	spec.YearStart = spec.Jan1.Time(s.loc).UTC()
 	counts, err := s.store.WardCoverageCounts(ctx, spec)
@@ -339,18 +370,26 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 		byCode[a.Code] = a
 	}
 	rep := &Report{Period: q.Period.String(), PeriodName: q.Period.NameVI(), PeriodNameEN: q.Period.NameEN(), Start: q.Period.Start(), End: q.Period.End(),
-		AsOf: q.AsOf, ToDate: q.ToDate, ProgrammeID: p.ID, ProgrammeCode: p.Code, ProgrammeName: p.Name, AreaCode: root.Code, AreaName: root.Name,
+		AsOf: q.AsOf, ToDate: q.ToDate, ProgrammeID: p.ID, ProgrammeCode: p.Code, ProgrammeName: p.Name, AreaCode: root.Code, AreaGSO: root.OfficialCode(), AreaName: root.Name,
 		GeneratedAt: q.GeneratedAt.In(s.loc).Truncate(time.Second), TimeZone: s.loc.String(), ViolationTypes: s.violationTypes(wf.codes),
-		Districts: []Row{}, Wards: []Row{}}
+		UnitsOn: u.On, Note: u.Note, Levels: []models.LevelInfo{}, Rows: []Row{}}
+	for _, l := range u.Levels {
+		if l.Level != root.Level {
+			rep.Levels = append(rep.Levels, l)
+		}
+	}
 	row := func(level string, c models.CoverageRow) Row {
 		coverage.Derive(&c, cq)
-		r := Row{Level: level, AreaCode: c.AreaCode, Name: c.Name, InScope: c.Active, OpenAtStart: c.ActiveStart, Inspections: c.InspectionsYear,
+		r := Row{Level: level, AreaCode: c.AreaCode, GSOCode: c.GSOCode, Name: c.Name, InScope: c.Active, OpenAtStart: c.ActiveStart, Inspections: c.InspectionsYear,
 			InspectedOpenAtStart: c.InspectedYear, Share: c.YearShare, Eligible: c.Eligible, Covered: c.Covered, Coverage: c.ProgrammeCoverage,
 			Violations: c.ViolationsYear, Violating: c.ViolatingYear}
-		if a := byCode[c.AreaCode]; a != nil && level != LevelTotal {
-			r.TypeName = a.TypeName
+		if level != LevelTotal {
+			r.TypeName = c.TypeName
+			if parent := byCode[c.ParentCode]; parent != nil && parent.Code != root.Code {
+				r.ParentCode, r.ParentGSOCode, r.ParentName = parent.Code, parent.OfficialCode(), parent.Name
+			}
 		}
-		// The row's wards: those on whose path it lies (the total takes every count).
+		// The row's units: those on whose path it lies (the total takes every count).
 		match := func(code string) bool { return true }
 		if level != LevelTotal {
 			path := byCode[c.AreaCode].Path
@@ -359,29 +398,32 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 		wf.fill(&r, match)
 		return r
 	}
-	wardRows, total := coverage.Aggregate(counts, areas, root, models.AreaLevelWard)
-	districtRows, _ := coverage.Aggregate(counts, areas, root, models.AreaLevelDistrict)
-	rep.Total = row(LevelTotal, total)
-	for _, c := range districtRows {
-		rep.Districts = append(rep.Districts, row(LevelDistrict, c))
-	}
-	for _, c := range wardRows {
-		r := row(LevelWard, c)
-		for _, d := range rep.Districts {
-			if strings.HasPrefix(byCode[r.AreaCode].Path, byCode[d.AreaCode].Path) {
-				r.DistrictCode, r.DistrictName = d.AreaCode, d.Name
-				break
-			}
+	rowOf := map[string]Row{}
+	var total models.CoverageRow
+	for _, l := range rep.Levels {
+		rows, t := coverage.Aggregate(counts, areas, root, l.Level)
+		total = t
+		for _, c := range rows {
+			rowOf[c.AreaCode] = row(l.Level, c)
 		}
-		rep.Wards = append(rep.Wards, r)
+	}
+	if len(rep.Levels) == 0 {
+		_, total = coverage.Aggregate(counts, areas, root, root.Level)
+	}
+	rep.Total = row(LevelTotal, total)
+	// Path order puts every unit before the units under it.
+	for _, a := range areas {
+		if r, ok := rowOf[a.Code]; ok && a.Code != root.Code {
+			rep.Rows = append(rep.Rows, r)
+		}
 	}
 	rep.PrevalencePlans = wf.planIDs()
 	return rep, nil
 }
 
-// wardFigures reads the report's own per-ward figures.
+// wardFigures reads the report's own per-unit figures.
 func (s *Service) wardFigures(ctx context.Context, q Query, spec models.CoverageSpec, root *models.Area, areas []*models.Area) (*wardFigures, error) {
-	wf := &wardFigures{obs: map[string][]scheduler.Observation{}, population: map[string]int{}, plans: map[string]bool{}}
+	wf := &wardFigures{obs: map[string][]scheduler.Observation{}, population: map[string]float64{}, plans: map[string]bool{}}
 	var err error
 	if wf.inspected, err = s.store.WardDistinctInspected(ctx, spec); err != nil {
 		return nil, err
@@ -402,8 +444,8 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 		return nil, err
 	}
 	inArea := make(map[string]bool, len(areas))
-	for _, a := range areas {
-		inArea[a.Code] = true
+	for _, a := range spec.Units {
+		inArea[a] = true
 	}
 	plans, err := s.store.FindPlans(ctx, q.Prog.ID)
 	if err != nil {
@@ -421,7 +463,11 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 }
 
 // addPlanSample adds a plan's selected businesses in the area, with the outcome of their visits
-// in the period, and the population each ward's selection was drawn from.
+// in the period, and the population each unit's selection was drawn from. A plan drawn on units
+// that a reorganisation ended since (the year's plan of January, on the 2021 wards, in a report
+// on the communes of December) is placed on the report's units through each selected
+// business's unit on the report's day, and each old unit's population is shared among the
+// units its selection went to, in proportion.
 func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models.Plan, spec models.CoverageSpec, inArea map[string]bool) error {
 	items, err := s.store.FindPlanItems(ctx, pl.ID)
 	if err != nil {
@@ -437,23 +483,57 @@ func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models
 			return fmt.Errorf("plan %s figures: %w", pl.ID, err)
 		}
 	}
-	for _, a := range fig.Areas {
-		if inArea[a.AreaCode] {
-			wf.population[a.AreaCode] += a.InScope
+	var now map[string]string // business -> unit on the report's day, read when needed
+	unitOf := func(it *models.PlanItem) (string, error) {
+		if inArea[it.AreaCode] || spec.UnitsOn.IsZero() {
+			return it.AreaCode, nil
 		}
+		if now == nil {
+			var err error
+			if now, err = s.store.PlanItemUnits(ctx, pl.ID, spec.UnitsOn); err != nil {
+				return "", err
+			}
+		}
+		return now[it.BusinessID], nil
 	}
+	went := map[string]map[string]int{} // an ended unit's selection, by the unit it went to
 	for _, it := range items {
-		if !inArea[it.AreaCode] {
+		unit, err := unitOf(it)
+		if err != nil {
+			return err
+		}
+		if !inArea[it.AreaCode] && unit != "" {
+			if went[it.AreaCode] == nil {
+				went[it.AreaCode] = map[string]int{}
+			}
+			went[it.AreaCode][unit]++
+		}
+		if !inArea[unit] {
 			continue
 		}
 		violation, inspected := outcomes[it.BusinessID]
-		wf.obs[it.AreaCode] = append(wf.obs[it.AreaCode], scheduler.Observation{Group: it.Group, Prob: it.InclusionProb, Inspected: inspected, Violation: violation})
+		wf.obs[unit] = append(wf.obs[unit], scheduler.Observation{Group: it.Group, Prob: it.InclusionProb, Inspected: inspected, Violation: violation})
+	}
+	for _, a := range fig.Areas {
+		if inArea[a.AreaCode] {
+			wf.population[a.AreaCode] += float64(a.InScope)
+			continue
+		}
+		n := 0
+		for _, k := range went[a.AreaCode] {
+			n += k
+		}
+		for unit, k := range went[a.AreaCode] {
+			if inArea[unit] {
+				wf.population[unit] += float64(a.InScope) * float64(k) / float64(n)
+			}
+		}
 	}
 	wf.plans[pl.ID] = true
 	return nil
 }
 
-// fill adds the figures of the wards that match to a row.
+// fill adds the figures of the units that match to a row.
 func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 	sum := func(m map[string]int) int {
 		n := 0
@@ -495,7 +575,13 @@ func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 			obs = append(obs, o...)
 		}
 	}
-	if n := sum(wf.population); n > 0 && len(obs) > 0 {
+	population := 0.0
+	for code, v := range wf.population {
+		if match(code) {
+			population += v
+		}
+	}
+	if n := int(math.Round(population)); n > 0 && len(obs) > 0 {
 		e := scheduler.Prevalence(obs, n)
 		if e.Sample > 0 {
 			e.Share, e.Low, e.High, e.SE = round4(e.Share), round4(e.Low), round4(e.High), round4(e.SE)

@@ -319,7 +319,7 @@ func testQuarterFigures(t *testing.T, c *city) {
 		if got := tipFigures(tot); got != "3 2 1 1 2" {
 			t.Errorf("tips received, verified, handled, in time, overdue: %s, want 3 2 1 1 2", got)
 		}
-		if d2 := r.Districts[1]; tipFigures(d2) != "1 1 0 0 1" {
+		if d2 := r.RowsOf(models.AreaLevelDistrict)[1]; tipFigures(d2) != "1 1 0 0 1" {
 			t.Errorf("D2's tips: %s, want 1 1 0 0 1 (the tip placed in D21)", tipFigures(d2))
 		}
 	} else if tot.TipsHandled != nil || tot.TipsInTime != nil || tot.TipsVerified != nil || tot.TipsOverdue != nil {
@@ -331,19 +331,23 @@ func testQuarterFigures(t *testing.T, c *city) {
 	if e == nil || !near(e.Share, 0.5) || e.Sample != 4 || e.Violating != 2 || e.Low != 0 || e.High != 1 || !near(e.SE, round4(math.Sqrt(180)/40)) {
 		t.Fatalf("prevalence %+v", e)
 	}
-	if len(r.Districts) != 2 || len(r.Wards) != 4 {
-		t.Fatalf("%d districts, %d wards", len(r.Districts), len(r.Wards))
+	districts, wardRows := r.RowsOf(models.AreaLevelDistrict), r.RowsOf(models.AreaLevelWard)
+	if len(districts) != 2 || len(wardRows) != 4 || len(r.Rows) != 6 {
+		t.Fatalf("%d districts, %d wards", len(districts), len(wardRows))
 	}
-	d1, d2 := r.Districts[0], r.Districts[1]
+	if r.UnitsOn != r.AsOf || r.Note != nil || len(r.Levels) != 2 || r.Levels[0].Name != "Quận" || r.Levels[1].Name != "Phường" {
+		t.Errorf("units of %s, note %v, levels %+v", r.UnitsOn, r.Note, r.Levels)
+	}
+	d1, d2 := districts[0], districts[1]
 	if d1.AreaCode != "D1" || d1.Inspections != 3 || d1.TipsReceived != 1 || d1.FollowUps != 1 || d2.Inspections != 3 || d2.OpenAtStart != 21 || d2.InScope != 20 || d2.TipsReceived != d2Tips(c) {
 		t.Errorf("districts: %+v\n%+v", d1, d2)
 	}
-	w := r.Wards[0]
-	if w.AreaCode != "D11" || w.DistrictCode != "D1" || w.DistrictName != "Quận D1" || w.Violations != 2 || w.ByCode["LAB_MINOR"] != 1 || w.Prevalence == nil || w.Prevalence.Sample != 2 {
+	w := wardRows[0]
+	if w.AreaCode != "D11" || w.ParentCode != "D1" || w.ParentName != "Quận D1" || w.Violations != 2 || w.ByCode["LAB_MINOR"] != 1 || w.Prevalence == nil || w.Prevalence.Sample != 2 {
 		t.Errorf("ward D11: %+v", w)
 	}
-	if r.Wards[3].AreaCode != "D22" || r.Wards[3].Prevalence != nil {
-		t.Errorf("ward D22 has no inspected sample in the quarter: %+v", r.Wards[3].Prevalence)
+	if wardRows[3].AreaCode != "D22" || wardRows[3].Prevalence != nil {
+		t.Errorf("ward D22 has no inspected sample in the quarter: %+v", wardRows[3].Prevalence)
 	}
 }
 
@@ -357,17 +361,14 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 	}
 	for _, level := range []string{models.AreaLevelDistrict, models.AreaLevelWard} {
 		q := models.CoverageQuery{Programme: c.prog, Year: 2026, Level: level, Area: "92"}
-		if err := c.cov.Resolve(&q); err != nil {
+		if err := c.cov.Resolve(ctx, &q); err != nil {
 			t.Fatal(err)
 		}
 		cov, err := c.cov.Coverage(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows := r.Districts
-		if level == models.AreaLevelWard {
-			rows = r.Wards
-		}
+		rows := r.RowsOf(level)
 		if len(rows) != len(cov.Rows) {
 			t.Fatalf("%s: %d rows, coverage has %d", level, len(rows), len(cov.Rows))
 		}
@@ -404,8 +405,8 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 		t.Errorf("H1 prevalence %+v", e)
 	}
 	d := c.report(t, "2026-Q1", func(q *Query) { q.Area = "D2" })
-	if d.Total.Inspections != 3 || d.Total.TipsReceived != d2Tips(c) || len(d.Districts) != 1 || len(d.Wards) != 2 {
-		t.Errorf("a district's report: %+v, %d districts, %d wards", d.Total, len(d.Districts), len(d.Wards))
+	if d.Total.Inspections != 3 || d.Total.TipsReceived != d2Tips(c) || len(d.Rows) != 2 || len(d.RowsOf(models.AreaLevelWard)) != 2 {
+		t.Errorf("a district's report: %+v, %d rows", d.Total, len(d.Rows))
 	}
 }
 
@@ -496,7 +497,8 @@ func testWorkbook(t *testing.T, c *city) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, "|") != SheetSummary+"|"+SheetDetail+"|"+SheetViolations {
+	detail := r.DetailSheet()
+	if got := f.GetSheetList(); detail != "Chi tiết phường" || strings.Join(got, "|") != SheetSummary+"|"+detail+"|"+SheetViolations {
 		t.Fatalf("sheets %v", got)
 	}
 	header := cellText(t, f, SheetSummary, "A2") + cellText(t, f, SheetSummary, "A3") + cellText(t, f, SheetSummary, "A4") + cellText(t, f, SheetSummary, "A5")
@@ -531,14 +533,14 @@ func testWorkbook(t *testing.T, c *city) {
 	if st == nil || st.NumFmt != 10 {
 		t.Errorf("coverage is not formatted as a percentage: %+v", st)
 	}
-	panes, err := f.GetPanes(SheetDetail)
+	panes, err := f.GetPanes(detail)
 	if err != nil || !panes.Freeze || panes.YSplit != firstRow-1 {
 		t.Errorf("the detail sheet's headings are not frozen: %+v %v", panes, err)
 	}
-	if w, _ := f.GetColWidth(SheetDetail, "C"); w < 20 {
+	if w, _ := f.GetColWidth(detail, "C"); w < 20 {
 		t.Errorf("the ward name column is %v wide", w)
 	}
-	rows, _ := f.GetRows(SheetDetail, excelize.Options{RawCellValue: true})
+	rows, _ := f.GetRows(detail, excelize.Options{RawCellValue: true})
 	if len(rows) != firstRow-1+4 || rows[firstRow-1][2] != "Phường D11" || rows[firstRow-1][0] != "Quận D1" {
 		t.Errorf("detail rows: %d, first %v", len(rows), rows[firstRow-1])
 	}
@@ -619,11 +621,11 @@ func testCSVRoundTrip(t *testing.T, c *city) {
 				t.Errorf("row %d %s: %q", i, v.Code, rec[v.Code])
 			}
 		}
-		if rec["area_code"] != row.AreaCode || rec["name"] != row.Name || rec["period"] != "2026-Q1" || rec["programme"] != "P" {
+		if rec["area_code"] != shownCode(row) || rec["unit_version"] != row.AreaCode || rec["name"] != row.Name || rec["period"] != "2026-Q1" || rec["programme"] != "P" {
 			t.Errorf("row %d: %v", i, rec)
 		}
 	}
-	if recs[0]["tips_handled"] != map[bool]string{true: "1", false: ""}[c.workflow] || recs[0]["in_scope"] != "40" || recs[0]["coverage"] != "0.125" || recs[2]["district_code"] != "D1" {
+	if recs[0]["tips_handled"] != map[bool]string{true: "1", false: ""}[c.workflow] || recs[0]["in_scope"] != "40" || recs[0]["coverage"] != "0.125" || recs[2]["parent_code"] != "D1" {
 		t.Errorf("total %v", recs[0])
 	}
 }
@@ -632,7 +634,7 @@ func testRenderNFC(t *testing.T, c *city) {
 	r := c.report(t, "2026-Q1")
 	nfd := norm.NFD.String
 	r.ProgrammeName, r.AreaName = nfd("Kế hoạch phòng, chống mại dâm"), nfd("Thành phố Cần Thơ")
-	r.Wards[0].Name, r.Wards[0].DistrictName = nfd("Phường Tân An"), nfd("Quận Ninh Kiều")
+	r.Rows[1].Name, r.Rows[1].ParentName = nfd("Phường Tân An"), nfd("Quận Ninh Kiều")
 	r.ViolationTypes[0].VI = nfd(r.ViolationTypes[0].VI)
 	for _, format := range []string{FormatXLSX, FormatCSV, FormatJSON} {
 		content, err := Render(r, format)
@@ -645,7 +647,7 @@ func testRenderNFC(t *testing.T, c *city) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, _ := f.GetRows(SheetDetail)
+			rows, _ := f.GetRows(r.DetailSheet())
 			head, _ := f.GetRows(SheetSummary)
 			text = fmt.Sprint(rows, head)
 			f.Close()
@@ -659,7 +661,7 @@ func testRenderNFC(t *testing.T, c *city) {
 			}
 		}
 	}
-	if r.Wards[0].Name != nfd("Phường Tân An") {
+	if r.Rows[1].Name != nfd("Phường Tân An") {
 		t.Error("Render changed the report it was given")
 	}
 }

@@ -6,19 +6,35 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"kiemtra/models"
 )
 
-// Sheet names of the workbook.
+// Sheet names of the workbook; the detail sheet is named after the level it lists
+// (DetailSheet).
 const (
 	SheetSummary    = "Tổng hợp"
-	SheetDetail     = "Chi tiết phường, xã"
 	SheetViolations = "Vi phạm theo loại"
 )
+
+// DetailSheet names the sheet of a report's lowest level when the area has levels above it
+// ("Chi tiết phường, xã" for the 2021 wards), or "" when it has one level only (the 2025
+// communes, all on the summary sheet).
+func (r *Report) DetailSheet() string {
+	if len(r.Levels) < 2 {
+		return ""
+	}
+	name := []rune("Chi tiết " + strings.ToLower(strings.ReplaceAll(r.Levels[len(r.Levels)-1].Name, "/", ", ")))
+	if len(name) > 31 { // Excel's limit
+		name = name[:31]
+	}
+	return string(name)
+}
 
 // Layout of every sheet: the title and notes, then the Vietnamese headings, the English ones,
 // and the rows.
 const (
-	headRow  = 8
+	headRow  = 9
 	firstRow = headRow + 2
 	labels   = 3 // columns before the figures: level or district, code, name
 )
@@ -61,10 +77,11 @@ func newStyles(f *excelize.File) (*sheetStyles, error) {
 	return st, nil
 }
 
-// XLSX writes a report as a workbook: a summary sheet (the total and each district), a detail
-// sheet (each ward) and a sheet of violations by type, each with the report's header, headings
+// XLSX writes a report as a workbook: a summary sheet (the total and each unit of the top level),
+// a detail sheet (each unit of the lowest level, with the unit it sits in) when there are
+// levels in between, and a sheet of violations by type, each with the report's header, headings
 // in Vietnamese with English below them, numbers as numbers and shares as percentages, sized
-// columns and the headings frozen.
+// columns and the headings frozen. Units are named by their official codes.
 func XLSX(r *Report) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -75,29 +92,51 @@ func XLSX(r *Report) ([]byte, error) {
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return nil, err
 	}
-	for _, name := range []string{SheetDetail, SheetViolations} {
+	detail := r.DetailSheet()
+	for _, name := range []string{detail, SheetViolations} {
+		if name == "" {
+			continue
+		}
 		if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
 	}
-	summary := append([]*Row{&r.Total}, rowPtrs(r.Districts)...)
+	summary := []*Row{&r.Total}
+	var top, low models.LevelInfo
+	if len(r.Levels) > 0 {
+		top, low = r.Levels[0], r.Levels[len(r.Levels)-1]
+	}
+	var lowRows []*Row
+	for i := range r.Rows {
+		switch r.Rows[i].Level {
+		case top.Level:
+			summary = append(summary, &r.Rows[i])
+		case low.Level:
+			lowRows = append(lowRows, &r.Rows[i])
+		}
+	}
 	w := &sheetWriter{f: f, st: st, r: r}
 	w.table(SheetSummary, [labels][2]string{{"Cấp", "Level"}, {"Mã địa bàn", "Area code"}, {"Tên địa bàn", "Area"}}, summary,
-		func(row *Row) [labels]string { return [labels]string{levelName(row), row.AreaCode, row.Name} }, figureColumns)
-	w.table(SheetDetail, [labels][2]string{{"Quận/Huyện", "District"}, {"Mã phường, xã", "Ward code"}, {"Phường/Xã", "Ward"}}, rowPtrs(r.Wards),
-		func(row *Row) [labels]string { return [labels]string{row.DistrictName, row.AreaCode, row.Name} }, figureColumns)
+		func(row *Row) [labels]string { return [labels]string{r.levelName(row), shownCode(row), row.Name} }, figureColumns)
+	if detail != "" {
+		above := r.Levels[len(r.Levels)-2]
+		w.table(detail, [labels][2]string{{above.Name, above.NameEN}, {"Mã " + strings.ToLower(low.Name), low.NameEN + " code"}, {low.Name, low.NameEN}}, lowRows,
+			func(row *Row) [labels]string { return [labels]string{row.ParentName, shownCode(row), row.Name} }, figureColumns)
+	}
 	byType := []column{{"violations", "Tổng số hành vi vi phạm", "All violations", false, func(row *Row) any { return row.Violations }}}
 	for _, v := range r.ViolationTypes {
 		code := v.Code
 		byType = append(byType, column{code, v.VI, fmt.Sprintf("%s (%s)", v.EN, code), false, func(row *Row) any { return row.ByCode[code] }})
 	}
 	w.table(SheetViolations, [labels][2]string{{"Cấp", "Level"}, {"Mã địa bàn", "Area code"}, {"Tên địa bàn", "Area"}}, r.ordered(),
-		func(row *Row) [labels]string { return [labels]string{levelName(row), row.AreaCode, row.Name} }, byType)
+		func(row *Row) [labels]string { return [labels]string{r.levelName(row), shownCode(row), row.Name} }, byType)
 	if w.err != nil {
 		return nil, w.err
 	}
-	if err := f.AutoFilter(SheetDetail, fmt.Sprintf("A%d:%s", headRow+1, cell(labels+len(figureColumns), headRow+1+len(r.Wards))), nil); err != nil {
-		return nil, err
+	if detail != "" {
+		if err := f.AutoFilter(detail, fmt.Sprintf("A%d:%s", headRow+1, cell(labels+len(figureColumns), headRow+1+len(lowRows))), nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.SetDocProps(&excelize.DocProperties{Title: "Báo cáo kết quả kiểm tra " + r.PeriodName + " - " + r.AreaName, Creator: "kiemtra",
 		Subject: r.ProgrammeName, Created: r.GeneratedAt.UTC().Format(time.RFC3339), Language: "vi-VN"}); err != nil {
@@ -185,7 +224,7 @@ func (w *sheetWriter) table(sheet string, heads [labels][2]string, rows []*Row, 
 	}
 	last := labels + len(cols)
 	widths := []float64{14, 12, 28}
-	if sheet == SheetDetail {
+	if sheet != SheetSummary && sheet != SheetViolations {
 		widths[0] = 22
 	}
 	for i, wd := range widths {

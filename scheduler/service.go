@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/territory"
 )
 
 // Store is what the planning service needs from persistence.
@@ -21,6 +22,7 @@ type Store interface {
 	models.TeamStore
 	models.AreaStore
 	models.AuditStore
+	models.LineageStore
 	LoadPlanningFacts(ctx context.Context, programmeStart, asOf models.Date) (*models.PlanningFacts, error)
 	// FindAgencyByCode returns not_found when no agency has the code.
 	FindAgencyByCode(ctx context.Context, code string) (*models.Agency, error)
@@ -137,9 +139,20 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 	for _, a := range areas {
 		paths[a.Code] = a.Path
 	}
-	root := ""
+	// The programme's population: the businesses of its territory (its root's subtree as it was
+	// on its first day, and the units formed from it), not those of units merged in from
+	// another province since.
+	var inTerritory territory.Set
 	if prog.RootAreaCode != nil {
-		root = paths[*prog.RootAreaCode]
+		lineage, err := s.store.FindAreaLineage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range areas {
+			if a.Code == *prog.RootAreaCode {
+				inTerritory = territory.Of(areas, lineage, a, prog.StartsOn)
+			}
+		}
 	}
 	in := &Input{
 		Programme:    ProgrammeSpec{FirstYear: prog.FirstYear(), Deadline: prog.CoverageDeadline, MinYearlyShare: prog.MinYearlyShare},
@@ -153,7 +166,7 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 			continue
 		}
 		path := paths[b.AreaCode]
-		if root != "" && (len(path) < len(root) || path[:len(root)] != root) {
+		if inTerritory != nil && !inTerritory[b.AreaCode] {
 			continue
 		}
 		in.Businesses = append(in.Businesses, Business{ID: b.ID, Ward: b.AreaCode, Category: b.Category, Covered: facts.Covered[b.ID],

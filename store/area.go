@@ -68,6 +68,9 @@ func (db *DB) FindAreas(ctx context.Context, f models.AreaFilter) ([]*models.Are
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(f.Offset)
 	}
+	if f.NoGeometry {
+		q = q.Omit("geometry")
+	}
 	var out []*models.Area
 	if err := q.Order("path").Find(&out).Error; err != nil {
 		return nil, 0, translate(err, "area")

@@ -16,15 +16,77 @@ var inspectedOutcomes = []string{models.OutcomeCompliant, models.OutcomeViolatio
 // and not closed by then; a closed business without a closing date counts as closed.
 const openOn = `(COALESCE(b.opened_on, '1900-01-01') <= ? AND NOT (b.status = 'closed' AND (b.closed_on IS NULL OR b.closed_on <= ?)))`
 
-// scoped filters businesses b by the spec's categories and area.
-func scoped(q *gorm.DB, s models.CoverageSpec) *gorm.DB {
-	if len(s.Scope) > 0 {
-		q = q.Where("b.category IN ?", s.Scope)
+// units places the businesses b of a spec's queries in units: by their unit now, or, when some
+// business moved after the spec's day (UnitsOn), by the unit each belonged to that day: the
+// unit its first move after the day took it from (territory.UnitOn, in SQL).
+type units struct {
+	s     models.CoverageSpec
+	moved bool // the first moves after the day are joined as mv
+	g     *gorm.DB
+}
+
+// unitsOf probes, with one index lookup, whether anything of kind moved after the spec's day.
+func unitsOf(g *gorm.DB, s models.CoverageSpec) (units, error) {
+	u := units{s: s, g: g}
+	if s.UnitsOn.IsZero() {
+		return u, nil
 	}
-	if s.AreaPath != "" {
-		q = q.Where(`b.area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(s.AreaPath))
+	moved, err := movedAfter(g, "business", s.UnitsOn)
+	u.moved = moved
+	return u, err
+}
+
+// movedAfter reports whether an entity of the kind moved to another unit after day.
+func movedAfter(g *gorm.DB, kind string, day models.Date) (bool, error) {
+	var found []int
+	if err := g.Raw("SELECT 1 FROM area_moves WHERE entity_type = ? AND effective_on > ? LIMIT 1", kind, day).Scan(&found).Error; err != nil {
+		return false, fmt.Errorf("moves after %s: %w", day, err)
+	}
+	return len(found) > 0, nil
+}
+
+// firstMovesAfter selects, for each entity of the kind that moved after day, the unit its first
+// move after the day took it from (entity_id, from_area); two moves on one date go by id.
+func firstMovesAfter(g *gorm.DB, kind string, day models.Date) *gorm.DB {
+	return g.Table("area_moves m").Select("m.entity_id, m.from_area").
+		Where("m.entity_type = ? AND m.effective_on > ?", kind, day).
+		Where(`NOT EXISTS (SELECT 1 FROM area_moves n WHERE n.entity_type = m.entity_type AND n.entity_id = m.entity_id AND n.effective_on > ?
+			AND (n.effective_on < m.effective_on OR (n.effective_on = m.effective_on AND n.id < m.id)))`, day)
+}
+
+// col is the SQL of the unit of business b on the spec's day.
+func (u units) col() string {
+	if u.moved {
+		return "COALESCE(mv.from_area, b.area_code)"
+	}
+	return "b.area_code"
+}
+
+// scope joins what col needs and keeps the businesses b of the spec's categories and units.
+func (u units) scope(q *gorm.DB) *gorm.DB {
+	if len(u.s.Scope) > 0 {
+		q = q.Where("b.category IN ?", u.s.Scope)
+	}
+	if u.moved {
+		q = q.Joins("LEFT JOIN (?) AS mv ON mv.entity_id = b.id", firstMovesAfter(u.g, "business", u.s.UnitsOn))
+	}
+	if u.s.Units != nil {
+		q = q.Where(inUnits(u.col()), nonEmpty(u.s.Units))
 	}
 	return q
+}
+
+// inUnits is the condition that the unit col is one of a list of units (the one argument). It
+// is a semi-join with areas rather than an IN list: PostgreSQL estimates the join well and the
+// list badly (two thirds of a city's businesses for all of them), and chose plans twice as slow.
+func inUnits(col string) string { return col + " IN (SELECT code FROM areas WHERE code IN ?)" }
+
+// nonEmpty keeps an IN list valid SQL: an empty list matches nothing.
+func nonEmpty(codes []string) []string {
+	if len(codes) == 0 {
+		return []string{""}
+	}
+	return codes
 }
 
 // currentFindings selects the findings f (business_id, code) that stand for the inspections of
@@ -36,7 +98,7 @@ func scoped(q *gorm.DB, s models.CoverageSpec) *gorm.DB {
 // The amendments are few and there is no index on amends_id: they are read once (am), the
 // originals' own findings are those of the inspections of the period that no amendment amends,
 // and the latest amendment of each amended original brings its findings instead.
-func currentFindings(g *gorm.DB, s models.CoverageSpec) *gorm.DB {
+func currentFindings(g *gorm.DB, s models.CoverageSpec, u units) *gorm.DB {
 	versions := g.Raw(`WITH am AS MATERIALIZED (SELECT id, amends_id, created_at FROM inspections WHERE amends_id IS NOT NULL),
 		latest AS (SELECT a.amends_id AS orig, a.id AS cur FROM am a
 			WHERE NOT EXISTS (SELECT 1 FROM am n WHERE n.amends_id = a.amends_id AND (n.created_at > a.created_at OR (n.created_at = a.created_at AND n.id > a.id))))
@@ -45,13 +107,17 @@ func currentFindings(g *gorm.DB, s models.CoverageSpec) *gorm.DB {
 		UNION ALL
 		SELECT f.business_id, f.code FROM latest l JOIN inspections i ON i.id = l.orig JOIN inspection_findings f ON f.inspection_id = l.cur
 		WHERE i.finished_at >= @start AND i.finished_at < @end`, map[string]any{"start": s.YearStart, "end": s.End})
-	return scoped(g.Table("(?) AS f", versions).Joins("JOIN businesses b ON b.id = f.business_id"), s)
+	return u.scope(g.Table("(?) AS f", versions).Joins("JOIN businesses b ON b.id = f.business_id"))
 }
 
 // WardCoverageCounts aggregates, per ward, the counts of the coverage report in the database:
 // seven grouped queries, whatever the number of businesses or inspections.
 func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]models.WardCounts, error) {
 	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("coverage counts: %w", err)
+	}
 	rows := map[string]*models.WardCounts{}
 	get := func(code string) *models.WardCounts {
 		r, ok := rows[code]
@@ -89,8 +155,8 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	openAsOf := `(COALESCE(b.opened_on, '1900-01-01') <= @asof AND NOT (b.status = 'closed' AND (b.closed_on IS NULL OR b.closed_on <= @asof)))`
 	eligibleSQL := openAsOf + ` AND COALESCE(b.opened_on, '1900-01-01') <= @grace`
 	inProg := `x.first_prog >= @progstart`
-	main := scoped(g.Table("businesses b"), s).Joins("LEFT JOIN (?) AS x ON x.business_id = b.id", perBusiness).
-		Select(`b.area_code AS area_code,
+	main := u.scope(g.Table("businesses b").Joins("LEFT JOIN (?) AS x ON x.business_id = b.id", perBusiness)).
+		Select(u.col()+` AS area_code,
 			SUM(CASE WHEN `+openJan1+` THEN 1 ELSE 0 END) AS active_start,
 			SUM(CASE WHEN `+openAsOf+` THEN 1 ELSE 0 END) AS active,
 			SUM(CASE WHEN `+eligibleSQL+` THEN 1 ELSE 0 END) AS eligible,
@@ -100,7 +166,7 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 			SUM(CASE WHEN `+openJan1+` AND x.first_year >= @recent THEN 1 ELSE 0 END) AS recent_new_year,
 			SUM(CASE WHEN `+eligibleSQL+` AND `+inProg+` AND x.first_prog >= @recent THEN 1 ELSE 0 END) AS recent_new_covered`,
 			map[string]any{"jan1": s.Jan1, "asof": s.AsOf, "grace": graceEnd, "progstart": s.ProgrammeStart, "recent": s.RecentStart}).
-		Group("b.area_code")
+		Group(u.col())
 	var mainRows []models.WardCounts
 	if err := main.Scan(&mainRows).Error; err != nil {
 		return nil, fmt.Errorf("coverage counts: %w", err)
@@ -109,14 +175,14 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 		r := get(m.AreaCode)
 		*r = m
 	}
-	overdue := scoped(g.Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id"), s).
+	overdue := u.scope(g.Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id")).
 		Where(overdueTask(s)).
-		Select("b.area_code AS area_code, COUNT(*) AS a").Group("b.area_code")
+		Select(u.col() + " AS area_code, COUNT(*) AS a").Group(u.col())
 	if err := run("overdue", overdue, func(r *models.WardCounts, c countRow) { r.OverdueTasks = c.A }); err != nil {
 		return nil, err
 	}
-	violations := currentFindings(g, s).
-		Select("b.area_code AS area_code, COUNT(*) AS a, COUNT(DISTINCT f.business_id) AS b").Group("b.area_code")
+	violations := currentFindings(g, s, u).
+		Select(u.col() + " AS area_code, COUNT(*) AS a, COUNT(DISTINCT f.business_id) AS b").Group(u.col())
 	if err := run("violations", violations, func(r *models.WardCounts, c countRow) { r.ViolationsYear, r.ViolatingYear = c.A, c.B }); err != nil {
 		return nil, err
 	}
@@ -149,8 +215,12 @@ func overdueTask(s models.CoverageSpec) (string, map[string]any) {
 // BusinessCoverage lists the businesses of the spec with their map status.
 func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]models.BusinessCoverage, error) {
 	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("business coverage: %w", err)
+	}
 	overdue := g.Table("tasks t").Select("DISTINCT t.business_id").Where(overdueTask(s))
-	q := scoped(g.Table("businesses b"), s).Joins("LEFT JOIN (?) AS o ON o.business_id = b.id", overdue)
+	q := u.scope(g.Table("businesses b").Joins("LEFT JOIN (?) AS o ON o.business_id = b.id", overdue))
 	current, err := db.nothingInspectedSince(g, s.End)
 	if err != nil {
 		return nil, fmt.Errorf("business coverage: %w", err)
@@ -159,7 +229,7 @@ func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]mo
 		// The map of today: no inspection finished after the view's end, so each business's
 		// last inspection date (the local date of its latest inspected visit, kept by
 		// ApplyVisits) gives both marks without aggregating a million inspections.
-		q = q.Select(`b.id, b.name, b.category, b.area_code, b.lat, b.lon, b.last_inspected_on,
+		q = q.Select(`b.id, b.name, b.category, `+u.col()+`, b.lat, b.lon, b.last_inspected_on,
 			CASE WHEN `+openOn+` THEN 1 ELSE 0 END AS open,
 			CASE WHEN b.last_inspected_on >= ? THEN 1 ELSE 0 END,
 			CASE WHEN b.last_inspected_on >= ? THEN 1 ELSE 0 END,
@@ -173,7 +243,7 @@ func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]mo
 			Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, earliest(s.ProgrammeStart, s.YearStart), s.End).
 			Group("business_id")
 		q = q.Joins("LEFT JOIN (?) AS m ON m.business_id = b.id", marks).
-			Select(`b.id, b.name, b.category, b.area_code, b.lat, b.lon, b.last_inspected_on,
+			Select(`b.id, b.name, b.category, `+u.col()+`, b.lat, b.lon, b.last_inspected_on,
 			CASE WHEN `+openOn+` THEN 1 ELSE 0 END AS open, COALESCE(m.in_year, 0), COALESCE(m.in_prog, 0),
 			CASE WHEN o.business_id IS NULL THEN 0 ELSE 1 END,
 			CASE WHEN COALESCE(b.opened_on, '1900-01-01') > ? THEN 1 ELSE 0 END`, s.AsOf, s.AsOf, s.GraceEnd)
@@ -228,6 +298,10 @@ func (db *DB) nothingInspectedSince(g *gorm.DB, t time.Time) (bool, error) {
 // their first inspection since the programme began.
 func (db *DB) BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error) {
 	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("business spans: %w", err)
+	}
 	firsts := g.Table("inspections").Select("business_id, MIN(finished_at) AS first_at").
 		Where("outcome IN ? AND amends_id IS NULL AND finished_at >= ? AND finished_at < ?", inspectedOutcomes, s.ProgrammeStart, s.End).Group("business_id")
 	var rows []struct {
@@ -237,7 +311,7 @@ func (db *DB) BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]model
 		Status   string
 		FirstAt  *string
 	}
-	if err := scoped(g.Table("businesses b"), s).Joins("LEFT JOIN (?) AS f ON f.business_id = b.id", firsts).
+	if err := u.scope(g.Table("businesses b").Joins("LEFT JOIN (?) AS f ON f.business_id = b.id", firsts)).
 		Select("b.id, b.opened_on, b.closed_on, b.status, CAST(f.first_at AS TEXT) AS first_at").Order("b.id").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("business spans: %w", err)
 	}

@@ -153,6 +153,11 @@ func (db *DB) Migrate(ctx context.Context) ([]MigrationStatus, error) {
 			}
 		}
 	}
+	// Not only after the lineage migration: a start that stopped between it and this step
+	// finishes the job the next time.
+	if err := db.backfillLineage(ctx); err != nil {
+		return nil, fmt.Errorf("migrate %s: area lineage: %w", db.where, err)
+	}
 	return out, nil
 }
 

@@ -199,8 +199,8 @@ const reorgLockKey = 0x6b696503
 // ApplyReorganisation applies a draft reorganisation in one transaction: plan reads the state
 // as it is inside the transaction, with the decisions taken, and returns what to write (or the
 // reason it cannot be applied). It writes the new unit versions, ends the old ones the day
-// before, moves the businesses and tips (recording each move), gives teams and users their new
-// units, and marks the reorganisation applied. A business left in an ended unit, or a count
+// before, moves the businesses and tips (recording each move), records each new unit's sources
+// (area_lineage), gives teams and users their new units, and marks the reorganisation applied. A business left in an ended unit, or a count
 // that changed, rolls everything back. A reorganisation applied already is a conflict.
 func (db *DB) ApplyReorganisation(ctx context.Context, actor, id string,
 	plan func(st *models.ReorgState, r *models.Reorganisation, settled []*models.ReorgItem) (*models.ReorgApply, error)) error {
@@ -241,6 +241,19 @@ func (db *DB) ApplyReorganisation(ctx context.Context, actor, id string,
 			}
 		}
 		if err := db.writeMoves(tx, ap.Moves, r.EffectiveOn, id, now); err != nil {
+			return err
+		}
+		// Where each new unit came from, external sources included: a programme's territory
+		// follows it.
+		spec, err := specOf(&r)
+		if err != nil {
+			return err
+		}
+		made := make(map[string]string, len(ap.NewAreas))
+		for _, a := range ap.NewAreas {
+			made[a.OfficialCode()] = a.Code
+		}
+		if err := db.writeLineage(tx, lineageRows(spec, id, st.Areas, made)); err != nil {
 			return err
 		}
 		if err := db.writeTeamUnits(tx, ap.TeamUnits, now); err != nil {

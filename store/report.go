@@ -18,9 +18,14 @@ import (
 // WardDistinctInspected counts per ward the distinct businesses of the spec inspected between
 // its start and its end, whenever they opened.
 func (db *DB) WardDistinctInspected(ctx context.Context, s models.CoverageSpec) (map[string]int, error) {
-	q := scoped(db.gdb.WithContext(ctx).Table("inspections i").Joins("JOIN businesses b ON b.id = i.business_id"), s).
+	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("distinct inspected: %w", err)
+	}
+	q := u.scope(g.Table("inspections i").Joins("JOIN businesses b ON b.id = i.business_id")).
 		Where("i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at >= ? AND i.finished_at < ?", inspectedOutcomes, s.YearStart, s.End).
-		Select("b.area_code AS area_code, COUNT(DISTINCT i.business_id) AS n").Group("b.area_code")
+		Select(u.col() + " AS area_code, COUNT(DISTINCT i.business_id) AS n").Group(u.col())
 	return scanWardCounts(q, "distinct inspected")
 }
 
@@ -32,8 +37,13 @@ func (db *DB) WardViolationCodes(ctx context.Context, s models.CoverageSpec) (ma
 		AreaCode, Code string
 		N              int
 	}
-	q := currentFindings(db.gdb.WithContext(ctx), s).
-		Select("b.area_code AS area_code, f.code AS code, COUNT(*) AS n").Group("b.area_code, f.code")
+	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("violations by code: %w", err)
+	}
+	q := currentFindings(g, s, u).
+		Select(u.col() + " AS area_code, f.code AS code, COUNT(*) AS n").Group(u.col() + ", f.code")
 	if err := q.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("violations by code: %w", err)
 	}
@@ -55,12 +65,17 @@ func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created
 		AreaCode string
 		A, B     int
 	}
-	q := scoped(db.gdb.WithContext(ctx).Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id"), s).
+	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, nil, fmt.Errorf("follow-ups: %w", err)
+	}
+	q := u.scope(g.Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id")).
 		Where("t.reason = ? AND t.created_at >= ? AND t.created_at < ?", models.ReasonFollowUp, s.YearStart, s.End).
-		Select(`b.area_code AS area_code, COUNT(*) AS a,
+		Select(u.col()+` AS area_code, COUNT(*) AS a,
 			SUM(CASE WHEN EXISTS (SELECT 1 FROM inspections i WHERE i.task_id = t.id AND i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at < ?) THEN 1 ELSE 0 END) AS b`,
 			inspectedOutcomes, s.End).
-		Group("b.area_code")
+		Group(u.col())
 	if err := q.Scan(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("follow-ups: %w", err)
 	}
@@ -72,7 +87,7 @@ func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created
 }
 
 // WardTipCounts counts per ward the tips received between the spec's start and end (placed by
-// the business they are about, or by their own area) and where they stood at the instant at
+// the business they are about, or by their own area, each as of the spec's day) and where they stood at the instant at
 // (the period's end, or now while it runs): verified (verification begun, as TipFigures counts
 // them), handled, handled by their deadline, and overdue (not verified by the verification
 // deadline, or verified but not handled by the handling deadline, as Tip.Overdue says). Tips
@@ -83,9 +98,25 @@ func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, at time.
 	g := db.gdb.WithContext(ctx)
 	m := g.Migrator()
 	workflow = m.HasColumn("tips", "handled_at") && m.HasColumn("tips", "handle_due") && m.HasColumn("tips", "verifying_at") && m.HasColumn("tips", "verify_due")
-	area := "b.area_code"
+	// A tip counts in the unit of its business on the spec's day, or, about no known business,
+	// in its own unit of that day: each may have moved since (area_moves).
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, false, fmt.Errorf("tips: %w", err)
+	}
+	tipMoved := false
+	if !s.UnitsOn.IsZero() {
+		if tipMoved, err = movedAfter(g, "tip", s.UnitsOn); err != nil {
+			return nil, false, fmt.Errorf("tips: %w", err)
+		}
+	}
+	area := u.col()
 	if m.HasColumn("tips", "area_code") {
-		area = "COALESCE(b.area_code, t.area_code)"
+		own := "t.area_code"
+		if tipMoved {
+			own = "COALESCE(tmv.from_area, t.area_code)"
+		}
+		area = "COALESCE(" + u.col() + ", " + own + ")"
 	}
 	sel := "COALESCE(" + area + ", '') AS area_code, COUNT(*) AS received"
 	var args []any
@@ -100,15 +131,20 @@ func (db *DB) WardTipCounts(ctx context.Context, s models.CoverageSpec, at time.
 			", SUM(CASE WHEN " + overdue + " THEN 1 ELSE 0 END) AS overdue"
 		args = append(args, map[string]any{"at": at.UTC()})
 	}
-	q := g.Table("tips t").Joins("LEFT JOIN businesses b ON b.id = t.business_id").
-		Where("t.received_at >= ? AND t.received_at < ? AND t.status <> 'merged'", s.YearStart, s.End).
+	q := g.Table("tips t").Joins("LEFT JOIN businesses b ON b.id = t.business_id")
+	if u.moved {
+		q = q.Joins("LEFT JOIN (?) AS mv ON mv.entity_id = b.id", firstMovesAfter(g, "business", s.UnitsOn))
+	}
+	if tipMoved {
+		q = q.Joins("LEFT JOIN (?) AS tmv ON tmv.entity_id = t.id", firstMovesAfter(g, "tip", s.UnitsOn))
+	}
+	q = q.Where("t.received_at >= ? AND t.received_at < ? AND t.status <> 'merged'", s.YearStart, s.End).
 		Select(sel, args...).Group("COALESCE(" + area + ", '')")
-	placed := area + ` IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`
 	switch {
-	case s.AreaPath != "" && unplaced:
-		q = q.Where(area+" IS NULL OR "+placed, likePrefix(s.AreaPath))
-	case s.AreaPath != "":
-		q = q.Where(placed, likePrefix(s.AreaPath))
+	case s.Units != nil && unplaced:
+		q = q.Where(area+" IS NULL OR "+inUnits(area), nonEmpty(s.Units))
+	case s.Units != nil:
+		q = q.Where(inUnits(area), nonEmpty(s.Units))
 	case !unplaced:
 		q = q.Where(area + " IS NOT NULL")
 	}
@@ -144,6 +180,26 @@ func (db *DB) PlanOutcomes(ctx context.Context, planID string, from, to time.Tim
 	out := make(map[string]bool, len(rows))
 	for _, r := range rows {
 		out[r.BusinessID] = r.V > 0
+	}
+	return out, nil
+}
+
+// PlanItemUnits returns the unit each business of a plan's selection belonged to on day (its
+// unit now, or the one its first move after the day took it from).
+func (db *DB) PlanItemUnits(ctx context.Context, planID string, day models.Date) (map[string]string, error) {
+	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, models.CoverageSpec{UnitsOn: day})
+	if err != nil {
+		return nil, fmt.Errorf("plan item units: %w", err)
+	}
+	var rows []struct{ BusinessID, AreaCode string }
+	if err := u.scope(g.Table("plan_items pi").Joins("JOIN businesses b ON b.id = pi.business_id")).Where("pi.plan_id = ?", planID).
+		Select("pi.business_id AS business_id, " + u.col() + " AS area_code").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("plan item units: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.BusinessID] = r.AreaCode
 	}
 	return out, nil
 }

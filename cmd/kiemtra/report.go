@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"kiemtra/refdata"
@@ -63,7 +64,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		}
 		msg = env.Stderr
 	case "":
-		name = report.FileName(rep.Period, rep.AreaCode, *format)
+		name = rep.FileName(*format)
 		fallthrough
 	default:
 		if err := os.WriteFile(name, content, 0o644); err != nil {
@@ -82,7 +83,19 @@ func printReportTotals(w io.Writer, r *report.Report) {
 		toDate = " (to date)"
 	}
 	t := r.Total
-	fmt.Fprintf(w, "%s %s, %s %s, %s to %s%s, generated %s\n", r.ProgrammeCode, r.Period, r.AreaCode, r.AreaName, r.Start, r.AsOf, toDate, r.GeneratedAt.Format(time.RFC3339))
+	area := r.AreaGSO
+	if area == "" {
+		area = r.AreaCode
+	}
+	fmt.Fprintf(w, "%s %s, %s %s, %s to %s%s, generated %s\n", r.ProgrammeCode, r.Period, area, r.AreaName, r.Start, r.AsOf, toDate, r.GeneratedAt.Format(time.RFC3339))
+	var levels []string
+	for _, l := range r.Levels {
+		levels = append(levels, fmt.Sprintf("%d %s", l.Units, l.NameEN))
+	}
+	fmt.Fprintf(w, "  on the units in force on %s: %s\n", r.UnitsOn, strings.Join(levels, ", "))
+	if r.Note != nil {
+		fmt.Fprintf(w, "  note: %s\n", r.Note.Message)
+	}
 	fmt.Fprintf(w, "  in scope %d, open at the start %d, inspections %d, businesses inspected %d (%d of those open at the start, %.1f%%)\n",
 		t.InScope, t.OpenAtStart, t.Inspections, t.Inspected, t.InspectedOpenAtStart, t.Share*100)
 	fmt.Fprintf(w, "  programme coverage %d of %d (%.1f%%), violations %d at %d businesses, follow-ups %d (%d done), tips %d\n",

@@ -88,15 +88,15 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 			t.Fatalf("summary sheet: %d rows, %v", len(rows), err)
 		}
 		col := map[string]int{}
-		for i, h := range rows[8] { // the English headings
+		for i, h := range rows[9] { // the English headings
 			col[h] = i
 		}
-		total := rows[9]
+		total := rows[10]
 		num := func(heading string) float64 {
 			t.Helper()
 			i, ok := col[heading]
 			if !ok || i >= len(total) {
-				t.Fatalf("no column %q in %v", heading, rows[8])
+				t.Fatalf("no column %q in %v", heading, rows[9])
 			}
 			v, err := strconv.ParseFloat(total[i], 64)
 			if err != nil {
@@ -126,8 +126,8 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		}
 		t.Logf("2025 on the demo: %d open on 1 January, %d inspections, %d inspected (%.2f%%), coverage %d of %d (%.0f%%), %d violations",
 			c.ActiveStart, c.InspectionsYear, c.InspectedYear, c.YearShare*100, c.Covered, c.Eligible, c.ProgrammeCoverage*100, c.ViolationsYear)
-		if len(rows) != 9+1+len(cov.Rows) {
-			t.Errorf("%d summary rows, want the total and %d districts", len(rows)-9, len(cov.Rows))
+		if len(rows) != 10+1+len(cov.Rows) {
+			t.Errorf("%d summary rows, want the total and %d districts", len(rows)-10, len(cov.Rows))
 		}
 		if !strings.Contains(rows[1][0], "KH237-2021-2025") || !strings.Contains(rows[3][0], "Năm 2025") {
 			t.Errorf("header: %q %q", rows[1][0], rows[3][0])
@@ -272,7 +272,7 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		if v, _ := f.GetCellValue(report.SheetSummary, "F10"); v != "1" {
+		if v, _ := f.GetCellValue(report.SheetSummary, "F11"); v != "1" {
 			t.Errorf("the 2025 workbook's inspections: %q", v)
 		}
 		if v, err := db.VerifyAudit(ctx); err != nil || !v.OK {

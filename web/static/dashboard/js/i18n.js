@@ -28,8 +28,6 @@ export const STRINGS = {
     mapTitle: "Bản đồ bao phủ",
     mapLabel: "Bản đồ {area}: {metric} theo {level}",
     levelLabel: "Cấp hiển thị",
-    levelDistrict: "Quận/huyện",
-    levelWard: "Phường/xã",
     colourBy: "Tô màu theo",
     byCoverage: "Bao phủ chương trình",
     byProgress: "Tiến độ năm",
@@ -41,7 +39,6 @@ export const STRINGS = {
     legendPoints: "Cơ sở kinh doanh",
     metCoverage: "100% (hoàn thành)",
     metTarget: "≥ {target} (đạt chỉ tiêu)",
-    wards: "{n} phường/xã",
     areaTitle: "{name}\nBao phủ chương trình: {coverage} ({covered}/{eligible} cơ sở)\nKiểm tra trong năm: {share} (chỉ tiêu {target})\nChưa kiểm tra lần nào: {never}",
     yearTarget: "Chỉ tiêu năm {year}",
     yearTargetSub: "{inspected}/{active} cơ sở đã kiểm tra · cần {target} cơ sở ({share})",
@@ -74,7 +71,9 @@ export const STRINGS = {
     burndownEmpty: "Chưa có dữ liệu.",
     burndownLabel: "Biểu đồ số cơ sở chưa được kiểm tra lần nào từ {start} đến hạn chót {deadline}; hiện còn {now}.",
     tableTitle: "Tiến độ theo địa bàn",
-    tableCaption: "Tiến độ theo quận/huyện và phường/xã, năm {year}, chương trình {programme}. Bấm tiêu đề cột để sắp xếp, bấm ▸ để xem phường/xã.",
+    tableCaption: "Tiến độ theo {levels}, năm {year}, chương trình {programme}. Bấm tiêu đề cột để sắp xếp.",
+    tableCaptionExpand: "Bấm ▸ để xem các {units}.",
+    and: " và ",
     colArea: "Địa bàn",
     colActive: "Cơ sở hoạt động",
     colInspected: "Đã kiểm tra trong năm",
@@ -86,7 +85,7 @@ export const STRINGS = {
     colViolating: "Cơ sở vi phạm",
     colOnTrack: "Tiến độ",
     total: "Tổng cộng",
-    expand: "Xem các phường/xã của {name}",
+    expand: "Xem các {units} của {name}",
     collapse: "Thu gọn {name}",
     showOnMap: "Xem {name} trên bản đồ",
     sortBy: "Sắp xếp theo {col}",
@@ -132,7 +131,6 @@ export const STRINGS = {
       refused: "Từ chối kiểm tra",
       not_found: "Không tìm thấy cơ sở",
     },
-    levels: { city: "Thành phố", province: "Tỉnh", district: "Quận/huyện", ward: "Phường/xã" },
   },
   en: {
     appName: "kiemtra",
@@ -160,8 +158,6 @@ export const STRINGS = {
     mapTitle: "Coverage map",
     mapLabel: "Map of {area}: {metric} by {level}",
     levelLabel: "Show",
-    levelDistrict: "Districts",
-    levelWard: "Wards",
     colourBy: "Colour by",
     byCoverage: "Programme coverage",
     byProgress: "Yearly progress",
@@ -173,7 +169,6 @@ export const STRINGS = {
     legendPoints: "Businesses",
     metCoverage: "100% (complete)",
     metTarget: "≥ {target} (target met)",
-    wards: "{n} wards",
     areaTitle: "{name}\nProgramme coverage: {coverage} ({covered}/{eligible} businesses)\nInspected this year: {share} (target {target})\nNever inspected: {never}",
     yearTarget: "{year} target",
     yearTargetSub: "{inspected}/{active} businesses inspected · {target} needed ({share})",
@@ -206,7 +201,9 @@ export const STRINGS = {
     burndownEmpty: "No figures yet.",
     burndownLabel: "Chart of the businesses never inspected from {start} to the deadline {deadline}; {now} now.",
     tableTitle: "Progress by area",
-    tableCaption: "Progress by district and ward, {year}, programme {programme}. Click a column heading to sort, ▸ to see the wards.",
+    tableCaption: "Progress by {levels}, {year}, programme {programme}. Click a column heading to sort.",
+    tableCaptionExpand: "Click ▸ to see the {units}.",
+    and: " and ",
     colArea: "Area",
     colActive: "Active businesses",
     colInspected: "Inspected this year",
@@ -218,8 +215,8 @@ export const STRINGS = {
     colViolating: "Violating businesses",
     colOnTrack: "Progress",
     total: "Total",
-    expand: "Show the wards of {name}",
-    collapse: "Hide the wards of {name}",
+    expand: "Show the {units} of {name}",
+    collapse: "Hide the {units} of {name}",
     showOnMap: "Show {name} on the map",
     sortBy: "Sort by {col}",
     details: "Business details",
@@ -264,7 +261,6 @@ export const STRINGS = {
       refused: "Inspection refused",
       not_found: "Business not found",
     },
-    levels: { city: "City", province: "Province", district: "District", ward: "Ward" },
   },
 };
 
@@ -339,7 +335,6 @@ export class I18n {
 
   status(code) { return STRINGS[this.lang].statuses[code] || code; }
   outcome(code) { return STRINGS[this.lang].outcomes[code] || code; }
-  level(code) { return STRINGS[this.lang].levels[code] || code; }
 
   category(code, short = false) {
     const c = CATEGORIES.find(x => x.code === code);

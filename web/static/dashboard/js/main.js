@@ -1,6 +1,8 @@
 // The planner dashboard: sign-in, then the caller's jurisdiction on a coverage map with the
 // progress against the yearly 20% and the programme's 100%, a burn-down of the never-inspected
-// businesses, a table per district and ward, and the kept reports.
+// businesses, a table of the units, and the kept reports. The units are those in force at the
+// end of the chosen year, with the levels the server names (levels are data: the 2021 map has
+// two under the city, the 2025 map one).
 
 import { Api, ApiError, SessionEnded, query } from "./api.js";
 import { I18n, CATEGORIES } from "./i18n.js";
@@ -20,24 +22,26 @@ const timings = (window.kiemtraTimings = { mapDrawn: null });
 const state = {
   me: null,
   programmes: [],
-  parentOf: new Map(), // area code -> parent code
+  parentOf: new Map(), // unit version -> the unit above it, of the figures' units
   areaName: new Map(),
   areaLevel: new Map(),
+  levels: [], // the levels below the area on the figures' day, from the top (cov.levels)
   rootCode: "",
   today: "", // the server's today (as_of of the current year)
   programme: "",
   year: 0,
   category: "",
-  level: "district",
+  level: "", // the level drawn on the map; "" is the top one
   metric: "coverage",
   showPoints: true,
   selected: "",
   picked: "", // the business whose details are open
   sort: { key: "", dir: "asc" },
   expanded: new Set(),
-  cov: null, // /coverage at district level
-  wardsGeo: null,
-  districtsGeo: null,
+  cov: null, // /coverage at the top level
+  leafGeo: null, // the lowest level's areas
+  topGeo: null, // the top level's areas, and the businesses
+  points: [],
   burndown: new Map(), // key -> {data, fallback}
   archive: null,
   loadSeq: 0,
@@ -116,26 +120,18 @@ function renderUser() {
   agency.hidden = !agency.textContent;
 }
 
-// loadMeta reads what changes rarely: the caller, programmes, the area tree, the kept reports.
+// loadMeta reads what changes rarely: the caller, programmes, agencies, the kept reports. The
+// units come with the figures: they change with the year.
 async function loadMeta() {
   try {
-    const [me, progs, areas, agencies] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/areas"), api.get("/api/v1/agencies")]);
+    const [me, progs, agencies] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/agencies")]);
     state.me = me;
     i18n.setAgencies(agencies.items);
     renderUser();
     state.programmes = progs.items || [];
-    const walk = (nodes, parent) => {
-      for (const n of nodes || []) {
-        state.parentOf.set(n.code, parent);
-        state.areaName.set(n.code, n.name);
-        state.areaLevel.set(n.code, n.level);
-        walk(n.children, n.code);
-      }
-    };
-    walk(areas.items, "");
     $("#jurisdiction-name").textContent = me.jurisdiction ? me.jurisdiction.name : "";
     renderFilters();
-    if (state.wardsGeo) renderAll();
+    if (state.leafGeo) renderAll();
   } catch (ex) {
     fail(ex);
   }
@@ -157,26 +153,41 @@ async function loadFigures() {
   hideBanner();
   const p = figureParams();
   try {
-    const [cov, wardsGeo, districtsGeo] = await Promise.all([
-      api.get("/api/v1/coverage" + query({ ...p, level: "district" })),
-      api.get("/api/v1/coverage.geojson" + query({ ...p, level: "ward", points: "true" })),
-      api.get("/api/v1/coverage.geojson" + query({ ...p, level: "district" })),
+    // The top level below the area (the server's default) with the businesses, then, when the
+    // year's units have levels below it, the lowest one.
+    const [cov, topGeo] = await Promise.all([
+      api.get("/api/v1/coverage" + query(p)),
+      api.get("/api/v1/coverage.geojson" + query({ ...p, points: "true" })),
     ]);
     if (seq !== state.loadSeq) return; // a newer choice is loading
+    const below = (cov.levels || []).slice(1);
+    const leaf = below[below.length - 1];
+    let leafGeo = topGeo;
+    if (below.length > 1) {
+      leafGeo = await api.get("/api/v1/coverage.geojson" + query({ ...p, level: leaf.level }));
+      if (seq !== state.loadSeq) return;
+    }
     state.cov = cov;
-    state.wardsGeo = wardsGeo;
-    state.districtsGeo = districtsGeo;
+    state.levels = below;
+    if (!below.some(l => l.level === state.level)) state.level = "";
+    state.topGeo = topGeo;
+    state.leafGeo = leafGeo;
+    state.points = topGeo.features.filter(f => f.properties.kind === "business");
     state.programme = cov.programme_code;
     state.year = cov.year;
     state.rootCode = cov.area;
+    noteUnits(cov, leafGeo);
     // The server's today: the as-of day of the current year, or the day the figures were made.
     const made = String(cov.generated_at || "").slice(0, 10);
     if (!state.today) state.today = made > cov.as_of ? made : cov.as_of;
     if (state.selected && !knownArea(state.selected)) state.selected = "";
     if (!state.selected) state.selected = state.rootCode;
-    map.setData({ wards: wardsGeo, districts: districtsGeo, parentOf: state.parentOf, rootCode: state.rootCode });
+    map.setData({
+      top: topGeo, leaf: leafGeo, points: state.points, parentOf: state.parentOf, rootCode: state.rootCode,
+      topLevel: below.length ? below[0].level : cov.total.level, leafLevel: leaf ? leaf.level : cov.total.level,
+    });
     // The server's base map (KIEMTRA_TILE_URL) wins over config.js; none is the offline default.
-    const baseMap = wardsGeo.base_map || { tile_url: CONFIG.tileUrl, attribution: CONFIG.tileAttribution };
+    const baseMap = topGeo.base_map || { tile_url: CONFIG.tileUrl, attribution: CONFIG.tileAttribution };
     map.setTiles(baseMap.tile_url);
     const credit = $("#map-attribution");
     credit.textContent = baseMap.tile_url ? baseMap.attribution || "" : "";
@@ -200,28 +211,72 @@ async function loadFigures() {
   }
 }
 
+// noteUnits records the units of the figures: their names, levels and the unit above each.
+function noteUnits(cov, leafGeo) {
+  state.parentOf = new Map();
+  state.areaName = new Map();
+  state.areaLevel = new Map();
+  const note = r => {
+    state.parentOf.set(r.area_code, r.area_code === cov.area ? "" : r.parent_code || "");
+    state.areaName.set(r.area_code, r.name);
+    state.areaLevel.set(r.area_code, r.level);
+  };
+  note(cov.total);
+  cov.rows.forEach(note);
+  leafGeo.features.filter(f => f.properties.kind === "area").forEach(f => note(f.properties));
+}
+
 function knownArea(code) {
   if (code === state.rootCode) return true;
-  return (state.cov && state.cov.rows.some(r => r.area_code === code)) || (state.wardsGeo && state.wardsGeo.features.some(f => f.id === code && f.properties.kind === "area"));
+  return (state.cov && state.cov.rows.some(r => r.area_code === code)) || (state.leafGeo && state.leafGeo.features.some(f => f.id === code && f.properties.kind === "area"));
+}
+
+// levelInfo is one of the figures' levels, by its code.
+function levelInfo(code) {
+  return (state.cov && state.cov.levels || []).find(l => l.level === code) || { level: code, name: code, name_en: code };
+}
+
+// levelName names a level in the page's language, from the data.
+function levelName(code) {
+  const l = levelInfo(code);
+  const name = i18n.lang === "vi" ? l.name : l.name_en;
+  return name.charAt(0).toLocaleUpperCase(i18n.locale) + name.slice(1);
+}
+
+// unitKind names what a unit is: its type from the data in Vietnamese, its level's name in English.
+function unitKind(r) {
+  if (i18n.lang === "vi" && r.type_name) return r.type_name;
+  return levelName(r.level);
+}
+
+// currentLevel is the level the map draws: the chosen one, or the top one.
+function currentLevel() {
+  return state.level || (state.levels[0] ? state.levels[0].level : "");
+}
+
+// underArea says whether a unit lies in (or is) the area, going up the units above it.
+function underArea(code, area) {
+  for (let c = code; c; c = state.parentOf.get(c)) if (c === area) return true;
+  return false;
 }
 
 function currentProgramme() {
   return state.programmes.find(p => p.code === state.programme) || null;
 }
 
-// rowFor finds the figures of an area: the jurisdiction's total, a district row or a ward row.
+// rowFor finds the figures of an area: the jurisdiction's total, a top row or a lowest-level row.
 function rowFor(code) {
   if (!state.cov) return null;
   if (!code || code === state.cov.area) return state.cov.total;
   const d = state.cov.rows.find(r => r.area_code === code);
   if (d) return d;
-  const w = state.wardsGeo && state.wardsGeo.features.find(f => f.properties.kind === "area" && String(f.id) === code);
+  const w = state.leafGeo && state.leafGeo.features.find(f => f.properties.kind === "area" && String(f.id) === code);
   return w ? w.properties : null;
 }
 
-function wardRows() {
-  if (!state.wardsGeo) return [];
-  return state.wardsGeo.features.filter(f => f.properties.kind === "area").map(f => f.properties);
+function leafRows() {
+  if (!state.leafGeo || state.leafGeo === state.topGeo) return [];
+  return state.leafGeo.features.filter(f => f.properties.kind === "area").map(f => f.properties);
 }
 
 // ---------- rendering ----------
@@ -237,6 +292,11 @@ function renderAll() {
   renderBurndown();
   renderReports();
   $("#as-of").textContent = `${t.t("asOf")} ${t.date(state.cov.as_of)}`;
+  // A year that spans a reorganisation says on which units it is reported.
+  const note = $("#units-note");
+  const n = state.cov.note;
+  note.hidden = !n;
+  note.textContent = n ? (i18n.lang === "vi" ? n.message_vi : n.message) : "";
 }
 
 function renderFilters() {
@@ -288,20 +348,41 @@ function renderBreadcrumb() {
 }
 
 function renderToolbar() {
-  for (const [id, on] of [["#level-district", state.level === "district"], ["#level-ward", state.level === "ward"],
-    ["#metric-coverage", state.metric === "coverage"], ["#metric-progress", state.metric === "progress"]]) {
+  // One button per level below the area, named from the data; none for a single level.
+  const seg = $("#levels");
+  seg.hidden = state.levels.length < 2;
+  seg.replaceChildren(...state.levels.map(l => h("button", {
+    type: "button", id: `level-${l.level}`, "data-level": l.level, "aria-pressed": String(currentLevel() === l.level), onclick: () => chooseLevel(l.level),
+  }, levelName(l.level))));
+  for (const [id, on] of [["#metric-coverage", state.metric === "coverage"], ["#metric-progress", state.metric === "progress"]]) {
     $(id).setAttribute("aria-pressed", String(on));
   }
   $("#show-points").checked = state.showPoints;
 }
 
+// chooseLevel draws the map at a level; a chosen unit below it gives way to its unit at that level.
+function chooseLevel(level) {
+  state.level = level === (state.levels[0] || {}).level ? "" : level;
+  renderToolbar();
+  const depth = code => state.levels.findIndex(l => l.level === code);
+  const sel = state.selected;
+  if (sel !== state.rootCode && depth(state.areaLevel.get(sel)) > depth(level)) {
+    let c = sel;
+    while (c && state.areaLevel.get(c) !== level) c = state.parentOf.get(c);
+    selectArea(c || state.rootCode);
+  } else renderMap();
+  // The buttons were drawn again: the keyboard stays on the one pressed.
+  const b = document.getElementById(`level-${level}`);
+  if (b) b.focus();
+}
+
 function renderMap() {
-  map.setView({ level: state.level, metric: state.metric, showPoints: state.showPoints, selected: state.selected, minShare: state.cov.min_share, picked: state.picked });
+  map.setView({ level: currentLevel(), metric: state.metric, showPoints: state.showPoints, selected: state.selected, minShare: state.cov.min_share, picked: state.picked });
   map.render();
   const name = state.areaName.get(state.selected) || (rowFor(state.selected) || {}).name || "";
   $("#map").setAttribute("aria-label", t.t("mapLabel", {
     area: name, metric: state.metric === "progress" ? t.t("byProgress") : t.t("byCoverage"),
-    level: map.drawnLevel() === "ward" ? t.t("levelWard") : t.t("levelDistrict"),
+    level: levelName(map.drawnLevel()).toLocaleLowerCase(i18n.locale),
   }));
   renderLegend();
 }
@@ -343,7 +424,7 @@ function renderKpis() {
   const minShare = cov.min_share || 0.2;
   const prog = currentProgramme();
   $("#kpi-area").textContent = r.name || "";
-  $("#kpi-level").textContent = t.level(r.level);
+  $("#kpi-level").textContent = unitKind(r);
 
   // The year: the bar is full when the yearly target is met.
   const yearDone = cov.as_of >= `${cov.year}-12-31` || (cov.deadline && cov.as_of >= cov.deadline);
@@ -419,18 +500,23 @@ function renderKpis() {
 
 function renderTableView() {
   const cov = state.cov;
-  const wards = wardRows();
-  const byDistrict = new Map();
-  for (const w of wards) {
-    const d = state.parentOf.get(w.area_code) || "";
-    if (!byDistrict.has(d)) byDistrict.set(d, []);
-    byDistrict.get(d).push(w);
+  const tops = new Set(cov.rows.map(r => r.area_code));
+  const under = new Map(); // a top row -> the lowest-level units in it
+  for (const w of leafRows()) {
+    let c = w.area_code;
+    while (c && !tops.has(c)) c = state.parentOf.get(c);
+    if (!c) continue;
+    if (!under.has(c)) under.set(c, []);
+    under.get(c).push(w);
   }
   const prog = currentProgramme();
+  const names = state.levels.map(l => levelName(l.level).toLocaleLowerCase(i18n.locale));
+  const leaf = names.length > 1 ? names[names.length - 1] : "";
   renderTable($("#area-table"), {
-    t, districts: cov.rows, wardsOf: code => byDistrict.get(code) || [], total: cov.total, minShare: cov.min_share,
+    t, tops: cov.rows, unitsOf: code => under.get(code) || [], leafName: leaf, total: cov.total, minShare: cov.min_share,
     sort: state.sort, expanded: state.expanded, selected: state.selected,
-    caption: t.t("tableCaption", { year: cov.year, programme: prog ? prog.name : cov.programme_code }),
+    caption: t.t("tableCaption", { year: cov.year, programme: prog ? prog.name : cov.programme_code, levels: names.join(t.t("and")) }) +
+      (leaf ? " " + t.t("tableCaptionExpand", { units: leaf }) : ""),
     onSort: key => {
       state.sort = state.sort.key === key ? { key, dir: state.sort.dir === "asc" ? "desc" : "asc" } : { key, dir: key === "name" ? "asc" : "asc" };
       renderTableView();
@@ -454,7 +540,7 @@ function renderTableView() {
 // ---------- burn-down ----------
 
 function burndownKey() {
-  return [state.programme, state.category, state.selected].join("|");
+  return [state.programme, state.year, state.category, state.selected].join("|");
 }
 
 async function loadBurndown() {
@@ -465,7 +551,7 @@ async function loadBurndown() {
   }
   const area = state.selected && state.selected !== state.rootCode ? state.selected : "";
   try {
-    let data = await api.getOptional("/api/v1/coverage/burndown" + query({ programme: state.programme, area, category: state.category }));
+    let data = await api.getOptional("/api/v1/coverage/burndown" + query({ programme: state.programme, year: state.year || "", area, category: state.category }));
     let fallback = false;
     if (!data) {
       data = await yearlyBurndown(area);
@@ -488,7 +574,7 @@ async function yearlyBurndown(area) {
   const last = Math.min(Number(prog.ends_on.slice(0, 4)), Number((state.today || prog.ends_on).slice(0, 4)));
   const years = [];
   for (let y = first; y <= last; y++) years.push(y);
-  const covs = await Promise.all(years.map(y => api.get("/api/v1/coverage" + query({ programme: prog.code, year: y, area, category: state.category, level: "district" }))));
+  const covs = await Promise.all(years.map(y => api.get("/api/v1/coverage" + query({ programme: prog.code, year: y, area, category: state.category }))));
   const points = covs.map(c => ({ date: c.as_of, eligible: c.total.eligible, covered: c.total.covered, never_inspected: c.total.never_inspected }));
   const deadline = prog.coverage_deadline || prog.ends_on;
   const target = points.length ? [{ date: points[0].date, never_inspected: points[0].never_inspected }, { date: deadline, never_inspected: 0 }] : [];
@@ -536,7 +622,7 @@ async function openBusiness(id) {
       api.get(`/api/v1/businesses/${encodeURIComponent(id)}/inspections`).catch(ex => (ex instanceof ApiError && ex.status === 403 ? { items: [] } : Promise.reject(ex))),
     ]);
     if (panel.dataset.id !== id) return;
-    const pt = state.wardsGeo.features.find(f => String(f.id) === id);
+    const pt = state.points.find(f => String(f.id) === id);
     const status = pt ? pt.properties.status : "";
     const items = (hist.items || []).slice().sort((a, c) => String(c.finished_at || c.started_at).localeCompare(String(a.finished_at || a.started_at)));
     panel.replaceChildren(
@@ -635,7 +721,7 @@ function renderReports() {
         const r = files[0];
         files.sort((x, y) => String(y.format).localeCompare(String(x.format))); // the workbook first
         return h("tr", {},
-          h("td", {}, r.period), h("td", {}, state.areaName.get(r.area_code) || r.area_code || ""),
+          h("td", {}, r.period), h("td", {}, r.area_name || r.area_gso_code || r.area_code || ""),
           h("td", {}, t.dateTime(r.generated_at)), h("td", { class: "files" }, files.map(fileButton)));
       })))
     : h("p", { class: "muted" }, t.t("noReports"));
@@ -644,7 +730,9 @@ function renderReports() {
   const form = h("form", {
     class: "report-form", onsubmit: e => {
       e.preventDefault();
-      const area = state.selected && state.selected !== state.rootCode ? state.selected : "";
+      // By its official code: the server names the unit of the period's last day with it.
+      const sel = state.selected && state.selected !== state.rootCode ? rowFor(state.selected) : null;
+      const area = sel ? sel.gso_code || sel.area_code : "";
       api.download("/api/v1/reports" + query({ period: periodSel.value, area, format: formatSel.value }), `bao-cao-${periodSel.value}.${formatSel.value}`).catch(fail);
     },
   },
@@ -660,10 +748,10 @@ function selectArea(code) {
   if (!code) code = state.rootCode;
   closeDetails();
   state.selected = code;
-  // Open the district in the table when one of its wards is chosen.
-  const parent = state.parentOf.get(code);
-  if (parent && parent !== state.rootCode) state.expanded.add(parent);
-  else if (code !== state.rootCode && state.areaLevel.get(code) === "district") state.expanded.add(code);
+  // Open a top row of the table when a unit in it is chosen, or when it is.
+  for (let c = code; c && c !== state.rootCode; c = state.parentOf.get(c)) {
+    if (state.cov.rows.some(r => r.area_code === c) && leafRows().length) state.expanded.add(c);
+  }
   renderBreadcrumb();
   renderMap();
   renderKpis();
@@ -716,14 +804,6 @@ function wire() {
   });
   $("#year").addEventListener("change", e => { state.year = Number(e.target.value); loadFigures(); });
   $("#category").addEventListener("change", e => { state.category = e.target.value; loadFigures(); });
-  $("#level-district").addEventListener("click", () => {
-    state.level = "district";
-    renderToolbar();
-    // A chosen ward gives way to its district.
-    if (state.areaLevel.get(state.selected) === "ward") selectArea(state.parentOf.get(state.selected) || state.rootCode);
-    else renderMap();
-  });
-  $("#level-ward").addEventListener("click", () => { state.level = "ward"; renderToolbar(); renderMap(); });
   $("#metric-coverage").addEventListener("click", () => { state.metric = "coverage"; renderToolbar(); renderMap(); });
   $("#metric-progress").addEventListener("click", () => { state.metric = "progress"; renderToolbar(); renderMap(); });
   $("#show-points").addEventListener("change", e => { state.showPoints = e.target.checked; renderMap(); });

@@ -1,6 +1,7 @@
 // The coverage map: area polygons and business points drawn as SVG in an equirectangular
-// projection fitted to the jurisdiction, wards coloured by programme coverage or by the year's
-// progress, with labels where they fit. No tiles unless the server (KIEMTRA_TILE_URL) or
+// projection fitted to the jurisdiction, units coloured by programme coverage or by the year's
+// progress, with labels where they fit. It draws the units of two levels (the data's): the top
+// one below the jurisdiction and the lowest, which may be the same. No tiles unless the server (KIEMTRA_TILE_URL) or
 // config.js names a tile server.
 
 import { esc } from "./util.js";
@@ -157,9 +158,10 @@ function labelSpot(poly) {
   return best;
 }
 
-// shortName drops the administrative prefix ("Phường", "Xã", "Quận", ...) for a map label.
-export function shortName(name) {
-  return String(name || "").replace(/^(Phường|Xã|Thị trấn|Quận|Huyện|Thị xã|Thành phố)\s+/u, "");
+// shortName drops the unit's type from its name for a map label: its type_name, from the data.
+export function shortName(name, typeName) {
+  const n = String(name || ""), prefix = typeName ? typeName + " " : "";
+  return prefix && n.startsWith(prefix) ? n.slice(prefix.length) : n;
 }
 
 export class CoverageMap {
@@ -169,10 +171,10 @@ export class CoverageMap {
     this.onSelectArea = opts.onSelectArea;
     this.onSelectBusiness = opts.onSelectBusiness;
     this.tileUrl = opts.tileUrl || "";
-    this.wards = [];
-    this.districts = [];
+    this.leaf = []; // the lowest level's shapes
+    this.top = []; // the top level's (the same when there is one level)
     this.points = [];
-    this.view = { level: "district", metric: "coverage", showPoints: true, selected: "", minShare: 0.2, picked: "" };
+    this.view = { level: "", metric: "coverage", showPoints: true, selected: "", minShare: 0.2, picked: "" };
     this.svg.addEventListener("click", e => this.click(e));
     this.svg.addEventListener("keydown", e => this.key(e));
     let pending = false;
@@ -184,24 +186,27 @@ export class CoverageMap {
     this.resizer.observe(this.svg);
   }
 
-  // setData takes the ward and district FeatureCollections; parentOf maps a ward to its district.
-  setData({ wards, districts, parentOf, rootCode }) {
-    const wardAreas = wards.features.filter(f => f.properties.kind === "area");
-    const distAreas = districts ? districts.features.filter(f => f.properties.kind === "area") : [];
-    this.points = wards.features.filter(f => f.properties.kind === "business");
+  // setData takes the FeatureCollections of the top and the lowest level (the same one when
+  // there is one level) and the businesses; parentOf maps a unit to the unit above it.
+  setData({ top, leaf, points, parentOf, rootCode, topLevel, leafLevel }) {
+    const leafAreas = leaf.features.filter(f => f.properties.kind === "area");
+    const topAreas = top ? top.features.filter(f => f.properties.kind === "area") : [];
+    this.points = points || [];
+    this.topLevel = topLevel;
+    this.leafLevel = leafLevel;
     // The projection is fitted once to the whole jurisdiction, so that shapes keep their place.
-    const b = boundsOf(wardAreas.length ? wardAreas : distAreas);
+    const b = boundsOf(leafAreas.length ? leafAreas : topAreas);
     if (!this.proj || !this.sameBounds(b)) {
       this.proj = new Projection(b);
       this.bounds = b;
     }
-    this.wards = wardAreas.map(f => new Shape(f, this.proj));
-    this.districts = distAreas.map(f => new Shape(f, this.proj));
+    this.leaf = leafAreas.map(f => new Shape(f, this.proj));
+    this.top = top === leaf ? this.leaf : topAreas.map(f => new Shape(f, this.proj));
     this.parentOf = parentOf;
     this.rootCode = rootCode;
     this.byCode = new Map();
-    for (const s of this.wards) this.byCode.set(s.code, s);
-    for (const s of this.districts) this.byCode.set(s.code, s);
+    for (const s of this.leaf) this.byCode.set(s.code, s);
+    for (const s of this.top) this.byCode.set(s.code, s);
     this.pointXY = this.points.map(f => [this.proj.x(f.geometry.coordinates[0]), this.proj.y(f.geometry.coordinates[1])]);
   }
 
@@ -212,17 +217,21 @@ export class CoverageMap {
 
   setView(v) { Object.assign(this.view, v); }
 
-  // drawnLevel is the level of the polygons on the map: wards when asked for or when zoomed in.
+  // drawnLevel is the level of the polygons on the map: the lowest when asked for or when zoomed
+  // in, else the top one.
   drawnLevel() {
     const sel = this.view.selected;
-    if (this.view.level === "ward" || (sel && sel !== this.rootCode) || !this.districts.length) return "ward";
-    return "district";
+    if (this.view.level === this.leafLevel || (sel && sel !== this.rootCode) || !this.top.length) return this.leafLevel;
+    return this.topLevel;
   }
 
-  // wardIn says whether a ward lies in the selected area.
-  wardIn(code, sel) {
-    if (!sel || sel === this.rootCode || sel === code) return true;
-    return this.parentOf.get(code) === sel;
+  shapesOf(level) { return level === this.leafLevel ? this.leaf : this.top; }
+
+  // inSelection says whether a unit lies in the selected area.
+  inSelection(code, sel) {
+    if (!sel || sel === this.rootCode) return true;
+    for (let c = code; c; c = this.parentOf.get(c)) if (c === sel) return true;
+    return false;
   }
 
   viewBox() {
@@ -249,14 +258,15 @@ export class CoverageMap {
     const level = this.drawnLevel();
     const vb = this.viewBox();
     const px = 1 / vb.scale; // one screen pixel in projected units
-    const shapes = level === "ward" ? this.wards : this.districts;
+    const shapes = this.shapesOf(level);
+    const nested = this.top !== this.leaf;
     const zoomed = selected && selected !== this.rootCode;
     let html = "";
     if (this.tileUrl) html += this.tiles(vb);
     html += `<g class="areas">`;
     for (const s of shapes) {
       const p = s.props;
-      const inSel = level !== "ward" || this.wardIn(s.code, selected);
+      const inSel = level !== this.leafLevel || this.inSelection(s.code, selected);
       const empty = !hasBusinesses(p);
       const v = metricValue(p, metric);
       const fill = empty ? EMPTY_FILL : colourFor(v, metric, minShare);
@@ -274,9 +284,9 @@ export class CoverageMap {
         `<title>${esc(title)}</title></path>`;
     }
     html += `</g>`;
-    if (level === "ward" && this.districts.length) {
+    if (level === this.leafLevel && nested && this.top.length) {
       html += `<g class="outlines" aria-hidden="true">`;
-      for (const s of this.districts) html += `<path d="${s.d}"/>`;
+      for (const s of this.top) html += `<path d="${s.d}"/>`;
       html += `</g>`;
     }
     if (zoomed && this.byCode.get(selected)) html += `<path class="selection" aria-hidden="true" d="${this.byCode.get(selected).d}"/>`;
@@ -301,8 +311,8 @@ export class CoverageMap {
       const p = f.properties;
       const [x, y] = this.pointXY[i];
       if (x < vb.x || x > vb.x + vb.w || y < vb.y || y > vb.y + vb.h) continue;
-      const inside = !selected || selected === this.rootCode || p.area_code === selected || this.parentOf.get(p.area_code) === selected;
-      const focus = inside && selected && selected !== this.rootCode && this.byCode.get(selected)?.props.level === "ward";
+      const inside = this.inSelection(p.area_code, selected);
+      const focus = inside && selected && selected !== this.rootCode && this.byCode.get(selected)?.props.level === this.leafLevel;
       const label = `${p.name} · ${t.category(p.category, true)} · ${t.status(p.status)}`;
       const isPicked = picked && String(f.id) === picked;
       const rr = isPicked ? r * 1.8 : p.status === "closed" ? r * 0.75 : r;
@@ -316,17 +326,17 @@ export class CoverageMap {
   labelsLayer(shapes, vb, px, level) {
     const t = this.i18n;
     const { metric, selected } = this.view;
-    const fontPx = level === "district" ? 13 : 11.5;
+    const fontPx = level === this.topLevel && this.top !== this.leaf ? 13 : 11.5;
     const fs = fontPx * px;
     let html = `<g class="labels" aria-hidden="true" font-size="${fs.toFixed(3)}" stroke-width="${(3 * px).toFixed(3)}">`;
     for (const s of shapes) {
       const spot = s.label;
       if (!spot) continue;
-      if (level === "ward" && !this.wardIn(s.code, selected)) continue;
+      if (level === this.leafLevel && !this.inSelection(s.code, selected)) continue;
       const p = s.props;
       if (!hasBusinesses(p)) continue;
       const figure = t.pct(metricValue(p, metric), metric === "progress" ? 1 : 0);
-      const name = shortName(p.name);
+      const name = shortName(p.name, p.type_name);
       const wPx = spot.w / px, hPx = spot.h / px;
       // Estimated text widths in pixels at the font size (Vietnamese text runs about 0.56 em a letter).
       const nameW = name.length * fontPx * 0.56, figW = figure.length * fontPx * 0.58;
@@ -396,18 +406,18 @@ export class CoverageMap {
   counts() {
     const { metric, minShare, selected } = this.view;
     const level = this.drawnLevel();
-    const shapes = level === "ward" ? this.wards : this.districts;
+    const shapes = this.shapesOf(level);
     const c = new Array(bins(metric, minShare).length).fill(0);
     let empty = 0;
     for (const s of shapes) {
-      if (level === "ward" && !this.wardIn(s.code, selected)) continue;
+      if (level === this.leafLevel && !this.inSelection(s.code, selected)) continue;
       if (!hasBusinesses(s.props)) { empty++; continue; }
       c[binIndex(metricValue(s.props, metric), metric, minShare)]++;
     }
     const st = {};
     for (const f of this.points) {
       const p = f.properties;
-      if (selected && selected !== this.rootCode && p.area_code !== selected && this.parentOf.get(p.area_code) !== selected) continue;
+      if (!this.inSelection(p.area_code, selected)) continue;
       st[p.status] = (st[p.status] || 0) + 1;
     }
     return { bins: c, empty, statuses: st };

@@ -1,4 +1,5 @@
-// The progress table: one row per district, each opening onto its wards, sortable by any column.
+// The progress table: one row per unit of the top level below the area, each opening onto the
+// lowest-level units in it when there are levels between, sortable by any column.
 
 import { h } from "./util.js";
 
@@ -29,8 +30,9 @@ function trackBadge(t, ok) {
   return h("span", { class: "badge " + (ok ? "ok" : "bad") }, h("span", { "aria-hidden": "true" }, ok ? "✓ " : "! "), ok ? t.t("onTrackYes") : t.t("onTrackNo"));
 }
 
-// renderTable fills table from the rows. opts: {t, districts, wardsOf(code), total, minShare,
-// sort: {key, dir}, expanded: Set, selected, onSort(key), onToggle(code), onSelect(code)}.
+// renderTable fills table from the rows. opts: {t, tops, unitsOf(code), leafName (what the units
+// in a top row are called), total, minShare, sort: {key, dir}, expanded: Set, selected,
+// onSort(key), onToggle(code), onSelect(code)}.
 export function renderTable(table, opts) {
   const { t, sort, expanded, selected } = opts;
   const cols = columns(t, opts.minShare);
@@ -51,19 +53,20 @@ export function renderTable(table, opts) {
   }));
 
   const body = h("tbody");
-  for (const d of sorted(opts.districts)) {
-    const wards = opts.wardsOf(d.area_code);
+  const nested = opts.tops.some(d => opts.unitsOf(d.area_code).length);
+  for (const d of sorted(opts.tops)) {
+    const units = opts.unitsOf(d.area_code);
     const open = expanded.has(d.area_code);
     body.append(row(d, cols, t, {
-      cls: "district" + (open ? " open" : ""), selected: selected === d.area_code,
-      toggle: wards.length ? h("button", {
+      cls: "top" + (open ? " open" : ""), selected: selected === d.area_code,
+      toggle: units.length ? h("button", {
         type: "button", class: "toggle", "aria-expanded": String(open), "data-toggle": d.area_code,
-        "aria-label": t.t(open ? "collapse" : "expand", { name: d.name }), onclick: () => opts.onToggle(d.area_code),
-      }, open ? "▾" : "▸") : h("span", { class: "toggle-space" }),
+        "aria-label": t.t(open ? "collapse" : "expand", { name: d.name, units: opts.leafName }), onclick: () => opts.onToggle(d.area_code),
+      }, open ? "▾" : "▸") : nested ? h("span", { class: "toggle-space" }) : null,
       onSelect: opts.onSelect,
     }));
     if (open) {
-      for (const w of sorted(wards)) body.append(row(w, cols, t, { cls: "ward", selected: selected === w.area_code, onSelect: opts.onSelect }));
+      for (const w of sorted(units)) body.append(row(w, cols, t, { cls: "sub", selected: selected === w.area_code, onSelect: opts.onSelect }));
     }
   }
   const foot = h("tfoot", {}, row(opts.total, cols, t, { cls: "total", label: t.t("total") }));
@@ -80,7 +83,7 @@ function row(r, cols, t, o) {
       const inner = o.onSelect
         ? h("button", { type: "button", class: "link", title: t.t("showOnMap", { name: r.name }), onclick: () => o.onSelect(r.area_code) }, name)
         : h("span", {}, name);
-      tr.append(h("th", { scope: "row", class: "text" }, h("span", { class: "cell-area" }, o.toggle || (o.cls === "ward" ? h("span", { class: "indent" }) : null), inner)));
+      tr.append(h("th", { scope: "row", class: "text" }, h("span", { class: "cell-area" }, o.toggle || (o.cls === "sub" ? h("span", { class: "indent" }) : null), inner)));
     } else {
       tr.append(h("td", { class: c.key }, c.cell(r)));
     }
