@@ -147,10 +147,11 @@ type drawnArea struct {
 const readAreas = `Array.from(document.querySelectorAll('#map path[data-code]')).map(p => ({
 	code: p.dataset.code, level: p.dataset.level, coverage: p.dataset.coverage, progress: p.dataset.progress}))`
 
-// TestDashboardInHeadlessChromium signs in as the demo planner, opens the ward map and checks
-// that every ward is drawn with its figures, that the finished 2021-2025 programme shows full
-// coverage and that this year's progress is shown; it logs the first render time and saves
-// screenshots at office and tablet sizes.
+// TestDashboardInHeadlessChromium signs in as the demo planner and checks that today's map draws
+// every commune of the merged city with its figures, that 2024 is drawn on the old city's
+// districts and wards, that the finished 2021-2025 programme shows full coverage and that this
+// year's progress is shown; it logs the first render time and saves screenshots at office and
+// tablet sizes.
 func TestDashboardInHeadlessChromium(t *testing.T) {
 	browser := chromiumFor(t, "the dashboard test")
 	out := artifactsDir(t)
@@ -158,9 +159,25 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// that the page asks for them but the screenshots stay as without one.
 	const tiles = "/no-tiles/{z}/{x}/{y}.png"
 	m := startDemo(t, func(c *Config) { c.TileURL = tiles })
-	wards, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelWard})
+	// Today's map has the 103 communes of the merged city; the old city's 83 wards are its history.
+	communes, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelCommune, On: models.NewDate(2026, 12, 2)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	wards, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelWard, On: models.NewDate(2024, 6, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The old city's communes: those its wards went to, the 2021-2025 programme's territory.
+	var oldCity []*models.Area
+	for _, a := range communes {
+		var n int64
+		if err := m.DB().Gorm().Raw(`SELECT COUNT(*) FROM area_lineage l JOIN areas s ON s.code = l.source_code AND s.valid_to IS NOT NULL WHERE l.area_code = ?`, a.Code).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			oldCity = append(oldCity, a)
+		}
 	}
 	// The reports of the closed periods, kept as the nightly job keeps them.
 	started := time.Now()
@@ -169,8 +186,8 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("report archive of the demo: %s (%d ms)", res, time.Since(started).Milliseconds())
-	if len(wards) != 83 {
-		t.Fatalf("the demo has %d wards, want 83", len(wards))
+	if len(communes) != 103 || len(wards) != 83 || len(oldCity) != 32 {
+		t.Fatalf("the demo has %d communes today (%d of the old city) and %d wards in 2024, want 103 (32) and 83", len(communes), len(oldCity), len(wards))
 	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -367,9 +384,12 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("the yearly progress bar's value is %q", v)
 	}
 
-	// The ward map: every ward of the demo, each with its figures.
-	do("switch to the ward map", chromedp.Click(chromedp.CSS(`#level-ward`)), visible(`#map[data-level="ward"]`))
-	checkWards(t, wards, evalJS[[]drawnArea](t, bctx, readAreas), "")
+	// Today's map: every commune of the merged city, each with its figures, and no district.
+	do("wait for the communes", visible(`#map[data-level="commune"]`))
+	if evalJS[bool](t, bctx, `!document.querySelector('#levels').hidden`) {
+		t.Error("the 2026 map offers levels to choose, but 2026 has communes only")
+	}
+	checkUnits(t, models.AreaLevelCommune, communes, evalJS[[]drawnArea](t, bctx, readAreas), "")
 	shot("dashboard-1366x768.png")
 
 	// A business point opens its details, with its status and history.
@@ -380,45 +400,76 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	shot("dashboard-1366x768-business.png")
 	do("close the details", chromedp.Click(chromedp.CSS(`#details button.icon`)), chromedp.WaitNotVisible(chromedp.CSS(`#details`)))
 
-	// A ward clicked on the map becomes the selection: the figures follow it.
-	do("drill down to a ward",
-		chromedp.Click(chromedp.CSS(`#map path[data-code="31117"]`)),
-		visible(`#map[data-selected="31117"]`))
-	if area := text(`#kpi-area`); area != "Phường Cái Khế" {
-		t.Errorf("after a click on ward 31117 the figures are of %q", area)
+	// A commune clicked on the map becomes the selection: the figures follow it. 31147 is the
+	// code the reform reused: today it is Phường Tân An.
+	// The click goes to the unit's shape itself: at its centre, a business's point may lie on top.
+	clickUnit := func(code string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('#map path[data-code=%q]').dispatchEvent(new MouseEvent('click', {bubbles: true}))`, code))
 	}
-	do("wait for the ward's burn-down", visible(`#burndown svg`))
+	do("drill down to a commune",
+		clickUnit("31147@2025"),
+		visible(`#map[data-selected="31147@2025"]`))
+	if area := text(`#kpi-area`); area != "Phường Tân An" {
+		t.Errorf("after a click on 31147 the figures are of %q, want Phường Tân An", area)
+	}
+	do("wait for the commune's burn-down", visible(`#burndown svg`))
 	shot("dashboard-1366x768-ward.png")
-	// The keyboard reaches the wards: Enter opens one, Escape goes up to its district.
-	do("open a ward with the keyboard",
-		chromedp.Focus(chromedp.CSS(`#map path[data-code="31120"]`)),
+	// The keyboard reaches the communes: Enter opens one, Escape goes up to the city.
+	do("open a commune with the keyboard",
+		chromedp.Focus(chromedp.CSS(`#map path[data-code="31135@2025"]`)),
 		chromedp.KeyEvent(kb.Enter),
-		visible(`#map[data-selected="31120"]`),
+		visible(`#map[data-selected="31135@2025"]`),
 		chromedp.KeyEvent(kb.Escape),
-		visible(`#map[data-selected="916"]`))
-	do("back to the city", chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
+		visible(`#map[data-selected="92"]`))
 
-	// The table opens a district onto its wards; the whole page is kept as a screenshot.
-	do("open a district in the table", chromedp.Click(chromedp.CSS(`#area-table button[data-toggle="918"][aria-expanded="false"]`)), visible(`#area-table tr.top[data-code="918"] + tr.sub`))
-	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.top').length`); n != 9 {
-		t.Errorf("the table has %d districts, want the demo's 9", n)
+	// The table lists the communes; sorted by coverage; the whole page is kept as a screenshot.
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.top').length`); n != 103 {
+		t.Errorf("the table has %d rows, want the 103 communes", n)
 	}
 	do("sort by programme coverage", chromedp.Click(chromedp.CSS(`#area-table button[data-sort="programme_coverage"]`)), visible(`#area-table th[aria-sort="ascending"]`))
 	covs := evalJS[[]float64](t, bctx, `Array.from(document.querySelectorAll('#area-table tr.top td.programme_coverage')).map(td => parseFloat(td.textContent.replace(/\./g, '').replace(',', '.')))`)
-	if len(covs) != 9 || !sort.Float64sAreSorted(covs) {
-		t.Errorf("districts sorted by coverage: %v", covs)
+	if len(covs) != 103 || !sort.Float64sAreSorted(covs) {
+		t.Errorf("communes sorted by coverage: %d, sorted %v", len(covs), sort.Float64sAreSorted(covs))
 	}
 	save("dashboard-1366x768-full-page.png", true)
 
-	// The finished 2021-2025 programme, in its last year: full coverage everywhere.
+	// Before the reform: 2024 of the 2021-2025 programme is the old city's districts and wards,
+	// and 31147 is Phường Hưng Lợi again.
 	do("choose the 2021-2025 programme",
 		chromedp.SetValue(chromedp.CSS(`#programme`), "KH237-2021-2025"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#programme').dispatchEvent(new Event('change', {bubbles: true}))`),
+		visible(`#map[data-state="ready"][data-programme="KH237-2021-2025"]`),
+		chromedp.SetValue(chromedp.CSS(`#year`), "2024"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#year').dispatchEvent(new Event('change', {bubbles: true}))`),
+		visible(`#map[data-state="ready"][data-programme="KH237-2021-2025"][data-year="2024"]`))
+	if got := evalJS[string](t, bctx, `Array.from(document.querySelectorAll('#levels button')).map(b => b.id).join(' ')`); got != "level-district level-ward" {
+		t.Errorf("2024's levels: %q, want the districts and the wards", got)
+	}
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.top').length`); n != 9 {
+		t.Errorf("2024's table has %d districts, want the old city's 9", n)
+	}
+	do("switch to the ward map", chromedp.Click(chromedp.CSS(`#level-ward`)), visible(`#map[data-level="ward"]`))
+	checkUnits(t, models.AreaLevelWard, wards, evalJS[[]drawnArea](t, bctx, readAreas), "")
+	do("open Hưng Lợi", clickUnit("31147"), visible(`#map[data-selected="31147"]`))
+	if area := text(`#kpi-area`); area != "Phường Hưng Lợi" {
+		t.Errorf("in 2024, 31147 reads %q, want Phường Hưng Lợi", area)
+	}
+	shot("dashboard-1366x768-2024-wards.png")
+	do("back to the city", chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
+
+	// The finished 2021-2025 programme, in its last year: full coverage in every commune of
+	// its territory (the old city's), on the units in force at the year's end, with the note.
+	do("choose 2025",
+		chromedp.SetValue(chromedp.CSS(`#year`), "2025"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#year').dispatchEvent(new Event('change', {bubbles: true}))`),
 		visible(`#map[data-state="ready"][data-programme="KH237-2021-2025"][data-year="2025"]`))
 	if v, fig := attr(`#kpi-programme`, "data-value"), text(`#kpi-programme-figure`); v != "100" || fig != "100%" {
 		t.Errorf("the 2021-2025 programme shows coverage %q (data-value %q), want 100%%", fig, v)
 	}
-	checkWards(t, wards, evalJS[[]drawnArea](t, bctx, readAreas), "100")
+	if note := text(`#units-note`); !strings.Contains(note, "01/07/2025") {
+		t.Errorf("2025 spans the reorganisation, but the note reads %q", note)
+	}
+	checkUnits(t, models.AreaLevelCommune, oldCity, evalJS[[]drawnArea](t, bctx, readAreas), "100")
 	// Under full coverage no business is "never inspected": those opened within the grace period
 	// before the deadline have a legend line of their own.
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('#map circle.pt.never_inspected').length`); n != 0 {
@@ -483,18 +534,18 @@ func isPercentage(s string) bool {
 	return err == nil && v >= 0 && v <= 100
 }
 
-// checkWards checks that every ward is drawn once with numeric figures (and, when want is set,
-// with that programme coverage).
-func checkWards(t *testing.T, wards []*models.Area, drawn []drawnArea, want string) {
+// checkUnits checks that the map draws exactly units, at level, each with its figures (and the
+// coverage want, when set).
+func checkUnits(t *testing.T, level string, wards []*models.Area, drawn []drawnArea, want string) {
 	t.Helper()
 	seen := map[string]drawnArea{}
 	for _, d := range drawn {
-		if d.Level != models.AreaLevelWard {
-			t.Errorf("area %s drawn at level %q on the ward map", d.Code, d.Level)
+		if d.Level != level {
+			t.Errorf("area %s drawn at level %q on the %s map", d.Code, d.Level, level)
 			continue
 		}
 		if _, dup := seen[d.Code]; dup {
-			t.Errorf("ward %s drawn twice", d.Code)
+			t.Errorf("unit %s drawn twice", d.Code)
 		}
 		seen[d.Code] = d
 	}
@@ -506,20 +557,20 @@ func checkWards(t *testing.T, wards []*models.Area, drawn []drawnArea, want stri
 			continue
 		}
 		if !isPercentage(d.Coverage) {
-			t.Errorf("ward %s (%s): data-coverage %q is not a percentage", w.Code, w.Name, d.Coverage)
+			t.Errorf("unit %s (%s): data-coverage %q is not a percentage", w.Code, w.Name, d.Coverage)
 		}
 		if !isPercentage(d.Progress) {
-			t.Errorf("ward %s (%s): data-progress %q is not a percentage", w.Code, w.Name, d.Progress)
+			t.Errorf("unit %s (%s): data-progress %q is not a percentage", w.Code, w.Name, d.Progress)
 		}
 		if want != "" && d.Coverage != want {
-			t.Errorf("ward %s (%s): coverage %s%%, want %s%%", w.Code, w.Name, d.Coverage, want)
+			t.Errorf("unit %s (%s): coverage %s%%, want %s%%", w.Code, w.Name, d.Coverage, want)
 		}
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
-		t.Errorf("%d of %d wards are not drawn: %s", len(missing), len(wards), strings.Join(missing, ", "))
+		t.Errorf("%d of %d units are not drawn: %s", len(missing), len(wards), strings.Join(missing, ", "))
 	}
 	if len(seen) != len(wards) {
-		t.Errorf("%d wards drawn, the demo has %d", len(seen), len(wards))
+		t.Errorf("%d units drawn, the demo has %d", len(seen), len(wards))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -151,9 +152,10 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		for _, r := range recs[1:] {
 			levels[r[key["level"]]]++
 		}
-		wards, _, _ := db.FindAreas(ctx, models.AreaFilter{Level: models.AreaLevelWard})
-		if levels["total"] != 1 || levels["district"] != len(cov.Rows) || levels["ward"] != len(wards) {
-			t.Fatalf("rows by level %v", levels)
+		// 2025 spans the reorganisation: it is reported on the units in force on 31 December,
+		// the old city's communes (the programme's territory), with no district.
+		if levels["total"] != 1 || levels[models.AreaLevelCommune] != len(cov.Rows) || len(cov.Rows) != 32 || len(levels) != 2 {
+			t.Fatalf("rows by level %v, coverage rows %d", levels, len(cov.Rows))
 		}
 		tot := recs[1]
 		c := cov.Total
@@ -161,6 +163,38 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 			"eligible": strconv.Itoa(c.Eligible), "coverage": "1", "inspections": strconv.Itoa(c.InspectionsYear), "period": "2025", "programme": "KH237-2021-2025"} {
 			if tot[key[k]] != want {
 				t.Errorf("CSV total %s = %q, want %q", k, tot[key[k]], want)
+			}
+		}
+	})
+
+	// A year before the reform is reported on the 2021 units, one after on the 2025 units; the
+	// code 31147 reused by the reform names the unit it named then.
+	t.Run("each year on its own map", func(t *testing.T) {
+		for _, tc := range []struct {
+			period string
+			levels map[string]int
+			unit   string
+		}{
+			{"2024", map[string]int{"total": 1, "district": 9, "ward": 83}, "Phường Hưng Lợi"},
+			{"2026", map[string]int{"total": 1, models.AreaLevelCommune: 103}, "Phường Tân An"},
+		} {
+			code, out, errOut := runCLI(t, env, "report", "--period", tc.period, "--format", "csv", "--out", "-")
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", tc.period, code, errOut)
+			}
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			levels, name := map[string]int{}, ""
+			for _, r := range recs[1:] {
+				levels[r[0]]++
+				if r[1] == "31147" {
+					name = r[2]
+				}
+			}
+			if !maps.Equal(levels, tc.levels) || name != tc.unit {
+				t.Errorf("%s: rows by level %v, want %v; 31147 is %q, want %q", tc.period, levels, tc.levels, name, tc.unit)
 			}
 		}
 	})
