@@ -1,3 +1,4 @@
+// @ts-check
 // The API client: sign-in, tokens in sessionStorage, one refresh on 401 (shared by concurrent
 // requests, because the refresh token rotates and a reused one ends the session), JSON errors.
 
@@ -23,6 +24,7 @@ export class Api {
     this.lang = lang;
     this.networkMessage = networkMessage;
     this.refreshing = null;
+    /** @type {(message: string) => void} called when the session ends, with the reason */
     this.onSessionEnded = () => {};
     try {
       this.session = JSON.parse(sessionStorage.getItem(KEY) || "null");

@@ -1,3 +1,4 @@
+// @ts-check
 // The burn-down chart of never-inspected businesses and the progress bars, drawn as SVG and HTML.
 
 import { esc, h } from "./util.js";

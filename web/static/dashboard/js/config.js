@@ -1,3 +1,4 @@
+// @ts-check
 // Settings of the dashboard that an operator may change before building the binary.
 //
 // The base map is normally set on the server: KIEMTRA_TILE_URL (and KIEMTRA_TILE_ATTRIBUTION)

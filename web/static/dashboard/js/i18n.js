@@ -1,3 +1,4 @@
+// @ts-check
 // Texts of the dashboard in Vietnamese (the default) and English, the category and outcome
 // labels (copied from refdata/data), and number and date formatting for the chosen language.
 
@@ -374,6 +375,7 @@ export class I18n {
     if (!iso) return "–";
     const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
     const dt = new Date(Date.UTC(y, m - 1, d));
+    /** @type {Intl.DateTimeFormatOptions} */
     const opts = this.lang === "vi" ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" } : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
     return new Intl.DateTimeFormat(this.locale, opts).format(dt);
   }

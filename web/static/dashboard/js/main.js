@@ -1,3 +1,4 @@
+// @ts-check
 // The planner dashboard: sign-in, then the caller's jurisdiction on a coverage map with the
 // progress against the yearly 20% and the programme's 100%, a burn-down of the never-inspected
 // businesses, a table of the units, and the kept reports. The units are those in force at the
@@ -17,7 +18,9 @@ const t = i18n;
 const api = new Api(() => i18n.lang, () => i18n.t("networkError"));
 
 // The timings of the first render, read by the browser test and shown in the console.
-const timings = (window.kiemtraTimings = { mapDrawn: null });
+/** @type {{mapDrawn: number | null}} */
+const timings = { mapDrawn: null };
+/** @type {any} */ (window).kiemtraTimings = timings;
 
 const state = {
   me: null,
@@ -54,11 +57,11 @@ let map = null;
 function applyStaticTexts() {
   document.documentElement.lang = i18n.lang;
   document.title = `${t.t("appName")} · ${t.t("appTagline")}`;
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t.t(el.dataset.i18n);
-  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t.t(el.dataset.i18nLabel));
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t.t(/** @type {HTMLElement} */ (el).dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t.t(/** @type {HTMLElement} */ (el).dataset.i18nLabel));
   for (const b of document.querySelectorAll(".lang-switch")) {
     b.textContent = t.t("otherLang");
-    b.lang = t.t("otherLangCode");
+    /** @type {HTMLElement} */ (b).lang = t.t("otherLangCode");
   }
 }
 
@@ -252,12 +255,6 @@ function unitKind(r) {
 // currentLevel is the level the map draws: the chosen one, or the top one.
 function currentLevel() {
   return state.level || (state.levels[0] ? state.levels[0].level : "");
-}
-
-// underArea says whether a unit lies in (or is) the area, going up the units above it.
-function underArea(code, area) {
-  for (let c = code; c; c = state.parentOf.get(c)) if (c === area) return true;
-  return false;
 }
 
 function currentProgramme() {
@@ -520,14 +517,14 @@ function renderTableView() {
     onSort: key => {
       state.sort = state.sort.key === key ? { key, dir: state.sort.dir === "asc" ? "desc" : "asc" } : { key, dir: key === "name" ? "asc" : "asc" };
       renderTableView();
-      const b = document.querySelector(`#area-table button[data-sort="${key}"]`);
+      const b = /** @type {HTMLElement | null} */ (document.querySelector(`#area-table button[data-sort="${key}"]`));
       if (b) b.focus();
     },
     onToggle: code => {
       if (state.expanded.has(code)) state.expanded.delete(code);
       else state.expanded.add(code);
       renderTableView();
-      const b = document.querySelector(`#area-table button[data-toggle="${CSS.escape(code)}"]`);
+      const b = /** @type {HTMLElement | null} */ (document.querySelector(`#area-table button[data-toggle="${CSS.escape(code)}"]`));
       if (b) b.focus();
     },
     onSelect: code => {
@@ -811,7 +808,8 @@ function wire() {
   document.addEventListener("keydown", e => {
     if (e.key !== "Escape" || $("#app-view").hidden) return;
     if (closeDetails()) return;
-    if (e.target.closest && e.target.closest("#map")) upOneLevel();
+    const target = /** @type {Element} */ (e.target);
+    if (target.closest && target.closest("#map")) upOneLevel();
   });
   // The chart is drawn at its box's width: draw it again when the width changes.
   let resizeTimer = 0, chartWidth = 0;

@@ -1,3 +1,4 @@
+// @ts-check
 // The coverage map: area polygons and business points drawn as SVG in an equirectangular
 // projection fitted to the jurisdiction, units coloured by programme coverage or by the year's
 // progress, with labels where they fit. It draws the units of two levels (the data's): the top
@@ -79,7 +80,7 @@ function polygons(geom) {
 }
 
 function boundsOf(features) {
-  let b = [Infinity, Infinity, -Infinity, -Infinity];
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features) {
     for (const poly of polygons(f.geometry)) {
       for (const [lon, lat] of poly[0] || []) {
@@ -100,7 +101,7 @@ class Shape {
     this.props = feature.properties;
     const rings = [];
     let d = "";
-    let bx = [Infinity, Infinity, -Infinity, -Infinity];
+    const bx = [Infinity, Infinity, -Infinity, -Infinity];
     let biggest = null, biggestArea = -1;
     for (const poly of polygons(feature.geometry)) {
       const projected = poly.map(ring => ring.map(([lon, lat]) => [proj.x(lon), proj.y(lat)]));

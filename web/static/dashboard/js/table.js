@@ -1,3 +1,4 @@
+// @ts-check
 // The progress table: one row per unit of the top level below the area, each opening onto the
 // lowest-level units in it when there are levels between, sortable by any column.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers shared by the dashboard's modules.
 
 // esc escapes text for HTML and SVG markup (element content and quoted attributes).
