@@ -20,7 +20,9 @@ type AreaNode struct {
 	Lon       float64     `json:"lon"`
 	ValidFrom models.Date `json:"valid_from"`
 	ValidTo   models.Date `json:"valid_to"`
-	Children  []*AreaNode `json:"children"`
+	// Geometry is the unit's GeoJSON geometry, with ?geometry=true only.
+	Geometry json.RawMessage `json:"geometry,omitempty"`
+	Children []*AreaNode     `json:"children"`
 }
 
 // AreaDetail is one area with its geometry, parent and children.
@@ -53,8 +55,8 @@ func (s *Server) registerAreaRoutes(g *gin.RouterGroup) {
 }
 
 // listAreas answers the tree in force on a day (?on=YYYY-MM-DD, default today), or its subtree
-// under ?under=CODE, without geometries: the tree is what pickers and filters need, and
-// geometries are large.
+// under ?under=CODE, without geometries unless ?geometry=true: the tree is what pickers and
+// filters need, and geometries are large.
 func (s *Server) listAreas(c *gin.Context) {
 	ctx := c.Request.Context()
 	day, err := s.dayParam(c.Query("on"), "on")
@@ -62,7 +64,12 @@ func (s *Server) listAreas(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	f := models.AreaFilter{On: day}
+	withGeometry, err := boolQuery(c, "geometry")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f := models.AreaFilter{On: day, NoGeometry: !withGeometry}
 	if under := c.Query("under"); under != "" {
 		a, err := s.store.FindAreaOn(ctx, under, day)
 		if err != nil {
@@ -76,7 +83,24 @@ func (s *Server) listAreas(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"on": day, "items": AreaTree(areas)})
+	tree := AreaTree(areas)
+	if withGeometry {
+		byCode := make(map[string]*models.Area, len(areas))
+		for _, a := range areas {
+			byCode[a.Code] = a
+		}
+		var fill func(ns []*AreaNode)
+		fill = func(ns []*AreaNode) {
+			for _, n := range ns {
+				if g := byCode[n.Code].Geometry; g != "" {
+					n.Geometry = json.RawMessage(g)
+				}
+				fill(n.Children)
+			}
+		}
+		fill(tree)
+	}
+	c.JSON(http.StatusOK, gin.H{"on": day, "items": tree})
 }
 
 // AreaTree nests areas (ordered by path, as the store returns them) under their parents; areas

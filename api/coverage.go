@@ -144,12 +144,10 @@ func (s *Server) coverageGeoJSON(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	points := false
-	if v := c.Query("points"); v != "" {
-		if points, err = strconv.ParseBool(v); err != nil {
-			s.writeError(c, models.Invalid("points", "must be true or false", "phải là true hoặc false"))
-			return
-		}
+	points, err := boolQuery(c, "points")
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
 	cov, err := s.coverageSvc.Coverage(ctx, q)
 	if err != nil {

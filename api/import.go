@@ -92,14 +92,17 @@ func uploadedFileAndFields(c *gin.Context) (io.Reader, string, url.Values, func(
 	}
 }
 
-func dryRun(c *gin.Context) (bool, error) {
-	v := c.Query("dry_run")
+func dryRun(c *gin.Context) (bool, error) { return boolQuery(c, "dry_run") }
+
+// boolQuery reads an optional true/false query parameter (false when absent).
+func boolQuery(c *gin.Context, name string) (bool, error) {
+	v := c.Query(name)
 	if v == "" {
 		return false, nil
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, models.Invalid("dry_run", "must be true or false", "phải là true hoặc false")
+		return false, models.Invalid(name, "must be true or false", "phải là true hoặc false")
 	}
 	return b, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -97,6 +98,42 @@ func TestAReorganisationThroughTheAPI(t *testing.T) {
 		}
 		if w := doAs(t, h, planner, "GET", "/api/v1/areas?on=2025-02-30", ""); w.Code != 400 || decodeError(t, w).Field != "on" {
 			t.Fatalf("a bad date: %d %s", w.Code, w.Body)
+		}
+		// With ?geometry=true the tree carries each unit's polygon, as stored; without, none.
+		if err := db.Gorm().Exec(`UPDATE areas SET geometry = ? WHERE code = 'D1'`, `{"type":"Polygon","coordinates":[[[105.7,10],[105.8,10],[105.8,10.1],[105.7,10]]]}`).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"", "&geometry=true"} {
+			w := doAs(t, h, planner, "GET", "/api/v1/areas?on=2025-06-30"+q, "")
+			var tree struct {
+				Items []*AreaNode `json:"items"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &tree); err != nil || w.Code != 200 {
+				t.Fatalf("tree%s: %d %v", q, w.Code, err)
+			}
+			withGeometry := 0
+			for _, n := range append([]*AreaNode{tree.Items[0]}, tree.Items[0].Children...) {
+				a, err := db.FindAreaByCode(context.Background(), n.Code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case q == "" && len(n.Geometry) > 0:
+					t.Errorf("%s has its geometry without ?geometry=true", n.Code)
+				case q != "" && a.Geometry != "":
+					var got, want any
+					if json.Unmarshal(n.Geometry, &got) != nil || json.Unmarshal([]byte(a.Geometry), &want) != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("%s: the tree's geometry is not the stored one", n.Code)
+					}
+					withGeometry++
+				}
+			}
+			if q != "" && withGeometry == 0 {
+				t.Fatal("no unit of the fixture has a geometry: the test proves nothing")
+			}
+		}
+		if w := doAs(t, h, planner, "GET", "/api/v1/areas?geometry=maybe", ""); w.Code != 400 || decodeError(t, w).Field != "geometry" {
+			t.Fatalf("a bad geometry flag: %d %s", w.Code, w.Body)
 		}
 	})
 }
