@@ -25,7 +25,7 @@ type units struct {
 	g     *gorm.DB
 }
 
-// unitsOf probes, with one index lookup, whether anything of kind moved after the spec's day.
+// unitsOf probes, with one index lookup, whether any business moved after the spec's day.
 func unitsOf(g *gorm.DB, s models.CoverageSpec) (units, error) {
 	u := units{s: s, g: g}
 	if s.UnitsOn.IsZero() {
