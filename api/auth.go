@@ -136,8 +136,37 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	p.AreaPath = path
+	if p.TeamID != "" && (u.Role == models.RoleInspector || u.Role == models.RoleTeamLead) {
+		if err := s.narrowToTeam(c, p); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	c.Request = c.Request.WithContext(WithPrincipal(c.Request.Context(), p))
 	c.Next()
+}
+
+// narrowToTeam gives a field officer the jurisdiction of their team's units when those lie
+// inside the officer's own unit but do not fill it: a cluster team's members are officers of
+// the city, and they work (and see) only their cluster.
+func (s *Server) narrowToTeam(c *gin.Context, p *Principal) error {
+	t, err := s.store.FindTeamByID(c.Request.Context(), p.TeamID)
+	if models.IsCode(err, models.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var codes, paths []string
+	for _, code := range t.Units() {
+		path, err := s.areaPath(c, code)
+		if err != nil || !strings.HasPrefix(path, p.AreaPath) || path == p.AreaPath {
+			return nil // the team serves the officer's whole unit, or beyond it
+		}
+		codes, paths = append(codes, code), append(paths, path)
+	}
+	p.UnitCodes, p.UnitPaths = codes, paths
+	return nil
 }
 
 // MeView is the caller as GET /me shows it.

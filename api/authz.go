@@ -170,11 +170,24 @@ func allowed(roles []string, role string) bool {
 }
 
 // CityWide reports whether the caller's jurisdiction is the whole tree (a root area).
-func (p *Principal) CityWide() bool { return strings.Count(p.AreaPath, "/") <= 2 }
+func (p *Principal) CityWide() bool {
+	return strings.Count(p.AreaPath, "/") <= 2 && len(p.UnitPaths) == 0
+}
 
 // Covers reports whether an area (by its path) is inside the caller's jurisdiction.
 func (p *Principal) Covers(areaPath string) bool {
-	return p != nil && areaPath != "" && strings.HasPrefix(areaPath, p.AreaPath)
+	if p == nil || areaPath == "" {
+		return false
+	}
+	if len(p.UnitPaths) > 0 {
+		for _, u := range p.UnitPaths {
+			if strings.HasPrefix(areaPath, u) {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.HasPrefix(areaPath, p.AreaPath)
 }
 
 // visibleArea reports whether the caller may see records of the area.

@@ -182,7 +182,7 @@ func (s *Server) listBusinesses(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	if err := s.scopeToJurisdiction(c, &q.Filter.Area); err != nil {
+	if err := s.scopeToJurisdiction(c, &q.Filter); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -254,18 +254,19 @@ func (s *Server) findVisibleBusiness(c *gin.Context, id string) (*models.Busines
 }
 
 // scopeToJurisdiction limits a listing to the caller's jurisdiction: no area means the caller's
-// own; an area outside it is not found.
-func (s *Server) scopeToJurisdiction(c *gin.Context, area *string) error {
+// own (their team's units, for a cluster team's member); an area outside it is not found.
+func (s *Server) scopeToJurisdiction(c *gin.Context, f *models.BusinessFilter) error {
 	p := principal(c)
 	if p == nil || p.CityWide() {
 		return nil
 	}
-	if *area == "" {
-		*area = p.AreaCode
-		return nil
-	}
-	if !s.visibleArea(c, *area) {
-		return models.NotFound("area", "area "+*area+" not found", "không tìm thấy khu vực "+*area)
+	switch {
+	case f.Area == "" && len(p.UnitCodes) > 0:
+		f.Areas = p.UnitCodes
+	case f.Area == "":
+		f.Area = p.AreaCode
+	case !s.visibleArea(c, f.Area):
+		return models.NotFound("area", "area "+f.Area+" not found", "không tìm thấy khu vực "+f.Area)
 	}
 	return nil
 }

@@ -16,6 +16,11 @@ type Principal struct {
 	AreaCode string // jurisdiction
 	AreaPath string
 	TeamID   string
+	// UnitCodes and UnitPaths narrow a field officer's jurisdiction to the units their team
+	// serves when the team's cluster is smaller than the officer's unit (a cluster of communes
+	// under the city); empty otherwise.
+	UnitCodes []string
+	UnitPaths []string
 }
 
 type principalKey struct{}

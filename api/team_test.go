@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"kiemtra/auth"
 	"net/http"
 	"slices"
 	"strings"
@@ -320,6 +321,51 @@ func TestAClusterTeamServesASetOfUnits(t *testing.T) {
 		tm, _ := env.db.FindTeamByID(t.Context(), b.ID)
 		if !slices.Equal(tm.Areas, []string{"D11", "D21"}) {
 			t.Fatalf("stored units %v", tm.Areas)
+		}
+
+		// A member of the cluster is an officer of the city, but works and sees only the
+		// cluster: its businesses are listed and open, one of another ward is not found.
+		outside := &models.Business{Name: "Karaoke Bắc", Category: "karaoke", Lat: 10.075, Lon: 105.05, AreaCode: "D12", Status: models.BusinessActive, OpenedOn: models.NewDate(2018, 1, 1)}
+		if err := env.db.CreateBusinesses(t.Context(), "t", []*models.Business{outside}); err != nil {
+			t.Fatal(err)
+		}
+		hash, err := auth.HashPassword(envPassword, envParams)
+		if err != nil {
+			t.Fatal(err)
+		}
+		member := &models.User{Username: "cluster1", DisplayName: "Người cụm", Role: models.RoleInspector, Agency: models.AgencyHealth, AreaCode: "92", PasswordHash: hash, TeamID: &b.ID}
+		if err := env.db.CreateUser(t.Context(), "t", member); err != nil {
+			t.Fatal(err)
+		}
+		env.users["cluster1"] = member
+		as := env.as(t, "cluster1")
+		var page struct {
+			Items []models.Business `json:"items"`
+		}
+		w = call(t, env.srv, "GET", "/api/v1/businesses", "", as)
+		json.Unmarshal(w.Body.Bytes(), &page)
+		var got []string
+		for _, it := range page.Items {
+			got = append(got, it.AreaCode)
+		}
+		slices.Sort(got)
+		if w.Code != 200 || !slices.Equal(got, []string{"D11", "D21"}) {
+			t.Fatalf("the cluster member's businesses: %d %v", w.Code, got)
+		}
+		for path, want := range map[string]int{
+			"/api/v1/businesses/" + env.biz["D11"]: 200,
+			"/api/v1/businesses/" + env.biz["D21"]: 200,
+			"/api/v1/businesses/" + outside.ID:     404,
+			"/api/v1/businesses?area=D12":          404,
+			"/api/v1/businesses?area=D21":          200,
+		} {
+			if w := call(t, env.srv, "GET", path, "", as); w.Code != want {
+				t.Errorf("the cluster member reading %s: %d, want %d", path, w.Code, want)
+			}
+		}
+		// The city-wide planner still sees the city.
+		if w := call(t, env.srv, "GET", "/api/v1/businesses/"+outside.ID, "", planner); w.Code != 200 {
+			t.Errorf("the planner reading a business outside the cluster: %d", w.Code)
 		}
 	})
 }

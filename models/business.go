@@ -159,6 +159,7 @@ type BusinessFilter struct {
 	Q        string   // name, address or licence; accent- and case-insensitive
 	Category string   // a category code
 	Area     string   // an area code at any level; its whole subtree matches
+	Areas    []string // area codes: a business in any of their subtrees matches (a team's cluster)
 	Status   string   // active, suspended or closed
 	IDs      []string // exact ids
 	Licences []string // exact licence numbers

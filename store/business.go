@@ -44,6 +44,19 @@ func (db *DB) FindBusinesses(ctx context.Context, f models.BusinessFilter) ([]*m
 		}
 		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(root.Path))
 	}
+	if len(f.Areas) > 0 {
+		var conds []string
+		var args []any
+		for _, code := range f.Areas {
+			a, err := db.FindAreaByCode(ctx, code)
+			if err != nil {
+				return nil, 0, err
+			}
+			conds = append(conds, `path LIKE ? ESCAPE '\'`)
+			args = append(args, likePrefix(a.Path))
+		}
+		q = q.Where(`area_code IN (SELECT code FROM areas WHERE `+strings.Join(conds, " OR ")+`)`, args...)
+	}
 	if len(f.IDs) > 0 {
 		q = q.Where("id IN ?", f.IDs)
 	}
