@@ -415,6 +415,11 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("after a click on 31147 the figures are of %q, want Phường Tân An", area)
 	}
 	do("wait for the commune's burn-down", visible(`#burndown svg`))
+	// The selected unit keeps the focus for the keyboard; it is shown by its stroke, never by
+	// the browser's focus ring round its box.
+	if o := evalJS[string](t, bctx, `getComputedStyle(document.activeElement).outlineStyle`); o != "none" {
+		t.Errorf("the focused unit has the outline %q", o)
+	}
 	shot("dashboard-1366x768-ward.png")
 	// The keyboard reaches the communes: Enter opens one, Escape goes up to the city.
 	do("open a commune with the keyboard",
