@@ -57,9 +57,11 @@ func (db *DB) WardViolationCodes(ctx context.Context, s models.CoverageSpec) (ma
 	return out, nil
 }
 
-// WardFollowUps counts per ward the follow-up tasks (checks that a violation was corrected)
-// created between the spec's start and end, and how many of them had been carried out (an
-// inspection recorded) by the end.
+// WardFollowUps counts per ward the follow-up tasks (checks that a violation was corrected) due
+// to violations found between the spec's start and end, and how many of them had been carried
+// out (an inspection recorded) by the end. A follow-up belongs to the day of the inspection that
+// found the violation, which its window starts the day after (fieldwork), never to the time the
+// row was written: imported or replayed history would otherwise land in the year of the import.
 func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error) {
 	var rows []struct {
 		AreaCode string
@@ -71,7 +73,7 @@ func (db *DB) WardFollowUps(ctx context.Context, s models.CoverageSpec) (created
 		return nil, nil, fmt.Errorf("follow-ups: %w", err)
 	}
 	q := u.scope(g.Table("tasks t").Joins("JOIN businesses b ON b.id = t.business_id")).
-		Where("t.reason = ? AND t.created_at >= ? AND t.created_at < ?", models.ReasonFollowUp, s.YearStart, s.End).
+		Where("t.reason = ? AND t.window_start > ? AND t.window_start <= ?", models.ReasonFollowUp, s.Jan1, s.AsOf.AddDays(1)).
 		Select(u.col()+` AS area_code, COUNT(*) AS a,
 			SUM(CASE WHEN EXISTS (SELECT 1 FROM inspections i WHERE i.task_id = t.id AND i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at < ?) THEN 1 ELSE 0 END) AS b`,
 			inspectedOutcomes, s.End).
