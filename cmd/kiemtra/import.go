@@ -103,6 +103,19 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return importStatus(env, what, runImportFile(ctx, env, args))
 }
 
+// dateFlag reads an optional YYYY-MM-DD flag (zero when empty); a bad one is a usage error.
+func dateFlag(env *Env, name, value string) (models.Date, error) {
+	if value == "" {
+		return models.Date{}, nil
+	}
+	d, err := models.ParseDate(value)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "--%s: %q is not a date YYYY-MM-DD\n", name, value)
+		return models.Date{}, errUsage
+	}
+	return d, nil
+}
+
 // importFlagSet is newFlagSet whose usage ends with the exit statuses.
 func importFlagSet(env *Env, name, args string) *flag.FlagSet {
 	fs := newFlagSet(env, name, args)
@@ -163,11 +176,8 @@ func runImportFile(ctx context.Context, env *Env, args []string) error {
 			return errUsage
 		}
 		opts.Mapping, opts.DryRun = m, *dry
-		if *validFrom != "" {
-			if opts.ValidFrom, err = models.ParseDate(*validFrom); err != nil {
-				fmt.Fprintf(env.Stderr, "--valid-from: %q is not a date YYYY-MM-DD\n", *validFrom)
-				return errUsage
-			}
+		if opts.ValidFrom, err = dateFlag(env, "valid-from", *validFrom); err != nil {
+			return err
 		}
 	}
 	if err := cfg.Validate(); err != nil {

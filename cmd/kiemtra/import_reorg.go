@@ -42,11 +42,8 @@ func runImportReorganisation(ctx context.Context, env *Env, args []string) error
 		return err
 	}
 	fill := models.ReorgSpec{Name: *name, Parent: *parent}
-	if *effective != "" {
-		if fill.EffectiveOn, err = models.ParseDate(*effective); err != nil {
-			fmt.Fprintf(env.Stderr, "--effective-on: %q is not a date YYYY-MM-DD\n", *effective)
-			return errUsage
-		}
+	if fill.EffectiveOn, err = dateFlag(env, "effective-on", *effective); err != nil {
+		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("bad configuration:\n%w", err)
