@@ -41,6 +41,7 @@ var policy = map[string]access{
 	"GET /static/*file":         {public: true},
 	"GET /api/v1/version":       {public: true},
 	"GET /api/v1/openapi.yaml":  {public: true},
+	"GET /api/v1/measures":      {public: true}, // definitions of the figures, no figures
 	"POST /api/v1/auth/login":   {public: true},
 	"POST /api/v1/auth/refresh": {public: true},
 	"POST /api/v1/auth/logout":  {public: true},

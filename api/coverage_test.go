@@ -24,8 +24,8 @@ func TestCoverageEndpoints(t *testing.T) {
 		w := doAs(t, h, planner, "GET", "/api/v1/coverage?level=ward", "")
 		var cov models.Coverage
 		json.Unmarshal(w.Body.Bytes(), &cov)
-		if w.Code != 200 || len(cov.Rows) != 4 || cov.Total.Active != 120 || cov.Year != 2026 {
-			t.Fatalf("coverage: %d rows %d active %d: %s", w.Code, len(cov.Rows), cov.Total.Active, w.Body)
+		if w.Code != 200 || len(cov.Rows) != 4 || cov.Total.InScope != 120 || cov.Year != 2026 {
+			t.Fatalf("coverage: %d rows %d active %d: %s", w.Code, len(cov.Rows), cov.Total.InScope, w.Body)
 		}
 		w = doAs(t, h, district, "GET", "/api/v1/coverage?level=ward", "")
 		json.Unmarshal(w.Body.Bytes(), &cov)

@@ -108,8 +108,8 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			}
 			tot := rep.Total
 			if !rep.ToDate || tot.InScope != 120 || tot.Inspections != 2 || tot.Violations != 1 || tot.ByCode["LAB_MINOR"] != 1 ||
-				tot.InspectedOpenAtStart != cov.Total.InspectedYear || tot.Covered != cov.Total.Covered || tot.Eligible != cov.Total.Eligible ||
-				tot.Coverage != cov.Total.ProgrammeCoverage || tot.Share != cov.Total.YearShare || len(rep.RowsOf(models.AreaLevelDistrict)) != len(cov.Rows) {
+				tot.InspectedOpenAtStart != cov.Total.InspectedOpenAtStart || tot.Covered != cov.Total.Covered || tot.Eligible != cov.Total.Eligible ||
+				tot.Coverage != cov.Total.Coverage || tot.Share != cov.Total.Share || len(rep.RowsOf(models.AreaLevelDistrict)) != len(cov.Rows) {
 				t.Fatalf("report %+v\ncoverage %+v", tot, cov.Total)
 			}
 		})

@@ -337,6 +337,11 @@ func (s *Server) stats(c *gin.Context) {
 func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
 	g.GET("/version", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"version": s.version}) })
 	g.GET("/stats", s.stats)
+	// Reference data: the front-ends label and define every figure from it.
+	g.GET("/measures", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.JSON(http.StatusOK, gin.H{"measures": models.Measures(), "map_statuses": models.MapStatuses()})
+	})
 	g.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", docs.OpenAPI) })
 }
 

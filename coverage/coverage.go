@@ -376,15 +376,16 @@ func Aggregate(counts []models.WardCounts, areas []*models.Area, root *models.Ar
 }
 
 func add(dst *models.WardCounts, w models.WardCounts) {
-	dst.ActiveStart += w.ActiveStart
-	dst.Active += w.Active
+	dst.OpenAtStart += w.OpenAtStart
+	dst.InScope += w.InScope
 	dst.Eligible += w.Eligible
-	dst.InspectedYear += w.InspectedYear
-	dst.InspectionsYear += w.InspectionsYear
+	dst.Inspected += w.Inspected
+	dst.InspectedOpenAtStart += w.InspectedOpenAtStart
+	dst.Inspections += w.Inspections
 	dst.Covered += w.Covered
 	dst.OverdueTasks += w.OverdueTasks
-	dst.ViolationsYear += w.ViolationsYear
-	dst.ViolatingYear += w.ViolatingYear
+	dst.Violations += w.Violations
+	dst.Violating += w.Violating
 	dst.RecentNewYear += w.RecentNewYear
 	dst.RecentNewCovered += w.RecentNewCovered
 }
@@ -395,15 +396,15 @@ func add(dst *models.WardCounts, w models.WardCounts) {
 // happened.
 func Derive(r *models.CoverageRow, q models.CoverageQuery) {
 	p := q.Programme
-	r.YearTarget = int(math.Ceil(p.MinYearlyShare*float64(r.ActiveStart) - 1e-9))
-	r.YearShare = ratio(r.InspectedYear, r.ActiveStart)
-	r.TargetProgress = ratio(r.InspectedYear, r.YearTarget)
+	r.YearTarget = int(math.Ceil(p.MinYearlyShare*float64(r.OpenAtStart) - 1e-9))
+	r.Share = ratio(r.InspectedOpenAtStart, r.OpenAtStart)
+	r.TargetProgress = ratio(r.InspectedOpenAtStart, r.YearTarget)
 	if r.YearTarget == 0 {
 		r.TargetProgress = 1
 	}
-	r.ProgrammeCoverage = ratio(r.Covered, r.Eligible)
+	r.Coverage = ratio(r.Covered, r.Eligible)
 	if r.Eligible == 0 {
-		r.ProgrammeCoverage = 1
+		r.Coverage = 1
 	}
 	r.NeverInspected = r.Eligible - r.Covered
 	yearEnd := models.NewDate(q.Year, 12, 31)
@@ -411,17 +412,17 @@ func Derive(r *models.CoverageRow, q models.CoverageQuery) {
 	weeksDeadline := math.Max(0, float64(q.AsOf.DaysUntil(p.CoverageDeadline))/7)
 	paceYear := float64(r.RecentNewYear) / 8
 	paceCovered := float64(r.RecentNewCovered) / 8
-	projYear := math.Min(float64(r.ActiveStart), float64(r.InspectedYear)+paceYear*weeksYear)
+	projYear := math.Min(float64(r.OpenAtStart), float64(r.InspectedOpenAtStart)+paceYear*weeksYear)
 	projCovered := math.Min(float64(r.Eligible), float64(r.Covered)+paceCovered*weeksDeadline)
-	r.ProjectedYearShare = round4(ratioF(projYear, float64(r.ActiveStart)))
+	r.ProjectedYearShare = round4(ratioF(projYear, float64(r.OpenAtStart)))
 	r.ProjectedCoverage = round4(ratioF(projCovered, float64(r.Eligible)))
 	if r.Eligible == 0 {
 		r.ProjectedCoverage = 1
 	}
-	if r.ActiveStart == 0 {
+	if r.OpenAtStart == 0 {
 		r.ProjectedYearShare = 1
 	}
-	r.YearShare, r.TargetProgress, r.ProgrammeCoverage = round4(r.YearShare), round4(r.TargetProgress), round4(r.ProgrammeCoverage)
+	r.Share, r.TargetProgress, r.Coverage = round4(r.Share), round4(r.TargetProgress), round4(r.Coverage)
 	r.OnTrack = projYear >= float64(r.YearTarget)-1e-9 && (projCovered >= float64(r.Eligible)-1e-9 || q.Year < p.LastYear() && onCourse(r, q))
 }
 
@@ -434,7 +435,7 @@ func onCourse(r *models.CoverageRow, q models.CoverageQuery) bool {
 		return true
 	}
 	elapsed := float64(p.StartsOn.DaysUntil(q.AsOf)) / total
-	return r.ProgrammeCoverage+1e-9 >= math.Min(1, elapsed)-0.05
+	return r.Coverage+1e-9 >= math.Min(1, elapsed)-0.05
 }
 
 func ratio(a, b int) float64 {

@@ -18,7 +18,7 @@ import (
 func rowsOf(c *models.Coverage) string {
 	var out []string
 	for _, r := range c.Rows {
-		out = append(out, fmt.Sprintf("%s %s %d/%d/%d", r.AreaCode, r.Name, r.Active, r.InspectedYear, r.Covered))
+		out = append(out, fmt.Sprintf("%s %s %d/%d/%d", r.AreaCode, r.Name, r.InScope, r.InspectedOpenAtStart, r.Covered))
 	}
 	return strings.Join(out, "; ")
 }
@@ -60,7 +60,7 @@ func TestFiguresAcrossTheReorganisation(t *testing.T) {
 			if got := rowsOf(wards); got != "31147 Phường Hưng Lợi 2/1/1; 31149 Phường An Khánh 2/0/0; 31300 Xã Nhơn Ái 1/1/1" {
 				t.Errorf("2024 wards: %s", got)
 			}
-			if wards.Total.ViolationsYear != 1 || wards.Rows[0].GSOCode != "31147" || wards.Rows[0].ParentCode != reorgtest.D1 {
+			if wards.Total.Violations != 1 || wards.Rows[0].GSOCode != "31147" || wards.Rows[0].ParentCode != reorgtest.D1 {
 				t.Errorf("total %+v, first row %+v", wards.Total.WardCounts, wards.Rows[0])
 			}
 			// The map's points are in the units of the day.
@@ -87,7 +87,7 @@ func TestFiguresAcrossTheReorganisation(t *testing.T) {
 			if got := rowsOf(cov); got != "31147@2025 Phường Tân An 3/2/3; 31150 Xã Phong Điền 2/0/1" {
 				t.Errorf("2025 units: %s", got)
 			}
-			if cov.Total.Active != 5 || cov.Rows[0].GSOCode != "31147" {
+			if cov.Total.InScope != 5 || cov.Rows[0].GSOCode != "31147" {
 				t.Errorf("total %+v", cov.Total.WardCounts)
 			}
 			n := cov.Note
@@ -109,13 +109,13 @@ func TestFiguresAcrossTheReorganisation(t *testing.T) {
 				t.Errorf("31147 in 2024: %s %s", q.Area, cov.Total.Name)
 			}
 			q, cov = query(t, city.New2026, 2026, "", "31147")
-			if q.Area != reorgtest.TanAn || cov.Total.Name != "Phường Tân An" || cov.Total.GSOCode != "31147" || cov.Total.Active != 3 {
+			if q.Area != reorgtest.TanAn || cov.Total.Name != "Phường Tân An" || cov.Total.GSOCode != "31147" || cov.Total.InScope != 3 {
 				t.Errorf("31147 in 2026: %s %+v", q.Area, cov.Total)
 			}
 		})
 		t.Run("a unit formed only from another province's is outside the old programme", func(t *testing.T) {
 			_, cov := query(t, city.Old2021, 2025, "", reorgtest.HoaAn)
-			if cov.Total.Active != 0 || len(cov.Rows) != 1 || cov.Rows[0].Active != 0 {
+			if cov.Total.InScope != 0 || len(cov.Rows) != 1 || cov.Rows[0].InScope != 0 {
 				t.Errorf("Hòa An in 2025: %+v", cov.Total.WardCounts)
 			}
 		})

@@ -14,27 +14,31 @@ type CoverageQuery struct {
 }
 
 // WardCounts are the raw counts of one ward, as the database aggregates them. They add up:
-// every business belongs to exactly one ward.
+// every business belongs to exactly one ward. The fields are measures of the vocabulary in
+// measure.go, under the same names (a field's JSON name is its measure's key).
 type WardCounts struct {
 	AreaCode string `json:"area_code"`
-	// ActiveStart: in scope and open on 1 January of the year.
-	ActiveStart int `json:"active_start"`
-	// Active: in scope and open on the as-of day.
-	Active int `json:"active"`
+	// OpenAtStart: in scope and open on the period's first day (1 January for a year).
+	OpenAtStart int `json:"open_at_start"`
+	// InScope: in scope and open on the as-of day.
+	InScope int `json:"in_scope"`
 	// Eligible: open on the as-of day and opened at least the grace period before the
 	// programme's deadline: the businesses the programme must cover.
 	Eligible int `json:"eligible"`
-	// InspectedYear: distinct businesses of ActiveStart inspected this year up to the as-of day.
-	InspectedYear int `json:"inspected_year"`
-	// InspectionsYear: inspection records (inspected outcomes) this year.
-	InspectionsYear int `json:"inspections_year"`
+	// Inspected: distinct businesses inspected in the period up to the as-of day, whenever they
+	// opened or closed; InspectedOpenAtStart: those of them open on the period's first day, which
+	// the share counts.
+	Inspected            int `json:"inspected"`
+	InspectedOpenAtStart int `json:"inspected_open_at_start"`
+	// Inspections: inspection records (inspected outcomes) in the period.
+	Inspections int `json:"inspections"`
 	// Covered: distinct Eligible businesses inspected since the programme began.
 	Covered int `json:"covered"`
 	// OverdueTasks: open tasks whose window ended before the as-of day.
 	OverdueTasks int `json:"overdue_tasks"`
-	// ViolationsYear: findings recorded this year; ViolatingYear: distinct businesses with one.
-	ViolationsYear int `json:"violations_year"`
-	ViolatingYear  int `json:"violating_year"`
+	// Violations: findings recorded in the period; Violating: distinct businesses with one.
+	Violations int `json:"violations"`
+	Violating  int `json:"violating"`
 	// RecentNewYear and RecentNewCovered: businesses first inspected this year, and first
 	// covered in the programme, in the 8 weeks before the as-of day: the pace of the forecast.
 	RecentNewYear    int `json:"recent_new_year"`
@@ -51,10 +55,10 @@ type CoverageRow struct {
 	Level      string `json:"level"`
 	ParentCode string `json:"parent_code"` // the unit above it ("" for the answer's root)
 	WardCounts
-	YearTarget         int     `json:"year_target"`          // ceil(min share x active at 1 January)
-	YearShare          float64 `json:"year_share"`           // inspected this year / active at 1 January
-	TargetProgress     float64 `json:"target_progress"`      // inspected this year / year target (1 = met)
-	ProgrammeCoverage  float64 `json:"programme_coverage"`   // covered / eligible
+	YearTarget         int     `json:"year_target"`          // ceil(min share x open at the start)
+	Share              float64 `json:"share"`                // inspected open at the start / open at the start
+	TargetProgress     float64 `json:"target_progress"`      // inspected open at the start / year target (1 = met)
+	Coverage           float64 `json:"coverage"`             // covered / eligible
 	NeverInspected     int     `json:"never_inspected"`      // eligible - covered
 	ProjectedYearShare float64 `json:"projected_year_share"` // at the pace of the last 8 weeks
 	ProjectedCoverage  float64 `json:"projected_coverage"`   // at the deadline, same pace

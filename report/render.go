@@ -97,35 +97,43 @@ type column struct {
 	value       func(r *Row) any // an int, a float64, or nil for an empty cell
 }
 
+// measureColumn is the column of a measure: its key, names and kind come from the vocabulary,
+// so that a report heads a figure as the dashboard and the API name it.
+func measureColumn(key string, value func(r *Row) any) column {
+	m := models.MeasureOf(key)
+	return column{key: m.Key, vi: m.Name, en: m.NameEN, pct: m.Kind != models.MeasureCount, value: value}
+}
+
 // figureColumns are the figures of every row, in the order of the sheets and the CSV file.
 var figureColumns = []column{
-	{"in_scope", "Cơ sở thuộc diện quản lý (cuối kỳ)", "In-scope businesses (open at the period's end)", false, func(r *Row) any { return r.InScope }},
-	{"open_at_start", "Cơ sở hoạt động đầu kỳ", "Open at the period's start", false, func(r *Row) any { return r.OpenAtStart }},
-	{"inspections", "Số lượt kiểm tra", "Inspections done", false, func(r *Row) any { return r.Inspections }},
-	{"inspected", "Số cơ sở được kiểm tra", "Businesses inspected", false, func(r *Row) any { return r.Inspected }},
-	{"inspected_open_at_start", "Trong đó: cơ sở hoạt động đầu kỳ", "of which open at the start", false, func(r *Row) any { return r.InspectedOpenAtStart }},
-	{"share", "Tỷ lệ cơ sở được kiểm tra trong kỳ", "Share inspected in the period", true, func(r *Row) any { return r.Share }},
-	{"eligible", "Cơ sở phải kiểm tra trong chương trình", "Businesses the programme must cover", false, func(r *Row) any { return r.Eligible }},
-	{"covered", "Đã kiểm tra ít nhất một lần trong chương trình", "Covered by the programme", false, func(r *Row) any { return r.Covered }},
-	{"coverage", "Tỷ lệ bao phủ của chương trình (cuối kỳ)", "Programme coverage (period end)", true, func(r *Row) any { return r.Coverage }},
-	{"violations", "Số hành vi vi phạm phát hiện", "Violations found", false, func(r *Row) any { return r.Violations }},
-	{"violating", "Số cơ sở vi phạm", "Businesses with violations", false, func(r *Row) any { return r.Violating }},
-	{"follow_ups", "Số lượt phúc tra được giao", "Follow-ups created", false, func(r *Row) any { return r.FollowUps }},
-	{"follow_ups_done", "Số lượt phúc tra đã thực hiện", "Follow-ups done", false, func(r *Row) any { return r.FollowUpsDone }},
-	{"tips_received", "Tin báo, tố giác tiếp nhận", "Tips received", false, func(r *Row) any { return r.TipsReceived }},
-	{"tips_verified", "Tin báo đã xác minh", "Tips verified", false, func(r *Row) any { return intOrNil(r.TipsVerified) }},
-	{"tips_handled", "Tin báo đã xử lý", "Tips handled", false, func(r *Row) any { return intOrNil(r.TipsHandled) }},
-	{"tips_in_time", "Tin báo xử lý đúng hạn", "Tips handled in time", false, func(r *Row) any { return intOrNil(r.TipsInTime) }},
-	{"tips_overdue", "Tin báo quá hạn chưa xác minh, chưa xử lý", "Tips overdue (a deadline missed)", false, func(r *Row) any { return intOrNil(r.TipsOverdue) }},
-	{"prevalence", "Tỷ lệ cơ sở vi phạm ước tính", "Estimated violation prevalence", true, func(r *Row) any { return estimate(r, func(e float64, _, _ float64) float64 { return e }) }},
-	{"prevalence_low", "Cận dưới (khoảng tin cậy 95%)", "95% interval: low", true, func(r *Row) any { return estimate(r, func(_, lo, _ float64) float64 { return lo }) }},
-	{"prevalence_high", "Cận trên (khoảng tin cậy 95%)", "95% interval: high", true, func(r *Row) any { return estimate(r, func(_, _, hi float64) float64 { return hi }) }},
-	{"prevalence_sample", "Số cơ sở của mẫu đã kiểm tra", "Sample businesses inspected", false, func(r *Row) any {
+	measureColumn(models.MeasureInScope, func(r *Row) any { return r.InScope }),
+	measureColumn(models.MeasureOpenAtStart, func(r *Row) any { return r.OpenAtStart }),
+	measureColumn(models.MeasureInspections, func(r *Row) any { return r.Inspections }),
+	measureColumn(models.MeasureInspected, func(r *Row) any { return r.Inspected }),
+	measureColumn(models.MeasureInspectedOpenAtStart, func(r *Row) any { return r.InspectedOpenAtStart }),
+	measureColumn(models.MeasureShareInspected, func(r *Row) any { return r.Share }),
+	measureColumn(models.MeasureEligible, func(r *Row) any { return r.Eligible }),
+	measureColumn(models.MeasureCovered, func(r *Row) any { return r.Covered }),
+	measureColumn(models.MeasureCoverage, func(r *Row) any { return r.Coverage }),
+	measureColumn(models.MeasureNeverInspected, func(r *Row) any { return r.NeverInspected }),
+	measureColumn(models.MeasureViolations, func(r *Row) any { return r.Violations }),
+	measureColumn(models.MeasureViolating, func(r *Row) any { return r.Violating }),
+	measureColumn(models.MeasureFollowUpsDue, func(r *Row) any { return r.FollowUpsDue }),
+	measureColumn(models.MeasureFollowUpsDone, func(r *Row) any { return r.FollowUpsDone }),
+	measureColumn(models.MeasureTipsReceived, func(r *Row) any { return r.TipsReceived }),
+	measureColumn(models.MeasureTipsVerified, func(r *Row) any { return intOrNil(r.TipsVerified) }),
+	measureColumn(models.MeasureTipsHandled, func(r *Row) any { return intOrNil(r.TipsHandled) }),
+	measureColumn(models.MeasureTipsInTime, func(r *Row) any { return intOrNil(r.TipsInTime) }),
+	measureColumn(models.MeasureTipsOverdue, func(r *Row) any { return intOrNil(r.TipsOverdue) }),
+	measureColumn(models.MeasurePrevalence, func(r *Row) any { return estimate(r, func(e float64, _, _ float64) float64 { return e }) }),
+	measureColumn(models.MeasurePrevalenceLow, func(r *Row) any { return estimate(r, func(_, lo, _ float64) float64 { return lo }) }),
+	measureColumn(models.MeasurePrevalenceHigh, func(r *Row) any { return estimate(r, func(_, _, hi float64) float64 { return hi }) }),
+	measureColumn(models.MeasurePrevalenceSample, func(r *Row) any {
 		if r.Prevalence == nil {
 			return nil
 		}
 		return r.Prevalence.Sample
-	}},
+	}),
 }
 
 func intOrNil(p *int) any {

@@ -29,8 +29,6 @@ type Store interface {
 	FindPlans(ctx context.Context, programmeID string) ([]*models.Plan, error)
 	// FindPlanItems returns a plan's selection.
 	FindPlanItems(ctx context.Context, planID string) ([]*models.PlanItem, error)
-	// WardDistinctInspected counts per ward the businesses inspected in the spec's period.
-	WardDistinctInspected(ctx context.Context, s models.CoverageSpec) (map[string]int, error)
 	// WardViolationCodes counts per ward and code the findings of the spec's period.
 	WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error)
 	// WardFollowUps counts per ward the follow-up tasks created in the period and those done.
@@ -253,15 +251,17 @@ type Row struct {
 	// Share = InspectedOpenAtStart / OpenAtStart.
 	Share float64 `json:"share"`
 	// Eligible, Covered, Coverage: the programme's coverage at the period's end.
-	Eligible int     `json:"eligible"`
-	Covered  int     `json:"covered"`
-	Coverage float64 `json:"coverage"`
+	Eligible       int     `json:"eligible"`
+	Covered        int     `json:"covered"`
+	Coverage       float64 `json:"coverage"`
+	NeverInspected int     `json:"never_inspected"`
 	// Violations: findings; Violating: distinct businesses with one; ByCode: findings per code.
 	Violations int            `json:"violations"`
 	Violating  int            `json:"violating"`
 	ByCode     map[string]int `json:"violations_by_code"`
-	// FollowUps: follow-up tasks created in the period; FollowUpsDone: carried out by its end.
-	FollowUps     int `json:"follow_ups"`
+	// FollowUpsDue: follow-up visits that violations found in the period call for (by the
+	// violation's date); FollowUpsDone: those of them carried out by the period's end.
+	FollowUpsDue  int `json:"follow_ups_due"`
 	FollowUpsDone int `json:"follow_ups_done"`
 	// Tips received in the period, and where they stood at its end (or now, while it runs):
 	// verified (verification begun), handled, handled in time, overdue (a verification or
@@ -332,7 +332,6 @@ func (r *Report) level(code string) models.LevelInfo {
 
 // wardFigures are the report's per-unit figures beyond the coverage counts.
 type wardFigures struct {
-	inspected       map[string]int
 	codes           map[string]map[string]int
 	followUps, done map[string]int
 	tips            map[string]models.TipFigures
@@ -380,9 +379,9 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 	}
 	row := func(level string, c models.CoverageRow) Row {
 		coverage.Derive(&c, cq)
-		r := Row{Level: level, AreaCode: c.AreaCode, GSOCode: c.GSOCode, Name: c.Name, InScope: c.Active, OpenAtStart: c.ActiveStart, Inspections: c.InspectionsYear,
-			InspectedOpenAtStart: c.InspectedYear, Share: c.YearShare, Eligible: c.Eligible, Covered: c.Covered, Coverage: c.ProgrammeCoverage,
-			Violations: c.ViolationsYear, Violating: c.ViolatingYear}
+		r := Row{Level: level, AreaCode: c.AreaCode, GSOCode: c.GSOCode, Name: c.Name, InScope: c.InScope, OpenAtStart: c.OpenAtStart, Inspections: c.Inspections, Inspected: c.Inspected,
+			InspectedOpenAtStart: c.InspectedOpenAtStart, Share: c.Share, Eligible: c.Eligible, Covered: c.Covered, Coverage: c.Coverage, NeverInspected: c.NeverInspected,
+			Violations: c.Violations, Violating: c.Violating}
 		if level != LevelTotal {
 			r.TypeName = c.TypeName
 			if parent := byCode[c.ParentCode]; parent != nil && parent.Code != root.Code {
@@ -425,9 +424,6 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 func (s *Service) wardFigures(ctx context.Context, q Query, spec models.CoverageSpec, root *models.Area, areas []*models.Area) (*wardFigures, error) {
 	wf := &wardFigures{obs: map[string][]scheduler.Observation{}, population: map[string]float64{}, plans: map[string]bool{}}
 	var err error
-	if wf.inspected, err = s.store.WardDistinctInspected(ctx, spec); err != nil {
-		return nil, err
-	}
 	if wf.codes, err = s.store.WardViolationCodes(ctx, spec); err != nil {
 		return nil, err
 	}
@@ -544,8 +540,7 @@ func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 		}
 		return n
 	}
-	r.Inspected = sum(wf.inspected)
-	r.FollowUps, r.FollowUpsDone = sum(wf.followUps), sum(wf.done)
+	r.FollowUpsDue, r.FollowUpsDone = sum(wf.followUps), sum(wf.done)
 	var tips models.TipFigures
 	for code, f := range wf.tips {
 		if match(code) {

@@ -302,7 +302,7 @@ func testQuarterFigures(t *testing.T, c *city) {
 		{"LIC_REG findings", tot.ByCode["LIC_REG"], 2},
 		{"LAB_MINOR findings", tot.ByCode["LAB_MINOR"], 1},
 		{"HOURS findings (of a correction corrected again)", tot.ByCode["HOURS"], 0},
-		{"follow-ups created", tot.FollowUps, 2},
+		{"follow-ups created", tot.FollowUpsDue, 2},
 		{"follow-ups done by the end", tot.FollowUpsDone, 0},
 		{"tips received (one about nowhere, not the merged one)", tot.TipsReceived, 3},
 	} {
@@ -339,7 +339,7 @@ func testQuarterFigures(t *testing.T, c *city) {
 		t.Errorf("units of %s, note %v, levels %+v", r.UnitsOn, r.Note, r.Levels)
 	}
 	d1, d2 := districts[0], districts[1]
-	if d1.AreaCode != "D1" || d1.Inspections != 3 || d1.TipsReceived != 1 || d1.FollowUps != 1 || d2.Inspections != 3 || d2.OpenAtStart != 21 || d2.InScope != 20 || d2.TipsReceived != d2Tips(c) {
+	if d1.AreaCode != "D1" || d1.Inspections != 3 || d1.TipsReceived != 1 || d1.FollowUpsDue != 1 || d2.Inspections != 3 || d2.OpenAtStart != 21 || d2.InScope != 20 || d2.TipsReceived != d2Tips(c) {
 		t.Errorf("districts: %+v\n%+v", d1, d2)
 	}
 	w := wardRows[0]
@@ -380,7 +380,7 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 	if r.Total.Violations != 5 || r.Total.ByCode["LIC_REG"] != 2 || r.Total.ByCode["HOURS"] != 0 {
 		t.Errorf("year violations %d %v: a corrected inspection's findings count once, as corrected", r.Total.Violations, r.Total.ByCode)
 	}
-	if r.Total.Inspections != 11 || r.Total.Inspected != 10 || r.Total.InspectedOpenAtStart != 9 || r.Total.TipsReceived != 4 || r.Total.FollowUps != 3 || r.Total.FollowUpsDone != 1 {
+	if r.Total.Inspections != 11 || r.Total.Inspected != 10 || r.Total.InspectedOpenAtStart != 9 || r.Total.TipsReceived != 4 || r.Total.FollowUpsDue != 3 || r.Total.FollowUpsDone != 1 {
 		t.Errorf("year totals: %+v", r.Total)
 	}
 	if r.Total.ByCode["X_UNKNOWN"] != 1 || r.ViolationTypes[len(r.ViolationTypes)-1].Code != "X_UNKNOWN" {
@@ -389,7 +389,7 @@ func testYearEqualsCoverage(t *testing.T, c *city) {
 	h1 := c.report(t, "2026-H1")
 	q1, q2 := c.report(t, "2026-Q1"), c.report(t, "2026-Q2")
 	if h1.Total.Inspections != q1.Total.Inspections+q2.Total.Inspections || h1.Total.Violations != q1.Total.Violations+q2.Total.Violations ||
-		h1.Total.FollowUps != q1.Total.FollowUps+q2.Total.FollowUps || h1.Total.TipsReceived != q1.Total.TipsReceived+q2.Total.TipsReceived {
+		h1.Total.FollowUpsDue != q1.Total.FollowUpsDue+q2.Total.FollowUpsDue || h1.Total.TipsReceived != q1.Total.TipsReceived+q2.Total.TipsReceived {
 		t.Errorf("H1 %+v is not Q1 + Q2", h1.Total)
 	}
 	if q2.Total.FollowUpsDone != 0 || h1.Total.FollowUpsDone != 1 {
@@ -420,8 +420,8 @@ func d2Tips(c *city) int {
 
 func sameAsCoverage(t *testing.T, name string, r Row, c models.CoverageRow) {
 	t.Helper()
-	if r.AreaCode != c.AreaCode || r.InScope != c.Active || r.OpenAtStart != c.ActiveStart || r.Inspections != c.InspectionsYear || r.InspectedOpenAtStart != c.InspectedYear ||
-		r.Share != c.YearShare || r.Eligible != c.Eligible || r.Covered != c.Covered || r.Coverage != c.ProgrammeCoverage || r.Violations != c.ViolationsYear || r.Violating != c.ViolatingYear {
+	if r.AreaCode != c.AreaCode || r.InScope != c.InScope || r.OpenAtStart != c.OpenAtStart || r.Inspections != c.Inspections || r.InspectedOpenAtStart != c.InspectedOpenAtStart ||
+		r.Share != c.Share || r.Eligible != c.Eligible || r.Covered != c.Covered || r.Coverage != c.Coverage || r.Violations != c.Violations || r.Violating != c.Violating {
 		t.Errorf("%s: report %+v\ncoverage %+v", name, r, c)
 	}
 	n := 0

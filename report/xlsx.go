@@ -123,7 +123,7 @@ func XLSX(r *Report) ([]byte, error) {
 		w.table(detail, [labels][2]string{{above.Name, above.NameEN}, {"Mã " + strings.ToLower(low.Name), low.NameEN + " code"}, {low.Name, low.NameEN}}, lowRows,
 			func(row *Row) [labels]string { return [labels]string{row.ParentName, shownCode(row), row.Name} }, figureColumns)
 	}
-	byType := []column{{"violations", "Tổng số hành vi vi phạm", "All violations", false, func(row *Row) any { return row.Violations }}}
+	byType := []column{measureColumn(models.MeasureViolations, func(row *Row) any { return row.Violations })}
 	for _, v := range r.ViolationTypes {
 		code := v.Code
 		byType = append(byType, column{code, v.VI, fmt.Sprintf("%s (%s)", v.EN, code), false, func(row *Row) any { return row.ByCode[code] }})

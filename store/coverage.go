@@ -157,11 +157,12 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	inProg := `x.first_prog >= @progstart`
 	main := u.scope(g.Table("businesses b").Joins("LEFT JOIN (?) AS x ON x.business_id = b.id", perBusiness)).
 		Select(u.col()+` AS area_code,
-			SUM(CASE WHEN `+openJan1+` THEN 1 ELSE 0 END) AS active_start,
-			SUM(CASE WHEN `+openAsOf+` THEN 1 ELSE 0 END) AS active,
+			SUM(CASE WHEN `+openJan1+` THEN 1 ELSE 0 END) AS open_at_start,
+			SUM(CASE WHEN `+openAsOf+` THEN 1 ELSE 0 END) AS in_scope,
 			SUM(CASE WHEN `+eligibleSQL+` THEN 1 ELSE 0 END) AS eligible,
-			SUM(CASE WHEN `+openJan1+` AND x.first_year IS NOT NULL THEN 1 ELSE 0 END) AS inspected_year,
-			SUM(COALESCE(x.n_year, 0)) AS inspections_year,
+			SUM(CASE WHEN x.first_year IS NOT NULL THEN 1 ELSE 0 END) AS inspected,
+			SUM(CASE WHEN `+openJan1+` AND x.first_year IS NOT NULL THEN 1 ELSE 0 END) AS inspected_open_at_start,
+			SUM(COALESCE(x.n_year, 0)) AS inspections,
 			SUM(CASE WHEN `+eligibleSQL+` AND `+inProg+` THEN 1 ELSE 0 END) AS covered,
 			SUM(CASE WHEN `+openJan1+` AND x.first_year >= @recent THEN 1 ELSE 0 END) AS recent_new_year,
 			SUM(CASE WHEN `+eligibleSQL+` AND `+inProg+` AND x.first_prog >= @recent THEN 1 ELSE 0 END) AS recent_new_covered`,
@@ -183,7 +184,7 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	}
 	violations := currentFindings(g, s, u).
 		Select(u.col() + " AS area_code, COUNT(*) AS a, COUNT(DISTINCT f.business_id) AS b").Group(u.col())
-	if err := run("violations", violations, func(r *models.WardCounts, c countRow) { r.ViolationsYear, r.ViolatingYear = c.A, c.B }); err != nil {
+	if err := run("violations", violations, func(r *models.WardCounts, c countRow) { r.Violations, r.Violating = c.A, c.B }); err != nil {
 		return nil, err
 	}
 	out := make([]models.WardCounts, 0, len(rows))
@@ -192,12 +193,6 @@ func (db *DB) WardCoverageCounts(ctx context.Context, s models.CoverageSpec) ([]
 	}
 	return out, nil
 }
-
-// MapNewlyOpened is the map status of a business that opened within the programme's grace
-// period before its deadline and has not been inspected: the programme need not cover it (it is
-// not among the eligible businesses), so it is not "never inspected". It belongs with the other
-// statuses in models/coverage.go.
-const MapNewlyOpened = "newly_opened"
 
 // overdueTask is the condition, on tasks t, that a task is overdue on the spec's as-of day: it
 // still waits for a visit (planned or released) and the visit is late. A follow-up or a tip's
@@ -262,19 +257,22 @@ func (db *DB) BusinessCoverage(ctx context.Context, s models.CoverageSpec) ([]mo
 		if err := rows.Scan(&b.ID, &b.Name, &b.Category, &b.AreaCode, &b.Lat, &b.Lon, &b.LastInspected, &open, &inYear, &inProg, &overdue, &newlyOpened); err != nil {
 			return nil, fmt.Errorf("business coverage: %w", err)
 		}
+		// The order of models.MapStatuses: a business inspected in the period counts there
+		// even if it closed since, and a never-inspected one is never hidden behind an overdue
+		// mark, so that those two counts are the measures of the same names.
 		switch {
-		case open == 0:
-			b.Status = models.MapClosed
 		case inYear == 1:
 			b.Status = models.MapInspectedThisYear
+		case open == 0:
+			b.Status = models.MapClosed
+		case inProg == 0 && newlyOpened == 0:
+			b.Status = models.MapNeverInspected
+		case inProg == 0:
+			b.Status = models.MapNewlyOpened
 		case overdue == 1:
 			b.Status = models.MapOverdue
-		case inProg == 1:
-			b.Status = models.MapCoveredInProgramme
-		case newlyOpened == 1:
-			b.Status = MapNewlyOpened
 		default:
-			b.Status = models.MapNeverInspected
+			b.Status = models.MapCoveredInProgramme
 		}
 		out = append(out, b)
 	}

@@ -15,20 +15,6 @@ import (
 // as its start) and the figures below, all per ward and with the same filters, so that the
 // reports add up to the coverage figures.
 
-// WardDistinctInspected counts per ward the distinct businesses of the spec inspected between
-// its start and its end, whenever they opened.
-func (db *DB) WardDistinctInspected(ctx context.Context, s models.CoverageSpec) (map[string]int, error) {
-	g := db.gdb.WithContext(ctx)
-	u, err := unitsOf(g, s)
-	if err != nil {
-		return nil, fmt.Errorf("distinct inspected: %w", err)
-	}
-	q := u.scope(g.Table("inspections i").Joins("JOIN businesses b ON b.id = i.business_id")).
-		Where("i.outcome IN ? AND i.amends_id IS NULL AND i.finished_at >= ? AND i.finished_at < ?", inspectedOutcomes, s.YearStart, s.End).
-		Select(u.col() + " AS area_code, COUNT(DISTINCT i.business_id) AS n").Group(u.col())
-	return scanWardCounts(q, "distinct inspected")
-}
-
 // WardViolationCodes counts per ward and violation code the findings of the inspections
 // finished between the spec's start and end, each inspection in its latest version: the same
 // findings as WardCoverageCounts' ViolationsYear.

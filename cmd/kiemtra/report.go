@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/report"
 	"kiemtra/store"
@@ -96,12 +97,30 @@ func printReportTotals(w io.Writer, r *report.Report) {
 	if r.Note != nil {
 		fmt.Fprintf(w, "  note: %s\n", r.Note.Message)
 	}
-	fmt.Fprintf(w, "  in scope %d, open at the start %d, inspections %d, businesses inspected %d (%d of those open at the start, %.1f%%)\n",
-		t.InScope, t.OpenAtStart, t.Inspections, t.Inspected, t.InspectedOpenAtStart, t.Share*100)
-	fmt.Fprintf(w, "  programme coverage %d of %d (%.1f%%), violations %d at %d businesses, follow-ups %d (%d done), tips %d\n",
-		t.Covered, t.Eligible, t.Coverage*100, t.Violations, t.Violating, t.FollowUps, t.FollowUpsDone, t.TipsReceived)
-	if t.TipsVerified != nil {
-		fmt.Fprintf(w, "  tips verified %d, handled %d (%d in time), overdue %d\n", *t.TipsVerified, *t.TipsHandled, *t.TipsInTime, *t.TipsOverdue)
+	// One line per measure, under the names the dashboard and the workbook use.
+	line := func(key string, v any) {
+		m := models.MeasureOf(key)
+		switch x := v.(type) {
+		case float64:
+			fmt.Fprintf(w, "  %s / %s: %.1f%%\n", m.Name, m.NameEN, x*100)
+		case *int:
+			if x != nil {
+				fmt.Fprintf(w, "  %s / %s: %d\n", m.Name, m.NameEN, *x)
+			}
+		default:
+			fmt.Fprintf(w, "  %s / %s: %v\n", m.Name, m.NameEN, x)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		v   any
+	}{{models.MeasureInScope, t.InScope}, {models.MeasureOpenAtStart, t.OpenAtStart}, {models.MeasureInspections, t.Inspections},
+		{models.MeasureInspected, t.Inspected}, {models.MeasureInspectedOpenAtStart, t.InspectedOpenAtStart}, {models.MeasureShareInspected, t.Share},
+		{models.MeasureEligible, t.Eligible}, {models.MeasureCovered, t.Covered}, {models.MeasureCoverage, t.Coverage}, {models.MeasureNeverInspected, t.NeverInspected},
+		{models.MeasureViolations, t.Violations}, {models.MeasureViolating, t.Violating}, {models.MeasureFollowUpsDue, t.FollowUpsDue}, {models.MeasureFollowUpsDone, t.FollowUpsDone},
+		{models.MeasureTipsReceived, t.TipsReceived}, {models.MeasureTipsVerified, t.TipsVerified}, {models.MeasureTipsHandled, t.TipsHandled},
+		{models.MeasureTipsInTime, t.TipsInTime}, {models.MeasureTipsOverdue, t.TipsOverdue}} {
+		line(f.key, f.v)
 	}
 	if e := t.Prevalence; e != nil {
 		fmt.Fprintf(w, "  estimated prevalence %.1f%% [%.1f%%, %.1f%%] from %d inspected in the plan's sample\n", e.Share*100, e.Low*100, e.High*100, e.Sample)

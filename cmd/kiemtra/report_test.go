@@ -68,8 +68,8 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &cov); err != nil || w.Code != 200 {
 		t.Fatalf("GET /coverage?year=2025: %d %s", w.Code, w.Body)
 	}
-	if cov.ProgrammeCode != "KH237-2021-2025" || cov.Total.ProgrammeCoverage != 1 || cov.Total.Covered == 0 {
-		t.Fatalf("the finished programme: %s at %v (%d of %d)", cov.ProgrammeCode, cov.Total.ProgrammeCoverage, cov.Total.Covered, cov.Total.Eligible)
+	if cov.ProgrammeCode != "KH237-2021-2025" || cov.Total.Coverage != 1 || cov.Total.Covered == 0 {
+		t.Fatalf("the finished programme: %s at %v (%d of %d)", cov.ProgrammeCode, cov.Total.Coverage, cov.Total.Covered, cov.Total.Eligible)
 	}
 	env := map[string]string{"KIEMTRA_DATA_DIR": dir}
 
@@ -110,23 +110,23 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 			heading string
 			want    float64
 		}{
-			{"Open at the period's start", float64(c.ActiveStart)},
-			{"In-scope businesses (open at the period's end)", float64(c.Active)},
-			{"Inspections done", float64(c.InspectionsYear)},
-			{"of which open at the start", float64(c.InspectedYear)},
-			{"Share inspected in the period", c.YearShare},
+			{"Open at the period's start", float64(c.OpenAtStart)},
+			{"In-scope businesses (open at the period's end)", float64(c.InScope)},
+			{"Inspections done", float64(c.Inspections)},
+			{"of which open at the start", float64(c.InspectedOpenAtStart)},
+			{"Share inspected in the period", c.Share},
 			{"Businesses the programme must cover", float64(c.Eligible)},
 			{"Covered by the programme", float64(c.Covered)},
-			{"Programme coverage (period end)", c.ProgrammeCoverage},
-			{"Violations found", float64(c.ViolationsYear)},
-			{"Businesses with violations", float64(c.ViolatingYear)},
+			{"Programme coverage (period end)", c.Coverage},
+			{"Violations found", float64(c.Violations)},
+			{"Businesses with violations", float64(c.Violating)},
 		} {
 			if got := num(f.heading); got != f.want {
 				t.Errorf("%s: workbook %v, coverage API %v", f.heading, got, f.want)
 			}
 		}
 		t.Logf("2025 on the demo: %d open on 1 January, %d inspections, %d inspected (%.2f%%), coverage %d of %d (%.0f%%), %d violations",
-			c.ActiveStart, c.InspectionsYear, c.InspectedYear, c.YearShare*100, c.Covered, c.Eligible, c.ProgrammeCoverage*100, c.ViolationsYear)
+			c.OpenAtStart, c.Inspections, c.InspectedOpenAtStart, c.Share*100, c.Covered, c.Eligible, c.Coverage*100, c.Violations)
 		if len(rows) != 10+1+len(cov.Rows) {
 			t.Errorf("%d summary rows, want the total and %d districts", len(rows)-10, len(cov.Rows))
 		}
@@ -159,8 +159,8 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		}
 		tot := recs[1]
 		c := cov.Total
-		for k, want := range map[string]string{"level": "total", "area_code": city, "inspected_open_at_start": strconv.Itoa(c.InspectedYear), "covered": strconv.Itoa(c.Covered),
-			"eligible": strconv.Itoa(c.Eligible), "coverage": "1", "inspections": strconv.Itoa(c.InspectionsYear), "period": "2025", "programme": "KH237-2021-2025"} {
+		for k, want := range map[string]string{"level": "total", "area_code": city, "inspected_open_at_start": strconv.Itoa(c.InspectedOpenAtStart), "covered": strconv.Itoa(c.Covered),
+			"eligible": strconv.Itoa(c.Eligible), "coverage": "1", "inspections": strconv.Itoa(c.Inspections), "period": "2025", "programme": "KH237-2021-2025"} {
 			if tot[key[k]] != want {
 				t.Errorf("CSV total %s = %q, want %q", k, tot[key[k]], want)
 			}
@@ -211,7 +211,7 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 				}
 				return n
 			}
-			if fu, done, insp := num("follow_ups"), num("follow_ups_done"), num("inspections"); fu == 0 || done > fu || fu > insp {
+			if fu, done, insp := num("follow_ups_due"), num("follow_ups_done"), num("inspections"); fu == 0 || done > fu || fu > insp {
 				t.Errorf("%s: %d follow-ups due, %d done, %d inspections", tc.period, fu, done, insp)
 			}
 		}
