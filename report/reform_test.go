@@ -136,7 +136,7 @@ func TestReportsAcrossTheReorganisation(t *testing.T) {
 			}
 			defer f.Close()
 			// One level: the communes are on the summary sheet, with their official codes.
-			if got := strings.Join(f.GetSheetList(), "|"); got != SheetSummary+"|"+SheetViolations {
+			if got := strings.Join(f.GetSheetList(), "|"); got != SheetSummary+"|"+SheetViolations+"|"+SheetDefinitions {
 				t.Errorf("sheets %s", got)
 			}
 			rows, _ := f.GetRows(SheetSummary)

@@ -498,8 +498,12 @@ func testWorkbook(t *testing.T, c *city) {
 	}
 	defer f.Close()
 	detail := r.DetailSheet()
-	if got := f.GetSheetList(); detail != "Chi tiết phường" || strings.Join(got, "|") != SheetSummary+"|"+detail+"|"+SheetViolations {
+	if got := f.GetSheetList(); detail != "Chi tiết phường" || strings.Join(got, "|") != SheetSummary+"|"+detail+"|"+SheetViolations+"|"+SheetDefinitions {
 		t.Fatalf("sheets %v", got)
+	}
+	// Every figure is defined on the definitions sheet, under the vocabulary's names.
+	if defs, err := f.GetRows(SheetDefinitions); err != nil || len(defs) != len(figureColumns)+1 || defs[1][1] != models.MeasureOf(figureColumns[0].key).Name {
+		t.Errorf("definitions sheet: %d rows (want %d), %v", len(defs), len(figureColumns)+1, err)
 	}
 	header := cellText(t, f, SheetSummary, "A2") + cellText(t, f, SheetSummary, "A3") + cellText(t, f, SheetSummary, "A4") + cellText(t, f, SheetSummary, "A5")
 	for _, want := range []string{"Chương trình thử 2026-2030", "Cần Thơ", "Quý I năm 2026", "01/01/2026", "31/03/2026", "Thời điểm lập: 15/08/2026 10:00", "Asia/Ho_Chi_Minh"} {

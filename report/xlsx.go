@@ -15,6 +15,8 @@ import (
 const (
 	SheetSummary    = "Tổng hợp"
 	SheetViolations = "Vi phạm theo loại"
+	// SheetDefinitions defines every figure of the report, as the dashboard's tooltips do.
+	SheetDefinitions = "Định nghĩa chỉ số"
 )
 
 // DetailSheet names the sheet of a report's lowest level when the area has levels above it
@@ -93,7 +95,7 @@ func XLSX(r *Report) ([]byte, error) {
 		return nil, err
 	}
 	detail := r.DetailSheet()
-	for _, name := range []string{detail, SheetViolations} {
+	for _, name := range []string{detail, SheetViolations, SheetDefinitions} {
 		if name == "" {
 			continue
 		}
@@ -130,6 +132,7 @@ func XLSX(r *Report) ([]byte, error) {
 	}
 	w.table(SheetViolations, [labels][2]string{{"Cấp", "Level"}, {"Mã địa bàn", "Area code"}, {"Tên địa bàn", "Area"}}, r.ordered(),
 		func(row *Row) [labels]string { return [labels]string{r.levelName(row), shownCode(row), row.Name} }, byType)
+	w.definitions()
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -148,6 +151,26 @@ func XLSX(r *Report) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// definitions writes a line per figure of the report: its key (the CSV heading's and the API's
+// name), its names and its definitions, from the vocabulary.
+func (w *sheetWriter) definitions() {
+	heads := []string{"Mã (key)", "Chỉ số", "Measure", "Định nghĩa", "Definition"}
+	for i, h := range heads {
+		w.set(SheetDefinitions, i+1, 1, h, w.st.head)
+	}
+	for i, c := range figureColumns {
+		m := models.MeasureOf(c.key)
+		for j, v := range []string{m.Key, m.Name, m.NameEN, m.Definition, m.DefinitionEN} {
+			w.set(SheetDefinitions, j+1, i+2, v, w.st.text)
+		}
+	}
+	for col, width := range map[string]float64{"A": 24, "B": 34, "C": 30, "D": 80, "E": 80} {
+		if w.err == nil {
+			w.err = w.f.SetColWidth(SheetDefinitions, col, col, width)
+		}
+	}
 }
 
 func rowPtrs(rows []Row) []*Row {

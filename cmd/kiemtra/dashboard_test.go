@@ -333,6 +333,13 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 
 	shot("dashboard-1366x768-districts.png")
 
+	// The same figure under the same name on the dashboard, in the API and in the workbook, for
+	// (period, unit) pairs of both programmes and both maps.
+	figs := newFigureSource(t, m)
+	firstUnit := `document.querySelector('#area-table tbody tr.top').dataset.code`
+	thisYear, _ := strconv.Atoi(attr(`#kpi-year`, "data-year"))
+	pairs := checkSameFigures(t, bctx, figs, attr(`#map`, "data-programme"), thisYear, []string{"", evalJS[string](t, bctx, firstUnit)})
+
 	// The server's base map reaches the map: tiles are asked for from the configured server.
 	if href := evalJS[string](t, bctx, `(document.querySelector('#map g.tiles image') || {getAttribute: () => ''}).getAttribute('href')`); !strings.HasPrefix(href, "/no-tiles/") {
 		t.Errorf("the map's first tile is %q, want one of %s", href, tiles)
@@ -435,8 +442,8 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.top').length`); n != 103 {
 		t.Errorf("the table has %d rows, want the 103 communes", n)
 	}
-	do("sort by programme coverage", chromedp.Click(chromedp.CSS(`#area-table button[data-sort="programme_coverage"]`)), visible(`#area-table th[aria-sort="ascending"]`))
-	covs := evalJS[[]float64](t, bctx, `Array.from(document.querySelectorAll('#area-table tr.top td.programme_coverage')).map(td => parseFloat(td.textContent.replace(/\./g, '').replace(',', '.')))`)
+	do("sort by programme coverage", chromedp.Click(chromedp.CSS(`#area-table button[data-sort="coverage"]`)), visible(`#area-table th[aria-sort="ascending"]`))
+	covs := evalJS[[]float64](t, bctx, `Array.from(document.querySelectorAll('#area-table tr.top td.coverage')).map(td => parseFloat(td.textContent.replace(/\./g, '').replace(',', '.')))`)
 	if len(covs) != 103 || !sort.Float64sAreSorted(covs) {
 		t.Errorf("communes sorted by coverage: %d, sorted %v", len(covs), sort.Float64sAreSorted(covs))
 	}
@@ -457,6 +464,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('#area-table tbody tr.top').length`); n != 9 {
 		t.Errorf("2024's table has %d districts, want the old city's 9", n)
 	}
+	pairs += checkSameFigures(t, bctx, figs, "KH237-2021-2025", 2024, []string{"", evalJS[string](t, bctx, firstUnit)})
 	do("switch to the ward map", chromedp.Click(chromedp.CSS(`#level-ward`)), visible(`#map[data-level="ward"]`))
 	checkUnits(t, models.AreaLevelWard, wards, evalJS[[]drawnArea](t, bctx, readAreas), "")
 	do("open Hưng Lợi", clickUnit("31147"), visible(`#map[data-selected="31147"]`))
@@ -479,13 +487,18 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("2025 spans the reorganisation, but the note reads %q", note)
 	}
 	checkUnits(t, models.AreaLevelCommune, oldCity, evalJS[[]drawnArea](t, bctx, readAreas), "100")
+	pairs += checkSameFigures(t, bctx, figs, "KH237-2021-2025", 2025, []string{"", evalJS[string](t, bctx, firstUnit)})
+	if pairs < 5 {
+		t.Errorf("%d (period, unit) pairs compared, want at least 5", pairs)
+	}
+	t.Logf("the dashboard, the API and the workbook agree on %d figures for %d (period, unit) pairs", pairs*len(sameFigureMeasures), pairs)
 	// Under full coverage no business is "never inspected": those opened within the grace period
 	// before the deadline have a legend line of their own.
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('#map circle.pt.never_inspected').length`); n != 0 {
 		t.Errorf("%d businesses never inspected under 100%% coverage", n)
 	}
 	if evalJS[int](t, bctx, `document.querySelectorAll('#map circle.pt.newly_opened').length`) > 0 {
-		if label := text(`#legend li[data-status="newly_opened"] .lg-label`); label != "Mới mở, chưa đến hạn" {
+		if label := text(`#legend li[data-status="newly_opened"] .lg-label`); label != "Mới mở, chưa phải kiểm tra" {
 			t.Errorf("the newly opened businesses' legend reads %q", label)
 		}
 	}

@@ -40,12 +40,9 @@ export const STRINGS = {
     legendPoints: "Cơ sở kinh doanh",
     metCoverage: "100% (hoàn thành)",
     metTarget: "≥ {target} (đạt chỉ tiêu)",
-    areaTitle: "{name}\nBao phủ chương trình: {coverage} ({covered}/{eligible} cơ sở)\nKiểm tra trong năm: {share} (chỉ tiêu {target})\nChưa kiểm tra lần nào: {never}",
     yearTarget: "Chỉ tiêu năm {year}",
-    yearTargetSub: "{inspected}/{active} cơ sở đã kiểm tra · cần {target} cơ sở ({share})",
     yearTargetDone: "Đạt {progress} chỉ tiêu năm",
     programmeCoverage: "Bao phủ chương trình",
-    programmeCoverageSub: "{covered}/{eligible} cơ sở đã được kiểm tra ít nhất một lần · hạn chót {deadline}",
     leadAgency: "Cơ quan chủ trì: {name}",
     neverLeft: "Còn {n} cơ sở chưa được kiểm tra lần nào",
     allCovered: "Tất cả cơ sở đã được kiểm tra",
@@ -61,8 +58,6 @@ export const STRINGS = {
     forecastDeadline: "Dự báo bao phủ tại hạn chót {deadline}: {coverage}",
     forecastPace: "Theo nhịp độ 8 tuần gần nhất.",
     finishedYear: "Năm {year} đã kết thúc: số liệu là kết quả thực tế.",
-    overdueTasks: "Việc quá hạn",
-    violations: "Cơ sở vi phạm",
     burndownTitle: "Cơ sở chưa được kiểm tra lần nào",
     burndownActual: "Thực tế",
     burndownTarget: "Lộ trình về 0 tại hạn chót",
@@ -76,15 +71,9 @@ export const STRINGS = {
     tableCaptionExpand: "Bấm ▸ để xem các {units}.",
     and: " và ",
     colArea: "Địa bàn",
-    colActive: "Cơ sở hoạt động",
-    colInspected: "Đã kiểm tra trong năm",
-    colShare: "Tỷ lệ năm",
-    colTarget: "Chỉ tiêu năm",
-    colCoverage: "Bao phủ chương trình",
-    colNever: "Chưa kiểm tra lần nào",
-    colOverdue: "Việc quá hạn",
-    colViolating: "Cơ sở vi phạm",
     colOnTrack: "Tiến độ",
+    onTrackDef: "Đúng tiến độ khi, với nhịp độ 8 tuần gần nhất, cả tỷ lệ kiểm tra cuối năm và tỷ lệ bao phủ khi kết thúc chương trình đều đạt chỉ tiêu.",
+    target: "chỉ tiêu",
     total: "Tổng cộng",
     expand: "Xem các {units} của {name}",
     collapse: "Thu gọn {name}",
@@ -117,14 +106,6 @@ export const STRINGS = {
     makeReport: "Tải báo cáo",
     errorPrefix: "Lỗi",
     networkError: "Không kết nối được với máy chủ.",
-    statuses: {
-      inspected_this_year: "Đã kiểm tra trong năm",
-      covered_in_programme: "Đã kiểm tra ở năm trước",
-      never_inspected: "Chưa kiểm tra trong chương trình",
-      overdue: "Quá hạn kiểm tra",
-      newly_opened: "Mới mở, chưa đến hạn",
-      closed: "Đã ngừng hoạt động",
-    },
     outcomes: {
       compliant: "Không vi phạm",
       violation: "Có vi phạm",
@@ -170,12 +151,9 @@ export const STRINGS = {
     legendPoints: "Businesses",
     metCoverage: "100% (complete)",
     metTarget: "≥ {target} (target met)",
-    areaTitle: "{name}\nProgramme coverage: {coverage} ({covered}/{eligible} businesses)\nInspected this year: {share} (target {target})\nNever inspected: {never}",
     yearTarget: "{year} target",
-    yearTargetSub: "{inspected}/{active} businesses inspected · {target} needed ({share})",
     yearTargetDone: "{progress} of the yearly target",
     programmeCoverage: "Programme coverage",
-    programmeCoverageSub: "{covered}/{eligible} businesses inspected at least once · deadline {deadline}",
     leadAgency: "Lead agency: {name}",
     neverLeft: "{n} businesses never inspected",
     allCovered: "Every business has been inspected",
@@ -191,8 +169,6 @@ export const STRINGS = {
     forecastDeadline: "Forecast coverage at the deadline {deadline}: {coverage}",
     forecastPace: "At the pace of the last 8 weeks.",
     finishedYear: "{year} is over: these are the final figures.",
-    overdueTasks: "Overdue tasks",
-    violations: "Violating businesses",
     burndownTitle: "Businesses not yet inspected",
     burndownActual: "Actual",
     burndownTarget: "Path to zero at the deadline",
@@ -206,15 +182,9 @@ export const STRINGS = {
     tableCaptionExpand: "Click ▸ to see the {units}.",
     and: " and ",
     colArea: "Area",
-    colActive: "Active businesses",
-    colInspected: "Inspected this year",
-    colShare: "Year share",
-    colTarget: "Year target",
-    colCoverage: "Programme coverage",
-    colNever: "Never inspected",
-    colOverdue: "Overdue tasks",
-    colViolating: "Violating businesses",
     colOnTrack: "Progress",
+    onTrackDef: "On track when, at the pace of the last 8 weeks, both the year's share and the coverage at the deadline reach their targets.",
+    target: "target",
     total: "Total",
     expand: "Show the {units} of {name}",
     collapse: "Hide the {units} of {name}",
@@ -247,14 +217,6 @@ export const STRINGS = {
     makeReport: "Download report",
     errorPrefix: "Error",
     networkError: "The server cannot be reached.",
-    statuses: {
-      inspected_this_year: "Inspected this year",
-      covered_in_programme: "Inspected in an earlier year",
-      never_inspected: "Not yet inspected in the programme",
-      overdue: "Inspection overdue",
-      newly_opened: "Newly opened, not yet due",
-      closed: "Closed",
-    },
     outcomes: {
       compliant: "Compliant",
       violation: "Violation",
@@ -302,6 +264,11 @@ export const VIOLATIONS = {
 
 const LANG_KEY = "kiemtra.lang";
 
+/**
+ * @typedef {{key: string, kind: string, of?: string, name: string, name_en: string, definition: string, definition_en: string, numerator?: string, denominator?: string}} Measure
+ * @typedef {{key: string, name: string, name_en: string, definition: string, definition_en: string, measure?: string}} MapStatus
+ */
+
 // I18n holds the chosen language and formats texts, numbers and dates in it.
 export class I18n {
   constructor() {
@@ -309,6 +276,36 @@ export class I18n {
     this.lang = saved === "en" ? "en" : "vi";
     this.listeners = [];
     this.agencies = new Map();
+    /** @type {Map<string, Measure>} */
+    this.measures = new Map();
+    /** @type {Map<string, MapStatus>} */
+    this.statuses = new Map();
+  }
+
+  // setMeasures keeps the server's vocabulary of figures (GET /api/v1/measures): every figure
+  // and map status is named and defined from it, as the reports and the API name them.
+  /** @param {{measures: Measure[], map_statuses: MapStatus[]}} vocab */
+  setMeasures(vocab) {
+    this.measures = new Map(vocab.measures.map(m => [m.key, m]));
+    this.statuses = new Map(vocab.map_statuses.map(m => [m.key, m]));
+  }
+
+  /** measure is a figure's name in the chosen language. @param {string} key */
+  measure(key) {
+    const m = this.measures.get(key);
+    return m ? (this.lang === "en" ? m.name_en : m.name) : key;
+  }
+
+  /** measureDef is a figure's one-line definition. @param {string} key */
+  measureDef(key) {
+    const m = this.measures.get(key);
+    return m ? (this.lang === "en" ? m.definition_en : m.definition) : "";
+  }
+
+  /** statusDef is a map status's definition. @param {string} code */
+  statusDef(code) {
+    const m = this.statuses.get(code);
+    return m ? (this.lang === "en" ? m.definition_en : m.definition) : "";
   }
 
   // setAgencies keeps the agencies (GET /api/v1/agencies, the inactive ones too) that agency()
@@ -334,7 +331,10 @@ export class I18n {
     return s.normalize("NFC");
   }
 
-  status(code) { return STRINGS[this.lang].statuses[code] || code; }
+  status(code) {
+    const m = this.statuses.get(code);
+    return m ? (this.lang === "en" ? m.name_en : m.name) : code;
+  }
   outcome(code) { return STRINGS[this.lang].outcomes[code] || code; }
 
   category(code, short = false) {

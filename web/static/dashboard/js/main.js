@@ -158,10 +158,12 @@ async function loadFigures() {
   try {
     // The top level below the area (the server's default) with the businesses, then, when the
     // year's units have levels below it, the lowest one.
-    const [cov, topGeo] = await Promise.all([
+    const [cov, topGeo, vocab] = await Promise.all([
       api.get("/api/v1/coverage" + query(p)),
       api.get("/api/v1/coverage.geojson" + query({ ...p, points: "true" })),
+      i18n.measures.size ? null : api.get("/api/v1/measures"),
     ]);
+    if (vocab) i18n.setMeasures(vocab);
     if (seq !== state.loadSeq) return; // a newer choice is loading
     const below = (cov.levels || []).slice(1);
     const leaf = below[below.length - 1];
@@ -404,7 +406,7 @@ function renderLegend() {
     parts.push(h("div", { class: "lg-group" },
       h("span", { class: "lg-title" }, t.t("legendPoints") + ":"),
       h("ul", { class: "dots", "aria-label": t.t("legendPoints") }, STATUS_ORDER.filter(s => c.statuses[s]).map(s =>
-        h("li", { "data-status": s }, h("span", { class: "dot " + s }), h("span", { class: "lg-label" }, t.status(s)), count(c.statuses[s]))))));
+        h("li", { "data-status": s, title: t.statusDef(s) }, h("span", { class: "dot " + s }), h("span", { class: "lg-label" }, t.status(s)), count(c.statuses[s]))))));
   }
   $("#legend").replaceChildren(...parts);
 }
@@ -413,6 +415,13 @@ function elapsed(fromIso, toIso, atIso) {
   const d = s => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
   const total = d(toIso) - d(fromIso);
   return total > 0 ? Math.max(0, Math.min(1, (d(atIso) - d(fromIso) + 86400000) / (total + 86400000))) : 1;
+}
+
+// figures lists a row's counts under their measures' names, each with its definition as a
+// tooltip: the numerator and denominator of the card's share, and what else it counts.
+function figures(r, keys) {
+  return h("dl", { class: "kpi-figs" }, keys.map(k =>
+    h("div", { "data-measure": k, "data-value": String(r[k]), title: t.measureDef(k) }, h("dt", {}, t.measure(k)), h("dd", {}, t.num(r[k])))));
 }
 
 function renderKpis() {
@@ -426,17 +435,17 @@ function renderKpis() {
   // The year: the bar is full when the yearly target is met.
   const yearDone = cov.as_of >= `${cov.year}-12-31` || (cov.deadline && cov.as_of >= cov.deadline);
   const yearBox = $("#kpi-year");
-  yearBox.dataset.value = (r.year_share * 100).toFixed(1).replace(/\.0$/, "");
+  yearBox.dataset.value = (r.share * 100).toFixed(1).replace(/\.0$/, "");
   yearBox.dataset.year = String(cov.year);
   const yearExpected = elapsed(`${cov.year}-01-01`, `${cov.year}-12-31`, cov.as_of);
   yearBox.replaceChildren(
     h("div", { class: "kpi-head" }, h("h3", {}, t.t("yearTarget", { year: cov.year })), h("span", { class: "goal" }, `≥ ${t.pct(minShare, 0)}`)),
     h("div", { class: "kpi-figures" },
-      h("span", { class: "kpi-figure", id: "kpi-year-figure" }, t.pct(r.year_share)),
+      h("span", { class: "kpi-figure", id: "kpi-year-figure", "data-measure": "share", title: t.measureDef("share") }, t.pct(r.share)),
       h("span", { class: "kpi-of" }, `/ ${t.pct(minShare, 0)}`),
       h("span", { class: "kpi-side" }, t.t("yearTargetDone", { progress: t.pct(r.target_progress, 0) }))),
     progressBar(r.target_progress, {
-      label: t.t("yearTarget", { year: cov.year }), valueText: `${t.pct(r.year_share)} / ${t.pct(minShare, 0)}`,
+      label: t.t("yearTarget", { year: cov.year }), valueText: `${t.pct(r.share)} / ${t.pct(minShare, 0)}`,
       cls: r.target_progress >= 1 ? "met" : "",
       markers: [
         yearDone ? null : { at: yearExpected, cls: "expected", title: `${t.t("expectedNow")}: ${t.pct(yearExpected * minShare)}` },
@@ -444,29 +453,29 @@ function renderKpis() {
       ].filter(Boolean),
     }),
     h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, t.pct(minShare, 0))),
-    h("p", { class: "kpi-sub" }, t.t("yearTargetSub", { inspected: t.num(r.inspected_year), active: t.num(r.active_start), target: t.num(r.year_target), share: t.pct(minShare, 0) })),
+    figures(r, ["inspected", "inspected_open_at_start", "open_at_start", "year_target"]),
   );
 
   // The programme: full coverage by the deadline.
   const progBox = $("#kpi-programme");
-  progBox.dataset.value = (r.programme_coverage * 100).toFixed(1).replace(/\.0$/, "");
+  progBox.dataset.value = (r.coverage * 100).toFixed(1).replace(/\.0$/, "");
   const progExpected = prog ? elapsed(prog.starts_on, prog.coverage_deadline || prog.ends_on, cov.as_of) : NaN;
   const progDone = cov.deadline && cov.as_of >= cov.deadline;
   progBox.replaceChildren(
     h("div", { class: "kpi-head" }, h("h3", {}, t.t("programmeCoverage")), h("span", { class: "goal" }, `100% · ${t.date(cov.deadline)}`)),
     h("div", { class: "kpi-figures" },
-      h("span", { class: "kpi-figure", id: "kpi-programme-figure" }, t.pct(r.programme_coverage)),
+      h("span", { class: "kpi-figure", id: "kpi-programme-figure", "data-measure": "coverage", title: t.measureDef("coverage") }, t.pct(r.coverage)),
       h("span", { class: "kpi-of" }, "/ 100%"),
       h("span", { class: "kpi-side" + (r.never_inspected ? "" : " good") }, r.never_inspected ? t.t("neverLeft", { n: t.num(r.never_inspected) }) : t.t("allCovered"))),
-    progressBar(r.programme_coverage, {
-      label: t.t("programmeCoverage"), valueText: `${t.pct(r.programme_coverage)} / 100%`, cls: r.programme_coverage >= 1 ? "met" : "",
+    progressBar(r.coverage, {
+      label: t.t("programmeCoverage"), valueText: `${t.pct(r.coverage)} / 100%`, cls: r.coverage >= 1 ? "met" : "",
       markers: [
         progDone ? null : { at: progExpected, cls: "expected", title: `${t.t("expectedNow")}: ${t.pct(progExpected)}` },
         progDone ? null : { at: r.projected_coverage, cls: "forecast", title: `${t.t("forecast")}: ${t.pct(r.projected_coverage)}` },
       ].filter(Boolean),
     }),
     h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "0%"), h("span", {}, "100%")),
-    h("p", { class: "kpi-sub" }, t.t("programmeCoverageSub", { covered: t.num(r.covered), eligible: t.num(r.eligible), deadline: t.date(cov.deadline) })),
+    figures(r, ["covered", "eligible", "never_inspected"]),
     prog && prog.lead_agency ? h("p", { class: "kpi-sub", id: "kpi-lead", title: t.agency(prog.lead_agency, true) }, t.t("leadAgency", { name: t.agency(prog.lead_agency) })) : null,
   );
 
@@ -489,8 +498,8 @@ function renderKpis() {
     h("div", { class: "track-head" },
       h("span", { class: "track-badge " + (r.on_track ? "ok" : "bad"), id: "on-track" }, h("span", { "aria-hidden": "true" }, r.on_track ? "✓" : "!"), " ", r.on_track ? t.t("onTrack") : t.t("offTrack")),
       h("dl", { class: "mini" },
-        h("div", {}, h("dt", {}, t.t("overdueTasks")), h("dd", { class: r.overdue_tasks ? "warn" : "" }, t.num(r.overdue_tasks))),
-        h("div", {}, h("dt", {}, t.t("violations")), h("dd", {}, t.num(r.violating_year))))),
+        h("div", { "data-measure": "overdue_tasks", title: t.measureDef("overdue_tasks") }, h("dt", {}, t.measure("overdue_tasks")), h("dd", { class: r.overdue_tasks ? "warn" : "" }, t.num(r.overdue_tasks))),
+        h("div", { "data-measure": "violating", title: t.measureDef("violating") }, h("dt", {}, t.measure("violating")), h("dd", {}, t.num(r.violating))))),
     h("ul", { class: "reasons" }, reasons.map(s => h("li", {}, s)), yearDone ? null : h("li", { class: "muted" }, t.t("forecastPace"))),
   );
 }

@@ -50,11 +50,11 @@ export function colourFor(value, metric, minShare) {
 
 // metricValue is the figure a map colours an area by.
 export function metricValue(props, metric) {
-  return metric === "progress" ? props.year_share : props.programme_coverage;
+  return metric === "progress" ? props.share : props.coverage;
 }
 
 // hasBusinesses says whether an area has anything to measure.
-function hasBusinesses(p) { return (p.eligible || 0) + (p.active_start || 0) + (p.active || 0) > 0; }
+function hasBusinesses(p) { return (p.eligible || 0) + (p.open_at_start || 0) + (p.in_scope || 0) > 0; }
 
 // Projection is an equirectangular projection scaled to WIDTH units across the bounds.
 class Projection {
@@ -271,12 +271,13 @@ export class CoverageMap {
       const empty = !hasBusinesses(p);
       const v = metricValue(p, metric);
       const fill = empty ? EMPTY_FILL : colourFor(v, metric, minShare);
-      const cov = (p.programme_coverage * 100).toFixed(1).replace(/\.0$/, "");
-      const prog = (p.year_share * 100).toFixed(1).replace(/\.0$/, "");
-      const title = t.t("areaTitle", {
-        name: p.name, coverage: t.pct(p.programme_coverage), covered: t.num(p.covered), eligible: t.num(p.eligible),
-        share: t.pct(p.year_share), target: t.pct(minShare, 0), never: t.num(p.never_inspected),
-      });
+      const cov = (p.coverage * 100).toFixed(1).replace(/\.0$/, "");
+      const prog = (p.share * 100).toFixed(1).replace(/\.0$/, "");
+      // Each share with the counts it divides, under the measures' names.
+      const title = [p.name,
+        `${t.measure("coverage")}: ${t.pct(p.coverage)} (${t.num(p.covered)}/${t.num(p.eligible)})`,
+        `${t.measure("share")}: ${t.pct(p.share)} (${t.num(p.inspected_open_at_start)}/${t.num(p.open_at_start)}; ${t.t("target")} ${t.pct(minShare, 0)})`,
+        `${t.measure("never_inspected")}: ${t.num(p.never_inspected)}`].join("\n");
       const cls = ["area", inSel ? "" : "context", s.code === selected ? "selected" : "", empty ? "empty" : ""].filter(Boolean).join(" ");
       const label = `${p.name}: ${metric === "progress" ? t.t("byProgress") : t.t("byCoverage")} ${t.pct(v)}`;
       html += `<path class="${cls}" d="${s.d}" fill="${fill}" data-code="${esc(s.code)}" data-level="${esc(p.level)}"` +

@@ -4,20 +4,26 @@
 
 import { h } from "./util.js";
 
-// columns describes the table; value is what a column sorts by.
+// columns describes the table; value is what a column sorts by. Every figure is a measure of
+// the server's vocabulary: its heading is the measure's name, its tooltip the definition, and
+// each share stands right after the counts it divides.
 function columns(t, minShare) {
-  const num = key => ({ key, value: r => r[key], cell: r => t.num(r[key]) });
+  const num = key => ({ key, label: t.measure(key), def: t.measureDef(key), value: r => r[key], cell: r => t.num(r[key]) });
+  const share = (key, cell) => ({ key, label: t.measure(key), def: t.measureDef(key), value: r => r[key], cell });
   return [
-    { key: "name", label: t.t("colArea"), value: r => r.name, text: true },
-    { ...num("active"), label: t.t("colActive") },
-    { ...num("inspected_year"), label: t.t("colInspected") },
-    { key: "year_share", label: t.t("colShare"), value: r => r.year_share, cell: r => meter(t.pct(r.year_share), r.year_share / (minShare || 0.2), r.year_share + 1e-9 >= (minShare || 0.2)) },
-    { ...num("year_target"), label: t.t("colTarget") },
-    { key: "programme_coverage", label: t.t("colCoverage"), value: r => r.programme_coverage, cell: r => meter(t.pct(r.programme_coverage), r.programme_coverage, r.programme_coverage >= 1) },
-    { ...num("never_inspected"), label: t.t("colNever") },
-    { ...num("overdue_tasks"), label: t.t("colOverdue") },
-    { ...num("violating_year"), label: t.t("colViolating") },
-    { key: "on_track", label: t.t("colOnTrack"), value: r => (r.on_track ? 1 : 0), cell: r => trackBadge(t, r.on_track) },
+    { key: "name", label: t.t("colArea"), def: "", value: r => r.name, text: true },
+    num("open_at_start"),
+    num("inspected_open_at_start"),
+    share("share", r => meter(t.pct(r.share), r.share / (minShare || 0.2), r.share + 1e-9 >= (minShare || 0.2))),
+    num("year_target"),
+    num("inspected"),
+    num("eligible"),
+    num("covered"),
+    share("coverage", r => meter(t.pct(r.coverage), r.coverage, r.coverage >= 1)),
+    num("never_inspected"),
+    num("overdue_tasks"),
+    num("violating"),
+    { key: "on_track", label: t.t("colOnTrack"), def: t.t("onTrackDef"), value: r => (r.on_track ? 1 : 0), cell: r => trackBadge(t, r.on_track) },
   ];
 }
 
@@ -49,7 +55,7 @@ export function renderTable(table, opts) {
     const active = sort.key === c.key;
     const ariaSort = active ? (sort.dir === "desc" ? "descending" : "ascending") : "none";
     return h("th", { scope: "col", "aria-sort": ariaSort, class: c.text ? "text" : "" },
-      h("button", { type: "button", class: "sort", "data-sort": c.key, title: t.t("sortBy", { col: c.label }), onclick: () => opts.onSort(c.key) },
+      h("button", { type: "button", class: "sort", "data-sort": c.key, "data-measure": c.text ? null : c.key, title: (c.def ? c.def + "\n" : "") + t.t("sortBy", { col: c.label }), onclick: () => opts.onSort(c.key) },
         c.label, h("span", { class: "sort-mark", "aria-hidden": "true" }, active ? (sort.dir === "desc" ? " ▼" : " ▲") : " ↕")));
   }));
 
@@ -86,7 +92,7 @@ function row(r, cols, t, o) {
         : h("span", {}, name);
       tr.append(h("th", { scope: "row", class: "text" }, h("span", { class: "cell-area" }, o.toggle || (o.cls === "sub" ? h("span", { class: "indent" }) : null), inner)));
     } else {
-      tr.append(h("td", { class: c.key }, c.cell(r)));
+      tr.append(h("td", { class: c.key, "data-measure": c.key, "data-value": String(r[c.key]) }, c.cell(r)));
     }
   });
   return tr;
