@@ -81,6 +81,8 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	if v, err := db.VerifyAudit(ctx); err != nil || !v.OK {
 		t.Fatalf("audit log after the demo load: %+v %v", v, err)
 	}
+	// Every report of the demo holds the invariants a reader checks.
+	checkReportInvariants(t, db)
 	// The replayed 2021-2025 programme met its targets: every eligible business inspected,
 	// and at least a fifth of those open on 1 January inspected every year.
 	count := func(query string, args ...any) int {
