@@ -123,7 +123,7 @@ func checkReportInvariants(t *testing.T, db *store.DB) {
 
 // figures are a row's figures that add up over units (shares and estimates do not).
 type figures struct {
-	InScope, OpenAtStart, Inspections, Inspected, InspectedOpenAtStart, Eligible, Covered, NeverInspected int
+	InScope, OpenAtStart, Inspections, Inspected, InspectedOpenAtStart, Eligible, Covered, NeverInspected                int
 	Violations, Violating, FollowUpsDue, FollowUpsDone, TipsReceived, TipsVerified, TipsHandled, TipsInTime, TipsOverdue int
 }
 
