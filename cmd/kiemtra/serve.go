@@ -273,7 +273,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer func() { m.runner.Stop(); stopBG(); wg.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.listener) }()
-	m.Log.Info("serving", "addr", "http://"+m.Addr(), "version", buildVersion())
+	base := "http://" + m.Addr()
+	// Every address a user needs, so that whoever starts the service can pass them on.
+	m.Log.Info("serving", "addr", base, "version", buildVersion(), "dashboard", base+"/dashboard/", "app", base+"/app/",
+		"tip_form", base+"/tip", "api", base+"/api/v1/")
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
