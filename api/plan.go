@@ -32,6 +32,8 @@ type PlanStore interface {
 // Jobs runs scheduled jobs on demand and lists their runs.
 type Jobs interface {
 	Jobs() []string
+	// JobStatuses returns each job with its schedule and its latest run, by name.
+	JobStatuses(ctx context.Context) ([]*models.JobStatus, error)
 	RunNow(ctx context.Context, name string) (*models.JobRun, error)
 	FindJobRuns(ctx context.Context, job string, limit int) ([]*models.JobRun, error)
 }
@@ -317,12 +319,26 @@ func (s *Server) verifyPlan(c *gin.Context) {
 }
 
 func (s *Server) listJobs(c *gin.Context) {
-	runs, err := s.jobs.FindJobRuns(c.Request.Context(), c.Query("job"), 100)
+	ctx, job := c.Request.Context(), c.Query("job")
+	runs, err := s.jobs.FindJobRuns(ctx, job, 100)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"jobs": s.jobs.Jobs(), "runs": nonNil(runs)})
+	// The runs are the latest hundred of all jobs, which the hourly ones fill in days; latest
+	// keeps each job's own last run in view, a yearly one and a catch-up among them.
+	statuses, err := s.jobs.JobStatuses(ctx)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	latest := []*models.JobStatus{}
+	for _, st := range statuses {
+		if job == "" || st.Job == job {
+			latest = append(latest, st)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"jobs": s.jobs.Jobs(), "latest": latest, "runs": nonNil(runs)})
 }
 
 func (s *Server) runJob(c *gin.Context) {

@@ -61,8 +61,10 @@ func doAs(t *testing.T, h http.Handler, p *Principal, method, path, body string)
 func planClock() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 
 type planTestEnv struct {
-	srv *Server
-	db  *store.DB
+	srv     *Server
+	db      *store.DB
+	runner  *scheduler.Runner
+	planner *scheduler.Service
 }
 
 // newPlanServer stores a small city (two districts, four wards, a team each, 120 businesses) and
@@ -123,7 +125,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Reorgs: reorg.NewService(db, reg.Refresh), Logger: log})
-	return &planTestEnv{srv: srv, db: db}
+	return &planTestEnv{srv: srv, db: db, runner: runner, planner: planner}
 }
 
 func TestPlansThroughTheAPI(t *testing.T) {

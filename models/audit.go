@@ -100,6 +100,7 @@ type JobRun struct {
 	ID          int64      `json:"id" gorm:"primaryKey;autoIncrement"`
 	Job         string     `json:"job"`
 	Slot        string     `json:"slot"` // the schedule slot, so that replicas run a slot once; "<slot>#retry<n>" for a run again
+	Kind        string     `json:"kind"` // JobScheduled, JobManual, JobRetry, JobCatchUp: what started the run
 	StartedAt   time.Time  `json:"started_at"`
 	HeartbeatAt *time.Time `json:"heartbeat_at"` // refreshed while it runs: a run whose heartbeat stops lost its runner
 	FinishedAt  *time.Time `json:"finished_at"`
@@ -115,6 +116,23 @@ const (
 	JobFailed  = "failed"
 	JobSkipped = "skipped" // another run of the job was in progress
 )
+
+// What started a job run.
+const (
+	JobScheduled = "scheduled" // its slot's minute came
+	JobManual    = "manual"    // a request (POST /api/v1/jobs/{name}/run); slot "manual-<uuid>"
+	JobRetry     = "retry"     // its slot's run lost its replica; slot "<slot>#retry<n>"
+	// JobCatchUp is a slot that passed while no replica ran, run once at the next start under
+	// the slot it stands in for.
+	JobCatchUp = "catch_up"
+)
+
+// JobStatus is a job as GET /api/v1/jobs shows it: its schedule and its latest run.
+type JobStatus struct {
+	Job      string  `json:"job"`
+	Schedule string  `json:"schedule"` // the five-field cron spec in the users' time zone; "" for manual runs only
+	LastRun  *JobRun `json:"last_run"` // nil when it never ran
+}
 
 // TableName is the table of job runs.
 func (JobRun) TableName() string { return "job_runs" }

@@ -134,9 +134,9 @@ type Visit struct {
 
 // JobRunStore records runs of scheduled jobs so that each slot runs once across replicas.
 type JobRunStore interface {
-	// ClaimJobRun records the start of a job's slot; claimed is false when another replica (or
-	// an earlier run) already has it.
-	ClaimJobRun(ctx context.Context, job, slot string) (run *JobRun, claimed bool, err error)
+	// ClaimJobRun records the start of a job's slot, started as kind (JobScheduled, ...);
+	// claimed is false when another replica (or an earlier run) already has it.
+	ClaimJobRun(ctx context.Context, job, slot, kind string) (run *JobRun, claimed bool, err error)
 	// HeartbeatJobRun records that a run is still running.
 	HeartbeatJobRun(ctx context.Context, id int64) error
 	// FindStaleJobRuns returns the runs still running whose heartbeat is older than before.
@@ -149,6 +149,9 @@ type JobRunStore interface {
 	FinishJobRun(ctx context.Context, run *JobRun) error
 	// FindJobRuns returns the latest runs, newest first.
 	FindJobRuns(ctx context.Context, job string, limit int) ([]*JobRun, error)
+	// FirstJobRunStart returns when the first run of any job recorded in the database started:
+	// since when a service has been running its jobs there. ok is false when no job ever ran.
+	FirstJobRunStart(ctx context.Context) (at time.Time, ok bool, err error)
 }
 
 // YearState is a year's work as the nightly job sees it.

@@ -36,6 +36,17 @@ type MorningJob struct {
 // Name is the job's name in job_runs.
 func (j *MorningJob) Name() string { return "morning_assignment" }
 
+// CatchUp says whether a morning missed while no replica ran is still worth releasing: only
+// on its own day. Run releases the day it runs, so a slot of a day that is over would release
+// today's routes at whatever hour the service starts, before today's own slot.
+func (j *MorningJob) CatchUp(slot, now time.Time) bool {
+	loc := j.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return models.DateOf(slot.In(loc)) == models.DateOf(now.In(loc))
+}
+
 // ReleaseHorizon is how many days are released ahead, today included: Horizon, at least 1.
 func (j *MorningJob) ReleaseHorizon() int { return max(1, j.Horizon) }
 

@@ -36,7 +36,8 @@ type RunStore interface {
 // first to record the slot in job_runs runs it, and a PostgreSQL advisory lock keeps a manual run
 // from overlapping a scheduled one. A running job refreshes its row's heartbeat; every runner
 // looks, at start and then at each heartbeat interval, for runs whose heartbeat stopped (their
-// replica was killed), marks them failed and runs the slot again.
+// replica was killed), marks them failed and runs the slot again. At start it also catches up
+// the latest slot of each job that passed while no replica ran (CatchUp).
 type Runner struct {
 	store RunStore
 	log   *slog.Logger
@@ -47,7 +48,9 @@ type Runner struct {
 
 	mu     sync.Mutex
 	jobs   map[string]Job
-	active map[int64]bool // the runs this runner is running now
+	specs  map[string]string        // job -> its cron spec, for the scheduled ones
+	scheds map[string]cron.Schedule // job -> its parsed spec
+	active map[int64]bool           // the runs this runner is running now
 	ctx    context.Context
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
@@ -95,8 +98,8 @@ func NewRunner(store RunStore, log *slog.Logger, now func() time.Time, loc *time
 		now = time.Now
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &Runner{store: store, log: log, now: now, loc: loc, jobs: map[string]Job{}, active: map[int64]bool{}, ctx: ctx, stop: stop,
-		cron: cron.New(cron.WithLocation(loc)), live: Liveness{}.withDefaults()}
+	return &Runner{store: store, log: log, now: now, loc: loc, jobs: map[string]Job{}, specs: map[string]string{}, scheds: map[string]cron.Schedule{},
+		active: map[int64]bool{}, ctx: ctx, stop: stop, cron: cron.New(cron.WithLocation(loc)), live: Liveness{}.withDefaults()}
 }
 
 // SetLiveness replaces the heartbeat settings (zero fields take their defaults); call it
@@ -116,15 +119,23 @@ func (r *Runner) Add(spec string, job Job) error {
 	if err != nil {
 		return fmt.Errorf("schedule of job %s: %q: %w", job.Name(), spec, err)
 	}
+	r.mu.Lock()
+	r.specs[job.Name()], r.scheds[job.Name()] = spec, sched
+	r.mu.Unlock()
 	r.cron.Schedule(sched, cron.FuncJob(func() { r.fire(job.Name()) }))
 	return nil
+}
+
+// slotID names the slot of a scheduled minute: the minute in the users' time zone.
+func (r *Runner) slotID(t time.Time) string {
+	return t.In(r.loc).Truncate(time.Minute).Format("2006-01-02T15:04")
 }
 
 // fire runs a job's slot of this minute, as cron calls it on every replica.
 func (r *Runner) fire(name string) {
 	// Every replica computes the same slot for the same firing, so only one claims it.
-	slot := r.now().In(r.loc).Truncate(time.Minute).Format("2006-01-02T15:04")
-	_, err := r.RunSlot(r.ctx, name, slot)
+	slot := r.slotID(r.now())
+	_, err := r.runSlot(r.ctx, name, slot, models.JobScheduled)
 	if err != nil && !errors.Is(err, ErrSlotTaken) {
 		// A lost slot is the normal lot of all replicas but one (RunSlot notes it at debug).
 		r.log.Error("scheduled job failed", "job", name, "slot", slot, "err", err)
@@ -143,10 +154,38 @@ func (r *Runner) Jobs() []string {
 	return out
 }
 
-// Start begins the schedules and the watch for runs whose runner is gone.
+// JobStatuses returns each registered job with its schedule and its latest run, by name.
+func (r *Runner) JobStatuses(ctx context.Context) ([]*models.JobStatus, error) {
+	out := []*models.JobStatus{}
+	for _, name := range r.Jobs() {
+		r.mu.Lock()
+		st := &models.JobStatus{Job: name, Schedule: r.specs[name]}
+		r.mu.Unlock()
+		runs, err := r.store.FindJobRuns(ctx, name, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(runs) == 1 {
+			st.LastRun = runs[0]
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Start begins the schedules, the catch-up of the slots missed while no replica ran, and the
+// watch for runs whose runner is gone.
 func (r *Runner) Start() {
 	r.cron.Start()
-	r.wg.Add(1)
+	r.wg.Add(2)
+	go func() {
+		defer r.wg.Done()
+		// Beside the schedules, not before them: a long catch-up must not delay the service's
+		// start, and a slot that comes meanwhile is claimed once all the same.
+		if _, err := r.CatchUp(r.ctx); err != nil && r.ctx.Err() == nil {
+			r.log.Error("catching up missed job slots", "err", err)
+		}
+	}()
 	go func() {
 		defer r.wg.Done()
 		t := time.NewTicker(r.live.Heartbeat)
@@ -177,7 +216,7 @@ var ErrSlotTaken = errors.New("slot already taken")
 
 // RunNow runs a job at once under a fresh slot (an operator's or a test's request).
 func (r *Runner) RunNow(ctx context.Context, name string) (*models.JobRun, error) {
-	return r.RunSlot(ctx, name, "manual-"+uuid.NewString())
+	return r.runSlot(ctx, name, "manual-"+uuid.NewString(), models.JobManual)
 }
 
 func (r *Runner) job(name string) Job {
@@ -186,14 +225,19 @@ func (r *Runner) job(name string) Job {
 	return r.jobs[name]
 }
 
-// RunSlot runs a job for a slot unless the slot was claimed already; it returns the recorded
-// run, or nil with ErrSlotTaken.
+// RunSlot runs a job for a scheduled slot unless the slot was claimed already; it returns the
+// recorded run, or nil with ErrSlotTaken.
 func (r *Runner) RunSlot(ctx context.Context, name, slot string) (*models.JobRun, error) {
+	return r.runSlot(ctx, name, slot, models.JobScheduled)
+}
+
+// runSlot is RunSlot recording what started the run.
+func (r *Runner) runSlot(ctx context.Context, name, slot, kind string) (*models.JobRun, error) {
 	job := r.job(name)
 	if job == nil {
 		return nil, models.NotFound("job", "no such job: "+name, "không có tác vụ "+name)
 	}
-	run, claimed, err := r.store.ClaimJobRun(ctx, name, slot)
+	run, claimed, err := r.store.ClaimJobRun(ctx, name, slot, kind)
 	if err != nil {
 		return nil, err
 	}

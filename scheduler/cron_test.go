@@ -121,6 +121,12 @@ func TestALostSlotIsNotAnError(t *testing.T) {
 		if strings.Contains(logs[1].String(), "level=ERROR") || !strings.Contains(logs[1].String(), "level=DEBUG msg=\"job slot taken by another replica\"") {
 			t.Fatalf("the replica that lost the slot logged:\n%s", logs[1])
 		}
+		if run := runsOf(t, db, "nightly")["2026-03-03T01:30"]; run == nil || run.Kind != models.JobScheduled {
+			t.Fatalf("the scheduled run: %+v", run)
+		}
+		if run, err := rs[1].RunNow(context.Background(), "nightly"); err != nil || run.Kind != models.JobManual || !strings.HasPrefix(run.Slot, "manual-") {
+			t.Fatalf("a run on request: %+v %v", run, err)
+		}
 	})
 }
 
@@ -133,12 +139,12 @@ func TestARunWhoseReplicaStoppedIsRunAgainOnce(t *testing.T) {
 		rs, _ := replicas(t, db, clk, 2, nightly, reports)
 		// A replica claims the nightly slot and is killed: its run stays running, its heartbeat
 		// stops at 01:30.
-		if _, claimed, err := db.ClaimJobRun(ctx, "nightly", "2026-03-03T01:30"); err != nil || !claimed {
+		if _, claimed, err := db.ClaimJobRun(ctx, "nightly", "2026-03-03T01:30", models.JobScheduled); err != nil || !claimed {
 			t.Fatal(claimed, err)
 		}
 		// Another run is alive: its heartbeat is a minute old when the others look.
 		clk.Advance(2 * time.Minute)
-		if _, claimed, err := db.ClaimJobRun(ctx, "reports", "2026-03-03T01:32"); err != nil || !claimed {
+		if _, claimed, err := db.ClaimJobRun(ctx, "reports", "2026-03-03T01:32", models.JobScheduled); err != nil || !claimed {
 			t.Fatal(claimed, err)
 		}
 		clk.Advance(time.Minute)
@@ -165,7 +171,7 @@ func TestARunWhoseReplicaStoppedIsRunAgainOnce(t *testing.T) {
 			lost.Error != "the replica running it stopped; no heartbeat since 2026-03-03T01:30:00Z; run again as slot 2026-03-03T01:30#retry1" {
 			t.Fatalf("the lost run: %+v", lost)
 		}
-		if again == nil || again.Status != models.JobOK || again.Result != "done" || len(runs) != 2 {
+		if again == nil || again.Status != models.JobOK || again.Result != "done" || again.Kind != models.JobRetry || len(runs) != 2 {
 			t.Fatalf("the run again: %+v (runs %v)", again, runs)
 		}
 		if live := runsOf(t, db, "reports")["2026-03-03T01:32"]; live == nil || live.Status != models.JobRunning || reports.runs.Load() != 0 {
@@ -189,7 +195,7 @@ func TestAStaleRunIsNotRunAgainWhenALaterRunStartedOrItsRetriesAreSpent(t *testi
 		// Two nights lost in a row: only the later is run again. A yearly plan lost at its
 		// second retry is not run again.
 		for _, claim := range [][2]string{{"nightly", "2026-03-02T01:30"}, {"nightly", "2026-03-03T01:30"}, {"yearly_plan", "2026-03-03T01:30#retry2"}} {
-			if _, ok, err := db.ClaimJobRun(ctx, claim[0], claim[1]); err != nil || !ok {
+			if _, ok, err := db.ClaimJobRun(ctx, claim[0], claim[1], models.JobScheduled); err != nil || !ok {
 				t.Fatal(ok, err)
 			}
 		}

@@ -263,6 +263,14 @@ type YearlyJob struct {
 // Name is the job's name in job_runs.
 func (j *YearlyJob) Name() string { return "yearly_plan" }
 
+// CatchUp says whether a drafting day missed while no replica ran is still worth running: in
+// its own year only. Run drafts the year after the one it runs in, so on 2 December it drafts
+// the plans the slot of 1 December would have; in January it would draft the year after next.
+func (j *YearlyJob) CatchUp(slot, now time.Time) bool {
+	loc := j.Service.loc
+	return slot.In(loc).Year() == now.In(loc).Year()
+}
+
 // Run drafts the plans.
 func (j *YearlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 	s := j.Service

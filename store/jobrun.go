@@ -13,11 +13,12 @@ import (
 
 var _ models.JobRunStore = (*DB)(nil)
 
-// ClaimJobRun records the start of a job's slot. The unique (job, slot) key makes the claim
-// atomic on both dialects: of several replicas, one inserts and the others see the conflict.
-func (db *DB) ClaimJobRun(ctx context.Context, job, slot string) (*models.JobRun, bool, error) {
+// ClaimJobRun records the start of a job's slot, started as kind. The unique (job, slot) key
+// makes the claim atomic on both dialects: of several replicas, one inserts and the others see
+// the conflict, whatever kind each would have recorded.
+func (db *DB) ClaimJobRun(ctx context.Context, job, slot, kind string) (*models.JobRun, bool, error) {
 	now := db.Now()
-	run := &models.JobRun{Job: job, Slot: slot, StartedAt: now, HeartbeatAt: &now, Status: models.JobRunning}
+	run := &models.JobRun{Job: job, Slot: slot, Kind: kind, StartedAt: now, HeartbeatAt: &now, Status: models.JobRunning}
 	err := db.gdb.WithContext(ctx).Create(run).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, false, nil
@@ -59,7 +60,7 @@ func (db *DB) TakeOverJobRun(ctx context.Context, run *models.JobRun, before tim
 		if taken = res.RowsAffected == 1; !taken || retrySlot == "" {
 			return nil
 		}
-		next := &models.JobRun{Job: run.Job, Slot: retrySlot, StartedAt: now, HeartbeatAt: &now, Status: models.JobRunning}
+		next := &models.JobRun{Job: run.Job, Slot: retrySlot, Kind: models.JobRetry, StartedAt: now, HeartbeatAt: &now, Status: models.JobRunning}
 		res = tx.Clauses(clause.OnConflict{DoNothing: true}).Create(next)
 		if res.Error != nil {
 			return translate(res.Error, "job")
@@ -99,6 +100,20 @@ func (db *DB) FindJobRuns(ctx context.Context, job string, limit int) ([]*models
 		return nil, translate(err, "job")
 	}
 	return out, nil
+}
+
+// FirstJobRunStart returns when the first recorded run started. The first row by id is the
+// first claimed (the key is the primary key's index, not a scan); replicas' clocks differ by
+// far less than the slots this bounds.
+func (db *DB) FirstJobRunStart(ctx context.Context) (time.Time, bool, error) {
+	var runs []*models.JobRun
+	if err := db.gdb.WithContext(ctx).Order("id").Limit(1).Find(&runs).Error; err != nil {
+		return time.Time{}, false, translate(err, "job")
+	}
+	if len(runs) == 0 {
+		return time.Time{}, false, nil
+	}
+	return runs[0].StartedAt, true, nil
 }
 
 // TryJobLock takes a PostgreSQL session advisory lock for a job for as long as fn runs, so
