@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"kiemtra/models"
 )
@@ -13,22 +15,22 @@ import (
 // "Xoa bóp", "Massage", "Quán bar"). The labels are derived from the names, never listed a
 // second time, so a category added to the reference data is accepted under its names at once.
 type Categories struct {
-	codes  map[string]bool   // nil: any code is accepted
-	labels map[string]string // labelKey -> code
-	names  map[string]string // code -> Vietnamese name, for messages
+	codes  map[string]bool      // nil: any code is accepted
+	labels map[string]string    // labelKey -> code
+	short  map[string][2]string // code -> short Vietnamese and English names, for messages
 }
 
 // NewCategories indexes the category codes and the names of the categories. codes nil accepts
 // any code (tests, tools); names may be nil, and then only codes are understood. Names of codes
 // outside codes are ignored, and a label two categories would share is understood for neither.
 func NewCategories(codes map[string]bool, names []models.Category) *Categories {
-	c := &Categories{codes: codes, labels: map[string]string{}, names: map[string]string{}}
+	c := &Categories{codes: codes, labels: map[string]string{}, short: map[string][2]string{}}
 	ambiguous := map[string]bool{}
 	for _, cat := range names {
 		if codes != nil && !codes[cat.Code] {
 			continue
 		}
-		c.names[cat.Code] = cat.VI
+		c.short[cat.Code] = [2]string{shortName(cat.VI), shortName(cat.EN)}
 		for _, l := range append(categoryLabels(cat.VI), categoryLabels(cat.EN)...) {
 			k := labelKey(l)
 			if k == "" || ambiguous[k] {
@@ -63,19 +65,34 @@ func (c *Categories) lookup(s string) (string, bool) {
 	return l, ok
 }
 
-// known lists the accepted values for a message: each code with its Vietnamese name.
-func (c *Categories) known() string {
-	codes := make([]string, 0, len(c.codes))
-	for k := range c.codes {
-		codes = append(codes, k)
-	}
-	slices.Sort(codes)
+// known lists the accepted values for a message, in English and in Vietnamese: each code with
+// the short form of its name ("accommodation (Cơ sở lưu trú)").
+func (c *Categories) known() (en, vi string) {
+	codes := slices.Sorted(maps.Keys(c.codes))
+	ens, vis := make([]string, len(codes)), make([]string, len(codes))
 	for i, k := range codes {
-		if n := c.names[k]; n != "" {
-			codes[i] = k + " (" + n + ")"
+		ens[i], vis[i] = k, k
+		if n := c.short[k]; n[0] != "" {
+			ens[i], vis[i] = k+" ("+n[1]+")", k+" ("+n[0]+")"
 		}
 	}
-	return strings.Join(codes, ", ")
+	return strings.Join(ens, ", "), strings.Join(vis, ", ")
+}
+
+// shortName is the first item a category's name lists ("Cơ sở lưu trú" for "Cơ sở lưu trú
+// (khách sạn, ...)", "Nhà hàng có tiếp viên" for "Nhà hàng, quán nhậu có tiếp viên").
+func shortName(name string) string {
+	head := name
+	if i := strings.Index(head, "("); i >= 0 {
+		head = head[:i]
+		if j := strings.Index(name[i:], ")"); j > 0 {
+			head += name[i+j+1:]
+		}
+	}
+	if items := listItems(head); len(items) > 0 {
+		return items[0]
+	}
+	return strings.TrimSpace(name)
 }
 
 // suggest returns the code s most likely meant (see suggestCategory), comparing it with the codes
@@ -85,16 +102,14 @@ func (c *Categories) suggest(s string) string {
 		return sug
 	}
 	key := labelKey(s)
-	best, bestDist := "", len(key)/4+1
+	limit := max(1, utf8.RuneCountInString(key)/4)
+	best, bestDist := "", limit+1
 	for l, code := range c.labels {
 		if d := editDistance(key, l); d < bestDist || (d == bestDist && code < best) {
 			best, bestDist = code, d
 		}
 	}
-	if bestDist <= max(1, len(key)/4) {
-		return best
-	}
-	return ""
+	return best
 }
 
 // labelPrefixes are the words a licensing office puts before the kind of business ("Kinh doanh

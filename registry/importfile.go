@@ -206,25 +206,29 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadFile reads an import file of at most maxBytes bytes and returns its records.
+// ReadFile reads an import file of at most maxBytes bytes and returns its records; name is the
+// file's name (see ReadFileWith for what it says).
 //
-// The format is detected from the content: a JSON object is a GeoJSON FeatureCollection of
-// Point features whose properties use the column names; anything else is CSV. CSV is UTF-8
-// with or without a BOM, separated by commas or semicolons (whichever the header line uses
-// outside quotes), with a header naming columns in any order, in English or Vietnamese (see
-// Columns; unknown, duplicate and missing required columns are errors). Blank lines, and lines
-// whose cells are all empty (spreadsheets export those), are skipped.
+// The format is detected from the content: a zip archive is an .xlsx workbook (see
+// ReadFileWith), a JSON object is a GeoJSON FeatureCollection of Point features whose
+// properties use the column names; anything else is CSV. CSV is UTF-8 with or without a BOM,
+// separated by commas or semicolons (whichever the header line uses outside quotes), with a
+// header naming columns in any order, in English or Vietnamese (see Columns and headerAliases;
+// unknown, duplicate and missing required columns are errors). Blank lines, and lines whose
+// cells are all empty (spreadsheets export those), are skipped.
 //
 // Whole-file problems return a *models.Error with Field "file" and nothing else: code
-// too_large for a file over maxBytes (detected while reading, never by reading it all first),
-// unsupported_media for an Excel workbook or UTF-16 text, and invalid for the rest (empty file,
-// bad header, text that is not UTF-8, unbalanced quotes, a record with the wrong number of
-// fields, GeoJSON that is not a FeatureCollection of Point features). Messages name the line,
-// and start with name (the uploaded file's name, used for nothing else) when it is not empty.
-// A file with a header and no records is not an error: it has zero rows.
+// too_large for a file over maxBytes (detected while reading, never by reading it all first;
+// a workbook whose content expands beyond 16 times maxBytes too), unsupported_media for an old
+// .xls workbook or UTF-16 text, and invalid for the rest (empty file, bad header, text that is
+// not UTF-8, unbalanced quotes, a record with the wrong number of fields, GeoJSON that is not a
+// FeatureCollection of Point features, a workbook that cannot be read or lacks the sheet).
+// Messages name the line (the sheet and row of a workbook), and start with name when it is not
+// empty. A file with a header and no records is not an error: it has zero rows.
 //
 // The input is read through a fixed-size buffer, but the rows are kept: expect about five times
 // the file's size in memory for a typical 13-column file (a map per row), so maxBytes bounds it.
+// A workbook is read whole (zip needs random access), then its sheet row by row.
 func ReadFile(r io.Reader, name string, maxBytes int64) ([]Row, error) {
 	return ReadFileWith(r, models.BusinessImportOptions{Name: name}, maxBytes)
 }
@@ -1030,8 +1034,10 @@ func (c *rowChecker) category(s string, categories *Categories) string {
 	if sug := categories.suggest(s); sug != "" {
 		c.reject(colCategory, s, "unknown category %q; did you mean %q?", "loại hình %q không có trong danh mục; có phải là %q?", s, sug)
 	} else {
-		c.reject(colCategory, s, "unknown category %q; known categories are %s, or their names", "loại hình %q không có trong danh mục; các loại hình hợp lệ là %s (mã hoặc tên)",
-			s, categories.known())
+		en, vi := categories.known()
+		c.rejections = append(c.rejections, Rejection{Sheet: c.row.Sheet, Line: c.row.Line, Field: colCategory, Value: shorten(s),
+			Message:   fmt.Sprintf("unknown category %q; give a code or a name of %s", shorten(s), en),
+			MessageVI: fmt.Sprintf("loại hình %q không có trong danh mục; hãy ghi mã hoặc tên của %s", shorten(s), vi)})
 	}
 	return strings.ToLower(s)
 }

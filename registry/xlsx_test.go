@@ -153,6 +153,11 @@ func TestCategoryLabels(t *testing.T) {
 			t.Errorf("%q is %q (%v), want %q", in, got, ok, want)
 		}
 	}
+	for in, want := range map[string]string{"Vu truongg": "dance_hall", "Xoa bop massage": "", "Nha ngi": "accommodation", "Cầm đồ": ""} {
+		if got := cats.suggest(in); got != want {
+			t.Errorf("%q suggests %q, want %q", in, got, want)
+		}
+	}
 	for _, in := range []string{"Nhà hàng", "Cà phê", "Cầm đồ", "Cơ sở", "Kinh doanh"} {
 		if got, ok := cats.lookup(in); ok {
 			t.Errorf("%q is accepted as %q", in, got)

@@ -259,3 +259,29 @@ func workbookFixture(tb testing.TB, ward string) []byte {
 	must(f.Write(&buf))
 	return buf.Bytes()
 }
+
+func TestPrintBusinessImport(t *testing.T) {
+	rep := &models.ImportReport{Rows: 60, Created: 3, Updated: 2, Unchanged: 1, DryRun: true,
+		PossibleDuplicates: []models.PossibleDuplicate{{Sheet: "DS", Line: 4, BusinessID: "b-1", Reason: `same name as "Karaoke A" (licence "") 12 m away`}}}
+	for i := range 54 {
+		rep.Rejected = append(rep.Rejected, models.ImportRejection{Sheet: "DS", Line: 7 + i, Field: "phone", Value: strings.Repeat("9", 40),
+			Message: "phone is wrong", MessageVI: "số điện thoại sai"})
+	}
+	var b bytes.Buffer
+	printBusinessImport(&b, rep)
+	out := b.String()
+	for _, want := range []string{
+		"Thử, không lưu gì: sẽ nhập 6 cơ sở: 3 mới, 2 cập nhật, 1 không đổi; 54 dòng bị từ chối",
+		"Dry run, nothing stored: would import 6 businesses",
+		"DS/7", "DS/56", `"` + strings.Repeat("9", 29) + `…"`, "số điện thoại sai", "phone is wrong",
+		"4 lỗi nữa, xem --json / 4 more, see --json",
+		"Possible duplicates", "DS/4", "b-1", "12 m away",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the summary does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "DS/57") {
+		t.Errorf("more than %d rejections printed:\n%s", maxPrintedRejections, out)
+	}
+}
