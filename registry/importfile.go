@@ -233,13 +233,15 @@ func ReadFile(r io.Reader, name string, maxBytes int64) ([]Row, error) {
 	return ReadFileWith(r, models.BusinessImportOptions{Name: name}, maxBytes)
 }
 
-// ReadFileWith is ReadFile with the options of an import: the file's type comes from its name's
-// extension (.csv, .xlsx, .geojson, .json) or else from its content type, and when neither says,
-// from the content; an .xlsx workbook is read from opts.Sheet (the first sheet when empty),
-// with Row.Sheet set and Line the spreadsheet's row number; an old .xls workbook is refused
-// (unsupported_media) with a message to save it as .xlsx. opts.Columns names the file's header
-// for canonical columns (see ParseColumnMapping), over the aliases; a mapped header the file does
-// not have is an invalid error.
+// ReadFileWith is ReadFile with the options of an import. The file's type is the one its name's
+// extension (.csv, .xlsx, .geojson, .json) says, else its content type, else its content; but a
+// workbook's signature wins (a workbook named .csv is read as one), an old .xls workbook, by
+// name, content type or signature, is refused (unsupported_media) with a message to save it as
+// .xlsx, and a file said to be .xlsx that is not a workbook is invalid. An .xlsx workbook is
+// read from opts.Sheet (the first sheet when empty), with Row.Sheet set and Line the
+// spreadsheet's row number. opts.Columns names the file's header for canonical columns (see
+// ParseColumnMapping), over the aliases; a mapped header the file does not have is an invalid
+// error.
 func ReadFileWith(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([]Row, error) {
 	if maxBytes <= 0 {
 		return nil, models.Errorf(models.EINTERNAL, "registry: maxBytes must be positive, got %d", maxBytes)

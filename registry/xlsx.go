@@ -17,7 +17,9 @@ import (
 const xlsxUnzipFactor = 16
 
 // readXLSX reads one worksheet of an .xlsx workbook (opts.Sheet, or the first) as a registry:
-// the header is the first row with a value, the records the rows below it (empty rows are
+// the header is the first row with values in two cells or more (rows above it with a single
+// value are the sheet's titles, "DANH SÁCH CƠ SỞ ...", which offices put above the table: a
+// header needs a name and a category column), the records the rows below it (empty rows are
 // skipped), and Line is the spreadsheet's row number. Cells are read as stored, not as shown,
 // so that a licence or tax code typed as a number keeps its digits instead of becoming
 // 1.2E+07; a number in a date column that the sheet shows as a date is an Excel date serial.
@@ -30,7 +32,7 @@ func readXLSX(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([
 	limit := maxBytes * xlsxUnzipFactor
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
+		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize has no error value for it
 			return nil, fileError(models.ETOOLARGE, name,
 				"the workbook expands to more than %s", "tệp Excel khi giải nén lớn hơn %s", formatBytes(limit))
 		}
@@ -84,6 +86,9 @@ func readXLSX(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([
 			continue
 		}
 		at := place{sheet: sheet, line: line}
+		if cols == nil && filledCells(rec) < 2 {
+			continue
+		}
 		if cols == nil {
 			if cols, err = headerColumns(rec, at, opts); err != nil {
 				return nil, err
@@ -109,9 +114,20 @@ func readXLSX(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([
 		return nil, fileError(models.EINVALID, name, "sheet %q cannot be read: %v", "không đọc được trang tính %q: %v", sheet, err)
 	}
 	if cols == nil {
-		return nil, fileError(models.EINVALID, name, "sheet %q is empty", "trang tính %q trống", sheet)
+		return nil, fileError(models.EINVALID, name, "sheet %q has no header row (a row with the column names)",
+			"trang tính %q không có dòng tiêu đề (dòng ghi tên các cột)", sheet)
 	}
 	return rows, nil
+}
+
+func filledCells(rec []string) int {
+	n := 0
+	for _, v := range rec {
+		if strings.TrimFunc(v, isTrimmed) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // xlsxCell turns a cell's stored text into what the planner typed: a date serial in a date

@@ -13,7 +13,7 @@ import (
 )
 
 // WorkbookFixture builds, with excelize, the workbook a provincial licensing office keeps: a
-// first sheet "Hướng dẫn" of notes, then sheet "Danh sách" with an empty row 1, Vietnamese
+// first sheet "Hướng dẫn" of notes, then sheet "Danh sách" with a title on row 1, Vietnamese
 // headers on row 2 (with the "STT" column every office adds), Vietnamese category labels, a
 // licence number and a tax code typed as numbers, an opening date as an Excel date, one typed
 // dd/mm/yyyy and one YYYY-MM-DD, and on row 6 one bad row (a category the programme does not
@@ -29,9 +29,11 @@ func WorkbookFixture(tb testing.TB, ward string) []byte {
 		}
 	}
 	must(f.SetSheetName("Sheet1", "Hướng dẫn"))
-	must(f.SetCellValue("Hướng dẫn", "A1", "Danh sách cơ sở kinh doanh có điều kiện về ANTT"))
+	must(f.SetCellValue("Hướng dẫn", "A1", "Ghi chú"))
+	must(f.SetCellValue("Hướng dẫn", "B1", "Điền mỗi cơ sở một dòng"))
 	_, err := f.NewSheet("Danh sách")
 	must(err)
+	must(f.SetCellValue("Danh sách", "A1", "DANH SÁCH CƠ SỞ KINH DOANH CÓ ĐIỀU KIỆN VỀ AN NINH TRẬT TỰ"))
 	rows := [][]any{
 		{"STT", "Tên cơ sở kinh doanh", "Loại hình kinh doanh", "Số GPKD", "Địa chỉ kinh doanh", "Xã/Phường", "Ngày cấp", "Mã số thuế", "SĐT", "Người đại diện", "Số GCN ANTT"},
 		{1, "Khách sạn Sông Hậu", "Cơ sở lưu trú", 12345678, "1 Hai Bà Trưng", ward, time.Date(2019, 5, 20, 0, 0, 0, 0, time.UTC), 1800123456, "0292 3821 234", "Nguyễn Văn An", "123/GCN-ANTT"},
@@ -57,7 +59,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestReadFileWithXLSX(t *testing.T) {
 	data := WorkbookFixture(t, "31117")
-	t.Run("reads the named sheet, its header on the first row with a value, and gives every row its sheet and spreadsheet row", func(t *testing.T) {
+	t.Run("reads the named sheet, its header below the title, and gives every row its sheet and spreadsheet row", func(t *testing.T) {
 		rows, err := ReadFileWith(bytes.NewReader(data), models.BusinessImportOptions{Name: "dang_ky.xlsx", Sheet: "danh sách"}, testMaxBytes)
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +91,7 @@ func TestReadFileWithXLSX(t *testing.T) {
 	})
 	t.Run("the first sheet by default", func(t *testing.T) {
 		_, err := ReadFileWith(bytes.NewReader(data), models.BusinessImportOptions{Name: "dang_ky.xlsx"}, testMaxBytes)
-		wantFileError(t, err, models.EINVALID, `sheet "Hướng dẫn", row 1`, "unknown columns")
+		wantFileError(t, err, models.EINVALID, `sheet "Hướng dẫn", row 1`, `unknown columns "Ghi chú", "Điền mỗi cơ sở một dòng"`)
 	})
 	t.Run("an unknown sheet is refused with the sheets there are", func(t *testing.T) {
 		_, err := ReadFileWith(bytes.NewReader(data), models.BusinessImportOptions{Name: "dang_ky.xlsx", Sheet: "DS"}, testMaxBytes)
@@ -115,6 +117,42 @@ func TestReadFileWithXLSX(t *testing.T) {
 		_, err := ReadFileWith(strings.NewReader("name,category,ward\n"), models.BusinessImportOptions{Name: "upload",
 			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, testMaxBytes)
 		wantFileError(t, err, models.EINVALID, "not an Excel workbook")
+	})
+	t.Run("a sheet with titles only has no header", func(t *testing.T) {
+		f := excelize.NewFile()
+		defer f.Close()
+		if err := f.SetCellValue("Sheet1", "B2", "DANH SÁCH"); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadFileWith(&buf, models.BusinessImportOptions{Name: "a.xlsx"}, testMaxBytes)
+		wantFileError(t, err, models.EINVALID, `sheet "Sheet1" has no header row`)
+	})
+	t.Run("a workbook that expands beyond 16 times the limit is too large", func(t *testing.T) {
+		f := excelize.NewFile()
+		defer f.Close()
+		sw, err := f.NewStreamWriter("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 20000; i++ {
+			cell, _ := excelize.CoordinatesToCellName(1, i)
+			if err := sw.SetRow(cell, []any{"Karaoke", "karaoke", "31117", "Karaoke", "karaoke", "31117"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ReadFileWith(bytes.NewReader(buf.Bytes()), models.BusinessImportOptions{Name: "bomb.xlsx"}, int64(buf.Len()))
+		wantFileError(t, err, models.ETOOLARGE, "expands to more than")
 	})
 	t.Run("a workbook over the limit is too large", func(t *testing.T) {
 		_, err := ReadFileWith(bytes.NewReader(data), models.BusinessImportOptions{Name: "dang_ky.xlsx"}, int64(len(data)-1))

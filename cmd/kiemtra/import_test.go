@@ -183,6 +183,16 @@ func TestImportExitStatus(t *testing.T) {
 		if !strings.Contains(errOut, `"Danh sách"`) {
 			t.Errorf("stderr %s", errOut)
 		}
+		good := filepath.Join(dir, "tot.xlsx")
+		if err := os.WriteFile(good, sheetOf(t, []any{"Tên doanh nghiệp", "Ngành nghề kinh doanh", "Phường/Xã", "Vĩ độ", "Kinh độ"},
+			[]any{"Karaoke Hồng Nhung", "Karaoke", "31120", 10.012, 105.771}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, _ = run(t, 0, "import", "businesses", good)
+		if !strings.Contains(out, "Đã nhập 1 cơ sở: 1 mới") {
+			t.Errorf("summary %s", out)
+		}
+		run(t, 2, "import", "businesses", "--column", "so_gp=Số GP", good)
 		old := writeTemp(t, dir, "cu.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 		_, errOut = run(t, 1, "import", "businesses", old)
 		if !strings.Contains(errOut, ".xlsx") {
@@ -219,11 +229,12 @@ func TestImportExitStatus(t *testing.T) {
 }
 
 // workbookFixture builds, with excelize, the workbook a provincial licensing office keeps: a
-// first sheet "Hướng dẫn" of notes, then sheet "Danh sách" with an empty row 1, Vietnamese
+// first sheet "Hướng dẫn" of notes, then sheet "Danh sách" with a title on row 1, Vietnamese
 // headers on row 2 (with the "STT" column every office adds), Vietnamese category labels, a
 // licence number and a tax code typed as numbers, an opening date as an Excel date, one typed
 // dd/mm/yyyy and one YYYY-MM-DD, and on row 6 one bad row (a category the programme does not
-// know). ward is the ward code of every row. The same as registry.WorkbookFixture, which tests outside registry cannot reach.
+// know). ward is the ward code of every row. A copy of registry.WorkbookFixture, which the
+// tests of other packages cannot reach.
 func workbookFixture(tb testing.TB, ward string) []byte {
 	tb.Helper()
 	f := excelize.NewFile()
@@ -235,9 +246,11 @@ func workbookFixture(tb testing.TB, ward string) []byte {
 		}
 	}
 	must(f.SetSheetName("Sheet1", "Hướng dẫn"))
-	must(f.SetCellValue("Hướng dẫn", "A1", "Danh sách cơ sở kinh doanh có điều kiện về ANTT"))
+	must(f.SetCellValue("Hướng dẫn", "A1", "Ghi chú"))
+	must(f.SetCellValue("Hướng dẫn", "B1", "Điền mỗi cơ sở một dòng"))
 	_, err := f.NewSheet("Danh sách")
 	must(err)
+	must(f.SetCellValue("Danh sách", "A1", "DANH SÁCH CƠ SỞ KINH DOANH CÓ ĐIỀU KIỆN VỀ AN NINH TRẬT TỰ"))
 	rows := [][]any{
 		{"STT", "Tên cơ sở kinh doanh", "Loại hình kinh doanh", "Số GPKD", "Địa chỉ kinh doanh", "Xã/Phường", "Ngày cấp", "Mã số thuế", "SĐT", "Người đại diện", "Số GCN ANTT"},
 		{1, "Khách sạn Sông Hậu", "Cơ sở lưu trú", 12345678, "1 Hai Bà Trưng", ward, time.Date(2019, 5, 20, 0, 0, 0, 0, time.UTC), 1800123456, "0292 3821 234", "Nguyễn Văn An", "123/GCN-ANTT"},
@@ -284,4 +297,22 @@ func TestPrintBusinessImport(t *testing.T) {
 	if strings.Contains(out, "DS/57") {
 		t.Errorf("more than %d rejections printed:\n%s", maxPrintedRejections, out)
 	}
+}
+
+// sheetOf is an .xlsx workbook whose first sheet holds rows.
+func sheetOf(t *testing.T, rows ...[]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
