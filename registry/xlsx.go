@@ -22,7 +22,7 @@ const xlsxUnzipFactor = 16
 // header needs a name and a category column), the records the rows below it (empty rows are
 // skipped), and Line is the spreadsheet's row number. Cells are read as stored, not as shown,
 // so that a licence or tax code typed as a number keeps its digits instead of becoming
-// 1.2E+07; a number in a date column that the sheet shows as a date is an Excel date serial.
+// 1.2E+07; a number in a date column is an Excel date serial (see xlsxCell).
 func readXLSX(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([]Row, error) {
 	name := opts.Name
 	data, err := io.ReadAll(r)
@@ -99,7 +99,7 @@ func readXLSX(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([
 			if i >= len(rec) {
 				break
 			}
-			rec[i] = xlsxCell(f, sheet, c, i, line, rec[i], date1904)
+			rec[i] = xlsxCell(c, rec[i], date1904)
 		}
 		if len(rec) > len(cols) { // cells right of the header: rowFields refuses them unless empty
 			cols = append(cols, make([]string, len(rec)-len(cols))...)
@@ -130,19 +130,26 @@ func filledCells(rec []string) int {
 	return n
 }
 
+// maxYearNumber is the largest number a date column may hold that is taken for a year typed as
+// a number ("2019"), not for an Excel date serial (2,100 days after 1900 is in 1905, when no
+// business of a registry opened).
+const maxYearNumber = 2100
+
 // xlsxCell turns a cell's stored text into what the planner typed: a date serial in a date
-// column into YYYY-MM-DD, a number stored in exponent form into its digits.
-func xlsxCell(f *excelize.File, sheet, col string, i, line int, raw string, date1904 bool) string {
+// column into YYYY-MM-DD, a number stored in exponent form into its digits. The cell's format is
+// not consulted: reading it takes the whole worksheet into memory and costs more than the rest
+// of the import; a number in a date column is a date whatever its format, except a year.
+func xlsxCell(col, raw string, date1904 bool) string {
 	v := strings.TrimSpace(raw)
+	if v == "" || !isNumberText(v) {
+		return raw
+	}
 	n, err := strconv.ParseFloat(v, 64)
-	if v == "" || err != nil || math.IsInf(n, 0) || math.IsNaN(n) || !isNumberText(v) {
+	if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
 		return raw
 	}
 	if col == colOpenedOn || col == colClosedOn {
-		ref, _ := excelize.CoordinatesToCellName(i+1, line)
-		// A number the sheet shows as a number (General format) is not a date to the planner
-		// who typed it, and is rejected as such; one the sheet shows formatted is a serial.
-		if shown, err := f.GetCellValue(sheet, ref); err == nil && strings.TrimSpace(shown) != v && n >= 1 {
+		if n > maxYearNumber {
 			if t, err := excelize.ExcelDateToTime(n, date1904); err == nil {
 				return t.Format("2006-01-02")
 			}

@@ -202,3 +202,27 @@ func TestCategoryLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestXLSXCell(t *testing.T) {
+	for _, tt := range []struct {
+		col, raw string
+		date1904 bool
+		want     string
+	}{
+		{colOpenedOn, "43605", false, "2019-05-20"},
+		{colOpenedOn, "43605.75", false, "2019-05-20"},
+		{colOpenedOn, "42143", true, "2019-05-20"},
+		{colOpenedOn, "2019", false, "2019"}, // a year, rejected later as not a date
+		{colClosedOn, "20/05/2019", false, "20/05/2019"},
+		{colLicence, "1.2345678E7", false, "12345678"},
+		{colLicence, "12345678", false, "12345678"},
+		{colTaxCode, "1.800123456E9", false, "1800123456"},
+		{colLat, "10.0527", false, "10.0527"},
+		{colName, "Inf", false, "Inf"},
+		{colName, "1e400", false, "1e400"},
+	} {
+		if got := xlsxCell(tt.col, tt.raw, tt.date1904); got != tt.want {
+			t.Errorf("%s %q (1904: %v) reads %q, want %q", tt.col, tt.raw, tt.date1904, got, tt.want)
+		}
+	}
+}
