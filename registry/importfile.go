@@ -219,7 +219,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 //
 // Whole-file problems return a *models.Error with Field "file" and nothing else: code
 // too_large for a file over maxBytes (detected while reading, never by reading it all first;
-// a workbook whose content expands beyond 16 times maxBytes too), unsupported_media for an old
+// a workbook whose content expands beyond 4 times maxBytes too), unsupported_media for an old
 // .xls workbook or UTF-16 text, and invalid for the rest (empty file, bad header, text that is
 // not UTF-8, unbalanced quotes, a record with the wrong number of fields, GeoJSON that is not a
 // FeatureCollection of Point features, a workbook that cannot be read or lacks the sheet).

@@ -131,7 +131,7 @@ func TestReadFileWithXLSX(t *testing.T) {
 		_, err := ReadFileWith(&buf, models.BusinessImportOptions{Name: "a.xlsx"}, testMaxBytes)
 		wantFileError(t, err, models.EINVALID, `sheet "Sheet1" has no header row`)
 	})
-	t.Run("a workbook that expands beyond 16 times the limit is too large", func(t *testing.T) {
+	t.Run("a workbook that expands beyond 4 times the limit is too large", func(t *testing.T) {
 		f := excelize.NewFile()
 		defer f.Close()
 		sw, err := f.NewStreamWriter("Sheet1")
