@@ -226,3 +226,40 @@ func TestXLSXCell(t *testing.T) {
 		}
 	}
 }
+
+func TestReadGeoJSONWithAColumnMapping(t *testing.T) {
+	const file = `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[105.78,10.05]},
+		"properties":{"Tên cơ sở":"Karaoke A","Ngành nghề":"Karaoke","Số GP":"81/GP-UBND","STT":1}}]}`
+	m, err := ParseColumnMapping("licence_no=Số GP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadFileWith(strings.NewReader(file), models.BusinessImportOptions{Name: "a.geojson", Columns: m}, testMaxBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Fields[colLicence] != "81/GP-UBND" || rows[0].Fields[colCategory] != "Karaoke" || rows[0].Fields[colLat] != "10.05" {
+		t.Fatalf("rows %+v", rows)
+	}
+	m, _ = ParseColumnMapping("licence_no=Số GP", "ward=Đơn vị")
+	_, err = ReadFileWith(strings.NewReader(file), models.BusinessImportOptions{Name: "a.geojson", Columns: m}, testMaxBytes)
+	wantFileError(t, err, models.EINVALID, `ward="Đơn vị"`, "no feature has")
+}
+
+func TestVietnameseHeaders(t *testing.T) {
+	for h, want := range map[string]string{
+		"Số GPKD": colLicence, "Số giấy phép kinh doanh": colLicence, "Số giấy chứng nhận đăng ký kinh doanh": colLicence,
+		"Số GCN ĐKKD": colLicence, "Tên cơ sở kinh doanh": colName, "Tên doanh nghiệp": colName, "Loại hình kinh doanh": colCategory,
+		"Ngành nghề": colCategory, "Ngành nghề kinh doanh": colCategory, "Địa chỉ kinh doanh": colAddress, "Xã/Phường": colWard,
+		"Phường/Xã": colWard, "Phường / Xã / Thị trấn": colWard, "Mã số thuế": colTaxCode, "MST": colTaxCode, "Ngày cấp": colOpenedOn,
+		"Ngày bắt đầu hoạt động": colOpenedOn, "Chủ cơ sở": colOwner, "Người đại diện": colOwner, "Điện thoại": colPhone,
+		"SĐT": colPhone, "Số ĐT": colPhone, "Vĩ độ": colLat, "Kinh độ": colLon, "Số GCN ANTT": colSecurity,
+		"Giấy chứng nhận đủ điều kiện về ANTT": colSecurity, "Giấy chứng nhận đủ điều kiện về an ninh, trật tự": colSecurity,
+		"Tình trạng hoạt động": colStatus, "Ngày ngừng hoạt động": colClosedOn, "STT": colIgnored, "licence_no": colLicence,
+		norm.NFD.String("Tên cơ sở"): colName, "TÊN CƠ SỞ": colName,
+	} {
+		if got := headerAliases[headerKey(h)]; got != want {
+			t.Errorf("%q (%s) is %q, want %q", h, headerKey(h), got, want)
+		}
+	}
+}
