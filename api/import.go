@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kiemtra/models"
+	"kiemtra/registry"
 )
 
 // Limits of import uploads. A file over them is refused with 413 before it is parsed.
@@ -35,6 +36,10 @@ func uploadedFile(c *gin.Context) (io.Reader, string, func(), error) {
 	return r, name, done, err
 }
 
+// contentTypeField holds, among the fields uploadedFileAndFields returns, the file's content type
+// (its part's, or the body's); a form field cannot take the name, which is not a valid one.
+const contentTypeField = "\x00content-type"
+
 // Limits of the text fields read before a multipart file.
 const (
 	maxFormFields     = 16
@@ -49,6 +54,7 @@ func uploadedFileAndFields(c *gin.Context) (io.Reader, string, url.Values, func(
 	ct := c.GetHeader("Content-Type")
 	mt, params, _ := mime.ParseMediaType(ct)
 	if mt != "multipart/form-data" {
+		fields.Set(contentTypeField, ct)
 		return c.Request.Body, "upload", fields, noop, nil
 	}
 	mr := multipart.NewReader(c.Request.Body, params["boundary"])
@@ -62,6 +68,7 @@ func uploadedFileAndFields(c *gin.Context) (io.Reader, string, url.Values, func(
 		}
 		if part.FormName() == "file" {
 			name := part.FileName()
+			fields.Set(contentTypeField, part.Header.Get("Content-Type"))
 			if err := models.CheckText("filename", name); err != nil {
 				// The name reaches the import's report and its audit entry.
 				part.Close()
@@ -107,19 +114,30 @@ func boolQuery(c *gin.Context, name string) (bool, error) {
 	return b, nil
 }
 
+// importBusinesses imports a registry file (CSV, .xlsx or GeoJSON; the type comes from the
+// file's name, else from its part's or the body's content type). The options come as query
+// parameters or as form fields before the file: sheet (the .xlsx worksheet) and column (the
+// mapping OURS=THEIRS, may repeat, or pairs separated by commas).
 func (s *Server) importBusinesses(c *gin.Context) {
 	dry, err := dryRun(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, name, done, err := uploadedFile(c)
+	r, name, fields, done, err := uploadedFileAndFields(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	defer done()
-	rep, err := s.registry.ImportBusinesses(c.Request.Context(), actor(c), r, name, dry)
+	opts, err := businessImportOptions(append(c.QueryArray("column"), fields["column"]...), append(c.QueryArray("sheet"), fields["sheet"]...))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	opts.Name, opts.DryRun = name, dry
+	opts.ContentType = fields.Get(contentTypeField)
+	rep, err := s.registry.ImportBusinessesWith(c.Request.Context(), actor(c), r, opts)
 	if err != nil {
 		s.writeError(c, asTooLarge(err))
 		return
@@ -154,6 +172,27 @@ func (s *Server) importAreas(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// businessImportOptions reads the options of a registry import from their texts.
+func businessImportOptions(column, sheet []string) (models.BusinessImportOptions, error) {
+	var opts models.BusinessImportOptions
+	m, err := registry.ParseColumnMapping(column...)
+	if err != nil {
+		return opts, err
+	}
+	opts.Columns = m
+	switch len(sheet) {
+	case 0:
+	case 1:
+		if err := models.CheckText("sheet", sheet[0]); err != nil {
+			return opts, err
+		}
+		opts.Sheet = sheet[0]
+	default:
+		return opts, models.Invalid("sheet", "is given more than once", "được cho nhiều lần")
+	}
+	return opts, nil
 }
 
 // areaImportOptions reads the options of an area import from their texts.

@@ -56,8 +56,8 @@ type Registry interface {
 	UpdateBusiness(ctx context.Context, actor, id string, upd models.BusinessUpdate) (*models.Business, error)
 	// NearBusinesses returns businesses matching f within radiusM of a point, nearest first.
 	NearBusinesses(ctx context.Context, f models.BusinessFilter, lat, lon, radiusM float64, offset, limit int) ([]*models.NearBusiness, int, error)
-	// ImportBusinesses reads a CSV or GeoJSON file and applies its valid rows.
-	ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error)
+	// ImportBusinessesWith reads a CSV, .xlsx or GeoJSON file and applies its valid rows.
+	ImportBusinessesWith(ctx context.Context, actor string, r io.Reader, opts models.BusinessImportOptions) (*models.ImportReport, error)
 	// ImportAreasWith reads a GeoJSON FeatureCollection of areas (in any naming docs/areas.md
 	// lists) and stores them when all are valid.
 	ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error)

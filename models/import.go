@@ -13,9 +13,11 @@ type ImportReport struct {
 	DryRun             bool                `json:"dry_run"`
 }
 
-// ImportRejection is one problem with one row: the line in the file (the header is line 1), the
-// field, the value found and why it is wrong.
+// ImportRejection is one problem with one row: the line in the file (the header is line 1; in
+// an .xlsx workbook the sheet and the spreadsheet's row number), the field, the value found and
+// why it is wrong.
 type ImportRejection struct {
+	Sheet     string `json:"sheet,omitempty"`
 	Line      int    `json:"line"`
 	Field     string `json:"field"`
 	Value     string `json:"value"`
@@ -23,10 +25,27 @@ type ImportRejection struct {
 	MessageVI string `json:"message_vi,omitempty"`
 }
 
+// BusinessImportOptions tune a registry import.
+type BusinessImportOptions struct {
+	// Name is the file's name: its extension (.csv, .xlsx, .geojson, .json; .xls is refused)
+	// says the file's type, and it starts the messages about the file.
+	Name string
+	// ContentType is the upload's media type, read when the name has no known extension.
+	ContentType string
+	// Sheet is the worksheet of an .xlsx workbook; empty: the first.
+	Sheet string
+	// Columns maps canonical column names (licence_no, ward, ...) to the file's own headers,
+	// for headers the import does not recognise.
+	Columns map[string]string
+	// DryRun checks the file and reports, but stores nothing.
+	DryRun bool
+}
+
 // PossibleDuplicate flags a row that may be a business already in the registry under another
 // licence number (or none): same normalised name within 50 m. It is imported anyway; a planner
 // decides.
 type PossibleDuplicate struct {
+	Sheet      string `json:"sheet,omitempty"`
 	Line       int    `json:"line"`
 	BusinessID string `json:"business_id"`
 	Reason     string `json:"reason"`

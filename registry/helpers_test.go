@@ -67,12 +67,17 @@ func mustCategorySet(tb testing.TB) map[string]bool {
 // newTestService returns a registry over st whose "today" is testToday.
 func newTestService(tb testing.TB, st registry.Store) *registry.Service {
 	tb.Helper()
+	names, err := refdata.Categories()
+	if err != nil {
+		tb.Fatal(err)
+	}
 	return registry.New(registry.Config{
-		Store:      st,
-		Categories: mustCategorySet(tb),
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:        func() time.Time { return testNow },
-		Location:   testLoc,
+		Store:         st,
+		Categories:    mustCategorySet(tb),
+		CategoryNames: names,
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:           func() time.Time { return testNow },
+		Location:      testLoc,
 	})
 }
 

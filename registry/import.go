@@ -25,8 +25,16 @@ const duplicateRadiusM = 50
 // without a licence number are matched to a licence-less business of the same normalised name
 // within 50 m, so that importing the same file twice changes nothing.
 func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reader, name string, dryRun bool) (*models.ImportReport, error) {
+	return s.ImportBusinessesWith(ctx, actor, r, models.BusinessImportOptions{Name: name, DryRun: dryRun})
+}
+
+// ImportBusinessesWith is ImportBusinesses with the options of ReadFileWith (an .xlsx sheet, a
+// column mapping, the file's type by name or content type). Rejections and possible duplicates
+// of an .xlsx file carry its sheet, and their line is the spreadsheet's row number.
+func (s *Service) ImportBusinessesWith(ctx context.Context, actor string, r io.Reader, opts models.BusinessImportOptions) (*models.ImportReport, error) {
+	name, dryRun := opts.Name, opts.DryRun
 	h := sha256.New()
-	rows, err := ReadFile(io.TeeReader(r, h), name, MaxImportBytes)
+	rows, err := ReadFileWith(io.TeeReader(r, h), opts, MaxImportBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +54,7 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 
 	var valid []candidate
 	for _, row := range rows {
-		b, wardText, rejs := CheckRow(row, s.categories, today)
+		b, wardText, rejs := CheckRow(row, s.catLabels, today)
 		if b != nil && b.LicenceNo != nil {
 			k := LicenceKey(*b.LicenceNo)
 			b.LicenceNo = &k
@@ -56,7 +64,7 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 			b.StatusSince = b.ClosedOn
 		}
 		if first, dup := dupLines[row.Line]; dup {
-			rejs = append(rejs, Rejection{Line: row.Line, Field: "licence_no", Value: row.Fields["licence_no"],
+			rejs = append(rejs, Rejection{Sheet: row.Sheet, Line: row.Line, Field: "licence_no", Value: row.Fields["licence_no"],
 				Message:   fmt.Sprintf("duplicate licence number in the file (first on line %d)", first),
 				MessageVI: fmt.Sprintf("số giấy phép bị trùng trong tệp (lần đầu ở dòng %d)", first)})
 		}
@@ -65,11 +73,11 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 		}
 		if len(rejs) > 0 {
 			for _, rj := range rejs {
-				rep.Rejected = append(rep.Rejected, models.ImportRejection{Line: rj.Line, Field: rj.Field, Value: rj.Value, Message: rj.Message, MessageVI: rj.MessageVI})
+				rep.Rejected = append(rep.Rejected, models.ImportRejection{Sheet: rj.Sheet, Line: rj.Line, Field: rj.Field, Value: rj.Value, Message: rj.Message, MessageVI: rj.MessageVI})
 			}
 			continue
 		}
-		valid = append(valid, candidate{row.Line, b})
+		valid = append(valid, candidate{row.Sheet, row.Line, b})
 	}
 
 	// Match valid rows with stored businesses: by licence number, else by name and place.
@@ -104,7 +112,7 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 		}
 		if stored == nil {
 			for _, n := range near {
-				rep.PossibleDuplicates = append(rep.PossibleDuplicates, models.PossibleDuplicate{Line: c.line, BusinessID: n.ID,
+				rep.PossibleDuplicates = append(rep.PossibleDuplicates, models.PossibleDuplicate{Sheet: c.sheet, Line: c.line, BusinessID: n.ID,
 					Reason: fmt.Sprintf("same name as %q (licence %q) %.0f m away", n.Name, n.Licence(), geo.DistanceM(c.b.Lat, c.b.Lon, n.Lat, n.Lon))})
 			}
 			if s.newID != nil {
@@ -134,8 +142,9 @@ func (s *Service) ImportBusinesses(ctx context.Context, actor string, r io.Reade
 
 // candidate is a row that passed its checks, waiting to be matched with the registry.
 type candidate struct {
-	line int
-	b    *models.Business
+	sheet string
+	line  int
+	b     *models.Business
 }
 
 // placeRow checks the row's position against the areas and the ward column, and sets the
@@ -143,13 +152,13 @@ type candidate struct {
 // says so in its notes, so that the team corrects it on the first visit.
 func (s *Service) placeRow(row Row, b *models.Business, wardText string, areas *geo.AreaIndex, wards *wardLookup) []Rejection {
 	rej := func(field, value, en, vi string, args ...any) []Rejection {
-		return []Rejection{{Line: row.Line, Field: field, Value: value, Message: fmt.Sprintf(en, args...), MessageVI: fmt.Sprintf(vi, args...)}}
+		return []Rejection{{Sheet: row.Sheet, Line: row.Line, Field: field, Value: value, Message: fmt.Sprintf(en, args...), MessageVI: fmt.Sprintf(vi, args...)}}
 	}
 	var ward *models.Area
 	if wardText != "" {
 		w, msgEN, msgVI := wards.find(wardText)
 		if w == nil {
-			return []Rejection{{Line: row.Line, Field: "ward", Value: wardText, Message: msgEN, MessageVI: msgVI}}
+			return []Rejection{{Sheet: row.Sheet, Line: row.Line, Field: "ward", Value: wardText, Message: msgEN, MessageVI: msgVI}}
 		}
 		ward = w
 	}

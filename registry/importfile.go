@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"mime"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +36,11 @@ import (
 //
 // Fields maps canonical column names (see Columns) to trimmed, NFC-normalised text. A column
 // the file does not have is absent from the map; an empty cell is present with "".
+//
+// Sheet is the worksheet of an .xlsx file (Line is then the spreadsheet's row number), and
+// empty for the other formats.
 type Row struct {
+	Sheet  string
 	Line   int
 	Fields map[string]string
 }
@@ -41,6 +48,7 @@ type Row struct {
 // Rejection is one problem with one row, in both languages, ready to show to the planner who
 // sent the file. Value is the offending text, shortened when it is very long.
 type Rejection struct {
+	Sheet     string `json:"sheet,omitempty"`
 	Line      int    `json:"line"`
 	Field     string `json:"field"`
 	Value     string `json:"value"`
@@ -78,31 +86,47 @@ var columns = []string{colName, colCategory, colLicence, colAddress, colWard, co
 // text. Files may use them in any order.
 func Columns() []string { return slices.Clone(columns) }
 
+// colIgnored marks a column every office adds and that carries nothing to import: the row
+// number ("STT", "Số thứ tự").
+const colIgnored = "-"
+
 // headerAliases maps a folded header (see headerKey) to its canonical column. Vietnamese headers
 // are accepted with or without accents and spaces ("Tên", "ten", "Loại hình", "loai_hinh")
-// because offices type their own headers.
+// because offices type their own headers; the list holds the headers of the registers that
+// licensing offices (Phòng Kinh tế, Phòng Văn hóa) and the police keep. A header not listed can
+// be named with a column mapping (ReadOptions.Columns, the --column flag).
 var headerAliases = func() map[string]string {
-	m := map[string]string{
-		"ten":            colName,
-		"ten_co_so":      colName,
-		"phuong_xa":      colWard,
-		"so_dien_thoai":  colPhone,
-		"loai_hinh":      colCategory,
-		"so_giay_phep":   colLicence,
-		"license_no":     colLicence,
-		"dia_chi":        colAddress,
-		"phuong":         colWard,
-		"vi_do":          colLat,
-		"latitude":       colLat,
-		"kinh_do":        colLon,
-		"longitude":      colLon,
-		"ngay_hoat_dong": colOpenedOn,
-		"ngay_dong_cua":  colClosedOn,
-		"trang_thai":     colStatus,
-		"dien_thoai":     colPhone,
-		"chu_co_so":      colOwner,
-		"ma_so_thue":     colTaxCode,
-		"so_gcn_antt":    colSecurity,
+	byColumn := map[string][]string{
+		colName: {"ten", "ten_co_so", "ten_co_so_kinh_doanh", "ten_co_so_kd", "ten_doanh_nghiep", "ten_dn",
+			"ten_ho_kinh_doanh", "ten_hkd", "ten_cua_hang", "ten_goi", "ten_thuong_mai", "business_name"},
+		colCategory: {"loai_hinh", "loai_hinh_kinh_doanh", "loai_hinh_kd", "nganh_nghe", "nganh_nghe_kinh_doanh",
+			"nganh_nghe_kd", "nganh_kinh_doanh", "linh_vuc", "linh_vuc_kinh_doanh", "loai_hinh_co_so", "loai_co_so"},
+		colLicence: {"so_giay_phep", "so_gpkd", "gpkd", "so_giay_phep_kinh_doanh", "giay_phep_kinh_doanh",
+			"so_giay_chung_nhan_dang_ky_kinh_doanh", "giay_chung_nhan_dang_ky_kinh_doanh", "so_gcn_dkkd", "so_gcndkkd",
+			"gcn_dkkd", "so_dkkd", "ma_so_dkkd", "so_dang_ky_kinh_doanh", "ma_so_ho_kinh_doanh", "license_no",
+			"licence_number", "license_number"},
+		colAddress: {"dia_chi", "dia_chi_kinh_doanh", "dia_chi_co_so", "dia_chi_tru_so", "dia_diem_kinh_doanh",
+			"dia_chi_dia_diem_kinh_doanh"},
+		colWard:     {"phuong", "xa", "phuong_xa", "xa_phuong", "phuong_xa_thi_tran", "xa_phuong_thi_tran", "ma_phuong_xa", "ma_xa"},
+		colLat:      {"vi_do", "latitude"},
+		colLon:      {"kinh_do", "longitude"},
+		colOpenedOn: {"ngay_hoat_dong", "ngay_bat_dau_hoat_dong", "ngay_cap", "ngay_cap_phep", "ngay_cap_gpkd", "ngay_thanh_lap", "ngay_dang_ky"},
+		colClosedOn: {"ngay_dong_cua", "ngay_ngung_hoat_dong", "ngay_cham_dut_hoat_dong"},
+		colStatus:   {"trang_thai", "trang_thai_hoat_dong", "tinh_trang", "tinh_trang_hoat_dong"},
+		colPhone:    {"dien_thoai", "so_dien_thoai", "sdt", "so_dt", "dt", "dien_thoai_lien_he"},
+		colOwner: {"chu_co_so", "nguoi_dai_dien", "nguoi_dai_dien_theo_phap_luat", "nguoi_dai_dien_phap_luat",
+			"chu_ho_kinh_doanh", "chu_ho", "chu_doanh_nghiep", "ho_ten_chu_co_so"},
+		colTaxCode: {"ma_so_thue", "mst", "ma_so_doanh_nghiep"},
+		colSecurity: {"so_gcn_antt", "gcn_antt", "so_giay_chung_nhan_antt", "giay_chung_nhan_antt",
+			"so_gcn_du_dieu_kien_antt", "giay_chung_nhan_du_dieu_kien_ve_antt", "so_giay_chung_nhan_du_dieu_kien_ve_antt",
+			"giay_chung_nhan_du_dieu_kien_ve_an_ninh_trat_tu", "so_giay_chung_nhan_du_dieu_kien_ve_an_ninh_trat_tu"},
+		colIgnored: {"stt", "so_thu_tu", "tt"},
+	}
+	m := map[string]string{}
+	for c, keys := range byColumn {
+		for _, k := range keys {
+			m[k] = c
+		}
 	}
 	for _, c := range columns {
 		m[c] = c
@@ -111,13 +135,14 @@ var headerAliases = func() map[string]string {
 }()
 
 // headerKey folds a header cell so that case, accents, surrounding spaces, a stray BOM and
-// spaces or hyphens between words do not matter.
+// the spaces, hyphens, slashes, dots or brackets between words do not matter ("Xã/Phường" is
+// xa_phuong, "Số GCN ĐKKD" so_gcn_dkkd).
 func headerKey(h string) string {
 	h = models.FoldVietnamese(clean(h))
 	var b strings.Builder
 	sep := false
 	for _, r := range h {
-		if r == ' ' || r == '-' || r == '_' || unicode.IsSpace(r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			sep = true
 			continue
 		}
@@ -181,31 +206,49 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadFile reads an import file of at most maxBytes bytes and returns its records.
+// ReadFile reads an import file of at most maxBytes bytes and returns its records; name is the
+// file's name (see ReadFileWith for what it says).
 //
-// The format is detected from the content: a JSON object is a GeoJSON FeatureCollection of
-// Point features whose properties use the column names; anything else is CSV. CSV is UTF-8
-// with or without a BOM, separated by commas or semicolons (whichever the header line uses
-// outside quotes), with a header naming columns in any order, in English or Vietnamese (see
-// Columns; unknown, duplicate and missing required columns are errors). Blank lines, and lines
-// whose cells are all empty (spreadsheets export those), are skipped.
+// The format is detected from the content: a zip archive is an .xlsx workbook (see
+// ReadFileWith), a JSON object is a GeoJSON FeatureCollection of Point features whose
+// properties use the column names; anything else is CSV. CSV is UTF-8 with or without a BOM,
+// separated by commas or semicolons (whichever the header line uses outside quotes), with a
+// header naming columns in any order, in English or Vietnamese (see Columns and headerAliases;
+// unknown, duplicate and missing required columns are errors). Blank lines, and lines whose
+// cells are all empty (spreadsheets export those), are skipped.
 //
 // Whole-file problems return a *models.Error with Field "file" and nothing else: code
-// too_large for a file over maxBytes (detected while reading, never by reading it all first),
-// unsupported_media for an Excel workbook or UTF-16 text, and invalid for the rest (empty file,
-// bad header, text that is not UTF-8, unbalanced quotes, a record with the wrong number of
-// fields, GeoJSON that is not a FeatureCollection of Point features). Messages name the line,
-// and start with name (the uploaded file's name, used for nothing else) when it is not empty.
-// A file with a header and no records is not an error: it has zero rows.
+// too_large for a file over maxBytes (detected while reading, never by reading it all first;
+// a workbook whose content expands beyond 4 times maxBytes too), unsupported_media for an old
+// .xls workbook or UTF-16 text, and invalid for the rest (empty file, bad header, text that is
+// not UTF-8, unbalanced quotes, a record with the wrong number of fields, GeoJSON that is not a
+// FeatureCollection of Point features, a workbook that cannot be read or lacks the sheet).
+// Messages name the line (the sheet and row of a workbook), and start with name when it is not
+// empty. A file with a header and no records is not an error: it has zero rows.
 //
 // The input is read through a fixed-size buffer, but the rows are kept: expect about five times
 // the file's size in memory for a typical 13-column file (a map per row), so maxBytes bounds it.
+// A workbook is read whole (zip needs random access), then its sheet row by row.
 func ReadFile(r io.Reader, name string, maxBytes int64) ([]Row, error) {
+	return ReadFileWith(r, models.BusinessImportOptions{Name: name}, maxBytes)
+}
+
+// ReadFileWith is ReadFile with the options of an import. The file's type is the one its name's
+// extension (.csv, .xlsx, .geojson, .json) says, else its content type, else its content; but a
+// workbook's signature wins (a workbook named .csv is read as one), an old .xls workbook, by
+// name, content type or signature, is refused (unsupported_media) with a message to save it as
+// .xlsx, and a file said to be .xlsx that is not a workbook is invalid. An .xlsx workbook is
+// read from opts.Sheet (the first sheet when empty), with Row.Sheet set and Line the
+// spreadsheet's row number. opts.Columns names the file's header for canonical columns (see
+// ParseColumnMapping), over the aliases; a mapped header the file does not have is an invalid
+// error.
+func ReadFileWith(r io.Reader, opts models.BusinessImportOptions, maxBytes int64) ([]Row, error) {
 	if maxBytes <= 0 {
 		return nil, models.Errorf(models.EINTERNAL, "registry: maxBytes must be positive, got %d", maxBytes)
 	}
+	name := opts.Name
 	lr := &limitReader{r: io.LimitReader(r, maxBytes+1), max: maxBytes}
-	rows, err := readFile(bufio.NewReaderSize(lr, 64<<10), name)
+	rows, err := readFile(bufio.NewReaderSize(lr, 64<<10), opts, maxBytes)
 	if lr.over {
 		return nil, fileError(models.ETOOLARGE, name,
 			"the file is larger than the limit of %s", "tệp lớn hơn giới hạn %s", formatBytes(maxBytes))
@@ -228,15 +271,23 @@ func formatBytes(n int64) string {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-func readFile(br *bufio.Reader, name string) ([]Row, error) {
+func readFile(br *bufio.Reader, opts models.BusinessImportOptions, maxBytes int64) ([]Row, error) {
+	name := opts.Name
 	head, _ := br.Peek(br.Size())
+	kind := fileKind(opts.Name, opts.ContentType)
+	zip := bytes.HasPrefix(head, []byte("PK\x03\x04"))
 	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
-		// Uploading the workbook instead of its CSV export is the most common mistake; say so
-		// rather than report binary bytes as "not UTF-8".
+	case kind == kindXLS, bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
 		return nil, fileError(models.EUNSUPPORTEDTYPE, name,
-			"this is an Excel workbook, not a CSV file; in Excel use Save As > CSV UTF-8",
-			"đây là tệp Excel, không phải tệp CSV; trong Excel chọn Lưu thành (Save As) > CSV UTF-8")
+			"this is an old Excel workbook (.xls); in Excel use Save As > Excel Workbook (.xlsx), or CSV UTF-8",
+			"đây là tệp Excel cũ (.xls); trong Excel chọn Lưu thành (Save As) > Excel Workbook (.xlsx), hoặc CSV UTF-8")
+	case zip:
+		// The signature is surer than the name: a workbook renamed .csv is still a workbook.
+		return readXLSX(br, opts, maxBytes)
+	case kind == kindXLSX:
+		return nil, fileError(models.EINVALID, name,
+			"the file is named .xlsx but is not an Excel workbook",
+			"tệp có đuôi .xlsx nhưng không phải tệp Excel")
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return nil, fileError(models.EUNSUPPORTEDTYPE, name,
 			"line 1: the file is UTF-16 text, not UTF-8; save it as CSV UTF-8",
@@ -248,13 +299,49 @@ func readFile(br *bufio.Reader, name string) ([]Row, error) {
 	}
 	switch firstNonSpace(head) {
 	case '{':
-		return checkedGeoJSON(br, name)
+		return checkedGeoJSON(br, opts)
 	case '[':
 		return nil, fileError(models.EINVALID, name,
 			"a JSON file must be a GeoJSON FeatureCollection object, not an array",
 			"tệp JSON phải là một đối tượng GeoJSON FeatureCollection, không phải một mảng")
 	}
-	return readCSV(br, head, name)
+	return readCSV(br, head, opts)
+}
+
+// File kinds by name or media type.
+const (
+	kindUnknown = ""
+	kindCSV     = "csv"
+	kindJSON    = "json"
+	kindXLSX    = "xlsx"
+	kindXLS     = "xls"
+)
+
+// fileKind is the type a file's name says, or else its media type; kindUnknown leaves it to
+// the content.
+func fileKind(name, contentType string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt":
+		return kindCSV
+	case ".geojson", ".json":
+		return kindJSON
+	case ".xlsx", ".xlsm":
+		return kindXLSX
+	case ".xls":
+		return kindXLS
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch mt {
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		return kindXLSX
+	case "application/vnd.ms-excel":
+		return kindXLS
+	case "text/csv":
+		return kindCSV
+	case "application/geo+json", "application/json":
+		return kindJSON
+	}
+	return kindUnknown
 }
 
 func firstNonSpace(b []byte) byte {
@@ -354,7 +441,8 @@ func csvError(err error, name string) error {
 	return fileError(models.EINVALID, name, "line %d: %v", "dòng %d: %v", pe.Line, pe.Err)
 }
 
-func readCSV(br *bufio.Reader, head []byte, name string) ([]Row, error) {
+func readCSV(br *bufio.Reader, head []byte, opts models.BusinessImportOptions) ([]Row, error) {
+	name := opts.Name
 	cr := csv.NewReader(br)
 	cr.Comma = sniffSeparator(head)
 	cr.FieldsPerRecord = -1 // counted here, to say which line and how many
@@ -376,7 +464,7 @@ func readCSV(br *bufio.Reader, head []byte, name string) ([]Row, error) {
 			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
-		if cols, err = headerColumns(rec, line, name); err != nil {
+		if cols, err = headerColumns(rec, place{line: line}, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -402,55 +490,152 @@ func readCSV(br *bufio.Reader, head []byte, name string) ([]Row, error) {
 		if err := checkUTF8(cr, rec, name); err != nil {
 			return nil, err
 		}
-		fields := make(map[string]string, len(cols))
-		for i, c := range cols {
-			v := clean(rec[i])
-			if c == "" {
-				if v != "" {
-					return nil, fileError(models.EINVALID, name,
-						"line %d: column %d has a value but no header", "dòng %d: cột %d có dữ liệu nhưng không có tiêu đề", line, i+1)
-				}
-				continue
-			}
-			fields[c] = v
+		fields, err := rowFields(rec, cols, place{line: line}, name)
+		if err != nil {
+			return nil, err
 		}
 		rows = append(rows, Row{Line: line, Fields: fields})
 	}
 }
 
+// rowFields maps a record's cells to the columns of its header.
+func rowFields(rec, cols []string, at place, name string) (map[string]string, error) {
+	fields := make(map[string]string, len(cols))
+	for i, c := range cols {
+		v := ""
+		if i < len(rec) {
+			v = clean(rec[i])
+		}
+		switch c {
+		case colIgnored:
+			continue
+		case "":
+			if v != "" {
+				return nil, placeError(name, at,
+					"column %d has a value but no header", "cột %d có dữ liệu nhưng không có tiêu đề", i+1)
+			}
+			continue
+		}
+		fields[c] = v
+	}
+	return fields, nil
+}
+
+// placeError is an invalid whole-file error about the record at a place.
+func placeError(name string, at place, en, vi string, args ...any) *models.Error {
+	return fileErrorText(models.EINVALID, name, at.en()+": "+fmt.Sprintf(en, args...), at.vi()+": "+fmt.Sprintf(vi, args...))
+}
+
+// place is where a record is, for the messages of whole-file problems: a line of a CSV file, or
+// a row of a worksheet.
+type place struct {
+	sheet string
+	line  int
+}
+
+func (p place) en() string {
+	if p.sheet != "" {
+		return fmt.Sprintf("sheet %q, row %d", p.sheet, p.line)
+	}
+	return fmt.Sprintf("line %d", p.line)
+}
+
+func (p place) vi() string {
+	if p.sheet != "" {
+		return fmt.Sprintf("trang tính %q, dòng %d", p.sheet, p.line)
+	}
+	return fmt.Sprintf("dòng %d", p.line)
+}
+
 // headerColumns maps each header cell to its canonical column; "" marks an unnamed column, which
-// spreadsheets add when a stray cell was once formatted, and which must stay empty.
-func headerColumns(rec []string, line int, name string) ([]string, error) {
+// spreadsheets add when a stray cell was once formatted, and which must stay empty. The mapping
+// of opts.Columns comes before the aliases.
+func headerColumns(rec []string, at place, opts models.BusinessImportOptions) ([]string, error) {
+	name := opts.Name
+	mapped := mappedHeaders(opts.Columns)
 	cols := make([]string, len(rec))
 	var unknown []string
 	firstAt := map[string]int{}
+	found := map[string]bool{}
 	for i, h := range rec {
 		if clean(h) == "" {
 			continue
 		}
-		c, ok := headerAliases[headerKey(h)]
-		if !ok {
+		k := headerKey(h)
+		c, ok := mapped[k]
+		if ok {
+			found[k] = true
+		} else if c, ok = headerAliases[k]; !ok {
 			unknown = append(unknown, strconv.Quote(clean(h)))
 			continue
 		}
+		if c == colIgnored {
+			cols[i] = c
+			continue
+		}
 		if j, dup := firstAt[c]; dup {
-			return nil, fileError(models.EINVALID, name,
-				"line %d: columns %d (%q) and %d (%q) are both %q",
-				"dòng %d: cột %d (%q) và cột %d (%q) cùng là %q", line, j+1, clean(rec[j]), i+1, clean(h), c)
+			return nil, placeError(name, at,
+				"columns %d (%q) and %d (%q) are both %q",
+				"cột %d (%q) và cột %d (%q) cùng là %q", j+1, clean(rec[j]), i+1, clean(h), c)
 		}
 		firstAt[c] = i
 		cols[i] = c
 	}
-	if len(unknown) > 0 {
-		return nil, fileError(models.EINVALID, name,
-			"line %d: unknown columns %s; known columns are %s",
-			"dòng %d: không nhận ra cột %s; các cột hợp lệ là %s",
-			line, strings.Join(unknown, ", "), strings.Join(columns, ", "))
+	if err := missingMapped(opts.Columns, found, rec, at, name); err != nil {
+		return nil, err
 	}
-	return cols, checkRequiredColumns(firstAt, line, name)
+	if len(unknown) > 0 {
+		return nil, placeError(name, at,
+			"unknown columns %s; known columns are %s (or name them with a column mapping, e.g. --column licence_no=\"Số GP\")",
+			"không nhận ra cột %s; các cột hợp lệ là %s (hoặc chỉ định bằng ánh xạ cột, ví dụ --column licence_no=\"Số GP\")",
+			strings.Join(unknown, ", "), strings.Join(columns, ", "))
+	}
+	return cols, checkRequiredColumns(firstAt, at, name)
 }
 
-func checkRequiredColumns(has map[string]int, line int, name string) error {
+// mappedHeaders folds the headers of a column mapping: headerKey(theirs) -> ours.
+func mappedHeaders(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for ours, theirs := range m {
+		out[headerKey(theirs)] = ours
+	}
+	return out
+}
+
+// missingMapped refuses a mapping that names a header the file does not have: the planner
+// typed it from the file, so a miss is a typo that would otherwise leave the column unread.
+// header nil is a GeoJSON file, whose columns are its features' properties.
+func missingMapped(m map[string]string, found map[string]bool, header []string, at place, name string) error {
+	var missing []string
+	for _, ours := range slices.Sorted(maps.Keys(m)) {
+		if !found[headerKey(m[ours])] {
+			missing = append(missing, fmt.Sprintf("%s=%q", ours, m[ours]))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if header == nil {
+		return fileError(models.EINVALID, name,
+			"the column mapping %s names properties that no feature has",
+			"ánh xạ cột %s chỉ đến thuộc tính không đối tượng nào có", strings.Join(missing, ", "))
+	}
+	var have []string
+	for _, h := range header {
+		if h = clean(h); h != "" {
+			have = append(have, strconv.Quote(h))
+		}
+	}
+	return placeError(name, at,
+		"the column mapping %s names columns the file does not have; its header is %s",
+		"ánh xạ cột %s chỉ đến cột không có trong tệp; dòng tiêu đề của tệp gồm %s",
+		strings.Join(missing, ", "), strings.Join(have, ", "))
+}
+
+func checkRequiredColumns(has map[string]int, at place, name string) error {
 	var missing []string
 	for _, c := range []string{colName, colCategory} {
 		if _, ok := has[c]; !ok {
@@ -458,21 +643,21 @@ func checkRequiredColumns(has map[string]int, line int, name string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fileError(models.EINVALID, name,
-			"line %d: missing required columns: %s", "dòng %d: thiếu cột bắt buộc: %s", line, strings.Join(missing, ", "))
+		return placeError(name, at,
+			"missing required columns: %s", "thiếu cột bắt buộc: %s", strings.Join(missing, ", "))
 	}
 	_, lat := has[colLat]
 	_, lon := has[colLon]
 	_, ward := has[colWard]
 	if lat != lon {
-		return fileError(models.EINVALID, name,
-			"line %d: the lat and lon columns must both be present, or neither",
-			"dòng %d: phải có cả hai cột vĩ độ (lat) và kinh độ (lon), hoặc không có cột nào", line)
+		return placeError(name, at,
+			"the lat and lon columns must both be present, or neither",
+			"phải có cả hai cột vĩ độ (lat) và kinh độ (lon), hoặc không có cột nào")
 	}
 	if !ward && !lat {
-		return fileError(models.EINVALID, name,
-			"line %d: missing columns: a ward column, or both lat and lon, is required",
-			"dòng %d: thiếu cột: cần cột phường/xã (ward), hoặc cả vĩ độ (lat) và kinh độ (lon)", line)
+		return placeError(name, at,
+			"missing columns: a ward column, or both lat and lon, is required",
+			"thiếu cột: cần cột phường/xã (ward), hoặc cả vĩ độ (lat) và kinh độ (lon)")
 	}
 	return nil
 }
@@ -524,12 +709,13 @@ func notFeatureCollection(name, what string) error {
 
 // checkedGeoJSON reads a GeoJSON file whole, decodes it, then checks its text as the document
 // has it (encoding/json turns an escaped lone surrogate into U+FFFD without a word).
-func checkedGeoJSON(r io.Reader, name string) ([]Row, error) {
+func checkedGeoJSON(r io.Reader, opts models.BusinessImportOptions) ([]Row, error) {
+	name := opts.Name
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := decodeGeoJSON(bytes.NewReader(data), name)
+	rows, err := decodeGeoJSON(bytes.NewReader(data), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -542,7 +728,10 @@ func checkedGeoJSON(r io.Reader, name string) ([]Row, error) {
 
 // decodeGeoJSON walks the top-level object with tokens and decodes features one by one, so that
 // memory holds one feature besides the rows.
-func decodeGeoJSON(r io.Reader, name string) ([]Row, error) {
+func decodeGeoJSON(r io.Reader, opts models.BusinessImportOptions) ([]Row, error) {
+	name := opts.Name
+	mapped := mappedHeaders(opts.Columns)
+	found := map[string]bool{}
 	dec := json.NewDecoder(r)
 	dec.UseNumber() // numbers in properties (tax codes, licence numbers) keep their exact text
 	if tok, err := dec.Token(); err != nil {
@@ -573,7 +762,7 @@ func decodeGeoJSON(r io.Reader, name string) ([]Row, error) {
 				return nil, notFeatureCollection(name, `"features" appears twice`)
 			}
 			sawFeatures = true
-			if rows, err = readFeatures(dec, name); err != nil {
+			if rows, err = readFeatures(dec, name, mapped, found); err != nil {
 				return nil, err
 			}
 		default:
@@ -598,10 +787,15 @@ func decodeGeoJSON(r io.Reader, name string) ([]Row, error) {
 	if !sawFeatures {
 		return nil, notFeatureCollection(name, `it has no "features" array`)
 	}
+	if len(rows) > 0 {
+		if err := missingMapped(opts.Columns, found, nil, place{}, name); err != nil {
+			return nil, err
+		}
+	}
 	return rows, nil
 }
 
-func readFeatures(dec *json.Decoder, name string) ([]Row, error) {
+func readFeatures(dec *json.Decoder, name string, mapped map[string]string, found map[string]bool) ([]Row, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, jsonError(err, name, 0)
@@ -615,7 +809,7 @@ func readFeatures(dec *json.Decoder, name string) ([]Row, error) {
 		if err := dec.Decode(&f); err != nil {
 			return nil, jsonError(err, name, i+1)
 		}
-		row, err := featureRow(&f, i+1, name)
+		row, err := featureRow(&f, i+1, name, mapped, found)
 		if err != nil {
 			return nil, err
 		}
@@ -630,7 +824,7 @@ func readFeatures(dec *json.Decoder, name string) ([]Row, error) {
 // featureRow turns feature number n (1-based) into a row. The Point's coordinates win over any
 // lat/lon properties, because the geometry is what a map showed the sender. A feature without
 // geometry (null) is kept, like a CSV row with empty lat and lon: CheckRow then needs a ward.
-func featureRow(f *geoFeature, n int, name string) (Row, error) {
+func featureRow(f *geoFeature, n int, name string, mapped map[string]string, found map[string]bool) (Row, error) {
 	bad := func(en, vi string, args ...any) (Row, error) {
 		return Row{}, fileError(models.EINVALID, name, "feature %d: "+en, "đối tượng %d: "+vi, append([]any{n}, args...)...)
 	}
@@ -640,9 +834,15 @@ func featureRow(f *geoFeature, n int, name string) (Row, error) {
 	fields := make(map[string]string, len(f.Properties)+2)
 	var unknown []string
 	for k, v := range f.Properties {
-		c, ok := headerAliases[headerKey(k)]
-		if !ok {
+		hk := headerKey(k)
+		c, ok := mapped[hk]
+		if ok {
+			found[hk] = true
+		} else if c, ok = headerAliases[hk]; !ok {
 			unknown = append(unknown, strconv.Quote(k))
+			continue
+		}
+		if c == colIgnored {
 			continue
 		}
 		if _, dup := fields[c]; dup {
@@ -695,12 +895,12 @@ func featureRow(f *geoFeature, n int, name string) (Row, error) {
 // and Lon 0 for the caller to fill from the ward. Coordinates that look swapped for Vietnam are
 // rejected, never swapped silently. Dates are YYYY-MM-DD or DD/MM/YYYY (day first, as written
 // in Vietnam) and may not be after today (the zero date skips that check) or before 1900.
-// categories holds the known category codes; nil accepts any code.
+// categories holds the known categories (a code or a label, see Categories); nil accepts any code.
 //
 // The business has Status set (active when the column is empty), StatusSince equal to OpenedOn
 // when that is known, LicenceNo nil when the column is empty, and ClosedOn always empty, since
 // files have no column for it; ID and AreaCode are left to the caller.
-func CheckRow(row Row, categories map[string]bool, today models.Date) (*models.Business, string, []Rejection) {
+func CheckRow(row Row, categories *Categories, today models.Date) (*models.Business, string, []Rejection) {
 	c := rowChecker{row: row}
 	get := func(f string) string { return clean(row.Fields[f]) }
 	ward := get(colWard)
@@ -802,6 +1002,7 @@ func (c *rowChecker) reject(field, value, en, vi string, args ...any) {
 		}
 	}
 	c.rejections = append(c.rejections, Rejection{
+		Sheet:     c.row.Sheet,
 		Line:      c.row.Line,
 		Field:     field,
 		Value:     shorten(value),
@@ -824,27 +1025,23 @@ func shorten(s string) string {
 	return string(r[:maxValueRunes]) + "…"
 }
 
-func (c *rowChecker) category(s string, categories map[string]bool) string {
+func (c *rowChecker) category(s string, categories *Categories) string {
 	if s == "" {
 		c.reject(colCategory, "", "category is required", "loại hình không được để trống")
 		return ""
 	}
-	code := strings.ToLower(s)
-	if categories == nil || categories[code] {
+	if code, ok := categories.lookup(s); ok {
 		return code
 	}
-	if sug := suggestCategory(s, categories); sug != "" {
+	if sug := categories.suggest(s); sug != "" {
 		c.reject(colCategory, s, "unknown category %q; did you mean %q?", "loại hình %q không có trong danh mục; có phải là %q?", s, sug)
 	} else {
-		known := make([]string, 0, len(categories))
-		for k := range categories {
-			known = append(known, k)
-		}
-		slices.Sort(known)
-		c.reject(colCategory, s, "unknown category %q; known categories are %s", "loại hình %q không có trong danh mục; các mã hợp lệ là %s",
-			s, strings.Join(known, ", "))
+		en, vi := categories.known()
+		c.rejections = append(c.rejections, Rejection{Sheet: c.row.Sheet, Line: c.row.Line, Field: colCategory, Value: shorten(s),
+			Message:   fmt.Sprintf("unknown category %q; give a code or a name of %s", shorten(s), en),
+			MessageVI: fmt.Sprintf("loại hình %q không có trong danh mục; hãy ghi mã hoặc tên của %s", shorten(s), vi)})
 	}
-	return code
+	return strings.ToLower(s)
 }
 
 // suggestCategory returns the known code that s most likely meant: equal once case, accents and

@@ -107,7 +107,7 @@ func FuzzCheckRow(f *testing.F) {
 		if b == nil {
 			return
 		}
-		if b.Name == "" || !cats[b.Category] || !slices.Contains(models.BusinessStatuses, b.Status) {
+		if b.Name == "" || !cats.codes[b.Category] || !slices.Contains(models.BusinessStatuses, b.Status) {
 			t.Fatalf("accepted %+v", b)
 		}
 		for _, s := range []string{b.Name, b.Category, b.Licence(), b.Address, b.Phone, b.TaxCode} {
@@ -124,7 +124,7 @@ func FuzzCheckRow(f *testing.F) {
 			}
 			return
 		}
-		if err := b.Validate(cats); err != nil {
+		if err := b.Validate(cats.codes); err != nil {
 			t.Fatalf("accepted %+v fails models validation: %v", b, err)
 		}
 	})

@@ -29,9 +29,12 @@ type Store interface {
 type Config struct {
 	Store      Store
 	Categories map[string]bool
-	Logger     *slog.Logger
-	Now        func() time.Time
-	Location   *time.Location // the users' calendar, for "today"
+	// CategoryNames are the categories' Vietnamese and English names (refdata.Categories), so
+	// that an import file may give a category by its name; nil: by its code only.
+	CategoryNames []models.Category
+	Logger        *slog.Logger
+	Now           func() time.Time
+	Location      *time.Location // the users' calendar, for "today"
 	// NewID names an imported business; nil means a random UUID. The demo names its
 	// businesses after their licence numbers so that the same demo comes out every time.
 	NewID func(b *models.Business) string
@@ -43,6 +46,7 @@ type Service struct {
 	newID      func(b *models.Business) string
 	store      Store
 	categories map[string]bool
+	catLabels  *Categories
 	log        *slog.Logger
 	now        func() time.Time
 	loc        *time.Location
@@ -55,7 +59,8 @@ type Service struct {
 
 // New returns a service; call Refresh (or Run) before serving so that the indexes exist.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, categories: cfg.Categories, log: cfg.Logger, now: cfg.Now, loc: cfg.Location, newID: cfg.NewID, dirty: make(chan struct{}, 1)}
+	s := &Service{store: cfg.Store, categories: cfg.Categories, catLabels: NewCategories(cfg.Categories, cfg.CategoryNames),
+		log: cfg.Logger, now: cfg.Now, loc: cfg.Location, newID: cfg.NewID, dirty: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"kiemtra/models"
 	"kiemtra/refdata"
@@ -56,7 +58,7 @@ func importStatus(env *Env, what string, err error) error {
 	case errors.Is(err, errUsage):
 		return &exitStatus{code: exitImportUsage}
 	}
-	if e := models.ErrorAs(err); e != nil && (e.Code == models.EINVALID || e.Code == models.ETOOLARGE || e.Code == models.ECONFLICT) {
+	if e := models.ErrorAs(err); e != nil && (e.Code == models.EINVALID || e.Code == models.ETOOLARGE || e.Code == models.ECONFLICT || e.Code == models.EUNSUPPORTEDTYPE) {
 		fmt.Fprintf(env.Stderr, "kiemtra import %s: tệp bị từ chối, không có gì được lưu / the file was refused, nothing was stored\n", what)
 		printAppError(env.Stderr, e)
 		return &exitStatus{code: exitImportRefused}
@@ -136,10 +138,10 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 func runImportFile(ctx context.Context, env *Env, args []string) error {
 	usage := "businesses|areas|reorganisation FILE [--dry-run] [flags]"
 	if len(args) > 0 && args[0] == "businesses" {
-		usage = "businesses FILE [--dry-run] [flags]"
+		usage = "businesses FILE.csv|FILE.xlsx|FILE.geojson [--dry-run] [--sheet NAME] [--column OURS=THEIRS]... [--json] [flags]"
 	}
 	if len(args) > 0 && args[0] == "areas" {
-		usage = "areas FILE [--dry-run] [--property code=P,name=P,parent=P,level=P,type=P,valid_from=P,valid_to=P] [--valid-from YYYY-MM-DD] [flags]"
+		usage = "areas FILE [--dry-run] [--property code=P,name=P,parent=P,level=P,type=P,valid_from=P,valid_to=P] [--valid-from YYYY-MM-DD] [--json] [flags]"
 	}
 	fs := importFlagSet(env, "import", usage)
 	if len(args) < 1 || (args[0] != "businesses" && args[0] != "areas") {
@@ -153,8 +155,13 @@ func runImportFile(ctx context.Context, env *Env, args []string) error {
 	what := args[0]
 	dry := fs.Bool("dry-run", false, "check the file and report, but store nothing")
 	actorName := fs.String("actor", "cli:"+currentUser(), "name recorded in the audit log")
-	var property stringList
-	validFrom := new(string)
+	asJSON := fs.Bool("json", false, "print the report as JSON instead of the summary")
+	var property, column stringList
+	validFrom, sheet := new(string), new(string)
+	if what == "businesses" {
+		fs.Var(&column, "column", "name the file's header for one of our columns, OURS=THEIRS pairs separated by commas, e.g. licence_no=\"Số GP\" (columns: "+strings.Join(registry.Columns(), ", ")+"); may repeat")
+		sheet = fs.String("sheet", "", "the sheet of an .xlsx workbook to read (default: the first)")
+	}
 	if what == "areas" {
 		fs.Var(&property, "property", "name the feature properties that hold the fields, FIELD=PROPERTY pairs separated by commas (fields: code, name, parent, level, type, valid_from, valid_to); may repeat")
 		validFrom = fs.String("valid-from", "", "the start (YYYY-MM-DD) of every feature that gives none, e.g. 2025-07-01 for a file of the 2025 map")
@@ -169,6 +176,13 @@ func runImportFile(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	var opts models.AreaImportOptions
+	bopts := models.BusinessImportOptions{Name: filepath.Base(file), Sheet: *sheet, DryRun: *dry}
+	if what == "businesses" {
+		if bopts.Columns, err = registry.ParseColumnMapping(column...); err != nil {
+			fmt.Fprintf(env.Stderr, "--column: %s\n", models.ErrorAs(err).Message)
+			return errUsage
+		}
+	}
 	if what == "areas" {
 		m, err := models.ParseAreaPropertyMapping(property...)
 		if err != nil {
@@ -200,21 +214,128 @@ func runImportFile(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	reg := registry.New(registry.Config{Store: db, Categories: cats, Logger: cfg.newLogger(), Location: cfg.Location()})
+	names, err := refdata.Categories()
+	if err != nil {
+		return err
+	}
+	reg := registry.New(registry.Config{Store: db, Categories: cats, CategoryNames: names, Logger: cfg.newLogger(), Location: cfg.Location()})
 	if what == "businesses" {
-		rep, err := reg.ImportBusinesses(ctx, *actorName, f, filepath.Base(file), *dry)
+		rep, err := reg.ImportBusinessesWith(ctx, *actorName, f, bopts)
 		if err != nil {
 			return err
 		}
-		writeJSON(env.Stdout, rep)
+		if *asJSON {
+			writeJSON(env.Stdout, rep)
+		} else {
+			printBusinessImport(env.Stdout, rep)
+		}
 		return businessImportStatus(env, rep)
 	}
 	rep, err := reg.ImportAreasWith(ctx, *actorName, f, opts)
 	if err != nil {
 		return err
 	}
-	writeJSON(env.Stdout, rep)
+	if *asJSON {
+		writeJSON(env.Stdout, rep)
+	} else {
+		printAreaImport(env.Stdout, rep)
+	}
 	return areaImportStatus(env, rep)
+}
+
+// maxPrintedRejections bounds the rejected lines the summary lists; --json lists them all.
+const maxPrintedRejections = 50
+
+// printBusinessImport writes a registry import's report for a planner: the counts, Vietnamese
+// then English, then the rejected lines and the possible duplicates as short tables.
+func printBusinessImport(w io.Writer, rep *models.ImportReport) {
+	lines := len(uniqueLines(rep.Rejected))
+	applied := rep.Created + rep.Updated + rep.Unchanged
+	if rep.DryRun {
+		fmt.Fprintf(w, "Thử, không lưu gì: sẽ nhập %d cơ sở: %d mới, %d cập nhật, %d không đổi; %d dòng bị từ chối\n", applied, rep.Created, rep.Updated, rep.Unchanged, lines)
+		fmt.Fprintf(w, "Dry run, nothing stored: would import %d businesses: %d new, %d updated, %d unchanged; %d lines rejected\n", applied, rep.Created, rep.Updated, rep.Unchanged, lines)
+	} else {
+		fmt.Fprintf(w, "Đã nhập %d cơ sở: %d mới, %d cập nhật, %d không đổi; %d dòng bị từ chối\n", applied, rep.Created, rep.Updated, rep.Unchanged, lines)
+		fmt.Fprintf(w, "Imported %d businesses: %d new, %d updated, %d unchanged; %d lines rejected\n", applied, rep.Created, rep.Updated, rep.Unchanged, lines)
+	}
+	if len(rep.Rejected) > 0 {
+		fmt.Fprintln(w, "\nDòng bị từ chối / Rejected lines:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  Sheet/Dòng\tCột\tGiá trị\tLý do / Reason")
+		for i, r := range rep.Rejected {
+			if i == maxPrintedRejections {
+				fmt.Fprintf(tw, "  ...\t\t\t%d lỗi nữa, xem --json / %d more, see --json\n", len(rep.Rejected)-i, len(rep.Rejected)-i)
+				break
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", rowPlace(r.Sheet, r.Line), r.Field, cellText(r.Value), r.MessageVI)
+			if r.Message != "" && r.Message != r.MessageVI {
+				fmt.Fprintf(tw, "  \t\t\t%s\n", r.Message)
+			}
+		}
+		_ = tw.Flush()
+	}
+	if len(rep.PossibleDuplicates) > 0 {
+		fmt.Fprintln(w, "\nCó thể trùng với cơ sở đã có (vẫn được nhập) / Possible duplicates (imported anyway):")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  Sheet/Dòng\tCơ sở / Business\tLý do / Reason")
+		for i, d := range rep.PossibleDuplicates {
+			if i == maxPrintedRejections {
+				fmt.Fprintf(tw, "  ...\t\t%d nữa, xem --json / %d more, see --json\n", len(rep.PossibleDuplicates)-i, len(rep.PossibleDuplicates)-i)
+				break
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", rowPlace(d.Sheet, d.Line), d.BusinessID, d.Reason)
+		}
+		_ = tw.Flush()
+	}
+}
+
+// rowPlace is where a row is: its line, or its sheet and row in a workbook.
+func rowPlace(sheet string, line int) string {
+	if sheet == "" {
+		return strconv.Itoa(line)
+	}
+	return sheet + "/" + strconv.Itoa(line)
+}
+
+// cellText is a value for a table cell: quoted, on one line, at most 30 characters.
+func cellText(v string) string {
+	v = strings.Join(strings.Fields(v), " ")
+	if r := []rune(v); len(r) > 30 {
+		v = string(r[:29]) + "…"
+	}
+	if v == "" {
+		return "(trống)"
+	}
+	return strconv.Quote(v)
+}
+
+// printAreaImport writes an area import's counts for a planner; the problems and warnings go to
+// stderr (areaImportStatus).
+func printAreaImport(w io.Writer, rep *models.AreaImportReport) {
+	switch {
+	case len(rep.Problems) > 0:
+		fmt.Fprintf(w, "Tệp bị từ chối: %d vấn đề, không có gì được lưu (%d đối tượng, cách đặt tên %s)\n", len(rep.Problems), rep.Features, rep.Source)
+		fmt.Fprintf(w, "The file was refused: %d problems, nothing stored (%d features, naming %s)\n", len(rep.Problems), rep.Features, rep.Source)
+		return
+	case rep.DryRun:
+		fmt.Fprintf(w, "Thử, không lưu gì: sẽ nhập %d đơn vị: %d mới, %d cập nhật (%d đối tượng, cách đặt tên %s)\n", len(rep.Units), rep.Created, rep.Updated, rep.Features, rep.Source)
+		fmt.Fprintf(w, "Dry run, nothing stored: would import %d units: %d new, %d updated (%d features, naming %s)\n", len(rep.Units), rep.Created, rep.Updated, rep.Features, rep.Source)
+	default:
+		fmt.Fprintf(w, "Đã nhập %d đơn vị: %d mới, %d cập nhật (%d đối tượng, cách đặt tên %s)\n", len(rep.Units), rep.Created, rep.Updated, rep.Features, rep.Source)
+		fmt.Fprintf(w, "Imported %d units: %d new, %d updated (%d features, naming %s)\n", len(rep.Units), rep.Created, rep.Updated, rep.Features, rep.Source)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for i, u := range rep.Units {
+		if i == maxPrintedRejections {
+			fmt.Fprintf(tw, "  ...\t%d nữa, xem --json / %d more, see --json\n", len(rep.Units)-i, len(rep.Units)-i)
+			break
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Code, u.Name, u.Level, u.Action)
+	}
+	_ = tw.Flush()
+	if n := len(rep.Warnings) + rep.WarningsOmitted; n > 0 {
+		fmt.Fprintf(w, "%d cảnh báo (xem bên dưới, hoặc --json) / %d warnings (below, or --json)\n", n, n)
+	}
 }
 
 func writeJSON(w io.Writer, v any) {

@@ -100,11 +100,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.registry = registry.New(registry.Config{Store: db, Categories: cats, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	categories, err := refdata.Categories()
 	if err != nil {
 		return err
 	}
+	m.registry = registry.New(registry.Config{Store: db, Categories: cats, CategoryNames: categories, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
 	days, err := refdata.HolidayDates()
 	if err != nil {
 		return err
