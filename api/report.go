@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,9 @@ type ReportService interface {
 	// Archived lists the archived reports that match the filter, newest first, and how many
 	// match in all.
 	Archived(ctx context.Context, f models.ArchiveFilter) ([]*report.Archived, int, error)
+	// ArchivedAreas lists the area codes of the archived reports that match the filter but for
+	// its Area and page.
+	ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error)
 	// Periods finds a programme by id or code (empty: the current one; invalid: programme) and
 	// lists the periods it can be reported for, newest first.
 	Periods(ctx context.Context, programme string) (*models.Programme, []report.PeriodInfo, error)
@@ -137,6 +141,18 @@ type ArchivePage struct {
 	Offset int            `json:"offset"`
 	// NextOffset is the offset of the next page; nil on the last one.
 	NextOffset *int `json:"next_offset"`
+	// Areas are the units that have reports under the other filters (programme, period,
+	// format), in the tree's order: the choices of the area filter.
+	Areas []ArchiveArea `json:"areas"`
+}
+
+// ArchiveArea is a unit with archived reports, as it was when they were made.
+type ArchiveArea struct {
+	Code    string `json:"code"` // the unit version
+	GSOCode string `json:"gso_code"`
+	Name    string `json:"name"`
+	Level   string `json:"level"`
+	Path    string `json:"-"`
 }
 
 // ParseArchiveQuery reads the archive list's filters and page: programme (id or code, as
@@ -219,6 +235,12 @@ func (s *Server) reportArchive(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	// The units a unit filter can choose from: those with reports under the other filters.
+	withReports, err := s.reports.ArchivedAreas(ctx, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	// A kept report is of the unit version it was made on (a district that ended since): named
 	// as it was, by its official code.
 	var codes []string
@@ -227,6 +249,12 @@ func (s *Server) reportArchive(c *gin.Context) {
 		if !seen[a.AreaCode] {
 			seen[a.AreaCode] = true
 			codes = append(codes, a.AreaCode)
+		}
+	}
+	for _, code := range withReports {
+		if !seen[code] {
+			seen[code] = true
+			codes = append(codes, code)
 		}
 	}
 	units := map[string]*models.Area{}
@@ -248,7 +276,16 @@ func (s *Server) reportArchive(c *gin.Context) {
 		}
 		out = append(out, it)
 	}
-	page := ArchivePage{Items: out, Total: total, Limit: f.Limit, Offset: f.Offset}
+	page := ArchivePage{Items: out, Total: total, Limit: f.Limit, Offset: f.Offset, Areas: make([]ArchiveArea, 0, len(withReports))}
+	for _, code := range withReports {
+		a := ArchiveArea{Code: code, GSOCode: code}
+		if u := units[code]; u != nil {
+			a.GSOCode, a.Name, a.Level, a.Path = u.OfficialCode(), u.Name, u.Level, u.Path
+		}
+		page.Areas = append(page.Areas, a)
+	}
+	// Each unit under the one above it, as the tree reads.
+	sort.SliceStable(page.Areas, func(i, j int) bool { return page.Areas[i].Path < page.Areas[j].Path })
 	if next := f.Offset + len(items); len(items) > 0 && next < total {
 		page.NextOffset = &next
 	}

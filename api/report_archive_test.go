@@ -39,6 +39,10 @@ func (a storeArchive) FindArchived(ctx context.Context, f models.ArchiveFilter) 
 	return out, total, err
 }
 
+func (a storeArchive) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	return a.db.FindReportFileAreas(ctx, f)
+}
+
 func (a storeArchive) FindArchivedByID(ctx context.Context, id int64) (*report.Archived, error) {
 	f, err := a.db.FindReportFile(ctx, id)
 	if err != nil {
@@ -59,6 +63,7 @@ type archivePage struct {
 	Limit      int
 	Offset     int
 	NextOffset *int `json:"next_offset"`
+	Areas      []ArchiveArea
 }
 
 func getArchive(t *testing.T, h *Server, p *Principal, q string) archivePage {
@@ -98,6 +103,26 @@ func TestReportArchiveFiltersAndPages(t *testing.T) {
 			t.Fatalf("the whole archive: %d items, total %d, limit %d, next %v", len(all.Items), all.Total, all.Limit, all.NextOffset)
 		}
 
+		t.Run("the units with reports, for the unit filter", func(t *testing.T) {
+			for _, tc := range []struct {
+				caller *Principal
+				query  string
+				want   string
+			}{
+				{city, "", "92:Cần Thơ D1:Quận D1 D2:Quận D2"},
+				{city, "?period=2026-Q1&area=D1", "92:Cần Thơ"}, // the unit chosen does not narrow its own choices
+				{district, "", "D1:Quận D1"},
+				{ward, "", ""},
+			} {
+				var got []string
+				for _, a := range getArchive(t, h, tc.caller, tc.query).Areas {
+					got = append(got, a.Code+":"+a.Name)
+				}
+				if strings.Join(got, " ") != tc.want {
+					t.Errorf("%s%s: %v, want %s", tc.caller.Username, tc.query, got, tc.want)
+				}
+			}
+		})
 		t.Run("pages follow one another without gaps or repeats", func(t *testing.T) {
 			var ids []int64
 			next, pages := 0, 0

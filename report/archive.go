@@ -20,6 +20,12 @@ func (s *Service) Archived(ctx context.Context, f models.ArchiveFilter) ([]*Arch
 	return s.archive.FindArchived(ctx, f)
 }
 
+// ArchivedAreas lists the area codes of the archived reports that match the filter but for its
+// Area and page: the units a filter can choose from.
+func (s *Service) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	return s.archive.ArchivedAreas(ctx, f)
+}
+
 // ArchivedFile returns an archived report with its content, or not_found.
 func (s *Service) ArchivedFile(ctx context.Context, id int64) (*Archived, error) {
 	return s.archive.FindArchivedByID(ctx, id)
@@ -259,6 +265,22 @@ func (m *MemoryArchive) FindArchived(_ context.Context, f models.ArchiveFilter) 
 		out = append(out, &c)
 	}
 	return out, total, nil
+}
+
+// ArchivedAreas implements Archive.
+func (m *MemoryArchive) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	f.Area, f.Limit, f.Offset = "", 0, 0
+	list, _, err := m.FindArchived(ctx, f)
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range list {
+		if !seen[a.AreaCode] {
+			seen[a.AreaCode] = true
+			out = append(out, a.AreaCode)
+		}
+	}
+	sort.Strings(out)
+	return out, err
 }
 
 // FindArchivedByID implements Archive.

@@ -70,6 +70,9 @@ type Archive interface {
 	// FindArchived lists the reports that match the filter, newest first, without content, and
 	// how many match in all.
 	FindArchived(ctx context.Context, f models.ArchiveFilter) ([]*Archived, int, error)
+	// ArchivedAreas lists the area codes of the reports that match the filter but for its Area
+	// and page, in order.
+	ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error)
 	// FindArchivedByID returns a report with its content; not_found when the id is unknown.
 	FindArchivedByID(ctx context.Context, id int64) (*Archived, error)
 	// ArchivedExists reports whether a report is archived.

@@ -270,12 +270,9 @@ func (db *DB) SaveReportFile(ctx context.Context, actor string, f *ReportFile) (
 	return created, err
 }
 
-// FindReportFiles lists the archived reports that match the filter, newest first, without
-// their content, and how many match in all (for paging). The unique key (programme, period,
-// area, format) serves the programme and period filters; the table holds a few hundred rows a
-// programme, so the others need no index of their own.
-func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*ReportFile, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&ReportFile{})
+// archiveScope applies an archive filter's conditions, but for the page, to a query of the
+// reports table; the unit's with area.
+func archiveScope(q *gorm.DB, f models.ArchiveFilter, area bool) *gorm.DB {
 	if f.AreaPath != "" {
 		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(f.AreaPath))
 	}
@@ -286,7 +283,7 @@ func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*R
 		q = q.Where("period = ?", f.Period)
 	}
 	switch {
-	case f.Area == "":
+	case !area || f.Area == "":
 	case models.IsVersionID(f.Area):
 		q = q.Where("area_code = ?", f.Area)
 	default:
@@ -296,8 +293,16 @@ func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*R
 	if f.Format != "" {
 		q = q.Where("format = ?", f.Format)
 	}
+	return q
+}
+
+// FindReportFiles lists the archived reports that match the filter, newest first, without
+// their content, and how many match in all (for paging). The unique key (programme, period,
+// area, format) serves the programme and period filters; the table holds a few hundred rows a
+// programme, so the others need no index of their own.
+func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*ReportFile, int, error) {
 	// A session of its own: the count and the page are two statements on the same conditions.
-	q = q.Session(&gorm.Session{})
+	q := archiveScope(db.gdb.WithContext(ctx).Model(&ReportFile{}), f, true).Session(&gorm.Session{})
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, translate(err, "report")
@@ -314,6 +319,16 @@ func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*R
 		return nil, 0, translate(err, "report")
 	}
 	return out, int(total), nil
+}
+
+// FindReportFileAreas lists the units (area codes, in order) that have archived reports matching
+// the filter but for its Area and page: the choices of a unit filter.
+func (db *DB) FindReportFileAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	var out []string
+	if err := archiveScope(db.gdb.WithContext(ctx).Model(&ReportFile{}), f, false).Distinct("area_code").Order("area_code").Pluck("area_code", &out).Error; err != nil {
+		return nil, translate(err, "report")
+	}
+	return out, nil
 }
 
 // FindReportFile returns an archived report with its content, or not_found.

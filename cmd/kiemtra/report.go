@@ -148,6 +148,10 @@ func (a reportArchive) FindArchived(ctx context.Context, f models.ArchiveFilter)
 	return out, total, nil
 }
 
+func (a reportArchive) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	return a.db.FindReportFileAreas(ctx, f)
+}
+
 func (a reportArchive) FindArchivedByID(ctx context.Context, id int64) (*report.Archived, error) {
 	f, err := a.db.FindReportFile(ctx, id)
 	if err != nil {
