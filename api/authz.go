@@ -125,6 +125,7 @@ var policy = map[string]access{
 	"GET /api/v1/licensing/lookups": {roles: []string{models.RoleLicensingOfficer, models.RoleAdmin}},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.
 	"GET /api/v1/reports":             {roles: readers},
+	"GET /api/v1/reports/periods":     {roles: readers},
 	"GET /api/v1/reports/archive":     {roles: readers},
 	"GET /api/v1/reports/archive/:id": {roles: readers},
 	// The audit log covers the whole city: city-wide administrators only.

@@ -3,7 +3,10 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,8 +20,15 @@ type ReportService interface {
 	Resolve(ctx context.Context, q *report.Query) error
 	// Build computes a resolved query's report.
 	Build(ctx context.Context, q report.Query) (*report.Report, error)
-	// Archived lists archived reports of areas under areaPath (all when empty), newest first.
-	Archived(ctx context.Context, areaPath string, limit int) ([]*report.Archived, error)
+	// Archived lists the archived reports that match the filter, newest first, and how many
+	// match in all.
+	Archived(ctx context.Context, f models.ArchiveFilter) ([]*report.Archived, int, error)
+	// ArchivedAreas lists the area codes of the archived reports that match the filter but for
+	// its Area and page.
+	ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error)
+	// Periods finds a programme by id or code (empty: the current one; invalid: programme) and
+	// lists the periods it can be reported for, newest first.
+	Periods(ctx context.Context, programme string) (*models.Programme, []report.PeriodInfo, error)
 	// ArchivedFile returns an archived report with its content; not_found when unknown.
 	ArchivedFile(ctx context.Context, id int64) (*report.Archived, error)
 	// BaseMap is the dashboard's base-map tile server (KIEMTRA_TILE_URL), which the map's data
@@ -28,6 +38,7 @@ type ReportService interface {
 
 func (s *Server) registerReportRoutes(g *gin.RouterGroup) {
 	g.GET("/reports", s.report)
+	g.GET("/reports/periods", s.reportPeriods)
 	g.GET("/reports/archive", s.reportArchive)
 	g.GET("/reports/archive/:id", s.reportArchiveFile)
 }
@@ -105,23 +116,127 @@ func writeFile(c *gin.Context, name, format string, content []byte) {
 	c.Data(http.StatusOK, report.ContentType(format), content)
 }
 
-// reportArchive lists the archived reports the caller may read, newest first.
-func (s *Server) reportArchive(c *gin.Context) {
-	limit := 100
-	if l := c.Query("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			s.writeError(c, models.Invalid("limit", "must be a whole number from 1 to 500", "phải là số nguyên từ 1 đến 500"))
-			return
-		}
-		limit = n
+// reportPeriods lists the periods a programme (?programme=, id or code; default: the current
+// one) can be reported for, newest first, so that the dashboard offers what the server accepts.
+func (s *Server) reportPeriods(c *gin.Context) {
+	prog, periods, err := s.reports.Periods(c.Request.Context(), c.Query("programme"))
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
-	areaPath := ""
-	if p := principal(c); !p.CityWide() {
-		areaPath = p.AreaPath
+	c.JSON(http.StatusOK, gin.H{"programme_id": prog.ID, "programme_code": prog.Code, "items": periods})
+}
+
+// Archive pages: DefaultArchiveLimit reports unless ?limit= asks for up to MaxArchiveLimit.
+const (
+	DefaultArchiveLimit = 50
+	MaxArchiveLimit     = 500
+)
+
+// ArchivePage is one page of the archive list.
+type ArchivePage struct {
+	Items  []archivedItem `json:"items"`
+	Total  int            `json:"total"` // the reports that match the filters, on every page
+	Limit  int            `json:"limit"`
+	Offset int            `json:"offset"`
+	// NextOffset is the offset of the next page; nil on the last one.
+	NextOffset *int `json:"next_offset"`
+	// Areas are the units that have reports under the other filters (programme, period,
+	// format), in the tree's order: the choices of the area filter.
+	Areas []ArchiveArea `json:"areas"`
+}
+
+// ArchiveArea is a unit with archived reports, as it was when they were made.
+type ArchiveArea struct {
+	Code    string `json:"code"` // the unit version
+	GSOCode string `json:"gso_code"`
+	Name    string `json:"name"`
+	Level   string `json:"level"`
+	Path    string `json:"-"`
+}
+
+// ParseArchiveQuery reads the archive list's filters and page: programme (id or code, as
+// given: the handler resolves it), period, area, format, limit (1-500, default 50) and offset.
+// Every bad value is named in the error.
+func ParseArchiveQuery(q func(string) string) (models.ArchiveFilter, error) {
+	f := models.ArchiveFilter{ProgrammeID: q("programme"), Area: q("area"), Limit: DefaultArchiveLimit}
+	var v models.Validation
+	if p := q("period"); p != "" {
+		if per, err := report.ParsePeriod(p); err != nil {
+			v.AddError(err)
+		} else {
+			f.Period = per.String()
+		}
+	}
+	if fm := q("format"); fm != "" {
+		f.Format = strings.ToLower(fm)
+		if !slices.Contains(report.ArchiveFormats, f.Format) {
+			v.Add("format", "the archive keeps xlsx and csv files, not %q", "kho lưu chỉ có tệp xlsx và csv, không có %q", fm)
+		}
+	}
+	if l := q("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > MaxArchiveLimit {
+			v.Add("limit", "must be a whole number from 1 to 500", "phải là số nguyên từ 1 đến 500")
+		}
+		f.Limit = n
+	}
+	if o := q("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			v.Add("offset", "must be a whole number, 0 or more", "phải là số nguyên không âm")
+		}
+		f.Offset = n
+	}
+	return f, v.Err()
+}
+
+// reportArchive lists the archived reports the caller may read that match the filters, newest
+// first, a page at a time. A unit outside the caller's jurisdiction is not found, as an unknown
+// one is.
+func (s *Server) reportArchive(c *gin.Context) {
+	f, err := ParseArchiveQuery(c.Query)
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
 	ctx := c.Request.Context()
-	items, err := s.reports.Archived(ctx, areaPath, limit)
+	p := principal(c)
+	if !p.CityWide() {
+		f.AreaPath = p.AreaPath
+	}
+	if f.ProgrammeID != "" {
+		prog, err := s.plans.FindProgrammeByID(ctx, f.ProgrammeID)
+		if models.IsCode(err, models.ENOTFOUND) {
+			s.writeError(c, models.Invalid("programme", "unknown programme %q", "không có chương trình %q", f.ProgrammeID))
+			return
+		}
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		f.ProgrammeID = prog.ID
+	}
+	if f.Area != "" {
+		// The unit's version the code names today, or the one it named last (an ended
+		// district's reports stay under its code).
+		a, err := s.store.FindAreaOn(ctx, f.Area, s.today())
+		if models.IsCode(err, models.ENOTFOUND) || err == nil && !p.CityWide() && !p.Covers(a.Path) {
+			s.writeError(c, models.NotFound("area", "area "+f.Area+" not found", "không tìm thấy khu vực "+f.Area))
+			return
+		}
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	items, total, err := s.reports.Archived(ctx, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	// The units a unit filter can choose from: those with reports under the other filters.
+	withReports, err := s.reports.ArchivedAreas(ctx, f)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -134,6 +249,12 @@ func (s *Server) reportArchive(c *gin.Context) {
 		if !seen[a.AreaCode] {
 			seen[a.AreaCode] = true
 			codes = append(codes, a.AreaCode)
+		}
+	}
+	for _, code := range withReports {
+		if !seen[code] {
+			seen[code] = true
+			codes = append(codes, code)
 		}
 	}
 	units := map[string]*models.Area{}
@@ -155,7 +276,20 @@ func (s *Server) reportArchive(c *gin.Context) {
 		}
 		out = append(out, it)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	page := ArchivePage{Items: out, Total: total, Limit: f.Limit, Offset: f.Offset, Areas: make([]ArchiveArea, 0, len(withReports))}
+	for _, code := range withReports {
+		a := ArchiveArea{Code: code, GSOCode: code}
+		if u := units[code]; u != nil {
+			a.GSOCode, a.Name, a.Level, a.Path = u.OfficialCode(), u.Name, u.Level, u.Path
+		}
+		page.Areas = append(page.Areas, a)
+	}
+	// Each unit under the one above it, as the tree reads.
+	sort.SliceStable(page.Areas, func(i, j int) bool { return page.Areas[i].Path < page.Areas[j].Path })
+	if next := f.Offset + len(items); len(items) > 0 && next < total {
+		page.NextOffset = &next
+	}
+	c.JSON(http.StatusOK, page)
 }
 
 // archivedItem is a kept report with its unit as users know it.

@@ -14,9 +14,16 @@ import (
 	"kiemtra/models"
 )
 
-// Archived lists the archived reports of areas under areaPath (all when empty), newest first.
-func (s *Service) Archived(ctx context.Context, areaPath string, limit int) ([]*Archived, error) {
-	return s.archive.FindArchived(ctx, areaPath, limit)
+// Archived lists the archived reports that match the filter, newest first, and how many match
+// in all.
+func (s *Service) Archived(ctx context.Context, f models.ArchiveFilter) ([]*Archived, int, error) {
+	return s.archive.FindArchived(ctx, f)
+}
+
+// ArchivedAreas lists the area codes of the archived reports that match the filter but for its
+// Area and page: the units a filter can choose from.
+func (s *Service) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	return s.archive.ArchivedAreas(ctx, f)
 }
 
 // ArchivedFile returns an archived report with its content, or not_found.
@@ -232,21 +239,48 @@ func (m *MemoryArchive) SaveArchived(_ context.Context, _ string, a *Archived) (
 	return true, nil
 }
 
-// FindArchived implements Archive.
-func (m *MemoryArchive) FindArchived(_ context.Context, areaPath string, limit int) ([]*Archived, error) {
+// FindArchived implements Archive. An official code in the filter's Area matches the reports
+// whose area code is that code or a version of it (31147@2025).
+func (m *MemoryArchive) FindArchived(_ context.Context, f models.ArchiveFilter) ([]*Archived, int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []*Archived
-	for i := len(m.items) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+	total := 0
+	for i := len(m.items) - 1; i >= 0; i-- {
 		x := m.items[i]
-		if areaPath != "" && (m.AreaPath == nil || !strings.HasPrefix(m.AreaPath(x.AreaCode), areaPath)) {
+		if f.AreaPath != "" && (m.AreaPath == nil || !strings.HasPrefix(m.AreaPath(x.AreaCode), f.AreaPath)) {
+			continue
+		}
+		official, _, _ := strings.Cut(x.AreaCode, "@")
+		if f.ProgrammeID != "" && x.ProgrammeID != f.ProgrammeID || f.Period != "" && x.Period != f.Period || f.Format != "" && x.Format != f.Format ||
+			f.Area != "" && x.AreaCode != f.Area && (models.IsVersionID(f.Area) || official != f.Area) {
+			continue
+		}
+		total++
+		if total <= f.Offset || f.Limit > 0 && len(out) >= f.Limit {
 			continue
 		}
 		c := *x
 		c.Content = nil
 		out = append(out, &c)
 	}
-	return out, nil
+	return out, total, nil
+}
+
+// ArchivedAreas implements Archive.
+func (m *MemoryArchive) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	f.Area, f.Limit, f.Offset = "", 0, 0
+	list, _, err := m.FindArchived(ctx, f)
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range list {
+		if !seen[a.AreaCode] {
+			seen[a.AreaCode] = true
+			out = append(out, a.AreaCode)
+		}
+	}
+	sort.Strings(out)
+	return out, err
 }
 
 // FindArchivedByID implements Archive.
@@ -270,4 +304,36 @@ func (m *MemoryArchive) ArchivedExists(_ context.Context, programmeID, period, a
 		}
 	}
 	return false, nil
+}
+
+// Periods finds a programme by id or code (empty: the newest that has begun by today, else the
+// newest) and lists its periods that have begun (ProgrammePeriods). An unknown programme is
+// invalid.
+func (s *Service) Periods(ctx context.Context, idOrCode string) (*models.Programme, []PeriodInfo, error) {
+	today := models.DateOf(s.now().In(s.loc))
+	var prog *models.Programme
+	if idOrCode != "" {
+		p, err := s.store.FindProgrammeByID(ctx, idOrCode)
+		if models.IsCode(err, models.ENOTFOUND) {
+			return nil, nil, models.Invalid("programme", "unknown programme %q", "không có chương trình %q", idOrCode)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		prog = p
+	} else {
+		progs, err := s.store.FindProgrammes(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range progs { // newest first
+			if prog == nil || !today.Before(p.StartsOn) && today.Before(prog.StartsOn) {
+				prog = p
+			}
+		}
+		if prog == nil {
+			return nil, nil, models.Invalid("programme", "there is no programme yet", "chưa có chương trình nào")
+		}
+	}
+	return prog, ProgrammePeriods(prog, today), nil
 }

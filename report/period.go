@@ -149,3 +149,44 @@ func runsIn(p *models.Programme, per Period) bool {
 func formatDate(d models.Date) string {
 	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 }
+
+// PeriodInfo is a period a programme can be reported for, as the dashboard offers it.
+type PeriodInfo struct {
+	Period string      `json:"period"` // 2025, 2025-H1, 2025-Q3
+	Kind   string      `json:"kind"`   // year, half or quarter
+	Name   string      `json:"name"`   // Vietnamese: Quý III năm 2025
+	NameEN string      `json:"name_en"`
+	Start  models.Date `json:"start"`
+	End    models.Date `json:"end"`
+	// UnitsOn is the day whose units the report lists: the period's end, the programme's
+	// coverage deadline or today, whichever is first (Resolve's as-of day).
+	UnitsOn models.Date `json:"units_on"`
+	// Closed: the period ended before today, so its figures are final (and the job archives it).
+	Closed bool `json:"closed"`
+}
+
+// ProgrammePeriods lists the periods of a programme that have begun by today, newest first and
+// within a year the year, then the second half, its quarters, the first half and its quarters:
+// every period GET /reports accepts for the programme.
+func ProgrammePeriods(p *models.Programme, today models.Date) []PeriodInfo {
+	var out []PeriodInfo
+	for y := min(p.LastYear(), today.Year); y >= p.FirstYear(); y-- {
+		ps := PeriodsOf(y)
+		for i := len(ps) - 1; i >= 0; i-- {
+			per := ps[i]
+			if today.Before(per.Start()) || !runsIn(p, per) {
+				continue
+			}
+			on := per.End()
+			if p.CoverageDeadline.Before(on) {
+				on = p.CoverageDeadline
+			}
+			if today.Before(on) {
+				on = today
+			}
+			out = append(out, PeriodInfo{Period: per.String(), Kind: per.Kind, Name: per.NameVI(), NameEN: per.NameEN(),
+				Start: per.Start(), End: per.End(), UnitsOn: on, Closed: per.End().Before(today)})
+		}
+	}
+	return out
+}

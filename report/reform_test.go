@@ -183,7 +183,7 @@ func TestReportsAcrossTheReorganisation(t *testing.T) {
 			if _, err := (&ArchiveJob{Service: svc}).Run(ctx, reorgtest.Clock(hcm)()); err != nil {
 				t.Fatal(err)
 			}
-			list, _ := archive.FindArchived(ctx, "", 0)
+			list, _, _ := archive.FindArchived(ctx, models.ArchiveFilter{})
 			byName := map[string]*Archived{}
 			for _, a := range list {
 				byName[a.FileName] = a

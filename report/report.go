@@ -65,9 +65,12 @@ type Archive interface {
 	// SaveArchived stores a report unless the same programme, period, area and format is
 	// archived already (created false).
 	SaveArchived(ctx context.Context, actor string, a *Archived) (created bool, err error)
-	// FindArchived lists the reports of areas under areaPath (all when empty), newest first,
-	// without content.
-	FindArchived(ctx context.Context, areaPath string, limit int) ([]*Archived, error)
+	// FindArchived lists the reports that match the filter, newest first, without content, and
+	// how many match in all.
+	FindArchived(ctx context.Context, f models.ArchiveFilter) ([]*Archived, int, error)
+	// ArchivedAreas lists the area codes of the reports that match the filter but for its Area
+	// and page, in order.
+	ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error)
 	// FindArchivedByID returns a report with its content; not_found when the id is unknown.
 	FindArchivedByID(ctx context.Context, id int64) (*Archived, error)
 	// ArchivedExists reports whether a report is archived.

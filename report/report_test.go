@@ -707,7 +707,7 @@ func testJobArchivesOnce(t *testing.T, c *city) {
 		t.Fatal(err)
 	}
 	names := func(areaPath string) string {
-		list, _ := c.archive.FindArchived(ctx, areaPath, 0)
+		list, _, _ := c.archive.FindArchived(ctx, models.ArchiveFilter{AreaPath: areaPath})
 		var out []string
 		for _, a := range list {
 			out = append(out, a.FileName)
@@ -733,7 +733,7 @@ func testJobArchivesOnce(t *testing.T, c *city) {
 	if _, err := job.Run(ctx, local(2026, 10, 1, 2)); err != nil {
 		t.Fatal(err)
 	}
-	list, _ := c.archive.FindArchived(ctx, "", 0)
+	list, _, _ := c.archive.FindArchived(ctx, models.ArchiveFilter{})
 	if len(list) != 12 || list[0].Period != "2026-Q3" || list[0].AreaCode != "92" || list[1].Period != "2026-Q3" {
 		t.Fatalf("after Q3: %+v", list)
 	}
@@ -801,7 +801,7 @@ func testJobGoesOnAfterAFailure(t *testing.T, c *city) {
 	if err == nil || !strings.Contains(err.Error(), "5 reports failed: BROKEN 2026-Q1 92: the plans of") || !strings.Contains(res, "archived 10 reports") {
 		t.Fatalf("result %q, error %v", res, err)
 	}
-	list, _ := archive.FindArchived(ctx, "", 0)
+	list, _, _ := archive.FindArchived(ctx, models.ArchiveFilter{})
 	for _, a := range list {
 		if a.ProgrammeID != c.prog.ID {
 			t.Errorf("archived a report of the broken programme: %+v", a)

@@ -256,19 +256,62 @@ func (db *DB) SaveReportFile(ctx context.Context, actor string, f *ReportFile) (
 	return created, err
 }
 
-// FindReportFiles lists archived reports of areas under areaPath (all when empty), newest
-// first, without their content.
-func (db *DB) FindReportFiles(ctx context.Context, areaPath string, limit int) ([]*ReportFile, error) {
-	q := db.gdb.WithContext(ctx).Model(&ReportFile{}).
-		Select("id, period, area_code, programme_id, format, file_name, generated_at, generated_by, size_bytes, sha256")
-	if areaPath != "" {
-		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(areaPath))
+// archiveScope applies an archive filter's conditions, but for the page, to a query of the
+// reports table; the unit's with area.
+func archiveScope(q *gorm.DB, f models.ArchiveFilter, area bool) *gorm.DB {
+	if f.AreaPath != "" {
+		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(f.AreaPath))
 	}
-	if limit > 0 {
-		q = q.Limit(limit)
+	if f.ProgrammeID != "" {
+		q = q.Where("programme_id = ?", f.ProgrammeID)
+	}
+	if f.Period != "" {
+		q = q.Where("period = ?", f.Period)
+	}
+	switch {
+	case !area || f.Area == "":
+	case models.IsVersionID(f.Area):
+		q = q.Where("area_code = ?", f.Area)
+	default:
+		// Every version with the official code, and one stored without a code of its own.
+		q = q.Where("area_code IN (SELECT code FROM areas WHERE gso_code = ? OR code = ?)", f.Area, f.Area)
+	}
+	if f.Format != "" {
+		q = q.Where("format = ?", f.Format)
+	}
+	return q
+}
+
+// FindReportFiles lists the archived reports that match the filter, newest first, without
+// their content, and how many match in all (for paging). The unique key (programme, period,
+// area, format) serves the programme and period filters; the table holds a few hundred rows a
+// programme, so the others need no index of their own.
+func (db *DB) FindReportFiles(ctx context.Context, f models.ArchiveFilter) ([]*ReportFile, int, error) {
+	// A session of its own: the count and the page are two statements on the same conditions.
+	q := archiveScope(db.gdb.WithContext(ctx).Model(&ReportFile{}), f, true).Session(&gorm.Session{})
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "report")
+	}
+	q = q.Select("id, period, area_code, programme_id, format, file_name, generated_at, generated_by, size_bytes, sha256")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if f.Offset > 0 {
+		q = q.Offset(f.Offset)
 	}
 	var out []*ReportFile
 	if err := q.Order("generated_at DESC, id DESC").Find(&out).Error; err != nil {
+		return nil, 0, translate(err, "report")
+	}
+	return out, int(total), nil
+}
+
+// FindReportFileAreas lists the units (area codes, in order) that have archived reports matching
+// the filter but for its Area and page: the choices of a unit filter.
+func (db *DB) FindReportFileAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	var out []string
+	if err := archiveScope(db.gdb.WithContext(ctx).Model(&ReportFile{}), f, false).Distinct("area_code").Order("area_code").Pluck("area_code", &out).Error; err != nil {
 		return nil, translate(err, "report")
 	}
 	return out, nil

@@ -153,17 +153,21 @@ func (a reportArchive) SaveArchived(ctx context.Context, actor string, r *report
 	return created, err
 }
 
-func (a reportArchive) FindArchived(ctx context.Context, areaPath string, limit int) ([]*report.Archived, error) {
-	files, err := a.db.FindReportFiles(ctx, areaPath, limit)
+func (a reportArchive) FindArchived(ctx context.Context, f models.ArchiveFilter) ([]*report.Archived, int, error) {
+	files, total, err := a.db.FindReportFiles(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := make([]*report.Archived, len(files))
 	for i, f := range files {
 		r := report.Archived(*f)
 		out[i] = &r
 	}
-	return out, nil
+	return out, total, nil
+}
+
+func (a reportArchive) ArchivedAreas(ctx context.Context, f models.ArchiveFilter) ([]string, error) {
+	return a.db.FindReportFileAreas(ctx, f)
 }
 
 func (a reportArchive) FindArchivedByID(ctx context.Context, id int64) (*report.Archived, error) {

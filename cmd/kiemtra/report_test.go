@@ -305,7 +305,7 @@ func TestReportJobArchivesThroughTheStore(t *testing.T) {
 			list.Items[2].FileName != "bao-cao-kiem-tra_2026-H1_92.csv" || list.Items[0].SizeBytes == 0 {
 			t.Fatalf("newest first: %+v", list.Items)
 		}
-		all, _ := db.FindReportFiles(ctx, "", 0)
+		all, _, _ := db.FindReportFiles(ctx, models.ArchiveFilter{})
 		var year *store.ReportFile
 		for _, f := range all {
 			if f.Period == "2025" && f.AreaCode == "92" && f.Format == report.FormatXLSX {

@@ -10,6 +10,7 @@ import { I18n, CATEGORIES } from "./i18n.js";
 import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js";
 import { drawBurndown, progressBar } from "./charts.js";
 import { renderTable } from "./table.js";
+import { ReportsPanel } from "./reports.js";
 import { CONFIG } from "./config.js";
 import { $, h } from "./util.js";
 
@@ -46,7 +47,6 @@ const state = {
   topGeo: null, // the top level's areas, and the businesses
   points: [],
   burndown: new Map(), // key -> {data, fallback}
-  archive: null,
   loadSeq: 0,
 };
 
@@ -678,75 +678,19 @@ function closeDetails() {
 
 // ---------- reports ----------
 
-async function loadArchive() {
-  try {
-    state.archive = await api.getOptional("/api/v1/reports/archive");
-  } catch (ex) {
-    state.archive = null;
-    if (ex instanceof SessionEnded) return;
-  }
-  renderReports();
+// The reports panel (reports.js) is told what the dashboard shows: the programmes, the one on
+// screen and the caller's jurisdiction.
+let reports = null;
+
+function reportsPanel() {
+  if (!reports) reports = new ReportsPanel($("#reports-panel"), $("#reports-body"), { api, i18n, fail, programmeLabel });
+  reports.setContext({ programmes: state.programmes, programme: state.programme, jurisdiction: state.me && state.me.jurisdiction ? state.me.jurisdiction.code : "" });
+  return reports;
 }
 
-function periodsUntil(today) {
-  if (!today) return [];
-  const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7));
-  const out = [];
-  for (const year of [y, y - 1]) {
-    const qs = [];
-    for (let q = 4; q >= 1; q--) if (year < y || (q - 1) * 3 + 1 <= m) qs.push(`${year}-Q${q}`);
-    const hs = [];
-    for (let hh = 2; hh >= 1; hh--) if (year < y || (hh - 1) * 6 + 1 <= m) hs.push(`${year}-H${hh}`);
-    out.push(String(year), ...hs, ...qs);
-  }
-  return out;
-}
+function loadArchive() { reportsPanel().load(); }
 
-function renderReports() {
-  const panel = $("#reports-panel");
-  const a = state.archive;
-  panel.hidden = !a;
-  if (!a) return;
-  // One line per kept report (programme, period, area), with a download per format (the job
-  // keeps a workbook and a CSV file of the same figures).
-  const groups = new Map();
-  for (const r of a.items || []) {
-    const key = [r.programme_id, r.period, r.area_code].join("|");
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(r);
-  }
-  const fileButton = r => h("button", {
-    type: "button", class: "secondary small", title: r.file_name, "data-file": r.file_name,
-    "aria-label": `${t.t("download")} ${r.file_name} (${t.bytes(r.size_bytes)})`,
-    onclick: () => api.download(`/api/v1/reports/archive/${encodeURIComponent(r.id)}`, r.file_name).catch(fail),
-  }, `${String(r.format || "").toUpperCase()} · ${t.bytes(r.size_bytes)}`);
-  const list = groups.size
-    ? h("table", { class: "reports" },
-      h("thead", {}, h("tr", {}, [t.t("reportPeriod"), t.t("reportArea"), t.t("reportGenerated"), t.t("reportFiles")].map(x => h("th", { scope: "col" }, x)))),
-      h("tbody", {}, [...groups.values()].map(files => {
-        const r = files[0];
-        files.sort((x, y) => String(y.format).localeCompare(String(x.format))); // the workbook first
-        return h("tr", {},
-          h("td", {}, r.period), h("td", {}, r.area_name || r.area_gso_code || r.area_code || ""),
-          h("td", {}, t.dateTime(r.generated_at)), h("td", { class: "files" }, files.map(fileButton)));
-      })))
-    : h("p", { class: "muted" }, t.t("noReports"));
-  const periodSel = h("select", { id: "report-period" }, periodsUntil(state.today).map(p => h("option", { value: p }, p)));
-  const formatSel = h("select", { id: "report-format" }, ["xlsx", "csv"].map(f => h("option", { value: f }, f.toUpperCase())));
-  const form = h("form", {
-    class: "report-form", onsubmit: e => {
-      e.preventDefault();
-      // By its official code: the server names the unit of the period's last day with it.
-      const sel = state.selected && state.selected !== state.rootCode ? rowFor(state.selected) : null;
-      const area = sel ? sel.gso_code || sel.area_code : "";
-      api.download("/api/v1/reports" + query({ period: periodSel.value, area, format: formatSel.value }), `bao-cao-${periodSel.value}.${formatSel.value}`).catch(fail);
-    },
-  },
-  h("label", {}, t.t("reportPeriod"), periodSel),
-  h("label", {}, t.t("reportFormat"), formatSel),
-  h("button", { type: "submit" }, t.t("makeReport")));
-  $("#reports-body").replaceChildren(h("p", { class: "muted" }, t.t("reportsIntro")), form, list);
-}
+function renderReports() { reportsPanel().render(); }
 
 // ---------- interactions ----------
 
