@@ -31,7 +31,7 @@ type Store interface {
 	FindPlanItems(ctx context.Context, planID string) ([]*models.PlanItem, error)
 	// WardViolationCodes counts per ward and code the findings of the spec's period.
 	WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error)
-	// WardFollowUps counts per ward the follow-up tasks created in the period and those done.
+	// WardFollowUps counts per ward the follow-ups due for the violations of the period and those done.
 	WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error)
 	// WardTipCounts counts per ward the tips received in the period and where they stood at
 	// the instant at: verified, handled, handled in time, overdue (workflow false, and only
