@@ -110,16 +110,18 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 			heading string
 			want    float64
 		}{
-			{"Open at the period's start", float64(c.OpenAtStart)},
-			{"In-scope businesses (open at the period's end)", float64(c.InScope)},
-			{"Inspections done", float64(c.Inspections)},
-			{"of which open at the start", float64(c.InspectedOpenAtStart)},
-			{"Share inspected in the period", c.Share},
-			{"Businesses the programme must cover", float64(c.Eligible)},
-			{"Covered by the programme", float64(c.Covered)},
-			{"Programme coverage (period end)", c.Coverage},
-			{"Violations found", float64(c.Violations)},
-			{"Businesses with violations", float64(c.Violating)},
+			{models.MeasureOf(models.MeasureOpenAtStart).NameEN, float64(c.OpenAtStart)},
+			{models.MeasureOf(models.MeasureInScope).NameEN, float64(c.InScope)},
+			{models.MeasureOf(models.MeasureInspections).NameEN, float64(c.Inspections)},
+			{models.MeasureOf(models.MeasureInspected).NameEN, float64(c.Inspected)},
+			{models.MeasureOf(models.MeasureInspectedOpenAtStart).NameEN, float64(c.InspectedOpenAtStart)},
+			{models.MeasureOf(models.MeasureShareInspected).NameEN, c.Share},
+			{models.MeasureOf(models.MeasureEligible).NameEN, float64(c.Eligible)},
+			{models.MeasureOf(models.MeasureCovered).NameEN, float64(c.Covered)},
+			{models.MeasureOf(models.MeasureCoverage).NameEN, c.Coverage},
+			{models.MeasureOf(models.MeasureNeverInspected).NameEN, float64(c.NeverInspected)},
+			{models.MeasureOf(models.MeasureViolations).NameEN, float64(c.Violations)},
+			{models.MeasureOf(models.MeasureViolating).NameEN, float64(c.Violating)},
 		} {
 			if got := num(f.heading); got != f.want {
 				t.Errorf("%s: workbook %v, coverage API %v", f.heading, got, f.want)
