@@ -42,7 +42,7 @@ func loadShortDemo(t *testing.T, db *store.DB, loc *time.Location) *demo.Dataset
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ds, err := demo.Generate(demo.DefaultOptions())
+	ds, err := demo.Generate(demo.DefaultOptions(demoToday))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func loadShortDemo(t *testing.T, db *store.DB, loc *time.Location) *demo.Dataset
 			return err
 		}
 		return demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: holidayDates(t), Logger: log, Location: loc},
-			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demoReplayUntil, MissRate: 0.08})
+			demo.ReplayOptions{Seed: demo.DefaultOptions(demoToday).Seed, Today: demoReplayUntil, MissRate: 0.08})
 	})
 	if err != nil {
 		t.Fatalf("load the demo: %v", err)
@@ -179,7 +179,7 @@ func TestDemo(t *testing.T) {
 			// A demo made before the reorganisation (this one stops in 2021) is not reused
 			// as if it were today's city: kiemtra demo says how to start afresh.
 			t.Run("old demo refused", func(t *testing.T) {
-				err := loadDemo(context.Background(), m.DB(), time.UTC, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				err := loadDemo(context.Background(), m.DB(), mustDemoSetup(t, ""), io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				if !errors.Is(err, errOldDemo) || !strings.Contains(err.Error(), "Delete its data directory") {
 					t.Fatalf("kiemtra demo on a 2021-only demo database: %v", err)
 				}

@@ -36,7 +36,7 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var out bytes.Buffer
 	if load {
-		if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
+		if err := loadDemo(ctx, db, mustDemoSetup(t, ""), &out, log); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,7 +71,7 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 		t.Fatalf("the demo did not mark its database as its own: %v %v", made, err)
 	}
 	out.Reset()
-	if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
+	if err := loadDemo(ctx, db, mustDemoSetup(t, ""), &out, log); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := db.Count(ctx)
