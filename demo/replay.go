@@ -247,21 +247,25 @@ func (ex *executor) countCapacity(ctx context.Context, st ReplayStore) error {
 }
 
 // readyOn is the day the teams get to a task at the current programme's rhythm, decided the
-// same way every time from the task: a follow-up 10 to 27 days after the violation (time to put
-// things right, within the 30 days), one in eight of them one to five weeks after its deadline;
-// one planned visit or repeat in six one to eight weeks after its window opens (a team off
-// sick, a business found shut on the first try); the others in the week their window opens. So
-// that on any day the city is mostly on schedule, a few visits are overdue, and the routes of
-// the year's last months have follow-ups, repeats and late visits in them.
+// same way every time from the task: a follow-up 9 to 26 days after the violation (time to put
+// things right, within the 30 days), one in sixteen of them one to five weeks after its
+// deadline; one planned visit or repeat in eight one to six weeks after its window opens (a team
+// off sick, a business shut on the first try) and one in twelve two to three months after (the
+// flood season, a team lent to another campaign); the others in the week their window opens.
+// So that the city is mostly on schedule, near its target's pace, with a few visits overdue,
+// and the year's last weeks, after the plan's last windows in September, still have visits to
+// release.
 func readyOn(t *models.Task) models.Date {
 	h := sha256.Sum256([]byte("ready/" + t.BusinessID + "/" + t.Reason + "/" + t.WindowStart.String()))
 	switch {
-	case t.Reason == models.ReasonFollowUp && h[0] < 32:
+	case t.Reason == models.ReasonFollowUp && h[0] < 16:
 		return t.WindowEnd.AddDays(7 + int(h[1])%29)
 	case t.Reason == models.ReasonFollowUp:
-		return t.WindowStart.AddDays(9 + int(h[1])%18)
-	case h[0] < 43:
-		return t.WindowStart.AddDays(7 + int(h[1])%50)
+		return t.WindowStart.AddDays(8 + int(h[1])%18)
+	case h[0] < 32:
+		return t.WindowStart.AddDays(7 + int(h[1])%36)
+	case h[0] < 53:
+		return t.WindowStart.AddDays(56 + int(h[1])%43)
 	}
 	return t.WindowStart
 }

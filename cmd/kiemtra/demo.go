@@ -174,7 +174,7 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 }
 
 // programmesInForce is the store as the demo's archive run sees it: only the programmes in force
-// on the day.
+// on the day or in the quarter before it (whose last quarter's reports are due).
 type programmesInForce struct {
 	*store.DB
 	on models.Date
@@ -187,7 +187,7 @@ func (s programmesInForce) FindProgrammes(ctx context.Context) ([]*models.Progra
 	}
 	var out []*models.Programme
 	for _, p := range all {
-		if !s.on.Before(p.StartsOn) && !s.on.After(p.EndsOn) {
+		if !s.on.Before(p.StartsOn) && !s.on.AddDays(-92).After(p.EndsOn) {
 			out = append(out, p)
 		}
 	}
