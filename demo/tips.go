@@ -33,7 +33,7 @@ const (
 
 // tipSim plays the public, the agencies that refer tips and the tip officer: tips arrive week
 // by week; each is verified, classified and handled on its own schedule, mostly within its
-// deadlines, some late (the escalation job, run every morning, escalates those); an urgent tip
+// deadlines, some late (the escalation job, run every day, escalates those); an urgent tip
 // is handled once the team has inspected the place.
 type tipSim struct {
 	st        ReplayStore
@@ -54,7 +54,6 @@ type tipSim struct {
 type simTip struct {
 	tip        *models.Tip
 	business   *models.Business // what the tip turns out to be about
-	late       bool             // the officer is late with it
 	typ, sev   string           // its classification
 	handling   string           // referred or dismissed (urgent ones: after the inspection)
 	note       string
@@ -178,7 +177,7 @@ type arrival struct {
 	in       tips.Input
 	actor    string
 	business *models.Business
-	late     bool
+	late     bool          // the officer is late with it: verified and handled after the deadlines
 	delay    time.Duration // from the call to the record
 	typ, sev string
 	handling string
@@ -269,7 +268,7 @@ func (sim *tipSim) receive(ctx context.Context, a arrival) error {
 	}
 	h := sha256.Sum256([]byte(t.ID))
 	r := rand.New(rand.NewPCG(uint64(sim.seed), binary.BigEndian.Uint64(h[:8])))
-	st := &simTip{tip: t, business: a.business, late: a.late, typ: a.typ, sev: a.sev, handling: a.handling, note: a.note, rng: r}
+	st := &simTip{tip: t, business: a.business, typ: a.typ, sev: a.sev, handling: a.handling, note: a.note, rng: r}
 	verify := sim.deadlines.Verify[t.Severity]
 	if a.late {
 		// Missed: verified a day or three after the deadline.

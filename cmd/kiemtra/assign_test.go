@@ -26,9 +26,10 @@ import (
 )
 
 // demoReplayUntil ends the short history loadShortDemo replays, and demoDay (a Tuesday) is the
-// day the demo tests sign in and assign. As in `kiemtra demo`, where the history stops in June
-// and the morning job runs months later, the weeks in between are due, so that every team has
-// a full day (with a shorter gap some districts have nothing due on the day).
+// day the demo tests sign in and assign. The weeks in between are due, so that every team has
+// a full day (with a shorter gap some districts have nothing due on the day): the morning job's
+// test needs full routes, which the demo of today (its history replayed up to yesterday) gives
+// only to the teams that have visits due.
 var (
 	demoReplayUntil = models.NewDate(2021, 1, 11)
 	demoDay         = models.NewDate(2021, 6, 15)
