@@ -39,7 +39,7 @@ var (
 // mustDemo returns the demo dataset (Can Tho's areas and 1,500 businesses), generated once.
 func mustDemo(t *testing.T) *demo.Dataset {
 	t.Helper()
-	demoOnce.Do(func() { demoData, demoErr = demo.Generate(demo.DefaultOptions()) })
+	demoOnce.Do(func() { demoData, demoErr = demo.Generate(demo.DefaultOptions(models.NewDate(2026, 12, 2))) })
 	if demoErr != nil {
 		t.Fatalf("demo data: %v", demoErr)
 	}

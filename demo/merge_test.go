@@ -53,7 +53,7 @@ func TestClusterTeamsServeEveryCommuneOfTheFormerProvincesOnce(t *testing.T) {
 // The three registries: sized as asked, numbers unique across them, each business inside the
 // unit it is filed under with its province's tax office prefix.
 func TestGenerateDrawsTheThreeRegistries(t *testing.T) {
-	o := DefaultOptions()
+	o := DefaultOptions(models.NewDate(2026, 12, 2))
 	ds, err := Generate(o)
 	if err != nil {
 		t.Fatal(err)

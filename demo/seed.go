@@ -20,15 +20,9 @@ import (
 type Options struct {
 	Seed       int64
 	Businesses int
-	// Today is the date the data is generated as of; it is fixed rather than the clock so that
-	// the dataset does not depend on the day it was created.
+	// Today is the day the demo is made on: its history (visits, tips, the jobs' runs) runs up
+	// to the day before, and the teams' routes of Today are still to do.
 	Today models.Date
-	// ReplayUntil is where the replayed history stops: the current year's later visits are
-	// still to do, so the teams have routes and the dashboard shows a year in progress. The
-	// plan schedules its visits in the first three quarters of the year (the rest is slack for
-	// repeats and late additions), so a history replayed to November would leave the teams
-	// nothing to do today: it stops in mid-July, and about 90 visits wait for the teams.
-	ReplayUntil models.Date
 	// HauGiang and SocTrang are the sizes of the former provinces' registries, which join the
 	// city's on 1 July 2025: roughly in proportion to population (1.24 million in the old city,
 	// 0.73 million in Hau Giang, 1.2 million in Soc Trang), a little under for their rural
@@ -36,16 +30,30 @@ type Options struct {
 	HauGiang, SocTrang int
 }
 
-// DefaultOptions is the dataset `kiemtra demo` loads: about 1,500 businesses (Can Tho reported
-// over 1,000 in 2023).
-func DefaultOptions() Options {
-	return Options{Seed: 20211101, Businesses: 1500, HauGiang: 850, SocTrang: 1400, Today: models.NewDate(2026, 11, 1), ReplayUntil: models.NewDate(2026, 7, 15)}
+// RegistryOn is the date of the demo registry's extract: the businesses, their openings and
+// closures are drawn as of this day whatever day the demo is made on (or as of Today when that
+// is earlier), so that the city and its finished 2021-2025 programme are the same on every day
+// and a later demo only adds history.
+var RegistryOn = models.NewDate(2026, 11, 1)
+
+// registryOn is the day the registry of o is drawn as of.
+func (o Options) registryOn() models.Date {
+	if o.Today.Before(RegistryOn) {
+		return o.Today
+	}
+	return RegistryOn
+}
+
+// DefaultOptions is the dataset `kiemtra demo` loads on the day today: about 1,500 businesses
+// (Can Tho reported over 1,000 in 2023).
+func DefaultOptions(today models.Date) Options {
+	return Options{Seed: 20211101, Businesses: 1500, HauGiang: 850, SocTrang: 1400, Today: today}
 }
 
 // Dataset is the generated demo data, ready to store: the old city as it was from 2021 (Load),
 // and what 1 July 2025 brings (Merge).
 type Dataset struct {
-	Today      models.Date // the date the data is as of
+	Today      models.Date // the day the demo is made on: its history ends the day before
 	Areas      []*models.Area
 	Businesses []*models.Business
 	Teams      []TeamSpec
@@ -77,7 +85,7 @@ func Generate(o Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := newGenerator(o.Seed, o.Today)
+	g, err := newGenerator(o.Seed, o.registryOn())
 	if err != nil {
 		return nil, err
 	}

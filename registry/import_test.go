@@ -644,7 +644,7 @@ func TestImportStatusChanges(t *testing.T) {
 func TestDemoBusinessesImportCleanlyAndOnlyOnce(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		svc := newDemoService(t, db)
-		opts := demo.DefaultOptions()
+		opts := demo.DefaultOptions(models.NewDate(2026, 12, 2))
 		opts.Businesses = 400 // enough for every ward, and quick under -race
 		ds, err := demo.Generate(opts)
 		if err != nil {

@@ -82,6 +82,16 @@ func (db *DB) FindInspectionForTask(ctx context.Context, taskID string) (*models
 	return &in, nil
 }
 
+// FindLatestInspection returns the inspection that finished last, or not_found when there is
+// none: where a demo database's history ends.
+func (db *DB) FindLatestInspection(ctx context.Context) (*models.Inspection, error) {
+	var in models.Inspection
+	if err := db.gdb.WithContext(ctx).Order("finished_at DESC, id").Take(&in).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return &in, nil
+}
+
 // FindFindings returns the findings of inspections.
 func (db *DB) FindFindings(ctx context.Context, inspectionIDs []string) ([]*models.Finding, error) {
 	var out []*models.Finding

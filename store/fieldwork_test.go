@@ -420,3 +420,27 @@ func TestALaterInspectionResolvesCorrectedViolations(t *testing.T) {
 		}
 	})
 }
+
+// The latest inspection is the one that finished last, whichever was recorded last; none is
+// not_found.
+func TestFindLatestInspection(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := seedField(t, db)
+		if _, err := db.FindLatestInspection(ctx); !models.IsCode(err, models.ENOTFOUND) {
+			t.Fatalf("no inspection yet: %v", err)
+		}
+		fin := time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)
+		late := s.visit("i1", s.tasks[0], models.OutcomeCompliant, fin.Add(2*time.Hour))
+		early := s.visit("i2", s.tasks[1], models.OutcomeCompliant, fin)
+		if err := db.ApplyVisits(ctx, "a1", []models.Visit{late}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ApplyVisits(ctx, "a1", []models.Visit{early}); err != nil {
+			t.Fatal(err)
+		}
+		if in, err := db.FindLatestInspection(ctx); err != nil || in.ID != "i1" || !in.FinishedAt.Equal(fin.Add(2*time.Hour)) {
+			t.Fatalf("latest inspection: %+v %v", in, err)
+		}
+	})
+}

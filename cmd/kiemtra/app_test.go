@@ -137,7 +137,7 @@ func startAppServer(tb testing.TB) *appServer {
 	if err := m.Open(ctx); err != nil {
 		fail(err)
 	}
-	opts := demo.DefaultOptions()
+	opts := demo.DefaultOptions(demoToday)
 	opts.Businesses = 400
 	ds, err := demo.Generate(opts)
 	if err != nil {

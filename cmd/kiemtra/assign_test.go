@@ -26,9 +26,10 @@ import (
 )
 
 // demoReplayUntil ends the short history loadShortDemo replays, and demoDay (a Tuesday) is the
-// day the demo tests sign in and assign. As in `kiemtra demo`, where the history stops in June
-// and the morning job runs months later, the weeks in between are due, so that every team has
-// a full day (with a shorter gap some districts have nothing due on the day).
+// day the demo tests sign in and assign. The weeks in between are due, so that every team has
+// a full day (with a shorter gap some districts have nothing due on the day): the morning job's
+// test needs full routes, which the demo of today (its history replayed up to yesterday) gives
+// only to the teams that have visits due.
 var (
 	demoReplayUntil = models.NewDate(2021, 1, 11)
 	demoDay         = models.NewDate(2021, 6, 15)
@@ -42,7 +43,7 @@ func loadShortDemo(t *testing.T, db *store.DB, loc *time.Location) *demo.Dataset
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ds, err := demo.Generate(demo.DefaultOptions())
+	ds, err := demo.Generate(demo.DefaultOptions(demoToday))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func loadShortDemo(t *testing.T, db *store.DB, loc *time.Location) *demo.Dataset
 			return err
 		}
 		return demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: holidayDates(t), Logger: log, Location: loc},
-			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demoReplayUntil, MissRate: 0.08})
+			demo.ReplayOptions{Seed: demo.DefaultOptions(demoToday).Seed, Today: demoReplayUntil, MissRate: 0.08})
 	})
 	if err != nil {
 		t.Fatalf("load the demo: %v", err)
@@ -179,7 +180,7 @@ func TestDemo(t *testing.T) {
 			// A demo made before the reorganisation (this one stops in 2021) is not reused
 			// as if it were today's city: kiemtra demo says how to start afresh.
 			t.Run("old demo refused", func(t *testing.T) {
-				err := loadDemo(context.Background(), m.DB(), time.UTC, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				err := loadDemo(context.Background(), m.DB(), mustDemoSetup(t, ""), io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				if !errors.Is(err, errOldDemo) || !strings.Contains(err.Error(), "Delete its data directory") {
 					t.Fatalf("kiemtra demo on a 2021-only demo database: %v", err)
 				}

@@ -91,7 +91,7 @@ func artifactsDir(t *testing.T) string {
 // configuration first.
 func startDemo(tb testing.TB, set func(*Config)) *Main {
 	tb.Helper()
-	return startIn(tb, demoDataDir(tb), demo.DefaultOptions().Today, set)
+	return startIn(tb, demoDataDir(tb), demoToday, set)
 }
 
 // startIn runs the whole service on the SQLite database in dir, with the clock set to day.
@@ -388,7 +388,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if fig := text(`#kpi-year-figure`); !regexp.MustCompile(`^\d{1,3}(,\d)?%$`).MatchString(fig) {
 		t.Errorf("this year's progress shows %q, want a percentage such as 12,6%%", fig)
 	}
-	if title := text(`#kpi-year h3`); title != fmt.Sprintf("Chỉ tiêu năm %d", demo.DefaultOptions().Today.Year) {
+	if title := text(`#kpi-year h3`); title != fmt.Sprintf("Chỉ tiêu năm %d", demoToday.Year) {
 		t.Errorf("the yearly target is titled %q", title)
 	}
 	if v := attr(`#kpi-year [role=progressbar]`, "aria-valuenow"); !isPercentage(v) {

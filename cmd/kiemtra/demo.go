@@ -15,6 +15,7 @@ import (
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/reorg"
+	"kiemtra/report"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 )
@@ -50,7 +51,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	}
 	return serve(ctx, &cfg, log, serveHooks{
 		prepare: func(ctx context.Context, m *Main) error {
-			if err := loadDemo(ctx, m.DB(), cfg.Location(), env.Stdout, log); err != nil {
+			// The demo's history runs up to yesterday in the users' zone.
+			setup := demoSetup{Today: models.DateOf(m.Now().In(cfg.Location())), Location: cfg.Location(), TipKey: m.Config.tipKey()}
+			if err := loadDemo(ctx, m.DB(), setup, env.Stdout, log); err != nil {
 				return err
 			}
 			return assignToday(ctx, m, env.Stdout)
@@ -59,9 +62,24 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	})
 }
 
+// demoSetup is what loadDemo needs besides the database.
+type demoSetup struct {
+	// Today is the day the demo is made on: its history ends the day before. The same day
+	// gives the same demo.
+	Today    models.Date
+	Location *time.Location // the users' zone: days, and the jobs' hours
+	TipKey   []byte         // the service's key for tip reporters' contacts (Config.tipKey)
+}
+
+// demoTipsPerWeek is how many tips the demo city receives in an average week.
+const demoTipsPerWeek = 3
+
 // loadDemo fills an empty database with the demo dataset in one transaction, or reuses the data
-// already there.
-func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writer, log *slog.Logger) error {
+// already there. The history is made as of setup.Today: the finished 2021-2025 programme, the
+// 2025 reorganisation, this year's visits and tips up to yesterday, then what the service's
+// jobs would have done by this morning: the reports of the closed periods archived, and next
+// year's plan drafted from 2 December on (the yearly job runs at 06:00 on 1 December).
+func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer, log *slog.Logger) error {
 	n, err := db.Count(ctx)
 	if err != nil {
 		return err
@@ -78,11 +96,25 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 			log.Warn("this database was not made by kiemtra demo (or by an older version): the demo password is refused; delete the data directory to make a new demo", "where", db.Where())
 			return nil
 		}
-		return checkDemoIsCurrent(ctx, db)
+		if err := checkDemoIsCurrent(ctx, db); err != nil {
+			return err
+		}
+		// A demo made on an earlier day is kept as it is: say where its history ends.
+		last, err := db.FindLatestInspection(ctx)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			return err
+		}
+		if err == nil {
+			if day := models.DateOf(last.FinishedAt.In(setup.Location)); day.Before(setup.Today.AddDays(-1)) {
+				fmt.Fprintf(out, "Its history ends on %s: nothing happened since. For a demo as of today, stop kiemtra, delete the data directory and start again.\n", day)
+			}
+		}
+		return nil
 	}
 	start := time.Now()
-	fmt.Fprintf(out, "Creating the Can Tho demo data in %s ...\n", db.Where())
-	ds, err := demo.Generate(demo.DefaultOptions())
+	fmt.Fprintf(out, "Creating the Can Tho demo data in %s, with its history up to %s ...\n", db.Where(), setup.Today.AddDays(-1))
+	opts := demo.DefaultOptions(setup.Today)
+	ds, err := demo.Generate(opts)
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
@@ -98,6 +130,12 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 	if err != nil {
 		return err
 	}
+	violations, err := refdata.Violations()
+	if err != nil {
+		return err
+	}
+	loc := setup.Location
+	var archived string
 	err = db.Transaction(ctx, func(tx *store.DB) error {
 		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }, NewID: demo.BusinessID})
 		if err := demo.Load(ctx, tx, reg, ds); err != nil {
@@ -108,9 +146,21 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 			fmt.Fprintln(out, "1 July 2025: applying the reorganisation (103 communes, Hau Giang and Soc Trang join the city) ...")
 			return demo.Merge(ctx, tx, reg, reorgs, ds)
 		}}
-		fmt.Fprintln(out, "Replaying the 2021-2025 programme and this year's plan ...")
-		return demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: days, Logger: log, Location: loc},
-			demo.ReplayOptions{Seed: demo.DefaultOptions().Seed, Today: demo.DefaultOptions().ReplayUntil, MissRate: 0.08, Events: []demo.ReplayEvent{merge}})
+		fmt.Fprintln(out, "Replaying the 2021-2025 programme and this year's plan, visits and tips ...")
+		err := demo.Replay(ctx, tx, scheduler.Config{Store: tx, Categories: categories, Holidays: days, Logger: log, Location: loc},
+			demo.ReplayOptions{Seed: opts.Seed, Today: setup.Today, MissRate: 0.08, SteadyFrom: 2026, Events: []demo.ReplayEvent{merge},
+				Tips: &demo.TipOptions{Key: setup.TipKey, Locate: reg, Deadlines: models.DefaultTipDeadlines(), PerWeek: demoTipsPerWeek}})
+		if err != nil {
+			return err
+		}
+		// The report job's run of this morning (02:00) archives the periods closed by then of
+		// the programme in force (last quarter's reports among them). The finished 2021-2025
+		// programme's 300-odd files would double the demo's start: the service's own run at
+		// the next 02:00 archives them, and the dashboard makes any of them on demand.
+		at := setup.Today.Time(loc).Add(2 * time.Hour)
+		reports := report.New(report.Config{Store: programmesInForce{tx, setup.Today}, Archive: reportArchive{tx}, Violations: violations, Logger: log, Now: func() time.Time { return at }, Location: loc})
+		archived, err = (&report.ArchiveJob{Service: reports}).Run(ctx, at)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
@@ -119,8 +169,29 @@ func loadDemo(ctx context.Context, db *store.DB, loc *time.Location, out io.Writ
 	if err != nil {
 		return err
 	}
-	log.Info("demo data loaded", "areas", n.Areas, "businesses", n.Businesses, "teams", n.Teams, "users", n.Users, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("demo data loaded", "today", setup.Today, "areas", n.Areas, "businesses", n.Businesses, "teams", n.Teams, "users", n.Users, "reports", archived, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// programmesInForce is the store as the demo's archive run sees it: only the programmes in force
+// on the day or in the quarter before it (whose last quarter's reports are due).
+type programmesInForce struct {
+	*store.DB
+	on models.Date
+}
+
+func (s programmesInForce) FindProgrammes(ctx context.Context) ([]*models.Programme, error) {
+	all, err := s.DB.FindProgrammes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*models.Programme
+	for _, p := range all {
+		if !s.on.Before(p.StartsOn) && !s.on.AddDays(-92).After(p.EndsOn) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // errOldDemo is a demo database made before the demo had the 2025 reorganisation: its map ends

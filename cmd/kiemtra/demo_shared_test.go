@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/models"
 	"kiemtra/store"
 )
 
@@ -44,7 +45,12 @@ func demoDataDir(tb testing.TB) string {
 			demoErr = err
 			return
 		}
-		if err := loadDemo(ctx, db, time.UTC, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		setup, err := testDemoSetup(dir)
+		if err != nil {
+			demoErr = err
+			return
+		}
+		if err := loadDemo(ctx, db, setup, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 			demoErr = err
 			return
 		}
@@ -65,6 +71,25 @@ func demoDataDir(tb testing.TB) string {
 		}
 	}
 	return dst
+}
+
+// demoToday is the day the tests' demo is made on: fixed, so that the figures the tests check
+// do not move with the calendar (kiemtra demo makes its demo as of the day it runs).
+var demoToday = models.NewDate(2026, 12, 2)
+
+// testDemoSetup is the demo of demoToday, with the tip contact key of the data directory's
+// secret (dir "": the tests' configured secret).
+func testDemoSetup(dir string) (demoSetup, error) {
+	cfg := DefaultConfig()
+	cfg.Secret = testSecret
+	if dir != "" {
+		s, err := loadOrCreateSecret(dir)
+		if err != nil {
+			return demoSetup{}, err
+		}
+		cfg.Secret = s
+	}
+	return demoSetup{Today: demoToday, Location: time.UTC, TipKey: cfg.tipKey()}, nil
 }
 
 // dataDirConfig is the default configuration on the SQLite database in dir.
@@ -92,4 +117,14 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(demoTemplate)
 	}
 	os.Exit(code)
+}
+
+// mustDemoSetup is testDemoSetup for a test.
+func mustDemoSetup(tb testing.TB, dir string) demoSetup {
+	tb.Helper()
+	s, err := testDemoSetup(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

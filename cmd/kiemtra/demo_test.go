@@ -36,7 +36,7 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var out bytes.Buffer
 	if load {
-		if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
+		if err := loadDemo(ctx, db, mustDemoSetup(t, ""), &out, log); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,12 +71,22 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 		t.Fatalf("the demo did not mark its database as its own: %v %v", made, err)
 	}
 	out.Reset()
-	if err := loadDemo(ctx, db, time.UTC, &out, log); err != nil {
+	if err := loadDemo(ctx, db, mustDemoSetup(t, ""), &out, log); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := db.Count(ctx)
 	if again != first || !strings.Contains(out.String(), "Reusing") {
 		t.Fatalf("second load changed the data: %+v -> %+v (%s)", first, again, out.String())
+	}
+	// Ten days later the same database is still reused as it is, and the start says so.
+	out.Reset()
+	later := mustDemoSetup(t, "")
+	later.Today = demoToday.AddDays(10)
+	if err := loadDemo(ctx, db, later, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Count(ctx); again != first || !strings.Contains(out.String(), "Its history ends on 2026-1") || !strings.Contains(out.String(), "delete the data directory") {
+		t.Fatalf("reusing the demo ten days later: %+v -> %+v (%s)", first, again, out.String())
 	}
 	if v, err := db.VerifyAudit(ctx); err != nil || !v.OK {
 		t.Fatalf("audit log after the demo load: %+v %v", v, err)
@@ -148,5 +158,118 @@ func TestServeRefusesTheDemoPasswordOutsideADemoDatabase(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&out)
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(out.Error.Message, "demo password") {
 		t.Fatalf("the demo password outside a demo database: %d %q", resp.StatusCode, out.Error.Message)
+	}
+}
+
+// TestDemoOfTheDay is the issue's "Done when" on the demo made on demoToday (2 December 2026):
+// today's routes are released at start; the tip queue has work (open tips with deadlines
+// ahead, late ones escalated, others handled, urgent ones inspected); the archive has last
+// quarter's reports; the yearly job has drafted 2027; and 2026 is near its target's pace.
+func TestDemoOfTheDay(t *testing.T) {
+	ctx := context.Background()
+	m := startIn(t, demoDataDir(t), demoToday, nil)
+	db := m.DB()
+	var out bytes.Buffer
+	if err := assignToday(ctx, m, &out); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountReleased(ctx, demoToday); err != nil || n == 0 || !strings.Contains(out.String(), "Morning assignment for 2026-12-02") {
+		t.Errorf("today's routes: %d released (%v): %s", n, err, out.String())
+	}
+
+	ts, _, err := db.FindTips(ctx, models.TipFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := demoToday.Time(time.UTC)
+	var open, ahead, escalated, handled, inspected, public, recent int
+	for _, tp := range ts {
+		if tp.Open() {
+			open++
+			if tp.HandleDue != nil && tp.HandleDue.After(now) && !tp.Overdue(now) {
+				ahead++
+			}
+		}
+		if tp.EscalatedAt != nil {
+			escalated++
+		}
+		if tp.Status == models.TipHandled {
+			handled++
+			if tp.Handling == "inspection" {
+				inspected++
+			}
+		}
+		if tp.ReceivedBy == "public" {
+			public++
+		}
+		if tp.ReceivedAt.After(now.AddDate(0, 0, -28)) {
+			recent++
+		}
+		if tp.ReceivedAt.Before(models.NewDate(2026, 1, 1).Time(time.UTC)) || !tp.ReceivedAt.Before(now) {
+			t.Errorf("tip %s received %s, outside 2026 up to yesterday", tp.ID, tp.ReceivedAt)
+		}
+		if tp.ReporterContactEnc != "" && !strings.HasPrefix(tp.ReporterContactEnc, "v1:") {
+			t.Errorf("tip %s: contact not sealed: %q", tp.ID, tp.ReporterContactEnc)
+		}
+	}
+	// About three a week through the year: a hundred and more, a few of them still open.
+	if len(ts) < 100 || ahead < 3 || escalated < 5 || handled < len(ts)/2 || inspected == 0 || public == 0 || recent < 4 {
+		t.Errorf("tips: %d, %d open (%d within their deadlines), %d escalated, %d handled (%d by inspection), %d from the public form, %d in the last 4 weeks",
+			len(ts), open, ahead, escalated, handled, inspected, public, recent)
+	}
+
+	files, _, err := db.FindReportFiles(ctx, models.ArchiveFilter{Period: "2026-Q3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q3 := 0
+	for _, f := range files {
+		if f.Period == "2026-Q3" {
+			q3++
+		}
+	}
+	if q3 != 2 {
+		t.Errorf("%d archived reports of 2026-Q3, want its workbook and CSV file (archive: %d files)", q3, len(files))
+	}
+
+	progs, err := db.FindProgrammes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := false
+	for _, p := range progs {
+		plans, err := db.FindPlans(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pl := range plans {
+			draft = draft || pl.Year == 2027 && pl.Status == models.PlanDraft && pl.CreatedBy == "scheduler"
+		}
+	}
+	if !draft {
+		t.Error("no draft of 2027 by the yearly job")
+	}
+
+	// The year so far, on the dashboard's figures. The straight line to the 20% target is
+	// 18.4% on 2 December; the plan schedules its visits by the end of September, and a city
+	// that mostly keeps to it is on or a little ahead of the line: between 90% of the line
+	// and 25%. Visits of the last 8 weeks (repeats, late visits, urgent tips) move the
+	// forecast above today's share; and only a few visits are overdue.
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	if code := apiCall(t, m, "POST", "/api/v1/auth/login", fmt.Sprintf(`{"username":"planner","password":%q}`, demo.Password), "", &login); code != http.StatusOK {
+		t.Fatalf("login: %d", code)
+	}
+	var cov models.Coverage
+	if code := apiCall(t, m, "GET", "/api/v1/coverage", "", login.AccessToken, &cov); code != http.StatusOK {
+		t.Fatalf("coverage: %d", code)
+	}
+	r := cov.Total
+	line := 0.2 * float64(models.NewDate(2026, 1, 1).DaysUntil(demoToday)) / 365
+	if cov.Year != 2026 || cov.AsOf != demoToday || r.Share < 0.9*line || r.Share > 0.25 || r.RecentNewYear == 0 ||
+		r.ProjectedYearShare <= r.Share || r.OverdueTasks > 15 || !r.OnTrack {
+		t.Errorf("2026 on %s: share %.4f (line %.4f), forecast %.4f, %d newly inspected in 8 weeks, %d overdue, on track %v",
+			cov.AsOf, r.Share, line, r.ProjectedYearShare, r.RecentNewYear, r.OverdueTasks, r.OnTrack)
 	}
 }

@@ -123,7 +123,7 @@ func load2021Registry(t *testing.T, env map[string]string) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := demo.Generate(demo.DefaultOptions())
+	ds, err := demo.Generate(demo.DefaultOptions(demoToday))
 	if err != nil {
 		t.Fatal(err)
 	}

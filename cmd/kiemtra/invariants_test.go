@@ -20,9 +20,9 @@ import (
 	"kiemtra/store"
 )
 
-// invariantsDay is the day the invariants are checked as of: the demo's history ends the day
-// before.
-var invariantsDay = time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+// invariantsDay is the time the invariants are checked at: on the day the tests' demo is made,
+// whose history ends the day before.
+var invariantsDay = demoToday.Time(time.UTC).Add(10 * time.Hour)
 
 // checkReportInvariants computes every report of the database (every programme, every year,
 // half-year and quarter it ran in up to today, on its whole area, and on each unit directly under

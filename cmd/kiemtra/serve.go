@@ -133,10 +133,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("photo store in KIEMTRA_DATA_DIR: %w", err)
 	}
 	m.photos.Location = m.Config.Location()
-	key := tips.DeriveKey(m.Config.Secret)
-	if m.Config.TipKey != "" {
-		key, _ = hex.DecodeString(m.Config.TipKey) // checked by Validate
-	}
+	key := m.Config.tipKey()
 	deadlines, err := ParseTipDeadlines(m.Config.TipDeadlines)
 	if err != nil {
 		return err
@@ -166,6 +163,16 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
 	return nil
+}
+
+// tipKey is the key that seals tip reporters' contacts: KIEMTRA_TIP_KEY, or one derived from
+// the secret (loaded by Open when it is kept in the data directory).
+func (c *Config) tipKey() []byte {
+	if c.TipKey != "" {
+		key, _ := hex.DecodeString(c.TipKey) // checked by Validate
+		return key
+	}
+	return tips.DeriveKey(c.Secret)
 }
 
 // Auth returns the authentication service (after Open).
