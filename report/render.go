@@ -155,6 +155,8 @@ func (r *Report) levelName(row *Row) string {
 	switch {
 	case row.Level == LevelTotal:
 		return "Tổng cộng"
+	case row.Level == LevelUnplaced:
+		return "Chưa xác định"
 	case row.TypeName != "":
 		return row.TypeName
 	}
@@ -162,11 +164,14 @@ func (r *Report) levelName(row *Row) string {
 }
 
 // ordered lists a report's rows as the CSV file and the violations sheet give them: the total,
-// then every unit followed by the units under it.
+// then every unit followed by the units under it, then the tips placed in no unit.
 func (r *Report) ordered() []*Row {
 	out := []*Row{&r.Total}
 	for i := range r.Rows {
 		out = append(out, &r.Rows[i])
+	}
+	if r.Unplaced != nil {
+		out = append(out, r.Unplaced)
 	}
 	return out
 }

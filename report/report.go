@@ -230,6 +230,11 @@ func (s *Service) defaultArea(ctx context.Context, p *models.Programme) (string,
 // LevelTotal is the level of a report's total row; the other rows have their unit's level.
 const LevelTotal = "total"
 
+// LevelUnplaced is the level of the row of the tips placed in no unit yet (given as a place
+// the tip officer has not located): the total counts them, and without this row the units would
+// not add up to it.
+const LevelUnplaced = "unplaced"
+
 // Row is one line of a report: the whole area, or one unit under it. AreaCode is the unit
 // version, GSOCode the official code that users know it by.
 type Row struct {
@@ -310,6 +315,9 @@ type Report struct {
 	Total   Row                `json:"total"`
 	// Rows are the units under the area, each followed by the units under it.
 	Rows []Row `json:"rows"`
+	// Unplaced, when some tips of the period are placed in no unit yet, is their row: the
+	// units and it add up to the total.
+	Unplaced *Row `json:"unplaced"`
 }
 
 // RowsOf lists the rows of one level, in order.
@@ -418,6 +426,11 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 		if r, ok := rowOf[a.Code]; ok && a.Code != root.Code {
 			rep.Rows = append(rep.Rows, r)
 		}
+	}
+	if f, ok := wf.tips[""]; ok && f.Received > 0 {
+		un := Row{Level: LevelUnplaced, Name: "Tin báo chưa xác định địa bàn"}
+		wf.fill(&un, func(code string) bool { return code == "" })
+		rep.Unplaced = &un
 	}
 	rep.PrevalencePlans = wf.planIDs()
 	return rep, nil

@@ -117,6 +117,9 @@ func XLSX(r *Report) ([]byte, error) {
 			lowRows = append(lowRows, &r.Rows[i])
 		}
 	}
+	if r.Unplaced != nil {
+		summary = append(summary, r.Unplaced)
+	}
 	w := &sheetWriter{f: f, st: st, r: r}
 	w.table(SheetSummary, [labels][2]string{{"Cấp", "Level"}, {"Mã địa bàn", "Area code"}, {"Tên địa bàn", "Area"}}, summary,
 		func(row *Row) [labels]string { return [labels]string{r.levelName(row), shownCode(row), row.Name} }, figureColumns)

@@ -169,6 +169,9 @@ func ratio4(a, b int) float64 {
 func checkRowInvariants(t *testing.T, name string, r *report.Report) {
 	t.Helper()
 	all := append([]report.Row{r.Total}, r.Rows...)
+	if r.Unplaced != nil {
+		all = append(all, *r.Unplaced)
+	}
 	for _, row := range all {
 		where := fmt.Sprintf("%s, %s %s", name, row.Level, row.Name)
 		f := figuresOf(row)
@@ -207,6 +210,9 @@ func checkRowInvariants(t *testing.T, name string, r *report.Report) {
 				children[row.ParentCode].add(figuresOf(row))
 			}
 		}
+		if r.Unplaced != nil {
+			sum.add(figuresOf(*r.Unplaced))
+		}
 		if len(r.RowsOf(l.Level)) > 0 && sum != figuresOf(r.Total) {
 			t.Errorf("%s: the %s add up to %+v, the total is %+v", name, l.NameEN, sum, figuresOf(r.Total))
 		}
@@ -229,6 +235,9 @@ func checkFilesAreTheReport(t *testing.T, name string, r *report.Report) {
 			code = ""
 		}
 		want[code] = rowValues(row)
+	}
+	if r.Unplaced != nil {
+		want[report.LevelUnplaced] = rowValues(*r.Unplaced)
 	}
 	keyOf := map[string]string{}
 	for _, m := range models.Measures() {
@@ -255,7 +264,10 @@ func checkFilesAreTheReport(t *testing.T, name string, r *report.Report) {
 		}
 		for i, cells := range rows[10:] {
 			code := ""
-			if sheet != report.SheetSummary || i > 0 {
+			switch {
+			case cells[0] == "Chưa xác định":
+				code = report.LevelUnplaced
+			case sheet != report.SheetSummary || i > 0:
 				code = cells[1]
 			}
 			seen += compareCells(t, fmt.Sprintf("%s workbook %s row %d", name, sheet, i+11), rows[8], cells, keyOf, want[code])
@@ -267,13 +279,20 @@ func checkFilesAreTheReport(t *testing.T, name string, r *report.Report) {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(content, []byte("\ufeff")))).ReadAll()
-	if err != nil || len(recs) != 2+len(r.Rows) {
+	unplaced := 0
+	if r.Unplaced != nil {
+		unplaced = 1
+	}
+	if err != nil || len(recs) != 2+len(r.Rows)+unplaced {
 		t.Fatalf("%s: CSV %d records for %d rows, %v", name, len(recs), 1+len(r.Rows), err)
 	}
 	for i, rec := range recs[1:] {
 		code := rec[1]
-		if rec[0] == report.LevelTotal {
+		switch rec[0] {
+		case report.LevelTotal:
 			code = ""
+		case report.LevelUnplaced:
+			code = report.LevelUnplaced
 		}
 		heads := make([]string, len(recs[0]))
 		for j, h := range recs[0] {
