@@ -76,7 +76,10 @@ func (f *figureSource) workbook(t *testing.T, programme string, year int) map[st
 			}
 		}
 		code := ""
-		if i > 0 && len(r) > 1 {
+		switch {
+		case len(r) > 0 && r[0] == "Chưa xác định": // the tips placed in no unit
+			continue
+		case i > 0 && len(r) > 1:
 			code = r[1]
 		}
 		out[code] = cells

@@ -179,7 +179,8 @@ func TestReportCommandOnTheDemo(t *testing.T) {
 		}{
 			{"2024", map[string]int{"total": 1, "district": 9, "ward": 83}, "Phường Hưng Lợi"},
 			{"2025", map[string]int{"total": 1, models.AreaLevelCommune: 32}, "Phường Tân An"},
-			{"2026", map[string]int{"total": 1, models.AreaLevelCommune: 103}, "Phường Tân An"},
+			// This year's tips include some given only as a place, not located yet: their row.
+			{"2026", map[string]int{"total": 1, models.AreaLevelCommune: 103, report.LevelUnplaced: 1}, "Phường Tân An"},
 		} {
 			code, out, errOut := runCLI(t, env, "report", "--period", tc.period, "--format", "csv", "--out", "-")
 			if code != 0 {
