@@ -99,15 +99,24 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 		if err := checkDemoIsCurrent(ctx, db); err != nil {
 			return err
 		}
-		// A demo made on an earlier day is kept as it is: say where its history ends.
-		last, err := db.FindLatestInspection(ctx)
-		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		// A demo made on an earlier day is kept as it is: say where its history ends (the day
+		// before the one it was made on; for a demo older than that mark, its last visit).
+		end, ok, err := db.DemoDay(ctx)
+		if err != nil {
 			return err
 		}
-		if err == nil {
-			if day := models.DateOf(last.FinishedAt.In(setup.Location)); day.Before(setup.Today.AddDays(-1)) {
-				fmt.Fprintf(out, "Its history ends on %s: nothing happened since. For a demo as of today, stop kiemtra, delete the data directory and start again.\n", day)
+		end = end.AddDays(-1)
+		if !ok {
+			last, err := db.FindLatestInspection(ctx)
+			if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+				return err
 			}
+			if err == nil {
+				end, ok = models.DateOf(last.FinishedAt.In(setup.Location)), true
+			}
+		}
+		if ok && end.Before(setup.Today.AddDays(-1)) {
+			fmt.Fprintf(out, "Its history ends on %s: nothing happened since. For a demo as of today, stop kiemtra, delete the data directory and start again.\n", end)
 		}
 		return nil
 	}
@@ -139,6 +148,9 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 	err = db.Transaction(ctx, func(tx *store.DB) error {
 		reg := registry.New(registry.Config{Store: tx, Categories: cats, Logger: log, Now: func() time.Time { return ds.Today.Time(time.UTC) }, NewID: demo.BusinessID})
 		if err := demo.Load(ctx, tx, reg, ds); err != nil {
+			return err
+		}
+		if err := tx.MarkDemoDay(ctx, setup.Today); err != nil {
 			return err
 		}
 		reorgs := reorg.NewService(tx, reg.Refresh)
