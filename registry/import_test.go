@@ -17,6 +17,7 @@ import (
 	"kiemtra/demo"
 	"kiemtra/models"
 	"kiemtra/registry"
+	"kiemtra/registry/registrytest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -678,7 +679,7 @@ func TestImportWorkbookWithVietnameseHeadersAndLabels(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc := newDemoService(t, db)
-		data := registry.WorkbookFixture(t, "31117")
+		data := registrytest.WorkbookFixture(t, "31117")
 		rep, err := svc.ImportBusinessesWith(ctx, "planner", bytes.NewReader(data), models.BusinessImportOptions{Name: "dang_ky.xlsx", Sheet: "Danh sách"})
 		if err != nil {
 			t.Fatal(err)
