@@ -21,9 +21,12 @@ func measuresDoc() string {
 	b.WriteString("| key | kind | tên (vi) | name (en) | định nghĩa | definition |\n|---|---|---|---|---|---|\n")
 	for _, m := range models.Measures() {
 		kind := m.Kind
-		if m.Numerator != "" || m.Denominator != "" {
+		switch {
+		case m.Numerator != "" && m.Denominator != "":
 			kind = fmt.Sprintf("%s: %s / %s", m.Kind, m.Numerator, m.Denominator)
-		} else if m.Of != "" {
+		case m.Denominator != "":
+			kind = fmt.Sprintf("%s, of %s", m.Kind, m.Denominator)
+		case m.Of != "":
 			kind = m.Kind + " of " + m.Of
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", m.Key, kind, m.Name, m.NameEN, m.Definition, m.DefinitionEN)

@@ -27,6 +27,8 @@ const (
 	MeasureCount    = "count"
 	MeasureShare    = "share"
 	MeasureEstimate = "estimate"
+	// MeasureFlag is a label that says how far another figure can be trusted.
+	MeasureFlag = "flag"
 )
 
 // Measure keys. They are the JSON names of the figures in the coverage API and the reports.
@@ -59,6 +61,7 @@ const (
 	MeasurePrevalenceLow        = "prevalence_low"
 	MeasurePrevalenceHigh       = "prevalence_high"
 	MeasurePrevalenceSample     = "prevalence_sample"
+	MeasurePrevalenceQuality    = "prevalence_quality"
 )
 
 // measures is the vocabulary, in the order reports list the figures.
@@ -175,6 +178,10 @@ var measures = []Measure{
 		Name: "Số cơ sở của mẫu đã kiểm tra", NameEN: "Sample businesses inspected",
 		Definition:   "Số cơ sở của mẫu ngẫu nhiên đã được kiểm tra, mà ước tính tỷ lệ vi phạm dựa vào.",
 		DefinitionEN: "The businesses of the random sample that were inspected, on which the prevalence estimate rests."},
+	{Key: MeasurePrevalenceQuality, Kind: MeasureFlag,
+		Name: "Độ tin cậy của ước tính", NameEN: "Reliability of the estimate",
+		Definition:   "Đủ tin cậy; độ tin cậy thấp khi cỡ mẫu hiệu dụng dưới 30 (khoảng tin cậy rộng, đọc thận trọng); không công bố khi dưới 5 cơ sở của mẫu được kiểm tra (ô ước tính để trống).",
+		DefinitionEN: "Reliable; low when the effective sample is under 30 (a wide interval: read with care); not published when fewer than 5 sample businesses were inspected (the estimate's cells are left blank)."},
 }
 
 // Measures returns the vocabulary, in the order reports list the figures.

@@ -54,6 +54,8 @@ func csvValue(v any) string {
 		return strconv.Itoa(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
+	case string:
+		return x
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"kiemtra/models"
+	"kiemtra/scheduler"
 )
 
 // Formats of a report: a workbook, a CSV file, or JSON (the dashboard's, and a file for tools).
@@ -101,7 +102,7 @@ type column struct {
 // so that a report heads a figure as the dashboard and the API name it.
 func measureColumn(key string, value func(r *Row) any) column {
 	m := models.MeasureOf(key)
-	return column{key: m.Key, vi: m.Name, en: m.NameEN, pct: m.Kind != models.MeasureCount, value: value}
+	return column{key: m.Key, vi: m.Name, en: m.NameEN, pct: m.Kind == models.MeasureShare || m.Kind == models.MeasureEstimate, value: value}
 }
 
 // figureColumns are the figures of every row, in the order of the sheets and the CSV file.
@@ -134,7 +135,16 @@ var figureColumns = []column{
 		}
 		return r.Prevalence.Sample
 	}),
+	measureColumn(models.MeasurePrevalenceQuality, func(r *Row) any {
+		if r.Prevalence == nil {
+			return nil
+		}
+		return r.Prevalence.Quality
+	}),
 }
+
+// qualityVI is how the workbook reads an estimate's quality.
+var qualityVI = map[string]string{scheduler.QualityOK: "Đủ tin cậy", scheduler.QualityLow: "Độ tin cậy thấp", scheduler.QualitySuppressed: "Không công bố"}
 
 func intOrNil(p *int) any {
 	if p == nil {
@@ -143,8 +153,9 @@ func intOrNil(p *int) any {
 	return *p
 }
 
+// estimate is a figure of a row's prevalence estimate; a suppressed one is left blank.
 func estimate(r *Row, pick func(share, low, high float64) float64) any {
-	if r.Prevalence == nil {
+	if r.Prevalence == nil || r.Prevalence.Quality == scheduler.QualitySuppressed {
 		return nil
 	}
 	return pick(r.Prevalence.Share, r.Prevalence.Low, r.Prevalence.High)
@@ -196,7 +207,7 @@ func (r *Report) notes() (vi []string, en string) {
 		fmt.Sprintf("Thời điểm lập: %s (giờ %s)", r.GeneratedAt.Format("02/01/2006 15:04"), r.TimeZone),
 		units,
 	}
-	note := "Tỷ lệ vi phạm ước tính: ước lượng Horvitz-Thompson từ mẫu ngẫu nhiên của kế hoạch năm đã phê duyệt, khoảng tin cậy 95%."
+	note := "Tỷ lệ vi phạm ước tính: bình quân có trọng số của các cơ sở được kiểm tra trong mẫu ngẫu nhiên của kế hoạch năm đã phê duyệt, khoảng tin cậy 95% (Jeffreys, theo cỡ mẫu hiệu dụng); để trống khi dưới 5 cơ sở của mẫu được kiểm tra, ghi \"độ tin cậy thấp\" khi cỡ mẫu hiệu dụng dưới 30."
 	if r.Total.TipsHandled == nil {
 		note += " Tin báo đã xác minh, đã xử lý, xử lý đúng hạn và quá hạn: chưa được ghi nhận trong hệ thống (để trống)."
 	} else {

@@ -20,6 +20,7 @@ import (
 
 	"kiemtra/coverage"
 	"kiemtra/models"
+	"kiemtra/scheduler"
 	"kiemtra/refdata"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -325,10 +326,11 @@ func testQuarterFigures(t *testing.T, c *city) {
 	} else if tot.TipsHandled != nil || tot.TipsInTime != nil || tot.TipsVerified != nil || tot.TipsOverdue != nil {
 		t.Errorf("the tips table records no handling, but the report has %v %v", tot.TipsHandled, tot.TipsInTime)
 	}
-	// Horvitz-Thompson: 4 of the 12 selected inspected (response 1/3), 2 violating, each
-	// standing for 1 / (0.3 x 1/3) = 10 of the 40 businesses.
+	// 4 of the 12 selected inspected (response 1/3), 2 violating, each standing for
+	// 1 / (0.3 x 1/3) = 10 of the 40 businesses: half, but from four businesses, too few to
+	// publish.
 	e := tot.Prevalence
-	if e == nil || !near(e.Share, 0.5) || e.Sample != 4 || e.Violating != 2 || e.Low != 0 || e.High != 1 || !near(e.SE, round4(math.Sqrt(180)/40)) {
+	if e == nil || !near(e.Share, 0.5) || e.Sample != 4 || e.Violating != 2 || e.Low <= 0 || e.High >= 1 || e.Quality != scheduler.QualitySuppressed {
 		t.Fatalf("prevalence %+v", e)
 	}
 	districts, wardRows := r.RowsOf(models.AreaLevelDistrict), r.RowsOf(models.AreaLevelWard)
@@ -513,7 +515,14 @@ func testWorkbook(t *testing.T, c *city) {
 	}
 	cols := headings(t, f, SheetSummary)
 	total := firstRow
-	for key, want := range map[string]float64{"in_scope": 40, "inspections": 6, "inspected_open_at_start": 6, "covered": 5, "eligible": 40, "coverage": 0.125, "share": round4(6.0 / 41), "tips_received": 3, "prevalence": 0.5} {
+	// A suppressed estimate is left blank, and says why.
+	if v, _ := f.GetCellValue(SheetSummary, cell(cols["prevalence"], total)); v != "" {
+		t.Errorf("a suppressed prevalence is printed: %q", v)
+	}
+	if v, _ := f.GetCellValue(SheetSummary, cell(cols["prevalence_quality"], total)); v != "Không công bố" {
+		t.Errorf("the estimate's reliability reads %q", v)
+	}
+	for key, want := range map[string]float64{"in_scope": 40, "inspections": 6, "inspected_open_at_start": 6, "covered": 5, "eligible": 40, "coverage": 0.125, "share": round4(6.0 / 41), "tips_received": 3} {
 		ref := cell(cols[key], total)
 		v, err := f.GetCellValue(SheetSummary, ref)
 		if err != nil {

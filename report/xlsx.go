@@ -238,11 +238,14 @@ func (w *sheetWriter) table(sheet string, heads [labels][2]string, rows []*Row, 
 			w.set(sheet, i+1, y, v, text)
 		}
 		for i, c := range cols {
-			style := num
+			style, v := num, c.value(row)
 			if c.pct {
 				style = pct
 			}
-			w.set(sheet, labels+1+i, y, c.value(row), style)
+			if q, ok := v.(string); ok { // a flag: read in Vietnamese
+				style, v = text, qualityVI[q]
+			}
+			w.set(sheet, labels+1+i, y, v, style)
 		}
 	}
 	if w.err != nil {

@@ -17,6 +17,7 @@ import (
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/report"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 )
 
@@ -321,7 +322,7 @@ func rowValues(row report.Row) map[string]float64 {
 			v[key] = float64(*p)
 		}
 	}
-	if e := row.Prevalence; e != nil {
+	if e := row.Prevalence; e != nil && e.Quality != scheduler.QualitySuppressed {
 		v[models.MeasurePrevalence], v[models.MeasurePrevalenceLow], v[models.MeasurePrevalenceHigh] = e.Share, e.Low, e.High
 		v[models.MeasurePrevalenceSample] = float64(e.Sample)
 	}
@@ -339,7 +340,7 @@ func compareCells(t *testing.T, where string, heads, cells []string, keyOf map[s
 	n := 0
 	for j, h := range heads {
 		key, ok := keyOf[h]
-		if !ok || j >= len(cells) {
+		if !ok || j >= len(cells) || models.MeasureOf(key).Kind == models.MeasureFlag {
 			continue
 		}
 		w, has := want[key]
