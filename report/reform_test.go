@@ -14,9 +14,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kiemtra/models"
-	"kiemtra/scheduler"
 	"kiemtra/refdata"
 	"kiemtra/reorg/reorgtest"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )

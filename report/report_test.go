@@ -20,8 +20,8 @@ import (
 
 	"kiemtra/coverage"
 	"kiemtra/models"
-	"kiemtra/scheduler"
 	"kiemtra/refdata"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )

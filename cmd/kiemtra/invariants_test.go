@@ -322,8 +322,11 @@ func rowValues(row report.Row) map[string]float64 {
 			v[key] = float64(*p)
 		}
 	}
-	if e := row.Prevalence; e != nil && e.Quality != scheduler.QualitySuppressed {
-		v[models.MeasurePrevalence], v[models.MeasurePrevalenceLow], v[models.MeasurePrevalenceHigh] = e.Share, e.Low, e.High
+	// A suppressed estimate is blank in the files; its sample is still given.
+	if e := row.Prevalence; e != nil {
+		if e.Quality != scheduler.QualitySuppressed {
+			v[models.MeasurePrevalence], v[models.MeasurePrevalenceLow], v[models.MeasurePrevalenceHigh] = e.Share, e.Low, e.High
+		}
 		v[models.MeasurePrevalenceSample] = float64(e.Sample)
 	}
 	return v
