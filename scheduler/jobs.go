@@ -153,9 +153,18 @@ func (j *NightlyJob) keepProgramme(ctx context.Context, prog *models.Programme, 
 			notes = append(notes, fmt.Sprintf("%s: %d businesses opened this year added", prog.Code, len(add)))
 		}
 	}
-	// Top up when closures (or refusals) would leave the year below the share target.
+	// Top up when closures (or refusals) would leave the year below the share target. The share
+	// counts the businesses open on 1 January only: those opened since neither count towards it
+	// nor are drawn for it.
+	openedThisYear, err := j.openedSince(ctx, in, models.NewDate(today.Year, 1, 2), today)
+	if err != nil {
+		return nil, err
+	}
 	have := 0
 	for _, b := range in.Businesses {
+		if openedThisYear[b.ID] {
+			continue
+		}
 		if st.InspectedThisYear[b.ID] {
 			have++
 		} else if _, open := st.OpenTasks[b.ID]; open {
@@ -165,7 +174,7 @@ func (j *NightlyJob) keepProgramme(ctx context.Context, prog *models.Programme, 
 	if need := fig.ShareTarget - have; need > 0 {
 		var pool []int
 		for i, b := range in.Businesses {
-			if _, open := st.OpenTasks[b.ID]; !open && !st.InspectedThisYear[b.ID] {
+			if _, open := st.OpenTasks[b.ID]; !open && !st.InspectedThisYear[b.ID] && !openedThisYear[b.ID] {
 				pool = append(pool, i)
 			}
 		}

@@ -303,12 +303,43 @@ func TestNightlyJobTopsUpAfterClosures(t *testing.T) {
 		if err := db.UpdateTaskStatus(ctx, "t", ids, models.TaskCancelled, nil); err != nil {
 			t.Fatal(err)
 		}
+		// Forty businesses opened in January: never inspected, so the top-up would favour them,
+		// but the year's share counts only those open on 1 January.
+		var fresh []*models.Business
+		for i := 0; i < 40; i++ {
+			fresh = append(fresh, &models.Business{Name: fmt.Sprintf("Karaoke Mới %d", i), Category: "karaoke", LicenceNo: ptr(fmt.Sprintf("NEW-%d", i)),
+				Lat: 10, Lon: 105, AreaCode: "D11", Status: models.BusinessActive, OpenedOn: models.NewDate(2027, 1, 20)})
+		}
+		if err := db.CreateBusinesses(ctx, "t", fresh); err != nil {
+			t.Fatal(err)
+		}
+		// Fifteen of them already inspected (a tip, a patrol): they must not stand in for the
+		// share's businesses either.
+		var visits []models.Visit
+		for _, b := range fresh[:15] {
+			visits = append(visits, models.Visit{Inspection: &models.Inspection{BusinessID: b.ID, StartedAt: time.Date(2027, 1, 25, 9, 0, 0, 0, time.UTC),
+				FinishedAt: time.Date(2027, 1, 25, 9, 30, 0, 0, time.UTC), Outcome: models.OutcomeCompliant}})
+		}
+		if err := db.ApplyVisits(ctx, "team", visits); err != nil {
+			t.Fatal(err)
+		}
 		job := &scheduler.NightlyJob{Service: svc, Store: db}
 		res, err := job.Run(ctx, time.Date(2027, 2, 2, 1, 30, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, open, _ := db.FindTasks(ctx, models.TaskFilter{Statuses: []string{models.TaskPlanned}})
+		isFresh := map[string]bool{}
+		for _, b := range fresh {
+			isFresh[b.ID] = true
+		}
+		planned, _, _ := db.FindTasks(ctx, models.TaskFilter{Statuses: []string{models.TaskPlanned}})
+		open := 0
+		for _, tk := range planned {
+			if isFresh[tk.BusinessID] {
+				t.Fatalf("the top-up drew a business opened after 1 January (%s)", res)
+			}
+			open++
+		}
 		// The plan's target is ceil(0.2 * 400) = 80: the job must bring the 70 open visits back
 		// to at least 80.
 		if open < 80 {
