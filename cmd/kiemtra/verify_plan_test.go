@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -130,5 +132,14 @@ func TestVerifyPlanCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestVerifyPlanReadsStandardInput(t *testing.T) {
+	raw, _ := json.Marshal(testPlanBundle(t))
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: bytes.NewReader(raw), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	if code := Run(context.Background(), env, []string{"verify-plan", "-"}); code != 0 || !strings.Contains(out.String(), "khớp / matches") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
 	}
 }
