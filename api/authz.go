@@ -120,6 +120,9 @@ var policy = map[string]access{
 	"POST /api/v1/tips/:id/merge":      {roles: tipReaders},
 	"GET /tip":                         {public: true},
 	"POST /tip":                        {public: true},
+	// Anyone may check that nobody chose a plan's targets; before the reveal only the commitments show.
+	"GET /verify/:id":             {public: true},
+	"GET /verify/:id/bundle.json": {public: true},
 	// Licensing checks: the police officers who issue certificates, city-wide.
 	"GET /api/v1/licensing/check":   {roles: []string{models.RoleLicensingOfficer}},
 	"GET /api/v1/licensing/lookups": {roles: []string{models.RoleLicensingOfficer, models.RoleAdmin}},

@@ -19,6 +19,9 @@ type Planner interface {
 	Approve(ctx context.Context, actor, planID string) (*models.Plan, error)
 	Reveal(ctx context.Context, actor, planID string, admin bool) (*models.Plan, error)
 	Verify(ctx context.Context, planID string) (*models.PlanVerification, error)
+	// PlanBundle returns a plan's public verification bundle (the commitments only before the
+	// seed is revealed); not_found for an unknown plan.
+	PlanBundle(ctx context.Context, planID string) (*models.PlanBundle, error)
 }
 
 // PlanStore is what the plan handlers read directly.

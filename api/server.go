@@ -275,6 +275,7 @@ func New(cfg Config) *Server {
 	s.registerPhotoRoutes(v1)
 	s.registerCoverageRoutes(v1)
 	s.registerTipRoutes(e, v1)
+	s.registerVerifyRoutes(e)
 	s.registerLicensingRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.registerAuditRoutes(v1)

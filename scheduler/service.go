@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math"
 	"time"
 
 	"kiemtra/models"
@@ -293,77 +292,16 @@ func InputsSHA256(inputs string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Verify re-runs a plan's selection from its revealed seed and stored inputs.
+// Verify re-runs a plan's selection from its revealed seed and stored inputs: the check of its
+// public bundle (PlanBundle, CheckPlanBundle), so that the signed-in check and an outsider's
+// `kiemtra verify-plan` cannot disagree.
 func (s *Service) Verify(ctx context.Context, planID string) (*models.PlanVerification, error) {
-	p, err := s.store.FindPlanByID(ctx, planID)
+	b, err := s.PlanBundle(ctx, planID)
 	if err != nil {
 		return nil, err
 	}
-	seed := p.RevealedSeed()
-	if seed == "" {
+	if !b.Revealed {
 		return nil, models.NewError(models.EPRECONDITION, "the plan's seed has not been revealed yet", "hạt giống của kế hoạch chưa được công bố")
 	}
-	v := &models.PlanVerification{PlanID: p.ID, Seed: seed, SeedSHA256: p.SeedSHA256, InputsSHA256: InputsSHA256(p.Inputs), Differences: []string{}}
-	v.SeedMatches = SeedSHA256(seed) == p.SeedSHA256
-	if !v.SeedMatches {
-		v.Differences = append(v.Differences, "sha256(seed) differs from the published seed_sha256")
-	}
-	events, err := s.store.FindAuditEvents(ctx, models.AuditFilter{EntityType: "plan", EntityID: p.ID, Action: "create", Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(events) == 1 {
-		var d struct {
-			InputsSHA256 string `json:"inputs_sha256"`
-		}
-		_ = json.Unmarshal([]byte(events[0].Details), &d)
-		v.InputsMatch = d.InputsSHA256 == v.InputsSHA256
-	}
-	if !v.InputsMatch {
-		v.Differences = append(v.Differences, "the stored inputs differ from those recorded when the plan was created")
-	}
-	var in Input
-	if err := json.Unmarshal([]byte(p.Inputs), &in); err != nil {
-		v.Differences = append(v.Differences, "the stored inputs cannot be read: "+err.Error())
-		return v, nil
-	}
-	res, err := YearlyPlan(in, seed)
-	if err != nil {
-		v.Differences = append(v.Differences, "the stored inputs are rejected by the planner: "+err.Error())
-		return v, nil
-	}
-	stored, err := s.store.FindPlanItems(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	v.StoredItems, v.ComputedItems = len(stored), len(res.Items)
-	byID := make(map[string]*models.PlanItem, len(stored))
-	for _, it := range stored {
-		byID[it.BusinessID] = it
-	}
-	v.ItemsMatch = len(stored) == len(res.Items)
-	for _, it := range res.Items {
-		st, ok := byID[it.BusinessID]
-		switch {
-		case !ok:
-			v.ItemsMatch = false
-			addDiff(v, "business %s is selected by the seed but not in the stored plan", it.BusinessID)
-		case st.Group != it.Group || st.WeekStart != it.WeekStart || math.Abs(st.InclusionProb-it.Prob) > 1e-9:
-			v.ItemsMatch = false
-			addDiff(v, "business %s: stored %s/%s/%.6f, computed %s/%s/%.6f", it.BusinessID, st.Group, st.WeekStart, st.InclusionProb, it.Group, it.WeekStart, it.Prob)
-		}
-		delete(byID, it.BusinessID)
-	}
-	for id := range byID {
-		v.ItemsMatch = false
-		addDiff(v, "business %s is in the stored plan but not selected by the seed", id)
-	}
-	v.Matches = v.SeedMatches && v.InputsMatch && v.ItemsMatch
-	return v, nil
-}
-
-func addDiff(v *models.PlanVerification, format string, args ...any) {
-	if len(v.Differences) < 20 {
-		v.Differences = append(v.Differences, fmt.Sprintf(format, args...))
-	}
+	return CheckPlanBundle(b), nil
 }

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"kiemtra/models"
+	"kiemtra/web"
+)
+
+// registerVerifyRoutes adds the public verification of plans: a page and the bundle that
+// `kiemtra verify-plan` checks (docs/verification.md). No sign-in: anyone may check that
+// nobody chose the targets. Before the seed is revealed both show the commitments only.
+func (s *Server) registerVerifyRoutes(e *gin.Engine) {
+	e.GET("/verify/:id", s.verifyPage)
+	e.GET("/verify/:id/bundle.json", gzipped, s.verifyBundle)
+}
+
+func (s *Server) verifyBundle(c *gin.Context) {
+	b, err := s.planner.PlanBundle(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	// The bundle changes once, at the reveal: a cache asks again.
+	c.Header("Cache-Control", "no-cache")
+	if b.Revealed {
+		c.Header("Content-Disposition", `attachment; filename="kiemtra-plan-`+b.PlanID+`.json"`)
+	}
+	c.JSON(http.StatusOK, b)
+}
+
+var verifyPageTemplate = template.Must(template.ParseFS(web.Templates(), "templates/verify.html"))
+
+// verifyPage shows what a plan's bundle proves and how to check it, in the reader's language
+// (Vietnamese unless English is asked for).
+func (s *Server) verifyPage(c *gin.Context) {
+	vi := wantsVietnamese(c)
+	b, err := s.planner.PlanBundle(c.Request.Context(), c.Param("id"))
+	status := http.StatusOK
+	switch {
+	case models.IsCode(err, models.ENOTFOUND):
+		status, b = http.StatusNotFound, nil
+	case err != nil:
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-cache")
+	c.Status(status)
+	data := map[string]any{"VI": vi, "ID": c.Param("id"), "B": b, "Format": models.PlanBundleFormat, "Loc": s.loc}
+	if err := verifyPageTemplate.Execute(c.Writer, data); err != nil {
+		loggerFrom(c, s.log).Warn("verify page", "err", err)
+	}
+}
