@@ -34,6 +34,25 @@ func (s *Server) verifyBundle(c *gin.Context) {
 
 var verifyPageTemplate = template.Must(template.ParseFS(web.Templates(), "templates/verify.html"))
 
+// planStatusNames name a plan's status for readers, in Vietnamese and English.
+var planStatusNames = map[string][2]string{
+	models.PlanDraft:      {"Bản dự thảo", "Draft"},
+	models.PlanApproved:   {"Đã phê duyệt", "Approved"},
+	models.PlanSuperseded: {"Đã được thay bằng bản dự thảo mới hơn", "Superseded by a newer draft"},
+}
+
+// planStatusName is the template's name of a status; an unknown one shows as it is.
+func planStatusName(status string, vi bool) string {
+	n, ok := planStatusNames[status]
+	switch {
+	case !ok:
+		return status
+	case vi:
+		return n[0]
+	}
+	return n[1]
+}
+
 // verifyPage shows what a plan's bundle proves and how to check it, in the reader's language
 // (Vietnamese unless English is asked for).
 func (s *Server) verifyPage(c *gin.Context) {
@@ -50,7 +69,7 @@ func (s *Server) verifyPage(c *gin.Context) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-cache")
 	c.Status(status)
-	data := map[string]any{"VI": vi, "ID": c.Param("id"), "B": b, "Format": models.PlanBundleFormat, "Loc": s.loc}
+	data := map[string]any{"VI": vi, "ID": c.Param("id"), "B": b, "Format": models.PlanBundleFormat, "Loc": s.loc, "StatusName": planStatusName}
 	if err := verifyPageTemplate.Execute(c.Writer, data); err != nil {
 		loggerFrom(c, s.log).Warn("verify page", "err", err)
 	}

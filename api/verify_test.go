@@ -73,7 +73,8 @@ func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T
 			w := getPublic(t, env, "/verify/"+plan.ID)
 			body := w.Body.String()
 			if w.Code != 200 || !strings.Contains(body, plan.SeedSHA256) || !strings.Contains(body, scheduler.InputsSHA256(plan.Inputs)) ||
-				!strings.Contains(body, "Hạt giống chưa được công bố") || strings.Contains(body, plan.Seed) || strings.Contains(body, "verify-plan") {
+				!strings.Contains(body, "Hạt giống chưa được công bố") || strings.Contains(body, plan.Seed) || strings.Contains(body, "verify-plan") ||
+				!strings.Contains(body, "<dd>Bản dự thảo</dd>") {
 				t.Fatalf("%d %s", w.Code, body)
 			}
 			noTargets(t, body)
