@@ -162,3 +162,62 @@ func TestSimulationRejectsBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEarlyWarningGrid runs a grid of programmes (sizes, openings, closures, misses, the
+// simulator's own team sizing and 60% of the city a year) and reports, among the runs that fail
+// (a visit found no capacity, or coverage below 100%), how many the projection flagged before
+// the last year, and among those that succeed, how many it flagged anyway. It runs the grid once
+// whatever b.N: `go test -run x -bench EarlyWarningGrid -benchtime 1x ./scheduler/`.
+func BenchmarkEarlyWarningGrid(b *testing.B) {
+	cats, err := refdata.Categories()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var runs, failing, early, lastOnly, never, succeeding, falseAlarms, lead float64
+	for _, n := range []int{1500, 3700, 8000} {
+		for _, open := range []float64{0.05, 0.15, 0.30} {
+			for _, closing := range []float64{0.05, 0.12, 0.25} {
+				for _, miss := range []float64{0, 0.10, 0.20, 0.35} {
+					for _, sizing := range []string{"auto", "60%"} {
+						o := DefaultSimOptions()
+						o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = n, open, closing, miss
+						if sizing == "60%" {
+							o.Teams = max(1, ceilDiv(n*6/10, o.Capacity*45))
+						}
+						r, err := Simulate(o, cats)
+						if err != nil {
+							b.Fatal(err)
+						}
+						runs++
+						last := o.StartYear + o.Years - 1
+						switch failed := !r.Feasible || r.Final.Coverage < 1; {
+						case failed && r.FirstWarningYear == 0:
+							failing++
+							never++
+						case failed && r.FirstWarningYear < last:
+							failing++
+							early++
+							lead += float64(last - r.FirstWarningYear)
+						case failed:
+							failing++
+							lastOnly++
+						case r.FirstWarningYear != 0:
+							succeeding++
+							falseAlarms++
+						default:
+							succeeding++
+						}
+					}
+				}
+			}
+		}
+	}
+	b.ReportMetric(runs, "runs")
+	b.ReportMetric(failing, "failing")
+	b.ReportMetric(early, "flagged-before-last-year")
+	b.ReportMetric(lastOnly, "flagged-in-last-year")
+	b.ReportMetric(never, "never-flagged")
+	b.ReportMetric(lead/math.Max(1, early), "years-of-notice")
+	b.ReportMetric(succeeding, "succeeding")
+	b.ReportMetric(falseAlarms, "flagged-but-succeeded")
+}
