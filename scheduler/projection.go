@@ -1,7 +1,10 @@
 package scheduler
 
 import (
+	"context"
+	"fmt"
 	"math"
+	"time"
 
 	"kiemtra/models"
 )
@@ -14,16 +17,13 @@ const (
 	DefaultMissRate    = 0.10
 )
 
-// Rates are the yearly rates a projection assumes, with which of them fell back to the defaults
-// because nothing was observed yet.
-type Rates struct {
-	Openings        float64 `json:"openings"` // openings a year, as a share of those open on 1 January
-	Closures        float64 `json:"closures"` // closures a year, as a share of those open on 1 January
-	Misses          float64 `json:"misses"`   // share of visits that fail (closed door, refused) and are repeated
-	OpeningsDefault bool    `json:"openings_default,omitempty"`
-	ClosuresDefault bool    `json:"closures_default,omitempty"`
-	MissesDefault   bool    `json:"misses_default,omitempty"`
-}
+// Rates, YearProjection and Projection are models' (the API reports them); these names keep
+// the planner's code readable.
+type (
+	Rates          = models.ProjectionRates
+	YearProjection = models.YearProjection
+	Projection     = models.Projection
+)
 
 // ObservedRates turns the registry's and the visits' history into rates: openings and closures
 // over the businesses open on 1 January of the years observed (openYears sums those counts),
@@ -86,42 +86,6 @@ type ProjectionInput struct {
 	Uninspected    int     // of them, never inspected in the programme
 	Rates          Rates
 	Capacity       []YearCapacity // one per year from Year to LastYear
-}
-
-// YearProjection is one remaining year of a projection: the expected load under today's quota
-// rule and whether the teams' capacity holds it.
-type YearProjection struct {
-	Year        int     `json:"year"`
-	Open        float64 `json:"open"`        // expected open on 1 January
-	Uninspected float64 `json:"uninspected"` // expected never inspected on 1 January
-	Openings    float64 `json:"openings"`    // expected openings in the year
-	// FirstVisits are the never-inspected businesses the year must cover; in the last year they
-	// include the openings before the grace period, which the nightly job adds at once.
-	FirstVisits       float64 `json:"first_visits"`
-	Reinspections     float64 `json:"reinspections"` // what the yearly share and the 5% floor add
-	Repeats           float64 `json:"repeats"`       // expected repeats of missed visits
-	Load              float64 `json:"load"`          // visits, repeats included
-	NeededTeamDays    float64 `json:"needed_team_days"`
-	AvailableTeamDays float64 `json:"available_team_days"`
-	MissingTeamDays   float64 `json:"missing_team_days"`
-	Fits              bool    `json:"fits"`
-}
-
-// Projection is the expected course of the rest of a programme against the teams' capacity.
-type Projection struct {
-	MadeIn int              `json:"made_in"`
-	Rates  Rates            `json:"rates"`
-	Years  []YearProjection `json:"years"`
-	// Fits is true when every remaining year fits; FirstShortYear is the first that does not (0
-	// when all fit). The shortfall is knowable in MadeIn: that is when to add teams or move work.
-	Fits            bool    `json:"fits"`
-	FirstShortYear  int     `json:"first_short_year,omitempty"`
-	MissingTeamDays float64 `json:"missing_team_days"` // summed over the years short
-	// NeededTeamDays and AvailableTeamDays are the totals over the remaining years: when needed
-	// is within available but a year is short, levelling the work would fit; otherwise teams
-	// are missing whatever the quotas.
-	NeededTeamDays    float64 `json:"needed_team_days"`
-	AvailableTeamDays float64 `json:"available_team_days"`
 }
 
 // Project computes, for each remaining year, the expected load under today's quota rule and
@@ -248,3 +212,87 @@ func rounded(y YearProjection) YearProjection {
 func ceilF(x float64) float64 { return math.Ceil(x - 1e-9) }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// Projection is the programme's feasibility projection made this year: from the registry and the
+// teams as they stand, the state on 1 January of asOf's year (as a yearly plan sees it), the
+// rates of the three years before it (openings and closures of the programme's businesses, the
+// visits' outcomes: refused and not found are repeated, found closed is not), each year's
+// capacity as the planner schedules it with the configured holidays.
+func (s *Service) Projection(ctx context.Context, prog *models.Programme, asOf models.Date) (*models.Projection, error) {
+	year := min(max(asOf.Year, prog.FirstYear()), prog.LastYear())
+	from := models.NewDate(year, 1, 1)
+	if from.Before(prog.StartsOn) {
+		from = prog.StartsOn
+	}
+	// The dashboard asks on every view; the registry is read again at most every few minutes.
+	key := fmt.Sprintf("%s/%d/%d/%s", prog.ID, prog.Version, year, s.Today())
+	s.projMu.Lock()
+	c, ok := s.projCache[key]
+	s.projMu.Unlock()
+	if ok && s.now().Sub(c.at) < projectionTTL {
+		return c.p, nil
+	}
+	in, facts, err := s.buildInput(ctx, prog, year, from)
+	if err != nil {
+		return nil, err
+	}
+	in.Holidays = s.holidays // every year's, for the later years' capacity
+	p, err := ProjectPlan(*in, RatesFromFacts(facts, year), prog.GraceDays)
+	if err != nil {
+		return nil, err
+	}
+	s.projMu.Lock()
+	if s.projCache == nil || len(s.projCache) > 100 {
+		s.projCache = map[string]cachedProjection{}
+	}
+	s.projCache[key] = cachedProjection{p: p, at: s.now()}
+	s.projMu.Unlock()
+	return p, nil
+}
+
+// projectionTTL is how long a programme's projection is reused: teams and the registry change
+// slowly, and a reading of the whole registry per dashboard view would not scale.
+const projectionTTL = 10 * time.Minute
+
+type cachedProjection struct {
+	p  *models.Projection
+	at time.Time
+}
+
+// RatesFromFacts observes the rates of the three years before year in the programme's
+// businesses (facts.Businesses) and the visits' outcomes (facts.Outcomes).
+func RatesFromFacts(facts *models.PlanningFacts, year int) Rates {
+	var openings, closures, openYears int
+	for y := year - 3; y < year; y++ {
+		jan1 := models.NewDate(y, 1, 1)
+		open, opened, closed := 0, 0, 0
+		for _, b := range facts.Businesses {
+			if b.OpenedOn.Year == y {
+				opened++
+			}
+			if !b.ActiveOn(jan1) {
+				continue
+			}
+			open++
+			if b.Status == models.BusinessClosed && b.ClosedOn.Year == y {
+				closed++
+			}
+		}
+		// A year before the registry's first business says nothing of the churn.
+		if open > 0 {
+			openings, closures, openYears = openings+opened, closures+closed, openYears+open
+		}
+	}
+	attempts, missed := 0, 0
+	for outcome, n := range facts.Outcomes {
+		switch outcome {
+		case models.OutcomeClosed:
+		case models.OutcomeRefused, models.OutcomeNotFound:
+			attempts += n
+			missed += n
+		default:
+			attempts += n
+		}
+	}
+	return ObservedRates(openings, closures, openYears, attempts, missed)
+}
