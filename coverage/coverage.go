@@ -30,12 +30,26 @@ type Store interface {
 	BusinessSpans(ctx context.Context, s models.CoverageSpec) ([]models.BusinessSpan, error)
 }
 
+// Projector projects the rest of a programme against the teams' capacity as of a day (the
+// planner's scheduler.Service does).
+type Projector interface {
+	Projection(ctx context.Context, p *models.Programme, asOf models.Date) (*models.Projection, error)
+}
+
 // Service computes coverage.
 type Service struct {
 	store      Store
 	now        func() time.Time
 	loc        *time.Location
 	categories map[string]bool // the known category codes
+	projector  Projector       // nil: no projection, on_track on the straight line
+}
+
+// WithProjector makes the answers for a whole programme's current year carry the feasibility
+// projection, and judge the total's on_track by it.
+func (s *Service) WithProjector(p Projector) *Service {
+	s.projector = p
+	return s
 }
 
 // New returns a coverage service. A query's category is checked against the categories of the
@@ -321,8 +335,23 @@ func (s *Service) Coverage(ctx context.Context, q models.CoverageQuery) (*models
 	for i := range c.Rows {
 		Derive(&c.Rows[i], q)
 	}
-	Derive(&c.Total, q)
+	if s.projector != nil && q.Category == "" && q.AsOf == s.Today() && programmeWide(q.Programme, root) {
+		if c.Projection, err = s.projector.Projection(ctx, q.Programme, q.AsOf); err != nil {
+			return nil, fmt.Errorf("projection: %w", err)
+		}
+	}
+	DeriveProjected(&c.Total, q, c.Projection)
 	return c, nil
+}
+
+// programmeWide says whether an answer's area holds the whole programme: the programme's root,
+// or the top of the tree for a programme without one. (A unit's own projection would need its
+// teams' share of capacity, which the planner does not split.)
+func programmeWide(p *models.Programme, root *models.Area) bool {
+	if p.RootAreaCode != nil && *p.RootAreaCode != "" {
+		return root.Code == *p.RootAreaCode || root.ParentCode == nil
+	}
+	return root.ParentCode == nil
 }
 
 // Aggregate adds the counts of units up into rows of the level under root, and a total. The
@@ -394,7 +423,14 @@ func add(dst *models.WardCounts, w models.WardCounts) {
 // 8 weeks (businesses newly inspected a week) to the end of the year and to the deadline; a row
 // is on track when both projections meet their targets. A finished year is judged on what
 // happened.
-func Derive(r *models.CoverageRow, q models.CoverageQuery) {
+func Derive(r *models.CoverageRow, q models.CoverageQuery) { DeriveProjected(r, q, nil) }
+
+// DeriveProjected is Derive with the programme's feasibility projection: when there is one, a
+// row is on course for the deadline when the projection says the rest of the programme fits the
+// teams' capacity, instead of keeping up with the straight line (which every programme under
+// today's rule fails, good or bad, as work is pushed to the last year). In the last year the
+// pace must also reach full coverage.
+func DeriveProjected(r *models.CoverageRow, q models.CoverageQuery, proj *models.Projection) {
 	p := q.Programme
 	r.YearTarget = int(math.Ceil(p.MinYearlyShare*float64(r.OpenAtStart) - 1e-9))
 	r.Share = ratio(r.InspectedOpenAtStart, r.OpenAtStart)
@@ -423,7 +459,12 @@ func Derive(r *models.CoverageRow, q models.CoverageQuery) {
 		r.ProjectedYearShare = 1
 	}
 	r.Share, r.TargetProgress, r.Coverage = round4(r.Share), round4(r.TargetProgress), round4(r.Coverage)
-	r.OnTrack = projYear >= float64(r.YearTarget)-1e-9 && (projCovered >= float64(r.Eligible)-1e-9 || q.Year < p.LastYear() && onCourse(r, q))
+	yearOK, coveredOK := projYear >= float64(r.YearTarget)-1e-9, projCovered >= float64(r.Eligible)-1e-9
+	if proj != nil {
+		r.OnTrack = yearOK && proj.Fits && (coveredOK || q.Year < p.LastYear())
+		return
+	}
+	r.OnTrack = yearOK && (coveredOK || q.Year < p.LastYear() && onCourse(r, q))
 }
 
 // onCourse says whether, before the last year, a row's coverage keeps up with the straight line

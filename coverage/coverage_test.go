@@ -453,3 +453,106 @@ func TestMonthEndsAndBurnPoints(t *testing.T) {
 		t.Fatalf("burn points %+v", pts)
 	}
 }
+
+// projector answers a fixed projection and counts the calls.
+type projector struct {
+	p     *models.Projection
+	calls int
+}
+
+func (f *projector) Projection(_ context.Context, _ *models.Programme, _ models.Date) (*models.Projection, error) {
+	f.calls++
+	return f.p, nil
+}
+
+func TestTheProgrammesTotalCarriesTheProjection(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCity(t, db, 3)
+		today := models.NewDate(2024, 8, 15)
+		for _, fits := range []bool{true, false} {
+			f := &projector{p: &models.Projection{MadeIn: 2024, Fits: fits}}
+			svc := coverage.New(db, func() time.Time { return today.Time(loc).Add(10 * time.Hour) }, loc).WithProjector(f)
+			ask := func(year int, area, category string) *models.Coverage {
+				t.Helper()
+				q := models.CoverageQuery{Programme: c.prog, Year: year, Area: area, Category: category}
+				if err := svc.Resolve(ctx, &q); err != nil {
+					t.Fatal(err)
+				}
+				cov, err := svc.Coverage(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return cov
+			}
+			whole := ask(2024, "92", "")
+			if whole.Projection != f.p || f.calls != 1 {
+				t.Fatalf("the whole programme's answer has projection %+v after %d calls", whole.Projection, f.calls)
+			}
+			// With the projection, the total's on_track is the projection's verdict (the year's
+			// pace permitting); without it, the straight line's. The rows keep the straight line.
+			plain := coverage.New(db, func() time.Time { return today.Time(loc).Add(10 * time.Hour) }, loc)
+			q := models.CoverageQuery{Programme: c.prog, Year: 2024, Area: "92"}
+			if err := plain.Resolve(ctx, &q); err != nil {
+				t.Fatal(err)
+			}
+			base, err := plain.Coverage(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if base.Projection != nil {
+				t.Fatal("a service without a projector answered a projection")
+			}
+			r := base.Total
+			coverage.DeriveProjected(&r, q, f.p)
+			if whole.Total.OnTrack != r.OnTrack || fits == false && whole.Total.OnTrack {
+				t.Errorf("fits %v: total on track %v (want %v)", fits, whole.Total.OnTrack, r.OnTrack)
+			}
+			for i := range whole.Rows {
+				if whole.Rows[i].OnTrack != base.Rows[i].OnTrack {
+					t.Errorf("row %s: on track %v with the projection, %v without", whole.Rows[i].AreaCode, whole.Rows[i].OnTrack, base.Rows[i].OnTrack)
+				}
+			}
+			// A district, a category or a past year is not the programme's current course.
+			for _, cov := range []*models.Coverage{ask(2024, "D1", ""), ask(2024, "92", "karaoke"), ask(2023, "92", "")} {
+				if cov.Projection != nil {
+					t.Errorf("area %s, category %q, year %d: projection %+v", cov.Area, cov.Category, cov.Year, cov.Projection)
+				}
+			}
+			if f.calls != 1 {
+				t.Errorf("the projector was asked %d times", f.calls)
+			}
+		}
+	})
+}
+
+func TestDeriveProjectedFollowsTheProjection(t *testing.T) {
+	prog := &models.Programme{StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31), CoverageDeadline: models.NewDate(2030, 12, 31), MinYearlyShare: 0.2}
+	// On pace for the year's share but behind the straight line (12% covered in July of year 1
+	// is above the line's 10% - 5%; 2% is below it).
+	onPace := models.WardCounts{OpenAtStart: 100, Eligible: 100, InspectedOpenAtStart: 12, Covered: 2, RecentNewYear: 4, RecentNewCovered: 1}
+	behindYear := models.WardCounts{OpenAtStart: 100, Eligible: 100, InspectedOpenAtStart: 5, Covered: 5}
+	fits, short := &models.Projection{Fits: true}, &models.Projection{Fits: false, FirstShortYear: 2030}
+	for _, tc := range []struct {
+		name   string
+		year   int
+		counts models.WardCounts
+		proj   *models.Projection
+		want   bool
+	}{
+		{"behind the straight line, the projection fits: on track", 2026, onPace, fits, true},
+		{"behind the straight line, no projection: not on track", 2026, onPace, nil, false},
+		{"the projection is short: not on track", 2026, onPace, short, false},
+		{"behind the year's share: not on track whatever the projection", 2026, behindYear, fits, false},
+		{"the last year needs full coverage at the pace too", 2030, onPace, fits, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := models.CoverageQuery{Programme: prog, Year: tc.year, AsOf: models.NewDate(tc.year, 7, 1)}
+			r := models.CoverageRow{WardCounts: tc.counts}
+			coverage.DeriveProjected(&r, q, tc.proj)
+			if r.OnTrack != tc.want {
+				t.Fatalf("on track %v, want %v: %+v", r.OnTrack, tc.want, r)
+			}
+		})
+	}
+}

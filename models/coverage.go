@@ -79,12 +79,16 @@ type Coverage struct {
 	// UnitsOn is the day whose units the figures are reported on (the as-of day), Levels the
 	// levels of those units under the area, from the top, and Note, when the period spans a
 	// reorganisation, says how the earlier figures are attributed.
-	UnitsOn     Date          `json:"units_on"`
-	Levels      []LevelInfo   `json:"levels"`
-	Note        *UnitsNote    `json:"note"`
-	Rows        []CoverageRow `json:"rows"`
-	Total       CoverageRow   `json:"total"`
-	GeneratedAt time.Time     `json:"generated_at"`
+	UnitsOn Date          `json:"units_on"`
+	Levels  []LevelInfo   `json:"levels"`
+	Note    *UnitsNote    `json:"note"`
+	Rows    []CoverageRow `json:"rows"`
+	Total   CoverageRow   `json:"total"`
+	// Projection is the feasibility projection of the rest of the programme as of today, when
+	// the answer is the whole programme (its area the top of the territory, no category) in its
+	// current year; the total's on_track then follows it. Nil otherwise.
+	Projection  *Projection `json:"projection"`
+	GeneratedAt time.Time   `json:"generated_at"`
 }
 
 // LevelInfo is one level of the units in force on a day under an area: its code (city,
@@ -174,4 +178,51 @@ type Burndown struct {
 	Area          string      `json:"area"`
 	Points        []BurnPoint `json:"points"`
 	Target        []BurnPoint `json:"target"`
+}
+
+// ProjectionRates are the yearly rates a feasibility projection (scheduler.Project) assumes,
+// with which of them fell back to the defaults because nothing was observed yet.
+type ProjectionRates struct {
+	Openings        float64 `json:"openings"` // openings a year, as a share of those open on 1 January
+	Closures        float64 `json:"closures"` // closures a year, as a share of those open on 1 January
+	Misses          float64 `json:"misses"`   // share of visits that fail (closed door, refused) and are repeated
+	OpeningsDefault bool    `json:"openings_default,omitempty"`
+	ClosuresDefault bool    `json:"closures_default,omitempty"`
+	MissesDefault   bool    `json:"misses_default,omitempty"`
+}
+
+// YearProjection is one remaining year of a projection: the expected load under today's quota
+// rule and whether the teams' capacity holds it.
+type YearProjection struct {
+	Year        int     `json:"year"`
+	Open        float64 `json:"open"`        // expected open on 1 January
+	Uninspected float64 `json:"uninspected"` // expected never inspected on 1 January
+	Openings    float64 `json:"openings"`    // expected openings in the year
+	// FirstVisits are the never-inspected businesses the year must cover; in the last year they
+	// include the openings before the grace period, which the nightly job adds at once.
+	FirstVisits       float64 `json:"first_visits"`
+	Reinspections     float64 `json:"reinspections"` // what the yearly share and the 5% floor add
+	Repeats           float64 `json:"repeats"`       // expected repeats of missed visits
+	Load              float64 `json:"load"`          // visits, repeats included
+	NeededTeamDays    float64 `json:"needed_team_days"`
+	AvailableTeamDays float64 `json:"available_team_days"`
+	MissingTeamDays   float64 `json:"missing_team_days"`
+	Fits              bool    `json:"fits"`
+}
+
+// Projection is the expected course of the rest of a programme against the teams' capacity.
+type Projection struct {
+	MadeIn int              `json:"made_in"`
+	Rates  ProjectionRates  `json:"rates"`
+	Years  []YearProjection `json:"years"`
+	// Fits is true when every remaining year fits; FirstShortYear is the first that does not (0
+	// when all fit). The shortfall is knowable in MadeIn: that is when to add teams or move work.
+	Fits            bool    `json:"fits"`
+	FirstShortYear  int     `json:"first_short_year,omitempty"`
+	MissingTeamDays float64 `json:"missing_team_days"` // summed over the years short
+	// NeededTeamDays and AvailableTeamDays are the totals over the remaining years: when needed
+	// is within available but a year is short, levelling the work would fit; otherwise teams
+	// are missing whatever the quotas.
+	NeededTeamDays    float64 `json:"needed_team_days"`
+	AvailableTeamDays float64 `json:"available_team_days"`
 }

@@ -139,6 +139,9 @@ type PlanningFacts struct {
 	LastInspected map[string]Date
 	Violations    map[string]int // findings in the five years before the planning date
 	Tips          map[string]int // tips in the year before the planning date
+	// Outcomes counts the visits (original records) of the three years before the planning date
+	// by outcome.
+	Outcomes map[string]int
 }
 
 // PlanVerification says whether a plan's selection is what its revealed seed and stored inputs give.

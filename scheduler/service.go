@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"kiemtra/models"
@@ -50,6 +51,9 @@ type Service struct {
 	now      func() time.Time
 	loc      *time.Location
 	seed     func() string
+	// The programmes' projections, reused for a few minutes (Projection).
+	projMu    sync.Mutex
+	projCache map[string]cachedProjection
 }
 
 // NewService returns a planning service.
@@ -126,13 +130,20 @@ type Draft struct {
 
 // BuildInput gathers the planner's input for a programme year as of a date from the store.
 func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year int, asOf models.Date) (*Input, error) {
+	in, _, err := s.buildInput(ctx, prog, year, asOf)
+	return in, err
+}
+
+// buildInput is BuildInput with the facts it read and the programme's businesses among them
+// (in scope and in its territory, whether open or not on asOf).
+func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year int, asOf models.Date) (*Input, *models.PlanningFacts, error) {
 	facts, err := s.store.LoadPlanningFacts(ctx, prog.StartsOn, asOf)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	paths := make(map[string]string, len(areas))
 	for _, a := range areas {
@@ -145,7 +156,7 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 	if prog.RootAreaCode != nil {
 		lineage, err := s.store.FindAreaLineage(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, a := range areas {
 			if a.Code == *prog.RootAreaCode {
@@ -160,21 +171,23 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 		WardPaths:    map[string]string{},
 		CategoryRisk: s.risk,
 	}
+	var ours []*models.Business
 	for _, b := range facts.Businesses {
-		if !b.ActiveOn(asOf) || !prog.InScope(b.Category) {
+		if !prog.InScope(b.Category) || inTerritory != nil && !inTerritory[b.AreaCode] {
+			continue
+		}
+		ours = append(ours, b)
+		if !b.ActiveOn(asOf) {
 			continue
 		}
 		path := paths[b.AreaCode]
-		if inTerritory != nil && !inTerritory[b.AreaCode] {
-			continue
-		}
 		in.Businesses = append(in.Businesses, Business{ID: b.ID, Ward: b.AreaCode, Category: b.Category, Covered: facts.Covered[b.ID],
 			LastInspected: facts.LastInspected[b.ID], Violations: facts.Violations[b.ID], Tips: facts.Tips[b.ID]})
 		in.WardPaths[b.AreaCode] = path
 	}
 	teams, err := s.store.FindTeams(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, t := range teams {
 		team := Team{ID: t.ID, AreaPath: paths[t.AreaCode], Weekly: t.WeeklyCapacity, WorkingDays: t.WorkingDays}
@@ -190,7 +203,8 @@ func (s *Service) BuildInput(ctx context.Context, prog *models.Programme, year i
 			in.Holidays = append(in.Holidays, h)
 		}
 	}
-	return in, nil
+	facts.Businesses = ours
+	return in, facts, nil
 }
 
 // DraftPlan makes a plan for a programme year from the registry as it is now (or as of 1

@@ -48,6 +48,19 @@ type SimYear struct {
 	Missed             int     `json:"missed"`    // failed visits (each repeated)
 	Shortfall          int     `json:"shortfall"` // selected visits no team had capacity for
 	Feasible           bool    `json:"feasible"`
+	// Projection is the planner's projection of the rest of the programme made on 1 January of
+	// the year, with the rates observed so far; absent for the baseline, which has no plan.
+	Projection *SimProjection `json:"projection,omitempty"`
+}
+
+// SimProjection is what a year's projection says of the rest of the programme.
+type SimProjection struct {
+	Fits              bool    `json:"fits"`
+	FirstShortYear    int     `json:"first_short_year,omitempty"` // the first year whose load does not fit
+	MissingTeamDays   float64 `json:"missing_team_days"`
+	NeededTeamDays    float64 `json:"needed_team_days"`    // over the remaining years
+	AvailableTeamDays float64 `json:"available_team_days"` // over the remaining years
+	Rates             Rates   `json:"rates"`
 }
 
 // SimFinal is the state at the coverage deadline.
@@ -67,12 +80,16 @@ type SimStrategy struct {
 
 // SimReport compares the planner with the naive baseline on the same simulated city.
 type SimReport struct {
-	Options   SimOptions  `json:"options"`
-	Years     []SimYear   `json:"years"`
-	Final     SimFinal    `json:"final"`
-	Feasible  bool        `json:"feasible"`
-	Shortfall int         `json:"shortfall"`
-	Baseline  SimStrategy `json:"baseline"`
+	Options   SimOptions `json:"options"`
+	Years     []SimYear  `json:"years"`
+	Final     SimFinal   `json:"final"`
+	Feasible  bool       `json:"feasible"`
+	Shortfall int        `json:"shortfall"`
+	// FirstWarningYear is the first year whose projection did not fit (0: none did);
+	// FirstShortfallYear the first year a plan or its visits found no capacity (0: none).
+	FirstWarningYear   int         `json:"first_warning_year,omitempty"`
+	FirstShortfallYear int         `json:"first_shortfall_year,omitempty"`
+	Baseline           SimStrategy `json:"baseline"`
 }
 
 // simBusiness is a business of the simulated city; violator is hidden from the planner.
@@ -205,6 +222,12 @@ func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
 		rep.Shortfall += y.Shortfall
 		if !y.Feasible {
 			rep.Feasible = false
+			if rep.FirstShortfallYear == 0 {
+				rep.FirstShortfallYear = y.Year
+			}
+		}
+		if y.Projection != nil && !y.Projection.Fits && rep.FirstWarningYear == 0 {
+			rep.FirstWarningYear = y.Year
 		}
 	}
 	rep.Baseline = w.run(false)
@@ -262,6 +285,9 @@ func (w *world) run(planner bool) SimStrategy {
 	}
 	visitRng := newRand(fmt.Sprint(o.Seed), "visits/"+strategy)
 	closedUninspected := map[string]bool{}
+	// What the registry and the visits have shown so far, for the projection's rates: only the
+	// programme's own years count, the city's earlier history being synthetic.
+	var hist struct{ openings, closures, openYears, attempts, missed int }
 	for y := o.StartYear; y < o.StartYear+o.Years; y++ {
 		jan1 := models.NewDate(y, 1, 1)
 		var active []*simBusiness
@@ -283,6 +309,12 @@ func (w *world) run(planner bool) SimStrategy {
 			if err != nil {
 				panic(err) // inputs are built here and valid; a failure is a bug
 			}
+			proj, err := ProjectPlan(in, ObservedRates(hist.openings, hist.closures, hist.openYears, hist.attempts, hist.missed), o.GraceDays)
+			if err != nil {
+				panic(err)
+			}
+			yr.Projection = &SimProjection{Fits: proj.Fits, FirstShortYear: proj.FirstShortYear, MissingTeamDays: proj.MissingTeamDays,
+				NeededTeamDays: proj.NeededTeamDays, AvailableTeamDays: proj.AvailableTeamDays, Rates: proj.Rates}
 			yr.Shortfall, yr.Feasible = res.Figures.Shortfall, res.Figures.Feasible
 			sched = newSchedule(in)
 			weekOf := map[models.Date]int{}
@@ -353,7 +385,9 @@ func (w *world) run(planner bool) SimStrategy {
 					}
 					continue // found closed: nothing to repeat
 				}
+				hist.attempts++
 				if visitRng.Float64() < o.MissRate {
+					hist.missed++
 					yr.Missed++
 					t.week = k + 1 // the nightly job requeues it
 					keep = append(keep, t)
@@ -399,7 +433,14 @@ func (w *world) run(planner bool) SimStrategy {
 			if !b.closed.IsZero() && b.closed.Year == y && !st.covered[b.id] && !b.opened.After(b.closed) {
 				closedUninspected[b.id] = true
 			}
+			if b.opened.Year == y {
+				hist.openings++
+			}
+			if !b.closed.IsZero() && b.closed.Year == y && b.openOn(jan1) {
+				hist.closures++
+			}
 		}
+		hist.openYears += len(active)
 		inspectedStart := 0
 		for _, b := range active {
 			if doneThisYear[b.id] {

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"kiemtra/refdata"
@@ -54,6 +55,56 @@ func TestTooLittleCapacityIsInfeasibleAndDoesNotClaimCoverage(t *testing.T) {
 	}
 }
 
+func TestSimulatedYearsReportTheProjection(t *testing.T) {
+	// The issue's reported case fails in its last year; the projection made in the second year,
+	// the first with rates observed in the programme, already shows it.
+	o := DefaultSimOptions()
+	o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = 3700, 0.15, 0.12, 0.2
+	r := simulate(t, o)
+	if r.Feasible || r.FirstShortfallYear != 2025 {
+		t.Fatalf("feasible %v, first shortfall %d: the reported case no longer fails in 2025", r.Feasible, r.FirstShortfallYear)
+	}
+	if r.FirstWarningYear != 2022 {
+		t.Errorf("first warning in %d, want 2022", r.FirstWarningYear)
+	}
+	first := r.Years[0].Projection
+	if first == nil || !first.Fits || !first.Rates.OpeningsDefault || !first.Rates.MissesDefault {
+		t.Errorf("the first year's projection %+v: want the default rates, which fit", first)
+	}
+	for _, y := range r.Years[1:] {
+		p := y.Projection
+		if p == nil || p.Fits || p.FirstShortYear != 2025 || p.MissingTeamDays < 100 || p.MissingTeamDays > 250 {
+			t.Errorf("%d: projection %+v, want 2025 short by 100-250 team-days", y.Year, p)
+			continue
+		}
+		if math.Abs(p.Rates.Openings-0.15) > 0.01 || math.Abs(p.Rates.Closures-0.12) > 0.01 || math.Abs(p.Rates.Misses-0.2) > 0.03 {
+			t.Errorf("%d: observed rates %+v, want about 15%%, 12%%, 20%%", y.Year, p.Rates)
+		}
+	}
+	for _, y := range r.Baseline.Years {
+		if y.Projection != nil {
+			t.Fatalf("the baseline reports a projection in %d", y.Year)
+		}
+	}
+
+	// The default programme fits and every projection says so.
+	for seed := uint64(1); seed <= 4; seed++ {
+		o := DefaultSimOptions()
+		o.Seed = seed
+		r := simulate(t, o)
+		if r.FirstWarningYear != 0 {
+			t.Errorf("seed %d: a feasible programme warned in %d", seed, r.FirstWarningYear)
+		}
+	}
+
+	// Far too little capacity shows in the first projection.
+	o = DefaultSimOptions()
+	o.Teams, o.Capacity, o.Businesses = 1, 2, 5000
+	if r := simulate(t, o); r.FirstWarningYear != o.StartYear || r.Years[0].Projection.FirstShortYear != o.StartYear {
+		t.Errorf("first warning %d, first year's projection %+v", r.FirstWarningYear, r.Years[0].Projection)
+	}
+}
+
 func TestPrevalenceEstimateIsUnbiased(t *testing.T) {
 	// Averaged over seeds, the Horvitz-Thompson estimate must sit on the true share even though
 	// the planner picks risky businesses more often; counting violations among those inspected
@@ -91,7 +142,7 @@ func TestSimulationIsDeterministic(t *testing.T) {
 	o := DefaultSimOptions()
 	o.Businesses = 400
 	a, b := simulate(t, o), simulate(t, o)
-	if a.Final != b.Final || len(a.Years) != len(b.Years) || a.Years[2] != b.Years[2] {
+	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave different simulations")
 	}
 }
@@ -110,4 +161,63 @@ func TestSimulationRejectsBadOptions(t *testing.T) {
 			t.Errorf("options %+v accepted", o)
 		}
 	}
+}
+
+// BenchmarkEarlyWarningGrid runs a grid of programmes (sizes, openings, closures, misses, the
+// simulator's own team sizing and 60% of the city a year) and reports, among the runs that fail
+// (a visit found no capacity, or coverage below 100%), how many the projection flagged before
+// the last year, and among those that succeed, how many it flagged anyway. It runs the grid once
+// whatever b.N: `go test -run x -bench EarlyWarningGrid -benchtime 1x ./scheduler/`.
+func BenchmarkEarlyWarningGrid(b *testing.B) {
+	cats, err := refdata.Categories()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var runs, failing, early, lastOnly, never, succeeding, falseAlarms, lead float64
+	for _, n := range []int{1500, 3700, 8000} {
+		for _, open := range []float64{0.05, 0.15, 0.30} {
+			for _, closing := range []float64{0.05, 0.12, 0.25} {
+				for _, miss := range []float64{0, 0.10, 0.20, 0.35} {
+					for _, sizing := range []string{"auto", "60%"} {
+						o := DefaultSimOptions()
+						o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = n, open, closing, miss
+						if sizing == "60%" {
+							o.Teams = max(1, ceilDiv(n*6/10, o.Capacity*45))
+						}
+						r, err := Simulate(o, cats)
+						if err != nil {
+							b.Fatal(err)
+						}
+						runs++
+						last := o.StartYear + o.Years - 1
+						switch failed := !r.Feasible || r.Final.Coverage < 1; {
+						case failed && r.FirstWarningYear == 0:
+							failing++
+							never++
+						case failed && r.FirstWarningYear < last:
+							failing++
+							early++
+							lead += float64(last - r.FirstWarningYear)
+						case failed:
+							failing++
+							lastOnly++
+						case r.FirstWarningYear != 0:
+							succeeding++
+							falseAlarms++
+						default:
+							succeeding++
+						}
+					}
+				}
+			}
+		}
+	}
+	b.ReportMetric(runs, "runs")
+	b.ReportMetric(failing, "failing")
+	b.ReportMetric(early, "flagged-before-last-year")
+	b.ReportMetric(lastOnly, "flagged-in-last-year")
+	b.ReportMetric(never, "never-flagged")
+	b.ReportMetric(lead/math.Max(1, early), "years-of-notice")
+	b.ReportMetric(succeeding, "succeeding")
+	b.ReportMetric(falseAlarms, "flagged-but-succeeded")
 }

@@ -302,6 +302,20 @@ func (db *DB) LoadPlanningFacts(ctx context.Context, programmeStart, asOf models
 	for _, t := range tips {
 		f.Tips[t.BusinessID] = t.N
 	}
+	// The visits' outcomes of the last three years: the miss rate of the feasibility projection.
+	var outcomes []struct {
+		Outcome string
+		N       int
+	}
+	if err := g.Model(&models.Inspection{}).Select("outcome, COUNT(*) AS n").
+		Where("finished_at >= ? AND finished_at < ? AND amends_id IS NULL", asOfTime.AddDate(-3, 0, 0), asOfTime).
+		Group("outcome").Scan(&outcomes).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	f.Outcomes = map[string]int{}
+	for _, o := range outcomes {
+		f.Outcomes[o.Outcome] = o.N
+	}
 	return f, nil
 }
 

@@ -272,4 +272,11 @@ func TestDemoOfTheDay(t *testing.T) {
 		t.Errorf("2026 on %s: share %.4f (line %.4f), forecast %.4f, %d newly inspected in 8 weeks, %d overdue, on track %v",
 			cov.AsOf, r.Share, line, r.ProjectedYearShare, r.RecentNewYear, r.OverdueTasks, r.OnTrack)
 	}
+	// The whole programme's answer carries the feasibility projection its on_track follows: the
+	// demo's teams have room for the rest of 2026-2030.
+	if p := cov.Projection; p == nil || p.MadeIn != 2026 || len(p.Years) != 5 || !p.Fits || p.NeededTeamDays <= 0 || p.AvailableTeamDays < p.NeededTeamDays {
+		t.Errorf("projection %+v", cov.Projection)
+	} else {
+		t.Logf("projection: rates %+v, needed %.1f of %.1f team-days, years %+v", p.Rates, p.NeededTeamDays, p.AvailableTeamDays, p.Years)
+	}
 }

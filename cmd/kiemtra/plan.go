@@ -141,10 +141,44 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "final coverage %.1f%% (%d of %d eligible), closed before inspection %d, violators found %.1f%%\n\n",
 			f.Coverage*100, f.Covered, f.Eligible, f.ClosedBeforeInspection, f.DetectionRate*100)
 	}
+	printProjections(w, rep)
 	if rep.Feasible {
 		fmt.Fprintln(w, "feasible: yes")
 	} else {
 		fmt.Fprintf(w, "feasible: NO, %d visits found no capacity\n", rep.Shortfall)
 	}
 	return nil
+}
+
+// printProjections lists the projection the planner made each year and when it first warned.
+func printProjections(w io.Writer, rep *scheduler.SimReport) {
+	fmt.Fprintln(w, "Dự báo khả năng hoàn thành, lập đầu mỗi năm (projection made each year)")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "năm/year\tđủ/fits\tnăm thiếu đầu/first short\tthiếu ngày công/missing team-days\tmở mới/openings\tđóng cửa/closures\tkhông gặp/misses\t")
+	for _, y := range rep.Years {
+		p := y.Projection
+		if p == nil {
+			continue
+		}
+		fits, short := "có/yes", "-"
+		if !p.Fits {
+			fits, short = "KHÔNG/NO", fmt.Sprint(p.FirstShortYear)
+		}
+		rate := func(r float64, def bool) string {
+			if def {
+				return fmt.Sprintf("%.1f%%*", r*100)
+			}
+			return fmt.Sprintf("%.1f%%", r*100)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.1f\t%s\t%s\t%s\t\n", y.Year, fits, short, p.MissingTeamDays,
+			rate(p.Rates.Openings, p.Rates.OpeningsDefault), rate(p.Rates.Closures, p.Rates.ClosuresDefault), rate(p.Rates.Misses, p.Rates.MissesDefault))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "* tỷ lệ mặc định, chưa có số liệu (default rate, no history yet)")
+	if rep.FirstWarningYear != 0 {
+		fmt.Fprintf(w, "cảnh báo đầu tiên: năm %d (first warning: %d)\n\n", rep.FirstWarningYear, rep.FirstWarningYear)
+	} else {
+		fmt.Fprintln(w, "không có cảnh báo (no warning)")
+		fmt.Fprintln(w)
+	}
 }

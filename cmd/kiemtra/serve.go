@@ -218,7 +218,7 @@ func (m *Main) Listen() error {
 		Field:          m.db,
 		Photos:         m.db,
 		PhotoBlobs:     m.photos,
-		Coverage:       coverage.New(m.db, m.Now, m.Config.Location()),
+		Coverage:       coverage.New(m.db, m.Now, m.Config.Location()).WithProjector(m.planner),
 		Tips:           m.tips,
 		TipStore:       m.db,
 		Licensing:      licensing.New(m.db, m.Now, m.Config.Location()),
