@@ -525,15 +525,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	// shotHere saves a screenshot of the screen as it is; shot scrolls to the top first.
 	shotHere := func(name string) {
 		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		screenshot(t, bctx, out, name, chromedp.CaptureScreenshot())
 	}
 	shot := func(name string) {
 		t.Helper()

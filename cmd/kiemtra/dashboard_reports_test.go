@@ -121,15 +121,7 @@ func TestDashboardReportsInHeadlessChromium(t *testing.T) {
 		if err := chromedp.Do(sctx, chromedp.ScrollIntoView(chromedp.CSS(`#reports-panel`))); err != nil {
 			t.Fatalf("scroll to the panel: %v", err)
 		}
-		png, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS(`#reports-panel`)))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		screenshot(t, sctx, out, name, chromedp.Screenshot(chromedp.CSS(`#reports-panel`)))
 	}
 	// shownFiles lists the kept files the page shows, in order.
 	shownFiles := func() []string {

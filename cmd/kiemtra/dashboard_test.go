@@ -276,15 +276,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		if full {
 			capture = chromedp.FullScreenshot(100) // 100: PNG
 		}
-		png, err := chromedp.Run(bctx, capture)
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		screenshot(t, bctx, out, name, capture)
 	}
 	shot := func(name string) { t.Helper(); save(name, false) }
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }

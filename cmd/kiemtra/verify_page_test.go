@@ -79,15 +79,7 @@ func TestVerifyPageInHeadlessChromium(t *testing.T) {
 	}
 	shot := func(name string) {
 		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		screenshot(t, bctx, out, name, chromedp.FullScreenshot(100))
 	}
 	page := "http://" + m.Addr() + "/verify/" + plan.ID
 
