@@ -69,6 +69,33 @@ type Input struct {
 	CategoryRisk map[string]float64 `json:"category_risk"`
 	Teams        []Team             `json:"teams"`
 	Holidays     []models.Date      `json:"holidays"`
+	// Rules is the version of the planner's rules the plan was drafted with (0 is RulesV1, the
+	// plans drafted before versions existed); a stored plan re-derives with its own rules.
+	Rules int `json:"rules,omitempty"`
+	// Rates are the openings, closures and missed visits observed before the plan (RulesV2
+	// levels the quotas with them); GraceDays those of the programme's grace period.
+	Rates     *Rates `json:"rates,omitempty"`
+	GraceDays int    `json:"grace_days,omitempty"`
+}
+
+// Versions of the planner's rules. A change that alters which businesses a given input and
+// seed select gets a new version, so that every plan drafted before it still verifies.
+const (
+	// RulesV1: must-cover = ceil(never inspected / years left), weights by category and history.
+	RulesV1 = 1
+	// RulesV2: quotas levelled over the expected remaining load and the teams' capacity; a risk
+	// score from the business's history, with an inclusion-probability floor.
+	RulesV2 = 2
+	// CurrentRules is the version new plans are drafted with.
+	CurrentRules = RulesV2
+)
+
+// rules is the input's rules version, RulesV1 for inputs stored before versions existed.
+func (in *Input) rules() int {
+	if in.Rules == 0 {
+		return RulesV1
+	}
+	return in.Rules
 }
 
 // Item is one selected business with its inclusion probability and week.
@@ -181,6 +208,9 @@ func (in *Input) validate() error {
 	}
 	if p.MinYearlyShare <= 0 || p.MinYearlyShare > 1 {
 		v.Add("programme.min_yearly_share", "must be above 0 and at most 1", "phải lớn hơn 0 và không quá 1")
+	}
+	if r := in.rules(); r < RulesV1 || r > CurrentRules {
+		v.Add("rules", "version %d is not known to this release (1-%d)", "phiên bản quy tắc %d không được hỗ trợ (1-%d)", r, CurrentRules)
 	}
 	if in.AsOf.IsZero() {
 		v.Add("as_of", "is required", "không được để trống")
