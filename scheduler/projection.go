@@ -86,11 +86,12 @@ type ProjectionInput struct {
 	Uninspected    int     // of them, never inspected in the programme
 	Rates          Rates
 	Capacity       []YearCapacity // one per year from Year to LastYear
+	Rules          int            // the planner's rules the years are projected with (0: RulesV1)
 }
 
-// Project computes, for each remaining year, the expected load under today's quota rule and
-// whether it fits the capacity. The model, in expected values:
-//   - each year covers ceil(uninspected / years left) never-inspected businesses (all of them in
+// Project computes, for each remaining year, the expected load under the plans' quota rule
+// (yearQuotas, with p.Rules) and whether it fits the capacity. The model, in expected values:
+//   - each year covers the rule's must-cover quota of never-inspected businesses (all of them in
 //     the last year, with that year's openings before the grace period), and re-inspects what the
 //     yearly share still needs, at least 5% of those already inspected;
 //   - each visit fails with the miss rate and is repeated until it succeeds, so a visit costs
@@ -128,7 +129,12 @@ func Project(p ProjectionInput) (*Projection, error) {
 		year := p.Year + k
 		left := p.LastYear - year + 1
 		y := YearProjection{Year: year, Open: open, Uninspected: uninspected, Openings: r.Openings * open}
-		must, reinsp := quotas(uninspected, open-uninspected, open, left, p.MinYearlyShare)
+		q := quotaState{Rules: p.Rules, Uninspected: uninspected, Covered: open - uninspected, Left: left,
+			Share: p.MinYearlyShare, Rates: r, GraceDays: p.GraceDays}
+		for _, c := range p.Capacity[k:] {
+			q.Capacity = append(q.Capacity, c.Inspections)
+		}
+		must, reinsp := yearQuotas(q)
 		if left == 1 {
 			must += y.Openings * math.Max(0, 365-float64(p.GraceDays)) / 365
 		}
@@ -169,7 +175,7 @@ func ProjectPlan(in Input, rates Rates, graceDays int) (*Projection, error) {
 		return nil, err
 	}
 	p := ProjectionInput{Year: in.Year, LastYear: in.Programme.Deadline.Year, MinYearlyShare: in.Programme.MinYearlyShare,
-		GraceDays: graceDays, Open: len(in.Businesses), Rates: rates}
+		GraceDays: graceDays, Open: len(in.Businesses), Rates: rates, Rules: in.rules()}
 	for _, b := range in.Businesses {
 		if !b.Covered {
 			p.Uninspected++
@@ -179,26 +185,6 @@ func ProjectPlan(in Input, rates Rates, graceDays int) (*Projection, error) {
 		p.Capacity = append(p.Capacity, TeamCapacity(in, y))
 	}
 	return Project(p)
-}
-
-// quotas is today's yearly rule (YearlyPlan): must = ceil(uninspected / years left), all of them
-// in the last year; re-inspections make up the yearly share, at least MinReinspectionShare of
-// those inspected; when too few are inspected, more never-inspected ones are drawn.
-func quotas(uninspected, covered, open float64, left int, share float64) (must, reinsp float64) {
-	must = ceilF(uninspected / float64(left))
-	if left == 1 {
-		must = uninspected
-	}
-	must = math.Min(must, uninspected)
-	reinsp = math.Max(ceilF(share*open)-must, 0)
-	if covered > 0 {
-		reinsp = math.Max(reinsp, ceilF(MinReinspectionShare*covered))
-	}
-	if reinsp > covered {
-		must = math.Min(uninspected, must+reinsp-covered)
-		reinsp = covered
-	}
-	return must, reinsp
 }
 
 // rounded keeps a tenth of the expected counts in the output; the projection runs unrounded.

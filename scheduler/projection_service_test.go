@@ -47,11 +47,12 @@ func TestProjectionReadsTheRatesFromTheRegistryAndTheVisits(t *testing.T) {
 		if p.Rates != want {
 			t.Errorf("rates %+v, want %+v", p.Rates, want)
 		}
-		// 230 open and never inspected in the programme on 1 January 2026: 46 first visits,
-		// 11.5 repeats; two teams of 2 a day: 28.8 of 522 team-days.
+		// 230 open and never inspected in the programme on 1 January 2026, about 52 openings
+		// expected to 60 days before the deadline: 282.8 first visits levelled over 4.75 years of
+		// equal capacity, 60 this year; 15 repeats; two teams of 2 a day: 37.5 of 522 team-days.
 		y := p.Years[0]
-		if p.MadeIn != 2026 || len(p.Years) != 5 || !p.Fits || y.Open != 230 || y.Uninspected != 230 || y.FirstVisits != 46 ||
-			y.Repeats != 11.5 || y.NeededTeamDays != 28.8 || y.AvailableTeamDays != 522 {
+		if p.MadeIn != 2026 || len(p.Years) != 5 || !p.Fits || y.Open != 230 || y.Uninspected != 230 || y.FirstVisits != 60 ||
+			y.Repeats != 15 || y.NeededTeamDays != 37.5 || y.AvailableTeamDays != 522 {
 			t.Fatalf("projection made in %d, %d years, fits %v, first year %+v", p.MadeIn, len(p.Years), p.Fits, y)
 		}
 		again, err := svc.Projection(ctx, prog, models.NewDate(2026, 3, 1))

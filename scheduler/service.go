@@ -204,6 +204,10 @@ func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year i
 		}
 	}
 	facts.Businesses = ours
+	// The levelled quotas expect openings, closures and misses at the rates of the years before;
+	// they are part of the inputs, so the plan re-derives from its bundle alone.
+	rates := RatesFromFacts(facts, year)
+	in.Rules, in.Rates, in.GraceDays = CurrentRules, &rates, prog.GraceDays
 	return in, facts, nil
 }
 

@@ -24,6 +24,16 @@ type SimOptions struct {
 	GraceDays  int     `json:"grace_days"` //
 	Wards      int     `json:"wards"`      //
 	Seed       uint64  `json:"seed"`       //
+	// Rules is the planner's rules version to simulate (0: CurrentRules), to compare a change of
+	// the rules with the rules before it on the same cities.
+	Rules int `json:"rules,omitempty"`
+}
+
+func (o SimOptions) rules() int {
+	if o.Rules == 0 {
+		return CurrentRules
+	}
+	return o.Rules
 }
 
 // DefaultSimOptions are the defaults of `kiemtra simulate`: about Can Tho's size and churn.
@@ -45,8 +55,9 @@ type SimYear struct {
 	PrevalenceLow      float64 `json:"prevalence_low"`
 	PrevalenceHigh     float64 `json:"prevalence_high"`
 	PrevalenceTrue     float64 `json:"prevalence_true"`
-	Missed             int     `json:"missed"`    // failed visits (each repeated)
-	Shortfall          int     `json:"shortfall"` // selected visits no team had capacity for
+	Missed             int     `json:"missed"`        // failed visits (each repeated)
+	CapacityUsed       float64 `json:"capacity_used"` // visits made / visits the teams could make
+	Shortfall          int     `json:"shortfall"`     // selected visits no team had capacity for
 	Feasible           bool    `json:"feasible"`
 	// Projection is the planner's projection of the rest of the programme made on 1 January of
 	// the year, with the rates observed so far; absent for the baseline, which has no plan.
@@ -111,6 +122,7 @@ func (b *simBusiness) openOn(d models.Date) bool {
 type world struct {
 	opts       SimOptions
 	businesses []*simBusiness
+	byID       map[string]*simBusiness
 	risk       map[string]float64
 	categories []string
 	catWeights []float64
@@ -167,6 +179,10 @@ func newWorld(o SimOptions, categories []models.Category) *world {
 		open += openings - closures
 	}
 	_ = end
+	w.byID = make(map[string]*simBusiness, len(w.businesses))
+	for _, b := range w.businesses {
+		w.byID[b.id] = b
+	}
 	return w
 }
 
@@ -259,6 +275,9 @@ func (o SimOptions) validate() error {
 	if o.Teams < 0 || o.Capacity < 1 {
 		v.Add("capacity", "teams must be 0 (automatic) or more and capacity at least 1", "số tổ phải từ 0 (tự động) trở lên và năng lực ít nhất là 1")
 	}
+	if o.Rules < 0 || o.Rules > CurrentRules {
+		v.Add("rules", "must be 0 (current) or a version from 1 to %d", "phải là 0 (hiện hành) hoặc phiên bản từ 1 đến %d", CurrentRules)
+	}
 	if o.Wards < 1 {
 		v.Add("wards", "must be at least 1", "phải ít nhất là 1")
 	}
@@ -296,11 +315,9 @@ func (w *world) run(planner bool) SimStrategy {
 				active = append(active, b)
 			}
 		}
-		byID := map[string]*simBusiness{}
-		for _, b := range w.businesses {
-			byID[b.id] = b
-		}
 		in := w.input(y, jan1, active, st, deadline)
+		rates := ObservedRates(hist.openings, hist.closures, hist.openYears, hist.attempts, hist.missed)
+		in.Rates, in.GraceDays = &rates, o.GraceDays
 		yr := SimYear{Year: y, ActiveStart: len(active), Feasible: true}
 		var tasks []*simTask
 		var sched *schedule
@@ -309,7 +326,7 @@ func (w *world) run(planner bool) SimStrategy {
 			if err != nil {
 				panic(err) // inputs are built here and valid; a failure is a bug
 			}
-			proj, err := ProjectPlan(in, ObservedRates(hist.openings, hist.closures, hist.openYears, hist.attempts, hist.missed), o.GraceDays)
+			proj, err := ProjectPlan(in, rates, o.GraceDays)
 			if err != nil {
 				panic(err)
 			}
@@ -325,7 +342,7 @@ func (w *world) run(planner bool) SimStrategy {
 				if it.WeekStart.IsZero() {
 					continue
 				}
-				tasks = append(tasks, &simTask{b: byID[it.BusinessID], week: weekOf[it.WeekStart], group: it.Group, prob: it.Prob, sample: true})
+				tasks = append(tasks, &simTask{b: w.byID[it.BusinessID], week: weekOf[it.WeekStart], group: it.Group, prob: it.Prob, sample: true})
 			}
 			yr.Planned = len(res.Items)
 		} else {
@@ -339,10 +356,12 @@ func (w *world) run(planner bool) SimStrategy {
 			yr.Planned = n
 		}
 		weekCap := make([]int, len(sched.weeks))
+		yearCap, used := 0, 0
 		for k := range sched.weeks {
 			for t := range sched.full {
 				weekCap[k] += sched.full[t][k]
 			}
+			yearCap += weekCap[k]
 		}
 		target := int(math.Ceil(o.Share*float64(len(active)) - 1e-9))
 		doneThisYear := map[string]bool{}
@@ -378,6 +397,7 @@ func (w *world) run(planner bool) SimStrategy {
 					continue
 				}
 				left--
+				used++
 				if !t.b.openOn(visitDay) {
 					delete(pending, t.b.id)
 					if t.sample {
@@ -448,6 +468,7 @@ func (w *world) run(planner bool) SimStrategy {
 			}
 		}
 		yr.Inspected = inspectedStart
+		yr.CapacityUsed = ratio(used, yearCap)
 		yr.Share = ratio(inspectedStart, len(active))
 		violators := 0
 		for _, b := range active {
@@ -526,9 +547,17 @@ func groupRank(g string) int {
 // (and open) fall short of the yearly share, drawing from the open businesses not yet visited,
 // never-inspected ones first.
 func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[string]bool, monday models.Date, st *simState, year int) []*simTask {
-	have := len(done)
+	// The share counts the businesses open on 1 January: those opened since are visited too
+	// but do not make up the share (as in the nightly job).
+	jan1 := models.NewDate(year, 1, 1)
+	have := 0
+	for id := range done {
+		if w.byID[id].openOn(jan1) {
+			have++
+		}
+	}
 	for _, t := range tasks {
-		if t.b.openOn(monday) {
+		if t.b.openOn(monday) && t.b.openOn(jan1) {
 			have++
 		}
 	}
@@ -561,6 +590,7 @@ func (w *world) input(year int, asOf models.Date, active []*simBusiness, st *sim
 		AsOf:         asOf,
 		WardPaths:    map[string]string{},
 		CategoryRisk: w.risk,
+		Rules:        o.rules(),
 	}
 	for _, b := range active {
 		in.Businesses = append(in.Businesses, Business{ID: b.id, Ward: b.ward, Category: b.category, Covered: st.covered[b.id],

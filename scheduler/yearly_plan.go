@@ -158,20 +158,21 @@ func YearlyPlan(in Input, seed string) (*Result, error) {
 			uncovered = append(uncovered, i)
 		}
 	}
-	must := ceilDiv(len(uncovered), remaining)
-	if remaining == 1 {
-		must = len(uncovered)
+	q := quotaState{Rules: in.rules(), Uninspected: float64(len(uncovered)), Covered: float64(len(covered)), Left: remaining,
+		Share: in.Programme.MinYearlyShare, GraceDays: in.GraceDays}
+	if in.Rates != nil {
+		q.Rates = *in.Rates
+	} else {
+		q.Rates = ObservedRates(0, 0, 0, 0, 0)
 	}
+	if q.Rules >= RulesV2 {
+		for y := in.Year; y <= lastYear; y++ {
+			q.Capacity = append(q.Capacity, TeamCapacity(in, y).Inspections)
+		}
+	}
+	mustF, reinspF := yearQuotas(q)
+	must, reinsp := int(mustF), int(reinspF)
 	shareTarget := int(math.Ceil(in.Programme.MinYearlyShare*float64(n) - 1e-9))
-	reinsp := max(shareTarget-must, 0)
-	if len(covered) > 0 {
-		reinsp = max(reinsp, int(math.Ceil(MinReinspectionShare*float64(len(covered)))))
-	}
-	if reinsp > len(covered) {
-		// Too few inspected businesses to reach the share: draw more of the uncovered ones.
-		must = min(len(uncovered), must+reinsp-len(covered))
-		reinsp = len(covered)
-	}
 
 	rng := newRand(seed, fmt.Sprintf("select/%d", in.Year))
 	weights := make([]float64, n)

@@ -251,9 +251,10 @@ func TestDemoOfTheDay(t *testing.T) {
 	}
 
 	// The year so far, on the dashboard's figures. The straight line to the 20% target is
-	// 18.4% on 2 December; the plan schedules its visits by the end of September, and a city
-	// that mostly keeps to it is on or a little ahead of the line: between 90% of the line
-	// and 25%. Visits of the last 8 weeks (repeats, late visits, urgent tips) move the
+	// 18.4% on 2 December. The registry grew by about 13% a year, so the levelled plan draws
+	// more than the share (over a third of the city in its first year) and schedules its
+	// visits by the end of September: a city that mostly keeps to it is ahead of the line,
+	// between 90% of the line and 45%. Visits of the last 8 weeks (repeats, late visits, urgent tips) move the
 	// forecast above today's share; and only a few visits are overdue.
 	var login struct {
 		AccessToken string `json:"access_token"`
@@ -267,7 +268,7 @@ func TestDemoOfTheDay(t *testing.T) {
 	}
 	r := cov.Total
 	line := 0.2 * float64(models.NewDate(2026, 1, 1).DaysUntil(demoToday)) / 365
-	if cov.Year != 2026 || cov.AsOf != demoToday || r.Share < 0.9*line || r.Share > 0.25 || r.RecentNewYear == 0 ||
+	if cov.Year != 2026 || cov.AsOf != demoToday || r.Share < 0.9*line || r.Share > 0.45 || r.RecentNewYear == 0 ||
 		r.ProjectedYearShare <= r.Share || r.OverdueTasks > 15 || !r.OnTrack {
 		t.Errorf("2026 on %s: share %.4f (line %.4f), forecast %.4f, %d newly inspected in 8 weeks, %d overdue, on track %v",
 			cov.AsOf, r.Share, line, r.ProjectedYearShare, r.RecentNewYear, r.OverdueTasks, r.OnTrack)

@@ -98,6 +98,7 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 	fs.IntVar(&o.Capacity, "capacity", o.Capacity, "inspections per team per working week")
 	fs.Float64Var(&o.Violators, "violators", o.Violators, "hidden share of violating businesses (more in riskier categories)")
 	fs.Float64Var(&o.Share, "share", o.Share, "minimum yearly share")
+	fs.IntVar(&o.Rules, "rules", o.Rules, fmt.Sprintf("planner rules version to simulate, 1-%d (0: the current)", scheduler.CurrentRules))
 	var seed int64 = int64(o.Seed)
 	fs.Int64Var(&seed, "seed", seed, "random seed")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -131,10 +132,10 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 	}{{"kiemtra planner", scheduler.SimStrategy{Years: rep.Years, Final: rep.Final}}, {"baseline: uniform random share", rep.Baseline}} {
 		fmt.Fprintln(w, s.name)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "year\tactive 1 Jan\tinspected\tshare\tcoverage\tviolations\tprevalence est. [95% CI]\ttrue\t")
+		fmt.Fprintln(tw, "year\tactive 1 Jan\tinspected\tshare\tcoverage\tcapacity used\tviolations\tprevalence est. [95% CI]\ttrue\t")
 		for _, y := range s.st.Years {
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%.1f%%\t%.1f%%\t%d\t%.1f%% [%.1f-%.1f]\t%.1f%%\t\n", y.Year, y.ActiveStart, y.Inspected, y.Share*100,
-				y.CumulativeCoverage*100, y.ViolationsFound, y.PrevalenceEstimate*100, y.PrevalenceLow*100, y.PrevalenceHigh*100, y.PrevalenceTrue*100)
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%.1f%%\t%.1f%%\t%.0f%%\t%d\t%.1f%% [%.1f-%.1f]\t%.1f%%\t\n", y.Year, y.ActiveStart, y.Inspected, y.Share*100,
+				y.CumulativeCoverage*100, y.CapacityUsed*100, y.ViolationsFound, y.PrevalenceEstimate*100, y.PrevalenceLow*100, y.PrevalenceHigh*100, y.PrevalenceTrue*100)
 		}
 		tw.Flush()
 		f := s.st.Final
