@@ -210,42 +210,30 @@ func BenchmarkEarlyWarningGrid(b *testing.B) {
 		b.Fatal(err)
 	}
 	var runs, failing, early, lastOnly, never, succeeding, falseAlarms, lead float64
-	for _, n := range []int{1500, 3700, 8000} {
-		for _, open := range []float64{0.05, 0.15, 0.30} {
-			for _, closing := range []float64{0.05, 0.12, 0.25} {
-				for _, miss := range []float64{0, 0.10, 0.20, 0.35} {
-					for _, sizing := range []string{"auto", "60%"} {
-						o := DefaultSimOptions()
-						o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = n, open, closing, miss
-						if sizing == "60%" {
-							o.Teams = max(1, ceilDiv(n*6/10, o.Capacity*45))
-						}
-						r, err := Simulate(o, cats)
-						if err != nil {
-							b.Fatal(err)
-						}
-						runs++
-						last := o.StartYear + o.Years - 1
-						switch failed := !r.Feasible || r.Final.Coverage < 1; {
-						case failed && r.FirstWarningYear == 0:
-							failing++
-							never++
-						case failed && r.FirstWarningYear < last:
-							failing++
-							early++
-							lead += float64(last - r.FirstWarningYear)
-						case failed:
-							failing++
-							lastOnly++
-						case r.FirstWarningYear != 0:
-							succeeding++
-							falseAlarms++
-						default:
-							succeeding++
-						}
-					}
-				}
-			}
+	for _, o := range stressGrid() {
+		o.Rules = RulesV1 // the rules its figures in docs/benchmarks.md were measured on
+		r, err := Simulate(o, cats)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs++
+		last := o.StartYear + o.Years - 1
+		switch failed := !r.Feasible || r.Final.Coverage < 1; {
+		case failed && r.FirstWarningYear == 0:
+			failing++
+			never++
+		case failed && r.FirstWarningYear < last:
+			failing++
+			early++
+			lead += float64(last - r.FirstWarningYear)
+		case failed:
+			failing++
+			lastOnly++
+		case r.FirstWarningYear != 0:
+			succeeding++
+			falseAlarms++
+		default:
+			succeeding++
 		}
 	}
 	b.ReportMetric(runs, "runs")
@@ -292,45 +280,32 @@ func BenchmarkLevelledQuotasGrid(b *testing.B) {
 		return p
 	}
 	var runs, okV1, okV2, better, worse, fitting, fittingFailed, lateFlags, unfinished, peakV1, peakV2, maxV1, maxV2 float64
-	for _, n := range []int{1500, 3700, 8000} {
-		for _, open := range []float64{0.05, 0.15, 0.30} {
-			for _, closing := range []float64{0.05, 0.12, 0.25} {
-				for _, miss := range []float64{0, 0.10, 0.20, 0.35} {
-					for _, sizing := range []string{"auto", "60%"} {
-						o := DefaultSimOptions()
-						o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = n, open, closing, miss
-						if sizing == "60%" {
-							o.Teams = max(1, ceilDiv(n*6/10, o.Capacity*45))
-						}
-						o.Rules = RulesV1
-						v1, err := Simulate(o, cats)
-						if err != nil {
-							b.Fatal(err)
-						}
-						o.Rules = RulesV2
-						v2, err := Simulate(o, cats)
-						if err != nil {
-							b.Fatal(err)
-						}
-						runs++
-						a, c := ok(v1), ok(v2)
-						okV1, okV2 = okV1+b2f(a), okV2+b2f(c)
-						better, worse = better+b2f(!a && c), worse+b2f(a && !c)
-						if v2.FirstWarningYear == 0 {
-							fitting++
-							fittingFailed += b2f(!c)
-						}
-						if !c && v2.FirstShortfallYear != 0 && (v2.FirstWarningYear == 0 || v2.FirstWarningYear > v2.FirstShortfallYear) {
-							lateFlags++
-						}
-						unfinished += b2f(!v2.Feasible)
-						p1, p2 := peak(v1), peak(v2)
-						peakV1, peakV2 = peakV1+p1, peakV2+p2
-						maxV1, maxV2 = math.Max(maxV1, p1), math.Max(maxV2, p2)
-					}
-				}
-			}
+	for _, o := range stressGrid() {
+		o.Rules = RulesV1
+		v1, err := Simulate(o, cats)
+		if err != nil {
+			b.Fatal(err)
 		}
+		o.Rules = RulesV2
+		v2, err := Simulate(o, cats)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs++
+		a, c := ok(v1), ok(v2)
+		okV1, okV2 = okV1+b2f(a), okV2+b2f(c)
+		better, worse = better+b2f(!a && c), worse+b2f(a && !c)
+		if v2.FirstWarningYear == 0 {
+			fitting++
+			fittingFailed += b2f(!c)
+		}
+		if !c && v2.FirstShortfallYear != 0 && (v2.FirstWarningYear == 0 || v2.FirstWarningYear > v2.FirstShortfallYear) {
+			lateFlags++
+		}
+		unfinished += b2f(!v2.Feasible)
+		p1, p2 := peak(v1), peak(v2)
+		peakV1, peakV2 = peakV1+p1, peakV2+p2
+		maxV1, maxV2 = math.Max(maxV1, p1), math.Max(maxV2, p2)
 	}
 	b.ReportMetric(runs, "runs")
 	b.ReportMetric(okV1, "kept-v1")
@@ -352,4 +327,27 @@ func b2f(v bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// stressGrid is the grid of the stress test: sizes, openings, closures, misses, and the
+// simulator's own team sizing beside teams for 60% of the city a year (216 programmes).
+func stressGrid() []SimOptions {
+	var grid []SimOptions
+	for _, n := range []int{1500, 3700, 8000} {
+		for _, open := range []float64{0.05, 0.15, 0.30} {
+			for _, closing := range []float64{0.05, 0.12, 0.25} {
+				for _, miss := range []float64{0, 0.10, 0.20, 0.35} {
+					for _, sixty := range []bool{false, true} {
+						o := DefaultSimOptions()
+						o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = n, open, closing, miss
+						if sixty {
+							o.Teams = max(1, ceilDiv(n*6/10, o.Capacity*45))
+						}
+						grid = append(grid, o)
+					}
+				}
+			}
+		}
+	}
+	return grid
 }
