@@ -75,6 +75,7 @@ var policy = map[string]access{
 	// The selection and the tasks tell who is inspected next: planners only.
 	"GET /api/v1/plans/:id/items":    {roles: planners},
 	"GET /api/v1/plans/:id/tasks":    {roles: planners},
+	"POST /api/v1/plans/:id/draw":    {roles: planners, city: true},
 	"POST /api/v1/plans/:id/approve": {roles: planners, city: true},
 	"POST /api/v1/plans/:id/reveal":  {roles: planners, city: true},
 	"GET /api/v1/plans/:id/verify":   {roles: everyone},

@@ -150,6 +150,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/plans/{plan}", "", readersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/items", "", plannersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/tasks", "", plannersOnly, false, false},
+			{"POST", "/api/v1/plans/nope/draw", `{"result":"123456"}`, plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/approve", "", plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/reveal", "", plannersOnly, true, false},
 			{"GET", "/api/v1/plans/{plan}/verify", "", all, false, false},

@@ -299,19 +299,20 @@ func (j *YearlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 		}
 		exists := false
 		for _, p := range plans {
-			if p.Year == next && (p.Status == models.PlanDraft || p.Status == models.PlanApproved) {
+			if p.Year == next && (p.Status == models.PlanCommitted || p.Status == models.PlanDraft || p.Status == models.PlanApproved) {
 				exists = true
 			}
 		}
 		if exists {
 			continue
 		}
-		d, err := s.DraftPlanResult(ctx, jobActor, prog.ID, next, false)
+		d, err := s.DraftPlanResult(ctx, jobActor, prog.ID, next, models.DraftOptions{})
 		if err != nil {
 			return "", fmt.Errorf("programme %s: %w", prog.Code, err)
 		}
 		f := d.Result.Figures
-		notes = append(notes, fmt.Sprintf("%s %d drafted: %d visits (%d never inspected), feasible %v", prog.Code, next, f.Total, f.MustCover, f.Feasible))
+		notes = append(notes, fmt.Sprintf("%s %d committed, waiting for the draw of %s: about %d visits (%d never inspected), feasible %v",
+			prog.Code, next, d.Plan.DrawDate, f.Total, f.MustCover, f.Feasible))
 	}
 	if len(notes) == 0 {
 		return "no plan to draft", nil

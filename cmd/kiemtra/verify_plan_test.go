@@ -90,7 +90,7 @@ func TestVerifyPlanCommand(t *testing.T) {
 	}()
 	otherFormat := func() string {
 		b := testPlanBundle(t)
-		b.Format = "kiemtra-plan-bundle/2"
+		b.Format = "kiemtra-plan-bundle/9"
 		return writeBundleFile(t, b)
 	}()
 	unknownField := func() string {
@@ -115,7 +115,7 @@ func TestVerifyPlanCommand(t *testing.T) {
 		{"a changed seed fails on the seed hash", []string{"verify-plan", changedSeed}, 1, []string{"seed:              KHÔNG KHỚP", "sha256(seed)"}},
 		{"a changed selection names the business", []string{"verify-plan", changedSelection}, 1, []string{"selection:         KHÔNG KHỚP", "business " + dropped + " is selected by the seed but not in the plan"}},
 		{"a bundle before the reveal cannot be re-derived", []string{"verify-plan", notRevealed}, 1, []string{"not revealed"}},
-		{"another format is refused", []string{"verify-plan", otherFormat}, 1, []string{`format is "kiemtra-plan-bundle/2"`}},
+		{"another format is refused", []string{"verify-plan", otherFormat}, 1, []string{`format is "kiemtra-plan-bundle/9"`}},
 		{"an unknown field is refused", []string{"verify-plan", unknownField}, 1, []string{`unknown field "extra"`}},
 		{"a file that is not JSON is refused", []string{"verify-plan", notJSON}, 1, []string{"not a JSON bundle"}},
 		{"a missing file is named", []string{"verify-plan", filepath.Join(t.TempDir(), "none.json")}, 1, []string{"none.json"}},
