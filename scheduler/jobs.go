@@ -87,11 +87,26 @@ func (j *NightlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 			return "", fmt.Errorf("programme %s: %w", prog.Code, err)
 		}
 		notes = append(notes, n...)
+		// Each night's run records the projection of the rest of the programme, so that the
+		// first night a shortfall became knowable stays on record.
+		proj, err := s.Projection(ctx, prog, today)
+		if err != nil {
+			return "", fmt.Errorf("programme %s: projection: %w", prog.Code, err)
+		}
+		notes = append(notes, projectionNote(prog.Code, proj))
 	}
 	if len(notes) == 0 {
 		return "nothing to do", nil
 	}
 	return strings.Join(notes, "; "), nil
+}
+
+// projectionNote sums up a projection for a job run's result.
+func projectionNote(code string, p *models.Projection) string {
+	if p.Fits {
+		return fmt.Sprintf("%s: the rest of the programme fits (%.1f of %.1f team-days)", code, p.NeededTeamDays, p.AvailableTeamDays)
+	}
+	return fmt.Sprintf("%s: projected short from %d by %.1f team-days (%.1f needed of %.1f)", code, p.FirstShortYear, p.MissingTeamDays, p.NeededTeamDays, p.AvailableTeamDays)
 }
 
 func taskIDs(ts []*models.Task) []string {

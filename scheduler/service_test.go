@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -269,6 +270,10 @@ func TestNightlyJobRequeuesAddsAndTopsUp(t *testing.T) {
 		res, err := job.Run(ctx, time.Date(2030, 3, 5, 1, 30, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The run records the night's projection of the rest of the programme (here its last year).
+		if !strings.Contains(res, "P1: the rest of the programme fits (") || !strings.Contains(res, "team-days)") {
+			t.Errorf("the nightly run does not record the projection: %s", res)
 		}
 		repeat, _, _ := db.FindTasks(ctx, models.TaskFilter{BusinessID: refused.BusinessID, Statuses: []string{models.TaskPlanned}})
 		if len(repeat) != 1 || repeat[0].Reason != models.ReasonRequeue || repeat[0].ParentTaskID == nil || *repeat[0].ParentTaskID != refused.ID {
