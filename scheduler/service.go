@@ -391,7 +391,8 @@ func (s *Service) DrawPlanResult(ctx context.Context, actor, planID, result stri
 		return nil, err
 	}
 	if s.now().Before(known) {
-		return nil, models.NewError(models.EPRECONDITION, "the draw of %s has not been held yet: its result is known from %s", "kỳ quay ngày %s chưa diễn ra: kết quả có từ %s", p.DrawDate, known.Format("15:04 02/01/2006"))
+		return nil, models.NewError(models.EPRECONDITION, "the draw of %[1]s has not been held yet: its result is known from %[3]s", "kỳ quay ngày %[2]s chưa diễn ra: kết quả có từ %[4]s",
+			p.DrawDate, p.DrawDate.Time(s.loc).Format("02/01/2006"), known.Format("2006-01-02 15:04"), known.Format("15:04 ngày 02/01/2006"))
 	}
 	var in Input
 	if err := json.Unmarshal([]byte(p.Inputs), &in); err != nil {
@@ -440,8 +441,8 @@ func (s *Service) Approve(ctx context.Context, actor, planID string) (*models.Pl
 
 // waitingForDraw is the error of an action on a plan whose selection does not exist yet.
 func waitingForDraw(p *models.Plan) error {
-	return models.NewError(models.EPRECONDITION, "plan %s has no selection yet: enter the result of the draw of %s first",
-		"kế hoạch %s chưa có danh sách được chọn: cần nhập kết quả kỳ quay số ngày %s trước", p.ID, p.DrawDate)
+	return models.NewError(models.EPRECONDITION, "plan %[1]s has no selection yet: enter the result of the draw of %[2]s first",
+		"kế hoạch %[1]s chưa có danh sách được chọn: cần nhập kết quả kỳ quay số ngày %[3]s trước", p.ID, p.DrawDate, p.DrawDate.Time(time.UTC).Format("02/01/2006"))
 }
 
 // Reveal publishes a plan's seed. Before the plan's year is over only an admin may do it

@@ -188,7 +188,9 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// A base map on the server (KIEMTRA_TILE_URL): a path of this server that has no tiles, so
 	// that the page asks for them but the screenshots stay as without one.
 	const tiles = "/no-tiles/{z}/{x}/{y}.png"
-	m := startDemo(t, func(c *Config) { c.TileURL = tiles })
+	cfg := DefaultConfig()
+	clock := newTestClock(demoToday, cfg.Location())
+	m := startAt(t, demoDataDir(t), clock, func(c *Config) { c.TileURL = tiles })
 	// Today's map has the 103 communes of the merged city; the old city's 83 wards are its history.
 	communes, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelCommune, On: models.NewDate(2026, 12, 2)})
 	if err != nil {
@@ -540,8 +542,14 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		}
 		shot(fmt.Sprintf("dashboard-tablet-%dx%d.png", size.w, size.h))
 	}
+	// The yearly plans: the 2027 plan waits for today's draw.
+	checkPlansPanel(t, bctx, m, clock, out)
+
 	// English on request.
 	do("switch to English", chromedp.Click(chromedp.CSS(`.user .lang-switch`)))
+	if title := text(`#plans-title`); title != "Yearly inspection plans" {
+		t.Errorf("in English the plans panel is titled %q", title)
+	}
 	if title := text(`#kpi-year h3`); !strings.HasSuffix(title, "target") {
 		t.Errorf("in English the yearly target is titled %q", title)
 	}
