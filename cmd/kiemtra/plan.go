@@ -135,7 +135,7 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 	fs.Float64Var(&o.OpenRate, "open-rate", o.OpenRate, "openings a year, as a share of open businesses")
 	fs.Float64Var(&o.CloseRate, "close-rate", o.CloseRate, "closures a year, as a share of open businesses")
 	fs.Float64Var(&o.MissRate, "miss-rate", o.MissRate, "share of visits that fail (closed door, refused) and are repeated")
-	fs.IntVar(&o.Teams, "teams", o.Teams, "teams (0: enough for the programme)")
+	fs.IntVar(&o.Teams, "teams", o.Teams, "teams (0: the fewest the projection finds enough, with 10% to spare)")
 	fs.IntVar(&o.Capacity, "capacity", o.Capacity, "inspections per team per working week")
 	fs.Float64Var(&o.Violators, "violators", o.Violators, "hidden share of violating businesses (more in riskier categories)")
 	fs.Float64Var(&o.Share, "share", o.Share, "minimum yearly share")
