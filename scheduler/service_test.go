@@ -266,7 +266,7 @@ func TestNightlyJobRequeuesAddsAndTopsUp(t *testing.T) {
 		if err := db.CreateBusinesses(ctx, "t", []*models.Business{late}); err != nil {
 			t.Fatal(err)
 		}
-		job := &scheduler.NightlyJob{Service: svc, Store: db}
+		job := &scheduler.NightlyJob{Service: svc, Store: db, Project: true}
 		res, err := job.Run(ctx, time.Date(2030, 3, 5, 1, 30, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
