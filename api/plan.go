@@ -62,9 +62,12 @@ type ProgrammeInput struct {
 // PlanView is a plan as the API shows it: its figures, its progress, and its seed once revealed.
 type PlanView struct {
 	*models.Plan
-	Seed     *string         `json:"seed"`
-	Figures  json.RawMessage `json:"figures"`
-	Progress map[string]int  `json:"progress"`
+	Seed    *string         `json:"seed"`
+	Figures json.RawMessage `json:"figures"`
+	// Projection is the projection of the rest of the programme made with the plan (null for
+	// the plans before it was stored).
+	Projection json.RawMessage `json:"projection"`
+	Progress   map[string]int  `json:"progress"`
 }
 
 func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
@@ -200,6 +203,10 @@ func (s *Server) planView(ctx context.Context, p *models.Plan) (*PlanView, error
 	v := &PlanView{Plan: p, Figures: json.RawMessage(p.Figures), Progress: map[string]int{}}
 	if p.Figures == "" {
 		v.Figures = json.RawMessage("null")
+	}
+	v.Projection = json.RawMessage(p.Projection)
+	if p.Projection == "" {
+		v.Projection = json.RawMessage("null")
 	}
 	if seed := p.RevealedSeed(); seed != "" {
 		v.Seed = &seed

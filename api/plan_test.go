@@ -185,9 +185,12 @@ func TestPlansThroughTheAPI(t *testing.T) {
 			SecretSHA256 string             `json:"secret_sha256"`
 			DrawDate     models.Date        `json:"draw_date"`
 			Figures      models.PlanFigures `json:"figures"`
+			Projection   *models.Projection `json:"projection"`
 		}
 		json.Unmarshal(w.Body.Bytes(), &plan)
-		if plan.Status != models.PlanCommitted || plan.SecretSHA256 == "" || plan.DrawDate != models.NewDate(2026, 3, 4) {
+		// The projection of the rest of the programme is stored with the plan.
+		if plan.Status != models.PlanCommitted || plan.SecretSHA256 == "" || plan.DrawDate != models.NewDate(2026, 3, 4) ||
+			plan.Projection == nil || plan.Projection.MadeIn != 2026 || len(plan.Projection.Years) != 5 {
 			t.Fatalf("committed: %s", w.Body)
 		}
 		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 412 {
