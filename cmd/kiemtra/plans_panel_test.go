@@ -26,6 +26,18 @@ func checkPlansPanel(t *testing.T, bctx context.Context, m *Main, clock *testClo
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	// The panel draws again after each step, and once more when the dashboard reads its
+	// figures again: wait for a cell to read what it should.
+	cellReads := func(sel, want string) {
+		t.Helper()
+		expr := `(() => { const e = document.querySelector(` + "`" + sel + "`" + `); return !!e && e.textContent.trim().includes(` + "`" + want + "`" + `); })()`
+		sctx, stop := context.WithTimeout(bctx, 30*time.Second)
+		defer stop()
+		if err := chromedp.Do(sctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+			got, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+			t.Errorf("%s reads %q, want %q (%v)", sel, got, want, err)
+		}
+	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
@@ -58,9 +70,7 @@ func checkPlansPanel(t *testing.T, bctx context.Context, m *Main, clock *testClo
 	row := `#plans-table tr[data-plan="` + committed.ID + `"]`
 	form := `form[data-step="draw"][data-plan="` + committed.ID + `"]`
 	do("show the plans", chromedp.EmulateViewport(1280, 800), chromedp.ScrollIntoView(chromedp.CSS(`#plans-panel`)), chromedp.WaitVisible(chromedp.CSS(form)))
-	if got := text(row + ` td:nth-child(3)`); got != "Đã cam kết, chờ kết quả quay số" {
-		t.Errorf("the committed plan's status reads %q", got)
-	}
+	cellReads(row+` td:nth-child(3)`, "Đã cam kết, chờ kết quả quay số")
 	if got := text(form + ` p.note`); !strings.Contains(got, "Xổ số kiến thiết Cần Thơ kỳ quay ngày 02/12/2026") {
 		t.Errorf("the draw form says %q", got)
 	}
@@ -80,12 +90,8 @@ func checkPlansPanel(t *testing.T, bctx context.Context, m *Main, clock *testClo
 	clock.Set(time.Date(2026, 12, 2, 18, 5, 0, 0, m.Config.Location()))
 	approve := `form[data-step="approve"][data-plan="` + committed.ID + `"]`
 	do("enter the result in the evening", chromedp.Click(chromedp.CSS(form+` button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(approve)))
-	if got := text(row + ` td:nth-child(3)`); got != "Đã chọn, chờ phê duyệt" {
-		t.Errorf("the drawn plan's status reads %q", got)
-	}
-	if got := text(row + ` td:nth-child(4)`); !strings.Contains(got, "123456") {
-		t.Errorf("the drawn plan's draw reads %q", got)
-	}
+	cellReads(row+` td:nth-child(3)`, "Đã chọn, chờ phê duyệt")
+	cellReads(row+` td:nth-child(4)`, "123456")
 	if drawn := plan(models.PlanDraft); drawn.DrawResult != "123456" || drawn.SeedSHA256 == "" {
 		t.Errorf("the stored plan after the draw: result %q, seed hash %q", drawn.DrawResult, drawn.SeedSHA256)
 	}
@@ -93,9 +99,7 @@ func checkPlansPanel(t *testing.T, bctx context.Context, m *Main, clock *testClo
 	screenshot(t, bctx, out, "dashboard-plans-approve-1280x800.png", chromedp.CaptureScreenshot())
 	do("confirm the approval", chromedp.Click(chromedp.CSS(approve+` button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(row+`[data-status="approved"]`)))
-	if got := text(row + ` td:nth-child(3)`); got != "Đã phê duyệt" {
-		t.Errorf("the approved plan's status reads %q", got)
-	}
+	cellReads(row+` td:nth-child(3)`, "Đã phê duyệt")
 	if tasks, n, err := m.DB().FindTasks(context.Background(), models.TaskFilter{PlanID: committed.ID, Limit: 1}); err != nil || n == 0 || len(tasks) == 0 {
 		t.Errorf("the approval made %d tasks (%v)", n, err)
 	}
