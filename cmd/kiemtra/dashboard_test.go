@@ -400,7 +400,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// The estimated prevalence of every commune and of the city, as the server gives it: in the
 	// demo's year some communes' samples are large enough, most small (marked), a few too small
 	// to print (suppressed).
-	seen := checkPrevalence(t, bctx, figs, attr(`#map`, "data-programme"), thisYear, "vi", `#area-table tbody tr.top, #area-table tfoot tr.total`)
+	seen := checkPrevalence(t, bctx, m, attr(`#map`, "data-programme"), thisYear, "vi", `#area-table tbody tr.top, #area-table tfoot tr.total`)
 	if seen[scheduler.QualityOK] == 0 || seen[scheduler.QualityLow] == 0 || seen[scheduler.QualitySuppressed] == 0 {
 		t.Errorf("the table's estimates by quality: %v, want some of each of ok, low and suppressed", seen)
 	}
@@ -505,7 +505,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("in 2024, 31147 reads %q, want Phường Hưng Lợi", area)
 	}
 	// The drill-down's wards carry their estimates too, from the same answer.
-	subs := checkPrevalence(t, bctx, figs, "KH237-2021-2025", 2024, "vi", `#area-table tbody tr.sub`)
+	subs := checkPrevalence(t, bctx, m, "KH237-2021-2025", 2024, "vi", `#area-table tbody tr.sub`)
 	t.Logf("2024: the estimates of the wards of the open district: %v", subs)
 	shot("dashboard-1366x768-2024-wards.png")
 	do("back to the city", chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
@@ -570,7 +570,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("in English the programme's lead reads %q", a)
 	}
 	shot("dashboard-1366x768-en.png")
-	seen = checkPrevalence(t, bctx, figs, attr(`#map`, "data-programme"), thisYear, "en", `#area-table tbody tr.top, #area-table tfoot tr.total`)
+	seen = checkPrevalence(t, bctx, m, attr(`#map`, "data-programme"), thisYear, "en", `#area-table tbody tr.top, #area-table tfoot tr.total`)
 	if seen[scheduler.QualityOK] == 0 || seen[scheduler.QualityLow] == 0 || seen[scheduler.QualitySuppressed] == 0 {
 		t.Errorf("in English the table's estimates by quality: %v, want some of each", seen)
 	}
@@ -668,9 +668,11 @@ var prevalenceWords = map[string]prevalenceTexts{
 // checkPrevalence checks the table's estimated prevalence against GET /coverage for the year on
 // screen: each row's quality is the server's, an ok figure is printed as it is, a low one with
 // the mark and its tooltip, a suppressed one as a dash with the reason and no figure; the legend
-// says where the figures come from. It returns how many rows of each quality it saw.
-func checkPrevalence(t *testing.T, ctx context.Context, f *figureSource, programme string, year int, lang, rows string) map[string]int {
+// says where the figures come from. It returns how many rows of each quality it saw. It signs
+// in afresh: the test's clock may have moved past an earlier token's life.
+func checkPrevalence(t *testing.T, ctx context.Context, m *Main, programme string, year int, lang, rows string) map[string]int {
 	t.Helper()
+	f := newFigureSource(t, m)
 	var cov struct {
 		Area       string             `json:"area"`
 		Prevalence *report.Prevalence `json:"prevalence"`
