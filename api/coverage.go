@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kiemtra/models"
+	"kiemtra/report"
 )
 
 // CoverageService computes progress against the programme's targets.
@@ -125,12 +126,37 @@ func (s *Server) coverage(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	cov, err := s.coverageSvc.Coverage(c.Request.Context(), q)
+	ctx := c.Request.Context()
+	ans := coverageAnswer{}
+	// The two read the same units but nothing of each other: they run side by side, so that
+	// the estimate costs the dashboard's first render no more than its own reading.
+	var prevErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// The plan's sample is drawn on the programme's whole scope: no estimate for one category.
+		if s.reports != nil && q.Category == "" {
+			ans.Prevalence, prevErr = s.reports.Prevalence(ctx, q)
+		}
+	}()
+	ans.Coverage, err = s.coverageSvc.Coverage(ctx, q)
+	<-done
+	if err == nil {
+		err = prevErr
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, cov)
+	c.JSON(http.StatusOK, ans)
+}
+
+// coverageAnswer is the answer of GET /coverage: the figures of the units, and the estimated
+// prevalence of the same units from the year's plan sample, computed as the year's report does
+// (null for one category: the sample is drawn on the whole scope).
+type coverageAnswer struct {
+	*models.Coverage
+	Prevalence *report.Prevalence `json:"prevalence"`
 }
 
 // coverageGeoJSON answers a FeatureCollection of the areas of the level with their figures as

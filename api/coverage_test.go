@@ -1,14 +1,18 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/report"
+	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -114,4 +118,148 @@ func geoTop(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
 		t.Fatalf("%d %v %.200s", w.Code, err, w.Body)
 	}
 	return out
+}
+
+// TestCoveragePrevalence checks that GET /coverage carries the estimated prevalence of the area
+// and of each unit under it, with the quality the reports print: a unit whose whole sample was
+// inspected is ok, one with a handful of inspected businesses marked low, one with three
+// suppressed, and one without an inspected business absent; a category has no estimate.
+func TestCoveragePrevalence(t *testing.T) {
+	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		h := newPlanServer(t, db).srv
+		h.reports = newReportService(t, db)
+		planner := &Principal{Username: "planner", Role: models.RolePlanner, AreaCode: "92", AreaPath: "/92/"}
+		if w := doAs(t, h, planner, "POST", "/api/v1/programmes", `{"code":"P","name":"P","starts_on":"2026-01-01","ends_on":"2030-12-31","root_area_code":"92"}`); w.Code != 201 {
+			t.Fatal(w.Body)
+		}
+		prog, err := db.FindProgrammeByID(ctx, "P")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, _, err := db.FindBusinesses(ctx, models.BusinessFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byWard := map[string][]string{}
+		for _, b := range bs {
+			byWard[b.AreaCode] = append(byWard[b.AreaCode], b.ID)
+		}
+		// Drawn with probability 1/2 from each ward's 30: all 30 of D11 (sampled from 60 as
+		// the weights say), 10 of D12, 3 of D21, 2 of D22.
+		drawn := map[string]int{"D11": 30, "D12": 10, "D21": 3, "D22": 2}
+		var items []*models.PlanItem
+		fig := models.PlanFigures{Year: 2026}
+		for ward, n := range drawn {
+			fig.Areas = append(fig.Areas, models.AreaFigures{AreaCode: ward, InScope: 30})
+			for _, id := range byWard[ward][:n] {
+				items = append(items, &models.PlanItem{BusinessID: id, Group: models.GroupMustCover, InclusionProb: 0.5, WeekStart: models.NewDate(2026, 1, 5), AreaCode: ward})
+			}
+		}
+		figJSON, _ := json.Marshal(fig)
+		plan := &models.Plan{ProgrammeID: prog.ID, Year: 2026, Seed: "s", SeedSHA256: "x", Figures: string(figJSON), Feasible: true}
+		if err := db.CreatePlan(ctx, "t", plan, items); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ApprovePlan(ctx, "t", plan.ID); err != nil {
+			t.Fatal(err)
+		}
+		tasks, _, err := db.FindTasks(ctx, models.TaskFilter{PlanID: plan.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		taskOf := map[string]string{}
+		for _, tk := range tasks {
+			taskOf[tk.BusinessID] = tk.ID
+		}
+		// Inspected: all of D11 (a third violating), 8 of D12 (2 violating), all 3 of D21 (1
+		// violating), none of D22 (refused).
+		inspected := map[string]int{"D11": 30, "D12": 8, "D21": 3}
+		at := time.Date(2026, 2, 10, 9, 0, 0, 0, time.UTC)
+		var visits []models.Visit
+		for ward, n := range drawn {
+			for i, id := range byWard[ward][:n] {
+				task := taskOf[id]
+				outcome := models.OutcomeRefused
+				if i < inspected[ward] {
+					outcome = models.OutcomeCompliant
+					if i%3 == 0 {
+						outcome = models.OutcomeViolation
+					}
+				}
+				v := models.Visit{Inspection: &models.Inspection{BusinessID: id, TaskID: &task, StartedAt: at.Add(-time.Hour), FinishedAt: at, Outcome: outcome}}
+				if outcome == models.OutcomeViolation {
+					v.Findings = []*models.Finding{{Code: "LIC_REG", Severity: "high"}}
+				}
+				visits = append(visits, v)
+			}
+		}
+		if err := db.ApplyVisits(ctx, "t", visits); err != nil {
+			t.Fatal(err)
+		}
+
+		var ans struct {
+			Rows       []models.CoverageRow `json:"rows"`
+			Prevalence *report.Prevalence   `json:"prevalence"`
+		}
+		w := doAs(t, h, planner, "GET", "/api/v1/coverage?level=ward", "")
+		if err := json.Unmarshal(w.Body.Bytes(), &ans); err != nil || w.Code != 200 || ans.Prevalence == nil {
+			t.Fatalf("coverage: %d %v %.300s", w.Code, err, w.Body)
+		}
+		p := ans.Prevalence
+		if len(p.Plans) != 1 || p.Plans[0] != plan.ID || p.MinSample != scheduler.MinSample || p.MinEffective != scheduler.MinEffective {
+			t.Errorf("plans %v, thresholds %d %v", p.Plans, p.MinSample, p.MinEffective)
+		}
+		for _, tc := range []struct {
+			unit              string
+			sample, violating int
+			quality           string
+			share, low, high  float64 // checked when share > 0
+		}{
+			{"D11", 30, 10, scheduler.QualityOK, 1.0 / 3, 0.2, 0.5},
+			{"D12", 8, 3, scheduler.QualityLow, 0, 0, 0},
+			{"D21", 3, 1, scheduler.QualitySuppressed, 0, 0, 0},
+			// The district holds its two wards' samples.
+			{"D1", 38, 13, scheduler.QualityOK, 0, 0, 0},
+			{"D2", 3, 1, scheduler.QualitySuppressed, 0, 0, 0},
+		} {
+			e := p.Units[tc.unit]
+			if e == nil {
+				t.Errorf("%s has no estimate", tc.unit)
+				continue
+			}
+			if e.Sample != tc.sample || e.Violating != tc.violating || e.Quality != tc.quality || e.Low > e.Share || e.Share > e.High {
+				t.Errorf("%s: %+v, want %d inspected, %d violating, %s", tc.unit, e, tc.sample, tc.violating, tc.quality)
+			}
+			if tc.share > 0 && (math.Abs(e.Share-tc.share) > 1e-3 || e.Low < tc.low || e.High > tc.high) {
+				t.Errorf("%s: share %v in [%v, %v], want %.4f within [%v, %v]", tc.unit, e.Share, e.Low, e.High, tc.share, tc.low, tc.high)
+			}
+		}
+		if e, ok := p.Units["D22"]; ok {
+			t.Errorf("D22, refused everywhere, has an estimate: %+v", e)
+		}
+		if p.Total == nil || p.Total.Sample != 41 || p.Total.Quality != scheduler.QualityOK {
+			t.Errorf("the city's estimate: %+v", p.Total)
+		}
+		// The same estimates, by the same code, as the year's report.
+		w = doAs(t, h, planner, "GET", "/api/v1/reports?period=2026&format=json", "")
+		var rep report.Report
+		if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || w.Code != 200 {
+			t.Fatalf("report: %d %v", w.Code, err)
+		}
+		for _, r := range rep.Rows {
+			if fmt.Sprint(r.Prevalence) != fmt.Sprint(p.Units[r.AreaCode]) {
+				t.Errorf("%s: the report estimates %+v, the coverage API %+v", r.AreaCode, r.Prevalence, p.Units[r.AreaCode])
+			}
+		}
+		// One category: the sample is the whole scope's, so no estimate.
+		w = doAs(t, h, planner, "GET", "/api/v1/coverage?category=karaoke", "")
+		var cat map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &cat); err != nil || w.Code != 200 {
+			t.Fatalf("a category: %d %v", w.Code, err)
+		}
+		if v, ok := cat["prevalence"]; !ok || v != nil {
+			t.Errorf("a category's prevalence: %v (present %v), want null", v, ok)
+		}
+	})
 }

@@ -31,6 +31,10 @@ type ReportService interface {
 	Periods(ctx context.Context, programme string) (*models.Programme, []report.PeriodInfo, error)
 	// ArchivedFile returns an archived report with its content; not_found when unknown.
 	ArchivedFile(ctx context.Context, id int64) (*report.Archived, error)
+	// Prevalence estimates the prevalence of a resolved coverage query's area and of every unit
+	// under it from the year's approved plan samples, as the year's report does (invalid:
+	// category, as the samples are drawn on the whole scope).
+	Prevalence(ctx context.Context, q models.CoverageQuery) (*report.Prevalence, error)
 	// BaseMap is the dashboard's base-map tile server (KIEMTRA_TILE_URL), which the map's data
 	// carries; zero when none is configured.
 	BaseMap() report.BaseMap

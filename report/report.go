@@ -347,9 +347,15 @@ type wardFigures struct {
 	followUps, done map[string]int
 	tips            map[string]models.TipFigures
 	tipWorkflow     bool // the tips table records verification and handling
-	obs             map[string][]scheduler.Observation
-	population      map[string]float64 // shared among units when the plan's units ended since
-	plans           map[string]bool    // the approved plans of the sample
+	*sample
+}
+
+// sample is the year's approved plan samples in an area's units: the estimated prevalence of
+// the reports and of the coverage API comes from it, by one computation.
+type sample struct {
+	obs        map[string][]scheduler.Observation
+	population map[string]float64 // shared among units when the plan's units ended since
+	plans      map[string]bool    // the approved plans of the sample
 }
 
 // Build computes a resolved query's report.
@@ -438,7 +444,7 @@ func (s *Service) Build(ctx context.Context, q Query) (*Report, error) {
 
 // wardFigures reads the report's own per-unit figures.
 func (s *Service) wardFigures(ctx context.Context, q Query, spec models.CoverageSpec, root *models.Area, areas []*models.Area) (*wardFigures, error) {
-	wf := &wardFigures{obs: map[string][]scheduler.Observation{}, population: map[string]float64{}, plans: map[string]bool{}}
+	wf := &wardFigures{}
 	var err error
 	if wf.codes, err = s.store.WardViolationCodes(ctx, spec); err != nil {
 		return nil, err
@@ -455,23 +461,33 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 	if wf.tips, wf.tipWorkflow, err = s.store.WardTipCounts(ctx, spec, at, root.ParentCode == nil); err != nil {
 		return nil, err
 	}
-	inArea := make(map[string]bool, len(areas))
+	if wf.sample, err = s.planSample(ctx, q.Prog, q.Period.Year, spec); err != nil {
+		return nil, err
+	}
+	return wf, nil
+}
+
+// planSample reads the approved plans of a programme's year and their selected businesses in
+// the spec's units, with the outcome of their visits up to the spec's end.
+func (s *Service) planSample(ctx context.Context, p *models.Programme, year int, spec models.CoverageSpec) (*sample, error) {
+	sm := &sample{obs: map[string][]scheduler.Observation{}, population: map[string]float64{}, plans: map[string]bool{}}
+	inArea := make(map[string]bool, len(spec.Units))
 	for _, a := range spec.Units {
 		inArea[a] = true
 	}
-	plans, err := s.store.FindPlans(ctx, q.Prog.ID)
+	plans, err := s.store.FindPlans(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, pl := range plans {
-		if pl.Year != q.Period.Year || pl.Status != models.PlanApproved {
+		if pl.Year != year || pl.Status != models.PlanApproved {
 			continue
 		}
-		if err := s.addPlanSample(ctx, wf, pl, spec, inArea); err != nil {
+		if err := s.addPlanSample(ctx, sm, pl, spec, inArea); err != nil {
 			return nil, err
 		}
 	}
-	return wf, nil
+	return sm, nil
 }
 
 // addPlanSample adds a plan's selected businesses in the area, with the outcome of their visits
@@ -480,7 +496,7 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 // on the communes of December) is placed on the report's units through each selected
 // business's unit on the report's day, and each old unit's population is shared among the
 // units its selection went to, in proportion.
-func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models.Plan, spec models.CoverageSpec, inArea map[string]bool) error {
+func (s *Service) addPlanSample(ctx context.Context, sm *sample, pl *models.Plan, spec models.CoverageSpec, inArea map[string]bool) error {
 	items, err := s.store.FindPlanItems(ctx, pl.ID)
 	if err != nil {
 		return err
@@ -524,11 +540,11 @@ func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models
 			continue
 		}
 		violation, inspected := outcomes[it.BusinessID]
-		wf.obs[unit] = append(wf.obs[unit], scheduler.Observation{Group: it.Group, Prob: it.InclusionProb, Inspected: inspected, Violation: violation})
+		sm.obs[unit] = append(sm.obs[unit], scheduler.Observation{Group: it.Group, Prob: it.InclusionProb, Inspected: inspected, Violation: violation})
 	}
 	for _, a := range fig.Areas {
 		if inArea[a.AreaCode] {
-			wf.population[a.AreaCode] += float64(a.InScope)
+			sm.population[a.AreaCode] += float64(a.InScope)
 			continue
 		}
 		n := 0
@@ -537,11 +553,11 @@ func (s *Service) addPlanSample(ctx context.Context, wf *wardFigures, pl *models
 		}
 		for unit, k := range went[a.AreaCode] {
 			if inArea[unit] {
-				wf.population[unit] += float64(a.InScope) * float64(k) / float64(n)
+				sm.population[unit] += float64(a.InScope) * float64(k) / float64(n)
 			}
 		}
 	}
-	wf.plans[pl.ID] = true
+	sm.plans[pl.ID] = true
 	return nil
 }
 
@@ -580,30 +596,39 @@ func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 			r.ByCode[v] += n
 		}
 	}
+	r.Prevalence = wf.estimate(match)
+}
+
+// estimate is the prevalence of the units that match, rounded as the reports print it; nil
+// without an inspected business of the sample among them.
+func (sm *sample) estimate(match func(code string) bool) *scheduler.Estimate {
 	var obs []scheduler.Observation
-	for code, o := range wf.obs {
+	for code, o := range sm.obs {
 		if match(code) {
 			obs = append(obs, o...)
 		}
 	}
 	population := 0.0
-	for code, v := range wf.population {
+	for code, v := range sm.population {
 		if match(code) {
 			population += v
 		}
 	}
-	if n := int(math.Round(population)); n > 0 && len(obs) > 0 {
-		e := scheduler.Prevalence(obs, n)
-		if e.Sample > 0 {
-			e.Share, e.Low, e.High, e.SE = round4(e.Share), round4(e.Low), round4(e.High), round4(e.SE)
-			r.Prevalence = &e
-		}
+	n := int(math.Round(population))
+	if n <= 0 || len(obs) == 0 {
+		return nil
 	}
+	e := scheduler.Prevalence(obs, n)
+	if e.Sample == 0 {
+		return nil
+	}
+	e.Share, e.Low, e.High, e.SE = round4(e.Share), round4(e.Low), round4(e.High), round4(e.SE)
+	return &e
 }
 
-func (wf *wardFigures) planIDs() []string {
-	out := make([]string, 0, len(wf.plans))
-	for id := range wf.plans {
+func (sm *sample) planIDs() []string {
+	out := make([]string, 0, len(sm.plans))
+	for id := range sm.plans {
 		out = append(out, id)
 	}
 	sort.Strings(out)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"kiemtra/demo"
 	"kiemtra/models"
 	"kiemtra/report"
+	"kiemtra/scheduler"
 )
 
 // findChromium returns the path of a Chromium or Chrome binary on PATH, or "".
@@ -427,6 +429,45 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	checkUnits(t, models.AreaLevelCommune, communes, evalJS[[]drawnArea](t, bctx, readAreas), "")
 	shot("dashboard-1366x768.png")
 
+	// The estimated prevalence of every commune and of the city, as the server gives it: in the
+	// demo's year some communes' samples are large enough, most small (marked), a few too small
+	// to print (suppressed).
+	seen := checkPrevalence(t, bctx, m, attr(`#map`, "data-programme"), thisYear, "vi", `#area-table tbody tr.top, #area-table tfoot tr.total`)
+	if seen[scheduler.QualityOK] == 0 || seen[scheduler.QualityLow] == 0 || seen[scheduler.QualitySuppressed] == 0 {
+		t.Errorf("the table's estimates by quality: %v, want some of each of ok, low and suppressed", seen)
+	}
+	t.Logf("estimated prevalence in the table: %v", seen)
+	if fig := text(`#kpi-prevalence-figure`); !regexp.MustCompile(`^\d{1,3}(,\d)?%$`).MatchString(fig) {
+		t.Errorf("the city's estimated prevalence reads %q, want a percentage", fig)
+	}
+	if ci := text(`#kpi-prevalence .kpi-side`); !strings.HasPrefix(ci, "KTC 95%: ") {
+		t.Errorf("the city's interval reads %q", ci)
+	}
+	if card := text(`#kpi-prevalence`); strings.Contains(card, "null") || strings.Contains(card, "undefined") || !strings.Contains(card, "cơ sở có vi phạm") {
+		t.Errorf("the city's estimate card reads %q", card)
+	}
+	// At 1280x800, the table's estimate column beside the legend: sorted by the estimate, the
+	// suppressed and marked communes come first.
+	do("show the estimates at 1280x800", chromedp.EmulateViewport(1280, 800),
+		chromedp.Click(chromedp.CSS(`#area-table button[data-sort="prevalence"]`)),
+		visible(`#area-table th[aria-sort="ascending"] button[data-sort="prevalence"]`))
+	evalJS[chromedp.Void](t, bctx, `document.querySelector('#table-panel').scrollIntoView({block: 'start'})`)
+	screenshot(t, bctx, out, "dashboard-1280x800-prevalence.png", chromedp.CaptureScreenshot())
+	do("unit with a suppressed estimate", chromedp.Click(chromedp.CSS(`#area-table tr.top:has(td.prevalence[data-quality="suppressed"]) th button.link`)),
+		visible(`#kpi-prevalence[data-quality="suppressed"]`))
+	if fig := text(`#kpi-prevalence`); !strings.Contains(fig, "(dưới 5 cơ sở được kiểm tra)") || strings.Contains(fig, "%") || strings.Contains(fig, "có vi phạm") {
+		t.Errorf("a suppressed unit's card reads %q: want the reason, and neither a share nor the count of violators it would give away", fig)
+	}
+	shot("dashboard-1280x800-suppressed-unit.png")
+	do("unit with a low estimate", chromedp.Click(chromedp.CSS(`#area-table tr.top:has(td.prevalence[data-quality="low"]) th button.link`)),
+		visible(`#kpi-prevalence[data-quality="low"]`))
+	if card := text(`#kpi-prevalence`); !strings.Contains(card, prevalenceWords["vi"].low) || !strings.Contains(text(`#kpi-prevalence-figure`), "*") {
+		t.Errorf("a low estimate's card reads %q: want the mark and %q", card, prevalenceWords["vi"].low)
+	}
+	do("back to the office screen", chromedp.EmulateViewport(1366, 768),
+		chromedp.Click(chromedp.CSS(`#area-table button[data-sort="prevalence"]`)),
+		chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
+
 	// A business point opens its details, with its status and history.
 	do("open a business", chromedp.Click(chromedp.CSS(`#map circle.pt.never_inspected`)), visible(`#details-status`))
 	if name := text(`#details-title`); name == "" {
@@ -495,6 +536,9 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	if area := text(`#kpi-area`); area != "Phường Hưng Lợi" {
 		t.Errorf("in 2024, 31147 reads %q, want Phường Hưng Lợi", area)
 	}
+	// The drill-down's wards carry their estimates too, from the same answer.
+	subs := checkPrevalence(t, bctx, m, "KH237-2021-2025", 2024, "vi", `#area-table tbody tr.sub`)
+	t.Logf("2024: the estimates of the wards of the open district: %v", subs)
 	shot("dashboard-1366x768-2024-wards.png")
 	do("back to the city", chromedp.Click(chromedp.CSS(`#breadcrumb li:first-child button`)), visible(`#map[data-selected="92"]`))
 
@@ -564,6 +608,17 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		t.Errorf("in English the programme's lead reads %q", a)
 	}
 	shot("dashboard-1366x768-en.png")
+	seen = checkPrevalence(t, bctx, m, attr(`#map`, "data-programme"), thisYear, "en", `#area-table tbody tr.top, #area-table tfoot tr.total`)
+	if seen[scheduler.QualityOK] == 0 || seen[scheduler.QualityLow] == 0 || seen[scheduler.QualitySuppressed] == 0 {
+		t.Errorf("in English the table's estimates by quality: %v, want some of each", seen)
+	}
+	if ci := text(`#kpi-prevalence .kpi-side`); !strings.HasPrefix(ci, "95% CI: ") {
+		t.Errorf("in English the city's interval reads %q", ci)
+	}
+	do("the estimates in English at 1280x800", chromedp.EmulateViewport(1280, 800), chromedp.Sleep(300*time.Millisecond))
+	// English headings are wider: the table scrolls sideways in its box; the shot shows its end.
+	evalJS[chromedp.Void](t, bctx, `(() => { document.querySelector('#table-panel').scrollIntoView({block: 'start'}); const w = document.querySelector('#table-panel .table-wrap'); w.scrollLeft = w.scrollWidth; })()`)
+	screenshot(t, bctx, out, "dashboard-1280x800-prevalence-en.png", chromedp.CaptureScreenshot())
 
 	if errs := scriptErrors(); len(errs) > 0 {
 		t.Errorf("script errors in the page:\n%s", strings.Join(errs, "\n"))
@@ -625,4 +680,91 @@ func checkUnits(t *testing.T, level string, wards []*models.Area, drawn []drawnA
 	if len(seen) != len(wards) {
 		t.Errorf("%d units drawn, the demo has %d", len(seen), len(wards))
 	}
+}
+
+// shownEstimate is one cell of the table's estimated prevalence column as the page drew it.
+type shownEstimate struct {
+	Code    string `json:"code"`
+	Quality string `json:"quality"`
+	Value   string `json:"value"`
+	Text    string `json:"text"`
+	Title   string `json:"title"`
+}
+
+// prevalenceTexts are the words the page marks the estimates with, in one language.
+type prevalenceTexts struct {
+	low, suppressed, legend string
+}
+
+var prevalenceWords = map[string]prevalenceTexts{
+	"vi": {low: "Ít mẫu: khoảng tin cậy rộng, chỉ mang tính tham khảo", suppressed: "(dưới 5 cơ sở được kiểm tra)",
+		legend: "mẫu ngẫu nhiên của kế hoạch năm (có trọng số theo xác suất được chọn), không phải từ tất cả các lượt kiểm tra"},
+	"en": {low: "Few sample businesses: a wide interval, for reference only", suppressed: "(fewer than 5 inspected)",
+		legend: "the year plan's random sample (weighted by the chance of selection), not from all inspections"},
+}
+
+// checkPrevalence checks the table's estimated prevalence against GET /coverage for the year on
+// screen: each row's quality is the server's, an ok figure is printed as it is, a low one with
+// the mark and its tooltip, a suppressed one as a dash with the reason and no figure; the legend
+// says where the figures come from. It returns how many rows of each quality it saw. It signs
+// in afresh: the test's clock may have moved past an earlier token's life.
+func checkPrevalence(t *testing.T, ctx context.Context, m *Main, programme string, year int, lang, rows string) map[string]int {
+	t.Helper()
+	f := newFigureSource(t, m)
+	var cov struct {
+		Area       string             `json:"area"`
+		Prevalence *report.Prevalence `json:"prevalence"`
+	}
+	if code := apiCall(t, f.m, "GET", fmt.Sprintf("/api/v1/coverage?programme=%s&year=%d", programme, year), "", f.token, &cov); code != 200 || cov.Prevalence == nil {
+		t.Fatalf("coverage %s %d: %d, prevalence %v", programme, year, code, cov.Prevalence)
+	}
+	words := prevalenceWords[lang]
+	sel := strings.Split(rows, ",")
+	for i := range sel {
+		sel[i] = strings.TrimSpace(sel[i]) + " td.prevalence"
+	}
+	shown := evalJS[[]shownEstimate](t, ctx, fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(td => ({
+		code: td.parentElement.dataset.code, quality: td.dataset.quality, value: td.dataset.value,
+		text: td.textContent, title: td.firstElementChild ? td.firstElementChild.title : ''}))`, strings.Join(sel, ", ")))
+	if len(shown) == 0 {
+		t.Fatalf("no estimated prevalence in %s", rows)
+	}
+	seen := map[string]int{}
+	for _, s := range shown {
+		e := cov.Prevalence.Units[s.Code]
+		if s.Code == cov.Area {
+			e = cov.Prevalence.Total
+		}
+		want := "none"
+		if e != nil {
+			want = e.Quality
+		}
+		seen[s.Quality]++
+		if s.Quality != want {
+			t.Errorf("%s: the page shows quality %q, the API %q", s.Code, s.Quality, want)
+			continue
+		}
+		switch want {
+		case scheduler.QualityOK, scheduler.QualityLow:
+			v, err := strconv.ParseFloat(s.Value, 64)
+			if err != nil || math.Abs(v-e.Share) > 1e-9 || !regexp.MustCompile(`^\d{1,3}([.,]\d)?%`).MatchString(s.Text) {
+				t.Errorf("%s (%s): shows %q (value %q), the API's share is %v", s.Code, want, s.Text, s.Value, e.Share)
+			}
+			if marked := strings.Contains(s.Text, "*"); marked != (want == scheduler.QualityLow) || (want == scheduler.QualityLow) != (s.Title == words.low) {
+				t.Errorf("%s (%s): %q titled %q: a low figure, and only it, carries the mark and the tooltip %q", s.Code, want, s.Text, s.Title, words.low)
+			}
+		case scheduler.QualitySuppressed:
+			if s.Value != "" || strings.Contains(s.Text, "%") || !strings.HasPrefix(s.Text, "—") || !strings.Contains(s.Text, words.suppressed) {
+				t.Errorf("%s (suppressed): shows %q (value %q), want a dash and %q, no figure", s.Code, s.Text, s.Value, words.suppressed)
+			}
+		default:
+			if strings.TrimSpace(s.Text) != "—" {
+				t.Errorf("%s (no sample): shows %q", s.Code, s.Text)
+			}
+		}
+	}
+	if legend := evalJS[string](t, ctx, `document.querySelector('#prevalence-legend').textContent`); !strings.Contains(legend, words.legend) || !strings.Contains(legend, "*") || !strings.Contains(legend, "—") {
+		t.Errorf("the legend reads %q, want it to say %q and explain the mark * and the dash —", legend, words.legend)
+	}
+	return seen
 }

@@ -10,6 +10,7 @@ import { I18n, CATEGORIES } from "./i18n.js";
 import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js";
 import { drawBurndown, progressBar } from "./charts.js";
 import { renderTable } from "./table.js";
+import { estimateOf, prevalenceCard, prevalenceLegend } from "./prevalence.js";
 import { ReportsPanel } from "./reports.js";
 import { PlansPanel } from "./plans.js";
 import { CONFIG } from "./config.js";
@@ -504,10 +505,15 @@ function renderKpis() {
         h("div", { "data-measure": "violating", title: t.measureDef("violating") }, h("dt", {}, t.measure("violating")), h("dd", {}, t.num(r.violating))))),
     h("ul", { class: "reasons" }, reasons.map(s => h("li", {}, s)), yearDone ? null : h("li", { class: "muted" }, t.t("forecastPace"))),
   );
+
+  // The estimated prevalence of the unit, from the year plan's sample, as the server gives it.
+  const prev = cov.prevalence || null;
+  prevalenceCard($("#kpi-prevalence"), t, estimateOf(prev, r.area_code, cov.area), prev, cov.year);
 }
 
 function renderTableView() {
   const cov = state.cov;
+  prevalenceLegend($("#prevalence-legend"), t, cov.prevalence || null);
   const tops = new Set(cov.rows.map(r => r.area_code));
   const under = new Map(); // a top row -> the lowest-level units in it
   for (const w of leafRows()) {
@@ -522,6 +528,7 @@ function renderTableView() {
   const leaf = names.length > 1 ? names[names.length - 1] : "";
   renderTable($("#area-table"), {
     t, tops: cov.rows, unitsOf: code => under.get(code) || [], leafName: leaf, total: cov.total, minShare: cov.min_share,
+    prevalence: cov.prevalence || null, rootCode: cov.area, year: cov.year,
     sort: state.sort, expanded: state.expanded, selected: state.selected,
     caption: t.t("tableCaption", { year: cov.year, programme: prog ? prog.name : cov.programme_code, levels: names.join(t.t("and")) }) +
       (leaf ? " " + t.t("tableCaptionExpand", { units: leaf }) : ""),

@@ -3,11 +3,14 @@
 // lowest-level units in it when there are levels between, sortable by any column.
 
 import { h } from "./util.js";
+import { estimateCell, estimateOf, printable } from "./prevalence.js";
 
 // columns describes the table; value is what a column sorts by. Every figure is a measure of
 // the server's vocabulary: its heading is the measure's name, its tooltip the definition, and
 // each share stands right after the counts it divides.
-function columns(t, minShare) {
+// The estimate's columns take the server's figures for the unit (opts.prevalence); a figure that
+// is not printed sorts below every printed one.
+function columns(t, minShare, est) {
   const num = key => ({ key, label: t.measure(key), def: t.measureDef(key), value: r => r[key], cell: r => t.num(r[key]) });
   const share = (key, cell) => ({ key, label: t.measure(key), def: t.measureDef(key), value: r => r[key], cell });
   return [
@@ -23,6 +26,18 @@ function columns(t, minShare) {
     num("never_inspected"),
     num("overdue_tasks"),
     num("violating"),
+    {
+      key: "prevalence", label: t.measure("prevalence"), def: t.measureDef("prevalence"),
+      value: r => { const e = est.of(r.area_code); return printable(e) ? e.share : -1; },
+      data: r => { const e = est.of(r.area_code); return printable(e) ? e.share : ""; },
+      quality: r => { const e = est.of(r.area_code); return e ? e.quality : "none"; },
+      cell: r => estimateCell(t, est.of(r.area_code), est.prev, est.year),
+    },
+    {
+      key: "prevalence_sample", label: t.measure("prevalence_sample"), def: t.measureDef("prevalence_sample"),
+      value: r => { const e = est.of(r.area_code); return e ? e.sample : 0; },
+      cell: r => { const e = est.of(r.area_code); return t.num(e ? e.sample : 0); },
+    },
     { key: "on_track", label: t.t("colOnTrack"), def: t.t("onTrackDef"), value: r => (r.on_track ? 1 : 0), cell: r => trackBadge(t, r.on_track) },
   ];
 }
@@ -38,11 +53,12 @@ function trackBadge(t, ok) {
 }
 
 // renderTable fills table from the rows. opts: {t, tops, unitsOf(code), leafName (what the units
-// in a top row are called), total, minShare, sort: {key, dir}, expanded: Set, selected,
-// onSort(key), onToggle(code), onSelect(code)}.
+// in a top row are called), total, minShare, prevalence (the server's estimates), rootCode, year,
+// sort: {key, dir}, expanded: Set, selected, onSort(key), onToggle(code), onSelect(code)}.
 export function renderTable(table, opts) {
   const { t, sort, expanded, selected } = opts;
-  const cols = columns(t, opts.minShare);
+  const est = { prev: opts.prevalence, year: opts.year, of: code => estimateOf(opts.prevalence, code, opts.rootCode) };
+  const cols = columns(t, opts.minShare, est);
   const col = cols.find(c => c.key === sort.key) || cols[0];
   const cmp = (a, b) => {
     const va = col.value(a), vb = col.value(b);
@@ -92,7 +108,7 @@ function row(r, cols, t, o) {
         : h("span", {}, name);
       tr.append(h("th", { scope: "row", class: "text" }, h("span", { class: "cell-area" }, o.toggle || (o.cls === "sub" ? h("span", { class: "indent" }) : null), inner)));
     } else {
-      tr.append(h("td", { class: c.key, "data-measure": c.key, "data-value": String(r[c.key]) }, c.cell(r)));
+      tr.append(h("td", { class: c.key, "data-measure": c.key, "data-value": String(c.data ? c.data(r) : c.key in r ? r[c.key] : c.value(r)), "data-quality": c.quality ? c.quality(r) : null }, c.cell(r)));
     }
   });
   return tr;
