@@ -71,6 +71,7 @@ func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
 	g.POST("/programmes/:id/plans", s.draftPlan)
 	g.GET("/plans/:id", s.getPlan)
 	g.GET("/plans/:id/items", s.listPlanItems)
+	g.GET("/plans/:id/items/:business_id/risk", s.getPlanItemRisk)
 	g.GET("/plans/:id/tasks", s.listPlanTasks)
 	g.POST("/plans/:id/approve", s.approvePlan)
 	g.POST("/plans/:id/reveal", s.revealPlan)
