@@ -32,7 +32,8 @@ const (
 	MaxRiskScore = 30
 )
 
-// NearbyRadiusMetres is how close another business's violation must be to count as nearby.
+// NearbyRadiusMetres is how close another business's violation must be to count as nearby
+// (v2Labels say it, and NearbyYears, to planners).
 const NearbyRadiusMetres = 500
 
 // NearbyYears is how far back a nearby violation counts.
@@ -103,48 +104,70 @@ func (in *Input) riskV1(b Business) RiskScore {
 	return r
 }
 
-func (in *Input) riskV2(b Business) RiskScore {
+// v2Labels name the factors of rules v2, in the order v2Factors computes them.
+var v2Labels = [6]struct{ name, vi, en string }{
+	{"category", "Loại hình kinh doanh (mức rủi ro cơ sở)", "Category (base risk)"},
+	{"violations", "Vi phạm trước đây (theo mức độ và thời gian)", "Prior violations (by severity and recency)"},
+	{"tips", "Tin báo trong năm qua", "Tips in the last year"},
+	{"last_inspected", "Thời gian từ lần kiểm tra gần nhất (năm; -1: chưa từng)", "Years since the last inspection (-1: never)"},
+	{"opened", "Số năm hoạt động (-1: không rõ)", "Years since opening (-1: unknown)"},
+	{"nearby", "Cơ sở vi phạm lân cận (trong 500 m, 2 năm qua)", "Businesses with violations nearby (within 500 m, last 2 years)"},
+}
+
+// v2Factors returns what each factor of rules v2 reads and the multiplier it applies, without
+// the labels, so that weighing a million businesses allocates nothing.
+func (in *Input) v2Factors(b Business) (values, contributions [6]float64) {
 	jan1 := models.NewDate(in.Year, 1, 1)
-	r := RiskScore{Rules: RulesV2}
 	base := in.CategoryRisk[b.Category]
 	if base <= 0 {
 		base = 1
 	}
-	r.add("category", "Loại hình kinh doanh (mức rủi ro cơ sở)", "Category (base risk)", base, math.Min(math.Max(base, 0.5), 3))
+	values[0], contributions[0] = base, math.Min(math.Max(base, 0.5), 3)
 	// Findings weighted by severity and recency; inputs without the weighted figure fall back on
 	// the count, each finding as a medium one.
 	sev := b.Severity
 	if sev == 0 {
 		sev = float64(b.Violations)
 	}
-	r.add("violations", "Vi phạm trước đây (theo mức độ và thời gian)", "Prior violations (by severity and recency)", sev, 1+4*math.Min(sev, 3))
-	r.add("tips", "Tin báo trong năm qua", "Tips in the last year", float64(b.Tips), 1+2*float64(min(b.Tips, 3)))
-	years, m := -1.0, 2.0
+	values[1], contributions[1] = sev, 1+4*math.Min(sev, 3)
+	values[2], contributions[2] = float64(b.Tips), 1+2*float64(min(b.Tips, 3))
+	values[3], contributions[3] = -1, 2
 	if !b.LastInspected.IsZero() {
-		years = float64(b.LastInspected.DaysUntil(jan1)) / 365.25
-		m = 1 + math.Min(math.Max(years, 0), 4)/4
+		years := float64(b.LastInspected.DaysUntil(jan1)) / 365.25
+		values[3], contributions[3] = years, 1+math.Min(math.Max(years, 0), 4)/4
 	}
-	r.add("last_inspected", "Thời gian từ lần kiểm tra gần nhất (năm; -1: chưa từng)", "Years since the last inspection (-1: never)", years, m)
-	age, m := -1.0, 1.0
+	values[4], contributions[4] = -1, 1
 	if !b.Opened.IsZero() {
-		age = float64(b.Opened.DaysUntil(jan1)) / 365.25
+		age := float64(b.Opened.DaysUntil(jan1)) / 365.25
+		values[4] = age
 		switch {
 		case age < 1:
-			m = 1.5
+			contributions[4] = 1.5
 		case age < 2:
-			m = 1.25
+			contributions[4] = 1.25
 		}
 	}
-	r.add("opened", "Số năm hoạt động (-1: không rõ)", "Years since opening (-1: unknown)", age, m)
-	r.add("nearby", fmt.Sprintf("Cơ sở vi phạm lân cận (trong %d m, %d năm qua)", NearbyRadiusMetres, NearbyYears),
-		fmt.Sprintf("Businesses with violations nearby (within %d m, last %d years)", NearbyRadiusMetres, NearbyYears),
-		float64(b.Nearby), 1+0.25*float64(min(b.Nearby, 4)))
+	values[5], contributions[5] = float64(b.Nearby), 1+0.25*float64(min(b.Nearby, 4))
+	return values, contributions
+}
+
+// v2Score is the product of the factors within the score's bounds, and whether it was capped.
+func v2Score(contributions [6]float64) (float64, bool) {
 	p := 1.0
-	for _, f := range r.Factors {
-		p *= f.Contribution
+	for _, c := range contributions {
+		p *= c
 	}
-	r.Score = math.Min(math.Max(p, MinRiskScore), MaxRiskScore)
-	r.Capped = r.Score != p
+	s := math.Min(math.Max(p, MinRiskScore), MaxRiskScore)
+	return s, s != p
+}
+
+func (in *Input) riskV2(b Business) RiskScore {
+	values, contributions := in.v2Factors(b)
+	r := RiskScore{Rules: RulesV2}
+	for k, l := range v2Labels {
+		r.add(l.name, l.vi, l.en, values[k], contributions[k])
+	}
+	r.Score, r.Capped = v2Score(contributions)
 	return r
 }
 
@@ -157,7 +180,9 @@ func (in *Input) weight(b Business) float64 {
 	if in.rules() < RulesV2 {
 		return in.risk(b)
 	}
-	return in.riskV2(b).Score
+	_, contributions := in.v2Factors(b)
+	score, _ := v2Score(contributions)
+	return score
 }
 
 // floor is the inclusion-probability floor the input's rules apply (none before RulesV2).

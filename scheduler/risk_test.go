@@ -120,6 +120,9 @@ func TestRiskScoreFactors(t *testing.T) {
 			}
 		})
 	}
+	if l := base.Factors[5]; l.Name != "nearby" || !strings.Contains(l.EN, fmt.Sprintf("within %d m, last %d years", NearbyRadiusMetres, NearbyYears)) {
+		t.Errorf("the nearby factor's label %q does not say the radius and years", l.EN)
+	}
 	worst := Business{ID: "w", Category: "karaoke", Severity: 9, Tips: 9, Nearby: 9, Opened: models.NewDate(2025, 6, 1)}
 	if r := in.RiskOf(worst); r.Score != MaxRiskScore || !r.Capped {
 		t.Errorf("the riskiest business: %v capped %v, want %v", r.Score, r.Capped, MaxRiskScore)
