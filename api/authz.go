@@ -75,17 +75,20 @@ var policy = map[string]access{
 	// The selection and the tasks tell who is inspected next: planners only.
 	"GET /api/v1/plans/:id/items": {roles: planners},
 	"GET /api/v1/plans/:id/tasks": {roles: planners},
+
 	// Why the plan selects a business (its risk factors): it tells the selection too.
 	"GET /api/v1/plans/:id/items/:business_id/risk": {roles: planners},
-	"POST /api/v1/plans/:id/approve":                {roles: planners, city: true},
-	"POST /api/v1/plans/:id/reveal":                 {roles: planners, city: true},
-	"GET /api/v1/plans/:id/verify":                  {roles: everyone},
-	"GET /api/v1/jobs":                              {roles: planners, city: true}, // the runs' results are city-wide
-	"POST /api/v1/jobs/:name/run":                   {roles: adminsOnly, city: true},
-	"GET /api/v1/users":                             {roles: adminsOnly},
-	"POST /api/v1/users":                            {roles: adminsOnly},
-	"GET /api/v1/users/:id":                         {roles: adminsOnly},
-	"PATCH /api/v1/users/:id":                       {roles: adminsOnly},
+
+	"POST /api/v1/plans/:id/draw":    {roles: planners, city: true},
+	"POST /api/v1/plans/:id/approve": {roles: planners, city: true},
+	"POST /api/v1/plans/:id/reveal":  {roles: planners, city: true},
+	"GET /api/v1/plans/:id/verify":   {roles: everyone},
+	"GET /api/v1/jobs":               {roles: planners, city: true}, // the runs' results are city-wide
+	"POST /api/v1/jobs/:name/run":    {roles: adminsOnly, city: true},
+	"GET /api/v1/users":              {roles: adminsOnly},
+	"POST /api/v1/users":             {roles: adminsOnly},
+	"GET /api/v1/users/:id":          {roles: adminsOnly},
+	"PATCH /api/v1/users/:id":        {roles: adminsOnly},
 	// Agencies are the whole city's: everyone reads their names, city-wide admins change them.
 	"GET /api/v1/agencies":         {roles: everyone},
 	"GET /api/v1/agencies/:code":   {roles: everyone},

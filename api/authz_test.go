@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -70,7 +71,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		w = do(t, h, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
 		var plan struct{ ID string }
 		json.Unmarshal(w.Body.Bytes(), &plan)
-		// A business the plan selects in each district, for "why this business".
+		// A business the plan selects in each district, for "why this business": the plan is
+		// drawn on its draw's evening, and the clock goes back for the rest of the matrix.
+		committed, err := db.FindPlanByID(ctx, plan.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.clock.Set(committed.DrawDate.Time(time.UTC).Add(18 * time.Hour))
+		if _, err := env.planner.DrawPlan(ctx, "planner", plan.ID, plantest.Result); err != nil {
+			t.Fatal(err)
+		}
+		env.clock.Set(planClock())
 		items, err := db.FindPlanItems(ctx, plan.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -171,6 +182,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/plans/{plan}/items", "", plannersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/tasks", "", plannersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/items/{item}/risk", "", plannersOnly, false, true},
+			{"POST", "/api/v1/plans/nope/draw", `{"result":"123456"}`, plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/approve", "", plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/reveal", "", plannersOnly, true, false},
 			{"GET", "/api/v1/plans/{plan}/verify", "", all, false, false},

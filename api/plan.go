@@ -15,7 +15,11 @@ import (
 // Planner is the planning service.
 type Planner interface {
 	CreateProgramme(ctx context.Context, actor string, p *models.Programme) error
-	DraftPlan(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*models.Plan, []*models.PlanItem, error)
+	// DraftPlan commits a plan (its inputs and secret) that waits for a public draw; with
+	// opts.DryRun it only previews the figures.
+	DraftPlan(ctx context.Context, actor, programmeID string, year int, opts models.DraftOptions) (*models.Plan, error)
+	// DrawPlan enters a committed plan's draw result, which makes its seed and selection.
+	DrawPlan(ctx context.Context, actor, planID, result string) (*models.Plan, error)
 	Approve(ctx context.Context, actor, planID string) (*models.Plan, error)
 	Reveal(ctx context.Context, actor, planID string, admin bool) (*models.Plan, error)
 	Verify(ctx context.Context, planID string) (*models.PlanVerification, error)
@@ -58,9 +62,12 @@ type ProgrammeInput struct {
 // PlanView is a plan as the API shows it: its figures, its progress, and its seed once revealed.
 type PlanView struct {
 	*models.Plan
-	Seed     *string         `json:"seed"`
-	Figures  json.RawMessage `json:"figures"`
-	Progress map[string]int  `json:"progress"`
+	Seed    *string         `json:"seed"`
+	Figures json.RawMessage `json:"figures"`
+	// Projection is the projection of the rest of the programme made with the plan (null for
+	// the plans before it was stored).
+	Projection json.RawMessage `json:"projection"`
+	Progress   map[string]int  `json:"progress"`
 }
 
 func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
@@ -73,6 +80,7 @@ func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
 	g.GET("/plans/:id/items", s.listPlanItems)
 	g.GET("/plans/:id/items/:business_id/risk", s.getPlanItemRisk)
 	g.GET("/plans/:id/tasks", s.listPlanTasks)
+	g.POST("/plans/:id/draw", s.drawPlan)
 	g.POST("/plans/:id/approve", s.approvePlan)
 	g.POST("/plans/:id/reveal", s.revealPlan)
 	g.GET("/plans/:id/verify", s.verifyPlan)
@@ -149,6 +157,16 @@ func (s *Server) listPlans(c *gin.Context) {
 type DraftPlanInput struct {
 	Year   int  `json:"year"`
 	DryRun bool `json:"dry_run"`
+	// DrawDate names the public draw whose result completes the seed (default: the next one);
+	// Reason is required when the year already has a plan.
+	DrawDate   models.Date `json:"draw_date"`
+	DrawSource string      `json:"draw_source"`
+	Reason     string      `json:"reason"`
+}
+
+// DrawInput is the body of POST /plans/{id}/draw.
+type DrawInput struct {
+	Result string `json:"result"`
 }
 
 func (s *Server) draftPlan(c *gin.Context) {
@@ -162,7 +180,8 @@ func (s *Server) draftPlan(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	plan, _, err := s.planner.DraftPlan(ctx, actor(c), c.Param("id"), in.Year, in.DryRun)
+	plan, err := s.planner.DraftPlan(ctx, actor(c), c.Param("id"), in.Year,
+		models.DraftOptions{DryRun: in.DryRun, DrawDate: in.DrawDate, DrawSource: in.DrawSource, Reason: in.Reason})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -185,6 +204,10 @@ func (s *Server) planView(ctx context.Context, p *models.Plan) (*PlanView, error
 	v := &PlanView{Plan: p, Figures: json.RawMessage(p.Figures), Progress: map[string]int{}}
 	if p.Figures == "" {
 		v.Figures = json.RawMessage("null")
+	}
+	v.Projection = json.RawMessage(p.Projection)
+	if p.Projection == "" {
+		v.Projection = json.RawMessage("null")
 	}
 	if seed := p.RevealedSeed(); seed != "" {
 		v.Seed = &seed
@@ -281,6 +304,26 @@ func (s *Server) listPlanTasks(c *gin.Context) {
 		next = encodeCursor("i", tasks[len(tasks)-1].ID)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": nonNil(tasks), "total": total, "next_cursor": next})
+}
+
+func (s *Server) drawPlan(c *gin.Context) {
+	var in DrawInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := s.planner.DrawPlan(ctx, actor(c), c.Param("id"), in.Result)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.planView(ctx, p)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) approvePlan(c *gin.Context) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/scheduler"
@@ -26,8 +27,19 @@ func TestWhyThisBusinessThroughTheAPI(t *testing.T) {
 		if w.Code != 201 {
 			t.Fatalf("draft: %d %s", w.Code, w.Body)
 		}
-		var plan struct{ ID string }
+		var plan struct {
+			ID       string
+			DrawDate models.Date `json:"draw_date"`
+		}
 		json.Unmarshal(w.Body.Bytes(), &plan)
+		// Before the draw there is no selection to explain.
+		if w := doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/items/x/risk", ""); w.Code != 404 {
+			t.Errorf("a committed plan: %d", w.Code)
+		}
+		env.clock.Set(plan.DrawDate.Time(time.UTC).Add(18 * time.Hour))
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/draw", `{"result":"123456"}`); w.Code != 200 {
+			t.Fatalf("draw: %d %s", w.Code, w.Body)
+		}
 		w = doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/items", "")
 		var items struct{ Items []models.PlanItem }
 		json.Unmarshal(w.Body.Bytes(), &items)

@@ -21,6 +21,7 @@ import (
 	"kiemtra/registry"
 	"kiemtra/reorg"
 	"kiemtra/scheduler"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 	"kiemtra/tips"
@@ -65,11 +66,20 @@ type planTestEnv struct {
 	db      *store.DB
 	runner  *scheduler.Runner
 	planner *scheduler.Service
+	// clock is the planning service's: a test moves it to a plan's draw.
+	clock *plantest.Clock
 }
 
 // newPlanServer stores a small city (two districts, four wards, a team each, 120 businesses) and
 // a server with the planning service and the job runner, on the given database.
 func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
+	t.Helper()
+	return newPlanServerAt(t, db, plantest.NewClock(planClock()))
+}
+
+// newPlanServerAt is newPlanServer with the planning service on clock (the store's too, when
+// the test opened it so: the plans' commitments are dated by the audit log).
+func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTestEnv {
 	t.Helper()
 	ctx := context.Background()
 	p := func(s string) *string { return &s }
@@ -105,7 +115,7 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 	cats, _ := refdata.Categories()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := planClock
-	planner := scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Logger: log, Now: now, Location: time.UTC})
+	planner := scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Logger: log, Now: clock.Now, Location: time.UTC})
 	runner := scheduler.NewRunner(db, log, now, time.UTC)
 	if err := runner.Add("", &scheduler.NightlyJob{Service: planner, Store: db}); err != nil {
 		t.Fatal(err)
@@ -125,12 +135,14 @@ func newPlanServer(t *testing.T, db *store.DB) *planTestEnv {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Reorgs: reorg.NewService(db, reg.Refresh), Logger: log})
-	return &planTestEnv{srv: srv, db: db, runner: runner, planner: planner}
+	return &planTestEnv{srv: srv, db: db, runner: runner, planner: planner, clock: clock}
 }
 
 func TestPlansThroughTheAPI(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		env := newPlanServer(t, db)
+	clock := plantest.NewClock(planClock())
+	storetest.RunWith(t, storetest.Options{Now: clock.Now}, func(t *testing.T, db *store.DB) {
+		clock.Set(planClock())
+		env := newPlanServerAt(t, db, clock)
 		h := env.srv
 		planner := &Principal{Username: "planner", Role: models.RolePlanner}
 		admin := &Principal{Username: "admin", Role: models.RoleAdmin}
@@ -158,18 +170,54 @@ func TestPlansThroughTheAPI(t *testing.T) {
 		if w.Code != 200 {
 			t.Fatalf("dry run: %d %s", w.Code, w.Body)
 		}
+		w = doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026,"draw_date":"2026-03-05"}`)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "draw_date" || !strings.Contains(e.Message, "thứ Tư") {
+			t.Fatalf("a Thursday draw: %d %+v", w.Code, e)
+		}
 		w = doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
 		if w.Code != 201 {
-			t.Fatalf("draft: %d %s", w.Code, w.Body)
+			t.Fatalf("commit: %d %s", w.Code, w.Body)
 		}
 		var plan struct {
-			ID      string             `json:"id"`
-			Seed    *string            `json:"seed"`
-			Figures models.PlanFigures `json:"figures"`
+			ID           string             `json:"id"`
+			Status       string             `json:"status"`
+			Seed         *string            `json:"seed"`
+			SecretSHA256 string             `json:"secret_sha256"`
+			DrawDate     models.Date        `json:"draw_date"`
+			Figures      models.PlanFigures `json:"figures"`
+			Projection   *models.Projection `json:"projection"`
 		}
 		json.Unmarshal(w.Body.Bytes(), &plan)
+		// The projection of the rest of the programme is stored with the plan.
+		if plan.Status != models.PlanCommitted || plan.SecretSHA256 == "" || plan.DrawDate != models.NewDate(2026, 3, 4) ||
+			plan.Projection == nil || plan.Projection.MadeIn != 2026 || len(plan.Projection.Years) != 5 {
+			t.Fatalf("committed: %s", w.Body)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 412 {
+			t.Fatalf("approve before the draw: %d %s", w.Code, w.Body)
+		}
+		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/draw", `{"result":"123456"}`); w.Code != 412 {
+			t.Fatalf("a result before the draw: %d %s", w.Code, w.Body)
+		}
+		clock.Set(time.Date(2026, 3, 4, 18, 0, 0, 0, time.UTC))
+		w = doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/draw", `{"result":"12 345"}`)
+		if e := decodeError(t, w); w.Code != 400 || e.Field != "result" {
+			t.Fatalf("five digits: %d %+v", w.Code, e)
+		}
+		if w := doAs(t, h, &Principal{Username: "insp", Role: models.RoleInspector}, "POST", "/api/v1/plans/"+plan.ID+"/draw", `{"result":"123456"}`); w.Code != 403 {
+			t.Fatalf("an inspector entering a draw: %d", w.Code)
+		}
+		w = doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/draw", `{"result":"123456"}`)
+		if w.Code != 200 {
+			t.Fatalf("draw: %d %s", w.Code, w.Body)
+		}
+		json.Unmarshal(w.Body.Bytes(), &plan)
+		if plan.Status != models.PlanDraft {
+			t.Fatalf("drawn: %s", w.Body)
+		}
 		// 120 never inspected, no openings in the registry's history: the levelled rule draws
-		// 120 / 4.75 = 25.3, 25 with this year's capacity from March (the yearly share is 24).
+		// 120 / 4.75 = 25.3, 25 with this year's capacity from the draw's week in March (the
+		// yearly share is 24).
 		if plan.Seed != nil || plan.Figures.Total != 25 || plan.Figures.MustCover != 25 || plan.Figures.ShareTarget != 24 {
 			t.Fatalf("draft: seed shown %v, figures %+v", plan.Seed, plan.Figures)
 		}
@@ -182,7 +230,7 @@ func TestPlansThroughTheAPI(t *testing.T) {
 		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 409 {
 			t.Fatalf("approve twice: %d", w.Code)
 		}
-		if w := doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`); w.Code != 409 {
+		if w := doAs(t, h, planner, "POST", "/api/v1/programmes/P/plans", `{"year":2026,"reason":"again"}`); w.Code != 409 {
 			t.Fatalf("a second plan while one is approved: %d", w.Code)
 		}
 		// Walk the tasks in pages of 10.

@@ -36,9 +36,10 @@ var verifyPageTemplate = template.Must(template.ParseFS(web.Templates(), "templa
 
 // planStatusNames name a plan's status for readers, in Vietnamese and English.
 var planStatusNames = map[string][2]string{
+	models.PlanCommitted:  {"Đã cam kết, chờ kết quả quay số", "Committed, waiting for its draw"},
 	models.PlanDraft:      {"Bản dự thảo", "Draft"},
 	models.PlanApproved:   {"Đã phê duyệt", "Approved"},
-	models.PlanSuperseded: {"Đã được thay bằng bản dự thảo mới hơn", "Superseded by a newer draft"},
+	models.PlanSuperseded: {"Đã được thay bằng kế hoạch lập sau", "Superseded by a later draft"},
 }
 
 // planStatusName is the template's name of a status; an unknown one shows as it is.

@@ -5,12 +5,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
 	"kiemtra/scheduler"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -34,16 +36,32 @@ func getPublic(t *testing.T, env *planTestEnv, path string, header ...string) *h
 }
 
 func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		env := newPlanServer(t, db)
+	clock := plantest.NewClock(planClock())
+	storetest.RunWith(t, storetest.Options{Now: clock.Now}, func(t *testing.T, db *store.DB) {
+		clock.Set(planClock())
+		env := newPlanServerAt(t, db, clock)
 		ctx := t.Context()
 		p := &models.Programme{Code: "P", Name: "Kế hoạch 2026-2030", StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31)}
 		if err := env.planner.CreateProgramme(ctx, "planner", p); err != nil {
 			t.Fatal(err)
 		}
-		plan, items, err := env.planner.DraftPlan(ctx, "planner", p.ID, 2026, false)
+		committed, err := env.planner.DraftPlan(ctx, "planner", p.ID, 2026, models.DraftOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run("before the draw the page names it and shows the commitments", func(t *testing.T) {
+			w := getPublic(t, env, "/verify/"+committed.ID)
+			body := w.Body.String()
+			if w.Code != 200 || !strings.Contains(body, committed.SecretSHA256) || !strings.Contains(body, scheduler.InputsSHA256(committed.Inputs)) ||
+				!strings.Contains(body, "Xổ số kiến thiết Cần Thơ, giải đặc biệt") || !strings.Contains(body, "2026-03-04") ||
+				!strings.Contains(body, "Đã cam kết, chờ kết quả quay số") || !strings.Contains(body, "chưa nhập") {
+				t.Fatalf("%d %s", w.Code, body)
+			}
+		})
+		plan := plantest.DrawOn(t, env.planner, env.clock, time.UTC, committed)
+		items, err := db.FindPlanItems(ctx, plan.ID)
 		if err != nil || len(items) == 0 {
-			t.Fatalf("draft: %v, %d items", err, len(items))
+			t.Fatalf("draw: %v, %d items", err, len(items))
 		}
 		noTargets := func(t *testing.T, body string) {
 			t.Helper()
@@ -74,7 +92,7 @@ func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T
 			body := w.Body.String()
 			if w.Code != 200 || !strings.Contains(body, plan.SeedSHA256) || !strings.Contains(body, scheduler.InputsSHA256(plan.Inputs)) ||
 				!strings.Contains(body, "Hạt giống chưa được công bố") || strings.Contains(body, plan.Seed) || strings.Contains(body, "verify-plan") ||
-				!strings.Contains(body, "<dd>Bản dự thảo</dd>") {
+				!strings.Contains(body, "<dd>Bản dự thảo</dd>") || !strings.Contains(body, "<code>123456</code>") {
 				t.Fatalf("%d %s", w.Code, body)
 			}
 			noTargets(t, body)

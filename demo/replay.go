@@ -113,7 +113,7 @@ func Replay(ctx context.Context, st ReplayStore, cfg scheduler.Config, opts Repl
 		}
 		steady := opts.SteadyFrom > 0 && year >= opts.SteadyFrom
 		clock = models.NewDate(year, 1, 1).Time(cfg.Location)
-		plan, err := yearPlan(ctx, svc, st, prog.ID, year)
+		plan, err := yearPlan(ctx, svc, st, prog.ID, year, opts.Seed, func(t time.Time) { clock = t }, cfg.Location)
 		if err != nil {
 			return err
 		}
@@ -176,24 +176,35 @@ func Replay(ctx context.Context, st ReplayStore, cfg scheduler.Config, opts Repl
 	return nil
 }
 
-// yearPlan approves the year's plan as of 1 January (the service's clock): the yearly job's
-// draft when there is one, else a plan drafted then.
-func yearPlan(ctx context.Context, svc *scheduler.Service, st ReplayStore, programmeID string, year int) (*models.Plan, error) {
+// yearPlan approves the year's plan as of 1 January: the yearly job's commitment when there
+// is one, else a plan committed on 20 December before; its draw's result is entered on the
+// draw's evening (a demo's result, derived from the demo's seed: the replay has no lottery).
+func yearPlan(ctx context.Context, svc *scheduler.Service, st ReplayStore, programmeID string, year int, seed int64, setClock func(time.Time), loc *time.Location) (*models.Plan, error) {
 	plans, err := st.FindPlans(ctx, programmeID)
 	if err != nil {
 		return nil, err
 	}
 	var plan *models.Plan
 	for _, p := range plans {
-		if p.Year == year && p.Status == models.PlanDraft {
+		if p.Year == year && p.Status == models.PlanCommitted {
 			plan = p
 		}
 	}
+	jan1 := models.NewDate(year, 1, 1).Time(loc)
+	defer setClock(jan1)
 	if plan == nil {
-		if plan, _, err = svc.DraftPlan(ctx, actor, programmeID, year, false); err != nil {
-			return nil, fmt.Errorf("draft %d: %w", year, err)
+		setClock(models.NewDate(year-1, 12, 20).Time(loc).Add(9 * time.Hour))
+		if plan, err = svc.DraftPlan(ctx, actor, programmeID, year, models.DraftOptions{}); err != nil {
+			return nil, fmt.Errorf("commit %d: %w", year, err)
 		}
 	}
+	setClock(plan.DrawDate.Time(loc).Add(18 * time.Hour))
+	h := sha256.Sum256([]byte(fmt.Sprintf("kiemtra-demo-draw/%d/%d", seed, year)))
+	result := fmt.Sprintf("%06d", binary.BigEndian.Uint32(h[:4])%1_000_000)
+	if _, err := svc.DrawPlan(ctx, actor, plan.ID, result); err != nil {
+		return nil, fmt.Errorf("draw %d: %w", year, err)
+	}
+	setClock(jan1)
 	if _, err := svc.Approve(ctx, actor, plan.ID); err != nil {
 		return nil, fmt.Errorf("approve %d: %w", year, err)
 	}

@@ -128,8 +128,8 @@ func TestReplayIsTheSameOnTheSameDayAndGrowsWithTheDays(t *testing.T) {
 	if len(a.tips) == 0 {
 		t.Fatal("no tips in 2026")
 	}
-	// The yearly job of 1 December drafted 2027.
-	if !slices.ContainsFunc(a.plans, func(s string) bool { return strings.HasPrefix(s, "2027 draft ") }) {
+	// The yearly job of 1 December committed 2027; its draw is this evening.
+	if !slices.ContainsFunc(a.plans, func(s string) bool { return strings.HasPrefix(s, "2027 committed ") }) {
 		t.Errorf("no draft for 2027 on %s: %v", day, a.plans)
 	}
 	later := replaySmall(t, day.AddDays(30))

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/scheduler"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -36,12 +38,32 @@ func hasDifference(v *models.PlanVerification, part string) bool {
 }
 
 func TestAPlansBundleReDerivesItsSelectionWithoutADatabase(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
+	clock := plantest.NewClock(time.Time{})
+	storetest.RunWith(t, storetest.Options{Now: clock.Now}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		clock.Set(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 		world(t, db, 120)
-		svc := newService(t, db, models.NewDate(2026, 1, 5))
+		cfg := serviceConfig(t, db, models.NewDate(2026, 1, 5))
+		cfg.Now = clock.Now
+		svc := scheduler.NewService(cfg)
 		p := programme(t, svc)
-		plan, items, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, false)
+		committed, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, models.DraftOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Committed: the inputs and the secret are published by their hashes, the draw is named,
+		// and no seed exists yet.
+		atCommit, err := svc.PlanBundle(ctx, committed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if atCommit.SeedSource != models.SeedSourceLottery || atCommit.SeedSHA256 != "" || atCommit.SecretSHA256 != scheduler.SeedSHA256("test-seed-1") ||
+			atCommit.InputsSHA256 != scheduler.InputsSHA256(committed.Inputs) || atCommit.Draw == nil || atCommit.Draw.Date != models.NewDate(2026, 1, 7) ||
+			atCommit.Draw.Result != "" || !strings.Contains(atCommit.NoticeVI, "Xổ số kiến thiết Cần Thơ") || len(atCommit.Commits) != 1 || len(atCommit.Warnings) != 0 {
+			t.Fatalf("the committed plan's bundle: %+v", atCommit)
+		}
+		plan := plantest.DrawOn(t, svc, clock, time.UTC, committed)
+		items, err := db.FindPlanItems(ctx, plan.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +75,8 @@ func TestAPlansBundleReDerivesItsSelectionWithoutADatabase(t *testing.T) {
 		if before.Revealed || before.Seed != "" || before.Inputs != nil || before.Selection != nil || before.NoticeVI == "" {
 			t.Fatalf("before the reveal the bundle shows more than the commitments: %+v", before)
 		}
-		if before.SeedSHA256 != plan.SeedSHA256 || before.InputsSHA256 != scheduler.InputsSHA256(plan.Inputs) || before.Counts.Total != len(items) || before.Counts.InScope != 120 {
+		if before.SeedSHA256 != plan.SeedSHA256 || before.InputsSHA256 != scheduler.InputsSHA256(plan.Inputs) || before.Counts.Total != len(items) || before.Counts.InScope != 120 ||
+			before.Draw.Result != plantest.Result || before.Draw.SeedSHA256 != plan.SeedSHA256 || before.SecretSHA256 != atCommit.SecretSHA256 {
 			t.Fatalf("commitments or counts: %+v", before)
 		}
 		raw, _ := json.Marshal(before)
@@ -76,7 +99,7 @@ func TestAPlansBundleReDerivesItsSelectionWithoutADatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !revealed.Revealed || revealed.Seed != plan.Seed || len(revealed.Selection) != len(items) || revealed.Format != models.PlanBundleFormat {
+		if !revealed.Revealed || revealed.Seed != plan.Seed || revealed.Secret != "test-seed-1" || len(revealed.Selection) != len(items) || revealed.Format != models.PlanBundleFormat {
 			t.Fatalf("revealed bundle: %+v", revealed)
 		}
 		t.Run("the bundle as downloaded re-derives", func(t *testing.T) {
@@ -120,6 +143,30 @@ func TestAPlansBundleReDerivesItsSelectionWithoutADatabase(t *testing.T) {
 			b.Selection[1].InclusionProb /= 2
 			if v := scheduler.CheckPlanBundle(b); v.ItemsMatch || !hasDifference(v, "business "+b.Selection[1].BusinessID+": the plan has") {
 				t.Fatalf("a changed probability: %+v", v)
+			}
+		})
+		t.Run("another draw result fails on the seed's derivation", func(t *testing.T) {
+			b := roundTrip(t, revealed)
+			b.Draw.Result = "654321"
+			v := scheduler.CheckPlanBundle(b)
+			if v.Matches || v.SeedDerives || !v.SecretMatches || !v.SeedMatches || !hasDifference(v, "the secret and the draw result 654321") {
+				t.Fatalf("%+v", v)
+			}
+		})
+		t.Run("another secret fails on the commitment", func(t *testing.T) {
+			b := roundTrip(t, revealed)
+			b.Secret = "test-seed-2"
+			v := scheduler.CheckPlanBundle(b)
+			if v.Matches || v.SecretMatches || v.SeedDerives || !hasDifference(v, "secret: sha256(secret)") {
+				t.Fatalf("%+v", v)
+			}
+		})
+		t.Run("a commitment dated on the draw's day fails", func(t *testing.T) {
+			b := roundTrip(t, revealed)
+			b.CommittedAt = b.Draw.Date.Time(time.UTC).Add(2 * time.Hour)
+			v := scheduler.CheckPlanBundle(b)
+			if v.Matches || v.DrawAfterCommit || !hasDifference(v, "not before the draw") {
+				t.Fatalf("%+v", v)
 			}
 		})
 		t.Run("another format is refused", func(t *testing.T) {

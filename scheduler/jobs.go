@@ -31,6 +31,10 @@ const jobActor = "scheduler"
 type NightlyJob struct {
 	Service *Service
 	Store   JobStore
+	// Project records each programme's projection in the run's result. A replayed history
+	// (the demo) leaves it off: nobody reads its runs' notes, and each projection reads the
+	// whole registry.
+	Project bool
 }
 
 // Name is the job's name in job_runs.
@@ -87,11 +91,28 @@ func (j *NightlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 			return "", fmt.Errorf("programme %s: %w", prog.Code, err)
 		}
 		notes = append(notes, n...)
+		// Each night's run records the projection of the rest of the programme, so that the
+		// first night a shortfall became knowable stays on record.
+		if j.Project {
+			proj, err := s.Projection(ctx, prog, today)
+			if err != nil {
+				return "", fmt.Errorf("programme %s: projection: %w", prog.Code, err)
+			}
+			notes = append(notes, projectionNote(prog.Code, proj))
+		}
 	}
 	if len(notes) == 0 {
 		return "nothing to do", nil
 	}
 	return strings.Join(notes, "; "), nil
+}
+
+// projectionNote sums up a projection for a job run's result.
+func projectionNote(code string, p *models.Projection) string {
+	if p.Fits {
+		return fmt.Sprintf("%s: the rest of the programme fits (%.1f of %.1f team-days)", code, p.NeededTeamDays, p.AvailableTeamDays)
+	}
+	return fmt.Sprintf("%s: projected short from %d by %.1f team-days (%.1f needed of %.1f)", code, p.FirstShortYear, p.MissingTeamDays, p.NeededTeamDays, p.AvailableTeamDays)
 }
 
 func taskIDs(ts []*models.Task) []string {
@@ -299,19 +320,20 @@ func (j *YearlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 		}
 		exists := false
 		for _, p := range plans {
-			if p.Year == next && (p.Status == models.PlanDraft || p.Status == models.PlanApproved) {
+			if p.Year == next && (p.Status == models.PlanCommitted || p.Status == models.PlanDraft || p.Status == models.PlanApproved) {
 				exists = true
 			}
 		}
 		if exists {
 			continue
 		}
-		d, err := s.DraftPlanResult(ctx, jobActor, prog.ID, next, false)
+		d, err := s.DraftPlanResult(ctx, jobActor, prog.ID, next, models.DraftOptions{})
 		if err != nil {
 			return "", fmt.Errorf("programme %s: %w", prog.Code, err)
 		}
 		f := d.Result.Figures
-		notes = append(notes, fmt.Sprintf("%s %d drafted: %d visits (%d never inspected), feasible %v", prog.Code, next, f.Total, f.MustCover, f.Feasible))
+		notes = append(notes, fmt.Sprintf("%s %d committed, waiting for the draw of %s: about %d visits (%d never inspected), feasible %v",
+			prog.Code, next, d.Plan.DrawDate, f.Total, f.MustCover, f.Feasible))
 	}
 	if len(notes) == 0 {
 		return "no plan to draft", nil

@@ -11,6 +11,7 @@ import (
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/scheduler"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -39,9 +40,10 @@ func TestThePlansInputsCarryTheRiskSignals(t *testing.T) {
 		}
 		cats, _ := refdata.Categories()
 		violations, _ := refdata.Violations()
-		svc := scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Violations: violations, RiskFloor: 0.4,
+		cfg := scheduler.Config{Store: db, Categories: cats, Violations: violations, RiskFloor: 0.4,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC) },
-			Location: time.UTC, Seed: func() string { return "seed" }})
+			Location: time.UTC, Seed: func() string { return "seed" }}
+		svc := scheduler.NewService(cfg)
 		prog := programme(t, svc)
 		input, err := svc.BuildInput(ctx, prog, 2026, models.NewDate(2026, 1, 1))
 		if err != nil {
@@ -65,12 +67,12 @@ func TestThePlansInputsCarryTheRiskSignals(t *testing.T) {
 		if ra, rc := input.RiskOf(a), input.RiskOf(c); ra.Score <= rc.Score {
 			t.Errorf("A, found violating, weighs %v; C %v", ra.Score, rc.Score)
 		}
-		d, err := svc.DraftPlanResult(ctx, "planner", prog.ID, 2026, false)
-		if err != nil {
-			t.Fatal(err)
+		plan, items := plantest.Drawn(t, cfg, prog.ID, 2026, models.DraftOptions{})
+		if len(items) == 0 {
+			t.Fatal("the plan selects nobody")
 		}
-		for _, it := range d.Items {
-			r, err := svc.PlanItemRisk(ctx, d.Plan.ID, it.BusinessID)
+		for _, it := range items {
+			r, err := svc.PlanItemRisk(ctx, plan.ID, it.BusinessID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +80,7 @@ func TestThePlansInputsCarryTheRiskSignals(t *testing.T) {
 				t.Errorf("%s: %+v", it.BusinessID, r)
 			}
 		}
-		if _, err := svc.PlanItemRisk(ctx, d.Plan.ID, "nope"); !models.IsCode(err, models.ENOTFOUND) {
+		if _, err := svc.PlanItemRisk(ctx, plan.ID, "nope"); !models.IsCode(err, models.ENOTFOUND) {
 			t.Errorf("a business not selected: %v", err)
 		}
 	})

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,7 +39,8 @@ type Config struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Location   *time.Location
-	// Seed returns a new secret seed; nil means 32 random bytes. Tests inject their own.
+	// Seed returns a new secret, committed with a plan and part of its seed; nil means 32
+	// random bytes. Tests inject their own.
 	Seed func() string
 	// Violations is the violation catalogue: the severity of findings recorded without one.
 	Violations []models.ViolationType
@@ -229,19 +232,21 @@ func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year i
 	return in, facts, nil
 }
 
-// DraftPlan makes a plan for a programme year from the registry as it is now (or as of 1
-// January when the year has not begun), and stores it as a draft unless dryRun. The seed is
-// generated here, kept secret and committed to by its SHA-256.
-func (s *Service) DraftPlan(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*models.Plan, []*models.PlanItem, error) {
-	d, err := s.DraftPlanResult(ctx, actor, programmeID, year, dryRun)
+// DraftPlan commits a plan for a programme year from the registry as it is now (or as of 1
+// January when the year has not begun): its inputs and a new secret are stored and their hashes
+// published, and the plan waits for the named public draw (opts.DrawDate) whose result DrawPlan
+// takes to make the seed and the selection. The figures stored until then are a preview from a
+// public seed. With opts.DryRun nothing is stored, and the result is the preview.
+func (s *Service) DraftPlan(ctx context.Context, actor, programmeID string, year int, opts models.DraftOptions) (*models.Plan, error) {
+	d, err := s.DraftPlanResult(ctx, actor, programmeID, year, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return d.Plan, d.Items, nil
+	return d.Plan, nil
 }
 
-// DraftPlanResult is DraftPlan with the planner's full result.
-func (s *Service) DraftPlanResult(ctx context.Context, actor, programmeID string, year int, dryRun bool) (*Draft, error) {
+// DraftPlanResult is DraftPlan with the planner's result (the preview).
+func (s *Service) DraftPlanResult(ctx context.Context, actor, programmeID string, year int, opts models.DraftOptions) (*Draft, error) {
 	prog, err := s.store.FindProgrammeByID(ctx, programmeID)
 	if err != nil {
 		return nil, err
@@ -253,28 +258,54 @@ func (s *Service) DraftPlanResult(ctx context.Context, actor, programmeID string
 	if err != nil {
 		return nil, err
 	}
+	attempt := 1
 	for _, p := range plans {
-		if p.Year == year && p.Status == models.PlanApproved {
+		if p.Year != year {
+			continue
+		}
+		attempt++
+		if p.Status == models.PlanApproved {
 			return nil, models.NewError(models.ECONFLICT, "the programme already has an approved plan for %d (%s)", "chương trình đã có kế hoạch năm %d được phê duyệt (%s)", year, p.ID)
 		}
 	}
-	asOf := s.Today()
+	today := s.Today()
+	var v models.Validation
+	src, ok := models.DrawSources[cmp.Or(opts.DrawSource, models.DrawCanTho.Code)]
+	drawDate := opts.DrawDate
+	if !ok {
+		v.Add("draw_source", "unknown draw %q", "không có kỳ quay %q", opts.DrawSource)
+	} else {
+		if drawDate.IsZero() {
+			drawDate = NextDraw(src, today)
+		}
+		if err := CheckDrawDate(src, drawDate, today); err != nil {
+			v.AddError(err)
+		}
+	}
+	// The selection exists from the draw on: a plan drafted during its year schedules from the
+	// day after the draw, one drafted before its year from 1 January.
+	asOf := today
+	if !drawDate.IsZero() {
+		asOf = drawDate.AddDays(1)
+	}
 	if jan1 := models.NewDate(year, 1, 1); asOf.Before(jan1) {
 		asOf = jan1
 	}
 	if asOf.Year > year {
-		return nil, models.Invalid("year", "%d is over", "năm %d đã kết thúc", year)
+		return nil, models.Invalid("year", "%d is over, or ends before the draw", "năm %d đã kết thúc, hoặc kết thúc trước kỳ quay số", year)
 	}
-	return s.draft(ctx, actor, prog, year, asOf, dryRun)
-}
-
-func (s *Service) draft(ctx context.Context, actor string, prog *models.Programme, year int, asOf models.Date, dryRun bool) (*Draft, error) {
-	in, err := s.BuildInput(ctx, prog, year, asOf)
-	if err != nil {
+	reason := strings.TrimSpace(opts.Reason)
+	if attempt > 1 && reason == "" {
+		v.Add("reason", "is required: the year already has a plan, and a second one is published as a re-draft with its reason",
+			"không được để trống: năm này đã có kế hoạch, kế hoạch lập lại được công bố kèm lý do")
+	}
+	if len([]rune(reason)) > 500 {
+		v.Add("reason", "is longer than 500 characters", "dài quá 500 ký tự")
+	}
+	if err := v.Err(); err != nil && !opts.DryRun {
 		return nil, err
 	}
-	seed := s.seed()
-	res, err := YearlyPlan(*in, seed)
+	in, err := s.BuildInput(ctx, prog, year, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -282,30 +313,154 @@ func (s *Service) draft(ctx context.Context, actor string, prog *models.Programm
 	if err != nil {
 		return nil, fmt.Errorf("encode plan inputs: %w", err)
 	}
+	// The preview's seed is public and fixed by the inputs: its figures (how many, which weeks,
+	// the shortfall) are what a planner reads before the draw, and it tells nothing of the
+	// selection the draw will give.
+	preview, err := YearlyPlan(*in, "preview/"+InputsSHA256(string(inputs)))
+	if err != nil {
+		return nil, err
+	}
+	p := &models.Plan{ProgrammeID: prog.ID, Year: year, Status: models.PlanCommitted, SeedSource: models.SeedSourceLottery,
+		Inputs: string(inputs), Feasible: preview.Figures.Feasible, Shortfall: preview.Figures.Shortfall, CreatedBy: actor, Attempt: attempt,
+		Reason: reason}
+	d := &Draft{Plan: p, Result: preview}
+	if p.Figures, err = planFigures(preview); err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
+		return d, nil
+	}
+	p.DrawSource, p.DrawDate = src.Code, drawDate
+	if p.Projection, err = s.planProjection(in); err != nil {
+		return nil, err
+	}
+	p.Secret = s.seed()
+	p.SecretSHA256 = SeedSHA256(p.Secret)
+	if err := s.store.CreatePlan(ctx, actor, p, nil); err != nil {
+		return nil, err
+	}
+	s.log.Info("plan committed", "programme", prog.Code, "year", year, "attempt", attempt, "draw", p.DrawDate.String(), "secret_sha256", p.SecretSHA256)
+	return d, nil
+}
+
+// planFigures encodes a result's figures.
+func planFigures(res *Result) (string, error) {
 	figures, err := json.Marshal(res.Figures)
 	if err != nil {
-		return nil, fmt.Errorf("encode plan figures: %w", err)
+		return "", fmt.Errorf("encode plan figures: %w", err)
 	}
-	p := &models.Plan{ProgrammeID: prog.ID, Year: year, Status: models.PlanDraft, Seed: seed, SeedSHA256: SeedSHA256(seed),
-		Inputs: string(inputs), Figures: string(figures), Feasible: res.Figures.Feasible, Shortfall: res.Figures.Shortfall, CreatedBy: actor}
+	return string(figures), nil
+}
+
+// planProjection is the projection of the rest of the programme from a plan's input, stored
+// with the plan: what was knowable about the years ahead when the plan was made.
+func (s *Service) planProjection(in *Input) (string, error) {
+	full := *in
+	full.Holidays = s.holidays // every year's, for the later years' capacity
+	rates := ObservedRates(0, 0, 0, 0, 0)
+	if in.Rates != nil {
+		rates = *in.Rates
+	}
+	proj, err := ProjectPlan(full, rates, in.GraceDays)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(proj)
+	if err != nil {
+		return "", fmt.Errorf("encode plan projection: %w", err)
+	}
+	return string(b), nil
+}
+
+// DrawPlan enters the result of a committed plan's public draw: the seed is derived from it and
+// the committed secret, the selection made from the committed inputs, and the plan becomes a
+// draft to approve. Entering the same result again returns the plan as it is (a retried
+// request); another result for a plan already drawn is a conflict.
+func (s *Service) DrawPlan(ctx context.Context, actor, planID, result string) (*models.Plan, error) {
+	d, err := s.DrawPlanResult(ctx, actor, planID, result)
+	if err != nil {
+		return nil, err
+	}
+	return d.Plan, nil
+}
+
+// DrawPlanResult is DrawPlan with the selection.
+func (s *Service) DrawPlanResult(ctx context.Context, actor, planID, result string) (*Draft, error) {
+	p, err := s.store.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	src, ok := models.DrawSources[p.DrawSource]
+	if p.SeedSource != models.SeedSourceLottery || !ok {
+		return nil, models.NewError(models.ECONFLICT, "plan %s does not wait for a draw (its seed came from %s)", "kế hoạch %s không chờ kết quả quay số (hạt giống từ %s)", p.ID, p.SeedSource)
+	}
+	r, err := CheckDrawResult(src, result)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != models.PlanCommitted {
+		if p.DrawResult == r && p.Status != models.PlanSuperseded {
+			return &Draft{Plan: p}, nil
+		}
+		return nil, models.NewError(models.ECONFLICT, "plan %s is %s: its draw result (%s) was entered already or it was replaced", "kế hoạch %s đang ở trạng thái %s: kết quả quay số (%s) đã được nhập hoặc kế hoạch đã được thay thế", p.ID, p.Status, p.DrawResult)
+	}
+	known, err := drawResultsKnown(src, p.DrawDate, s.loc)
+	if err != nil {
+		return nil, err
+	}
+	if s.now().Before(known) {
+		return nil, models.NewError(models.EPRECONDITION, "the draw of %[1]s has not been held yet: its result is known from %[3]s", "kỳ quay ngày %[2]s chưa diễn ra: kết quả có từ %[4]s",
+			p.DrawDate, p.DrawDate.Time(s.loc).Format("02/01/2006"), known.Format("2006-01-02 15:04"), known.Format("15:04 ngày 02/01/2006"))
+	}
+	var in Input
+	if err := json.Unmarshal([]byte(p.Inputs), &in); err != nil {
+		return nil, fmt.Errorf("read the inputs of plan %s: %w", p.ID, err)
+	}
+	seed := LotterySeed(p.Secret, p.DrawSource, p.DrawDate, r)
+	res, err := YearlyPlan(in, seed)
+	if err != nil {
+		return nil, err
+	}
+	figures, err := planFigures(res)
+	if err != nil {
+		return nil, err
+	}
+	drawn := *p
+	drawn.Seed, drawn.SeedSHA256, drawn.DrawResult, drawn.Figures = seed, SeedSHA256(seed), r, figures
+	drawn.Feasible, drawn.Shortfall = res.Figures.Feasible, res.Figures.Shortfall
+	items := planItems(res)
+	out, err := s.store.DrawPlan(ctx, actor, &drawn, items)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("plan drawn", "plan", p.ID, "year", p.Year, "draw", p.DrawDate.String(), "total", res.Figures.Total, "feasible", res.Figures.Feasible, "seed_sha256", drawn.SeedSHA256)
+	return &Draft{Plan: out, Items: items, Result: res}, nil
+}
+
+func planItems(res *Result) []*models.PlanItem {
 	items := make([]*models.PlanItem, len(res.Items))
 	for i, it := range res.Items {
 		items[i] = &models.PlanItem{BusinessID: it.BusinessID, Group: it.Group, InclusionProb: it.Prob, WeekStart: it.WeekStart, AreaCode: it.Ward}
 	}
-	d := &Draft{Plan: p, Items: items, Result: res}
-	if dryRun {
-		return d, nil
-	}
-	if err := s.store.CreatePlan(ctx, actor, p, items); err != nil {
-		return nil, err
-	}
-	s.log.Info("plan drafted", "programme", prog.Code, "year", year, "total", res.Figures.Total, "feasible", res.Figures.Feasible, "shortfall", res.Figures.Shortfall, "seed_sha256", p.SeedSHA256)
-	return d, nil
+	return items
 }
 
 // Approve turns a draft into tasks.
 func (s *Service) Approve(ctx context.Context, actor, planID string) (*models.Plan, error) {
+	p, err := s.store.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == models.PlanCommitted {
+		return nil, waitingForDraw(p)
+	}
 	return s.store.ApprovePlan(ctx, actor, planID)
+}
+
+// waitingForDraw is the error of an action on a plan whose selection does not exist yet.
+func waitingForDraw(p *models.Plan) error {
+	return models.NewError(models.EPRECONDITION, "plan %[1]s has no selection yet: enter the result of the draw of %[2]s first",
+		"kế hoạch %[1]s chưa có danh sách được chọn: cần nhập kết quả kỳ quay số ngày %[3]s trước", p.ID, p.DrawDate, p.DrawDate.Time(time.UTC).Format("02/01/2006"))
 }
 
 // Reveal publishes a plan's seed. Before the plan's year is over only an admin may do it
@@ -314,6 +469,9 @@ func (s *Service) Reveal(ctx context.Context, actor, planID string, admin bool) 
 	p, err := s.store.FindPlanByID(ctx, planID)
 	if err != nil {
 		return nil, err
+	}
+	if p.Status == models.PlanCommitted {
+		return nil, waitingForDraw(p)
 	}
 	if !admin && !s.Today().After(models.NewDate(p.Year, 12, 31)) {
 		return nil, models.NewError(models.EFORBIDDEN, "the seed of the %d plan is revealed after the year ends, or by an admin", "hạt giống của kế hoạch năm %d chỉ được công bố sau khi hết năm, hoặc bởi quản trị viên", p.Year)

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/scheduler"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -50,14 +52,20 @@ func world(t *testing.T, db *store.DB, n int) {
 
 func newService(t *testing.T, db *store.DB, today models.Date) *scheduler.Service {
 	t.Helper()
+	return scheduler.NewService(serviceConfig(t, db, today))
+}
+
+// serviceConfig is newService's configuration: a clock at 09:00 on today, numbered secrets.
+func serviceConfig(t *testing.T, db *store.DB, today models.Date) scheduler.Config {
+	t.Helper()
 	cats, err := refdata.Categories()
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	return scheduler.NewService(scheduler.Config{Store: db, Categories: cats, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	return scheduler.Config{Store: db, Categories: cats, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return today.Time(time.UTC).Add(9 * time.Hour) }, Location: time.UTC,
-		Seed: func() string { n++; return fmt.Sprintf("test-seed-%d", n) }})
+		Seed: func() string { n++; return fmt.Sprintf("test-seed-%d", n) }}
 }
 
 func programme(t *testing.T, svc *scheduler.Service) *models.Programme {
@@ -105,34 +113,43 @@ func TestProgrammeValidation(t *testing.T) {
 }
 
 func TestPlanLifecycleApproveRevealVerify(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
+	clock := plantest.NewClock(time.Time{})
+	storetest.RunWith(t, storetest.Options{Now: clock.Now}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		clock.Set(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 		world(t, db, 200)
-		svc := newService(t, db, models.NewDate(2026, 1, 5))
+		cfg := serviceConfig(t, db, models.NewDate(2026, 1, 5))
+		cfg.Now = clock.Now
+		svc := scheduler.NewService(cfg)
 		p := programme(t, svc)
 
-		if _, _, err := svc.DraftPlan(ctx, "planner", p.ID, 2031, false); models.ErrorCode(err) != models.EINVALID {
+		if _, err := svc.DraftPlan(ctx, "planner", p.ID, 2031, models.DraftOptions{}); models.ErrorCode(err) != models.EINVALID {
 			t.Errorf("a year outside the programme: %v", err)
 		}
-		if _, _, err := svc.DraftPlan(ctx, "planner", "nope", 2026, false); models.ErrorCode(err) != models.ENOTFOUND {
+		if _, err := svc.DraftPlan(ctx, "planner", "nope", 2026, models.DraftOptions{}); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Errorf("an unknown programme: %v", err)
 		}
 		// 200 never inspected and no openings in the registry's history: the levelled rule draws
 		// about 200 / 4.75 (the last year counting for three quarters), 42 with this year's
 		// capacity, more than the 40 of the yearly share.
 		const want = 42
-		dry, items, err := svc.DraftPlan(ctx, "planner", p.Code, 2026, true)
-		if err != nil || len(items) != want || dry.ID != "" {
-			t.Fatalf("dry run: %v, %d items, id %q", err, len(items), dry.ID)
+		dry, err := svc.DraftPlanResult(ctx, "planner", p.Code, 2026, models.DraftOptions{DryRun: true})
+		if err != nil || len(dry.Result.Items) != want || dry.Plan.ID != "" {
+			t.Fatalf("dry run: %v, %+v", err, dry)
 		}
 		if plans, _ := db.FindPlans(ctx, p.ID); len(plans) != 0 {
 			t.Fatal("a dry run stored a plan")
 		}
-		plan, items, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, false)
+		committed, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, models.DraftOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if plan.SeedSHA256 != scheduler.SeedSHA256(plan.Seed) || plan.RevealedSeed() != "" {
+		plan := plantest.DrawOn(t, svc, clock, time.UTC, committed)
+		items, err := db.FindPlanItems(ctx, plan.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.SeedSHA256 != scheduler.SeedSHA256(plan.Seed) || plan.RevealedSeed() != "" || plan.Status != models.PlanDraft {
 			t.Fatal("the seed is not committed, or is shown before it is revealed")
 		}
 		// Every ward progresses, and the district teams took their own wards.
@@ -155,7 +172,7 @@ func TestPlanLifecycleApproveRevealVerify(t *testing.T) {
 		if _, err := svc.Approve(ctx, "planner", plan.ID); models.ErrorCode(err) != models.ECONFLICT {
 			t.Errorf("approving twice: %v, want conflict", err)
 		}
-		if _, _, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, false); models.ErrorCode(err) != models.ECONFLICT {
+		if _, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, models.DraftOptions{Reason: "again"}); models.ErrorCode(err) != models.ECONFLICT {
 			t.Errorf("a second plan while one is approved: %v, want conflict", err)
 		}
 		if _, err := svc.Verify(ctx, plan.ID); models.ErrorCode(err) != models.EPRECONDITION {
@@ -200,10 +217,7 @@ func TestApprovalIsAllOrNothing(t *testing.T) {
 		world(t, db, 60)
 		svc := newService(t, db, models.NewDate(2026, 1, 5))
 		p := programme(t, svc)
-		plan, items, err := svc.DraftPlan(ctx, "planner", p.ID, 2026, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan, items := plantest.Drawn(t, serviceConfig(t, db, models.NewDate(2026, 1, 5)), p.ID, 2026, models.DraftOptions{})
 		// A task that already exists with the id the approval would need cannot be forced, so
 		// break the approval another way: an item that points to a business that vanished.
 		if err := db.Gorm().Exec("PRAGMA foreign_keys = OFF").Error; err == nil && db.Dialect() == store.DialectSQLite {
@@ -235,10 +249,7 @@ func TestNightlyJobRequeuesAddsAndTopsUp(t *testing.T) {
 		// The last year of a programme: every never-inspected business is in the plan.
 		svc := newService(t, db, models.NewDate(2030, 1, 2))
 		p := programme(t, svc)
-		plan, _, err := svc.DraftPlan(ctx, "planner", p.ID, 2030, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan, _ := plantest.Drawn(t, serviceConfig(t, db, models.NewDate(2030, 1, 2)), p.ID, 2030, models.DraftOptions{})
 		if _, err := svc.Approve(ctx, "planner", plan.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -255,10 +266,14 @@ func TestNightlyJobRequeuesAddsAndTopsUp(t *testing.T) {
 		if err := db.CreateBusinesses(ctx, "t", []*models.Business{late}); err != nil {
 			t.Fatal(err)
 		}
-		job := &scheduler.NightlyJob{Service: svc, Store: db}
+		job := &scheduler.NightlyJob{Service: svc, Store: db, Project: true}
 		res, err := job.Run(ctx, time.Date(2030, 3, 5, 1, 30, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The run records the night's projection of the rest of the programme (here its last year).
+		if !strings.Contains(res, "P1: the rest of the programme fits (") || !strings.Contains(res, "team-days)") {
+			t.Errorf("the nightly run does not record the projection: %s", res)
 		}
 		repeat, _, _ := db.FindTasks(ctx, models.TaskFilter{BusinessID: refused.BusinessID, Statuses: []string{models.TaskPlanned}})
 		if len(repeat) != 1 || repeat[0].Reason != models.ReasonRequeue || repeat[0].ParentTaskID == nil || *repeat[0].ParentTaskID != refused.ID {
@@ -285,10 +300,7 @@ func TestNightlyJobTopsUpAfterClosures(t *testing.T) {
 		svc := newService(t, db, models.NewDate(2027, 1, 4))
 		p := programme(t, svc)
 		// The second year: U over four years is 100 visits, above the 80 of the share.
-		plan, _, err := svc.DraftPlan(ctx, "planner", p.ID, 2027, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan, _ := plantest.Drawn(t, serviceConfig(t, db, models.NewDate(2027, 1, 4)), p.ID, 2027, models.DraftOptions{})
 		if _, err := svc.Approve(ctx, "planner", plan.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ type SimOptions struct {
 	OpenRate   float64 `json:"open_rate"`  // new businesses a year, as a share of those open
 	CloseRate  float64 `json:"close_rate"` // closures a year, as a share of those open
 	MissRate   float64 `json:"miss_rate"`  // share of visits that fail (closed door, refused)
-	Teams      int     `json:"teams"`      // 0: enough for the programme
+	Teams      int     `json:"teams"`      // 0: SizeTeams
 	Capacity   int     `json:"capacity"`   // inspections per team per working week
 	Violators  float64 `json:"violators"`  // hidden share of violating businesses
 	Share      float64 `json:"share"`      // minimum yearly share
@@ -348,9 +348,7 @@ func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
 		return nil, err
 	}
 	if o.Teams == 0 {
-		// Enough teams to visit half the city a year in 45 working weeks: the last year holds the
-		// remaining never-inspected businesses, the late openings and the repeats of missed visits.
-		o.Teams = max(1, ceilDiv(int(math.Ceil(float64(o.Businesses)*0.5)), o.Capacity*45))
+		o.Teams = SizeTeams(o)
 	}
 	w := newWorld(o, categories)
 	rep := &SimReport{Options: o, Feasible: true}
@@ -370,6 +368,51 @@ func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
 	}
 	rep.Baseline, _ = w.run(false)
 	return rep, nil
+}
+
+// SizingMargin is the share of the teams' time that SizeTeams leaves free in every year: visits
+// do not fall evenly over the weeks, and a year's last weeks keep room for repeats.
+const SizingMargin = 0.10
+
+// SizeTeams is the fewest teams (of o.Capacity a week) whose time the planner's projection of
+// the whole programme, at the options' own rates of openings, closures and missed visits, finds
+// enough in every year with SizingMargin to spare: the same projection that warns a real
+// programme, used to size a simulated one.
+func SizeTeams(o SimOptions) int {
+	start := models.NewDate(o.StartYear, 1, 1)
+	deadline := models.NewDate(o.StartYear+o.Years-1, 12, 31)
+	one := Input{Programme: ProgrammeSpec{FirstYear: o.StartYear, Deadline: deadline, MinYearlyShare: o.Share}, Year: o.StartYear, AsOf: start,
+		Teams: []Team{{ID: "team", AreaPath: "/city/", Weekly: o.Capacity, WorkingDays: models.DefaultWorkingDays}}}
+	perTeam := make([]YearCapacity, 0, o.Years)
+	for y := o.StartYear; y <= deadline.Year; y++ {
+		perTeam = append(perTeam, TeamCapacity(one, y))
+	}
+	rates := Rates{Openings: o.OpenRate, Closures: o.CloseRate, Misses: o.MissRate}
+	fits := func(n int) bool {
+		p := ProjectionInput{Year: o.StartYear, LastYear: deadline.Year, MinYearlyShare: o.Share, GraceDays: o.GraceDays, Open: o.Businesses,
+			Uninspected: o.Businesses, Rates: rates, Rules: o.rules()}
+		for _, c := range perTeam {
+			f := float64(n) * (1 - SizingMargin)
+			p.Capacity = append(p.Capacity, YearCapacity{Year: c.Year, Inspections: c.Inspections * f, TeamDays: c.TeamDays * f})
+		}
+		proj, err := Project(p)
+		return err == nil && proj.Fits
+	}
+	// The load grows with the city and shrinks with the teams: search the fewest that fit.
+	hi := 1
+	for !fits(hi) && hi < 1<<20 {
+		hi *= 2
+	}
+	lo := hi/2 + 1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fits(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return hi
 }
 
 func (o SimOptions) validate() error {

@@ -61,6 +61,7 @@ func TestLevelledQuotasKeepTheReportedCase(t *testing.T) {
 	// use less of the teams' time at the peak.
 	o := DefaultSimOptions()
 	o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = 3700, 0.15, 0.12, 0.2
+	o.Teams = 6 // the reported case's teams (the sizing of the release before SizeTeams)
 	o.Rules = RulesV1
 	before := simulate(t, o)
 	o.Rules = RulesV2
@@ -95,6 +96,7 @@ func TestSimulatedYearsReportTheProjection(t *testing.T) {
 	// already shows it.
 	o := DefaultSimOptions()
 	o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = 3700, 0.15, 0.12, 0.2
+	o.Teams = 6 // the reported case's teams (the sizing of the release before SizeTeams)
 	o.Rules = RulesV1
 	r := simulate(t, o)
 	if r.Feasible || r.FirstShortfallYear != 2025 {
@@ -350,4 +352,35 @@ func stressGrid() []SimOptions {
 		}
 	}
 	return grid
+}
+
+func TestSizeTeamsIsTheFewestTheProjectionFindsEnough(t *testing.T) {
+	o := DefaultSimOptions()
+	o.Businesses, o.OpenRate, o.CloseRate, o.MissRate = 3700, 0.15, 0.12, 0.2
+	n := SizeTeams(o)
+	if n < 2 || n > 8 {
+		t.Fatalf("%d teams for the reported case", n)
+	}
+	// More businesses or more missed visits need at least as many teams.
+	big, missy := o, o
+	big.Businesses, missy.MissRate = 2*o.Businesses, 0.35
+	if SizeTeams(big) < n || SizeTeams(missy) < n {
+		t.Errorf("teams: %d for the reported case, %d for twice the businesses, %d with 35%% misses", n, SizeTeams(big), SizeTeams(missy))
+	}
+	// With the teams it sized, the programme keeps its promise.
+	o.Teams = n
+	r := simulate(t, o)
+	if r.Final.Coverage < 1 || !r.Feasible {
+		t.Fatalf("%d teams: coverage %.4f, feasible %v", n, r.Final.Coverage, r.Feasible)
+	}
+	for _, y := range r.Years {
+		if y.Share < o.Share {
+			t.Errorf("%d teams: %d share %.4f", n, y.Year, y.Share)
+		}
+	}
+	// One team fewer does not fit the projection with the margin.
+	o.Teams = n - 1
+	if fewer := SizeTeams(o); fewer != n {
+		t.Errorf("sizing depends on o.Teams: %d", fewer)
+	}
 }

@@ -82,16 +82,30 @@ func (db *DB) FindPlanItems(ctx context.Context, planID string) ([]*models.PlanI
 	return out, nil
 }
 
-// CreatePlan stores a draft with its items, and marks older drafts of the same year superseded.
+// CreatePlan stores a plan (committed, or a draft with its items), and marks the older
+// committed plans and drafts of the same year superseded.
 func (db *DB) CreatePlan(ctx context.Context, actor string, p *models.Plan, items []*models.PlanItem) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		if p.ID == "" {
 			p.ID = uuid.NewString()
 		}
-		p.Status, p.Version = models.PlanDraft, 1
-		if err := tx.Model(&models.Plan{}).Where("programme_id = ? AND year = ? AND status = ?", p.ProgrammeID, p.Year, models.PlanDraft).
-			Updates(map[string]any{"status": models.PlanSuperseded, "updated_at": db.Now()}).Error; err != nil {
+		if p.Status != models.PlanCommitted {
+			p.Status = models.PlanDraft
+		}
+		if p.SeedSource == "" {
+			p.SeedSource = models.SeedSourceServer
+		}
+		p.Version = 1
+		var superseded []string
+		if err := tx.Model(&models.Plan{}).Where("programme_id = ? AND year = ? AND status IN ?", p.ProgrammeID, p.Year, []string{models.PlanDraft, models.PlanCommitted}).
+			Order("id").Pluck("id", &superseded).Error; err != nil {
 			return translate(err, "plan")
+		}
+		if len(superseded) > 0 {
+			if err := tx.Model(&models.Plan{}).Where("id IN ?", superseded).
+				Updates(map[string]any{"status": models.PlanSuperseded, "updated_at": db.Now()}).Error; err != nil {
+				return translate(err, "plan")
+			}
 		}
 		if err := tx.Create(p).Error; err != nil {
 			return translate(err, "plan")
@@ -99,13 +113,66 @@ func (db *DB) CreatePlan(ctx context.Context, actor string, p *models.Plan, item
 		for _, it := range items {
 			it.PlanID = p.ID
 		}
-		if err := tx.CreateInBatches(items, db.batchSize()).Error; err != nil {
+		if len(items) > 0 {
+			if err := tx.CreateInBatches(items, db.batchSize()).Error; err != nil {
+				return translate(err, "plan")
+			}
+		}
+		// The audit entry is the commitment that the public bundle reads back: an edit of the
+		// plans table afterwards shows as a mismatch with it.
+		details := map[string]any{"programme_id": p.ProgrammeID, "year": p.Year, "seed_sha256": p.SeedSHA256, "inputs_sha256": sha256Hex(p.Inputs),
+			"items": len(items), "feasible": p.Feasible, "shortfall": p.Shortfall, "seed_source": p.SeedSource, "attempt": p.Attempt}
+		if p.SeedSource == models.SeedSourceLottery {
+			details["secret_sha256"], details["draw_source"], details["draw_date"] = p.SecretSHA256, p.DrawSource, p.DrawDate.String()
+		}
+		if p.Reason != "" {
+			details["reason"] = p.Reason
+		}
+		if len(superseded) > 0 {
+			details["supersedes"] = superseded
+		}
+		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "plan", EntityID: p.ID, Details: details})
+	})
+}
+
+// DrawPlan records a committed plan's draw: its result, the seed it gave, the figures and the
+// selection, in one transaction; the plan becomes a draft that can be approved.
+func (db *DB) DrawPlan(ctx context.Context, actor string, p *models.Plan, items []*models.PlanItem) (*models.Plan, error) {
+	var out *models.Plan
+	err := db.tx(ctx, func(tx *gorm.DB) error {
+		var cur models.Plan
+		if err := tx.Where("id = ?", p.ID).Take(&cur).Error; err != nil {
 			return translate(err, "plan")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "create", EntityType: "plan", EntityID: p.ID,
-			Details: map[string]any{"programme_id": p.ProgrammeID, "year": p.Year, "seed_sha256": p.SeedSHA256, "inputs_sha256": sha256Hex(p.Inputs),
-				"items": len(items), "feasible": p.Feasible, "shortfall": p.Shortfall}})
+		if cur.Status != models.PlanCommitted {
+			return conflictf("plan %s is %s: its draw was entered already or it was replaced", "kế hoạch %s đang ở trạng thái %s: kết quả quay số đã được nhập hoặc kế hoạch đã được thay thế", cur.ID, cur.Status)
+		}
+		now := db.Now()
+		res := tx.Model(&models.Plan{}).Where("id = ? AND status = ?", cur.ID, models.PlanCommitted).Updates(map[string]any{
+			"status": models.PlanDraft, "seed": p.Seed, "seed_sha256": p.SeedSHA256, "draw_result": p.DrawResult, "drawn_by": actor, "drawn_at": now,
+			"figures": p.Figures, "feasible": p.Feasible, "shortfall": p.Shortfall, "projection": p.Projection, "version": cur.Version + 1, "updated_at": now})
+		if res.Error != nil {
+			return translate(res.Error, "plan")
+		}
+		if res.RowsAffected != 1 {
+			return conflictf("plan %s changed while its draw was entered", "kế hoạch %s đã thay đổi trong lúc nhập kết quả quay số", cur.ID)
+		}
+		for _, it := range items {
+			it.PlanID = cur.ID
+		}
+		if len(items) > 0 {
+			if err := tx.CreateInBatches(items, db.batchSize()).Error; err != nil {
+				return translate(err, "plan")
+			}
+		}
+		cur.Status, cur.Seed, cur.SeedSHA256, cur.DrawResult, cur.DrawnBy, cur.DrawnAt = models.PlanDraft, p.Seed, p.SeedSHA256, p.DrawResult, actor, &now
+		cur.Figures, cur.Feasible, cur.Shortfall, cur.Projection, cur.Version, cur.UpdatedAt = p.Figures, p.Feasible, p.Shortfall, p.Projection, cur.Version+1, now
+		out = &cur
+		return db.appendAudit(tx, actor, auditEntry{Action: "draw", EntityType: "plan", EntityID: cur.ID, Details: map[string]any{
+			"draw_source": cur.DrawSource, "draw_date": cur.DrawDate.String(), "draw_result": p.DrawResult, "seed_sha256": p.SeedSHA256,
+			"items": len(items), "feasible": p.Feasible, "shortfall": p.Shortfall}})
 	})
+	return out, err
 }
 
 // ApprovePlan turns a draft's items into planned tasks, one per item, in one transaction: a
@@ -180,7 +247,7 @@ func (db *DB) RevealPlanSeed(ctx context.Context, actor, planID string) (*models
 				return translate(err, "plan")
 			}
 			p.SeedRevealedAt = &now
-			if err := db.appendAudit(tx, actor, auditEntry{Action: "reveal_seed", EntityType: "plan", EntityID: p.ID, Details: map[string]any{"seed_sha256": p.SeedSHA256}}); err != nil {
+			if err := db.appendAudit(tx, actor, auditEntry{Action: "reveal_seed", EntityType: "plan", EntityID: p.ID, Details: map[string]any{"seed_sha256": p.SeedSHA256, "secret_sha256": p.SecretSHA256}}); err != nil {
 				return err
 			}
 		}

@@ -156,15 +156,20 @@ func startAppServer(tb testing.TB) *appServer {
 		if err := demo.Load(ctx, tx, reg, ds); err != nil {
 			return err
 		}
-		newYear := models.NewDate(appDay.Year, 1, 1).Time(loc)
+		// Committed before the year, so that it schedules from 1 January; drawn on the draw's evening.
+		now := models.NewDate(appDay.Year-1, 12, 20).Time(loc)
 		svc := scheduler.NewService(scheduler.Config{Store: tx, Categories: categories, Logger: log, Location: loc,
-			Now: func() time.Time { return newYear }, Seed: func() string { return "app-test" }})
+			Now: func() time.Time { return now }, Seed: func() string { return "app-test" }})
 		prog := demo.Programmes("92")[1]
 		if err := svc.CreateProgramme(ctx, "test", prog); err != nil {
 			return err
 		}
-		plan, _, err := svc.DraftPlan(ctx, "test", prog.ID, appDay.Year, false)
+		plan, err := svc.DraftPlan(ctx, "test", prog.ID, appDay.Year, models.DraftOptions{})
 		if err != nil {
+			return err
+		}
+		now = plan.DrawDate.Time(loc).Add(18 * time.Hour)
+		if _, err := svc.DrawPlan(ctx, "test", plan.ID, "123456"); err != nil {
 			return err
 		}
 		_, err = svc.Approve(ctx, "test", plan.ID)

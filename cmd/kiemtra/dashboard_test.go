@@ -98,6 +98,37 @@ func startDemo(tb testing.TB, set func(*Config)) *Main {
 func startIn(tb testing.TB, dir string, day models.Date, set func(*Config)) *Main {
 	tb.Helper()
 	cfg := DefaultConfig()
+	return startAt(tb, dir, newTestClock(day, cfg.Location()), set)
+}
+
+// testClock runs from 09:00 on a chosen day at the wall clock's pace; a test can move it (to
+// a plan's draw).
+type testClock struct {
+	mu            sync.Mutex
+	base, started time.Time
+}
+
+func newTestClock(day models.Date, loc *time.Location) *testClock {
+	return &testClock{base: day.Time(loc).Add(9 * time.Hour), started: time.Now()}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.base.Add(time.Since(c.started))
+}
+
+// Set moves the clock to t, from where it runs on.
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.base, c.started = t, time.Now()
+}
+
+// startAt is startIn on a clock the test holds.
+func startAt(tb testing.TB, dir string, clock *testClock, set func(*Config)) *Main {
+	tb.Helper()
+	cfg := DefaultConfig()
 	cfg.DataDir = dir
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning = "off", "off", "off"
@@ -109,8 +140,7 @@ func startIn(tb testing.TB, dir string, day models.Date, set func(*Config)) *Mai
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := NewMain(&cfg, log)
-	base, started := time.Date(day.Year, time.Month(day.Month), day.Day, 9, 0, 0, 0, cfg.Location()), time.Now()
-	m.Now = func() time.Time { return base.Add(time.Since(started)) }
+	m.Now = clock.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := m.Open(ctx); err != nil {
 		cancel()
@@ -158,7 +188,9 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	// A base map on the server (KIEMTRA_TILE_URL): a path of this server that has no tiles, so
 	// that the page asks for them but the screenshots stay as without one.
 	const tiles = "/no-tiles/{z}/{x}/{y}.png"
-	m := startDemo(t, func(c *Config) { c.TileURL = tiles })
+	cfg := DefaultConfig()
+	clock := newTestClock(demoToday, cfg.Location())
+	m := startAt(t, demoDataDir(t), clock, func(c *Config) { c.TileURL = tiles })
 	// Today's map has the 103 communes of the merged city; the old city's 83 wards are its history.
 	communes, _, err := m.DB().FindAreas(context.Background(), models.AreaFilter{Level: models.AreaLevelCommune, On: models.NewDate(2026, 12, 2)})
 	if err != nil {
@@ -510,8 +542,14 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		}
 		shot(fmt.Sprintf("dashboard-tablet-%dx%d.png", size.w, size.h))
 	}
+	// The yearly plans: the 2027 plan waits for today's draw.
+	checkPlansPanel(t, bctx, m, clock, out)
+
 	// English on request.
 	do("switch to English", chromedp.Click(chromedp.CSS(`.user .lang-switch`)))
+	if title := text(`#plans-title`); title != "Yearly inspection plans" {
+		t.Errorf("in English the plans panel is titled %q", title)
+	}
 	if title := text(`#kpi-year h3`); !strings.HasSuffix(title, "target") {
 		t.Errorf("in English the yearly target is titled %q", title)
 	}

@@ -67,7 +67,7 @@ func commands() []command {
 		{"import", "businesses|areas|reorganisation FILE [--dry-run]", "import the registry (CSV or GeoJSON), areas (GeoJSON) or a reorganisation of the units (JSON)", runImport},
 		{"user", "add|passwd|disable|enable|list [flags]", "manage accounts (passwords on standard input)", runUser},
 		{"audit", "verify [flags]", "check the audit log's signatures and signed head; exit 1 naming the first bad event", runAudit},
-		{"plan", "--programme ID --year Y [--dry-run]", "draft a programme's yearly plan from the registry and print its figures", runPlan},
+		{"plan", "--programme ID --year Y [--dry-run] | --draw PLAN --result DIGITS", "commit a yearly plan (figures, waiting for its public draw), or enter the draw's result", runPlan},
 		{"verify-plan", "FILE [--json]", "re-derive a plan's selection from its public bundle, without a database; exit 1 saying what differs", runVerifyPlan},
 		{"report", "--period P [--area CODE] [--format F]", "write the report of a period (2026, 2026-H1, 2026-Q1) as XLSX or CSV", runReport},
 		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},

@@ -12,59 +12,100 @@ import (
 	"kiemtra/scheduler"
 )
 
-// runPlan drafts a programme's yearly plan from the registry and prints its figures.
+// runPlan commits a programme's yearly plan from the registry and prints its figures, or with
+// --draw enters the result of a committed plan's public draw, which makes its selection.
 func runPlan(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "plan", "--programme ID|CODE --year YEAR [--dry-run] [--approve] [--json]")
-	programme := fs.String("programme", "", "programme id or code (required)")
-	year := fs.Int("year", 0, "plan year (required)")
-	dry := fs.Bool("dry-run", false, "compute and print the plan without storing it")
-	approve := fs.Bool("approve", false, "approve the draft at once (creates its tasks)")
+	fs := newFlagSet(env, "plan", "--programme ID|CODE --year YEAR [--dry-run] [--draw-date YYYY-MM-DD] [--reason TEXT] [--json]\n"+
+		"       kiemtra plan --draw PLAN_ID --result DIGITS [--approve] [--json]")
+	programme := fs.String("programme", "", "programme id or code (to commit a plan)")
+	year := fs.Int("year", 0, "plan year (to commit a plan)")
+	dry := fs.Bool("dry-run", false, "compute and print the figures without committing anything")
+	drawDate := fs.String("draw-date", "", "date of the public draw that completes the seed (default: the next draw)")
+	reason := fs.String("reason", "", "why the year gets another plan (required when it has one)")
+	draw := fs.String("draw", "", "id of a committed plan whose draw result is entered")
+	result := fs.String("result", "", "the draw's result (with --draw)")
+	approve := fs.Bool("approve", false, "with --draw: approve the plan at once (creates its tasks)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	cfg, err := loadConfig(env, fs, args)
 	if err != nil {
 		return err
 	}
-	if *programme == "" || *year == 0 {
-		fmt.Fprintln(env.Stderr, "plan: --programme and --year are required")
+	committing := *programme != "" || *year != 0
+	switch {
+	case *draw == "" && (*programme == "" || *year == 0):
+		fmt.Fprintln(env.Stderr, "plan: --programme and --year are required to commit a plan, --draw and --result to enter a draw")
 		fs.Usage()
 		return errUsage
-	}
-	if *dry && *approve {
-		fmt.Fprintln(env.Stderr, "plan: --dry-run and --approve do not go together")
+	case *draw != "" && (committing || *dry || *drawDate != "" || *reason != ""):
+		fmt.Fprintln(env.Stderr, "plan: --draw goes with --result and --approve only")
 		return errUsage
+	case *draw == "" && (*approve || *result != ""):
+		fmt.Fprintln(env.Stderr, "plan: a committed plan is approved after its draw: use --draw PLAN_ID --result DIGITS --approve")
+		return errUsage
+	}
+	opts := models.DraftOptions{DryRun: *dry, Reason: *reason}
+	if *drawDate != "" {
+		if opts.DrawDate, err = models.ParseDate(*drawDate); err != nil {
+			fmt.Fprintf(env.Stderr, "plan: --draw-date: %v\n", err)
+			return errUsage
+		}
 	}
 	m := NewMain(cfg, cfg.newLogger())
 	defer m.Close()
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	d, err := m.Planner().DraftPlanResult(ctx, "cli:"+currentUser(), *programme, *year, *dry)
-	if err != nil {
-		return err
-	}
-	if *approve {
-		if _, err := m.Planner().Approve(ctx, "cli:"+currentUser(), d.Plan.ID); err != nil {
+	who := "cli:" + currentUser()
+	var d *scheduler.Draft
+	if *draw != "" {
+		if d, err = m.Planner().DrawPlanResult(ctx, who, *draw, *result); err != nil {
 			return err
 		}
-		d.Plan.Status = models.PlanApproved
+		if *approve {
+			if d.Plan, err = m.Planner().Approve(ctx, who, d.Plan.ID); err != nil {
+				return err
+			}
+		}
+	} else if d, err = m.Planner().DraftPlanResult(ctx, who, *programme, *year, opts); err != nil {
+		return err
 	}
 	if *asJSON {
+		out := map[string]any{"plan_id": d.Plan.ID, "status": d.Plan.Status, "seed_sha256": d.Plan.SeedSHA256, "secret_sha256": d.Plan.SecretSHA256,
+			"draw_date": d.Plan.DrawDate}
+		if d.Result != nil {
+			out["figures"] = d.Result.Figures
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"plan_id": d.Plan.ID, "status": d.Plan.Status, "seed_sha256": d.Plan.SeedSHA256, "figures": d.Result.Figures})
+		return enc.Encode(out)
 	}
 	printPlan(env.Stdout, d, *dry)
 	return nil
 }
 
 func printPlan(w io.Writer, d *scheduler.Draft, dry bool) {
-	f := d.Result.Figures
-	state := d.Plan.Status
+	p := d.Plan
+	state := p.Status
 	if dry {
-		state = "dry run, not stored"
+		state = "dry run, nothing committed"
 	}
-	fmt.Fprintf(w, "Plan %d (%s) %s\n", f.Year, state, d.Plan.ID)
-	fmt.Fprintf(w, "  seed sha256        %s (the seed is revealed after the year)\n", d.Plan.SeedSHA256)
+	fmt.Fprintf(w, "Plan %d (%s) %s\n", p.Year, state, p.ID)
+	if src, ok := models.DrawSources[p.DrawSource]; ok && !dry {
+		fmt.Fprintf(w, "  secret sha256      %s (committed; the secret is revealed after the year)\n", p.SecretSHA256)
+		if p.DrawResult == "" {
+			fmt.Fprintf(w, "  seed               waits for the %s of %s: enter it with kiemtra plan --draw %s --result DIGITS\n", src.Name, p.DrawDate, p.ID)
+		} else {
+			fmt.Fprintf(w, "  draw               %s of %s: %s\n", src.Name, p.DrawDate, p.DrawResult)
+			fmt.Fprintf(w, "  seed sha256        %s\n", p.SeedSHA256)
+		}
+	}
+	if d.Result == nil {
+		return
+	}
+	f := d.Result.Figures
+	if p.Status == models.PlanCommitted || dry {
+		fmt.Fprintln(w, "  figures            a preview: the draw decides which businesses, not how many")
+	}
 	fmt.Fprintf(w, "  in scope           %d active businesses\n", f.InScope)
 	fmt.Fprintf(w, "  never inspected    %d, of which %d this year (%d years left)\n", f.Uninspected, f.MustCover, f.RemainingYears)
 	fmt.Fprintf(w, "  share target       %d\n", f.ShareTarget)
@@ -94,7 +135,7 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 	fs.Float64Var(&o.OpenRate, "open-rate", o.OpenRate, "openings a year, as a share of open businesses")
 	fs.Float64Var(&o.CloseRate, "close-rate", o.CloseRate, "closures a year, as a share of open businesses")
 	fs.Float64Var(&o.MissRate, "miss-rate", o.MissRate, "share of visits that fail (closed door, refused) and are repeated")
-	fs.IntVar(&o.Teams, "teams", o.Teams, "teams (0: enough for the programme)")
+	fs.IntVar(&o.Teams, "teams", o.Teams, "teams (0: the fewest the projection finds enough, with 10% to spare)")
 	fs.IntVar(&o.Capacity, "capacity", o.Capacity, "inspections per team per working week")
 	fs.Float64Var(&o.Violators, "violators", o.Violators, "hidden share of violating businesses (more in riskier categories)")
 	fs.Float64Var(&o.Share, "share", o.Share, "minimum yearly share")

@@ -148,7 +148,7 @@ func (m *Main) Open(ctx context.Context) error {
 		spec string
 		job  scheduler.Job
 	}{
-		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db}},
+		{m.Config.CronNightly, &scheduler.NightlyJob{Service: m.planner, Store: db, Project: true}},
 		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
 		{m.Config.CronMorning, m.morning},
 		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},

@@ -9,7 +9,7 @@ import (
 func TestSimulateReportsEachYearsProjection(t *testing.T) {
 	// The reported case under the rules before levelling (--rules 1): warned in its
 	// second year, short in its last.
-	args := []string{"simulate", "--businesses", "3700", "--open-rate", "0.15", "--close-rate", "0.12", "--miss-rate", "0.2", "--rules", "1"}
+	args := []string{"simulate", "--businesses", "3700", "--open-rate", "0.15", "--close-rate", "0.12", "--miss-rate", "0.2", "--rules", "1", "--teams", "6"}
 	code, out, errOut := runCLI(t, nil, append(args, "--json")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

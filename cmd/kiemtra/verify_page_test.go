@@ -21,7 +21,9 @@ import (
 func TestVerifyPageInHeadlessChromium(t *testing.T) {
 	browser := chromiumFor(t, "the verification page test")
 	out := artifactsDir(t)
-	m := startIn(t, t.TempDir(), models.NewDate(2026, 3, 2), nil)
+	cfg := DefaultConfig()
+	clock := newTestClock(models.NewDate(2026, 3, 2), cfg.Location())
+	m := startAt(t, t.TempDir(), clock, nil)
 	ctx := context.Background()
 	p := func(s string) *string { return &s }
 	areas := []*models.Area{{Code: "V0", Name: "Thành phố thử", Level: models.AreaLevelCity}}
@@ -46,9 +48,19 @@ func TestVerifyPageInHeadlessChromium(t *testing.T) {
 	if err := m.planner.CreateProgramme(ctx, "planner", prog); err != nil {
 		t.Fatal(err)
 	}
-	plan, items, err := m.planner.DraftPlan(ctx, "planner", prog.ID, 2026, false)
+	committed, err := m.planner.DraftPlan(ctx, "planner", prog.ID, 2026, models.DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The draw's evening: the planner enters its result.
+	clock.Set(committed.DrawDate.Time(cfg.Location()).Add(18 * time.Hour))
+	plan, err := m.planner.DrawPlan(ctx, "planner", committed.ID, "123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := m.db.FindPlanItems(ctx, plan.ID)
 	if err != nil || len(items) == 0 {
-		t.Fatalf("draft: %v, %d items", err, len(items))
+		t.Fatalf("draw: %v, %d items", err, len(items))
 	}
 
 	bctxTimeout, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -89,6 +101,12 @@ func TestVerifyPageInHeadlessChromium(t *testing.T) {
 	}
 	if got := text(`#seed-sha256`); got != plan.SeedSHA256 {
 		t.Errorf("the page shows the seed hash %q, want %q", got, plan.SeedSHA256)
+	}
+	if got := text(`#secret-sha256`); got != plan.SecretSHA256 {
+		t.Errorf("the page shows the secret's hash %q, want %q", got, plan.SecretSHA256)
+	}
+	if got := text(`#draw-result`); !strings.HasPrefix(got, "123456") {
+		t.Errorf("the page shows the draw result %q", got)
 	}
 	if got := text(`#total`); !strings.HasPrefix(got, fmt.Sprint(len(items))) {
 		t.Errorf("the page counts %q selected, want %d", got, len(items))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/scheduler"
@@ -110,11 +111,27 @@ func printPlanVerification(w io.Writer, b *models.PlanBundle, v *models.PlanVeri
 	fmt.Fprintf(w, "Kế hoạch / plan %s: năm / year %d, chương trình / programme %s (%s)\n", b.PlanID, b.Year, b.ProgrammeCode, b.ProgrammeName)
 	fmt.Fprintf(w, "  mã băm đầu vào / inputs hash:  %s (%s)\n", check(v.InputsMatch), b.InputsSHA256)
 	fmt.Fprintf(w, "  hạt giống / seed:              %s (%s)\n", check(v.SeedMatches), b.SeedSHA256)
+	if v.SeedSource == models.SeedSourceLottery {
+		fmt.Fprintf(w, "  mã bí mật / secret:            %s (%s)\n", check(v.SecretMatches), b.SecretSHA256)
+		if d := b.Draw; d != nil {
+			fmt.Fprintf(w, "  kỳ quay / draw:                %s (%s %s: %s)\n", check(v.SeedDerives), d.NameVI, d.Date, d.Result)
+		}
+		fmt.Fprintf(w, "  cam kết trước kỳ quay / committed before the draw: %s (%s)\n", check(v.DrawAfterCommit), b.CommittedAt.Format(time.RFC3339))
+	}
 	fmt.Fprintf(w, "  danh sách / selection:         %s (%d trong gói / in the bundle, %d rút lại / re-derived)\n", check(v.ItemsMatch), v.StoredItems, v.ComputedItems)
 	if len(v.Differences) > 0 {
 		fmt.Fprintln(w, "Khác biệt / differences:")
 		for _, d := range v.Differences {
 			fmt.Fprintf(w, "  - %s\n", d)
+		}
+	}
+	if len(b.WarningsVI) > 0 {
+		fmt.Fprintln(w, "Lưu ý / warnings:")
+		for i, d := range b.WarningsVI {
+			fmt.Fprintf(w, "  - %s\n", d)
+			if i < len(b.Warnings) {
+				fmt.Fprintf(w, "    %s\n", b.Warnings[i])
+			}
 		}
 	}
 	if v.Matches {

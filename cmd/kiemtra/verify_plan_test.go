@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"kiemtra/models"
 	"kiemtra/scheduler"
@@ -29,7 +30,9 @@ func testPlanBundle(t *testing.T) *models.PlanBundle {
 	for i := 0; i < 30; i++ {
 		in.Businesses = append(in.Businesses, scheduler.Business{ID: fmt.Sprintf("b%02d", i), Ward: []string{"W1", "W2"}[i%2], Category: "karaoke", Violations: i % 3})
 	}
-	seed := "the revealed seed"
+	// A lottery seed: the secret committed on 3 December 2025, the draw of 10 December.
+	secret, draw := "the committed secret", models.NewDate(2025, 12, 10)
+	seed := scheduler.LotterySeed(secret, models.DrawCanTho.Code, draw, "123456")
 	res, err := scheduler.YearlyPlan(in, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +40,10 @@ func testPlanBundle(t *testing.T) *models.PlanBundle {
 	inputs, _ := json.Marshal(in)
 	b := &models.PlanBundle{Format: models.PlanBundleFormat, PlanID: "plan-1", ProgrammeCode: "P", ProgrammeName: "Chương trình 2026-2030", Year: 2026,
 		Status: models.PlanApproved, Revealed: true, InputsSHA256: scheduler.InputsSHA256(string(inputs)), SeedSHA256: scheduler.SeedSHA256(seed),
-		SeedDerivation: scheduler.SeedDerivation, Seed: seed, Inputs: inputs}
+		SeedDerivation: scheduler.LotterySeedDerivation, Seed: seed, Inputs: inputs, SeedSource: models.SeedSourceLottery,
+		SecretSHA256: scheduler.SeedSHA256(secret), Secret: secret, CommittedAt: time.Date(2025, 12, 3, 2, 0, 0, 0, time.UTC),
+		Draw:    &models.PlanDraw{Source: models.DrawCanTho.Code, Name: models.DrawCanTho.Name, NameVI: models.DrawCanTho.NameVI, Date: draw, Result: "123456"},
+		Commits: []models.PlanCommit{}, Warnings: []string{}, WarningsVI: []string{}}
 	for _, it := range res.Items {
 		b.Selection = append(b.Selection, models.PlanBundleItem{BusinessID: it.BusinessID, Group: it.Group, InclusionProb: it.Prob, WeekStart: it.WeekStart, AreaCode: it.Ward})
 	}
@@ -76,6 +82,16 @@ func TestVerifyPlanCommand(t *testing.T) {
 		b.Seed = "another seed"
 		return writeBundleFile(t, b)
 	}()
+	changedDraw := func() string {
+		b := testPlanBundle(t)
+		b.Draw.Result = "654321"
+		return writeBundleFile(t, b)
+	}()
+	lateCommit := func() string {
+		b := testPlanBundle(t)
+		b.CommittedAt = time.Date(2025, 12, 10, 3, 0, 0, 0, time.UTC) // the draw's morning in Vietnam
+		return writeBundleFile(t, b)
+	}()
 	dropped := ""
 	changedSelection := func() string {
 		b := testPlanBundle(t)
@@ -90,7 +106,7 @@ func TestVerifyPlanCommand(t *testing.T) {
 	}()
 	otherFormat := func() string {
 		b := testPlanBundle(t)
-		b.Format = "kiemtra-plan-bundle/2"
+		b.Format = "kiemtra-plan-bundle/9"
 		return writeBundleFile(t, b)
 	}()
 	unknownField := func() string {
@@ -113,9 +129,11 @@ func TestVerifyPlanCommand(t *testing.T) {
 		{"flags may follow the file", []string{"verify-plan", good, "--json"}, 0, []string{`"matches": true`}},
 		{"a changed business field fails on the inputs hash", []string{"verify-plan", changedInput}, 1, []string{"inputs hash:  KHÔNG KHỚP", "inputs: their hash is"}},
 		{"a changed seed fails on the seed hash", []string{"verify-plan", changedSeed}, 1, []string{"seed:              KHÔNG KHỚP", "sha256(seed)"}},
+		{"another draw result fails on the seed's derivation", []string{"verify-plan", changedDraw}, 1, []string{"draw:                KHÔNG KHỚP", "draw result 654321"}},
+		{"a commitment made on the draw's day fails", []string{"verify-plan", lateCommit}, 1, []string{"committed before the draw: KHÔNG KHỚP", "not before the draw of 2025-12-10"}},
 		{"a changed selection names the business", []string{"verify-plan", changedSelection}, 1, []string{"selection:         KHÔNG KHỚP", "business " + dropped + " is selected by the seed but not in the plan"}},
 		{"a bundle before the reveal cannot be re-derived", []string{"verify-plan", notRevealed}, 1, []string{"not revealed"}},
-		{"another format is refused", []string{"verify-plan", otherFormat}, 1, []string{`format is "kiemtra-plan-bundle/2"`}},
+		{"another format is refused", []string{"verify-plan", otherFormat}, 1, []string{`format is "kiemtra-plan-bundle/9"`}},
 		{"an unknown field is refused", []string{"verify-plan", unknownField}, 1, []string{`unknown field "extra"`}},
 		{"a file that is not JSON is refused", []string{"verify-plan", notJSON}, 1, []string{"not a JSON bundle"}},
 		{"a missing file is named", []string{"verify-plan", filepath.Join(t.TempDir(), "none.json")}, 1, []string{"none.json"}},

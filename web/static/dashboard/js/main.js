@@ -11,6 +11,7 @@ import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js
 import { drawBurndown, progressBar } from "./charts.js";
 import { renderTable } from "./table.js";
 import { ReportsPanel } from "./reports.js";
+import { PlansPanel } from "./plans.js";
 import { CONFIG } from "./config.js";
 import { $, h } from "./util.js";
 
@@ -290,6 +291,7 @@ function renderAll() {
   renderTableView();
   renderBurndown();
   renderReports();
+  renderPlans();
   $("#as-of").textContent = `${t.t("asOf")} ${t.date(state.cov.as_of)}`;
   // A year that spans a reorganisation says on which units it is reported.
   const note = $("#units-note");
@@ -691,6 +693,19 @@ function reportsPanel() {
 function loadArchive() { reportsPanel().load(); }
 
 function renderReports() { reportsPanel().render(); }
+
+// ---------- yearly plans ----------
+
+// The plans panel (plans.js) follows the programme on screen; planners and admins act in it,
+// viewers read it. An approval makes tasks: the figures are read again.
+let plans = null;
+
+function renderPlans() {
+  if (!plans) plans = new PlansPanel($("#plans-body"), { api, i18n, fail, changed: () => loadFigures() });
+  const user = (state.me && state.me.user) || api.user;
+  plans.setContext({ programme: currentProgramme(), canEdit: !!user && ["planner", "admin"].includes(user.role) });
+  plans.render();
+}
 
 // ---------- interactions ----------
 
