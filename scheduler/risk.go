@@ -20,7 +20,7 @@ import (
 // DefaultRiskFloor is the floor new plans are drafted with when the configuration does not set
 // one: a business's inclusion probability is at least a quarter of what uniform sampling of its
 // stratum would give it, so every design weight stays within four times the uniform one. In the
-// simulator a quarter keeps the city-wide 95% interval at 93-97% coverage with the score finding
+// simulator a quarter keeps the city-wide 95% interval at 93-96% coverage with the score finding
 // 21-24% more violations per inspection; a half holds 96-98% and finds 16-18% more
 // (docs/benchmarks.md, "Risk score").
 const DefaultRiskFloor = 0.25
