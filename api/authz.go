@@ -73,8 +73,12 @@ var policy = map[string]access{
 	"POST /api/v1/programmes/:id/plans": {roles: planners, city: true},
 	"GET /api/v1/plans/:id":             {roles: readers},
 	// The selection and the tasks tell who is inspected next: planners only.
-	"GET /api/v1/plans/:id/items":    {roles: planners},
-	"GET /api/v1/plans/:id/tasks":    {roles: planners},
+	"GET /api/v1/plans/:id/items": {roles: planners},
+	"GET /api/v1/plans/:id/tasks": {roles: planners},
+
+	// Why the plan selects a business (its risk factors): it tells the selection too.
+	"GET /api/v1/plans/:id/items/:business_id/risk": {roles: planners},
+
 	"POST /api/v1/plans/:id/draw":    {roles: planners, city: true},
 	"POST /api/v1/plans/:id/approve": {roles: planners, city: true},
 	"POST /api/v1/plans/:id/reveal":  {roles: planners, city: true},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -70,6 +71,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 		w = do(t, h, "POST", "/api/v1/programmes/P/plans", `{"year":2026}`)
 		var plan struct{ ID string }
 		json.Unmarshal(w.Body.Bytes(), &plan)
+		// A business the plan selects in each district, for "why this business": the plan is
+		// drawn on its draw's evening, and the clock goes back for the rest of the matrix.
+		committed, err := db.FindPlanByID(ctx, plan.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.clock.Set(committed.DrawDate.Time(time.UTC).Add(18 * time.Hour))
+		if _, err := env.planner.DrawPlan(ctx, "planner", plan.ID, plantest.Result); err != nil {
+			t.Fatal(err)
+		}
+		env.clock.Set(planClock())
+		items, err := db.FindPlanItems(ctx, plan.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var itemIn, itemOut string
+		for _, it := range items {
+			a, err := db.FindAreaByCode(ctx, it.AreaCode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(a.Path, "/92/D1/") {
+				itemIn = it.BusinessID
+			} else if strings.HasPrefix(a.Path, "/92/D2/") {
+				itemOut = it.BusinessID
+			}
+		}
+		if itemIn == "" || itemOut == "" {
+			t.Fatalf("the plan selects no business in D1 (%q) or D2 (%q)", itemIn, itemOut)
+		}
 		// In-district and out-of-district records: users, tasks released to each district's
 		// team, their inspections, tips. The callers exist as users (u-<role>, in D1's team) so
 		// that a check-in can record who made it.
@@ -150,6 +181,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/plans/{plan}", "", readersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/items", "", plannersOnly, false, false},
 			{"GET", "/api/v1/plans/{plan}/tasks", "", plannersOnly, false, false},
+			{"GET", "/api/v1/plans/{plan}/items/{item}/risk", "", plannersOnly, false, true},
 			{"POST", "/api/v1/plans/nope/draw", `{"result":"123456"}`, plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/approve", "", plannersOnly, true, false},
 			{"POST", "/api/v1/plans/nope/reveal", "", plannersOnly, true, false},
@@ -221,12 +253,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 						if city {
 							p.AreaCode, p.AreaPath = "92", "/92/"
 						}
-						biz, team, area, user, task, insp, tp := bizIn, teamIn, "D1", "u-viewer", taskIn.ID, "insp-in", tipIn
+						biz, team, area, user, task, insp, tp, item := bizIn, teamIn, "D1", "u-viewer", taskIn.ID, "insp-in", tipIn, itemIn
 						if !inside {
-							biz, team, area, user, task, insp, tp = bizOut, teamOut, "D2", userOut.ID, taskOut.ID, "insp-out", tipOut
+							biz, team, area, user, task, insp, tp, item = bizOut, teamOut, "D2", userOut.ID, taskOut.ID, "insp-out", tipOut, itemOut
 						}
 						path := strings.NewReplacer("{biz}", biz, "{team}", team, "{area}", area, "{plan}", plan.ID, "{user}", user,
-							"{task}", task, "{insp}", insp, "{tip}", tp).Replace(tc.path)
+							"{task}", task, "{insp}", insp, "{tip}", tp, "{item}", item).Replace(tc.path)
 						want := "allowed"
 						switch {
 						case !allowed(tc.roles, role) || (tc.city && !city):
@@ -276,7 +308,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Without a sign-in every non-public route is 401.
 		for _, tc := range cases {
 			path := strings.NewReplacer("{biz}", bizIn, "{team}", teamIn, "{area}", "D1", "{plan}", plan.ID, "{user}", "u-viewer",
-				"{task}", taskIn.ID, "{insp}", "insp-in", "{tip}", tipIn).Replace(tc.path)
+				"{task}", taskIn.ID, "{insp}", "insp-in", "{tip}", tipIn, "{item}", itemIn).Replace(tc.path)
 			if w := send(h, nil, tc.method, path, tc.body); w.Code != 401 {
 				t.Errorf("%s %s without a sign-in: %d", tc.method, path, w.Code)
 			}

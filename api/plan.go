@@ -78,6 +78,7 @@ func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
 	g.POST("/programmes/:id/plans", s.draftPlan)
 	g.GET("/plans/:id", s.getPlan)
 	g.GET("/plans/:id/items", s.listPlanItems)
+	g.GET("/plans/:id/items/:business_id/risk", s.getPlanItemRisk)
 	g.GET("/plans/:id/tasks", s.listPlanTasks)
 	g.POST("/plans/:id/draw", s.drawPlan)
 	g.POST("/plans/:id/approve", s.approvePlan)

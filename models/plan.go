@@ -217,6 +217,17 @@ type PlanningFacts struct {
 	// Outcomes counts the visits (original records) of the three years before the planning date
 	// by outcome.
 	Outcomes map[string]int
+	// Findings are the violations found in the five years before the planning date (the latest
+	// version of each record, amendments applied), oldest first: the risk score's severity, recency and nearby signals.
+	Findings []FindingFact
+}
+
+// FindingFact is one violation found, as the planner's risk score reads it.
+type FindingFact struct {
+	BusinessID string
+	Code       string
+	Severity   string // as recorded with the finding; empty for findings recorded without one
+	Found      Date   // the day the inspection finished
 }
 
 // PlanVerification says whether a plan's selection is what its revealed seed and stored inputs give.

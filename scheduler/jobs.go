@@ -201,13 +201,13 @@ func (j *NightlyJob) keepProgramme(ctx context.Context, prog *models.Programme, 
 		}
 		weights := make([]float64, len(in.Businesses))
 		for i, b := range in.Businesses {
-			weights[i] = in.risk(b)
+			weights[i] = in.weight(b)
 			if !b.Covered {
 				weights[i] *= 4 // never-inspected businesses first: they count twice towards the targets
 			}
 		}
 		rng := newRand(plan.Seed, "top-up/"+today.String())
-		items := sampleStratified(rng, in.Businesses, pool, weights, need, models.GroupAddedLate)
+		items := sampleStratified(rng, in.Businesses, pool, weights, need, models.GroupAddedLate, in.floor())
 		covered := map[string]bool{}
 		for _, b := range in.Businesses {
 			covered[b.ID] = b.Covered

@@ -42,6 +42,11 @@ type Config struct {
 	// Seed returns a new secret, committed with a plan and part of its seed; nil means 32
 	// random bytes. Tests inject their own.
 	Seed func() string
+	// Violations is the violation catalogue: the severity of findings recorded without one.
+	Violations []models.ViolationType
+	// RiskFloor is the inclusion-probability floor of new plans (Input.RiskFloor); 0 means
+	// DefaultRiskFloor.
+	RiskFloor float64
 }
 
 // Service drafts, approves, reveals and verifies yearly plans against the stored registry.
@@ -54,6 +59,9 @@ type Service struct {
 	now      func() time.Time
 	loc      *time.Location
 	seed     func() string
+	// severities maps violation codes to their severity; riskFloor is Config.RiskFloor.
+	severities map[string]string
+	riskFloor  float64
 	// The programmes' projections, reused for a few minutes (Projection).
 	projMu    sync.Mutex
 	projCache map[string]cachedProjection
@@ -65,6 +73,14 @@ func NewService(cfg Config) *Service {
 	for _, c := range cfg.Categories {
 		s.risk[c.Code] = c.BaseRisk
 		s.cats[c.Code] = true
+	}
+	s.severities = map[string]string{}
+	for _, v := range cfg.Violations {
+		s.severities[v.Code] = v.Severity
+	}
+	s.riskFloor = cfg.RiskFloor
+	if s.riskFloor == 0 {
+		s.riskFloor = DefaultRiskFloor
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -174,6 +190,7 @@ func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year i
 		WardPaths:    map[string]string{},
 		CategoryRisk: s.risk,
 	}
+	severity, nearby := RiskSignals(facts.Businesses, facts.Findings, s.severities, asOf)
 	var ours []*models.Business
 	for _, b := range facts.Businesses {
 		if !prog.InScope(b.Category) || inTerritory != nil && !inTerritory[b.AreaCode] {
@@ -185,7 +202,8 @@ func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year i
 		}
 		path := paths[b.AreaCode]
 		in.Businesses = append(in.Businesses, Business{ID: b.ID, Ward: b.AreaCode, Category: b.Category, Covered: facts.Covered[b.ID],
-			LastInspected: facts.LastInspected[b.ID], Violations: facts.Violations[b.ID], Tips: facts.Tips[b.ID]})
+			LastInspected: facts.LastInspected[b.ID], Violations: facts.Violations[b.ID], Tips: facts.Tips[b.ID],
+			Severity: severity[b.ID], Opened: b.OpenedOn, Nearby: nearby[b.ID]})
 		in.WardPaths[b.AreaCode] = path
 	}
 	teams, err := s.store.FindTeams(ctx)
@@ -210,7 +228,7 @@ func (s *Service) buildInput(ctx context.Context, prog *models.Programme, year i
 	// The levelled quotas expect openings, closures and misses at the rates of the years before;
 	// they are part of the inputs, so the plan re-derives from its bundle alone.
 	rates := RatesFromFacts(facts, year)
-	in.Rules, in.Rates, in.GraceDays = CurrentRules, &rates, prog.GraceDays
+	in.Rules, in.Rates, in.GraceDays, in.RiskFloor = CurrentRules, &rates, prog.GraceDays, s.riskFloor
 	return in, facts, nil
 }
 

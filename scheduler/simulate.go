@@ -27,6 +27,18 @@ type SimOptions struct {
 	// Rules is the planner's rules version to simulate (0: CurrentRules), to compare a change of
 	// the rules with the rules before it on the same cities.
 	Rules int `json:"rules,omitempty"`
+	// RiskFloor is the plans' inclusion-probability floor under rules v2 (0: DefaultRiskFloor).
+	RiskFloor float64 `json:"risk_floor,omitempty"`
+	// checkFloor makes the run compute every business's inclusion probability each year
+	// (SimReport.LowestFloorShare), which costs about a second plan a year.
+	checkFloor bool
+}
+
+func (o SimOptions) riskFloor() float64 {
+	if o.RiskFloor == 0 {
+		return DefaultRiskFloor
+	}
+	return o.RiskFloor
 }
 
 func (o SimOptions) rules() int {
@@ -51,6 +63,7 @@ type SimYear struct {
 	Share              float64 `json:"share"`     // inspected / active_start
 	CumulativeCoverage float64 `json:"cumulative_coverage"`
 	ViolationsFound    int     `json:"violations_found"`
+	Inspections        int     `json:"inspections"` // visits in which the team got in (repeats and top-ups included)
 	PrevalenceEstimate float64 `json:"prevalence_estimate"`
 	PrevalenceLow      float64 `json:"prevalence_low"`
 	PrevalenceHigh     float64 `json:"prevalence_high"`
@@ -59,6 +72,12 @@ type SimYear struct {
 	CapacityUsed       float64 `json:"capacity_used"` // visits made / visits the teams could make
 	Shortfall          int     `json:"shortfall"`     // selected visits no team had capacity for
 	Feasible           bool    `json:"feasible"`
+	// Reinspections are the inspections of the plan's re-inspection group (the businesses
+	// inspected before, where the score has most to read), ReinspectionViolations what they found.
+	Reinspections          int `json:"reinspections"`
+	ReinspectionViolations int `json:"reinspection_violations"`
+	// wards are the year's per-ward estimates beside the truth (for the benchmarks).
+	wards []wardEstimate
 	// Projection is the planner's projection of the rest of the programme made on 1 January of
 	// the year, with the rates observed so far; absent for the baseline, which has no plan.
 	Projection *SimProjection `json:"projection,omitempty"`
@@ -101,16 +120,42 @@ type SimReport struct {
 	FirstWarningYear   int         `json:"first_warning_year,omitempty"`
 	FirstShortfallYear int         `json:"first_shortfall_year,omitempty"`
 	Baseline           SimStrategy `json:"baseline"`
+	// LowestFloorShare is the lowest inclusion probability of any business in any year's plan,
+	// as a share of its stratum's uniform probability: at least the floor under rules v2 (1
+	// unless the benchmarks ask for it).
+	LowestFloorShare float64 `json:"-"`
 }
 
-// simBusiness is a business of the simulated city; violator is hidden from the planner.
+// simBusiness is a business of the simulated city; whether it violates is hidden from the
+// planner, which sees only what the visits found and the tips.
 type simBusiness struct {
 	id       string
 	ward     string
 	category string
 	opened   models.Date
 	closed   models.Date // zero: still open
-	violator bool
+	// u is the uniform draw that decides whether it violates in its first year.
+	u float64
+	// severity is the kind of violation it commits when it does (low ... critical).
+	severity string
+	// violates and tips are per year, from the year before the programme (index 0) to its last.
+	violates []bool
+	tips     []int
+}
+
+// violatesIn says whether the business violates during the year.
+func (b *simBusiness) violatesIn(firstYear, y int) bool {
+	k := y - firstYear + 1
+	return k >= 0 && k < len(b.violates) && b.violates[k]
+}
+
+// tipsIn is the number of tips about the business received during the year.
+func (b *simBusiness) tipsIn(firstYear, y int) int {
+	k := y - firstYear + 1
+	if k < 0 || k >= len(b.tips) {
+		return 0
+	}
+	return b.tips[k]
 }
 
 func (b *simBusiness) openOn(d models.Date) bool {
@@ -124,6 +169,7 @@ type world struct {
 	businesses []*simBusiness
 	byID       map[string]*simBusiness
 	risk       map[string]float64
+	wardRisk   map[string]float64 // the hidden clusters: how much likelier violations are in a ward
 	categories []string
 	catWeights []float64
 }
@@ -147,10 +193,8 @@ func newWorld(o SimOptions, categories []models.Category) *world {
 	end := models.NewDate(o.StartYear+o.Years-1, 12, 31)
 	newBusiness := func(opened models.Date) *simBusiness {
 		cat := w.categories[pick(rng, w.catWeights)]
-		// Violations are more likely where the category's base risk is higher.
-		p := math.Min(0.95, o.Violators*w.risk[cat]/meanRisk(w))
 		b := &simBusiness{id: fmt.Sprintf("b%07d", len(w.businesses)), ward: fmt.Sprintf("w%03d", pick(rng, wardWeights)),
-			category: cat, opened: opened, violator: rng.Float64() < p}
+			category: cat, opened: opened, u: rng.Float64()}
 		w.businesses = append(w.businesses, b)
 		return b
 	}
@@ -179,11 +223,83 @@ func newWorld(o SimOptions, categories []models.Category) *world {
 		open += openings - closures
 	}
 	_ = end
+	w.hideViolations()
 	w.byID = make(map[string]*simBusiness, len(w.businesses))
 	for _, b := range w.businesses {
 		w.byID[b.id] = b
 	}
 	return w
+}
+
+// Hidden violations (docs/risk.md, "The simulated city"). They depend on what an inspectorate
+// would recognise, each effect moderate:
+//   - the category: a karaoke bar is likelier to violate than a barber (its base risk);
+//   - the ward: clusters, a ward's odds multiplied by a log-normal factor (median 1, a ward at
+//     the 90th percentile about twice as likely as the median one);
+//   - a business's first two years: half as likely again (new owners, untested practices);
+//   - persistence: a violator keeps violating the next year with a probability that grows with
+//     the severity of what it does (60% for low ... 90% for critical), and others start at the
+//     rate that keeps each business's long-run odds at its propensity;
+//   - tips: people report violators more often (0.5 tips a year on average) than others (0.05
+//     a year: mistaken or malicious tips).
+//
+// They are drawn from their own random stream, after the city, so that the city's businesses,
+// openings and closures are those of the simulator before hidden features existed.
+func (w *world) hideViolations() {
+	o := w.opts
+	rng := newRand(fmt.Sprint(o.Seed), "world/violations")
+	const wardSigma = 0.55
+	w.wardRisk = map[string]float64{}
+	for i := 0; i < o.Wards; i++ {
+		w.wardRisk[fmt.Sprintf("w%03d", i)] = math.Exp(wardSigma*rng.NormFloat64() - wardSigma*wardSigma/2)
+	}
+	mean := meanRisk(w)
+	severities := []string{"low", "medium", "high", "critical"}
+	sevWeights := []float64{0.3, 0.4, 0.2, 0.1}
+	persistence := map[string]float64{"low": 0.6, "medium": 0.75, "high": 0.85, "critical": 0.9}
+	first := o.StartYear - 1
+	for _, b := range w.businesses {
+		b.severity = severities[pick(rng, sevWeights)]
+		b.violates = make([]bool, o.Years+1)
+		b.tips = make([]int, o.Years+1)
+		rho := persistence[b.severity]
+		started := false
+		for k := range b.violates {
+			y := first + k
+			if b.opened.Year > y {
+				continue
+			}
+			p := o.Violators * w.risk[b.category] / mean * w.wardRisk[b.ward]
+			if y-b.opened.Year < 2 {
+				p *= 1.5
+			}
+			p = math.Min(p, 0.9)
+			switch {
+			case !started:
+				b.violates[k] = b.u < p
+				started = true
+			case b.violates[k-1]:
+				b.violates[k] = rng.Float64() < rho
+			default:
+				b.violates[k] = rng.Float64() < math.Min(1, p*(1-rho)/(1-p))
+			}
+			lambda := 0.05
+			if b.violates[k] {
+				lambda = 0.5
+			}
+			b.tips[k] = poisson(rng, lambda)
+		}
+	}
+}
+
+// poisson draws a Poisson count with a small mean (Knuth's method).
+func poisson(rng *rand.Rand, lambda float64) int {
+	l, k, p := math.Exp(-lambda), 0, rng.Float64()
+	for p > l {
+		k++
+		p *= rng.Float64()
+	}
+	return k
 }
 
 func meanRisk(w *world) float64 {
@@ -214,8 +330,14 @@ func pick(rng *rand.Rand, weights []float64) int {
 type simState struct {
 	covered       map[string]bool // inspected in the programme
 	lastInspected map[string]models.Date
-	violations    map[string]int
+	findings      map[string][]simFinding
 	found         map[string]bool // violators found at least once
+}
+
+// simFinding is a violation a visit found.
+type simFinding struct {
+	day      models.Date
+	severity string
 }
 
 // Simulate runs a whole programme on a synthetic city through the planner (and the same
@@ -230,8 +352,8 @@ func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
 	}
 	w := newWorld(o, categories)
 	rep := &SimReport{Options: o, Feasible: true}
-	planned := w.run(true)
-	rep.Years, rep.Final = planned.Years, planned.Final
+	planned, lowest := w.run(true)
+	rep.Years, rep.Final, rep.LowestFloorShare = planned.Years, planned.Final, lowest
 	for _, y := range rep.Years {
 		rep.Shortfall += y.Shortfall
 		if !y.Feasible {
@@ -244,7 +366,7 @@ func Simulate(o SimOptions, categories []models.Category) (*SimReport, error) {
 			rep.FirstWarningYear = y.Year
 		}
 	}
-	rep.Baseline = w.run(false)
+	rep.Baseline, _ = w.run(false)
 	return rep, nil
 }
 
@@ -321,6 +443,9 @@ func (o SimOptions) validate() error {
 	if o.Rules < 0 || o.Rules > CurrentRules {
 		v.Add("rules", "must be 0 (current) or a version from 1 to %d", "phải là 0 (hiện hành) hoặc phiên bản từ 1 đến %d", CurrentRules)
 	}
+	if o.RiskFloor < 0 || o.RiskFloor > 1 || math.IsNaN(o.RiskFloor) {
+		v.Add("risk-floor", "must be 0 (the default) or above 0 and at most 1", "phải là 0 (mặc định) hoặc lớn hơn 0 và không quá 1")
+	}
 	if o.Wards < 1 {
 		v.Add("wards", "must be at least 1", "phải ít nhất là 1")
 	}
@@ -334,12 +459,17 @@ type simTask struct {
 	group  string
 	prob   float64
 	sample bool // part of the plan's random sample (counts in the estimate)
+	// retries counts the repeats of a missed visit within the last week of the year.
+	retries int
 }
 
-func (w *world) run(planner bool) SimStrategy {
+// run simulates the programme under one strategy; with the planner, it also returns the lowest
+// ratio of an inclusion probability to its stratum's uniform one over the years' plans.
+func (w *world) run(planner bool) (SimStrategy, float64) {
 	o := w.opts
-	st := &simState{covered: map[string]bool{}, lastInspected: map[string]models.Date{}, violations: map[string]int{}, found: map[string]bool{}}
+	st := &simState{covered: map[string]bool{}, lastInspected: map[string]models.Date{}, findings: map[string][]simFinding{}, found: map[string]bool{}}
 	var out SimStrategy
+	lowest := math.Inf(1)
 	deadline := models.NewDate(o.StartYear+o.Years-1, 12, 31)
 	strategy := "planner"
 	if !planner {
@@ -376,6 +506,17 @@ func (w *world) run(planner bool) SimStrategy {
 			yr.Projection = &SimProjection{Fits: proj.Fits, FirstShortYear: proj.FirstShortYear, MissingTeamDays: proj.MissingTeamDays,
 				NeededTeamDays: proj.NeededTeamDays, AvailableTeamDays: proj.AvailableTeamDays, Rates: proj.Rates}
 			yr.Shortfall, yr.Feasible = res.Figures.Shortfall, res.Figures.Feasible
+			if o.checkFloor {
+				incl, err := InclusionOf(in)
+				if err != nil {
+					panic(err)
+				}
+				for _, x := range incl {
+					if x.Uniform > 0 {
+						lowest = math.Min(lowest, x.Prob/x.Uniform)
+					}
+				}
+			}
 			sched = newSchedule(in)
 			weekOf := map[models.Date]int{}
 			for k, d := range sched.weeks {
@@ -413,6 +554,7 @@ func (w *world) run(planner bool) SimStrategy {
 			pending[t.b.id] = true
 		}
 		var obs []Observation
+		var obsWard []string // each observation's ward, for the per-ward estimates
 		lastYear := y == deadline.Year
 		graceEnd := deadline.AddDays(-o.GraceDays)
 		saturated := false // some late week used all its capacity with visits still waiting
@@ -434,7 +576,15 @@ func (w *world) run(planner bool) SimStrategy {
 			sort.SliceStable(tasks, func(i, j int) bool { return taskBefore(tasks[i], tasks[j], st) })
 			left := weekCap[k]
 			var keep []*simTask
-			for _, t := range tasks {
+			// The nightly job requeues a missed visit for the next working day; the weekly step
+			// moves it to the next week, which the last week of the year does not have: there
+			// it is retried in the same week (Thursday, Friday) with the capacity left.
+			lastWeek := k == len(sched.weeks)-1
+			for n := 0; n < len(tasks); n++ {
+				t := tasks[n]
+				if lastWeek && t.week == k+1 && t.retries < 2 && left > 0 {
+					t.week, t.retries = k, t.retries+1
+				}
 				if t.week > k || left == 0 {
 					keep = append(keep, t)
 					continue
@@ -444,7 +594,7 @@ func (w *world) run(planner bool) SimStrategy {
 				if !t.b.openOn(visitDay) {
 					delete(pending, t.b.id)
 					if t.sample {
-						obs = append(obs, Observation{Group: t.group, Prob: t.prob})
+						obs, obsWard = append(obs, Observation{Group: t.group, Prob: t.prob}), append(obsWard, t.b.ward)
 					}
 					continue // found closed: nothing to repeat
 				}
@@ -453,6 +603,10 @@ func (w *world) run(planner bool) SimStrategy {
 					hist.missed++
 					yr.Missed++
 					t.week = k + 1 // the nightly job requeues it
+					if lastWeek && t.retries < 2 {
+						tasks = append(tasks, t) // tried again later in the week
+						continue
+					}
 					keep = append(keep, t)
 					continue
 				}
@@ -460,13 +614,21 @@ func (w *world) run(planner bool) SimStrategy {
 				doneThisYear[t.b.id] = true
 				st.covered[t.b.id] = true
 				st.lastInspected[t.b.id] = visitDay
-				if t.b.violator {
-					st.violations[t.b.id]++
+				yr.Inspections++
+				violates := t.b.violatesIn(o.StartYear, y)
+				if t.group == models.GroupReinspect {
+					yr.Reinspections++
+					if violates {
+						yr.ReinspectionViolations++
+					}
+				}
+				if violates {
+					st.findings[t.b.id] = append(st.findings[t.b.id], simFinding{day: visitDay, severity: t.b.severity})
 					st.found[t.b.id] = true
 					yr.ViolationsFound++
 				}
 				if t.sample {
-					obs = append(obs, Observation{Group: t.group, Prob: t.prob, Inspected: true, Violation: t.b.violator})
+					obs, obsWard = append(obs, Observation{Group: t.group, Prob: t.prob, Inspected: true, Violation: violates}), append(obsWard, t.b.ward)
 				}
 			}
 			tasks = keep
@@ -481,7 +643,7 @@ func (w *world) run(planner bool) SimStrategy {
 		}
 		for _, t := range tasks {
 			if t.sample {
-				obs = append(obs, Observation{Group: t.group, Prob: t.prob})
+				obs, obsWard = append(obs, Observation{Group: t.group, Prob: t.prob}), append(obsWard, t.b.ward)
 			}
 			// Visits still waiting at the end of a year whose last weeks were full: capacity ran
 			// out. (A visit missed in the last days simply carries over.)
@@ -515,12 +677,13 @@ func (w *world) run(planner bool) SimStrategy {
 		yr.Share = ratio(inspectedStart, len(active))
 		violators := 0
 		for _, b := range active {
-			if b.violator {
+			if b.violatesIn(o.StartYear, y) {
 				violators++
 			}
 		}
 		yr.PrevalenceTrue = ratio(violators, len(active))
 		est := Prevalence(obs, len(active))
+		yr.wards = wardEstimates(active, obs, obsWard, o.StartYear, y)
 		yr.PrevalenceEstimate, yr.PrevalenceLow, yr.PrevalenceHigh = est.Share, est.Low, est.High
 		dec31 := models.NewDate(y, 12, 31)
 		openEnd, coveredEnd := 0, 0
@@ -547,7 +710,7 @@ func (w *world) run(planner bool) SimStrategy {
 			}
 		}
 		inProgramme := b.opened.Before(deadline) && (b.closed.IsZero() || b.closed.After(start))
-		if b.violator && inProgramme {
+		if inProgramme && b.violatesDuring(o.StartYear, o.Years) {
 			violatorsSeen++
 			if st.found[b.id] {
 				violatorsFound++
@@ -558,7 +721,10 @@ func (w *world) run(planner bool) SimStrategy {
 	f.ClosedBeforeInspection = len(closedUninspected)
 	f.DetectionRate = ratio(violatorsFound, violatorsSeen)
 	out.Final = f
-	return out
+	if math.IsInf(lowest, 1) {
+		lowest = 1 // no plan drew anyone
+	}
+	return out, lowest
 }
 
 // taskBefore orders a week's visits: repeats and late additions first (they are the ones with a
@@ -635,15 +801,85 @@ func (w *world) input(year int, asOf models.Date, active []*simBusiness, st *sim
 		CategoryRisk: w.risk,
 		Rules:        o.rules(),
 	}
+	if in.Rules >= RulesV2 {
+		in.RiskFloor = o.riskFloor()
+	}
+	// What the registry, the visits and the tips tell, as the service's buildInput reads it:
+	// findings of the last five years weighted by severity and recency, tips of the last year,
+	// the opening date, and the businesses of the same ward (the simulated city has no
+	// coordinates) with a violation found in the last NearbyYears.
+	nearbySince := asOf.AddDays(-int(math.Round(NearbyYears * 365.25)))
+	recentByWard := map[string]int{}
+	recent := map[string]bool{}
+	for id, fs := range st.findings {
+		if len(fs) > 0 && !fs[len(fs)-1].day.Before(nearbySince) {
+			recent[id] = true
+			recentByWard[w.byID[id].ward]++
+		}
+	}
 	for _, b := range active {
-		in.Businesses = append(in.Businesses, Business{ID: b.id, Ward: b.ward, Category: b.category, Covered: st.covered[b.id],
-			LastInspected: st.lastInspected[b.id], Violations: st.violations[b.id]})
+		bi := Business{ID: b.id, Ward: b.ward, Category: b.category, Covered: st.covered[b.id],
+			LastInspected: st.lastInspected[b.id], Tips: b.tipsIn(o.StartYear, year-1), Opened: b.opened}
+		sev := 0.0
+		for _, f := range st.findings[b.id] {
+			if age := f.day.DaysUntil(asOf); age <= 5*365 {
+				bi.Violations++
+				sev += SeverityWeight(f.severity) * RecencyWeight(age)
+			}
+		}
+		bi.Severity = math.Round(sev*1000) / 1000
+		bi.Nearby = recentByWard[b.ward]
+		if recent[b.id] {
+			bi.Nearby--
+		}
+		in.Businesses = append(in.Businesses, bi)
 		in.WardPaths[b.ward] = "/city/" + b.ward + "/"
 	}
 	for t := 0; t < o.Teams; t++ {
 		in.Teams = append(in.Teams, Team{ID: fmt.Sprintf("team%d", t+1), AreaPath: "/city/", Weekly: o.Capacity, WorkingDays: models.DefaultWorkingDays})
 	}
 	return in
+}
+
+// wardEstimate is a ward's estimated prevalence in a year beside its true one.
+type wardEstimate struct {
+	businesses int
+	est        Estimate
+	truth      float64
+}
+
+func wardEstimates(active []*simBusiness, obs []Observation, obsWard []string, firstYear, y int) []wardEstimate {
+	size, bad := map[string]int{}, map[string]int{}
+	for _, b := range active {
+		size[b.ward]++
+		if b.violatesIn(firstYear, y) {
+			bad[b.ward]++
+		}
+	}
+	byWard := map[string][]Observation{}
+	for i, o := range obs {
+		byWard[obsWard[i]] = append(byWard[obsWard[i]], o)
+	}
+	wards := make([]string, 0, len(size))
+	for w := range size {
+		wards = append(wards, w)
+	}
+	sort.Strings(wards)
+	out := make([]wardEstimate, 0, len(wards))
+	for _, w := range wards {
+		out = append(out, wardEstimate{businesses: size[w], est: Prevalence(byWard[w], size[w]), truth: ratio(bad[w], size[w])})
+	}
+	return out
+}
+
+// violatesDuring says whether the business violates in some year of the programme.
+func (b *simBusiness) violatesDuring(firstYear, years int) bool {
+	for y := firstYear; y < firstYear+years; y++ {
+		if b.violatesIn(firstYear, y) {
+			return true
+		}
+	}
+	return false
 }
 
 func ratio(a, b int) float64 {

@@ -23,6 +23,15 @@ type Business struct {
 	LastInspected models.Date `json:"last_inspected,omitempty"`
 	Violations    int         `json:"violations,omitempty"` // findings in the last five years
 	Tips          int         `json:"tips,omitempty"`       // tips in the last year
+	// What planner rules v2's risk score reads besides (scheduler/risk.go); absent from the
+	// inputs of plans drafted before it, which decode and re-derive as they were.
+	// Severity is the findings of the last five years, each weighted by its violation type's
+	// severity (SeverityWeight) and its age (RecencyWeight).
+	Severity float64     `json:"severity,omitempty"`
+	Opened   models.Date `json:"opened,omitempty"`
+	// Nearby counts the other businesses within NearbyRadiusMetres (or, for a business without
+	// a position, in its ward) with a violation found in the last NearbyYears years.
+	Nearby int `json:"nearby,omitempty"`
 }
 
 // Team is a team's capacity and jurisdiction as the planner sees it.
@@ -76,6 +85,9 @@ type Input struct {
 	// levels the quotas with them); GraceDays those of the programme's grace period.
 	Rates     *Rates `json:"rates,omitempty"`
 	GraceDays int    `json:"grace_days,omitempty"`
+	// RiskFloor (RulesV2) is the least share of its stratum's uniform inclusion probability every
+	// business keeps, whatever its risk score (floorProbabilities); in (0, 1], 1 is uniform.
+	RiskFloor float64 `json:"risk_floor,omitempty"`
 }
 
 // Versions of the planner's rules. A change that alters which businesses a given input and
@@ -144,6 +156,43 @@ func YearlyPlan(in Input, seed string) (*Result, error) {
 	if seed == "" {
 		return nil, models.Invalid("seed", "is required", "không được để trống")
 	}
+	sel := in.prepare()
+	bs, uncovered, covered, must, reinsp := sel.bs, sel.uncovered, sel.covered, sel.must, sel.reinsp
+	rng := newRand(seed, fmt.Sprintf("select/%d", in.Year))
+	mustItems := sampleStratified(rng, bs, uncovered, sel.weights, must, models.GroupMustCover, in.floor())
+	reItems := sampleStratified(rng, bs, covered, sel.weights, reinsp, models.GroupReinspect, in.floor())
+	remaining, n, shareTarget := sel.remaining, len(bs), sel.shareTarget
+
+	fig := models.PlanFigures{Year: in.Year, RemainingYears: remaining, InScope: n, Uninspected: len(uncovered),
+		MustCover: len(mustItems), ShareTarget: shareTarget, Reinspections: len(reItems), Total: len(mustItems) + len(reItems)}
+	fig.Areas = areaFigures(bs, mustItems, reItems)
+
+	sched := newSchedule(in)
+	sched.place(mustItems, MustCoverWindow)
+	sched.place(reItems, 1)
+	items := append(mustItems, reItems...)
+	fig.Weeks = sched.weekFigures(items)
+	fig.ShortfallAreas = sched.shortfall(items)
+	for _, s := range fig.ShortfallAreas {
+		fig.Shortfall += s.Tasks
+	}
+	fig.Feasible = fig.Shortfall == 0
+	return &Result{Figures: fig, Items: items}, nil
+}
+
+// selection is what a plan's draw starts from: the businesses in a fixed order, the two groups,
+// their quotas and the selection weights.
+type selection struct {
+	bs                 []Business
+	uncovered, covered []int
+	must, reinsp       int
+	weights            []float64
+	remaining          int
+	shareTarget        int
+}
+
+// prepare computes the quotas and weights of a validated input (steps 1-3 before the draw).
+func (in *Input) prepare() selection {
 	bs := append([]Business(nil), in.Businesses...)
 	sort.Slice(bs, func(i, j int) bool { return bs[i].ID < bs[j].ID })
 
@@ -167,36 +216,16 @@ func YearlyPlan(in Input, seed string) (*Result, error) {
 	}
 	if q.Rules >= RulesV2 {
 		for y := in.Year; y <= lastYear; y++ {
-			q.Capacity = append(q.Capacity, TeamCapacity(in, y).Inspections)
+			q.Capacity = append(q.Capacity, TeamCapacity(*in, y).Inspections)
 		}
 	}
 	mustF, reinspF := yearQuotas(q)
-	must, reinsp := int(mustF), int(reinspF)
-	shareTarget := int(math.Ceil(in.Programme.MinYearlyShare*float64(n) - 1e-9))
-
-	rng := newRand(seed, fmt.Sprintf("select/%d", in.Year))
 	weights := make([]float64, n)
 	for i, b := range bs {
-		weights[i] = in.risk(b)
+		weights[i] = in.weight(b)
 	}
-	mustItems := sampleStratified(rng, bs, uncovered, weights, must, models.GroupMustCover)
-	reItems := sampleStratified(rng, bs, covered, weights, reinsp, models.GroupReinspect)
-
-	fig := models.PlanFigures{Year: in.Year, RemainingYears: remaining, InScope: n, Uninspected: len(uncovered),
-		MustCover: len(mustItems), ShareTarget: shareTarget, Reinspections: len(reItems), Total: len(mustItems) + len(reItems)}
-	fig.Areas = areaFigures(bs, mustItems, reItems)
-
-	sched := newSchedule(in)
-	sched.place(mustItems, MustCoverWindow)
-	sched.place(reItems, 1)
-	items := append(mustItems, reItems...)
-	fig.Weeks = sched.weekFigures(items)
-	fig.ShortfallAreas = sched.shortfall(items)
-	for _, s := range fig.ShortfallAreas {
-		fig.Shortfall += s.Tasks
-	}
-	fig.Feasible = fig.Shortfall == 0
-	return &Result{Figures: fig, Items: items}, nil
+	return selection{bs: bs, uncovered: uncovered, covered: covered, must: int(mustF), reinsp: int(reinspF), weights: weights,
+		remaining: remaining, shareTarget: int(math.Ceil(in.Programme.MinYearlyShare*float64(n) - 1e-9))}
 }
 
 func (in *Input) validate() error {
@@ -212,6 +241,11 @@ func (in *Input) validate() error {
 	}
 	if r := in.rules(); r < RulesV1 || r > CurrentRules {
 		v.Add("rules", "version %d is not known to this release (1-%d)", "phiên bản quy tắc %d không được hỗ trợ (1-%d)", r, CurrentRules)
+	}
+	if f := in.RiskFloor; in.rules() >= RulesV2 && !(f > 0 && f <= 1) {
+		v.Add("risk_floor", "must be above 0 and at most 1 under rules %d", "phải lớn hơn 0 và không quá 1 theo quy tắc phiên bản %d", in.rules())
+	} else if in.rules() < RulesV2 && f != 0 {
+		v.Add("risk_floor", "is not part of rules %d", "không thuộc quy tắc phiên bản %d", in.rules())
 	}
 	if in.AsOf.IsZero() {
 		v.Add("as_of", "is required", "không được để trống")
@@ -245,48 +279,28 @@ func (in *Input) risk(b Business) float64 {
 
 // sampleStratified draws n businesses from pool, allocated over wards in proportion to their
 // size (every ward with members gets at least one when n allows), and within each ward with
-// probability proportional to risk. A ward's share is rarely a whole number, so its sample size
-// is rounded up or down at random with the right odds: every business keeps a non-zero chance,
-// and the recorded probability is the exact chance of being drawn, as the estimate needs. It
-// returns the items in round-robin order over the wards, so that scheduling them in order makes
-// every ward progress from the first weeks.
-func sampleStratified(rng *rand.Rand, bs []Business, pool []int, weights []float64, n int, group string) []Item {
+// probability proportional to risk, mixed with a uniform draw by floor (floorProbabilities). A
+// ward's share is rarely a whole number, so its sample size is rounded up or down at random with
+// the right odds: every business keeps a non-zero chance, and the recorded probability is the
+// exact chance of being drawn, as the estimate needs. It returns the items in round-robin order
+// over the wards, so that scheduling them in order makes every ward progress from the first weeks.
+func sampleStratified(rng *rand.Rand, bs []Business, pool []int, weights []float64, n int, group string, floor float64) []Item {
 	if n <= 0 || len(pool) == 0 {
 		return nil
 	}
-	byWard := map[string][]int{}
-	for _, i := range pool {
-		byWard[bs[i].Ward] = append(byWard[bs[i].Ward], i)
+	sts := strata(bs, pool, n)
+	exact := make([]float64, len(sts))
+	for k, st := range sts {
+		exact[k] = st.exact
 	}
-	wards := make([]string, 0, len(byWard))
-	for w := range byWard {
-		wards = append(wards, w)
-	}
-	sort.Strings(wards)
-	sizes := make([]int, len(wards))
-	for k, w := range wards {
-		sizes[k] = len(byWard[w])
-	}
-	exact := allocation(n, sizes)
 	alloc := roundSystematic(rng, exact)
-	perWard := make([][]Item, len(wards))
-	for k, w := range wards {
-		members := byWard[w]
-		ws := make([]float64, len(members))
-		for j, i := range members {
-			ws[j] = weights[i]
-		}
-		lo := int(math.Floor(exact[k] + 1e-9))
-		f := exact[k] - float64(lo)
-		pLo := InclusionProbabilities(ws, lo)
-		pHi := pLo
-		if f > 1e-9 {
-			pHi = InclusionProbabilities(ws, lo+1)
-		}
-		sel, _ := systematicPPS(rng, ws, alloc[k])
+	perWard := make([][]Item, len(sts))
+	for k, st := range sts {
+		probs := st.probs(weights, floor)
+		ws := st.weights(weights)
+		sel, _ := systematicPPS(rng, floorProbabilities(ws, alloc[k], floor), alloc[k])
 		for _, j := range sel {
-			prob := (1-f)*pLo[j] + f*pHi[j]
-			perWard[k] = append(perWard[k], Item{BusinessID: bs[members[j]].ID, Group: group, Prob: prob, Ward: w})
+			perWard[k] = append(perWard[k], Item{BusinessID: bs[st.members[j]].ID, Group: group, Prob: probs[j], Ward: st.ward})
 		}
 	}
 	out := make([]Item, 0, n)
@@ -302,6 +316,63 @@ func sampleStratified(rng *rand.Rand, bs []Business, pool []int, weights []float
 			return out
 		}
 	}
+}
+
+// stratum is one ward of a group: its members (indexes into the plan's businesses) and its
+// exact, unrounded share of the group's sample.
+type stratum struct {
+	ward    string
+	members []int
+	exact   float64
+}
+
+// strata splits a group's pool by ward (in ward order) and allocates n over the wards.
+func strata(bs []Business, pool []int, n int) []stratum {
+	byWard := map[string][]int{}
+	for _, i := range pool {
+		byWard[bs[i].Ward] = append(byWard[bs[i].Ward], i)
+	}
+	wards := make([]string, 0, len(byWard))
+	for w := range byWard {
+		wards = append(wards, w)
+	}
+	sort.Strings(wards)
+	sizes := make([]int, len(wards))
+	for k, w := range wards {
+		sizes[k] = len(byWard[w])
+	}
+	exact := allocation(n, sizes)
+	out := make([]stratum, len(wards))
+	for k, w := range wards {
+		out[k] = stratum{ward: w, members: byWard[w], exact: exact[k]}
+	}
+	return out
+}
+
+func (st stratum) weights(all []float64) []float64 {
+	ws := make([]float64, len(st.members))
+	for j, i := range st.members {
+		ws[j] = all[i]
+	}
+	return ws
+}
+
+// probs are the members' exact inclusion probabilities: the ward's sample is its share rounded
+// down, or up with the share's fractional part as probability.
+func (st stratum) probs(all []float64, floor float64) []float64 {
+	ws := st.weights(all)
+	lo := int(math.Floor(st.exact + 1e-9))
+	f := st.exact - float64(lo)
+	pLo := floorProbabilities(ws, lo, floor)
+	pHi := pLo
+	if f > 1e-9 {
+		pHi = floorProbabilities(ws, lo+1, floor)
+	}
+	out := make([]float64, len(ws))
+	for j := range ws {
+		out[j] = (1-f)*pLo[j] + f*pHi[j]
+	}
+	return out
 }
 
 // allocation splits n over strata of the given sizes: one to every non-empty stratum when n
@@ -358,15 +429,14 @@ func roundSystematic(rng *rand.Rand, exact []float64) []int {
 	return out
 }
 
-// systematicPPS draws exactly n of the units with inclusion probabilities proportional to their
-// weights (capped at 1), by systematic sampling over a random order. Each unit's inclusion
+// systematicPPS draws exactly n of the units whose inclusion probabilities (summing to n, each at
+// most 1) are given, by systematic sampling over a random order. Each unit's inclusion
 // probability is then exactly probs[i], which is what the Horvitz-Thompson estimate needs.
-func systematicPPS(rng *rand.Rand, weights []float64, n int) (selected []int, probs []float64) {
-	probs = InclusionProbabilities(weights, n)
+func systematicPPS(rng *rand.Rand, probs []float64, n int) (selected []int, _ []float64) {
 	if n <= 0 {
 		return nil, probs
 	}
-	order := rng.Perm(len(weights))
+	order := rng.Perm(len(probs))
 	u := rng.Float64()
 	cum := 0.0
 	next := u

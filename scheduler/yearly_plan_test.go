@@ -295,7 +295,7 @@ func TestSystematicSamplingHitsItsProbabilities(t *testing.T) {
 	const n, runs = 4, 20000
 	count := make([]float64, len(w))
 	for r := 0; r < runs; r++ {
-		sel, _ := systematicPPS(newRand(fmt.Sprint(r), "test"), w, n)
+		sel, _ := systematicPPS(newRand(fmt.Sprint(r), "test"), InclusionProbabilities(w, n), n)
 		if len(sel) != n {
 			t.Fatalf("drew %d, want %d", len(sel), n)
 		}

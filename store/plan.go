@@ -357,6 +357,26 @@ func (db *DB) LoadPlanningFacts(ctx context.Context, programmeStart, asOf models
 	for _, v := range viol {
 		f.Violations[v.BusinessID] = v.N
 	}
+	var finds []struct {
+		BusinessID string
+		Code       string
+		Severity   string
+		FinishedAt time.Time
+	}
+	if err := g.Table("inspection_findings AS f").Select("f.business_id, f.code, f.severity, i.finished_at").
+		Joins("JOIN inspections i ON i.id = f.inspection_id").
+		// The latest version of each record: an original nobody amended, or its newest amendment
+		// (which carries the corrected findings).
+		Where(`i.finished_at >= ? AND i.finished_at < ? AND (
+			(i.amends_id IS NULL AND NOT EXISTS (SELECT 1 FROM inspections a WHERE a.amends_id = i.id)) OR
+			(i.amends_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inspections n WHERE n.amends_id = i.amends_id
+				AND (n.created_at > i.created_at OR (n.created_at = i.created_at AND n.id > i.id)))))`, asOfTime.AddDate(-5, 0, 0), asOfTime).
+		Order("i.finished_at, f.id").Scan(&finds).Error; err != nil {
+		return nil, translate(err, "inspection")
+	}
+	for _, r := range finds {
+		f.Findings = append(f.Findings, models.FindingFact{BusinessID: r.BusinessID, Code: r.Code, Severity: r.Severity, Found: models.DateOf(r.FinishedAt.UTC())})
+	}
 	var tips []struct {
 		BusinessID string
 		N          int

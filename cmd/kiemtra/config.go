@@ -18,6 +18,7 @@ import (
 
 	"kiemtra/auth"
 	"kiemtra/models"
+	"kiemtra/scheduler"
 )
 
 // Config is everything kiemtra reads from its environment. Defaults come first, then the
@@ -46,6 +47,7 @@ type Config struct {
 	TrustedProxies  string        // KIEMTRA_TRUSTED_PROXIES: comma-separated proxy addresses whose X-Forwarded-For is believed
 	TileURL         string        // KIEMTRA_TILE_URL: the dashboard's base-map tiles ({z}/{x}/{y}); empty: no base map
 	TileAttribution string        // KIEMTRA_TILE_ATTRIBUTION: the credit line the tile server requires
+	PlanRiskFloor   float64       // KIEMTRA_PLAN_RISK_FLOOR: least share of the uniform inclusion probability new plans give every business
 
 	location *time.Location
 }
@@ -69,6 +71,7 @@ func DefaultConfig() Config {
 		MinVisit:        10 * time.Minute,
 		TipDeadlines:    "urgent=24h/168h,high=48h/360h,normal=120h/720h",
 		CronTips:        "15 * * * *",
+		PlanRiskFloor:   scheduler.DefaultRiskFloor,
 	}
 }
 
@@ -110,6 +113,13 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 			return &configError{"KIEMTRA_MIN_VISIT", fmt.Sprintf("%q is not a duration such as 10m", v)}
 		}
 		c.MinVisit = d
+	}
+	if v := getenv("KIEMTRA_PLAN_RISK_FLOOR"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return &configError{"KIEMTRA_PLAN_RISK_FLOOR", fmt.Sprintf("%q is not a number such as 0.5", v)}
+		}
+		c.PlanRiskFloor = f
 	}
 	if v := getenv("KIEMTRA_RELEASE_HORIZON_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -199,6 +209,9 @@ func (c *Config) Validate() error {
 		if _, err := cron.ParseStandard(s.spec); err != nil {
 			errs = append(errs, &configError{s.name, fmt.Sprintf("%q is not a cron schedule such as \"30 1 * * *\" (or \"off\"): %v", s.spec, err)})
 		}
+	}
+	if !(c.PlanRiskFloor > 0 && c.PlanRiskFloor <= 1) {
+		errs = append(errs, &configError{"KIEMTRA_PLAN_RISK_FLOOR", "must be above 0 and at most 1 (1: uniform sampling inside each ward)"})
 	}
 	if c.ReleaseHorizon < 1 || c.ReleaseHorizon > 7 {
 		errs = append(errs, &configError{"KIEMTRA_RELEASE_HORIZON_DAYS", "must be from 1 to 7: targets released further ahead could be tipped off"})

@@ -140,6 +140,7 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 	fs.Float64Var(&o.Violators, "violators", o.Violators, "hidden share of violating businesses (more in riskier categories)")
 	fs.Float64Var(&o.Share, "share", o.Share, "minimum yearly share")
 	fs.IntVar(&o.Rules, "rules", o.Rules, fmt.Sprintf("planner rules version to simulate, 1-%d (0: the current)", scheduler.CurrentRules))
+	fs.Float64Var(&o.RiskFloor, "risk-floor", o.RiskFloor, fmt.Sprintf("rules 2: least share of its ward's uniform inclusion probability every business keeps (0: %g)", scheduler.DefaultRiskFloor))
 	var seed int64 = int64(o.Seed)
 	fs.Int64Var(&seed, "seed", seed, "random seed")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -180,8 +181,12 @@ func runSimulate(_ context.Context, env *Env, args []string) error {
 		}
 		tw.Flush()
 		f := s.st.Final
-		fmt.Fprintf(w, "final coverage %.1f%% (%d of %d eligible), closed before inspection %d, violators found %.1f%%\n\n",
-			f.Coverage*100, f.Covered, f.Eligible, f.ClosedBeforeInspection, f.DetectionRate*100)
+		found, inspections := 0, 0
+		for _, y := range s.st.Years {
+			found, inspections = found+y.ViolationsFound, inspections+y.Inspections
+		}
+		fmt.Fprintf(w, "final coverage %.1f%% (%d of %d eligible), closed before inspection %d, violators found %.1f%%, violations per inspection %.3f\n\n",
+			f.Coverage*100, f.Covered, f.Eligible, f.ClosedBeforeInspection, f.DetectionRate*100, float64(found)/float64(max(inspections, 1)))
 	}
 	printProjections(w, rep)
 	if rep.Feasible {

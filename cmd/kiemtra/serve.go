@@ -109,7 +109,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location()})
+	violations, err := refdata.Violations()
+	if err != nil {
+		return err
+	}
+	m.planner = scheduler.NewService(scheduler.Config{Store: db, Categories: categories, Holidays: days, Logger: m.Log, Now: m.Now, Location: m.Config.Location(),
+		Violations: violations, RiskFloor: m.Config.PlanRiskFloor})
 	m.runner = scheduler.NewRunner(db, m.Log, m.Now, m.Config.Location())
 	m.morning = &scheduler.MorningJob{Store: db, Holidays: days, Location: m.Config.Location(), Horizon: m.Config.ReleaseHorizon}
 	if m.reports, err = newReportService(m, db); err != nil {
@@ -119,10 +124,6 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	checklist, err := refdata.Checklist()
-	if err != nil {
-		return err
-	}
-	violations, err := refdata.Violations()
 	if err != nil {
 		return err
 	}
