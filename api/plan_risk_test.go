@@ -51,7 +51,7 @@ func TestWhyThisBusinessThroughTheAPI(t *testing.T) {
 		w = doAs(t, h, planner, "GET", path, "")
 		var r models.PlanItemRisk
 		json.Unmarshal(w.Body.Bytes(), &r)
-		if w.Code != 200 || r.Rules != scheduler.RulesV2 || len(r.Factors) != 6 || r.InclusionProb != it.InclusionProb || r.Floor != scheduler.DefaultRiskFloor {
+		if w.Code != 200 || r.Rules != scheduler.RulesV3 || len(r.Factors) != 6 || r.InclusionProb != it.InclusionProb || r.Floor != scheduler.DefaultRiskFloor {
 			t.Fatalf("risk: %d %s", w.Code, w.Body)
 		}
 		if r.InclusionProb < r.Floor*r.UniformProb {

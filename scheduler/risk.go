@@ -75,19 +75,20 @@ type RiskScore struct {
 
 // RiskOf returns the selection weight a plan's rules give the business, and its factors.
 func (in *Input) RiskOf(b Business) RiskScore {
-	if in.rules() < RulesV2 {
+	if in.rules() < RulesV3 {
 		return in.riskV1(b)
 	}
 	return in.riskV2(b)
 }
 
-// riskV1 explains the weights of RulesV1 (Input.risk), so that stored plans can be read too.
+// riskV1 explains the weights of RulesV1 and RulesV2 (Input.risk), so that stored plans can be
+// read too.
 func (in *Input) riskV1(b Business) RiskScore {
 	base := in.CategoryRisk[b.Category]
 	if base <= 0 {
 		base = 1
 	}
-	r := RiskScore{Rules: RulesV1}
+	r := RiskScore{Rules: in.rules()}
 	r.add("category", "Loại hình kinh doanh", "Category", base, base)
 	r.add("violations", "Vi phạm trước đây", "Prior violations", float64(b.Violations), 1+0.5*float64(min(b.Violations, 4)))
 	r.add("tips", "Tin báo", "Tips", float64(b.Tips), 1+0.25*float64(min(b.Tips, 4)))
@@ -163,7 +164,7 @@ func v2Score(contributions [6]float64) (float64, bool) {
 
 func (in *Input) riskV2(b Business) RiskScore {
 	values, contributions := in.v2Factors(b)
-	r := RiskScore{Rules: RulesV2}
+	r := RiskScore{Rules: in.rules()}
 	for k, l := range v2Labels {
 		r.add(l.name, l.vi, l.en, values[k], contributions[k])
 	}
@@ -177,7 +178,7 @@ func (r *RiskScore) add(name, vi, en string, value, contribution float64) {
 
 // weight is the selection weight of a business under the input's rules.
 func (in *Input) weight(b Business) float64 {
-	if in.rules() < RulesV2 {
+	if in.rules() < RulesV3 {
 		return in.risk(b)
 	}
 	_, contributions := in.v2Factors(b)
@@ -185,9 +186,9 @@ func (in *Input) weight(b Business) float64 {
 	return score
 }
 
-// floor is the inclusion-probability floor the input's rules apply (none before RulesV2).
+// floor is the inclusion-probability floor the input's rules apply (none before RulesV3).
 func (in *Input) floor() float64 {
-	if in.rules() < RulesV2 {
+	if in.rules() < RulesV3 {
 		return 0
 	}
 	return in.RiskFloor

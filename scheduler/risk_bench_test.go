@@ -39,7 +39,7 @@ func BenchmarkRiskScore(b *testing.B) {
 			var printed, marked, held [4]float64
 			for seed := 1; seed <= seeds; seed++ {
 				o := DefaultSimOptions()
-				o.Businesses, o.Seed, o.Rules, o.RiskFloor, o.checkFloor = n, uint64(seed), RulesV2, floor, true
+				o.Businesses, o.Seed, o.Rules, o.RiskFloor, o.checkFloor = n, uint64(seed), RulesV3, floor, true
 				r, err := Simulate(o, cats)
 				if err != nil {
 					b.Fatal(err)

@@ -49,7 +49,7 @@ func TestThePlansInputsCarryTheRiskSignals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if input.RiskFloor != 0.4 || input.Rules != scheduler.RulesV2 {
+		if input.RiskFloor != 0.4 || input.Rules != scheduler.RulesV3 {
 			t.Fatalf("floor %v, rules %d", input.RiskFloor, input.Rules)
 		}
 		got := map[string]scheduler.Business{}

@@ -19,7 +19,7 @@ func riskCity(t testing.TB, n int) Input {
 		t.Fatal(err)
 	}
 	o := DefaultSimOptions()
-	o.Businesses, o.Wards, o.Rules = n, 6, RulesV2
+	o.Businesses, o.Wards, o.Rules = n, 6, RulesV3
 	w := newWorld(o, cats)
 	st := &simState{covered: map[string]bool{}, lastInspected: map[string]models.Date{}, findings: map[string][]simFinding{}, found: map[string]bool{}}
 	jan1 := models.NewDate(2022, 1, 1)
@@ -84,7 +84,7 @@ func TestRiskWeightedDrawsHitTheirInclusionProbabilities(t *testing.T) {
 // Each factor of the v2 score moves it the way a planner expects, the score stays within its
 // bounds, and rules v1 keep their weights.
 func TestRiskScoreFactors(t *testing.T) {
-	in := Input{Year: 2026, Rules: RulesV2, RiskFloor: 0.5, CategoryRisk: map[string]float64{"karaoke": 2, "barber": 1}}
+	in := Input{Year: 2026, Rules: RulesV3, RiskFloor: 0.5, CategoryRisk: map[string]float64{"karaoke": 2, "barber": 1}}
 	plain := Business{ID: "a", Category: "barber", LastInspected: models.NewDate(2025, 6, 1), Opened: models.NewDate(2010, 1, 1)}
 	base := in.RiskOf(plain)
 	if len(base.Factors) != 6 || base.Capped {
@@ -142,7 +142,7 @@ func TestRiskFloorIsValidated(t *testing.T) {
 		rules int
 		floor float64
 		ok    bool
-	}{{RulesV2, 0, false}, {RulesV2, -0.1, false}, {RulesV2, 1.5, false}, {RulesV2, 1, true}, {RulesV2, 0.1, true}, {RulesV1, 0.5, false}, {RulesV1, 0, true}} {
+	}{{RulesV3, 0, false}, {RulesV3, -0.1, false}, {RulesV3, 1.5, false}, {RulesV3, 1, true}, {RulesV3, 0.1, true}, {RulesV2, 0.5, false}, {RulesV2, 0, true}, {RulesV1, 0.5, false}, {RulesV1, 0, true}} {
 		in.Rules, in.RiskFloor = tc.rules, tc.floor
 		_, err := YearlyPlan(in, "s")
 		if (err == nil) != tc.ok {
@@ -184,5 +184,29 @@ func TestRiskSignalsFromTheFacts(t *testing.T) {
 	want := map[string]int{"b": 1, "d": 1}
 	if len(near) != len(want) || near["b"] != 1 || near["d"] != 1 {
 		t.Errorf("nearby %v, want %v", near, want)
+	}
+}
+
+// Plans drafted with rules v2 (levelled quotas, released with rules v1's weights) keep selecting
+// as they did: the score and the floor are rules v3's.
+func TestRulesV2KeepsTheWeightsItWasReleasedWith(t *testing.T) {
+	in := Input{Year: 2027, Rules: RulesV2, CategoryRisk: map[string]float64{"karaoke": 2}}
+	for _, b := range []Business{
+		{ID: "a", Category: "karaoke"},
+		{ID: "b", Category: "karaoke", Violations: 3, Tips: 2, LastInspected: models.NewDate(2024, 5, 1)},
+		{ID: "c", Category: "massage", Covered: true, LastInspected: models.NewDate(2026, 3, 1), Severity: 4, Nearby: 5, Opened: models.NewDate(2026, 6, 1)},
+	} {
+		if w, want := in.weight(b), in.risk(b); w != want {
+			t.Errorf("%s: rules v2 weight %v, want rules v1's %v", b.ID, w, want)
+		}
+		if r := in.RiskOf(b); r.Score != in.risk(b) || r.Rules != RulesV2 {
+			t.Errorf("%s: explained as %+v", b.ID, r)
+		}
+	}
+	if in.floor() != 0 {
+		t.Errorf("rules v2 floor %v", in.floor())
+	}
+	if err := in.validate(); err != nil && strings.Contains(err.Error(), "risk_floor") {
+		t.Errorf("a rules v2 input without a floor is refused: %v", err)
 	}
 }

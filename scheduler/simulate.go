@@ -801,7 +801,7 @@ func (w *world) input(year int, asOf models.Date, active []*simBusiness, st *sim
 		CategoryRisk: w.risk,
 		Rules:        o.rules(),
 	}
-	if in.Rules >= RulesV2 {
+	if in.Rules >= RulesV3 {
 		in.RiskFloor = o.riskFloor()
 	}
 	// What the registry, the visits and the tips tell, as the service's buildInput reads it:

@@ -64,7 +64,7 @@ func TestLevelledQuotasKeepTheReportedCase(t *testing.T) {
 	o.Teams = 6 // the reported case's teams (the sizing of the release before SizeTeams)
 	o.Rules = RulesV1
 	before := simulate(t, o)
-	o.Rules = RulesV2
+	o.Rules = CurrentRules
 	after := simulate(t, o)
 	if before.Feasible || before.Final.Coverage == 1 {
 		t.Fatalf("RulesV1: feasible %v, coverage %.4f: the reported case should fail", before.Feasible, before.Final.Coverage)
@@ -249,7 +249,7 @@ func BenchmarkEarlyWarningGrid(b *testing.B) {
 }
 
 // BenchmarkLevelledQuotasGrid runs the early-warning grid under the rules before levelling
-// (RulesV1) and the levelled ones (RulesV2) on the same cities, and reports: the runs each
+// (RulesV1) and the levelled ones (CurrentRules, RulesV3: RulesV2's quotas with the risk score) on the same cities, and reports: the runs each
 // rules version carries to 100% coverage with every year at the share; the runs that change
 // outcome; among RulesV2's runs whose projections all fit, those that still fail (want 0); the
 // failing runs flagged later than their first shortfall (want 0); and the mean and highest
@@ -288,7 +288,7 @@ func BenchmarkLevelledQuotasGrid(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		o.Rules = RulesV2
+		o.Rules = CurrentRules
 		v2, err := Simulate(o, cats)
 		if err != nil {
 			b.Fatal(err)

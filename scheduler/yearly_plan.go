@@ -23,7 +23,7 @@ type Business struct {
 	LastInspected models.Date `json:"last_inspected,omitempty"`
 	Violations    int         `json:"violations,omitempty"` // findings in the last five years
 	Tips          int         `json:"tips,omitempty"`       // tips in the last year
-	// What planner rules v2's risk score reads besides (scheduler/risk.go); absent from the
+	// What planner rules v3's risk score reads besides (scheduler/risk.go); absent from the
 	// inputs of plans drafted before it, which decode and re-derive as they were.
 	// Severity is the findings of the last five years, each weighted by its violation type's
 	// severity (SeverityWeight) and its age (RecencyWeight).
@@ -85,7 +85,7 @@ type Input struct {
 	// levels the quotas with them); GraceDays those of the programme's grace period.
 	Rates     *Rates `json:"rates,omitempty"`
 	GraceDays int    `json:"grace_days,omitempty"`
-	// RiskFloor (RulesV2) is the least share of its stratum's uniform inclusion probability every
+	// RiskFloor (RulesV3) is the least share of its stratum's uniform inclusion probability every
 	// business keeps, whatever its risk score (floorProbabilities); in (0, 1], 1 is uniform.
 	RiskFloor float64 `json:"risk_floor,omitempty"`
 }
@@ -95,11 +95,14 @@ type Input struct {
 const (
 	// RulesV1: must-cover = ceil(never inspected / years left), weights by category and history.
 	RulesV1 = 1
-	// RulesV2: quotas levelled over the expected remaining load and the teams' capacity; a risk
-	// score from the business's history, with an inclusion-probability floor.
+	// RulesV2: quotas levelled over the expected remaining load and the teams' capacity; the
+	// weights of RulesV1 (plans drafted from 2 December 2026).
 	RulesV2 = 2
+	// RulesV3: RulesV2's quotas; the risk score of docs/risk.md, with an inclusion-probability
+	// floor.
+	RulesV3 = 3
 	// CurrentRules is the version new plans are drafted with.
-	CurrentRules = RulesV2
+	CurrentRules = RulesV3
 )
 
 // rules is the input's rules version, RulesV1 for inputs stored before versions existed.
@@ -242,9 +245,9 @@ func (in *Input) validate() error {
 	if r := in.rules(); r < RulesV1 || r > CurrentRules {
 		v.Add("rules", "version %d is not known to this release (1-%d)", "phiên bản quy tắc %d không được hỗ trợ (1-%d)", r, CurrentRules)
 	}
-	if f := in.RiskFloor; in.rules() >= RulesV2 && !(f > 0 && f <= 1) {
+	if f := in.RiskFloor; in.rules() >= RulesV3 && !(f > 0 && f <= 1) {
 		v.Add("risk_floor", "must be above 0 and at most 1 under rules %d", "phải lớn hơn 0 và không quá 1 theo quy tắc phiên bản %d", in.rules())
-	} else if in.rules() < RulesV2 && f != 0 {
+	} else if in.rules() < RulesV3 && f != 0 {
 		v.Add("risk_floor", "is not part of rules %d", "không thuộc quy tắc phiên bản %d", in.rules())
 	}
 	if in.AsOf.IsZero() {
