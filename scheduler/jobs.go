@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"math"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -107,6 +108,23 @@ func (j *NightlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 	return strings.Join(notes, "; "), nil
 }
 
+// TopUpHorizonWeeks is how close to the year's end a waiting visit stops counting as made:
+// earlier, a missed visit is repeated in time; in the last weeks it may fail and stay undone.
+const TopUpHorizonWeeks = 6
+
+// TopUpNeed is how many visits the in-year top-up adds so that the businesses inspected this
+// year (done) and those with a visit waiting (waiting) reach the share target. In the year's last
+// TopUpHorizonWeeks a waiting visit counts as done only with the odds that it succeeds (1 -
+// miss): a visit missed in the last days is not repeated before 31 December. The nightly job and
+// the simulator use it alike.
+func TopUpNeed(target, done, waiting, weeksLeft int, miss float64) int {
+	expected := float64(waiting)
+	if weeksLeft < TopUpHorizonWeeks {
+		expected *= 1 - miss
+	}
+	return max(0, int(math.Ceil(float64(target-done)-expected-1e-9)))
+}
+
 // projectionNote sums up a projection for a job run's result.
 func projectionNote(code string, p *models.Projection) string {
 	if p.Fits {
@@ -181,18 +199,22 @@ func (j *NightlyJob) keepProgramme(ctx context.Context, prog *models.Programme, 
 	if err != nil {
 		return nil, err
 	}
-	have := 0
+	done, waiting := 0, 0
 	for _, b := range in.Businesses {
 		if openedThisYear[b.ID] {
 			continue
 		}
 		if st.InspectedThisYear[b.ID] {
-			have++
+			done++
 		} else if _, open := st.OpenTasks[b.ID]; open {
-			have++
+			waiting++
 		}
 	}
-	if need := fig.ShareTarget - have; need > 0 {
+	miss := DefaultMissRate
+	if in.Rates != nil {
+		miss = in.Rates.Misses
+	}
+	if need := TopUpNeed(fig.ShareTarget, done, waiting, today.DaysUntil(yearEnd)/7, miss); need > 0 {
 		var pool []int
 		for i, b := range in.Businesses {
 			if _, open := st.OpenTasks[b.ID]; !open && !st.InspectedThisYear[b.ID] && !openedThisYear[b.ID] {

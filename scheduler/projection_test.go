@@ -230,3 +230,23 @@ func TestProjectPlanStartsFromThePlansInput(t *testing.T) {
 		t.Fatal("a bad plan input was projected")
 	}
 }
+
+func TestTopUpNeedDiscountsWaitingVisitsAtTheYearsEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name                             string
+		target, done, waiting, weeksLeft int
+		miss                             float64
+		want                             int
+	}{
+		{"enough done", 100, 100, 0, 20, 0.2, 0},
+		{"waiting visits count in full with time to repeat them", 100, 60, 40, 20, 0.2, 0},
+		{"short by closures", 100, 60, 30, 20, 0.2, 10},
+		{"in the last weeks a waiting visit counts at its odds", 100, 60, 40, 3, 0.2, 8},
+		{"no misses expected: nothing to add", 100, 60, 40, 3, 0, 0},
+		{"more than enough", 100, 90, 40, 2, 0.35, 0},
+	} {
+		if got := TopUpNeed(tc.target, tc.done, tc.waiting, tc.weeksLeft, tc.miss); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -571,7 +571,7 @@ func (w *world) run(planner bool) (SimStrategy, float64) {
 					}
 				}
 				// ... and tops the year up when closures would leave it below the share.
-				tasks = w.topUp(tasks, k, target, doneThisYear, pending, monday, st, y)
+				tasks = w.topUp(tasks, k, target, doneThisYear, pending, monday, st, y, rates.Misses)
 			}
 			sort.SliceStable(tasks, func(i, j int) bool { return taskBefore(tasks[i], tasks[j], st) })
 			left := weekCap[k]
@@ -755,11 +755,11 @@ func groupRank(g string) int {
 // topUp adds visits when the businesses already inspected this year plus those still waiting
 // (and open) fall short of the yearly share, drawing from the open businesses not yet visited,
 // never-inspected ones first.
-func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[string]bool, monday models.Date, st *simState, year int) []*simTask {
+func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[string]bool, monday models.Date, st *simState, year int, miss float64) []*simTask {
 	// The share counts the businesses open on 1 January: those opened since are visited too
 	// but do not make up the share (as in the nightly job).
 	jan1 := models.NewDate(year, 1, 1)
-	have := 0
+	have, waiting := 0, 0
 	for id := range done {
 		if w.byID[id].openOn(jan1) {
 			have++
@@ -767,10 +767,11 @@ func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[stri
 	}
 	for _, t := range tasks {
 		if t.b.openOn(monday) && t.b.openOn(jan1) {
-			have++
+			waiting++
 		}
 	}
-	if have >= target {
+	need := TopUpNeed(target, have, waiting, monday.DaysUntil(models.NewDate(year, 12, 31))/7, miss)
+	if need == 0 {
 		return tasks
 	}
 	var pool []*simBusiness
@@ -780,7 +781,7 @@ func (w *world) topUp(tasks []*simTask, week, target int, done, pending map[stri
 		}
 	}
 	sort.SliceStable(pool, func(i, j int) bool { return !st.covered[pool[i].id] && st.covered[pool[j].id] })
-	for _, b := range pool[:min(target-have, len(pool))] {
+	for _, b := range pool[:min(need, len(pool))] {
 		tasks = append(tasks, &simTask{b: b, week: week, group: groupTopUp})
 		pending[b.id] = true
 	}
