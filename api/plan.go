@@ -23,6 +23,9 @@ type Planner interface {
 	Approve(ctx context.Context, actor, planID string) (*models.Plan, error)
 	Reveal(ctx context.Context, actor, planID string, admin bool) (*models.Plan, error)
 	Verify(ctx context.Context, planID string) (*models.PlanVerification, error)
+	// PlanItemRisk explains a plan's selection of a business ("why this business"); not_found
+	// for an unknown plan or a business the plan does not select.
+	PlanItemRisk(ctx context.Context, planID, businessID string) (*models.PlanItemRisk, error)
 	// PlanBundle returns a plan's public verification bundle (the commitments only before the
 	// seed is revealed); not_found for an unknown plan.
 	PlanBundle(ctx context.Context, planID string) (*models.PlanBundle, error)

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -10,23 +8,11 @@ import (
 	"kiemtra/models"
 )
 
-// PlanRisk explains a plan's selection of a business ("why this business"); the planning
-// service implements it beside Planner.
-type PlanRisk interface {
-	// PlanItemRisk returns not_found for an unknown plan or a business the plan does not select.
-	PlanItemRisk(ctx context.Context, planID, businessID string) (*models.PlanItemRisk, error)
-}
-
 // getPlanItemRisk answers GET /plans/{id}/items/{business_id}/risk. It tells that the plan
 // selects the business, so it is read by those who read the selection (planners) and, for a
 // district's planner, only within the district (404 elsewhere, as for the items).
 func (s *Server) getPlanItemRisk(c *gin.Context) {
-	pr, ok := s.planner.(PlanRisk)
-	if !ok {
-		s.writeError(c, fmt.Errorf("the planning service does not explain its selections"))
-		return
-	}
-	r, err := pr.PlanItemRisk(c.Request.Context(), c.Param("id"), c.Param("business_id"))
+	r, err := s.planner.PlanItemRisk(c.Request.Context(), c.Param("id"), c.Param("business_id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
