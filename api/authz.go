@@ -38,6 +38,9 @@ var policy = map[string]access{
 	"GET /":                     {public: true},
 	"GET /app/*file":            {public: true},
 	"GET /dashboard/*file":      {public: true},
+	"GET /office/*file":         {public: true},
+	"GET /shared/*file":         {public: true},
+	"GET /api/v1/reference":     {public: true}, // names of codes, no records
 	"GET /static/*file":         {public: true},
 	"GET /api/v1/version":       {public: true},
 	"GET /api/v1/openapi.yaml":  {public: true},

@@ -92,6 +92,7 @@ type Config struct {
 	Plans        PlanStore
 	Jobs         Jobs
 	Reorgs       Reorganisations
+	Reference    *models.Reference    // the tables GET /api/v1/reference serves
 	Metrics      *prometheus.Registry // nil: a new one
 	MaxBodyBytes int64                // default limit of a request body
 	Version      string
@@ -140,6 +141,7 @@ type Server struct {
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
+	reference     *models.Reference
 	reorgStore    models.ReorgStore
 	metrics       *prometheus.Registry
 	maxBody       int64
@@ -184,6 +186,7 @@ func New(cfg Config) *Server {
 		plans:       cfg.Plans,
 		jobs:        cfg.Jobs,
 		reorgs:      cfg.Reorgs,
+		reference:   cfg.Reference,
 		reorgStore:  cfg.Store,
 		metrics:     cfg.Metrics,
 		maxBody:     cfg.MaxBodyBytes,
@@ -258,9 +261,12 @@ func New(cfg Config) *Server {
 		e.GET("/static/*file", s.static(cfg.Web, ""))
 		e.GET("/dashboard/*file", s.static(cfg.Web, "dashboard"))
 		e.GET("/app/*file", s.static(cfg.Web, "app"))
+		e.GET("/office/*file", s.static(cfg.Web, "office"))
+		e.GET("/shared/*file", s.static(cfg.Web, "shared"))
 	}
 	v1 := e.Group("/api/v1")
 	s.registerMetaRoutes(v1)
+	s.registerReferenceRoutes(v1)
 	s.registerAuthRoutes(v1)
 	s.registerReorgRoutes(v1)
 	s.registerAreaRoutes(v1)

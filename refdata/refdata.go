@@ -143,3 +143,24 @@ func HolidayDates() ([]models.Date, error) {
 	}
 	return out, nil
 }
+
+// Reference returns the tables every front-end names codes from: categories, violations, the
+// labels of every other code, and the on-site rule the check-in applies (onSite, which
+// fieldwork owns).
+func Reference(onSite models.OnSiteRule) (*models.Reference, error) {
+	cats, err := Categories()
+	if err != nil {
+		return nil, err
+	}
+	vs, err := Violations()
+	if err != nil {
+		return nil, err
+	}
+	var l struct {
+		Labels map[string]map[string]models.Label `json:"labels"`
+	}
+	if err := load("labels.json", &l); err != nil {
+		return nil, err
+	}
+	return &models.Reference{Categories: cats, Violations: vs, Labels: l.Labels, OnSite: onSite}, nil
+}

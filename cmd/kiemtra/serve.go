@@ -23,6 +23,7 @@ import (
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
 	"kiemtra/licensing"
+	"kiemtra/models"
 	"kiemtra/photos"
 	"kiemtra/refdata"
 	"kiemtra/registry"
@@ -207,6 +208,10 @@ func (m *Main) Listen() error {
 	if err != nil {
 		return err
 	}
+	reference, err := refdata.Reference(models.OnSiteRule{RadiusM: fieldwork.OnSiteRadiusM, MaxAccuracyM: fieldwork.MaxAccuracyM})
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{
 		Store:          m.db,
 		Registry:       m.registry,
@@ -230,6 +235,7 @@ func (m *Main) Listen() error {
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
+		Reference:      reference,
 		Readiness:      m.db,
 		Unavailable:    store.IsUnavailable,
 		Logger:         m.Log,

@@ -1,7 +1,7 @@
 // @ts-check
 // The burn-down chart of never-inspected businesses and the progress bars, drawn as SVG and HTML.
 
-import { esc, h } from "./util.js";
+import { esc, h } from "../../shared/js/dom.js";
 
 function dayNumber(iso) {
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);

@@ -1,6 +1,10 @@
 // @ts-check
-// Texts of the dashboard in Vietnamese (the default) and English, the category and outcome
-// labels (copied from refdata/data), and number and date formatting for the chosen language.
+// Texts of the dashboard in Vietnamese (the default) and English. The names of codes come from
+// the server's reference tables (shared/js/ref.js), numbers and dates from shared/js/format.js.
+
+import { Format } from "../../shared/js/format.js";
+import { Ref } from "../../shared/js/ref.js";
+import { getLang, setLang } from "../../shared/js/i18n.js";
 
 export const STRINGS = {
   vi: {
@@ -9,14 +13,13 @@ export const STRINGS = {
     otherLang: "English",
     otherLangCode: "en",
     loginTitle: "Đăng nhập",
-    loginIntro: "Bảng điều khiển dành cho cán bộ lập kế hoạch: bản đồ bao phủ, tiến độ so với chỉ tiêu và báo cáo định kỳ.",
+    loginIntro: "Đăng nhập cho mọi cán bộ: cán bộ lập kế hoạch vào bảng điều khiển (bản đồ bao phủ, tiến độ, báo cáo); công an cấp phép, cán bộ tiếp nhận tin báo và tổ trưởng vào trang làm việc của mình.",
     username: "Tên đăng nhập",
     password: "Mật khẩu",
     signIn: "Đăng nhập",
     signingIn: "Đang đăng nhập…",
     signOut: "Đăng xuất",
     sessionEnded: "Phiên làm việc đã kết thúc, vui lòng đăng nhập lại.",
-    notPlanner: "Tài khoản này không có quyền xem bảng điều khiển (cần vai trò lập kế hoạch, quản trị hoặc theo dõi).",
     skipToTable: "Bỏ qua bản đồ, tới bảng số liệu",
     programme: "Chương trình",
     year: "Năm",
@@ -182,13 +185,6 @@ export const STRINGS = {
     plansCommitSubmit: "Cam kết kế hoạch",
     errorPrefix: "Lỗi",
     networkError: "Không kết nối được với máy chủ.",
-    outcomes: {
-      compliant: "Không vi phạm",
-      violation: "Có vi phạm",
-      closed: "Cơ sở đóng cửa",
-      refused: "Từ chối kiểm tra",
-      not_found: "Không tìm thấy cơ sở",
-    },
   },
   en: {
     appName: "kiemtra",
@@ -196,14 +192,13 @@ export const STRINGS = {
     otherLang: "Tiếng Việt",
     otherLangCode: "vi",
     loginTitle: "Sign in",
-    loginIntro: "The planners' dashboard: coverage maps, progress against the targets and periodic reports.",
+    loginIntro: "One sign-in for every officer: planners reach the dashboard (coverage maps, progress, reports); licensing police, tip officers and team leads reach their own desk.",
     username: "Username",
     password: "Password",
     signIn: "Sign in",
     signingIn: "Signing in…",
     signOut: "Sign out",
     sessionEnded: "Your session has ended; please sign in again.",
-    notPlanner: "This account may not see the dashboard (it needs the planner, admin or viewer role).",
     skipToTable: "Skip the map, go to the figures",
     programme: "Programme",
     year: "Year",
@@ -368,52 +363,8 @@ export const STRINGS = {
     plansCommitSubmit: "Commit the plan",
     errorPrefix: "Error",
     networkError: "The server cannot be reached.",
-    outcomes: {
-      compliant: "Compliant",
-      violation: "Violation",
-      closed: "Closed on the day",
-      refused: "Inspection refused",
-      not_found: "Business not found",
-    },
   },
 };
-
-// CATEGORIES are the programme's business categories (refdata/data/categories.json).
-export const CATEGORIES = [
-  { code: "accommodation", vi: "Cơ sở lưu trú (khách sạn, nhà nghỉ, nhà trọ, căn hộ cho thuê)", en: "Accommodation (hotel, guesthouse, rooming house, rental apartment)", short: { vi: "Cơ sở lưu trú", en: "Accommodation" } },
-  { code: "karaoke", vi: "Karaoke", en: "Karaoke parlour", short: { vi: "Karaoke", en: "Karaoke" } },
-  { code: "dance_hall", vi: "Vũ trường", en: "Discotheque / dance hall", short: { vi: "Vũ trường", en: "Dance hall" } },
-  { code: "bar", vi: "Quán bar, pub, lounge", en: "Bar, pub, lounge", short: { vi: "Quán bar, pub, lounge", en: "Bar, pub, lounge" } },
-  { code: "massage", vi: "Xoa bóp (massage), day ấn huyệt, xông hơi", en: "Massage, acupressure, sauna", short: { vi: "Xoa bóp (massage)", en: "Massage, sauna" } },
-  { code: "spa", vi: "Spa, thẩm mỹ", en: "Spa, beauty salon", short: { vi: "Spa, thẩm mỹ", en: "Spa, beauty salon" } },
-  { code: "hair_salon", vi: "Hớt tóc thanh nữ, cắt tóc gội đầu", en: "Hair-wash / barber salon with young female staff", short: { vi: "Hớt tóc thanh nữ", en: "Hair-wash salon" } },
-  { code: "hostess_restaurant", vi: "Nhà hàng, quán nhậu có tiếp viên", en: "Restaurant or beer place with hostesses", short: { vi: "Nhà hàng có tiếp viên", en: "Restaurant with hostesses" } },
-  { code: "hostess_cafe", vi: "Cà phê đèn mờ, cà phê chòi, cà phê có tiếp viên", en: "Dim-light or booth café with hostesses", short: { vi: "Cà phê có tiếp viên", en: "Café with hostesses" } },
-  { code: "other", vi: "Loại hình khác", en: "Other", short: { vi: "Loại hình khác", en: "Other" } },
-];
-
-// VIOLATIONS names the findings' codes (refdata/data/violations.json).
-export const VIOLATIONS = {
-  LIC_REG: { vi: "Không có hoặc sai giấy chứng nhận đăng ký kinh doanh", en: "No valid business registration" },
-  LIC_ANTT: { vi: "Không có giấy chứng nhận đủ điều kiện về an ninh, trật tự", en: "No certificate of security-and-order conditions" },
-  LAB_CONTRACT: { vi: "Không có hợp đồng lao động bằng văn bản với người lao động", en: "Workers without written labour contracts" },
-  LAB_MINOR: { vi: "Sử dụng người dưới 18 tuổi làm công việc bị cấm", en: "Workers under 18 in prohibited work" },
-  RES_STAFF: { vi: "Người lao động chưa đăng ký tạm trú", en: "Staff temporary residence not registered" },
-  HEALTH_CHECK: { vi: "Người lao động chưa khám sức khỏe định kỳ", en: "Staff without periodic health checks" },
-  FIRE_SAFETY: { vi: "Không bảo đảm điều kiện phòng cháy, chữa cháy", en: "Fire safety conditions not met" },
-  KAR_ROOM_AREA: { vi: "Phòng hát karaoke dưới 20 m2", en: "Karaoke room under 20 m2" },
-  ROOM_LOCK: { vi: "Lắp chốt cửa bên trong phòng hoặc thiết bị báo động đối phó kiểm tra", en: "Latches inside rooms or alarm devices to evade inspection" },
-  HOURS: { vi: "Hoạt động ngoài giờ cho phép", en: "Operating outside permitted hours" },
-  CONTENT: { vi: "Hình ảnh, nội dung không phù hợp", en: "Inappropriate images or content" },
-  DANCE_MINOR: { vi: "Cho người dưới 18 tuổi vào vũ trường", en: "Customers under 18 in a dance hall" },
-  ACC_NOTIFY: { vi: "Không thông báo lưu trú cho cơ quan công an", en: "Guest stay not notified to the police" },
-  MAS_FACILITY: { vi: "Cơ sở xoa bóp không bảo đảm điều kiện (chuông báo, ánh sáng, quy trình, tách biệt)", en: "Massage facility conditions not met (bell, light, procedure poster, separation)" },
-  INDECENT: { vi: "Có biểu hiện khiêu dâm, kích dục", en: "Indecent or sexually suggestive activity" },
-  PROSTITUTION: { vi: "Phát hiện hành vi mua bán dâm, chứa mại dâm, môi giới mại dâm", en: "Buying or selling sex, harbouring or brokering prostitution found" },
-  OTHER: { vi: "Vi phạm khác", en: "Other violation" },
-};
-
-const LANG_KEY = "kiemtra.lang";
 
 /**
  * @typedef {{key: string, kind: string, of?: string, name: string, name_en: string, definition: string, definition_en: string, numerator?: string, denominator?: string}} Measure
@@ -423,8 +374,11 @@ const LANG_KEY = "kiemtra.lang";
 // I18n holds the chosen language and formats texts, numbers and dates in it.
 export class I18n {
   constructor() {
-    const saved = localStorage.getItem(LANG_KEY);
-    this.lang = saved === "en" ? "en" : "vi";
+    this.lang = getLang();
+    this.fmt = new Format(this.lang);
+    /** @type {import("../../shared/js/ref.js").Tables} */
+    this.tables = { categories: [], violations: [], labels: {}, on_site: null };
+    this.ref = new Ref(this.tables, this.lang);
     this.listeners = [];
     this.agencies = new Map();
     /** @type {Map<string, Measure>} */
@@ -459,6 +413,16 @@ export class I18n {
     return m ? (this.lang === "en" ? m.definition_en : m.definition) : "";
   }
 
+  // setReference keeps the server's reference tables (GET /api/v1/reference).
+  /** @param {import("../../shared/js/ref.js").Tables} tables */
+  setReference(tables) {
+    this.tables = tables;
+    this.ref = new Ref(tables, this.lang);
+  }
+
+  /** categories lists the categories, in the server's order. */
+  get categories() { return this.ref.categories; }
+
   // setAgencies keeps the agencies (GET /api/v1/agencies, the inactive ones too) that agency()
   // names.
   setAgencies(list) { this.agencies = new Map((list || []).map(a => [a.code, a])); }
@@ -467,8 +431,9 @@ export class I18n {
 
   set(lang) {
     this.lang = lang === "en" ? "en" : "vi";
-    localStorage.setItem(LANG_KEY, this.lang);
-    document.documentElement.lang = this.lang;
+    setLang(this.lang);
+    this.fmt = new Format(this.lang);
+    this.ref = new Ref(this.tables, this.lang);
     for (const fn of this.listeners) fn(this.lang);
   }
 
@@ -486,13 +451,9 @@ export class I18n {
     const m = this.statuses.get(code);
     return m ? (this.lang === "en" ? m.name_en : m.name) : code;
   }
-  outcome(code) { return STRINGS[this.lang].outcomes[code] || code; }
+  outcome(code) { return this.ref.label("outcome", code); }
 
-  category(code, short = false) {
-    const c = CATEGORIES.find(x => x.code === code);
-    if (!c) return code || "";
-    return short ? c.short[this.lang] : c[this.lang];
-  }
+  category(code, short = false) { return this.ref.category(code, short); }
 
   // agency names an agency by its code: in Vietnamese its short name (the full one with
   // full), in English its English name. A code the list does not have shows as it is.
@@ -503,43 +464,11 @@ export class I18n {
     return full ? a.name_vi : a.short_vi || a.name_vi;
   }
 
-  violation(code) {
-    const v = VIOLATIONS[code];
-    return v ? v[this.lang] : code;
-  }
+  violation(code) { return this.ref.violation(code); }
 
-  // pct formats a ratio (0.126) as a percentage ("12,6%"); whole numbers lose their decimals.
-  pct(ratio, digits = 1) {
-    if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
-    const v = ratio * 100;
-    const d = Math.abs(v - Math.round(v)) < 0.05 ? 0 : digits;
-    return new Intl.NumberFormat(this.locale, { minimumFractionDigits: d, maximumFractionDigits: d }).format(v) + "%";
-  }
-
-  num(n) {
-    if (n === null || n === undefined || !Number.isFinite(n)) return "–";
-    return new Intl.NumberFormat(this.locale).format(n);
-  }
-
-  // date formats an ISO day ("2030-12-31") as 31/12/2030 or 31 Dec 2030.
-  date(iso) {
-    if (!iso) return "–";
-    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
-    const dt = new Date(Date.UTC(y, m - 1, d));
-    /** @type {Intl.DateTimeFormatOptions} */
-    const opts = this.lang === "vi" ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" } : { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
-    return new Intl.DateTimeFormat(this.locale, opts).format(dt);
-  }
-
-  dateTime(iso) {
-    if (!iso) return "–";
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
-  }
-
-  bytes(n) {
-    if (!Number.isFinite(n)) return "–";
-    if (n < 1024) return this.num(n) + " B";
-    if (n < 1024 * 1024) return new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0 }).format(n / 1024) + " KB";
-    return new Intl.NumberFormat(this.locale, { maximumFractionDigits: 1 }).format(n / 1048576) + " MB";
-  }
+  pct(ratio, digits = 1) { return this.fmt.pct(ratio, digits); }
+  num(n) { return this.fmt.num(n); }
+  date(iso) { return this.fmt.date(iso); }
+  dateTime(iso) { return this.fmt.dateTime(iso); }
+  bytes(n) { return this.fmt.bytes(n); }
 }

@@ -5,8 +5,9 @@
 // end of the chosen year, with the levels the server names (levels are data: the 2021 map has
 // two under the city, the 2025 map one).
 
-import { Api, ApiError, SessionEnded, query } from "./api.js";
-import { I18n, CATEGORIES } from "./i18n.js";
+import { Api, ApiError, SessionEnded, query } from "../../shared/js/api.js";
+import { I18n } from "./i18n.js";
+import { Ref } from "../../shared/js/ref.js";
 import { CoverageMap, EMPTY_FILL, STATUS_ORDER, bins, colourFor } from "./map.js";
 import { drawBurndown, progressBar } from "./charts.js";
 import { renderTable } from "./table.js";
@@ -14,7 +15,7 @@ import { estimateOf, prevalenceCard, prevalenceLegend } from "./prevalence.js";
 import { ReportsPanel } from "./reports.js";
 import { PlansPanel } from "./plans.js";
 import { CONFIG } from "./config.js";
-import { $, h } from "./util.js";
+import { $, h } from "../../shared/js/dom.js";
 
 const i18n = new I18n();
 const t = i18n;
@@ -100,9 +101,10 @@ async function onLogin(e) {
 
 async function showApp() {
   const user = api.user;
+  // One sign-in for every office user: the roles whose work is not the dashboard go to the
+  // office app with the same session (it sends inspectors on to their phone app).
   if (user && !["planner", "admin", "viewer"].includes(user.role)) {
-    await api.logout();
-    showLogin(t.t("notPlanner"));
+    location.replace("/office/");
     return;
   }
   $("#login-view").hidden = true;
@@ -129,8 +131,9 @@ function renderUser() {
 // units come with the figures: they change with the year.
 async function loadMeta() {
   try {
-    const [me, progs, agencies] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/agencies")]);
+    const [me, progs, agencies, ref] = await Promise.all([api.get("/api/v1/me"), api.get("/api/v1/programmes"), api.get("/api/v1/agencies"), Ref.load(i18n.lang)]);
     state.me = me;
+    i18n.setReference(ref.tables);
     i18n.setAgencies(agencies.items);
     renderUser();
     state.programmes = progs.items || [];
@@ -320,7 +323,7 @@ function renderFilters() {
   ys.replaceChildren(...years.map(y => h("option", { value: y, selected: y === state.year }, String(y))));
   const cs = $("#category");
   cs.replaceChildren(h("option", { value: "" }, t.t("allCategories")),
-    ...CATEGORIES.map(c => h("option", { value: c.code, selected: c.code === state.category, title: t.category(c.code) }, t.category(c.code, true))));
+    ...i18n.categories.map(c => h("option", { value: c.code, selected: c.code === state.category, title: t.category(c.code) }, t.category(c.code, true))));
 }
 
 function programmeLabel(p) {

@@ -5,9 +5,8 @@
 // one below the jurisdiction and the lowest, which may be the same. No tiles unless the server (KIEMTRA_TILE_URL) or
 // config.js names a tile server.
 
-import { esc } from "./util.js";
-
-const WIDTH = 1000; // projected units across the jurisdiction
+import { esc } from "../../shared/js/dom.js";
+import { Projection, WIDTH, boundsOf, polygons } from "../../shared/js/map.js";
 
 // Fill colours from "little done" (pale yellow) to "done" (mid blue), and grey for no
 // businesses. The darkest stays light enough for black labels and coloured points on top.
@@ -55,44 +54,6 @@ export function metricValue(props, metric) {
 
 // hasBusinesses says whether an area has anything to measure.
 function hasBusinesses(p) { return (p.eligible || 0) + (p.open_at_start || 0) + (p.in_scope || 0) > 0; }
-
-// Projection is an equirectangular projection scaled to WIDTH units across the bounds.
-class Projection {
-  constructor(bounds) {
-    const [minLon, minLat, maxLon, maxLat] = bounds;
-    this.k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-    this.minLon = minLon;
-    this.maxLat = maxLat;
-    this.s = WIDTH / Math.max(1e-9, (maxLon - minLon) * this.k);
-    this.height = (maxLat - minLat) * this.s;
-  }
-  x(lon) { return (lon - this.minLon) * this.k * this.s; }
-  y(lat) { return (this.maxLat - lat) * this.s; }
-  lon(x) { return x / (this.k * this.s) + this.minLon; }
-  lat(y) { return this.maxLat - y / this.s; }
-}
-
-function polygons(geom) {
-  if (!geom) return [];
-  if (geom.type === "Polygon") return [geom.coordinates];
-  if (geom.type === "MultiPolygon") return geom.coordinates;
-  return [];
-}
-
-function boundsOf(features) {
-  const b = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const f of features) {
-    for (const poly of polygons(f.geometry)) {
-      for (const [lon, lat] of poly[0] || []) {
-        if (lon < b[0]) b[0] = lon;
-        if (lat < b[1]) b[1] = lat;
-        if (lon > b[2]) b[2] = lon;
-        if (lat > b[3]) b[3] = lat;
-      }
-    }
-  }
-  return b;
-}
 
 // Shape is an area projected once: its SVG path, box and the best place for a label.
 class Shape {

@@ -6,15 +6,15 @@
 // and approve it. What a plan may do next is the server's answer: a refused step shows the
 // server's message beside the form, which keeps what was typed.
 
-import { Api, ApiError, SessionEnded } from "./api.js";
-import { h } from "./util.js";
+import { Api, ApiError, SessionEnded } from "../../shared/js/api.js";
+import { h } from "../../shared/js/dom.js";
 
 /**
  * @typedef {{year: number, total: number, must_cover: number, reinspections: number, feasible: boolean, shortfall: number}} PlanFigures
  * @typedef {{id: string, year: number, status: string, attempt: number, reason: string, seed_source: string, draw_source: string, draw_date: string | null, draw_result: string, feasible: boolean, shortfall: number, created_at: string, figures: PlanFigures | null}} Plan
  * @typedef {{id?: string, code: string, starts_on?: string, ends_on?: string}} Programme
  * @typedef {{programme: Programme | null, canEdit: boolean}} PlansContext
- * @typedef {{api: import("./api.js").Api, i18n: import("./i18n.js").I18n, fail: (ex: any) => void, changed: () => void}} PlansDeps
+ * @typedef {{api: import("../../shared/js/api.js").Api, i18n: import("./i18n.js").I18n, fail: (ex: any) => void, changed: () => void}} PlansDeps
  */
 
 // The statuses in the order a plan goes through them.

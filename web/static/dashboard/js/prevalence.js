@@ -4,7 +4,7 @@
 // Nothing is computed here: the page prints the server's figures and says how far each can be
 // trusted. "ok" is printed as it is, "low" with a mark, "suppressed" not at all.
 
-import { h } from "./util.js";
+import { h } from "../../shared/js/dom.js";
 
 /**
  * @typedef {{share: number, low: number, high: number, se: number, sample: number, violating: number, effective_sample: number, quality: "ok" | "low" | "suppressed"}} Estimate

@@ -6,8 +6,8 @@
 // area tree of the day its report lists, GET /areas) and the units that have kept reports (the
 // archive's areas).
 
-import { ApiError, SessionEnded, query } from "./api.js";
-import { h } from "./util.js";
+import { ApiError, SessionEnded, query } from "../../shared/js/api.js";
+import { h } from "../../shared/js/dom.js";
 
 /**
  * @typedef {{period: string, kind: string, name: string, name_en: string, start: string, end: string, units_on: string, closed: boolean}} PeriodInfo
@@ -16,7 +16,7 @@ import { h } from "./util.js";
  * @typedef {{id: number, period: string, area_code: string, area_gso_code: string, area_name: string, programme_id: string, format: string, file_name: string, generated_at: string, size_bytes: number}} KeptFile
  * @typedef {{items: KeptFile[], total: number, limit: number, offset: number, next_offset: number | null, areas?: {code: string, gso_code: string, name: string, level: string}[]}} ArchivePage
  * @typedef {{programmes: Programme[], programme: string, jurisdiction: string}} ReportsContext
- * @typedef {{api: import("./api.js").Api, i18n: import("./i18n.js").I18n, fail: (ex: any) => void, programmeLabel: (p: Programme) => string}} ReportsDeps
+ * @typedef {{api: import("../../shared/js/api.js").Api, i18n: import("./i18n.js").I18n, fail: (ex: any) => void, programmeLabel: (p: Programme) => string}} ReportsDeps
  */
 
 // The page sizes offered for the kept reports; the API allows up to 500.

@@ -2,7 +2,7 @@
 // The progress table: one row per unit of the top level below the area, each opening onto the
 // lowest-level units in it when there are levels between, sortable by any column.
 
-import { h } from "./util.js";
+import { h } from "../../shared/js/dom.js";
 import { estimateCell, estimateOf, printable } from "./prevalence.js";
 
 // columns describes the table; value is what a column sorts by. Every figure is a measure of

@@ -1,5 +1,5 @@
 // @ts-check
-// Small DOM helpers shared by the dashboard's modules.
+// Small DOM helpers shared by the office pages.
 
 // esc escapes text for HTML and SVG markup (element content and quoted attributes).
 export function esc(s) {

@@ -1,15 +1,27 @@
 // @ts-check
-// The API client: sign-in, tokens in sessionStorage, one refresh on 401 (shared by concurrent
-// requests, because the refresh token rotates and a reused one ends the session), JSON errors.
+// The API client of the office pages (dashboard and office app): sign-in, tokens in
+// sessionStorage (one session for both, so that signing in at /dashboard/ carries into
+// /office/), one refresh on 401 (shared by concurrent requests, because the refresh token
+// rotates and a reused one ends the session), JSON errors in the user's language.
 
 const KEY = "kiemtra.session";
 
 // ApiError is an error answer of the API ({"error": {"code", "message"}}) or a network failure.
+// field names the input the server refused, when it named one; details lists every problem.
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   * @param {string} [field]
+   * @param {{field: string, message: string}[]} [details]
+   */
+  constructor(status, code, message, field, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field || "";
+    this.details = details || [];
   }
 }
 
@@ -64,15 +76,17 @@ export class Api {
   }
 
   static async error(resp) {
-    let code = "http_" + resp.status, message = resp.statusText || String(resp.status);
+    let code = "http_" + resp.status, message = resp.statusText || String(resp.status), field = "", details = [];
     try {
       const j = await resp.json();
       if (j && j.error) {
         code = j.error.code || code;
         message = j.error.message || message;
+        field = j.error.field || "";
+        details = Array.isArray(j.error.details) ? j.error.details : [];
       }
     } catch { /* not JSON */ }
-    return new ApiError(resp.status, code, message);
+    return new ApiError(resp.status, code, message, field, details);
   }
 
   // login signs in with the device token of this browser's last sign-in (kept across logouts:
@@ -133,6 +147,19 @@ export class Api {
     if (!resp.ok) throw await Api.error(resp);
     return resp.json();
   }
+
+  // call sends a JSON body (or none) and answers the parsed JSON (null for 204), or throws the
+  // server's ApiError.
+  async call(method, path, body) {
+    const resp = await this.request(method, path, body);
+    if (!resp.ok) throw await Api.error(resp);
+    if (resp.status === 204) return null;
+    return resp.json();
+  }
+
+  post(path, body) { return this.call("POST", path, body ?? {}); }
+  patch(path, body) { return this.call("PATCH", path, body); }
+  put(path, body) { return this.call("PUT", path, body); }
 
   // getOptional answers null for a 404 (an endpoint this server does not have yet).
   async getOptional(path) {

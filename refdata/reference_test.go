@@ -1,0 +1,66 @@
+package refdata
+
+import (
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"kiemtra/models"
+)
+
+// TestReferenceNamesEveryCode fails when a code the service stores has no Vietnamese or English
+// label: a front-end would then show the raw code.
+func TestReferenceNamesEveryCode(t *testing.T) {
+	ref, err := Reference(models.OnSiteRule{RadiusM: 100, MaxAccuracyM: 250})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := []string{models.TaskPlanned, models.TaskReleased, models.TaskDone, models.TaskMissed, models.TaskCancelled}
+	reasons := []string{models.ReasonCoverage, models.ReasonReinspection, models.ReasonRequeue, models.ReasonFollowUp, models.ReasonTip}
+	outcomes := []string{models.OutcomeCompliant, models.OutcomeViolation, models.OutcomeClosed, models.OutcomeRefused, models.OutcomeNotFound}
+	flags := []string{models.FlagOffSite, models.FlagMocked, models.FlagZeroAccuracy, models.FlagImpossibleTravel, models.FlagOutsideTaskDay, models.FlagShortVisit, models.FlagNoCheckin}
+	plans := []string{models.PlanCommitted, models.PlanDraft, models.PlanApproved, models.PlanSuperseded}
+	businesses := []string{models.BusinessActive, models.BusinessSuspended, models.BusinessClosed}
+	var severities []string
+	for _, v := range ref.Violations {
+		severities = append(severities, v.Severity)
+	}
+	for _, tc := range []struct {
+		kind  string
+		codes []string
+	}{
+		{models.LabelRole, models.Roles},
+		{models.LabelTipStatus, append(append([]string{}, models.TipStatuses...), models.TipMerged)},
+		{models.LabelTipType, models.TipTypes},
+		{models.LabelTipSeverity, models.TipSeverities},
+		{models.LabelTipHandling, models.TipHandlings},
+		{models.LabelTipChannel, models.TipChannels},
+		{models.LabelTaskStatus, tasks},
+		{models.LabelTaskReason, reasons},
+		{models.LabelOutcome, outcomes},
+		{models.LabelFlag, flags},
+		{models.LabelPlanStatus, plans},
+		{models.LabelBusinessStatus, businesses},
+		{models.LabelSeverity, severities},
+	} {
+		labels, ok := ref.Labels[tc.kind]
+		if !ok {
+			t.Errorf("no labels of kind %q", tc.kind)
+			continue
+		}
+		for _, code := range tc.codes {
+			l, ok := labels[code]
+			if !ok || l.VI == "" || l.EN == "" {
+				t.Errorf("%s %q: label %+v", tc.kind, code, l)
+			}
+			if !norm.NFC.IsNormalString(l.VI) {
+				t.Errorf("%s %q: Vietnamese label %q is not NFC", tc.kind, code, l.VI)
+			}
+		}
+	}
+	for _, c := range ref.Categories {
+		if c.ShortVI == "" || c.ShortEN == "" || c.VI == "" || c.EN == "" {
+			t.Errorf("category %q lacks a name: %+v", c.Code, c)
+		}
+	}
+}
