@@ -24,7 +24,9 @@ import { DESKS } from "./desks/index.js";
  * @property {any} me the answer of GET /api/v1/me (user, jurisdiction, team)
  * @property {string[]} path the route's segments after the desk's id
  * @property {(hash: string) => void} go opens a route ("#/tips/ID")
- * @property {(el: HTMLElement, err: any) => void} showError shows an error in el, in the user's language
+ * @property {(el: HTMLElement, err: any, labels?: Record<string, string>) => void} showError shows an error in el, in
+ *   the user's language; labels name the API's fields as the screen does ({purpose: "Lý do tra cứu"}), so that
+ *   the message says which input is wrong without a raw field name
  * @property {(title: string) => void} setTitle names the screen (the document's title)
  * @typedef {object} Desk
  * @property {string} id
@@ -167,14 +169,28 @@ export function capitalise(s) {
   return s ? s.charAt(0).toLocaleUpperCase(state.lang === "vi" ? "vi-VN" : "en-GB") + s.slice(1) : s;
 }
 
-/** showError puts an error into el: the server's message (already in the user's language). */
-function showError(el, err) {
+/**
+ * showError puts an error into el: the server's message (already in the user's language), each
+ * problem after the label of its field when labels name it.
+ * @param {HTMLElement} el
+ * @param {any} err
+ * @param {Record<string, string>} [labels]
+ */
+function showError(el, err, labels = {}) {
   if (err instanceof SessionEnded) return;
-  let msg = err instanceof ApiError ? err.message : String(err && err.message ? err.message : err);
-  if (err instanceof ApiError && err.details && err.details.length > 1) {
-    msg = err.details.map(d => capitalise(d.message)).join("; ");
+  /** @type {string[]} */
+  let lines = [];
+  if (err instanceof ApiError && err.details && err.details.length) {
+    lines = err.details.map(d => (labels[d.field] ? `${labels[d.field]}: ${d.message}` : capitalise(d.message)));
+  } else if (err instanceof ApiError && err.field && labels[err.field]) {
+    lines = [`${labels[err.field]}: ${err.message}`];
+  } else {
+    lines = [capitalise(err instanceof Error ? err.message : String(err))];
   }
-  el.replaceChildren(h("div", { class: "alert", role: "alert" }, h("b", {}, state.t("errorTitle") + ": "), capitalise(msg)));
+  const box = h("div", { class: "alert", role: "alert" }, h("b", {}, state.t("errorTitle")));
+  if (lines.length === 1) box.append(": " + lines[0]);
+  else box.append(h("ul", {}, lines.map(l => h("li", {}, l))));
+  el.replaceChildren(box);
   el.hidden = false;
 }
 
