@@ -1,0 +1,53 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestOfficeSendsEveryRoleToItsWork signs in from the one sign-in page (/dashboard/) as users
+// whose work is not the dashboard: an inspector is taken to the office app, which tells them
+// their work is the phone app and links it, in Vietnamese and, after the switch, in English; a
+// viewer who opens the office app is pointed back to the dashboard.
+func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
+	p := newPageSession(t, "the office app's sign-in test", 90*time.Second)
+	m := startDemo(t, nil)
+	base := "http://" + m.Addr()
+
+	p.SignIn(base, "/dashboard/", "city.1", `.elsewhere`)
+	if url := evalJS[string](t, p.ctx, `location.pathname`); url != "/office/" {
+		t.Errorf("an inspector signed in at the dashboard lands on %s, want /office/", url)
+	}
+	if got := p.WaitText(`.elsewhere h1`, "Công việc của bạn ở trang khác"); got != "Công việc của bạn ở trang khác" {
+		t.Errorf("the inspector reads %q", got)
+	}
+	if href := evalJS[string](t, p.ctx, `document.querySelector('.elsewhere a').getAttribute('href')`); href != "/app/" {
+		t.Errorf("the inspector's link goes to %q, want /app/", href)
+	}
+	if role := p.WaitText(`#user-role`, "Thành viên đoàn kiểm tra"); role != "Thành viên đoàn kiểm tra" {
+		t.Errorf("the inspector's role reads %q", role)
+	}
+	p.Shot("office-inspector-vi-1280x800.png")
+	p.Do("switch to English", chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	if got := p.WaitText(`.elsewhere h1`, "Your work is on another page"); got != "Your work is on another page" {
+		t.Errorf("after the switch the inspector reads %q", got)
+	}
+	p.Viewport(360, 640)
+	p.Shot("office-inspector-en-360x640.png")
+	p.Do("switch back", chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	p.WaitText(`.elsewhere h1`, "Công việc của bạn ở trang khác")
+	p.Do("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+
+	p.Viewport(1280, 800)
+	p.SignIn(base, "/office/", "viewer", `.elsewhere`)
+	p.WaitText(`.elsewhere h1`, "Công việc của bạn ở trang khác")
+	if !strings.Contains(p.Text(`.elsewhere`), "bảng điều khiển") {
+		t.Errorf("a viewer in the office app reads %q", p.Text(`.elsewhere`))
+	}
+	if href := evalJS[string](t, p.ctx, `document.querySelector('.elsewhere a').getAttribute('href')`); href != "/dashboard/" {
+		t.Errorf("the viewer's link goes to %q, want /dashboard/", href)
+	}
+}
