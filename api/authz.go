@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -163,7 +164,10 @@ func (s *Server) authorize(c *gin.Context) {
 		return
 	}
 	if !ok || !allowed(rule.roles, p.Role) {
-		s.writeError(c, models.NewError(models.EFORBIDDEN, "your role (%s) may not do this", "vai trò của bạn (%s) không được phép thực hiện thao tác này", p.Role))
+		en, vi := s.roleName(p.Role)
+		e := models.NewError(models.EFORBIDDEN, "your role (%s) may not do this", "vai trò của bạn (%s) không được phép thực hiện thao tác này", en)
+		e.MessageVI = fmt.Sprintf("vai trò của bạn (%s) không được phép thực hiện thao tác này", vi)
+		s.writeError(c, e)
 		return
 	}
 	if rule.city && !p.CityWide() {
@@ -234,4 +238,15 @@ func (s *Server) areaPath(c *gin.Context, code string) (string, error) {
 // one that does not exist.
 func notFoundOutside(kind, vi string) error {
 	return models.NotFound(kind, kind+" not found", "không tìm thấy "+vi)
+}
+
+// roleName is a role as users read it, in English and Vietnamese: its code only when the
+// server has no reference tables.
+func (s *Server) roleName(role string) (en, vi string) {
+	if s.reference != nil {
+		if l, ok := s.reference.Labels[models.LabelRole][role]; ok {
+			return l.EN, l.VI
+		}
+	}
+	return role, role
 }

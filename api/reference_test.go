@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"kiemtra/models"
@@ -49,5 +50,13 @@ func TestReferenceTablesArePublicAndComplete(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Errorf("GET %s: %d", path, w.Code)
 		}
+	}
+	// A refusal names the role in words, not by its code.
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/programmes", nil)
+	req = req.WithContext(WithPrincipal(req.Context(), &Principal{UserID: "u", Username: "tips", Role: models.RoleTipOfficer, AreaCode: "92", AreaPath: "/92/"}))
+	w = httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "Cán bộ tiếp nhận tin báo") || strings.Contains(w.Body.String(), "tip_officer") {
+		t.Errorf("a tip officer refused reads %d %s", w.Code, w.Body)
 	}
 }
