@@ -30,10 +30,12 @@ func TestReferenceTablesArePublicAndComplete(t *testing.T) {
 	s := New(Config{Store: storetest.NewSQLite(t, storetest.Options{}), Readiness: readiness{}, Web: assets, Reference: ref,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	w := httptest.NewRecorder()
-	s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/reference", nil))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/reference", nil)
+	s.ServeHTTP(w, req)
 	if w.Code != http.StatusOK {
 		t.Fatalf("GET /api/v1/reference without a sign-in: %d %s", w.Code, w.Body)
 	}
+	checkContract(t, req, nil, w)
 	var got models.Reference
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -52,7 +54,7 @@ func TestReferenceTablesArePublicAndComplete(t *testing.T) {
 		}
 	}
 	// A refusal names the role in words, not by its code.
-	req := httptest.NewRequest(http.MethodGet, "/api/v1/programmes", nil)
+	req = httptest.NewRequest(http.MethodGet, "/api/v1/programmes", nil)
 	req = req.WithContext(WithPrincipal(req.Context(), &Principal{UserID: "u", Username: "tips", Role: models.RoleTipOfficer, AreaCode: "92", AreaPath: "/92/"}))
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, req)
