@@ -469,6 +469,11 @@ func TestAppShellIsCachedWhole(t *testing.T) {
 	}
 }
 
+// idbDraft reads the draft the app keeps in IndexedDB for a task.
+func idbDraft(taskID string) string {
+	return fmt.Sprintf(`new Promise(r => { const q = indexedDB.open('kiemtra'); q.onsuccess = () => { const g = q.result.transaction('drafts').objectStore('drafts').get(%q); g.onsuccess = () => { q.result.close(); r(g.result); }; }; })`, taskID)
+}
+
 // idbSession reads the session the app keeps in IndexedDB.
 const idbSession = `new Promise(r => { const q = indexedDB.open('kiemtra'); q.onsuccess = () => { const g = q.result.transaction('kv').objectStore('kv').get('session'); g.onsuccess = () => { q.result.close(); r(g.result); }; }; })`
 
@@ -493,6 +498,10 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	}
 	recordPastVisit(t, m, city.ID, stops[0].biz.ID)
 	first, second := stops[0], stops[1]
+	violations, err := refdata.Violations()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tctx, cancel := context.WithTimeout(ctx, 80*time.Second)
 	defer cancel()
@@ -667,7 +676,7 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 			shellFiles++
 		}
 	}
-	t.Logf("of which the app's files: %.1f KB in %d responses (page and service worker each fetch the shell); the API (sign-in, /me, assignments, checklists): %.1f KB",
+	t.Logf("of which the app's files: %.1f KB in %d responses (page and service worker each fetch the shell); the API (sign-in, reference tables, /me, assignments, checklists, agencies): %.1f KB",
 		float64(shellBytes)/1024, shellFiles, float64(apiBytes)/1024)
 	if firstBytes > 300*1024 {
 		t.Errorf("%d bytes transferred for a day's route, over the 300 KB budget", firstBytes)
@@ -727,6 +736,12 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	if s := text(`#checkin-server`); !strings.Contains(s, "tại địa điểm") {
 		t.Errorf("after the check-in the server says %q", s)
 	}
+	// The phone judged the check-in by the server's rule from the reference tables: 100 m plus
+	// the 12 m accuracy.
+	ck := awaitJS[map[string]any](t, bctx, idbDraft(first.task.ID)+`.then(d => d.checkin)`)
+	if ck["on_site"] != true || ck["radius_m"] != 112.0 {
+		t.Errorf("the phone's check-in verdict is on_site %v within %v m, want true within 112 m", ck["on_site"], ck["radius_m"])
+	}
 	shot("app-3-task.png")
 
 	// 5. The checklist: every item answered, one "no" that implies a violation.
@@ -759,6 +774,10 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 
 	// 7. A reload while offline: the shell from the service worker, the result still queued.
 	do("reload offline", chromedp.Reload(), visible(`#result-state`), waitQueue(1), visible(`#offline-note`))
+	// Offline after a reload, the codes are named from the reference tables kept on the phone.
+	if r := text(`#result`); !strings.Contains(r, "RES_STAFF Người lao động chưa đăng ký tạm trú") || !strings.Contains(r, "Kết quả: Có vi phạm") {
+		t.Errorf("offline, the queued result reads %q", r)
+	}
 	do("open the queue", click(`#queue-button`), visible(`#queue-list li[data-kind="inspection"]`))
 	shot("app-6-queue-offline.png")
 	if _, err := m.DB().FindInspectionForTask(ctx, first.task.ID); !models.IsCode(err, models.ENOTFOUND) {
@@ -820,6 +839,13 @@ func TestAppOfflineRoundTripInHeadlessChromium(t *testing.T) {
 	goOffline()
 	awaitJS[bool](t, bctx, tamperChecklists)
 	do("reload with the stale checklist", chromedp.Reload(), visible(`#checklist .item`), visible(`#thumbs figure img`))
+	// The findings offer the server's violations, named from the tables on the phone.
+	if o := text(`#finding-code option[value="ACC_NOTIFY"]`); o != "ACC_NOTIFY – Không thông báo lưu trú cho cơ quan công an" {
+		t.Errorf("offline, the findings offer ACC_NOTIFY as %q", o)
+	}
+	if n, want := evalJS[int](t, bctx, `document.querySelectorAll('#finding-code option[value]:not([value=""])').length`), len(violations); n != want {
+		t.Errorf("the findings offer %d violations, want the server's %d", n, want)
+	}
 	if v := evalJS[string](t, bctx, `document.querySelector('#notes').value`); v != typed {
 		t.Errorf("after a reload the notes read %q, want %q", v, typed)
 	}

@@ -3,10 +3,10 @@
 // result, all usable offline. Plain DOM, no framework; views are functions of the state in
 // data.js and are redrawn when it changes (the checklist only in place, so typing is never
 // interrupted).
-import { t, setLang, getLang, agencyName, categoryName, violationName, violationSeverity, outcomeName, distance, time, day, kb, VIOLATIONS } from './i18n.js';
+import { t, setLang, getLang, agencyName, categoryName, violationName, violationSeverity, violationCodes, outcomeName, reasonName, flagName, onSiteRule, distance, time, day, kb } from './i18n.js';
 import { login, logout, loadSession, currentSession, errorLines, ApiError } from './api.js';
-import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto } from './data.js';
-import { distanceM, onSite, locate, routeMap } from './geo.js';
+import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto, useReference } from './data.js';
+import { distanceM, onSite, radiusM, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
 import * as store from './store.js';
 
@@ -246,7 +246,7 @@ function taskView(r) {
   const body = [
     h('section', { class: 'biz' },
       h('h2', {}, h('span', { class: `num ${st}` }, String(x.route_order)), ' ', h('span', { id: 'biz-name' }, b.name)),
-      h('p', { class: 'sub' }, categoryName(b.category), ' · ', t(`reason_${x.reason}`)),
+      h('p', { class: 'sub' }, categoryName(b.category), ' · ', reasonName(x.reason)),
       st !== 'released' && h('p', {}, h('span', { class: `chip ${st}`, id: 'task-state' }, t(`status_${st}`))),
       h('div', { class: 'row' },
         h('a', { class: 'btn', id: 'directions', href: `geo:${b.lat},${b.lon}?q=${b.lat},${b.lon}(${encodeURIComponent(b.name)})` }, '➤ ', t('directions')),
@@ -287,7 +287,9 @@ function checkin(x, d) {
     try {
       const pos = await locate(true);
       const dist = distanceM(pos.lat, pos.lon, b.lat, b.lon);
-      if (onSite(dist, pos.acc)) {
+      // Without the server's rule (its tables not loaded yet) the check-in is recorded and the
+      // server's answer is the verdict.
+      if (onSite(dist, pos.acc, onSiteRule()) !== false) {
         delete checkinUI[x.task_id];
         await recordCheckin(x, pos);
       } else checkinUI[x.task_id] = { phase: 'offsite', pos, dist };
@@ -302,7 +304,9 @@ function checkin(x, d) {
   if (ck && !ck.skipped) {
     card.append(h('p', { id: 'checkin-done' }, h('strong', {}, t('checkedIn', { time: time(ck.at) }))),
       h('p', {}, t('distanceAcc', { d: distance(ck.distance_m), acc: Math.round(ck.acc) })));
-    if (!ck.on_site) card.append(h('p', { class: 'note warn' }, t('offSite', { d: distance(ck.distance_m), r: Math.round(100 + Math.min(ck.acc, 250)) })));
+    // The radius is the one the verdict was made with (a check-in stored before it was kept: today's).
+    const r = ck.radius_m ?? radiusM(ck.acc, onSiteRule());
+    if (ck.on_site === false && r != null) card.append(h('p', { class: 'note warn' }, t('offSite', { d: distance(ck.distance_m), r: Math.round(r) })));
     if (ck.status === 'pending') card.append(h('p', { class: 'chip queued' }, t('waiting')));
     else if (ck.status === 'sent' && ck.result) card.append(h('p', { class: `chip ${ck.result.on_site ? 'sent' : 'rejected'}`, id: 'checkin-server' }, t(ck.result.on_site ? 'onSiteServer' : 'offSiteServer')));
     else if (ck.status === 'rejected') {
@@ -318,7 +322,7 @@ function checkin(x, d) {
   }
   if (ui?.phase === 'offsite') {
     card.append(h('p', {}, t('distanceAcc', { d: distance(ui.dist), acc: Math.round(ui.pos.acc) })),
-      h('p', { class: 'note warn', id: 'offsite-warning' }, t('offSite', { d: distance(ui.dist), r: Math.round(100 + Math.min(ui.pos.acc, 250)) })),
+      h('p', { class: 'note warn', id: 'offsite-warning' }, t('offSite', { d: distance(ui.dist), r: Math.round(radiusM(ui.pos.acc, onSiteRule())) })),
       h('div', { class: 'row' },
         button(t('checkinAnyway'), 'warn', async () => { delete checkinUI[x.task_id]; await recordCheckin(x, ui.pos); update(); }, 'checkin-anyway'),
         button(t('retryLocation'), '', start)));
@@ -356,7 +360,9 @@ async function recordCheckin(x, pos) {
   // A check-in the server refused is replaced by the new one.
   if (d.checkin?.id && d.checkin.status !== 'sent') await dropEntry(d.checkin.id);
   const dist = distanceM(pos.lat, pos.lon, b.lat, b.lon);
-  d.checkin = { id: body.id, at: body.at, lat: pos.lat, lon: pos.lon, acc: pos.acc, distance_m: dist, on_site: onSite(dist, pos.acc), status: 'pending' };
+  // on_site is the phone's verdict by the server's rule, null when it did not have the rule.
+  const rule = onSiteRule();
+  d.checkin = { id: body.id, at: body.at, lat: pos.lat, lon: pos.lon, acc: pos.acc, distance_m: dist, on_site: onSite(dist, pos.acc, rule), radius_m: radiusM(pos.acc, rule), status: 'pending' };
   await saveDraft(d);
   await enqueue({ id: body.id, kind: 'checkin', task_id: x.task_id, body });
 }
@@ -372,7 +378,7 @@ function resultCard(x, d) {
   if (d.state === 'queued') card.append(h('p', { class: 'chip queued', id: 'result-state' }, t('queued')));
   if (d.state === 'sent') {
     card.append(h('p', { class: 'chip sent', id: 'result-state' }, t('resultSent')));
-    if (d.result?.flags?.length) card.append(h('p', { class: 'sub' }, `${t('flags')}: ${d.result.flags.map((f) => t(`flag_${f}`)).join(', ')}`));
+    if (d.result?.flags?.length) card.append(h('p', { class: 'sub' }, `${t('flags')}: ${d.result.flags.map(flagName).join(' · ')}`));
   }
   if (d.state === 'rejected') card.append(rejection(d.error));
   return card;
@@ -488,7 +494,7 @@ function checklistView(r) {
   const drawFindings = () => {
     const fs = findingsOf(x, d);
     const sel = h('select', { id: 'finding-code', 'aria-label': t('addFinding') }, h('option', { value: '' }, t('chooseCode')),
-      VIOLATIONS.filter((v) => !fs.some((f) => f.code === v[0])).map((v) => h('option', { value: v[0] }, `${v[0]} – ${violationName(v[0])}`)));
+      violationCodes().filter((c) => !fs.some((f) => f.code === c)).map((c) => h('option', { value: c }, `${c} – ${violationName(c)}`)));
     const note = h('input', { id: 'finding-note', placeholder: t('note'), 'aria-label': t('note') });
     findingsBox.replaceChildren(
       h('h3', {}, t('findings'), fs.length ? ` (${fs.length})` : ''),
@@ -700,6 +706,7 @@ async function forgetData() {
   const s = currentSession();
   await store.wipe();
   Object.assign(S, { route: null, me: null, agencies: null, tasks: [], checklists: {}, drafts: {}, queue: [], sent: [], expired: false, lastError: null });
+  useReference(null);
   if (s?.refresh_token) await store.put('kv', s, 'session');
   await loadSession();
 }

@@ -3,11 +3,13 @@
 // and the queue of writes waiting for the network, with the sync that empties it.
 import * as store from './store.js';
 import { api, readJSON, ApiError, AuthExpired, Offline, currentSession, cap } from './api.js';
+import { setReference } from './i18n.js';
 
 export const S = {
   route: null, // {day, team_id, cursor, etag, fetched_at}
   me: null, // GET /me
   agencies: null, // GET /agencies: their names, for the codes users carry
+  reference: null, // GET /reference: {tables, fetched_at}, the names of every code and the on-site rule
   tasks: [], // assignment items in route order, each with day (and withdrawn when taken back)
   checklists: {}, // category -> {category, version, items}
   drafts: {}, // task_id -> draft
@@ -28,13 +30,14 @@ const bySeq = (a, b) => a.seq - b.seq;
 const byRoute = (a, b) => (a.day === b.day ? a.route_order - b.route_order : a.day < b.day ? 1 : -1);
 
 export async function loadAll() {
-  const [route, me, agencies, tasks, checklists, drafts, queue, sent] = await Promise.all([
-    store.get('kv', 'route'), store.get('kv', 'me'), store.get('kv', 'agencies'), store.all('tasks'), store.all('checklists'),
+  const [route, me, agencies, reference, tasks, checklists, drafts, queue, sent] = await Promise.all([
+    store.get('kv', 'route'), store.get('kv', 'me'), store.get('kv', 'agencies'), store.get('kv', 'reference'), store.all('tasks'), store.all('checklists'),
     store.all('drafts'), store.all('queue'), store.all('sent'),
   ]);
   S.route = route || null;
   S.me = me || null;
   S.agencies = agencies || null;
+  useReference(reference?.tables ? reference : null);
   S.tasks = tasks.sort(byRoute);
   S.checklists = Object.fromEntries(checklists.map((c) => [c.category, c]));
   S.drafts = Object.fromEntries(drafts.map((d) => [d.task_id, d]));
@@ -240,9 +243,38 @@ async function pushPhotos() {
   }
 }
 
-// refreshRoute fetches today's assignments (a delta when the phone has a cursor, nothing when
-// the ETag still matches) and the checklists of their categories.
+/**
+ * useReference makes rec the reference tables the app names codes from (null: none).
+ * @param {{tables: import('./i18n.js').Reference, fetched_at: string} | null} rec
+ */
+export function useReference(rec) {
+  S.reference = rec;
+  setReference(rec?.tables || null);
+}
+
+// The reference tables change only with a release of the server: a day old, they are fetched
+// again.
+const REFERENCE_MAX_AGE = 24 * 3600 * 1000;
+
+// refreshReference fetches the reference tables when the phone has none, when they are a day
+// old, and on a full refresh. A server that cannot answer them leaves the stored ones.
+async function refreshReference(full) {
+  const at = S.reference ? Date.parse(S.reference.fetched_at) : NaN;
+  if (S.reference && !full && Date.now() - at < REFERENCE_MAX_AGE) return;
+  const res = await api('/reference');
+  if (!res.ok) return;
+  const tables = await res.json();
+  if (!Array.isArray(tables?.violations) || !Array.isArray(tables?.categories)) return;
+  const rec = { tables, fetched_at: new Date().toISOString() };
+  await store.put('kv', rec, 'reference');
+  useReference(rec);
+}
+
+// refreshRoute fetches the reference tables when needed (first, so that the first route
+// already names its codes), today's assignments (a delta when the phone has a cursor, nothing
+// when the ETag still matches) and the checklists of their categories.
 export async function refreshRoute(full) {
+  await refreshReference(full);
   const r = S.route;
   const q = r?.cursor && !full ? `?since=${encodeURIComponent(r.cursor)}` : '';
   const headers = r?.etag && !full ? { 'If-None-Match': r.etag } : {};

@@ -12,8 +12,30 @@ export function distanceM(lat1, lon1, lat2, lon2) {
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-// The server's rule (fieldwork.OnSite): within 100 m plus the accuracy, counted up to 250 m.
-export const onSite = (d, acc) => d <= 100 + Math.min(acc, 250);
+/**
+ * radiusM is how far from the business a position with accuracy acc still counts as on site,
+ * by the server's rule (the reference tables' on_site: the radius plus the accuracy, counted up
+ * to a maximum); null without the rule.
+ * @param {number} acc
+ * @param {{radius_m: number, max_accuracy_m: number} | null} rule
+ */
+export function radiusM(acc, rule) {
+  if (!rule) return null;
+  return rule.radius_m + Math.min(acc, rule.max_accuracy_m);
+}
+
+/**
+ * onSite tells whether a position d metres away with accuracy acc is at the business: true,
+ * false, or null when the rule is not known yet (the phone then leaves the verdict to the
+ * server).
+ * @param {number} d
+ * @param {number} acc
+ * @param {{radius_m: number, max_accuracy_m: number} | null} rule
+ */
+export function onSite(d, acc, rule) {
+  const r = radiusM(acc, rule);
+  return r == null ? null : d <= r;
+}
 
 // locate asks for the phone's position; it rejects with the GeolocationPositionError code
 // (1 denied, 2 unavailable, 3 timeout).

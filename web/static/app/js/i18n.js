@@ -1,7 +1,9 @@
 // @ts-check
-// Texts of the app in Vietnamese (the default) and English, and the reference data the phone
-// needs offline: business categories, violation codes, outcomes. The violation codes mirror
-// refdata/data/violations.json; web/appdata_test.go fails when they drift apart.
+// Texts of the app in Vietnamese (the default) and English, and the names of the codes the
+// server sends. Those names (categories, violations, outcomes, task reasons, review flags) are
+// not copied here: they come from the server's reference tables (GET /api/v1/reference), which
+// the sync keeps on the phone (data.js) and hands over with setReference. Until the tables are
+// there (only on the very first sign-in, which is online), a code shows as itself.
 
 const vi = {
   app: 'Kiểm tra liên ngành',
@@ -129,18 +131,6 @@ const vi = {
   kind_checkin: 'Điểm danh',
   kind_inspection: 'Kết quả kiểm tra',
   kind_photo: 'Ảnh',
-  reason_coverage: 'Chưa kiểm tra trong chương trình',
-  reason_reinspection: 'Kiểm tra lại theo rủi ro',
-  reason_requeue: 'Kiểm tra lại (lần trước không vào được)',
-  reason_follow_up: 'Kiểm tra việc khắc phục vi phạm',
-  reason_tip: 'Tin báo khẩn',
-  flag_off_site: 'ngoài địa điểm',
-  flag_no_checkin: 'không điểm danh',
-  flag_short_visit: 'thời gian kiểm tra ngắn',
-  flag_outside_task_day: 'khác ngày được giao',
-  flag_mocked_location: 'vị trí giả lập',
-  flag_zero_accuracy: 'sai số 0 m',
-  flag_impossible_travel: 'di chuyển bất thường',
 };
 
 const en = {
@@ -269,63 +259,7 @@ const en = {
   kind_checkin: 'Check-in',
   kind_inspection: 'Inspection result',
   kind_photo: 'Photo',
-  reason_coverage: 'Not yet inspected in the programme',
-  reason_reinspection: 'Re-inspection by risk',
-  reason_requeue: 'Repeat of a missed visit',
-  reason_follow_up: 'Follow-up of a violation',
-  reason_tip: 'Urgent tip',
-  flag_off_site: 'off site',
-  flag_no_checkin: 'no check-in',
-  flag_short_visit: 'short visit',
-  flag_outside_task_day: 'not on the task’s day',
-  flag_mocked_location: 'mocked location',
-  flag_zero_accuracy: 'zero accuracy',
-  flag_impossible_travel: 'impossible travel',
 };
-
-// [code, vi, en]
-const CATEGORIES = [
-  ['accommodation', 'Cơ sở lưu trú', 'Accommodation'],
-  ['karaoke', 'Karaoke', 'Karaoke'],
-  ['dance_hall', 'Vũ trường', 'Dance hall'],
-  ['bar', 'Quán bar, pub', 'Bar, pub'],
-  ['massage', 'Xoa bóp, xông hơi', 'Massage, sauna'],
-  ['spa', 'Spa, thẩm mỹ', 'Spa, beauty salon'],
-  ['hair_salon', 'Hớt tóc thanh nữ', 'Hair-wash salon'],
-  ['hostess_restaurant', 'Nhà hàng có tiếp viên', 'Restaurant with hostesses'],
-  ['hostess_cafe', 'Cà phê có tiếp viên', 'Café with hostesses'],
-  ['other', 'Loại hình khác', 'Other'],
-];
-
-// [code, severity, vi, en]
-export const VIOLATIONS = [
-  ['LIC_REG', 'medium', 'Không có hoặc sai giấy chứng nhận đăng ký kinh doanh', 'No valid business registration'],
-  ['LIC_ANTT', 'high', 'Không có giấy chứng nhận đủ điều kiện về an ninh, trật tự', 'No certificate of security-and-order conditions'],
-  ['LAB_CONTRACT', 'medium', 'Không có hợp đồng lao động bằng văn bản với người lao động', 'Workers without written labour contracts'],
-  ['LAB_MINOR', 'high', 'Sử dụng người dưới 18 tuổi làm công việc bị cấm', 'Workers under 18 in prohibited work'],
-  ['RES_STAFF', 'low', 'Người lao động chưa đăng ký tạm trú', 'Staff temporary residence not registered'],
-  ['HEALTH_CHECK', 'low', 'Người lao động chưa khám sức khỏe định kỳ', 'Staff without periodic health checks'],
-  ['FIRE_SAFETY', 'medium', 'Không bảo đảm điều kiện phòng cháy, chữa cháy', 'Fire safety conditions not met'],
-  ['KAR_ROOM_AREA', 'medium', 'Phòng hát karaoke dưới 20 m2', 'Karaoke room under 20 m2'],
-  ['ROOM_LOCK', 'high', 'Lắp chốt cửa bên trong phòng hoặc thiết bị báo động đối phó kiểm tra', 'Latches inside rooms or alarm devices to evade inspection'],
-  ['HOURS', 'medium', 'Hoạt động ngoài giờ cho phép', 'Operating outside permitted hours'],
-  ['CONTENT', 'medium', 'Hình ảnh, nội dung không phù hợp', 'Inappropriate images or content'],
-  ['DANCE_MINOR', 'high', 'Cho người dưới 18 tuổi vào vũ trường', 'Customers under 18 in a dance hall'],
-  ['ACC_NOTIFY', 'medium', 'Không thông báo lưu trú cho cơ quan công an', 'Guest stay not notified to the police'],
-  ['MAS_FACILITY', 'medium', 'Cơ sở xoa bóp không bảo đảm điều kiện (chuông báo, ánh sáng, quy trình, tách biệt)', 'Massage facility conditions not met (bell, light, procedure poster, separation)'],
-  ['INDECENT', 'high', 'Có biểu hiện khiêu dâm, kích dục', 'Indecent or sexually suggestive activity'],
-  ['PROSTITUTION', 'critical', 'Phát hiện hành vi mua bán dâm, chứa mại dâm, môi giới mại dâm', 'Buying or selling sex, harbouring or brokering prostitution found'],
-  ['OTHER', 'low', 'Vi phạm khác', 'Other violation'],
-];
-
-// [code, vi, en]; the first two mean the team got in and answered the checklist.
-export const OUTCOMES = [
-  ['compliant', 'Không vi phạm', 'Compliant'],
-  ['violation', 'Có vi phạm', 'Violation found'],
-  ['closed', 'Cơ sở đóng cửa', 'Closed'],
-  ['refused', 'Từ chối kiểm tra', 'Refused entry'],
-  ['not_found', 'Không tìm thấy cơ sở', 'Business not found'],
-];
 
 let lang = 'vi';
 
@@ -343,11 +277,31 @@ export function t(key, params) {
   return s;
 }
 
-const pickLang = (row, vIdx) => (lang === 'en' ? row[vIdx + 1] : row[vIdx]);
+/**
+ * @typedef {{vi: string, en: string}} Label
+ * @typedef {{code: string, vi: string, en: string, short_vi: string, short_en: string}} Category
+ * @typedef {{code: string, vi: string, en: string, severity: string, refer_to_police: boolean}} Violation
+ * @typedef {{radius_m: number, max_accuracy_m: number}} OnSiteRule
+ * @typedef {{categories: Category[], violations: Violation[], labels: Record<string, Record<string, Label>>, on_site: OnSiteRule}} Reference
+ */
 
+/** @type {Reference | null} */
+let ref = null;
+
+/**
+ * setReference gives the naming functions the server's reference tables (null: not loaded).
+ * @param {Reference | null} tables
+ */
+export function setReference(tables) { ref = tables || null; }
+
+/** @param {Label} l */
+const pick = (l) => (lang === 'en' ? l.en || l.vi : l.vi);
+
+// categoryName names a business category in its short form, which fits a phone's line.
 export function categoryName(code) {
-  const c = CATEGORIES.find((r) => r[0] === code);
-  return c ? pickLang(c, 1) : code;
+  const c = ref?.categories?.find((x) => x.code === code);
+  if (!c) return code || '';
+  return lang === 'en' ? c.short_en || c.en : c.short_vi || c.vi;
 }
 
 // agencyName names an agency by its code from the list GET /api/v1/agencies gave (kept on the
@@ -359,19 +313,39 @@ export function agencyName(code, agencies) {
   return lang === 'en' ? a.name_en || a.name_vi : a.short_vi || a.name_vi;
 }
 
+const violation = (code) => ref?.violations?.find((x) => x.code === code);
+
 export function violationName(code) {
-  const v = VIOLATIONS.find((r) => r[0] === code);
-  return v ? pickLang(v, 2) : code;
+  const v = violation(code);
+  return v ? pick(v) : code || '';
 }
 
+// violationSeverity is low, medium, high or critical; '' while the tables are not loaded.
 export function violationSeverity(code) {
-  const v = VIOLATIONS.find((r) => r[0] === code);
-  return v ? v[1] : 'low';
+  return violation(code)?.severity || '';
 }
 
-export function outcomeName(code) {
-  const o = OUTCOMES.find((r) => r[0] === code);
-  return o ? pickLang(o, 1) : code;
+// violationCodes lists the violation codes in the server's order.
+export const violationCodes = () => (ref?.violations || []).map((v) => v.code);
+
+// label names a code of one of the tables' kinds (outcome, task_reason, flag, ...).
+export function label(kind, code) {
+  const l = ref?.labels?.[kind]?.[code];
+  return l ? pick(l) : code || '';
+}
+
+export const outcomeName = (code) => label('outcome', code);
+export const reasonName = (code) => label('task_reason', code);
+export const flagName = (code) => label('flag', code);
+
+/**
+ * onSiteRule is the server's rule for a check-in at the business, or null while the tables
+ * are not loaded (the phone then gives no verdict of its own).
+ * @returns {OnSiteRule | null}
+ */
+export function onSiteRule() {
+  const r = ref?.on_site;
+  return r && r.radius_m > 0 ? r : null;
 }
 
 const locale = () => (lang === 'en' ? 'en-GB' : 'vi-VN');
