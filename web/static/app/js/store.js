@@ -2,10 +2,10 @@
 // A small promise wrapper over IndexedDB: everything the phone keeps between visits lives here,
 // so that a closed app or a restarted phone loses nothing.
 //
-// Stores: kv (session, route metadata, the server's reference tables, settings), tasks (today's stops by task_id), checklists
-// (by category), drafts (what was typed for a task, by task_id), queue (writes waiting for the
-// network, by client id), photos (resized pictures by id) and sent (a short log of what the
-// server accepted).
+// Stores: kv (session, route metadata, the server's reference tables, settings), tasks (today's
+// stops by task_id), checklists (by category), drafts (what was typed for a task, by task_id),
+// queue (writes waiting for the network, by client id), photos (resized pictures by id) and sent
+// (a short log of what the server accepted).
 
 const NAME = 'kiemtra';
 const STORES = {
