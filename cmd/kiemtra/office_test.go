@@ -11,7 +11,8 @@ import (
 // TestOfficeSendsEveryRoleToItsWork signs in from the one sign-in page (/dashboard/) as users
 // whose work is not the dashboard: an inspector is taken to the office app, which tells them
 // their work is the phone app and links it, in Vietnamese and, after the switch, in English; a
-// viewer who opens the office app is pointed back to the dashboard.
+// viewer who opens the office app is pointed back to the dashboard; a tip officer who signs in to
+// the phone app is sent to the office pages.
 func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
 	p := newPageSession(t, "the office app's sign-in test", 90*time.Second)
 	m := startDemo(t, nil)
@@ -49,5 +50,15 @@ func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
 	}
 	if href := evalJS[string](t, p.ctx, `document.querySelector('.elsewhere a').getAttribute('href')`); href != "/dashboard/" {
 		t.Errorf("the viewer's link goes to %q, want /dashboard/", href)
+	}
+	p.Do("sign the viewer out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+
+	// A tip officer who opens the phone app is told it is the teams' and where their work is.
+	p.SignIn(base, "/app/", "tips", `#office-link`)
+	if got := p.Text(`#login-error`); !strings.Contains(got, "dành cho thành viên đoàn kiểm tra") || strings.Contains(got, "tip_officer") {
+		t.Errorf("a tip officer in the phone app reads %q", got)
+	}
+	if signedIn := evalJS[bool](t, p.ctx, `!!document.querySelector('#login-form')`); !signedIn {
+		t.Error("the phone app let a tip officer past its sign-in")
 	}
 }

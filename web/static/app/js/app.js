@@ -133,6 +133,18 @@ function loginView() {
       btn.textContent = t('loggingIn');
       try {
         await login(name, pass.value);
+        // The app is the teams' tool: other officers have their desk in the office pages.
+        if (!['inspector', 'team_lead'].includes(currentSession().user?.role)) {
+          await logout();
+          // The phone keeps the session it had (a team member's, with their queue), not this one.
+          if (s) await store.put('kv', s, 'session');
+          else await store.del('kv', 'session');
+          await loadSession();
+          pass.value = '';
+          fail(t('notTeamApp'));
+          err.append(' ', h('a', { href: '/dashboard/', id: 'office-link' }, t('openOffice')));
+          return;
+        }
         if (prev && prev.id !== currentSession().user?.id) await forgetData(); // another user: nothing of the last one stays
         S.expired = false;
         S.me = null;
