@@ -14,7 +14,24 @@ import (
 
 // Licensing answers the police's checks before a certificate is issued or renewed.
 type Licensing interface {
-	Check(ctx context.Context, actor string, q licensing.Query) (*licensing.Report, []licensing.Candidate, error)
+	Check(ctx context.Context, actor string, q licensing.Query) (*licensing.Result, error)
+}
+
+// lookupOfficer is who looked, as a printed record of the lookup names them.
+type lookupOfficer struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+}
+
+// checkAnswer is the answer to a check: the report (its fields at the top level) or the
+// candidates, with the lookup's audit id, officer, purpose and time.
+type checkAnswer struct {
+	*licensing.Report
+	Candidates []licensing.Candidate `json:"candidates,omitempty"`
+	LookupID   int64                 `json:"lookup_id"`
+	Officer    lookupOfficer         `json:"officer"`
+	Purpose    string                `json:"purpose"`
+	CheckedAt  time.Time             `json:"checked_at"`
 }
 
 // LookupsPerHour bounds one officer's checks: enough for a day's applications, too few to copy
@@ -43,19 +60,68 @@ func (s *Server) licensingCheck(c *gin.Context) {
 		s.writeError(c, models.NewError(models.ERATELIMITED, "too many checks this hour", "đã tra cứu quá nhiều lần trong giờ này"))
 		return
 	}
-	rep, cands, err := s.licensing.Check(c.Request.Context(), actor(c), q)
+	res, err := s.licensing.Check(c.Request.Context(), actor(c), q)
+	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+		s.writeError(c, err)
+		return
+	}
+	ans := checkAnswer{Report: res.Report, LookupID: res.LookupID, Purpose: res.Purpose, CheckedAt: res.CheckedAt, Officer: s.officer(c.Request.Context(), p)}
 	switch {
-	case models.IsCode(err, models.ENOTFOUND):
+	case err != nil:
 		e := models.ErrorAs(err)
 		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": ErrorPayload{Code: e.Code, Field: "licence_no", RequestID: requestID(c),
-			Message: pick(wantsVietnamese(c), e.Message, e.MessageVI)}, "candidates": nonNil(cands)})
-	case err != nil:
-		s.writeError(c, err)
-	case rep == nil:
-		c.JSON(http.StatusOK, gin.H{"candidates": nonNil(cands)})
+			Message: pick(wantsVietnamese(c), e.Message, e.MessageVI)}, "candidates": nonNil(res.Candidates),
+			"lookup_id": ans.LookupID, "officer": ans.Officer, "purpose": ans.Purpose, "checked_at": ans.CheckedAt})
+	case res.Report == nil:
+		ans.Candidates = nonNil(res.Candidates)
+		c.JSON(http.StatusOK, gin.H{"candidates": ans.Candidates, "lookup_id": ans.LookupID, "officer": ans.Officer, "purpose": ans.Purpose, "checked_at": ans.CheckedAt})
 	default:
-		c.JSON(http.StatusOK, rep)
+		c.JSON(http.StatusOK, ans)
 	}
+}
+
+// officer names the caller by their display name; a user that cannot be read is named by the
+// username alone.
+func (s *Server) officer(ctx context.Context, p *Principal) lookupOfficer {
+	o := lookupOfficer{Username: p.Username, DisplayName: p.Username}
+	if u, err := s.store.FindUserByID(ctx, p.UserID); err == nil && u.DisplayName != "" {
+		o.DisplayName = u.DisplayName
+	}
+	return o
+}
+
+// lookupItem is one lookup in the history: the audit event and what its details say.
+type lookupItem struct {
+	*models.AuditEvent
+	Purpose    string           `json:"purpose"`
+	Kind       string           `json:"kind"` // licence_no, tax_code or q
+	Text       string           `json:"text"` // what was typed
+	Businesses []lookupBusiness `json:"businesses"`
+}
+
+// lookupBusiness is a business a lookup named, with its name then (empty for lookups audited
+// before names were kept).
+type lookupBusiness struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func lookupItems(events []*models.AuditEvent) []lookupItem {
+	out := make([]lookupItem, 0, len(events))
+	for _, e := range events {
+		r := models.ParseLookupRecord(e.Details)
+		it := lookupItem{AuditEvent: e, Purpose: r.Purpose, Businesses: make([]lookupBusiness, 0, len(r.BusinessIDs))}
+		it.Kind, it.Text = r.QueryParts()
+		for i, id := range r.BusinessIDs {
+			b := lookupBusiness{ID: id}
+			if i < len(r.BusinessNames) {
+				b.Name = r.BusinessNames[i]
+			}
+			it.Businesses = append(it.Businesses, b)
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // lookupsPage is how many lookups one page lists, newest first.
@@ -86,5 +152,5 @@ func (s *Server) licensingLookups(c *gin.Context) {
 	if len(events) == lookupsPage {
 		next = &events[len(events)-1].ID
 	}
-	c.JSON(http.StatusOK, gin.H{"items": nonNil(events), "next_before": next})
+	c.JSON(http.StatusOK, gin.H{"items": lookupItems(events), "next_before": next})
 }

@@ -22,8 +22,10 @@ type Store interface {
 	FindTeamByID(ctx context.Context, id string) (*models.Team, error)
 	FindTasks(ctx context.Context, f models.TaskFilter) ([]*models.Task, int, error)
 	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
-	// RecordLookup audits a lookup: who, which business (or none), why.
-	RecordLookup(ctx context.Context, actor string, businessIDs []string, query, purpose string) error
+	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
+	// AuditLookup audits a lookup (who, which businesses or none, why) and returns the audit
+	// event's id.
+	AuditLookup(ctx context.Context, actor string, l models.LookupRecord) (int64, error)
 }
 
 // Query is an officer's lookup: one of licence_no, tax_code or q, and why.
@@ -67,12 +69,23 @@ type TipRecord struct {
 // Report is the answer about one business.
 type Report struct {
 	Business       *models.Business   `json:"business"`
+	AreaName       string             `json:"area_name"` // the business's ward or commune
 	Summary        string             `json:"summary"`
 	Inspections    []InspectionRecord `json:"inspections"`
 	OpenViolations []*models.Finding  `json:"open_violations"`
 	Tips           []TipRecord        `json:"tips"`
 	Since          models.Date        `json:"since"`
 	CheckedAt      time.Time          `json:"checked_at"`
+}
+
+// Result is the answer to a check: the report of the one business found, or the candidates, and
+// the audit id of the lookup, which a printed record of it carries.
+type Result struct {
+	Report     *Report
+	Candidates []Candidate
+	LookupID   int64
+	Purpose    string
+	CheckedAt  time.Time
 }
 
 // Candidate is a business that may be the one meant.
@@ -83,6 +96,10 @@ type Candidate struct {
 	LicenceNo *string `json:"licence_no"`
 	TaxCode   string  `json:"tax_code"`
 	Status    string  `json:"status"`
+	Lat       float64 `json:"lat"`
+	Lon       float64 `json:"lon"`
+	AreaCode  string  `json:"area_code"`
+	AreaName  string  `json:"area_name"`
 }
 
 // Service answers licensing checks.
@@ -131,27 +148,33 @@ func (q *Query) Validate() error {
 
 // Check answers an exact lookup (licence or tax code) with the business's report, or a search
 // (q) with candidates. An exact lookup that finds nothing is not_found, with the near matches as
-// candidates.
-func (s *Service) Check(ctx context.Context, actor string, q Query) (*Report, []Candidate, error) {
+// candidates. Every lookup that passes validation is audited, the not-found ones too.
+func (s *Service) Check(ctx context.Context, actor string, q Query) (*Result, error) {
 	// A key of blanks is no key: trimmed once here, the checks and the branch below agree.
 	q.LicenceNo, q.TaxCode, q.Q = strings.TrimSpace(q.LicenceNo), strings.TrimSpace(q.TaxCode), strings.TrimSpace(q.Q)
 	if err := q.Validate(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	purpose := strings.TrimSpace(q.Purpose)
+	res := &Result{Purpose: strings.TrimSpace(q.Purpose), CheckedAt: s.now().UTC()}
+	audit := func(key string, bs []*models.Business) error {
+		l := models.LookupRecord{Query: key, Purpose: res.Purpose, BusinessIDs: make([]string, len(bs)), BusinessNames: make([]string, len(bs))}
+		for i, b := range bs {
+			l.BusinessIDs[i], l.BusinessNames[i] = b.ID, b.Name
+		}
+		id, err := s.store.AuditLookup(ctx, actor, l)
+		res.LookupID = id
+		return err
+	}
 	if q.Q != "" {
 		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{Q: q.Q, Limit: 20, NoCount: true})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		ids := make([]string, len(bs))
-		for i, b := range bs {
-			ids[i] = b.ID
+		if err := audit("q="+q.Q, bs); err != nil {
+			return nil, err
 		}
-		if err := s.store.RecordLookup(ctx, actor, ids, "q="+q.Q, purpose); err != nil {
-			return nil, nil, err
-		}
-		return nil, candidates(bs), nil
+		res.Candidates = s.candidates(ctx, bs)
+		return res, nil
 	}
 	f := models.BusinessFilter{Limit: 2, NoCount: true}
 	key := ""
@@ -164,36 +187,38 @@ func (s *Service) Check(ctx context.Context, actor string, q Query) (*Report, []
 	}
 	bs, _, err := s.store.FindBusinesses(ctx, f)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(bs) == 0 {
 		near, err := s.near(ctx, q)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if err := s.store.RecordLookup(ctx, actor, nil, key, purpose); err != nil {
-			return nil, nil, err
+		if err := audit(key, nil); err != nil {
+			return nil, err
 		}
-		return nil, near, models.NotFound("business", "no business has this number", "không có cơ sở nào mang số này")
+		res.Candidates = s.candidates(ctx, near)
+		return res, models.NotFound("business", "no business has this number", "không có cơ sở nào mang số này")
 	}
 	b := bs[0]
 	rep, err := s.report(ctx, b)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if err := s.store.RecordLookup(ctx, actor, []string{b.ID}, key, purpose); err != nil {
-		return nil, nil, err
+	if err := audit(key, bs[:1]); err != nil {
+		return nil, err
 	}
-	return rep, nil, nil
+	res.Report = rep
+	return res, nil
 }
 
 // near finds businesses whose number looks like the one asked: the same digits, or one typed
 // with a character wrong, missing or extra.
-func (s *Service) near(ctx context.Context, q Query) ([]Candidate, error) {
+func (s *Service) near(ctx context.Context, q Query) ([]*models.Business, error) {
 	want := models.NormaliseLicence(q.LicenceNo + q.TaxCode)
 	digits := onlyDigits(want)
 	if len(digits) < 4 {
-		return []Candidate{}, nil
+		return nil, nil
 	}
 	// Search by the first and the last digits (one of them survives a typo), then keep the
 	// numbers within two edits of the one asked.
@@ -217,15 +242,36 @@ func (s *Service) near(ctx context.Context, q Query) ([]Candidate, error) {
 			}
 		}
 	}
-	return candidates(out), nil
+	return out, nil
 }
 
-func candidates(bs []*models.Business) []Candidate {
+// candidates lists businesses with where they are (a point and the ward's name) so that several
+// can be told apart on a map.
+func (s *Service) candidates(ctx context.Context, bs []*models.Business) []Candidate {
 	out := make([]Candidate, 0, len(bs))
+	names := map[string]string{}
 	for _, b := range bs {
-		out = append(out, Candidate{ID: b.ID, Name: b.Name, Address: b.Address, LicenceNo: b.LicenceNo, TaxCode: b.TaxCode, Status: b.Status})
+		out = append(out, Candidate{ID: b.ID, Name: b.Name, Address: b.Address, LicenceNo: b.LicenceNo, TaxCode: b.TaxCode, Status: b.Status,
+			Lat: b.Lat, Lon: b.Lon, AreaCode: b.AreaCode, AreaName: s.areaName(ctx, names, b.AreaCode)})
 	}
 	return out
+}
+
+// areaName names an area, remembering the names already read; an area it cannot read has no
+// name (the answer does not fail for a label).
+func (s *Service) areaName(ctx context.Context, seen map[string]string, code string) string {
+	if code == "" {
+		return ""
+	}
+	if n, ok := seen[code]; ok {
+		return n
+	}
+	n := ""
+	if a, err := s.store.FindAreaByCode(ctx, code); err == nil {
+		n = strings.TrimSpace(a.Name)
+	}
+	seen[code] = n
+	return n
 }
 
 // report gathers five years of a business's history.
@@ -274,7 +320,7 @@ func (s *Service) report(ctx context.Context, b *models.Business) (*Report, erro
 			}
 		}
 	}
-	rep := &Report{Business: b, Inspections: []InspectionRecord{}, OpenViolations: []*models.Finding{}, Tips: []TipRecord{}, Since: since, CheckedAt: now.UTC()}
+	rep := &Report{Business: b, AreaName: s.areaName(ctx, map[string]string{}, b.AreaCode), Inspections: []InspectionRecord{}, OpenViolations: []*models.Finding{}, Tips: []TipRecord{}, Since: since, CheckedAt: now.UTC()}
 	teamNames := map[string]string{}
 	inspected := false
 	for _, in := range ins {

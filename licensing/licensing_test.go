@@ -2,6 +2,8 @@ package licensing_test
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,7 +82,11 @@ func TestExactLookupsFindTheOneBusiness(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.q.Purpose = "HS-2026-117"
-				rep, _, err := s.svc.Check(context.Background(), "police", tc.q)
+				res, err := s.svc.Check(context.Background(), "police", tc.q)
+				var rep *licensing.Report
+				if res != nil {
+					rep = res.Report
+				}
 				switch {
 				case tc.want == "" && !models.IsCode(err, models.ENOTFOUND):
 					t.Fatalf("want not found, got %v %v", rep, err)
@@ -89,7 +95,7 @@ func TestExactLookupsFindTheOneBusiness(t *testing.T) {
 				}
 			})
 		}
-		if _, _, err := s.svc.Check(context.Background(), "police", licensing.Query{Q: " ", Purpose: "HS-1"}); !models.IsCode(err, models.EINVALID) {
+		if _, err := s.svc.Check(context.Background(), "police", licensing.Query{Q: " ", Purpose: "HS-1"}); !models.IsCode(err, models.EINVALID) {
 			t.Fatalf("a blank search alone: %v", err)
 		}
 	})
@@ -103,10 +109,11 @@ func TestTheSummaryFollowsResolutionsAndAmendments(t *testing.T) {
 		ctx := context.Background()
 		check := func(want string, openCodes int) *licensing.Report {
 			t.Helper()
-			rep, _, err := s.svc.Check(ctx, "police", licensing.Query{LicenceNo: "L0001", Purpose: "HS-2026-117"})
+			res, err := s.svc.Check(ctx, "police", licensing.Query{LicenceNo: "L0001", Purpose: "HS-2026-117"})
 			if err != nil {
 				t.Fatal(err)
 			}
+			rep := res.Report
 			if rep.Summary != want || len(rep.OpenViolations) != openCodes {
 				t.Fatalf("summary %s with %d open violations, want %s with %d: %+v", rep.Summary, len(rep.OpenViolations), want, openCodes, rep.Inspections)
 			}
@@ -135,6 +142,82 @@ func TestTheSummaryFollowsResolutionsAndAmendments(t *testing.T) {
 		rep = check(licensing.SummaryOpenViolations, 1)
 		if r := rep.Inspections[0]; r.ID != "i3" || r.Outcome != models.OutcomeViolation || r.Amendments != 1 || len(r.Violations) != 1 || r.Violations[0].Code != "FIRE_SAFETY" {
 			t.Fatalf("the amended inspection: %+v", r)
+		}
+	})
+}
+
+// A search is accent- and case-insensitive and its candidates say where they are, so that
+// several can be shown on a map.
+func TestASearchWithoutAccentsFindsTheNameWithThem(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newSeed(t, db)
+		ctx := context.Background()
+		rose := &models.Business{Name: "Karaoke Hoa Hồng", Category: "karaoke", LicenceNo: ptr("L0100"), TaxCode: "1800000001", Address: "số 9 đường Hai Bà Trưng",
+			Lat: 10.035, Lon: 105.78, AreaCode: "31117", Status: models.BusinessActive, OpenedOn: models.NewDate(2019, 1, 1)}
+		if err := db.CreateBusinesses(ctx, "t", []*models.Business{rose}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"hoa hong", "HOA HỒNG", "hồng", "hai ba trung"} {
+			res, err := s.svc.Check(ctx, "police", licensing.Query{Q: q, Purpose: "HS-2026-117"})
+			if err != nil || res.Report != nil || len(res.Candidates) != 1 {
+				t.Fatalf("%q: %+v %v", q, res, err)
+			}
+			c := res.Candidates[0]
+			if c.ID != rose.ID || c.Name != "Karaoke Hoa Hồng" || c.Lat != 10.035 || c.Lon != 105.78 || c.AreaCode != "31117" || c.AreaName != "Phường Cái Khế" {
+				t.Fatalf("%q: candidate %+v", q, c)
+			}
+		}
+	})
+}
+
+// Every lookup is audited with its purpose and the businesses it named, by id and by name, and
+// the answer carries the audit event's id for the printed record.
+func TestEveryLookupIsAuditedAndCarriesItsAuditID(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newSeed(t, db)
+		ctx := context.Background()
+		for _, tc := range []struct {
+			name     string
+			q        licensing.Query
+			notFound bool
+			entity   string
+			names    []string
+			query    string
+		}{
+			{"a licence", licensing.Query{LicenceNo: "l0002"}, false, s.biz["branch1"].ID, []string{"Karaoke branch1"}, "licence_no=l0002"},
+			{"a search naming three", licensing.Query{Q: "karaoke"}, false, "(search)", []string{"Karaoke branch1", "Karaoke branch2", "Karaoke head"}, "q=karaoke"},
+			{"a number nobody has", licensing.Query{TaxCode: "9999999999"}, true, "(none)", nil, "tax_code=9999999999"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tc.q.Purpose = "  HS-2026-200 "
+				res, err := s.svc.Check(ctx, "police", tc.q)
+				if tc.notFound != models.IsCode(err, models.ENOTFOUND) || (!tc.notFound && err != nil) || res == nil {
+					t.Fatalf("%+v %v", res, err)
+				}
+				if res.LookupID <= 0 || res.Purpose != "HS-2026-200" || res.CheckedAt.IsZero() {
+					t.Fatalf("the answer: %+v", res)
+				}
+				ev, err := db.FindAuditEvents(ctx, models.AuditFilter{Action: "licensing_lookup", Limit: 1})
+				if err != nil || len(ev) != 1 {
+					t.Fatal(ev, err)
+				}
+				e := ev[0]
+				l := models.ParseLookupRecord(e.Details)
+				names := append([]string(nil), l.BusinessNames...)
+				sort.Strings(names)
+				if e.ID != res.LookupID || e.Actor != "police" || e.EntityID != tc.entity || l.Purpose != "HS-2026-200" || l.Query != tc.query ||
+					len(l.BusinessIDs) != len(tc.names) || strings.Join(names, ",") != strings.Join(tc.names, ",") {
+					t.Fatalf("audited %+v: %+v", e, l)
+				}
+			})
+		}
+		// A query that fails validation is neither answered nor audited.
+		before, _ := db.FindAuditEvents(ctx, models.AuditFilter{Action: "licensing_lookup"})
+		if _, err := s.svc.Check(ctx, "police", licensing.Query{Q: "karaoke"}); !models.IsCode(err, models.EINVALID) {
+			t.Fatalf("no purpose: %v", err)
+		}
+		if after, _ := db.FindAuditEvents(ctx, models.AuditFilter{Action: "licensing_lookup"}); len(after) != len(before) {
+			t.Fatalf("a refused lookup was audited: %d then %d", len(before), len(after))
 		}
 	})
 }

@@ -61,18 +61,24 @@ type auditEntry struct {
 // in the transaction of the change it records so that the change and its audit stand or fall
 // together.
 func (db *DB) appendAudit(tx *gorm.DB, actor string, entries ...auditEntry) error {
+	_, err := db.appendAuditEvents(tx, actor, entries...)
+	return err
+}
+
+// appendAuditEvents is appendAudit returning the events appended, with their ids.
+func (db *DB) appendAuditEvents(tx *gorm.DB, actor string, entries ...auditEntry) ([]*models.AuditEvent, error) {
 	if len(entries) == 0 {
-		return nil
+		return nil, nil
 	}
 	if len(db.auditKey) == 0 {
-		return errors.New("append audit events: the store has no audit key (store.Options.AuditKey)")
+		return nil, errors.New("append audit events: the store has no audit key (store.Options.AuditKey)")
 	}
 	if err := db.lockAudit(tx); err != nil {
-		return err
+		return nil, err
 	}
 	head, prev, err := db.auditBase(tx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	at := db.Now()
 	mac := hmac.New(sha256.New, db.auditKey)
@@ -82,7 +88,7 @@ func (db *DB) appendAudit(tx *gorm.DB, actor string, entries ...auditEntry) erro
 		if e.Details != nil {
 			b, err := json.Marshal(e.Details)
 			if err != nil {
-				return fmt.Errorf("encode audit details: %w", err)
+				return nil, fmt.Errorf("encode audit details: %w", err)
 			}
 			details = string(b)
 		}
@@ -93,15 +99,15 @@ func (db *DB) appendAudit(tx *gorm.DB, actor string, entries ...auditEntry) erro
 		events = append(events, ev)
 	}
 	if err := tx.CreateInBatches(events, db.batchSize()).Error; err != nil {
-		return fmt.Errorf("append audit events: %w", err)
+		return nil, fmt.Errorf("append audit events: %w", err)
 	}
 	if head == nil {
-		return nil
+		return events, nil
 	}
 	last := events[len(events)-1]
 	head.Events += int64(len(events))
 	head.LastID, head.LastHash = last.ID, last.Hash
-	return db.writeAuditHead(tx, head)
+	return events, db.writeAuditHead(tx, head)
 }
 
 func (db *DB) lockAudit(tx *gorm.DB) error {

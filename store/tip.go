@@ -195,14 +195,6 @@ func (db *DB) TipFigures(ctx context.Context, from, to, now time.Time, areaPath 
 
 // RecordLookup audits a licensing lookup: who looked, at which businesses, with what and why.
 func (db *DB) RecordLookup(ctx context.Context, actor string, businessIDs []string, query, purpose string) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		entity := "(none)"
-		if len(businessIDs) == 1 {
-			entity = businessIDs[0]
-		} else if len(businessIDs) > 1 {
-			entity = "(search)"
-		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "licensing_lookup", EntityType: "business", EntityID: entity,
-			Details: map[string]any{"query": query, "purpose": purpose, "businesses": businessIDs}})
-	})
+	_, err := db.AuditLookup(ctx, actor, models.LookupRecord{Query: query, Purpose: purpose, BusinessIDs: businessIDs})
+	return err
 }
