@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"kiemtra/models"
+)
+
+// TestOfficeLicensingDesk is the police officer's check before a certificate, on a fresh demo:
+// signed in at the dashboard's sign-in, they look a business up by a part of its name typed
+// without accents; without a purpose the desk stops them and asks nothing of the server, with
+// a purpose too short the server's message is shown; with one, the candidates show on a list
+// and a map, the chosen business's record shows its history, prints with the lookup's audit id,
+// and the lookup is in the officer's history.
+func TestOfficeLicensingDesk(t *testing.T) {
+	p := newPageSession(t, "the licensing desk test", 2*time.Minute)
+	m := startDemo(t, nil)
+	base := "http://" + m.Addr()
+	lookups := func() int {
+		t.Helper()
+		ev, err := m.db.FindAuditEvents(context.Background(), models.AuditFilter{Action: "licensing_lookup", Actor: "police", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ev)
+	}
+
+	p.SignIn(base, "/dashboard/", "police", `#lic-form`)
+	if path := evalJS[string](t, p.ctx, `location.pathname + location.hash`); path != "/office/#/licensing" {
+		t.Errorf("the police officer lands on %s", path)
+	}
+
+	// No purpose: stopped in the page, nothing asked.
+	p.Do("search without a purpose",
+		chromedp.SendKeys(chromedp.CSS(`#lic-text`), "hoa hong"),
+		chromedp.Click(chromedp.CSS(`#lic-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lic-purpose-error`)))
+	if got := p.Text(`#lic-purpose-error`); !strings.Contains(got, "lý do tra cứu") {
+		t.Errorf("without a purpose the officer reads %q", got)
+	}
+	if n := lookups(); n != 0 {
+		t.Errorf("a search without a purpose was sent: %d lookups audited", n)
+	}
+	if evalJS[bool](t, p.ctx, `!!document.querySelector('#lic-candidates')`) {
+		t.Error("candidates shown without a purpose")
+	}
+	// Too short: the server refuses, in Vietnamese, naming the field as the form does.
+	p.Do("search with a purpose too short",
+		chromedp.SendKeys(chromedp.CSS(`#lic-purpose`), "ab"),
+		chromedp.Click(chromedp.CSS(`#lic-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lic-error .alert`)))
+	if got := p.Text(`#lic-error`); !strings.Contains(got, "Lý do tra cứu: quá ngắn") {
+		t.Errorf("a short purpose reads %q", got)
+	}
+	p.Shot("office-licensing-no-purpose-vi-1280x800.png")
+
+	// With a purpose: the candidates, listed and on the map.
+	evalJS[bool](t, p.ctx, `document.querySelector('#lic-purpose').value = ''; true`)
+	p.Do("search with a purpose",
+		chromedp.SendKeys(chromedp.CSS(`#lic-purpose`), "HS-2026-0042"),
+		chromedp.Click(chromedp.CSS(`#lic-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lic-candidates .lic-candidate`)))
+	cands := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-candidates .lic-candidate').length`)
+	points := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-candidates .pm-point').length`)
+	if cands < 2 || points != cands {
+		t.Errorf("%d candidates with %d points on the map", cands, points)
+	}
+	if !strings.Contains(p.Text(`#lic-candidates .lic-candidate b`), "Hoa Hồng") {
+		t.Errorf("the first candidate is %q", p.Text(`#lic-candidates .lic-candidate b`))
+	}
+	p.Shot("office-licensing-candidates-vi-1280x800.png")
+
+	// The business's record: the lookup's id and purpose, the officer, the history.
+	p.Do("open the first candidate",
+		chromedp.Click(chromedp.CSS(`#lic-candidates .lic-candidate button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lic-report`)))
+	id, err := strconv.ParseInt(p.Text(`#lic-lookup-id`), 10, 64)
+	if err != nil || id <= 0 {
+		t.Fatalf("the lookup id reads %q", p.Text(`#lic-lookup-id`))
+	}
+	record := p.Text(`#lic-record`)
+	for _, want := range []string{"Lê Văn Cấp Phép", "HS-2026-0042", "Số giấy phép kinh doanh:"} {
+		if !strings.Contains(record, want) {
+			t.Errorf("the record lacks %q: %s", want, record)
+		}
+	}
+	if name := p.Text(`#lic-biz-name`); !strings.Contains(name, "Hoa Hồng") {
+		t.Errorf("the report is about %q", name)
+	}
+	if s := p.Text(`#lic-summary`); s == "" || strings.Contains(s, "_") {
+		t.Errorf("the summary reads %q", s)
+	}
+	if n := lookups(); n != 2 {
+		t.Errorf("%d lookups audited, want the search and the report", n)
+	}
+	p.Shot("office-licensing-report-vi-1280x800.png")
+
+	// Print: the button prints; the print media shows the record and the report only.
+	// A headless browser has no printer: the test stands in for the print dialog.
+	evalJS[bool](t, p.ctx, `window.print = () => { window.__printed = true; }; true`)
+	p.Do("print", chromedp.Click(chromedp.CSS(`#lic-print`)))
+	if !evalJS[bool](t, p.ctx, `window.__printed === true`) {
+		t.Error("the print button did not print")
+	}
+	media := func(m string) {
+		t.Helper()
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m}); err != nil {
+			t.Fatalf("emulate %q media: %v", m, err)
+		}
+	}
+	media("print")
+	hidden := evalJS[string](t, p.ctx, `['.topbar', '#lic-form', '.lic-tabs', '#lic-print'].filter(s => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; }).join(',')`)
+	if hidden != "" || !evalJS[bool](t, p.ctx, `getComputedStyle(document.querySelector('#lic-record')).display !== 'none'`) {
+		t.Errorf("printed with %q showing", hidden)
+	}
+	p.Shot("office-licensing-print-vi-1280x800.png")
+	media("")
+	p.Viewport(360, 640)
+	p.Shot("office-licensing-report-vi-360x640.png")
+
+	// The officer's history lists the lookup first.
+	p.Do("open the history", chromedp.Click(chromedp.CSS(`.lic-tabs a[href="#/licensing/history"]`)), chromedp.WaitVisible(chromedp.CSS(`#lic-history tbody tr`)))
+	first := p.Text(`#lic-history tbody tr`)
+	for _, want := range []string{strconv.FormatInt(id, 10), "HS-2026-0042", "Số giấy phép kinh doanh", "Hoa Hồng"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the history's first row lacks %q: %s", want, first)
+		}
+	}
+	if rows := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-history tbody tr').length`); rows != 2 {
+		t.Errorf("the history lists %d lookups, want 2", rows)
+	}
+	p.Shot("office-licensing-history-vi-360x640.png")
+	p.Viewport(1280, 800)
+	p.Shot("office-licensing-history-vi-1280x800.png")
+}
