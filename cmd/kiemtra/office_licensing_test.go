@@ -125,16 +125,44 @@ func TestOfficeLicensingDesk(t *testing.T) {
 	p.Viewport(360, 640)
 	p.Shot("office-licensing-report-vi-360x640.png")
 
-	// The officer's history lists the lookup first.
+	// By licence number: a business with a violation not yet put right, named in words.
+	var pick struct {
+		LicenceNo string
+		Code      string
+	}
+	if err := m.db.Gorm().Raw(`SELECT b.licence_no, f.code FROM businesses b JOIN inspection_findings f ON f.business_id = b.id
+		WHERE b.licence_no IS NOT NULL AND f.resolved_on IS NULL ORDER BY b.id LIMIT 1`).Scan(&pick).Error; err != nil || pick.LicenceNo == "" {
+		t.Fatalf("a business with an open violation in the demo: %+v %v", pick, err)
+	}
+	p.Viewport(1280, 800)
+	evalJS[bool](t, p.ctx, `document.querySelector('#lic-text').value = ''; true`)
+	p.Do("look a licence up",
+		chromedp.SetValue(chromedp.CSS(`#lic-kind`), "licence_no"),
+		chromedp.SendKeys(chromedp.CSS(`#lic-text`), pick.LicenceNo),
+		chromedp.Click(chromedp.CSS(`#lic-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lic-open li`)))
+	if open := p.Text(`#lic-open`); strings.Contains(open, pick.Code) || !strings.Contains(p.Text(`#lic-summary`), "chưa khắc phục") {
+		t.Errorf("the open violations read %q under %q", open, p.Text(`#lic-summary`))
+	}
+	if id2 := p.Text(`#lic-lookup-id`); id2 == strconv.FormatInt(id, 10) {
+		t.Errorf("the second lookup shows the first one's id %s", id2)
+	}
+	p.Shot("office-licensing-violations-vi-1280x800.png")
+	p.Viewport(360, 640)
+
+	// The officer's history lists the lookups, newest first.
 	p.Do("open the history", chromedp.Click(chromedp.CSS(`.lic-tabs a[href="#/licensing/history"]`)), chromedp.WaitVisible(chromedp.CSS(`#lic-history tbody tr`)))
-	first := p.Text(`#lic-history tbody tr`)
+	if first := p.Text(`#lic-history tbody tr`); !strings.Contains(first, pick.LicenceNo) {
+		t.Errorf("the history's first row is not the licence lookup: %s", first)
+	}
+	second := p.Text(`#lic-history tbody tr:nth-child(2)`)
 	for _, want := range []string{strconv.FormatInt(id, 10), "HS-2026-0042", "Số giấy phép kinh doanh", "Hoa Hồng"} {
-		if !strings.Contains(first, want) {
-			t.Errorf("the history's first row lacks %q: %s", want, first)
+		if !strings.Contains(second, want) {
+			t.Errorf("the history's row of the first report lacks %q: %s", want, second)
 		}
 	}
-	if rows := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-history tbody tr').length`); rows != 2 {
-		t.Errorf("the history lists %d lookups, want 2", rows)
+	if rows := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-history tbody tr').length`); rows != 3 {
+		t.Errorf("the history lists %d lookups, want 3", rows)
 	}
 	p.Shot("office-licensing-history-vi-360x640.png")
 	p.Viewport(1280, 800)
