@@ -76,6 +76,9 @@ func TestOfficeLicensingDesk(t *testing.T) {
 		t.Errorf("the first candidate is %q", p.Text(`#lic-candidates .lic-candidate b`))
 	}
 	p.Shot("office-licensing-candidates-vi-1280x800.png")
+	p.Viewport(360, 640)
+	p.Shot("office-licensing-candidates-vi-360x640.png")
+	p.Viewport(1280, 800)
 
 	// The business's record: the lookup's id and purpose, the officer, the history.
 	p.Do("open the first candidate",
