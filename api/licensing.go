@@ -106,6 +106,40 @@ type lookupBusiness struct {
 	Name string `json:"name"`
 }
 
+// nameLookupBusinesses names the businesses of lookups audited before names were kept, by
+// their names today.
+func (s *Server) nameLookupBusinesses(ctx context.Context, items []lookupItem) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		for _, b := range it.Businesses {
+			if b.Name == "" && !seen[b.ID] {
+				seen[b.ID] = true
+				ids = append(ids, b.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids, Limit: len(ids), NoCount: true})
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(bs))
+	for _, b := range bs {
+		names[b.ID] = b.Name
+	}
+	for _, it := range items {
+		for i, b := range it.Businesses {
+			if b.Name == "" {
+				it.Businesses[i].Name = names[b.ID]
+			}
+		}
+	}
+	return nil
+}
+
 func lookupItems(events []*models.AuditEvent) []lookupItem {
 	out := make([]lookupItem, 0, len(events))
 	for _, e := range events {
@@ -152,5 +186,10 @@ func (s *Server) licensingLookups(c *gin.Context) {
 	if len(events) == lookupsPage {
 		next = &events[len(events)-1].ID
 	}
-	c.JSON(http.StatusOK, gin.H{"items": lookupItems(events), "next_before": next})
+	items := lookupItems(events)
+	if err := s.nameLookupBusinesses(c.Request.Context(), items); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_before": next})
 }

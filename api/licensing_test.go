@@ -68,6 +68,11 @@ func TestALicensingCheckCarriesItsRecordAndShowsInTheHistory(t *testing.T) {
 			t.Fatalf("without a purpose: %d %s", w.Code, w.Body)
 		}
 
+		// A lookup audited before names were kept is named by the business's name today.
+		if err := db.RecordLookup(ctx, "police", []string{exact.Business.ID}, "L0007", "HS-old"); err != nil {
+			t.Fatal(err)
+		}
+
 		w = doAs(t, h, police, "GET", "/api/v1/licensing/lookups", "")
 		var page struct {
 			Items []struct {
@@ -84,10 +89,13 @@ func TestALicensingCheckCarriesItsRecordAndShowsInTheHistory(t *testing.T) {
 			} `json:"items"`
 			NextBefore *int64 `json:"next_before"`
 		}
-		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &page) != nil || len(page.Items) != 3 || page.NextBefore != nil {
+		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &page) != nil || len(page.Items) != 4 || page.NextBefore != nil {
 			t.Fatalf("lookups: %d %s", w.Code, w.Body)
 		}
-		newest, middle, oldest := page.Items[0], page.Items[1], page.Items[2]
+		if old := page.Items[0]; old.Kind != "" || old.Text != "L0007" || len(old.Businesses) != 1 || old.Businesses[0].Name != "Karaoke 7" {
+			t.Fatalf("the lookup audited without names: %+v", old)
+		}
+		newest, middle, oldest := page.Items[1], page.Items[2], page.Items[3]
 		if newest.ID != missing.LookupID || newest.Kind != "tax_code" || newest.Text != "0000000000" || len(newest.Businesses) != 0 || newest.At == "" {
 			t.Fatalf("the not-found lookup: %+v", newest)
 		}

@@ -170,4 +170,14 @@ func TestOfficeLicensingDesk(t *testing.T) {
 	p.Shot("office-licensing-history-vi-360x640.png")
 	p.Viewport(1280, 800)
 	p.Shot("office-licensing-history-vi-1280x800.png")
+
+	// In English, the same history.
+	p.Do("switch to English", chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	if got := p.WaitText(`#lic-history h1`, "My lookups"); got != "My lookups" {
+		t.Errorf("the history in English is headed %q", got)
+	}
+	if row := p.Text(`#lic-history tbody tr:nth-child(2)`); !strings.Contains(row, "Business licence number") {
+		t.Errorf("the history's row in English reads %q", row)
+	}
+	p.Shot("office-licensing-history-en-1280x800.png")
 }
