@@ -127,8 +127,11 @@ var policy = map[string]access{
 	"POST /api/v1/tips/:id/transition": {roles: tipReaders},
 	"GET /api/v1/tips/:id/similar":     {roles: tipReaders},
 	"POST /api/v1/tips/:id/merge":      {roles: tipReaders},
+	"GET /api/v1/tips/:id/photo":       {roles: tipTakers},
 	"GET /tip":                         {public: true},
 	"POST /tip":                        {public: true},
+	"GET /tip/status":                  {public: true},
+	"POST /tip/status":                 {public: true},
 	// Anyone may check that nobody chose a plan's targets; before the reveal only the commitments show.
 	"GET /verify/:id":             {public: true},
 	"GET /verify/:id/bundle.json": {public: true},

@@ -224,7 +224,7 @@ func TestThePublicTipFormShowsFailuresAsAPage(t *testing.T) {
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)
 		c.Request = httptest.NewRequest("POST", "/tip", nil)
-		h.publicTipError(c, false, true, tc.err)
+		h.publicTipError(c, false, true, publicTipInput{}, tc.err)
 		if w.Code != tc.status || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || !strings.Contains(w.Body.String(), tc.want) || strings.Contains(w.Body.String(), "dial tcp") {
 			t.Errorf("%v: %d %s %s", tc.err, w.Code, w.Header().Get("Content-Type"), w.Body)
 		}

@@ -16,6 +16,8 @@ import (
 // PhotoBlobs keeps the bytes of photos by their SHA-256.
 type PhotoBlobs interface {
 	Put(r io.Reader) (*photos.Info, error)
+	// PutStripped stores a photo with every metadata block removed (EXIF and its GPS position).
+	PutStripped(r io.Reader) (*photos.Info, error)
 	Open(sha string) (io.ReadSeekCloser, *photos.Info, error)
 }
 

@@ -153,6 +153,9 @@ type Server struct {
 	csp           string       // the Content-Security-Policy of every answer
 	trusted       []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
 
+	// tipStatusLimiter counts the look-ups of /tip/status per address.
+	tipStatusLimiter *auth.Limiter
+
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
 

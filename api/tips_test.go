@@ -112,7 +112,7 @@ func TestTipFromThePublicFormToAnInspectionHandledInTime(t *testing.T) {
 		if task.Status != models.TaskReleased || task.Reason != models.ReasonTip || team.AreaCode != "D1" || task.ReleasedOn != models.NewDate(2026, 3, 2) {
 			t.Fatalf("urgent task %+v for team %s", task, team.AreaCode)
 		}
-		if w := doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":3,"to":"handled","handling":"inspection"}`); w.Code != 400 {
+		if w := doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":3,"to":"handled","handling":"inspection","public_result":"Đã kiểm tra cơ sở và xử lý vi phạm theo quy định."}`); w.Code != 400 {
 			t.Fatalf("handled by an inspection that has no result: %d %s", w.Code, w.Body)
 		}
 		// The team sees it, goes and records a violation.
@@ -146,13 +146,13 @@ func TestTipFromThePublicFormToAnInspectionHandledInTime(t *testing.T) {
 		if w := doAs(t, h, inspector, "POST", "/api/v1/inspections", result); w.Code != 201 {
 			t.Fatalf("result: %d %s", w.Code, w.Body)
 		}
-		w = doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":3,"to":"handled","handling":"inspection"}`)
+		w = doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":3,"to":"handled","handling":"inspection","public_result":"Đã kiểm tra cơ sở và xử lý vi phạm theo quy định."}`)
 		var handled TipView
 		json.Unmarshal(w.Body.Bytes(), &handled)
 		if w.Code != 200 || handled.Status != models.TipHandled || !handled.HandledInTime() {
 			t.Fatalf("handled: %d %s", w.Code, w.Body)
 		}
-		if w := doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":4,"to":"handled","handling":"dismissed","note":"x"}`); w.Code != 409 {
+		if w := doAs(t, h, officer, "POST", "/api/v1/tips/"+tip.ID+"/transition", `{"version":4,"to":"handled","handling":"dismissed","note":"x","public_result":"Chưa phát hiện vi phạm như tin báo."}`); w.Code != 409 {
 			t.Fatalf("handling twice: %d", w.Code)
 		}
 

@@ -336,6 +336,13 @@ func (sim *tipSim) nextStep(t *simTip) time.Time {
 	return time.Time{}
 }
 
+// publicResults are the results the demo's tip officers write for the reporters, by handling.
+var publicResults = map[string]string{
+	"inspection": "Đoàn kiểm tra đã đến kiểm tra địa điểm theo tin báo và xử lý vi phạm theo quy định.",
+	"referred":   "Tin báo đã được chuyển đến cơ quan có thẩm quyền để xử lý theo quy định.",
+	"dismissed":  "Qua xác minh, chưa phát hiện vi phạm như nội dung tin báo.",
+}
+
 // advance takes the tip's next step, at the pipeline's clock.
 func (sim *tipSim) advance(ctx context.Context, t *simTip) error {
 	// The escalation job may have changed it since.
@@ -356,7 +363,7 @@ func (sim *tipSim) advance(ctx context.Context, t *simTip) error {
 	case models.TipClassified:
 		in.Type, in.Severity = t.typ, t.sev
 	case models.TipHandled:
-		in.Handling, in.Note = t.handling, t.note
+		in.Handling, in.Note, in.PublicResult = t.handling, t.note, publicResults[t.handling]
 	}
 	next, err := sim.svc.Transition(ctx, tipOfficer, t.tip.ID, in)
 	if err != nil {

@@ -56,9 +56,19 @@ type Tip struct {
 	HandleDue          *time.Time `json:"handle_due"`
 	EscalatedAt        *time.Time `json:"escalated_at"`
 	EscalatedTo        string     `json:"escalated_to"`
-	Version            int        `json:"version"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// TrackingCode is the reference the reporter was given ("TB-7K3M-Q9XD"); nil for tips from
+	// before tracking. TrackingSecretHash is the keyed hash of the secret given with it, never
+	// the secret.
+	TrackingCode       *string `json:"tracking_code"`
+	TrackingSecretHash string  `json:"-"`
+	// PublicResult is what the reporter reads at /tip/status once the tip is handled, written by
+	// the tip officer who handles it.
+	PublicResult string `json:"public_result"`
+	// PhotoSHA256 names the photo sent with the tip (EXIF removed) in the photo store; "" for none.
+	PhotoSHA256 string    `json:"photo_sha256,omitempty"`
+	Version     int       `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // TableName is the table of tips.
@@ -105,6 +115,44 @@ func DefaultTipDeadlines() TipDeadlines {
 		Verify: map[string]time.Duration{"urgent": 24 * time.Hour, "high": 48 * time.Hour, "normal": 5 * 24 * time.Hour},
 		Handle: map[string]time.Duration{"urgent": 7 * 24 * time.Hour, "high": 15 * 24 * time.Hour, "normal": 30 * 24 * time.Hour},
 	}
+}
+
+// Public tip statuses: what the reporter reads at /tip/status. Verifying covers verifying and
+// classified (the public does not learn the severity).
+const (
+	TipPublicReceived  = "received"
+	TipPublicVerifying = "verifying"
+	TipPublicHandled   = "handled"
+)
+
+// TipPublicStatus is everything the public may know of a tip: no names, no business, no severity.
+type TipPublicStatus struct {
+	Code       string `json:"code"`
+	Status     string `json:"status"` // received, verifying or handled
+	ReceivedOn Date   `json:"received_on"`
+	HandledOn  *Date  `json:"handled_on,omitempty"`
+	Result     string `json:"result,omitempty"` // the result written for the public, once handled
+}
+
+// PublicStatusOf is the public status of t for the reporter of the tip with code, received at
+// received (t is the tip it was merged into, if it was), with days in loc.
+func PublicStatusOf(t *Tip, code string, received time.Time, loc *time.Location) *TipPublicStatus {
+	out := &TipPublicStatus{Code: code, Status: TipPublicReceived, ReceivedOn: DateOf(received.In(loc))}
+	switch t.Status {
+	case TipVerifying, TipClassified:
+		out.Status = TipPublicVerifying
+	case TipHandled:
+		out.Status = TipPublicHandled
+		if t.HandledAt != nil {
+			d := DateOf(t.HandledAt.In(loc))
+			out.HandledOn = &d
+		}
+		out.Result = t.PublicResult
+	case TipMerged:
+		// Merged beyond the hops followed: the work goes on elsewhere.
+		out.Status = TipPublicVerifying
+	}
+	return out
 }
 
 // TipFilter selects tips.

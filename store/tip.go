@@ -36,6 +36,15 @@ func (db *DB) FindTipByID(ctx context.Context, id string) (*models.Tip, error) {
 	return &t, nil
 }
 
+// FindTipByTrackingCode returns the tip with a tracking code, or not_found.
+func (db *DB) FindTipByTrackingCode(ctx context.Context, code string) (*models.Tip, error) {
+	var t models.Tip
+	if err := db.gdb.WithContext(ctx).Where("tracking_code = ?", code).Take(&t).Error; err != nil {
+		return nil, translate(err, "tip")
+	}
+	return &t, nil
+}
+
 // FindTips returns matching tips, newest first, and their count.
 func (db *DB) FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error) {
 	q := db.gdb.WithContext(ctx).Model(&models.Tip{})
@@ -149,7 +158,7 @@ func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, dead
 func (db *DB) saveTip(tx *gorm.DB, actor, action string, t *models.Tip, details map[string]any) error {
 	old := t.Version
 	t.Version, t.UpdatedAt = old+1, db.Now()
-	res := tx.Model(&models.Tip{}).Where("id = ? AND version = ?", t.ID, old).Select("*").Omit("id", "created_at", "reporter_contact_enc").Updates(t)
+	res := tx.Model(&models.Tip{}).Where("id = ? AND version = ?", t.ID, old).Select("*").Omit("id", "created_at", "reporter_contact_enc", "tracking_code", "tracking_secret_hash", "photo_sha256").Updates(t)
 	if res.Error != nil {
 		t.Version = old
 		return translate(res.Error, "tip")

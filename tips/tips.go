@@ -29,6 +29,8 @@ import (
 type Store interface {
 	CreateTip(ctx context.Context, actor string, t *models.Tip) error
 	FindTipByID(ctx context.Context, id string) (*models.Tip, error)
+	// FindTipByTrackingCode returns the tip with a tracking code, or not_found.
+	FindTipByTrackingCode(ctx context.Context, code string) (*models.Tip, error)
 	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
 	// SaveTip stores t when t.Version is current (conflict otherwise), with an audit event; when
 	// task is not nil it is created and released to its team in the same transaction.
@@ -56,6 +58,7 @@ type Service struct {
 	store     Store
 	locate    Locator
 	seal      cipher.AEAD
+	trackKey  []byte
 	deadlines models.TipDeadlines
 	now       func() time.Time
 	loc       *time.Location
@@ -80,7 +83,7 @@ func NewService(store Store, locate Locator, key []byte, deadlines models.TipDea
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{store: store, locate: locate, seal: aead, deadlines: deadlines, now: now, loc: loc}, nil
+	return &Service{store: store, locate: locate, seal: aead, trackKey: TrackingKey(key), deadlines: deadlines, now: now, loc: loc}, nil
 }
 
 // DeriveKey makes the contact key from the service's secret when no key is configured: one
@@ -135,22 +138,35 @@ type Input struct {
 	Place           string     `json:"place"`
 	ReporterContact string     `json:"reporter_contact"`
 	Severity        string     `json:"severity"` // a first guess; classification decides
+	// AreaCode is a ward or commune the sender chose (the public form's select): the tip's area
+	// when neither its business nor its position places it.
+	AreaCode string `json:"area_code"`
+	// PhotoSHA256 names a photo already in the photo store, its metadata removed.
+	PhotoSHA256 string `json:"-"`
 }
 
-// Create records a tip, placed by its business or its position, with its verification and
+// Create records a tip like CreateTracked, without answering the tracking secret (a tip taken by
+// an officer has a code, for reference, but nobody to give the secret to).
+func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.Tip, bool, error) {
+	t, _, created, err := s.CreateTracked(ctx, actor, in)
+	return t, created, err
+}
+
+// CreateTracked records a tip, placed by its business or its position, with its verification and
 // handling deadlines from the (first-guess) severity. When in.ID names a stored tip the call is
 // a retry: the same content from the same actor answers the stored tip (created false);
-// different content is a conflict.
-func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.Tip, bool, error) {
+// different content is a conflict. A new tip gets a tracking code and secret: the secret is
+// answered once, here, and only its keyed hash is stored (a retry answers no secret: "").
+func (s *Service) CreateTracked(ctx context.Context, actor string, in Input) (*models.Tip, string, bool, error) {
 	id := uuid.NewString()
 	if in.ID != "" {
 		u, err := uuid.Parse(in.ID)
 		if err != nil || len(in.ID) != 36 {
-			return nil, false, models.Invalid("id", "must be a UUID such as 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12", "phải là một UUID, ví dụ 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12")
+			return nil, "", false, models.Invalid("id", "must be a UUID such as 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12", "phải là một UUID, ví dụ 0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12")
 		}
 		id = u.String()
 		if prev, done, err := s.retried(ctx, actor, id, in); done {
-			return prev, false, err
+			return prev, "", false, err
 		}
 	}
 	now := s.now().UTC()
@@ -209,40 +225,63 @@ func (s *Service) Create(ctx context.Context, actor string, in Input) (*models.T
 		b, err := s.store.FindBusinessByID(ctx, in.BusinessID)
 		switch {
 		case err != nil && !models.IsCode(err, models.ENOTFOUND):
-			return nil, false, err
+			return nil, "", false, err
 		case err != nil:
 			v.Add("business_id", "unknown business", "không có cơ sở này")
 		default:
 			t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
 		}
 	}
+	// A position picked on the map is more precise than the commune chosen from the list.
 	if t.AreaCode == nil && t.Lat != nil && s.locate != nil {
 		if code, _ := s.locate.Locate(ctx, *t.Lat, *t.Lon); code != "" {
 			t.AreaCode = &code
 		}
 	}
-	if in.BusinessID == "" && in.Lat == nil && t.Place == "" {
+	if in.AreaCode != "" {
+		a, err := s.store.FindAreaByCode(ctx, in.AreaCode)
+		switch {
+		case err != nil && !models.IsCode(err, models.ENOTFOUND):
+			return nil, "", false, err
+		case err != nil || !a.ValidOn(models.DateOf(now.In(s.loc))):
+			v.Add("area_code", "is not a ward or commune of today: choose one from the list", "không phải phường, xã hiện nay: hãy chọn trong danh sách")
+		case t.AreaCode == nil:
+			t.AreaCode = &a.Code
+		}
+	}
+	t.PhotoSHA256 = in.PhotoSHA256
+	if in.BusinessID == "" && in.Lat == nil && t.Place == "" && in.AreaCode == "" {
 		v.Add("place", "say where: a business, a position or a place", "cần cho biết ở đâu: một cơ sở, một vị trí hoặc một địa điểm")
 	}
 	if err := v.Err(); err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	sealed, err := s.Seal(strings.TrimSpace(in.ReporterContact))
 	if err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	t.ReporterContactEnc = sealed
 	s.setDeadlines(t)
-	if err := s.store.CreateTip(ctx, actor, t); err != nil {
+	// A conflict that is not a retry is a tracking code drawn twice: draw again.
+	for attempt := 0; ; attempt++ {
+		secret, err := s.issueTracking(t)
+		if err != nil {
+			return nil, "", false, err
+		}
+		err = s.store.CreateTip(ctx, actor, t)
+		if err == nil {
+			return t, secret, true, nil
+		}
+		if !models.IsCode(err, models.ECONFLICT) || attempt == 3 {
+			return nil, "", false, err
+		}
 		// Two identical retries at once: the loser answers like a later retry would.
-		if in.ID != "" && models.IsCode(err, models.ECONFLICT) {
+		if in.ID != "" {
 			if prev, done, rerr := s.retried(ctx, actor, id, in); done {
-				return prev, false, rerr
+				return prev, "", false, rerr
 			}
 		}
-		return nil, false, err
 	}
-	return t, true, nil
 }
 
 // retried reports whether tip id is already stored (done), and then answers the stored tip when
@@ -276,7 +315,7 @@ func (s *Service) sameInput(t *models.Tip, actor string, in Input) (bool, error)
 	sameFloat := func(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 	same := t.ReceivedBy == actor && t.Channel == in.Channel && t.Description == strings.TrimSpace(in.Description) &&
 		t.Place == strings.TrimSpace(in.Place) && contact == strings.TrimSpace(in.ReporterContact) &&
-		sameFloat(t.Lat, in.Lat) && sameFloat(t.Lon, in.Lon)
+		sameFloat(t.Lat, in.Lat) && sameFloat(t.Lon, in.Lon) && t.PhotoSHA256 == in.PhotoSHA256
 	// Without received_at the tip was dated on arrival: a retry cannot repeat that instant.
 	if in.ReceivedAt != nil && !t.ReceivedAt.Equal(in.ReceivedAt.UTC().Truncate(time.Microsecond)) {
 		same = false
@@ -311,6 +350,9 @@ type TransitionInput struct {
 	Severity   string `json:"severity"`    // classified: urgent, high, normal
 	Handling   string `json:"handling"`    // handled: inspection, referred, dismissed
 	Note       string `json:"note"`        // handled: the reason (required to dismiss or refer)
+	// PublicResult is required to handle: what the reporter reads at /tip/status (10 to 1000
+	// characters, no names the reporter should not learn).
+	PublicResult string `json:"public_result"`
 }
 
 // Transition moves a tip one step on. A step cannot be skipped or undone. Classifying a tip as
@@ -388,16 +430,36 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 		if len([]rune(in.Note)) > 2000 {
 			v.Add("note", "is longer than 2000 characters", "dài quá 2000 ký tự")
 		}
+		if err := checkPublicResult(in.PublicResult); err != nil {
+			v.AddError(err)
+		}
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
 		t.HandledAt, t.HandledBy, t.Handling, t.HandlingNote = &now, actor, in.Handling, strings.TrimSpace(in.Note)
+		t.PublicResult = strings.TrimSpace(in.PublicResult)
 	}
 	t.Status = in.To
 	if err := s.store.SaveTip(ctx, actor, in.To, t, task); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// checkPublicResult checks the result text written for the public.
+func checkPublicResult(text string) error {
+	if err := models.CheckText("public_result", text); err != nil {
+		return err
+	}
+	switch n := utf8.RuneCountInString(strings.TrimSpace(text)); {
+	case n == 0:
+		return models.Invalid("public_result", "is required: the result the reporter will read (10 to 1000 characters)", "là bắt buộc: kết quả người báo tin sẽ đọc (từ 10 đến 1000 ký tự)")
+	case n < 10:
+		return models.Invalid("public_result", "is too short: write at least 10 characters for the reporter", "quá ngắn: hãy viết ít nhất 10 ký tự cho người báo tin")
+	case n > 1000:
+		return models.Invalid("public_result", "is longer than 1000 characters", "dài quá 1000 ký tự")
+	}
+	return nil
 }
 
 // urgentTask makes the inspection task of an urgent tip: for its business, for the most local
