@@ -84,3 +84,52 @@ func TestEscalateTipOncePerDeadline(t *testing.T) {
 		}
 	})
 }
+
+func TestTipTrackingColumns(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		received := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		newTip := func(code string) *models.Tip {
+			return &models.Tip{Channel: "web", ReceivedAt: received, ReceivedBy: "public", Description: "Quán có tiếp viên nhỏ tuổi", Place: "x",
+				Status: models.TipReceived, Severity: "normal", TrackingCode: &code, TrackingSecretHash: "v1:abc", PhotoSHA256: strings.Repeat("a", 64)}
+		}
+		tip := newTip("TB-7K3M-Q9XD")
+		if err := db.CreateTip(ctx, "public", tip); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindTipByTrackingCode(ctx, "TB-7K3M-Q9XD")
+		if err != nil || got.ID != tip.ID || got.TrackingSecretHash != "v1:abc" || got.PhotoSHA256 != tip.PhotoSHA256 {
+			t.Fatalf("found %+v, %v", got, err)
+		}
+		if _, err := db.FindTipByTrackingCode(ctx, "TB-2222-2222"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Fatalf("an unknown code: %v", err)
+		}
+		// The code is unique; tips without one (before tracking) are many.
+		if err := db.CreateTip(ctx, "public", newTip("TB-7K3M-Q9XD")); models.ErrorCode(err) != models.ECONFLICT {
+			t.Fatalf("a second tip with the code: %v", err)
+		}
+		for i := 0; i < 2; i++ {
+			old := newTip("")
+			old.TrackingCode = nil
+			if err := db.CreateTip(ctx, "tips", old); err != nil {
+				t.Fatalf("a tip without a code: %v", err)
+			}
+		}
+		// The public result is stored with the step; the code, the hash and the photo cannot be
+		// changed by a save.
+		now := received.Add(time.Hour)
+		got.Status, got.HandledAt, got.Handling, got.PublicResult = models.TipHandled, &now, "dismissed", "Chưa phát hiện vi phạm."
+		other := "TB-3333-3333"
+		got.TrackingCode, got.TrackingSecretHash, got.PhotoSHA256 = &other, "v1:changed", ""
+		if err := db.SaveTip(ctx, "tips", "handled", got, nil); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.FindTipByID(ctx, tip.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.PublicResult != "Chưa phát hiện vi phạm." || *after.TrackingCode != "TB-7K3M-Q9XD" || after.TrackingSecretHash != "v1:abc" || after.PhotoSHA256 != tip.PhotoSHA256 {
+			t.Fatalf("after the save: %+v", after)
+		}
+	})
+}

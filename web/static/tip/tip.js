@@ -58,7 +58,7 @@ function start() {
   const lat = /** @type {HTMLInputElement | null} */ (document.getElementById('lat'));
   const lon = /** @type {HTMLInputElement | null} */ (document.getElementById('lon'));
   const shown = document.getElementById('pick-shown');
-  const clear = /** @type {HTMLButtonElement | null} */ (document.getElementById('pick-clear'));
+  const clear = document.getElementById('pick-clear');
   if (!box || !mapEl || !select || !lat || !lon) return;
   const bounds = parseBounds(box.dataset.bounds || '');
   if (!bounds) return;
@@ -111,7 +111,8 @@ function start() {
     lon.value = lo.toFixed(6);
     showMark();
   });
-  clear?.addEventListener('click', () => {
+  clear?.addEventListener('click', (ev) => {
+    ev.preventDefault();
     lat.value = '';
     lon.value = '';
     showMark();
