@@ -115,7 +115,7 @@ func (s *Server) publicTipStatus(c *gin.Context) {
 		if !jsonBody && c.Request.ParseForm() == nil {
 			in.Code = c.PostForm("code")
 		}
-		fail(models.NewError(models.ERATELIMITED, "too many look-ups from this address: try again in an hour", "đã tra cứu quá nhiều lần từ địa chỉ này: hãy thử lại sau một giờ"))
+		fail(models.NewError(models.ERATELIMITED, "Too many look-ups from this address: try again in an hour.", "Đã tra cứu quá nhiều lần từ địa chỉ này: hãy thử lại sau một giờ."))
 		return
 	}
 	var err error

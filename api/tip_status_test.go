@@ -148,7 +148,7 @@ func TestPublicTipStatus(t *testing.T) {
 			t.Fatalf("the status page: %d %s", pw.Code, pw.Body)
 		}
 		pw = publicForm(t, h, "/tip/status?lang=en", "", url.Values{"code": {code}, "secret": {"2222-2222-2222"}})
-		if pw.Code != 404 || !strings.Contains(pw.Body.String(), "no tip has this code and secret") || !strings.Contains(pw.Body.String(), `value="`+code+`"`) {
+		if pw.Code != 404 || !strings.Contains(pw.Body.String(), "No tip has this code and secret") || !strings.Contains(pw.Body.String(), `value="`+code+`"`) {
 			t.Fatalf("a wrong secret on the English page: %d %s", pw.Code, pw.Body)
 		}
 	})
@@ -206,7 +206,7 @@ func TestTipStatusLookupsAreLimitedPerAddress(t *testing.T) {
 			publicForm(t, h, "/tip/status", "", url.Values{"code": {code}, "secret": {"x"}})
 		}
 		pw := publicForm(t, h, "/tip/status", "", url.Values{"code": {code}, "secret": {secret}})
-		if pw.Code != 429 || !strings.Contains(pw.Body.String(), "tra cứu quá nhiều lần") || !strings.Contains(pw.Body.String(), `value="`+code+`"`) {
+		if pw.Code != 429 || !strings.Contains(pw.Body.String(), "Đã tra cứu quá nhiều lần") || !strings.Contains(pw.Body.String(), `value="`+code+`"`) {
 			t.Fatalf("the page past the allowance: %d %s", pw.Code, pw.Body)
 		}
 	})

@@ -162,8 +162,8 @@ func (s *Service) issueTracking(t *models.Tip) (string, error) {
 // errNoTip is the one answer to a wrong secret, an unknown code and a code that cannot be one:
 // the caller learns nothing about which.
 func errNoTip() error {
-	return models.NewError(models.ENOTFOUND, "no tip has this code and secret: check both as you wrote them down",
-		"không có tin báo nào với mã và mật mã này: hãy kiểm tra lại cả hai như bạn đã ghi")
+	return models.NewError(models.ENOTFOUND, "No tip has this code and secret: check both as you wrote them down.",
+		"Không có tin báo nào với mã và mật mã này: hãy kiểm tra lại cả hai như bạn đã ghi.")
 }
 
 // Status answers what the public may know of the tip with the code and secret: its public

@@ -47,7 +47,7 @@ func TestPublicTipTrackingInHeadlessChromium(t *testing.T) {
 		t.Helper()
 		for _, size := range []struct{ w, h int64 }{{1280, 800}, {360, 640}} {
 			do("resize", chromedp.EmulateViewport(size.w, size.h))
-			screenshot(t, bctx, out, fmt.Sprintf("%s-%dx%d.png", name, size.w, size.h), chromedp.FullScreenshot(90))
+			screenshot(t, bctx, out, fmt.Sprintf("%s-%dx%d.png", name, size.w, size.h), chromedp.FullScreenshot(100))
 		}
 	}
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
@@ -127,9 +127,9 @@ func TestPublicTipTrackingInHeadlessChromium(t *testing.T) {
 	do("a wrong secret", chromedp.Navigate(base+"/tip/status?code="+code), chromedp.WaitVisible(chromedp.CSS(`#secret`)),
 		chromedp.SendKeys(chromedp.CSS(`#secret`), "2222-2222-2222"), chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.bad`)))
 	page := text(`main`)
-	if !strings.Contains(page, "không có tin báo nào với mã và mật mã này") || strings.Contains(page, "Đã xử lý") || strings.Contains(page, "biên bản") {
+	if !strings.Contains(page, "Không có tin báo nào với mã và mật mã này") || strings.Contains(page, "Đã xử lý") || strings.Contains(page, "biên bản") {
 		t.Fatalf("a wrong secret reads: %s", page)
 	}
-	screenshot(t, bctx, out, "public-tip-status-wrong-360x640.png", chromedp.FullScreenshot(90))
+	screenshot(t, bctx, out, "public-tip-status-wrong-360x640.png", chromedp.FullScreenshot(100))
 	csp.check(t)
 }
