@@ -326,8 +326,8 @@ func (s *Server) tipAreas(c *gin.Context, selected string) ([]tipAreaOption, str
 	if len(out) == 0 {
 		return nil, ""
 	}
-	// A margin around the labels' points, so that the edge communes can be picked too.
-	pad := math.Max(0.01, math.Max(east-west, north-south)*0.08)
+	// The map adds its own margin; this one only keeps a city of one commune from being a point.
+	pad := 0.005
 	return out, fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", west-pad, south-pad, east+pad, north+pad)
 }
 

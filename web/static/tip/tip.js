@@ -1,54 +1,30 @@
 // @ts-check
-// The public tip form's place picker: a small SVG map of the city's wards and communes (their
-// label points, from the form's select) where a tap marks the place, written into the form's
-// hidden lat and lon fields. Without this script the form works with the text place and the
-// select; nothing here is needed to send a tip.
+// The public tip form's place picker, on the shared SVG map (no tiles): the city's wards and
+// communes are dots (their label points, read from the form's select); tapping a dot chooses it
+// in the select, tapping elsewhere marks the place, written into the form's hidden lat and lon
+// fields. Without this script the form works with the text place and the select.
 
-const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 600;
-
-/**
- * @typedef {{west: number, south: number, east: number, north: number}} Bounds
- * @typedef {{code: string, name: string, lat: number, lon: number}} Unit
- */
+import { pointMap } from '../shared/js/map.js';
 
 /**
- * Reads "west,south,east,north".
+ * Reads "west,south,east,north" into [minLon, minLat, maxLon, maxLat].
  * @param {string} s
- * @returns {Bounds | null}
+ * @returns {number[] | null}
  */
 export function parseBounds(s) {
   const p = (s || '').split(',').map(Number);
   if (p.length !== 4 || p.some((v) => !Number.isFinite(v)) || p[0] >= p[2] || p[1] >= p[3]) return null;
-  return { west: p[0], south: p[1], east: p[2], north: p[3] };
+  return p;
 }
 
 /**
- * A projection of the bounds onto an SVG WIDTH wide: equirectangular, with longitudes shrunk by
- * the cosine of the middle latitude so that the city keeps its shape.
- * @param {Bounds} b
+ * The spot held in the hidden fields, or null.
+ * @param {HTMLInputElement} lat
+ * @param {HTMLInputElement} lon
  */
-export function projection(b) {
-  const k = Math.cos(((b.south + b.north) / 2) * Math.PI / 180);
-  const scale = WIDTH / ((b.east - b.west) * k);
-  const height = Math.round((b.north - b.south) * scale);
-  return {
-    height,
-    /** @param {number} lat @param {number} lon */
-    toXY: (lat, lon) => [(lon - b.west) * k * scale, (b.north - lat) * scale],
-    /** @param {number} x @param {number} y */
-    toLatLon: (x, y) => [b.north - y / scale, b.west + x / (k * scale)],
-  };
-}
-
-/**
- * @param {string} tag
- * @param {Record<string, string | number>} attrs
- */
-function svg(tag, attrs) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
+function spotOf(lat, lon) {
+  const la = Number(lat.value), lo = Number(lon.value);
+  return lat.value !== '' && lon.value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
 }
 
 function start() {
@@ -63,63 +39,54 @@ function start() {
   const bounds = parseBounds(box.dataset.bounds || '');
   if (!bounds) return;
   const vi = document.documentElement.lang !== 'en';
-  const proj = projection(bounds);
-  /** @type {Unit[]} */
-  const units = [...select.options].filter((o) => o.value && o.dataset.lat).map((o) => ({
-    code: o.value, name: o.text, lat: Number(o.dataset.lat), lon: Number(o.dataset.lon),
+  /** @type {import('../shared/js/map.js').MapPoint[]} */
+  const points = [...select.options].filter((o) => o.value && o.dataset.lat).map((o) => ({
+    id: o.value, title: o.text, label: '', lat: Number(o.dataset.lat), lon: Number(o.dataset.lon),
   }));
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${proj.height}`, role: 'img' });
-  root.appendChild(svg('rect', { x: 0, y: 0, width: WIDTH, height: proj.height, fill: 'transparent' }));
-  /** @type {Map<string, SVGElement>} */
-  const dots = new Map();
-  for (const u of units) {
-    const [x, y] = proj.toXY(u.lat, u.lon);
-    const dot = svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 4, class: 'dot' });
-    const title = svg('title', {});
-    title.textContent = u.name;
-    dot.appendChild(title);
-    root.appendChild(dot);
-    dots.set(u.code, dot);
-  }
-  const mark = svg('circle', { r: 9, class: 'mark' });
-  mark.setAttribute('visibility', 'hidden');
-  root.appendChild(mark);
-  mapEl.appendChild(root);
 
-  const highlight = () => {
-    for (const [code, dot] of dots) dot.classList.toggle('sel', code === select.value);
-  };
-  const showMark = () => {
-    const la = Number(lat.value), lo = Number(lon.value);
-    const has = lat.value !== '' && Number.isFinite(la) && Number.isFinite(lo);
-    if (has) {
-      const [x, y] = proj.toXY(la, lo);
-      mark.setAttribute('cx', x.toFixed(1));
-      mark.setAttribute('cy', y.toFixed(1));
+  // The select is the keyboard's way to choose a commune: the dots are for the pointer only,
+  // not a hundred stops on the way to the next field.
+  const quiet = () => {
+    for (const g of mapEl.querySelectorAll('.pm-point')) {
+      g.setAttribute('tabindex', '-1');
+      g.setAttribute('aria-hidden', 'true');
     }
-    mark.setAttribute('visibility', has ? 'visible' : 'hidden');
-    if (shown) shown.textContent = has ? (vi ? 'Đã đánh dấu vị trí' : 'Place marked') : '';
+  };
+  const say = () => {
+    const has = spotOf(lat, lon) !== null;
+    if (shown) shown.textContent = has ? (vi ? 'Đã đánh dấu vị trí.' : 'Place marked.') : '';
     if (clear) clear.hidden = !has;
   };
-  root.addEventListener('click', (ev) => {
-    const r = root.getBoundingClientRect();
-    if (r.width === 0) return;
-    const x = (ev.clientX - r.left) * WIDTH / r.width;
-    const y = (ev.clientY - r.top) * proj.height / r.height;
-    const [la, lo] = proj.toLatLon(x, y);
-    lat.value = la.toFixed(6);
-    lon.value = lo.toFixed(6);
-    showMark();
+  const map = pointMap(mapEl, points, {
+    bounds,
+    selected: select.value,
+    picked: spotOf(lat, lon),
+    label: vi ? 'Bản đồ chọn vị trí' : 'Map to pick the place',
+    onSelect: (p) => {
+      select.value = p.id;
+      redraw();
+    },
+    onPick: (la, lo) => {
+      lat.value = la.toFixed(6);
+      lon.value = lo.toFixed(6);
+      quiet();
+      say();
+    },
   });
+  const redraw = () => {
+    map.update(points, { selected: select.value, picked: spotOf(lat, lon) });
+    quiet();
+    say();
+  };
   clear?.addEventListener('click', (ev) => {
     ev.preventDefault();
     lat.value = '';
     lon.value = '';
-    showMark();
+    redraw();
   });
-  select.addEventListener('change', highlight);
-  highlight();
-  showMark();
+  select.addEventListener('change', redraw);
+  quiet();
+  say();
   box.hidden = false;
 }
 
