@@ -323,3 +323,30 @@ func TestATipPhotoIsStoredWithoutItsMetadata(t *testing.T) {
 		}
 	})
 }
+
+func TestARetriedPublicTipAnswersItsCodeWithoutTheSecret(t *testing.T) {
+	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
+		h := newPlanServer(t, db).srv
+		body := `{"id":"0b5d4e6a-8f1c-4a57-9a4e-2f7f1f0c3b12","description":"Quán karaoke có tiếp viên nhỏ tuổi","place":"Phường D11"}`
+		code, _ := tipReceiptOf(t, publicTip(t, h, "203.0.113.7", body))
+		w := publicTip(t, h, "203.0.113.7", body)
+		var again map[string]any
+		json.Unmarshal(w.Body.Bytes(), &again)
+		if w.Code != 202 || again["code"] != code || again["secret"] != nil {
+			t.Fatalf("the retry: %d %s", w.Code, w.Body)
+		}
+		// A bot's answer looks like a person's, and opens nothing.
+		botCode, botSecret := tipReceiptOf(t, publicTip(t, h, "203.0.113.8", `{"description":"Quán karaoke có tiếp viên nhỏ tuổi","place":"x","website":"http://spam"}`))
+		if w := tipStatus(t, h, "198.51.100.90", botCode, botSecret); w.Code != 404 {
+			t.Fatalf("a bot's code: %d %s", w.Code, w.Body)
+		}
+		// An officer's tip has a code too.
+		officer := &Principal{UserID: "u-tips", Username: "tips", Role: models.RoleTipOfficer, AreaCode: "92", AreaPath: "/92/"}
+		w = doAs(t, h, officer, "POST", "/api/v1/tips", `{"channel":"hotline","description":"Gọi đường dây nóng về quán karaoke","place":"Phường D12"}`)
+		var view TipView
+		json.Unmarshal(w.Body.Bytes(), &view)
+		if w.Code != 201 || view.TrackingCode == nil || !strings.HasPrefix(*view.TrackingCode, "TB-") || strings.Contains(w.Body.String(), "secret") {
+			t.Fatalf("an officer's tip: %d %s", w.Code, w.Body)
+		}
+	})
+}
