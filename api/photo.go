@@ -16,8 +16,9 @@ import (
 // PhotoBlobs keeps the bytes of photos by their SHA-256.
 type PhotoBlobs interface {
 	Put(r io.Reader) (*photos.Info, error)
-	// PutStripped stores a photo with every metadata block removed (EXIF and its GPS position).
-	PutStripped(r io.Reader) (*photos.Info, error)
+	// Strip checks a photo and answers it encoded again without any metadata block (EXIF and
+	// its GPS position), to be stored with Put.
+	Strip(r io.Reader) ([]byte, error)
 	Open(sha string) (io.ReadSeekCloser, *photos.Info, error)
 }
 

@@ -6,10 +6,12 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io/fs"
 	"mime/multipart"
 	"net"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
+	"kiemtra/photos"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
@@ -278,10 +281,10 @@ func TestATipPhotoIsStoredWithoutItsMetadata(t *testing.T) {
 		h := newPlanServer(t, db).srv
 		officer := &Principal{UserID: "u-tips", Username: "tips", Role: models.RoleTipOfficer, AreaCode: "92", AreaPath: "/92/"}
 		planner := &Principal{UserID: "u-plan", Username: "planner", Role: models.RolePlanner, AreaCode: "92", AreaPath: "/92/"}
-		send := func(photo []byte) *httptest.ResponseRecorder {
+		send := func(photo []byte, description ...string) *httptest.ResponseRecorder {
 			var body bytes.Buffer
 			mw := multipart.NewWriter(&body)
-			mw.WriteField("description", "Quán karaoke có tiếp viên nhỏ tuổi")
+			mw.WriteField("description", append(description, "Quán karaoke có tiếp viên nhỏ tuổi")[0])
 			mw.WriteField("place", "Phường D11")
 			fw, _ := mw.CreateFormFile("photo", "anh.jpg")
 			fw.Write(photo)
@@ -296,6 +299,20 @@ func TestATipPhotoIsStoredWithoutItsMetadata(t *testing.T) {
 		photo := jpegWithGPS(t)
 		if !bytes.Contains(photo, []byte("GPSLatitude")) {
 			t.Fatal("the test photo has no GPS text")
+		}
+		// A refused tip leaves no photo behind.
+		stored := func() int {
+			n := 0
+			filepath.WalkDir(h.blobs.(*photos.Store).Dir(), func(_ string, d fs.DirEntry, _ error) error {
+				if d != nil && !d.IsDir() {
+					n++
+				}
+				return nil
+			})
+			return n
+		}
+		if w := send(photo, "ngắn"); w.Code != 400 || stored() != 0 {
+			t.Fatalf("a refused tip with a photo: %d, %d photos stored", w.Code, stored())
 		}
 		w := send(photo)
 		if w.Code != 202 || !strings.Contains(w.Body.String(), `id="tip-secret"`) {

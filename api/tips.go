@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
@@ -449,31 +452,33 @@ func readPublicTipForm(c *gin.Context, in *publicTipInput) error {
 	return nil
 }
 
-// publicTipPhoto stores the photo of a multipart form, if one was sent, with its metadata
-// removed; it answers the photo's SHA-256, or "".
-func (s *Server) publicTipPhoto(c *gin.Context) (string, error) {
+// publicTipPhoto reads the photo of a multipart form, if one was sent, checked and with its
+// metadata removed; it answers the clean bytes and their SHA-256 (the photo's name once stored),
+// or nothing. The photo is stored only once the tip is.
+func (s *Server) publicTipPhoto(c *gin.Context) ([]byte, string, error) {
 	if c.Request.MultipartForm == nil || s.blobs == nil {
-		return "", nil
+		return nil, "", nil
 	}
 	files := c.Request.MultipartForm.File["photo"]
 	if len(files) == 0 || files[0].Size == 0 {
-		return "", nil
+		return nil, "", nil
 	}
 	if files[0].Size > publicTipPhotoMax {
 		e := models.NewError(models.ETOOLARGE, "the photo is larger than 5 MB: send a smaller one", "ảnh lớn hơn 5 MB: hãy gửi ảnh nhỏ hơn")
 		e.Field = "photo"
-		return "", e
+		return nil, "", e
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		return "", bodyReadError(err)
+		return nil, "", bodyReadError(err)
 	}
 	defer f.Close()
-	info, err := s.blobs.PutStripped(f)
+	clean, err := s.blobs.Strip(f)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return info.SHA256, nil
+	sum := sha256.Sum256(clean)
+	return clean, hex.EncodeToString(sum[:]), nil
 }
 
 // publicTipSubmit takes a tip from the public form (form fields, multipart with a photo, or
@@ -545,7 +550,7 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		refuse(http.StatusTooManyRequests, models.NewError(models.ERATELIMITED, "the tip form is receiving too many tips right now: try again later, or call the hotline", "biểu mẫu đang nhận quá nhiều tin báo: hãy thử lại sau hoặc gọi đường dây nóng"))
 		return
 	}
-	photo, err := s.publicTipPhoto(c)
+	photo, photoSHA, err := s.publicTipPhoto(c)
 	var t *models.Tip
 	var secret string
 	created := false
@@ -553,7 +558,14 @@ func (s *Server) publicTipSubmit(c *gin.Context) {
 		// The actor is "public", not the address: received_by and the audit trail are read by
 		// officers, and the form promises its senders anonymity.
 		t, secret, created, err = s.tips.CreateTracked(ctx, "public", tips.Input{ID: in.ID, Channel: "web", Description: in.Description,
-			Place: in.Place, ReporterContact: in.Contact, AreaCode: in.Area, Lat: in.Lat, Lon: in.Lon, PhotoSHA256: photo})
+			Place: in.Place, ReporterContact: in.Contact, AreaCode: in.Area, Lat: in.Lat, Lon: in.Lon, PhotoSHA256: photoSHA})
+	}
+	if err == nil && created && photo != nil {
+		// Stored after the tip, so that a refused tip leaves no photo behind; the bytes were
+		// checked already, and only the disk can fail here: the tip is kept, its photo is not.
+		if _, perr := s.blobs.Put(bytes.NewReader(photo)); perr != nil {
+			loggerFrom(c, s.log).Error("tip photo not stored", "tip", t.ID, "err", perr)
+		}
 	}
 	if !created {
 		// The city's budget counts stored tips only.

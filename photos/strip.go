@@ -17,15 +17,22 @@ import (
 // not be found by them, such as the public's tips. The Info describes the stored photo (no
 // position, no time).
 func (s *Store) PutStripped(r io.Reader) (*Info, error) {
-	data, err := io.ReadAll(io.LimitReader(r, s.maxBytes()+1))
-	if err != nil {
-		return nil, fmt.Errorf("photos: read upload: %w", err)
-	}
-	clean, err := s.strip(data)
+	clean, err := s.Strip(r)
 	if err != nil {
 		return nil, err
 	}
 	return s.Put(bytes.NewReader(clean))
+}
+
+// Strip checks a photo as Put does and answers it decoded and encoded again, without storing
+// it: a caller that must check more before it keeps the photo stores these bytes with Put
+// later (their SHA-256 is the name the photo will have).
+func (s *Store) Strip(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, s.maxBytes()+1))
+	if err != nil {
+		return nil, fmt.Errorf("photos: read upload: %w", err)
+	}
+	return s.strip(data)
 }
 
 // strip re-encodes a checked photo: JPEG at quality 90, PNG losslessly.
