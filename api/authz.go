@@ -128,10 +128,14 @@ var policy = map[string]access{
 	"GET /api/v1/tips/:id/similar":     {roles: tipReaders},
 	"POST /api/v1/tips/:id/merge":      {roles: tipReaders},
 	"GET /api/v1/tips/:id/photo":       {roles: tipTakers},
-	"GET /tip":                         {public: true},
-	"POST /tip":                        {public: true},
-	"GET /tip/status":                  {public: true},
-	"POST /tip/status":                 {public: true},
+	// A tip's steps from the audit log; reading the reporter's contact is a tip officer's act of
+	// its own, audited.
+	"GET /api/v1/tips/:id/timeline": {roles: tipReaders},
+	"POST /api/v1/tips/:id/contact": {roles: []string{models.RoleTipOfficer}},
+	"GET /tip":                      {public: true},
+	"POST /tip":                     {public: true},
+	"GET /tip/status":               {public: true},
+	"POST /tip/status":              {public: true},
 	// Anyone may check that nobody chose a plan's targets; before the reveal only the commitments show.
 	"GET /verify/:id":             {public: true},
 	"GET /verify/:id/bundle.json": {public: true},

@@ -231,6 +231,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/tips/{tip}/similar", "", tipRoles, false, true},
 			{"POST", "/api/v1/tips/none/merge", `{}`, tipRoles, false, false},
 			{"GET", "/api/v1/tips/none/photo", "", []string{models.RoleTipOfficer, models.RoleAdmin}, false, false},
+			{"GET", "/api/v1/tips/{tip}/timeline", "", tipRoles, false, true},
+			{"POST", "/api/v1/tips/none/contact", "", []string{models.RoleTipOfficer}, false, false},
 			{"GET", "/api/v1/licensing/check?licence_no=L0001", "", []string{models.RoleLicensingOfficer}, false, false},
 			{"GET", "/api/v1/licensing/lookups", "", []string{models.RoleLicensingOfficer, models.RoleAdmin}, false, false},
 			{"GET", "/api/v1/audit", "", []string{models.RoleAdmin}, true, false},

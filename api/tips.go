@@ -36,6 +36,9 @@ type Tips interface {
 	Similar(ctx context.Context, id string) ([]*models.Tip, error)
 	Merge(ctx context.Context, actor, id, into string, version int) (*models.Tip, error)
 	Open(sealed string) (string, error)
+	// ReadContact opens a tip's reporter contact and audits the reading (not_found when it has
+	// none, conflict when it cannot be opened).
+	ReadContact(ctx context.Context, actor, id string) (string, error)
 }
 
 // TipStore reads tips.
@@ -69,6 +72,8 @@ func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
 	g.GET("/tips/:id/similar", s.similarTips)
 	g.POST("/tips/:id/merge", s.mergeTip)
 	g.GET("/tips/:id/photo", s.tipPhoto)
+	g.POST("/tips/:id/contact", s.readTipContact)
+	g.GET("/tips/:id/timeline", s.tipTimeline)
 	e.GET("/tip", s.publicTipForm)
 	e.POST("/tip", s.publicTipSubmit)
 	e.GET("/tip/status", s.publicTipStatusForm)
@@ -82,27 +87,27 @@ func (s *Server) registerTipRoutes(e *gin.Engine, g *gin.RouterGroup) {
 	s.bodyLimits["/tip/status"] = 4 << 10
 }
 
-// TipView is a tip as the API shows it. The reporter's contact appears for tip officers only;
-// a contact that cannot be opened (the key was changed) is marked unavailable instead.
+// TipView is a tip as the API shows it. The reporter's contact is never in it: a tip officer
+// reads it with POST /tips/{id}/contact, which is audited. HasContact says there is one; for
+// tip officers, a contact that cannot be opened (the key was changed) is marked unavailable.
+// Task is the inspection task of an urgent tip, in the views of one tip.
 type TipView struct {
 	*models.Tip
-	ReporterContact            *string `json:"reporter_contact,omitempty"`
-	ReporterContactUnavailable bool    `json:"reporter_contact_unavailable,omitempty"`
-	Overdue                    bool    `json:"overdue"`
+	HasContact                 bool     `json:"has_contact"`
+	ReporterContactUnavailable bool     `json:"reporter_contact_unavailable,omitempty"`
+	Overdue                    bool     `json:"overdue"`
+	Task                       *TipTask `json:"task,omitempty"`
 }
 
 func (s *Server) tipView(c *gin.Context, t *models.Tip) *TipView {
-	v := &TipView{Tip: t, Overdue: t.Overdue(s.now())}
-	if p := principal(c); p != nil && p.Role == models.RoleTipOfficer && t.ReporterContactEnc != "" {
-		contact, err := s.tips.Open(t.ReporterContactEnc)
-		if err != nil {
+	v := &TipView{Tip: t, Overdue: t.Overdue(s.now()), HasContact: t.ReporterContactEnc != ""}
+	if p := principal(c); p != nil && p.Role == models.RoleTipOfficer && v.HasContact {
+		if _, err := s.tips.Open(t.ReporterContactEnc); err != nil {
 			// One unreadable contact must not hide the other tips: the officer sees the tip and
 			// that its contact is unavailable; the operators see why.
 			loggerFrom(c, s.log).Error("tip contact cannot be opened", "tip", t.ID, "err", err)
 			v.ReporterContactUnavailable = true
-			return v
 		}
-		v.ReporterContact = &contact
 	}
 	return v
 }
@@ -156,6 +161,10 @@ func (s *Server) listTips(c *gin.Context) {
 		s.writeError(c, models.Invalid("status", "must be one of %s", "phải là một trong %s", strings.Join(models.TipStatuses, ", ")))
 		return
 	}
+	if err := s.tipListFilter(c, &f); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	if v := c.Query("overdue"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -181,7 +190,7 @@ func (s *Server) getTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.tipView(c, t))
+	c.JSON(http.StatusOK, s.tipDetail(c, t))
 }
 
 func (s *Server) transitionTip(c *gin.Context) {
@@ -203,7 +212,7 @@ func (s *Server) transitionTip(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.tipView(c, t))
+	c.JSON(http.StatusOK, s.tipDetail(c, t))
 }
 
 // similarTips lists the tips offered for merging with a tip, among those the caller may see.

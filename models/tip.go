@@ -103,6 +103,15 @@ func NextTipStatus(status string) string {
 	return ""
 }
 
+// The audit log's actions on a tip, in the order they usually come: the pipeline's steps are
+// named after the status they reach.
+const (
+	TipActionReceive     = "receive"
+	TipActionMerge       = "merge"
+	TipActionEscalate    = "escalate"
+	TipActionContactRead = "contact_read" // a tip officer read the reporter's sealed contact
+)
+
 // TipDeadlines are how long a tip of each severity may wait to be verified and to be handled.
 type TipDeadlines struct {
 	Verify map[string]time.Duration
@@ -159,6 +168,8 @@ func PublicStatusOf(t *Tip, code string, received time.Time, loc *time.Location)
 type TipFilter struct {
 	BusinessID string
 	Status     string
+	Severity   string
+	UnitPath   string // only tips placed in this unit's subtree (a filter the caller chose)
 	AreaPath   string // only tips placed in this subtree (tips without a place are city-wide)
 	Overdue    bool
 	Now        time.Time

@@ -22,7 +22,7 @@ func (db *DB) CreateTip(ctx context.Context, actor string, t *models.Tip) error 
 		if err := tx.Create(t).Error; err != nil {
 			return translate(err, "tip")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "receive", EntityType: "tip", EntityID: t.ID,
+		return db.appendAudit(tx, actor, auditEntry{Action: models.TipActionReceive, EntityType: "tip", EntityID: t.ID,
 			Details: map[string]any{"channel": t.Channel, "business_id": t.BusinessID, "area_code": t.AreaCode, "severity": t.Severity}})
 	})
 }
@@ -53,6 +53,12 @@ func (db *DB) FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, 
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	}
+	if f.Severity != "" {
+		q = q.Where("severity = ?", f.Severity)
+	}
+	if f.UnitPath != "" {
+		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(f.UnitPath))
 	}
 	if f.AreaPath != "" {
 		q = q.Where(`area_code IN (SELECT code FROM areas WHERE path LIKE ? ESCAPE '\')`, likePrefix(f.AreaPath))
@@ -145,7 +151,7 @@ func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, dead
 			return nil // escalated before
 		}
 		done = true
-		return db.saveTip(tx, actor, "escalate", t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo})
+		return db.saveTip(tx, actor, models.TipActionEscalate, t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo})
 	})
 	if err != nil {
 		return false, err
@@ -200,6 +206,14 @@ func (db *DB) TipFigures(ctx context.Context, from, to, now time.Time, areaPath 
 		}
 	}
 	return f, nil
+}
+
+// RecordTipContactRead audits that actor read the sealed contact of the reporter of tip id:
+// reading it is an act of its own, never a side effect of reading the tip.
+func (db *DB) RecordTipContactRead(ctx context.Context, actor, id string) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		return db.appendAudit(tx, actor, auditEntry{Action: models.TipActionContactRead, EntityType: "tip", EntityID: id})
+	})
 }
 
 // RecordLookup audits a licensing lookup: who looked, at which businesses, with what and why.

@@ -46,6 +46,8 @@ type Store interface {
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
 	FindUsers(ctx context.Context) ([]*models.User, error)
 	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
+	// RecordTipContactRead audits that actor read the reporter's contact of tip id.
+	RecordTipContactRead(ctx context.Context, actor, id string) error
 }
 
 // Locator places a point in an area (the registry's index).
@@ -124,6 +126,27 @@ func (s *Service) Open(sealed string) (string, error) {
 		return "", fmt.Errorf("open sealed contact: %w", err)
 	}
 	return string(plain), nil
+}
+
+// ReadContact opens the reporter's contact of tip id for actor and audits the reading: the
+// contact is shown only once the audit event is stored. It answers not_found when the tip has
+// no contact, and a conflict when the contact cannot be opened (sealed with an earlier key).
+func (s *Service) ReadContact(ctx context.Context, actor, id string) (string, error) {
+	t, err := s.store.FindTipByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if t.ReporterContactEnc == "" {
+		return "", models.NotFound("contact", "the reporter left no contact", "người báo không để lại thông tin liên hệ")
+	}
+	contact, err := s.Open(t.ReporterContactEnc)
+	if err != nil {
+		return "", models.NewError(models.ECONFLICT, "the reporter's contact cannot be opened: it was sealed with a key the service no longer has", "không mở được thông tin liên hệ của người báo: thông tin được niêm phong bằng khóa mà hệ thống không còn giữ")
+	}
+	if err := s.store.RecordTipContactRead(ctx, actor, t.ID); err != nil {
+		return "", err
+	}
+	return contact, nil
 }
 
 // Input is a new tip. ID is optional: a client that sends its own UUID can retry safely.
@@ -369,9 +392,15 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 	next := models.NextTipStatus(t.Status)
 	if in.To != next {
 		if next == "" {
-			return nil, models.NewError(models.ECONFLICT, "the tip is %s: nothing follows", "tin báo đã ở trạng thái %s: không còn bước tiếp theo", t.Status)
+			en, vi := closedPhrase(t.Status)
+			return nil, conflict(fmt.Sprintf("the tip was %s: no step follows", en), fmt.Sprintf("tin báo %s: không còn bước nào tiếp theo", vi))
 		}
-		return nil, models.Invalid("to", "a %s tip can only move to %s, not to %q", "tin báo ở trạng thái %s chỉ có thể chuyển sang %s, không phải %q", t.Status, next, in.To)
+		nextEN, nextVI := stepPhrase(next)
+		if toEN, toVI := stepPhrase(in.To); toEN != "" {
+			return nil, invalid("to", fmt.Sprintf("this tip must be %s first: it cannot be %s yet, and no step is skipped or undone", nextEN, toEN),
+				fmt.Sprintf("tin báo này phải được %s trước, chưa thể %s: không được bỏ qua hay quay lại bước nào", nextVI, toVI))
+		}
+		return nil, invalid("to", fmt.Sprintf("the next step of this tip is to have it %s (to: %s)", nextEN, next), fmt.Sprintf("bước tiếp theo của tin báo này là %s", nextVI))
 	}
 	now := s.now().UTC()
 	var task *models.Task
@@ -460,6 +489,42 @@ func checkPublicResult(text string) error {
 		return models.Invalid("public_result", "is longer than 1000 characters", "dài quá 1000 ký tự")
 	}
 	return nil
+}
+
+// stepPhrase names the step that takes a tip to status, as a past participle in English and
+// as a verb in Vietnamese, for the rule messages: users read steps, never status codes. It
+// answers "" for a status no step leads to.
+func stepPhrase(status string) (en, vi string) {
+	switch status {
+	case models.TipVerifying:
+		return "verified", "xác minh"
+	case models.TipClassified:
+		return "classified", "phân loại"
+	case models.TipHandled:
+		return "handled", "xử lý"
+	}
+	return "", ""
+}
+
+// closedPhrase says how a tip that needs no more work ended.
+func closedPhrase(status string) (en, vi string) {
+	if status == models.TipMerged {
+		return "merged into another tip", "đã được gộp vào tin báo khác"
+	}
+	return "handled", "đã được xử lý xong"
+}
+
+// conflict is a conflict whose two messages were formatted apart (their arguments differ).
+func conflict(en, vi string) *models.Error {
+	return &models.Error{Code: models.ECONFLICT, Message: en, MessageVI: vi}
+}
+
+// invalid is an invalid field whose two messages were formatted apart.
+func invalid(field, en, vi string) *models.Error {
+	e := conflict(en, vi)
+	e.Code, e.Field = models.EINVALID, field
+	e.Details = []models.FieldError{{Field: field, Message: en, MessageVI: vi}}
+	return e
 }
 
 // urgentTask makes the inspection task of an urgent tip: for its business, for the most local
@@ -580,10 +645,11 @@ func (s *Service) Merge(ctx context.Context, actor, id, into string, version int
 		return nil, models.NewError(models.ECONFLICT, "tip %s was changed by someone else: reload it", "tin báo %s đã được người khác cập nhật: hãy tải lại", id)
 	}
 	if !t.Open() {
-		return nil, models.NewError(models.ECONFLICT, "tip %s is %s already", "tin báo %s đã ở trạng thái %s", id, t.Status)
+		en, vi := closedPhrase(t.Status)
+		return nil, conflict(fmt.Sprintf("tip %s was %s already", id, en), fmt.Sprintf("tin báo %s %s", id, vi))
 	}
 	t.Status, t.MergedInto = models.TipMerged, &into
-	if err := s.store.SaveTip(ctx, actor, "merge", t, nil); err != nil {
+	if err := s.store.SaveTip(ctx, actor, models.TipActionMerge, t, nil); err != nil {
 		return nil, err
 	}
 	return t, nil
