@@ -369,6 +369,7 @@ type TransitionInput struct {
 	Version    int    `json:"version"`
 	To         string `json:"to"`          // verifying, classified or handled
 	BusinessID string `json:"business_id"` // verifying, classified: the business the tip turned out to be about
+	Place      string `json:"place"`       // verifying, classified: where, in words, when no business is known
 	Type       string `json:"type"`        // classified: prostitution, trafficking, minors, drugs, other
 	Severity   string `json:"severity"`    // classified: urgent, high, normal
 	Handling   string `json:"handling"`    // handled: inspection, referred, dismissed
@@ -416,6 +417,18 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 			return nil, err
 		}
 		t.BusinessID, t.AreaCode = &b.ID, &b.AreaCode
+	}
+	if place := strings.TrimSpace(in.Place); place != "" {
+		if in.To == models.TipHandled {
+			return nil, models.Invalid("place", "is set while verifying or classifying", "được xác định khi xác minh hoặc phân loại")
+		}
+		if err := models.CheckText("place", place); err != nil {
+			return nil, err
+		}
+		if len([]rune(place)) > 300 {
+			return nil, models.Invalid("place", "is longer than 300 characters", "dài quá 300 ký tự")
+		}
+		t.Place = place
 	}
 	switch in.To {
 	case models.TipVerifying:
