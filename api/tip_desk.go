@@ -170,6 +170,7 @@ func (s *Server) readTipContact(c *gin.Context) {
 
 // tipDetail is the view of one tip: with the task of an urgent tip, its team and its day.
 func (s *Server) tipDetail(c *gin.Context, t *models.Tip) *TipView {
+	s.serverDate(c)
 	v := s.tipView(c, t)
 	if t.TaskID == nil || s.plans == nil {
 		return v
@@ -202,9 +203,17 @@ func (s *Server) tipTask(ctx context.Context, id string) (*TipTask, error) {
 	return out, nil
 }
 
+// serverDate dates the answer by the service's clock (net/http would use the machine's): the
+// tip desk counts its deadlines down from it, and tells "today" by it, whatever the clock of
+// the officer's computer says.
+func (s *Server) serverDate(c *gin.Context) {
+	c.Header("Date", s.now().UTC().Format(http.TimeFormat))
+}
+
 // tipListFilter reads the tip list's filters besides the status: severity, and the unit
 // (area) the tips are placed in.
 func (s *Server) tipListFilter(c *gin.Context, f *models.TipFilter) error {
+	s.serverDate(c)
 	var v models.Validation
 	if sev := c.Query("severity"); sev != "" {
 		if !models.ValidTipChoice(sev, models.TipSeverities) {

@@ -183,11 +183,30 @@ func TestTipDesk(t *testing.T) {
 			}
 		})
 
+		t.Run("verifying may describe the place; handling may not", func(t *testing.T) {
+			w := doAs(t, h, officer, "POST", "/api/v1/tips/"+bare.ID+"/transition", `{"version":1,"to":"verifying","place":"  Số 12 đường Trần Phú, phường D21  "}`)
+			var v TipView
+			if json.Unmarshal(w.Body.Bytes(), &v); w.Code != 200 || v.Place != "Số 12 đường Trần Phú, phường D21" {
+				t.Fatalf("verify with a place: %d %s", w.Code, w.Body)
+			}
+			for _, tc := range []struct{ name, id, body, field string }{
+				{"a place while handling", tip.ID, `{"version":3,"to":"handled","handling":"dismissed","note":"x","place":"y"}`, "place"},
+				{"a place too long", bare.ID, `{"version":2,"to":"classified","type":"other","severity":"high","place":"` + strings.Repeat("x", 301) + `"}`, "place"},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					w := doAs(t, h, officer, "POST", "/api/v1/tips/"+tc.id+"/transition", tc.body)
+					if w.Code != 400 || decodeError(t, w).Field != tc.field {
+						t.Fatalf("%d %s", w.Code, w.Body)
+					}
+				})
+			}
+		})
+
 		t.Run("a rule message names steps, never status codes", func(t *testing.T) {
 			for _, tc := range []struct {
 				name, id, body, want string
 			}{
-				{"skipping verification", bare.ID, `{"version":1,"to":"handled","handling":"dismissed","note":"x"}`, "phải được xác minh trước, chưa thể xử lý"},
+				{"skipping classification", bare.ID, `{"version":2,"to":"handled","handling":"dismissed","note":"x"}`, "phải được phân loại trước, chưa thể xử lý"},
 				{"going back", tip.ID, `{"version":3,"to":"verifying"}`, "phải được xử lý trước, chưa thể xác minh"},
 			} {
 				t.Run(tc.name, func(t *testing.T) {

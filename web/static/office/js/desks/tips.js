@@ -142,7 +142,7 @@ const messages = {
     "tips.taskStatus": "Tình trạng nhiệm vụ: {status}",
     "tips.timeline": "Diễn biến",
     "tips.timelineEmpty": "Chưa có diễn biến nào.",
-    "tips.ev.receive": "Tiếp nhận tin báo ({channel})",
+    "tips.ev.receive": "Tiếp nhận tin báo: {channel}",
     "tips.ev.verifying": "Bắt đầu xác minh",
     "tips.ev.classified": "Phân loại: {type}, mức độ {severity}",
     "tips.ev.classifiedTeam": "Giao {team} kiểm tra",
@@ -247,7 +247,7 @@ const messages = {
     "tips.taskStatus": "Task status: {status}",
     "tips.timeline": "Timeline",
     "tips.timelineEmpty": "Nothing recorded yet.",
-    "tips.ev.receive": "Tip received ({channel})",
+    "tips.ev.receive": "Tip received: {channel}",
     "tips.ev.verifying": "Verification started",
     "tips.ev.classified": "Classified: {type}, severity {severity}",
     "tips.ev.classifiedTeam": "Sent to {team}",
@@ -466,7 +466,7 @@ async function renderTip(el, ctx, id) {
     fact(t("tips.channel"), ref.label("tip_channel", tip.channel)),
     fact(t("tips.place"), tip.place || t("tips.noPlace")),
     tip.area_code && areaNames && areaNames.get(tip.area_code) ? fact(t("tips.area"), areaNames.get(tip.area_code)) : null,
-    fact(t("tips.business"), business ? h("span", {}, h("b", {}, business.name), " — ", business.address, " (", ref.label("category", business.category), ")") : t("tips.noBusiness")));
+    fact(t("tips.business"), business ? h("span", {}, h("b", {}, business.name), " — ", business.address, " (", ref.label("category", business.category), ")") : t("tips.noBusiness"), "wide"));
 
   const mapBox = h("div", { class: "tips-map" });
   const points = [];
@@ -485,18 +485,47 @@ async function renderTip(el, ctx, id) {
     actionCard(ctx, tip, business, reload),
     h("section", { class: "card" }, h("h2", {}, t("tips.map")), points.length ? mapBox : h("p", { class: "muted" }, t("tips.noPoint"))));
 
+  let events = timelineCard(ctx, timeline);
+  // Reading the contact is a step of the timeline: it shows there at once.
+  const refreshTimeline = async () => {
+    const items = await ctx.api.get(base + "/timeline").then(r => r.items || [], () => null);
+    const next = timelineCard(ctx, items);
+    events.replaceWith(next);
+    events = next;
+  };
   const side = h("div", { class: "tips-col" },
-    contactCard(ctx, tip),
-    timelineCard(ctx, timeline));
+    contactCard(ctx, tip, refreshTimeline),
+    events);
 
   el.replaceChildren(h("div", { class: "tips-page" }, main, side), similarCard(ctx, tip, similar, reload));
-  if (points.length) pointMap(mapBox, points, { label: t("tips.mapLabel"), selected: business ? business.id : undefined });
+  if (points.length) await drawPoints(ctx, mapBox, points, tip.area_code, business ? business.id : undefined);
   tickCountdowns(el, fmt);
 }
 
-/** @param {string} term @param {any} value */
-function fact(term, value) {
-  return h("div", {}, h("dt", {}, term), h("dd", {}, value));
+/** @param {string} term @param {any} value @param {string} [cls] */
+function fact(term, value, cls) {
+  return h("div", { class: cls }, h("dt", {}, term), h("dd", {}, value));
+}
+
+/**
+ * drawPoints draws the tip's points on the outline of its unit (fetched when it has one), or
+ * on a small box around them: a lone point on an empty square says nothing.
+ * @param {DeskContext} ctx @param {HTMLElement} box @param {any[]} points @param {string | null} areaCode @param {string} [selected]
+ */
+async function drawPoints(ctx, box, points, areaCode, selected) {
+  let outline = [];
+  if (areaCode) {
+    const a = await ctx.api.get(`/api/v1/areas/${encodeURIComponent(areaCode)}`).catch(() => null);
+    if (a && a.geometry) outline = [{ geometry: a.geometry }];
+  }
+  let bounds;
+  if (!outline.length) {
+    const lats = points.map(p => p.lat), lons = points.map(p => p.lon);
+    const midLat = (Math.min(...lats) + Math.max(...lats)) / 2, midLon = (Math.min(...lons) + Math.max(...lons)) / 2;
+    const dLat = Math.max(0.004, (Math.max(...lats) - Math.min(...lats)) / 2), dLon = Math.max(0.01, (Math.max(...lons) - Math.min(...lons)) / 2, dLat * 2.2);
+    bounds = [midLon - dLon, midLat - dLat, midLon + dLon, midLat + dLat];
+  }
+  pointMap(box, points, { label: ctx.t("tips.mapLabel"), selected, outline, bounds });
 }
 
 /** @param {DeskContext} ctx @param {TipTask} task */
@@ -511,8 +540,8 @@ function taskCard(ctx, task) {
     h("p", { class: "muted" }, t("tips.taskDue", { day: fmt.date(task.due_on) }), " · ", t("tips.taskStatus", { status: ref.label("task_status", task.status) })));
 }
 
-/** @param {DeskContext} ctx @param {Tip} tip */
-function contactCard(ctx, tip) {
+/** @param {DeskContext} ctx @param {Tip} tip @param {() => Promise<void>} onRead */
+function contactCard(ctx, tip, onRead) {
   const { t, fmt } = ctx;
   const card = h("section", { class: "card tips-contact" }, h("h2", {}, t("tips.contactTitle")));
   if (!tip.has_contact) {
@@ -533,6 +562,7 @@ function contactCard(ctx, tip) {
       const c = await ctx.api.post(`/api/v1/tips/${encodeURIComponent(tip.id)}/contact`);
       out.replaceChildren(h("p", { class: "tips-contact-value", id: "tips-contact-value" }, c.contact), h("p", { class: "muted" }, t("tips.contactRead", { time: fmt.dateTime(c.read_at) })));
       btn.remove();
+      await onRead();
     } catch (ex) {
       btn.removeAttribute("disabled");
       ctx.showError(out, ex);
