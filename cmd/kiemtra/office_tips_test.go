@@ -10,8 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"kiemtra/demo"
 	"kiemtra/models"
+	"kiemtra/tips"
 )
 
 // TestOfficeTipDeskInHeadlessChromium is the tip officer's day on a fresh demo: two tips come
@@ -21,8 +21,6 @@ import (
 // reporter's contact on an explicit click (audited), links the second tip to a business found
 // by search and classifies it urgent: the page shows the team sent and that it visits today.
 func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
-	browser := chromiumFor(t, "the tip desk test")
-	out := artifactsDir(t)
 	m := startDemo(t, nil)
 	ctx := context.Background()
 	base := "http://" + m.Addr()
@@ -48,6 +46,11 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	descB := "Quán " + biz.Name + " cho tiếp viên nữ ngồi cùng khách trong phòng kín"
 	send(`{"description":"` + descA + `","place":"Hẻm 51 đường 3 Tháng 2","contact":"0912 000 111"}`)
 	send(`{"description":"` + descB + `","place":"` + biz.Address + `"}`)
+	// The hotline heard of the same business: a similar tip, offered for merging.
+	twin, _, err := m.tips.Create(ctx, "tips", tips.Input{Channel: "hotline", Description: "Người dân gọi đường dây nóng báo " + biz.Name + " có tiếp viên ngồi cùng khách", BusinessID: biz.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	received, _, err := m.db.FindTips(ctx, models.TipFilter{Status: models.TipReceived})
 	if err != nil {
 		t.Fatal(err)
@@ -65,34 +68,9 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 		t.Fatal("the public tips were not stored")
 	}
 
-	bctxTimeout, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(bctxTimeout, append(appBrowserOptions(browser, t.TempDir()), chromedp.Flag("accept-lang", "vi-VN,vi"))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start the browser: %v", err)
-	}
-	csp := watchCSP(t, bctx)
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, stop := context.WithTimeout(bctx, 15*time.Second)
-		defer stop()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	p := newPageSession(t, "the tip desk test", 120*time.Second)
+	bctx, text, shot := p.ctx, p.Text, p.Shot
 	visible := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.WaitVisible(chromedp.CSS(sel)) }
-	shot := func(name string) { t.Helper(); screenshot(t, bctx, out, name, chromedp.FullScreenshot(100)) }
 	// No status or severity code on a Vietnamese screen.
 	rawCode := regexp.MustCompile(`\b(received|verifying|classified|handled|merged|urgent|high|normal|dismissed|referred|inspection|prostitution|contact_read)\b`)
 	noCodes := func(where string) {
@@ -104,12 +82,7 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	step := func(to string) string { return `#tips-submit[data-to="` + to + `"]` }
 	alert := `.tips-next .alert`
 
-	do("sign in at the dashboard as the tip officer",
-		chromedp.Navigate(base+"/dashboard/"),
-		chromedp.SendKeys(chromedp.CSS(`#username`), "tips"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), demo.Password),
-		chromedp.Click(chromedp.CSS(`#login-submit`)),
-		visible(`a.tip-row[data-tip="`+tipA+`"]`))
+	p.SignIn(base, "/dashboard/", "tips", `a.tip-row[data-tip="`+tipA+`"]`)
 	if u := evalJS[string](t, bctx, `location.pathname + location.hash`); u != "/office/#/tips" {
 		t.Errorf("the tip officer lands on %s", u)
 	}
@@ -125,25 +98,25 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	shot("office-tips-queue-1280x800.png")
 
 	// Tip A: received -> verifying -> classified -> handled.
-	do("open tip A", chromedp.Navigate(base+"/office/#/tips/"+tipA), visible(step("verifying")))
-	do("verify", chromedp.Click(chromedp.CSS(step("verifying"))), visible(step("classified")))
-	do("classify urgent without a business",
+	p.Do("open tip A", chromedp.Navigate(base+"/office/#/tips/"+tipA), visible(step("verifying")))
+	p.Do("verify", chromedp.Click(chromedp.CSS(step("verifying"))), visible(step("classified")))
+	p.Do("classify urgent without a business",
 		chromedp.SetValue(chromedp.CSS(`#tips-type`), "other"),
 		chromedp.SetValue(chromedp.CSS(`#tips-severity`), "urgent"),
 		chromedp.Click(chromedp.CSS(step("classified"))), visible(alert))
 	if msg := text(alert); !strings.Contains(msg, "tin báo khẩn cần xác định cơ sở trước khi cử tổ kiểm tra") {
 		t.Errorf("an urgent tip without a business shows %q", msg)
 	}
-	do("classify normal",
+	p.Do("classify normal",
 		chromedp.SetValue(chromedp.CSS(`#tips-severity`), "normal"),
 		chromedp.Click(chromedp.CSS(step("classified"))), visible(step("handled")))
-	do("dismiss without a reason",
+	p.Do("dismiss without a reason",
 		chromedp.SetValue(chromedp.CSS(`#tips-handling`), "dismissed"),
 		chromedp.Click(chromedp.CSS(step("handled"))), visible(alert))
 	if msg := text(alert); !strings.Contains(msg, "Ghi chú, lý do: hãy ghi lý do") {
 		t.Errorf("a dismissal without a reason shows %q", msg)
 	}
-	do("dismiss with a reason",
+	p.Do("dismiss with a reason",
 		chromedp.SendKeys(chromedp.CSS(`#tips-note`), "Đã xác minh tại chỗ: không có dấu hiệu vi phạm."),
 		chromedp.Click(chromedp.CSS(step("handled"))), visible(`.tips-closed`))
 	if n := evalJS[int](t, bctx, `document.querySelectorAll('.tips-event').length`); n != 4 {
@@ -153,7 +126,7 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	if strings.Contains(text(`#desk`), "0912 000 111") {
 		t.Error("the contact is shown before the click")
 	}
-	do("read the contact", chromedp.Click(chromedp.CSS(`#tips-show-contact`)), visible(`#tips-contact-value`), visible(`.tips-event.ev-contact_read`))
+	p.Do("read the contact", chromedp.Click(chromedp.CSS(`#tips-show-contact`)), visible(`#tips-contact-value`), visible(`.tips-event.ev-contact_read`))
 	if c := text(`#tips-contact-value`); c != "0912 000 111" {
 		t.Errorf("the contact reads %q", c)
 	}
@@ -164,8 +137,8 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	shot("office-tips-handled-1280x800.png")
 
 	// Tip B: linked to its business by search, classified urgent: today's visit.
-	do("open tip B", chromedp.Navigate(base+"/office/#/tips/"+tipB), visible(step("verifying")))
-	do("find the business",
+	p.Do("open tip B", chromedp.Navigate(base+"/office/#/tips/"+tipB), visible(step("verifying")))
+	p.Do("find the business",
 		chromedp.SendKeys(chromedp.CSS(`#tips-biz-q`), biz.Name),
 		chromedp.Click(chromedp.CSS(`#tips-biz-find`)),
 		visible(`button[data-biz="`+biz.ID+`"]`),
@@ -174,7 +147,10 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	if s := text(`.tips-facts`); !strings.Contains(s, biz.Name) {
 		t.Errorf("the verified tip names no business: %q", s)
 	}
-	do("classify urgent",
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('button.tips-merge[data-into="`+twin.ID+`"]').length`); n != 1 {
+		t.Errorf("the tip about the same business is not offered for merging (%d buttons)", n)
+	}
+	p.Do("classify urgent",
 		chromedp.SetValue(chromedp.CSS(`#tips-type`), "prostitution"),
 		chromedp.SetValue(chromedp.CSS(`#tips-severity`), "urgent"),
 		chromedp.Click(chromedp.CSS(step("classified"))), visible(`#tips-task`))
@@ -198,7 +174,7 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 		t.Errorf("the task card reads %q, want team %s today %s", s, team.Name, day)
 	}
 	// Handled by an inspection before there is one: the API's rule, in Vietnamese.
-	do("handle by an inspection not made yet",
+	p.Do("handle by an inspection not made yet",
 		chromedp.SetValue(chromedp.CSS(`#tips-handling`), "inspection"),
 		chromedp.Click(chromedp.CSS(step("handled"))), visible(alert))
 	if msg := text(alert); !strings.Contains(msg, "việc kiểm tra theo tin báo chưa có kết quả") {
@@ -206,15 +182,15 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	}
 	noCodes("the urgent tip")
 	shot("office-tips-urgent-1280x800.png")
-	do("the phone size", chromedp.EmulateViewport(360, 640), chromedp.Reload(), visible(`#tips-task`))
+	p.Viewport(360, 640)
+	p.Do("the phone size", chromedp.Reload(), visible(`#tips-task`))
 	if w := evalJS[int](t, bctx, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the tip page is %d px wide at 360 px", w)
 	}
 	shot("office-tips-urgent-360x640.png")
-	do("the queue at the phone size", chromedp.Navigate(base+"/office/#/tips"), visible(`.tip-row`))
+	p.Do("the queue at the phone size", chromedp.Navigate(base+"/office/#/tips"), visible(`.tip-row`))
 	if w := evalJS[int](t, bctx, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the queue is %d px wide at 360 px", w)
 	}
 	shot("office-tips-queue-360x640.png")
-	csp.check(t)
 }

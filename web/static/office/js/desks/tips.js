@@ -818,7 +818,7 @@ function similarCard(ctx, tip, similar, reload) {
     }
     card.append(h("div", { class: "tips-compare" },
       summary(tip, t("tips.thisTip")),
-      h("div", {}, summary(s, excerpt(s.place || placeText(s) || s.description, 60)), h("div", { class: "tips-actions" }, open, merge), errBox)));
+      h("div", {}, summary(s, t("tips.title", { time: fmt.dateTime(s.received_at) })), h("div", { class: "tips-actions" }, open, merge), errBox)));
   }
   return card;
 }
