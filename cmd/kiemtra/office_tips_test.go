@@ -88,14 +88,20 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	}
 	noCodes("the queue")
 	// The queue goes by the next deadline: the first row's is the earliest.
-	dues := evalJS[[]string](t, bctx, `Array.from(document.querySelectorAll('.tip-row .tip-countdown')).map(e => e.dataset.due)`)
+	dues := evalJS[[]float64](t, bctx, `Array.from(document.querySelectorAll('.tip-row .tip-countdown')).map(e => Date.parse(e.dataset.due))`)
 	for i := 1; i < len(dues); i++ {
 		if dues[i] < dues[i-1] {
-			t.Errorf("the queue is not by deadline: %s before %s", dues[i-1], dues[i])
+			t.Errorf("the queue is not by deadline: %v before %v", dues[i-1], dues[i])
 			break
 		}
 	}
 	shot("office-tips-queue-1280x800.png")
+	p.Do("switch to English", chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	if got := p.WaitText(`.tips-queue-card h1`, "Tips to handle"); got != "Tips to handle" {
+		t.Errorf("in English the queue is headed %q", got)
+	}
+	p.Do("switch back", chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	p.WaitText(`.tips-queue-card h1`, "Tin báo cần xử lý")
 
 	// Tip A: received -> verifying -> classified -> handled.
 	p.Do("open tip A", chromedp.Navigate(base+"/office/#/tips/"+tipA), visible(step("verifying")))
@@ -192,7 +198,12 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 		t.Errorf("the tip page is %d px wide at 360 px", w)
 	}
 	shot("office-tips-urgent-360x640.png")
-	p.Do("the queue at the phone size", chromedp.Navigate(base+"/office/#/tips"), visible(`.tip-row`))
+	p.Do("the queue at the phone size, urgent tips only", chromedp.Navigate(base+"/office/#/tips"), visible(`.tip-row`),
+		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "urgent"; s.dispatchEvent(new Event("change")); })(document.querySelector("#tips-f-severity"))`),
+		visible(`a.tip-row[data-tip="`+tipB+`"]`))
+	if bad := evalJS[int](t, bctx, `Array.from(document.querySelectorAll('.tip-row')).filter(r => !r.textContent.includes('Khẩn cấp')).length`); bad != 0 {
+		t.Errorf("%d tips that are not urgent under the urgent filter", bad)
+	}
 	if w := evalJS[int](t, bctx, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the queue is %d px wide at 360 px", w)
 	}

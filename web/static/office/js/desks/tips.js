@@ -33,6 +33,7 @@ import { pointMap } from "../../../shared/js/map.js";
  * @property {string | null} verify_due
  * @property {string | null} handle_due
  * @property {string | null} escalated_at
+ * @property {string | null} [handled_at]
  * @property {boolean} overdue
  * @property {boolean} has_contact
  * @property {boolean} [reporter_contact_unavailable]
@@ -77,6 +78,7 @@ const messages = {
     "tips.verifyDue": "Hạn xác minh",
     "tips.handleDue": "Hạn xử lý",
     "tips.noDeadline": "Đã xong",
+    "tips.handledAt": "Xử lý xong lúc {time}",
     "tips.received": "Tiếp nhận {time}",
     "tips.back": "← Danh sách tin báo",
     "tips.title": "Tin báo tiếp nhận {time}",
@@ -182,6 +184,7 @@ const messages = {
     "tips.verifyDue": "Verify by",
     "tips.handleDue": "Handle by",
     "tips.noDeadline": "Done",
+    "tips.handledAt": "Closed at {time}",
     "tips.received": "Received {time}",
     "tips.back": "← All tips",
     "tips.title": "Tip received {time}",
@@ -341,7 +344,10 @@ function deadlineBlock(ctx, t) {
   const marks = [];
   if (t.overdue) marks.push(h("span", { class: "badge bad" }, tr("tips.overdue")));
   if (t.escalated_at && t.overdue) marks.push(h("span", { class: "badge warn" }, tr("tips.escalated")));
-  if (!d.at) return h("div", { class: "tip-due done" }, h("span", { class: "muted" }, tr("tips.noDeadline")));
+  if (!d.at) {
+    const done = t.status === "handled" && t.handled_at ? tr("tips.handledAt", { time: fmt.dateTime(t.handled_at) }) : tr("tips.noDeadline");
+    return h("div", { class: "tip-due done" }, h("span", { class: "muted" }, done));
+  }
   return h("div", { class: "tip-due" + (t.overdue ? " overdue" : "") },
     h("span", { class: "tip-due-kind" }, tr(d.kind === "verify" ? "tips.verifyDue" : "tips.handleDue") + ": " + fmt.dateTime(d.at)),
     h("b", { class: "tip-countdown", dataset: { due: d.at } }, fmt.countdown(d.at, now())),
