@@ -19,7 +19,8 @@ import (
 // first tip from received to handled (an urgent classification without a business and a
 // dismissal without a reason are refused with the API's Vietnamese messages), reads its
 // reporter's contact on an explicit click (audited), links the second tip to a business found
-// by search and classifies it urgent: the page shows the team sent and that it visits today.
+// by search and classifies it urgent: the page shows the team sent and that it visits today;
+// a tip from the hotline about the same business is merged into it from the similar tips.
 func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 	m := startDemo(t, nil)
 	ctx := context.Background()
@@ -198,6 +199,13 @@ func TestOfficeTipDeskInHeadlessChromium(t *testing.T) {
 		t.Errorf("the tip page is %d px wide at 360 px", w)
 	}
 	shot("office-tips-urgent-360x640.png")
+	// The hotline's tip is the same matter: merged into tip B, it closes.
+	p.Do("merge the hotline's tip into tip B", chromedp.Navigate(base+"/office/#/tips/"+twin.ID), visible(`button.tips-merge[data-into="`+tipB+`"]`),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS(`button.tips-merge[data-into="`+tipB+`"]`)), visible(`.tips-closed a[href="#/tips/`+tipB+`"]`))
+	if merged, err := m.db.FindTipByID(ctx, twin.ID); err != nil || merged.Status != models.TipMerged || merged.MergedInto == nil || *merged.MergedInto != tipB {
+		t.Errorf("the merged tip: %+v %v", merged, err)
+	}
 	p.Do("the queue at the phone size, urgent tips only", chromedp.Navigate(base+"/office/#/tips"), visible(`.tip-row`),
 		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "urgent"; s.dispatchEvent(new Event("change")); })(document.querySelector("#tips-f-severity"))`),
 		visible(`a.tip-row[data-tip="`+tipB+`"]`))
