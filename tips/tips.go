@@ -1,7 +1,8 @@
 // Package tips is the pipeline of tips and complaints: every tip is received, verified,
 // classified and handled, in that order, each step by someone at a time, within deadlines that
 // depend on its severity. An urgent tip becomes an inspection task for the team of the place,
-// released at once. The reporter's contact is sealed with AES-GCM and shown to tip officers only.
+// released at once. The reporter's contact is sealed with AES-GCM and opened for a tip officer
+// only on request, audited (ReadContact).
 package tips
 
 import (
