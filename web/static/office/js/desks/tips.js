@@ -40,6 +40,7 @@ import { pointMap } from "../../../shared/js/map.js";
  * @property {number} version
  * @property {TipTask} [task]
  * @property {string} [public_result]
+ * @property {string | null} [tracking_code]
  * @typedef {{at: string, action: string, actor: string, actor_name: string, type?: string, severity?: string, handling?: string, channel?: string, team_name?: string, deadline?: string, escalated_to?: string[]}} TipEvent
  * @typedef {{id: string, name: string, address: string, category: string, lat: number, lon: number, area_code: string, distance_m?: number}} Business
  */
@@ -87,6 +88,7 @@ const messages = {
     "tips.area": "Địa bàn",
     "tips.business": "Cơ sở",
     "tips.channel": "Nguồn tin",
+    "tips.trackingCode": "Mã tra cứu của người báo",
     "tips.type": "Loại tin báo",
     "tips.severity": "Mức độ",
     "tips.status": "Tình trạng",
@@ -193,6 +195,7 @@ const messages = {
     "tips.area": "Unit",
     "tips.business": "Business",
     "tips.channel": "Channel",
+    "tips.trackingCode": "The reporter's reference",
     "tips.type": "Type",
     "tips.severity": "Severity",
     "tips.status": "Status",
@@ -470,6 +473,7 @@ async function renderTip(el, ctx, id) {
     fact(t("tips.severity"), h("span", { class: "badge " + severityClass(tip.severity) }, ref.label("tip_severity", tip.severity))),
     tip.type ? fact(t("tips.type"), ref.label("tip_type", tip.type)) : null,
     fact(t("tips.channel"), ref.label("tip_channel", tip.channel)),
+    tip.tracking_code ? fact(t("tips.trackingCode"), h("span", { class: "tips-code" }, tip.tracking_code)) : null,
     fact(t("tips.place"), tip.place || t("tips.noPlace")),
     tip.area_code && areaNames && areaNames.get(tip.area_code) ? fact(t("tips.area"), areaNames.get(tip.area_code)) : null,
     fact(t("tips.business"), business ? h("span", {}, h("b", {}, business.name), " — ", business.address, " (", ref.label("category", business.category), ")") : t("tips.noBusiness"), "wide"));
