@@ -48,9 +48,10 @@ export class Format {
     return parts.slice(0, 10);
   }
 
+  // dateTime formats a time as its day and hour in Vietnam ("02/12/2026 16:00").
   dateTime(iso) {
     if (!iso) return "–";
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: "short", timeStyle: "short", timeZone: ZONE }).format(new Date(iso));
+    return `${this.date(iso)} ${this.time(iso)}`;
   }
 
   time(iso) {
