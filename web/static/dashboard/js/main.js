@@ -16,6 +16,7 @@ import { ReportsPanel } from "./reports.js";
 import { PlansPanel } from "./plans.js";
 import { CONFIG } from "./config.js";
 import { $, h } from "../../shared/js/dom.js";
+import { bindSignIn, showSignIn } from "../../shared/js/signin.js";
 
 const i18n = new I18n();
 const t = i18n;
@@ -68,36 +69,7 @@ function applyStaticTexts() {
   }
 }
 
-function showLogin(message) {
-  $("#app-view").hidden = true;
-  $("#login-view").hidden = false;
-  const err = $("#login-error");
-  err.hidden = !message;
-  err.textContent = message || "";
-  $("#username").focus();
-}
-
-async function onLogin(e) {
-  e.preventDefault();
-  const btn = $("#login-submit");
-  const err = $("#login-error");
-  btn.disabled = true;
-  btn.textContent = t.t("signingIn");
-  err.hidden = true;
-  try {
-    await api.login($("#username").value.trim(), $("#password").value);
-    $("#password").value = "";
-    await showApp();
-  } catch (ex) {
-    err.textContent = ex.message.charAt(0).toLocaleUpperCase(i18n.locale) + ex.message.slice(1);
-    err.hidden = false;
-    $("#password").value = "";
-    $("#password").focus();
-  } finally {
-    btn.disabled = false;
-    btn.textContent = t.t("signIn");
-  }
-}
+function showLogin(message) { showSignIn(message); }
 
 async function showApp() {
   const user = api.user;
@@ -753,7 +725,7 @@ function fail(ex) {
 function hideBanner() { $("#banner").hidden = true; }
 
 function wire() {
-  $("#login-form").addEventListener("submit", onLogin);
+  bindSignIn(api, () => ({ signIn: t.t("signIn"), signingIn: t.t("signingIn"), locale: i18n.locale }), showApp);
   $("#filters").addEventListener("submit", e => e.preventDefault());
   for (const b of document.querySelectorAll(".lang-switch")) {
     b.addEventListener("click", () => {

@@ -5,6 +5,7 @@
 
 import { Api, ApiError, SessionEnded } from "../../shared/js/api.js";
 import { $, h } from "../../shared/js/dom.js";
+import { bindSignIn, showSignIn } from "../../shared/js/signin.js";
 import { getLang, makeT, setLang } from "../../shared/js/i18n.js";
 import { Format } from "../../shared/js/format.js";
 import { Ref } from "../../shared/js/ref.js";
@@ -132,35 +133,8 @@ function applyStaticTexts() {
 
 /** @param {string} [message] */
 function showLogin(message) {
-  $("#app-view").hidden = true;
-  $("#login-view").hidden = false;
   document.title = `${state.t("appName")} · ${state.t("loginTitle")}`;
-  const err = $("#login-error");
-  err.hidden = !message;
-  err.textContent = message || "";
-  $("#username").focus();
-}
-
-async function onLogin(e) {
-  e.preventDefault();
-  const btn = /** @type {HTMLButtonElement} */ ($("#login-submit"));
-  const err = $("#login-error");
-  btn.disabled = true;
-  btn.textContent = state.t("signingIn");
-  err.hidden = true;
-  try {
-    await api.login($("#username").value.trim(), $("#password").value);
-    $("#password").value = "";
-    await showApp();
-  } catch (ex) {
-    err.textContent = capitalise(ex.message);
-    err.hidden = false;
-    $("#password").value = "";
-    $("#password").focus();
-  } finally {
-    btn.disabled = false;
-    btn.textContent = state.t("signIn");
-  }
+  showSignIn(message);
 }
 
 // capitalise starts a server message (written to follow a field's name) with a capital.
@@ -324,7 +298,7 @@ function switchLang() {
 function start() {
   setLang(state.lang);
   applyStaticTexts();
-  $("#login-form").addEventListener("submit", onLogin);
+  bindSignIn(api, () => ({ signIn: state.t("signIn"), signingIn: state.t("signingIn"), locale: state.lang === "vi" ? "vi-VN" : "en-GB" }), showApp);
   for (const b of document.querySelectorAll(".lang-switch")) b.addEventListener("click", switchLang);
   $("#logout").addEventListener("click", async () => {
     await api.logout();
