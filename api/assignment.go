@@ -19,11 +19,14 @@ type Assigner interface {
 // TeamDayStore reads a team's released tasks.
 type TeamDayStore interface {
 	FindTeamDay(ctx context.Context, teamID string, day models.Date) ([]*models.Task, error)
+	models.ReviewStore // the team lead's desk (api/team_desk.go)
 }
 
 func (s *Server) registerAssignmentRoutes(g *gin.RouterGroup) {
 	g.POST("/assignments/run", s.runAssignment)
 	g.GET("/teams/:id/day", s.teamDay)
+	g.GET("/teams/:id/week", s.teamWeek)
+	g.GET("/teams/:id/inspections", s.teamInspections)
 }
 
 // today is the current date in the users' time zone.

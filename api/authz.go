@@ -104,6 +104,10 @@ var policy = map[string]access{
 	"PATCH /api/v1/teams/:id":      {roles: planners},
 	"GET /api/v1/teams/:id/day":    {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
 	"POST /api/v1/assignments/run": {roles: planners, city: true}, // every district's teams and the city team's overflow
+	// The team lead's desk: the lead sees its own team (findVisibleTeam), planners read any in their jurisdiction.
+	"GET /api/v1/teams/:id/week":          {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
+	"GET /api/v1/teams/:id/inspections":   {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
+	"POST /api/v1/inspections/:id/review": {roles: []string{models.RoleTeamLead}}, // the team's own lead
 	// The teams' phones.
 	"GET /api/v1/me/assignments":              {roles: teams},
 	"GET /api/v1/checklists":                  {roles: everyone},

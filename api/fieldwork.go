@@ -52,6 +52,7 @@ func (s *Server) registerFieldRoutes(g *gin.RouterGroup) {
 	g.POST("/inspections", s.submitInspection)
 	g.GET("/inspections/:id", s.getInspection)
 	g.POST("/inspections/:id/amendments", s.amendInspection)
+	g.POST("/inspections/:id/review", s.reviewInspection)
 	g.GET("/businesses/:id/inspections", s.businessInspections)
 	g.POST("/sync", s.sync)
 	s.bodyLimits[g.BasePath()+"/sync"] = 4 << 20 // a day of queued results
