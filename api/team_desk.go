@@ -135,10 +135,31 @@ func WorkDays(w *models.TeamWork, teamID string, days []models.Date, loc *time.L
 		}
 		resultDay[task] = at
 	}
+	// Visits of tasks never given to the team (an urgent tip's, history without the mornings'
+	// decisions) are stops of the day they were finished, after the route (route order 0).
+	decisions := slices.Clone(w.Decisions)
+	var extra []string
+	for task, r := range w.Results {
+		if r.TeamID != nil && *r.TeamID == teamID && len(teamDays[task]) == 0 && w.Tasks[task] != nil {
+			extra = append(extra, task)
+		}
+	}
+	slices.SortFunc(extra, func(a, b string) int {
+		if c := w.Results[a].FinishedAt.Compare(w.Results[b].FinishedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	for _, task := range extra {
+		day := models.DateOf(w.Results[task].FinishedAt.In(loc))
+		d := &models.AssignmentDecision{TaskID: task, Day: day, TeamID: teamID}
+		decisions = append(decisions, d)
+		latest[key{task, day}], resultDay[task] = d, day
+	}
 	out := make([]WorkDay, 0, len(days))
 	for _, day := range days {
 		wd := WorkDay{Day: day, Outcomes: map[string]int{}, NotVisitedWhy: map[string]int{}, Stops: []WorkStop{}}
-		for _, d := range w.Decisions {
+		for _, d := range decisions {
 			k := key{d.TaskID, day}
 			if d.Day != day || latest[k] != d {
 				continue
@@ -194,11 +215,20 @@ func WorkDays(w *models.TeamWork, teamID string, days []models.Date, loc *time.L
 			wd.FollowUps += len(s.Queued)
 			wd.Stops = append(wd.Stops, s)
 		}
+		// In route order; visits off the route (order 0) last, in the order they were made.
 		slices.SortStableFunc(wd.Stops, func(a, b WorkStop) int {
-			if a.RouteOrder != b.RouteOrder {
-				return a.RouteOrder - b.RouteOrder
+			switch {
+			case a.RouteOrder == b.RouteOrder:
+				if a.RouteOrder == 0 {
+					return 0
+				}
+				return strings.Compare(a.TaskID, b.TaskID)
+			case a.RouteOrder == 0:
+				return 1
+			case b.RouteOrder == 0:
+				return -1
 			}
-			return strings.Compare(a.TaskID, b.TaskID)
+			return a.RouteOrder - b.RouteOrder
 		})
 		out = append(out, wd)
 	}
@@ -231,7 +261,7 @@ func (s *Server) teamWeek(c *gin.Context) {
 		return
 	}
 	from, to := weekOf(day)
-	work, err := s.teamDays.FindTeamWork(c.Request.Context(), t.ID, from, to)
+	work, err := s.teamDays.FindTeamWork(c.Request.Context(), t.ID, from, to, s.loc)
 	if err != nil {
 		s.writeError(c, err)
 		return

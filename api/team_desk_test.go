@@ -61,6 +61,9 @@ func TestWorkDaysTellWhatBecameOfEachVisit(t *testing.T) {
 		},
 		Queued: map[string][]*models.Task{"done": {{ID: "f1", Reason: models.ReasonFollowUp, Status: models.TaskPlanned}}},
 	}
+	// An urgent tip's visit on Monday, never on the team's route.
+	w.Tasks["tip"] = &models.Task{ID: "tip", BusinessID: "b-tip", Reason: models.ReasonTip, Status: models.TaskDone}
+	w.Results["tip"] = &models.TaskResult{InspectionID: "i4", TeamID: p(team), FinishedAt: time.Date(2026, 3, 2, 15, 0, 0, 0, ict), Outcome: models.OutcomeCompliant}
 	days := WorkDays(w, team, []models.Date{mon, tue}, ict)
 	type want struct{ state, outcome, why string }
 	check := func(d WorkDay, exp map[string]want) {
@@ -80,9 +83,13 @@ func TestWorkDaysTellWhatBecameOfEachVisit(t *testing.T) {
 		"late":   {StopNotVisited, "", WhyNotReached},
 		"gone":   {StopNotVisited, "", WhyCancelled},
 		"moved":  {StopNotVisited, "", WhyReassigned},
+		"tip":    {StopDone, models.OutcomeCompliant, ""},
 	})
 	check(days[1], map[string]want{"late": {StopDone, models.OutcomeCompliant, ""}, "open": {StopOpen, "", ""}})
-	if d := days[0]; d.Planned != 5 || d.Done != 1 || d.Missed != 1 || d.NotVisited != 3 || d.FollowUps != 1 ||
+	if last := days[0].Stops[len(days[0].Stops)-1]; last.TaskID != "tip" || last.RouteOrder != 0 {
+		t.Errorf("a visit off the route comes last: %+v", last)
+	}
+	if d := days[0]; d.Planned != 6 || d.Done != 2 || d.Missed != 1 || d.NotVisited != 3 || d.FollowUps != 1 ||
 		d.Outcomes[models.OutcomeViolation] != 1 || d.NotVisitedWhy[WhyNotReached] != 1 || d.Stops[0].Business.Name != "Karaoke Một" {
 		t.Errorf("Monday's counts: %+v", d)
 	}

@@ -92,8 +92,9 @@ type TaskResult struct {
 
 // TeamWork is what a team was given over a period and what became of it: every decision of the
 // tasks decided for the team in the period (of any team and any day, so that a day can tell a
-// task taken back or visited later), those tasks as they are now with their businesses, their
-// results, and the tasks their visits queued (follow-ups of violations, repeats of failed visits).
+// task taken back or visited later), the tasks it visited in the period without a decision, those
+// tasks as they are now with their businesses, their results, and the tasks their visits queued
+// (follow-ups of violations, repeats of failed visits).
 type TeamWork struct {
 	Decisions  []*AssignmentDecision // by day, then decision time
 	Tasks      map[string]*Task
@@ -105,7 +106,8 @@ type TeamWork struct {
 // ReviewStore keeps the team leads' reviews and reads what they review.
 type ReviewStore interface {
 	// FindTeamWork returns the team's work decided for the days from..to (both included).
-	FindTeamWork(ctx context.Context, teamID string, from, to Date) (*TeamWork, error)
+	// Visits the team recorded in the period without a decision for them are included.
+	FindTeamWork(ctx context.Context, teamID string, from, to Date, loc *time.Location) (*TeamWork, error)
 	// FindTeamInspections returns the team's original results finished in [from, to), newest
 	// first, at most limit, with their latest versions, findings, photos and latest review.
 	FindTeamInspections(ctx context.Context, teamID string, from, to time.Time, limit int) ([]*TeamInspection, error)

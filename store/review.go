@@ -23,10 +23,11 @@ func chunks(ids []string, fn func(part []string) error) error {
 	return nil
 }
 
-// FindTeamWork returns the team's work decided for the days from..to (both included): every
-// decision of those tasks (any team, any day), the tasks now, their businesses, the results of
-// their visits (the latest version's outcome) and the tasks those visits queued.
-func (db *DB) FindTeamWork(ctx context.Context, teamID string, from, to models.Date) (*models.TeamWork, error) {
+// FindTeamWork returns the team's work of the days from..to (both included, in loc): every
+// decision of the tasks decided for the team in the period (any team, any day), the tasks the
+// team visited in the period, those tasks now, their businesses, the results of their visits
+// (the latest version's outcome) and the tasks those visits queued.
+func (db *DB) FindTeamWork(ctx context.Context, teamID string, from, to models.Date, loc *time.Location) (*models.TeamWork, error) {
 	g := db.gdb.WithContext(ctx)
 	w := &models.TeamWork{Tasks: map[string]*models.Task{}, Businesses: map[string]*models.Business{},
 		Results: map[string]*models.TaskResult{}, Queued: map[string][]*models.Task{}}
@@ -41,6 +42,21 @@ func (db *DB) FindTeamWork(ctx context.Context, teamID string, from, to models.D
 		if !seen[d.TaskID] {
 			seen[d.TaskID] = true
 			ids = append(ids, d.TaskID)
+		}
+	}
+	// Visits the team recorded in the period for tasks it was not given that day (an urgent
+	// tip's visit, a result sent after the night took the task back, history imported without
+	// the mornings' decisions) are its work too.
+	var visited []string
+	err = g.Model(&models.Inspection{}).Where("team_id = ? AND amends_id IS NULL AND task_id IS NOT NULL AND finished_at >= ? AND finished_at < ?",
+		teamID, from.Time(loc).UTC(), to.AddDays(1).Time(loc).UTC()).Order("finished_at, id").Pluck("task_id", &visited).Error
+	if err != nil {
+		return nil, translate(err, "inspection")
+	}
+	for _, id := range visited {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
 	var bizIDs []string

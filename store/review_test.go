@@ -122,11 +122,19 @@ func TestTeamWorkHoldsTheDaysDecisionsResultsAndFollowUps(t *testing.T) {
 		if err := db.CreateAmendment(ctx, "a1", fix, nil); err != nil {
 			t.Fatal(err)
 		}
-		w, err := db.FindTeamWork(ctx, s.team.ID, s.day.AddDays(-1), s.day.AddDays(5))
+		// A task the team was never given, visited by it two days later (an urgent tip's visit).
+		tip := &models.Task{BusinessID: s.biz[1].ID, Reason: models.ReasonTip, Status: models.TaskPlanned, WindowStart: s.day, WindowEnd: s.day.AddDays(3), InclusionProb: 1}
+		if err := db.CreateTasks(ctx, "t", []*models.Task{tip}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ApplyVisits(ctx, "a1", []models.Visit{s.visit("i2", tip, models.OutcomeCompliant, finished.Add(48*time.Hour))}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := db.FindTeamWork(ctx, s.team.ID, s.day.AddDays(-1), s.day.AddDays(5), time.UTC)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(w.Decisions) != 2 || len(w.Tasks) != 2 || len(w.Businesses) != 2 {
+		if len(w.Decisions) != 2 || len(w.Tasks) != 3 || len(w.Businesses) != 2 || w.Results[tip.ID] == nil {
 			t.Fatalf("decisions %d, tasks %d, businesses %d", len(w.Decisions), len(w.Tasks), len(w.Businesses))
 		}
 		r := w.Results[s.tasks[0].ID]
@@ -136,7 +144,7 @@ func TestTeamWorkHoldsTheDaysDecisionsResultsAndFollowUps(t *testing.T) {
 		if q := w.Queued[s.tasks[0].ID]; len(q) != 1 || q[0].Reason != models.ReasonFollowUp {
 			t.Fatalf("queued: %+v", q)
 		}
-		if w, err := db.FindTeamWork(ctx, s.team.ID, s.day.AddDays(1), s.day.AddDays(5)); err != nil || len(w.Decisions) != 0 {
+		if w, err := db.FindTeamWork(ctx, s.team.ID, s.day.AddDays(1), s.day.AddDays(5), time.UTC); err != nil || len(w.Decisions) != 0 {
 			t.Fatalf("another week: %+v %v", w, err)
 		}
 	})

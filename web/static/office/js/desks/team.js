@@ -198,7 +198,7 @@ const messages = {
 };
 
 const STATE_KEYS = { done: "teamStateDone", missed: "teamStateMissed", open: "teamStateOpen", not_visited: "teamStateNotVisited" };
-const STATE_BADGE = { done: "ok", missed: "warn", open: "", not_visited: "bad" };
+const STATE_BADGE = { done: "team-flag-ok", missed: "team-flag-warn", open: "team-flag-open", not_visited: "team-flag-bad" };
 const WHY_KEYS = { not_reached: "teamWhyNotReached", cancelled: "teamWhyCancelled", reassigned: "teamWhyReassigned" };
 const FLAG_KEYS = { violation: "teamFlagViolation", off_site: "teamFlagOffSite", amended: "teamFlagAmended", no_photos: "teamFlagNoPhotos" };
 const ANSWER_KEYS = { yes: "teamAnswerYes", no: "teamAnswerNo", na: "teamAnswerNa" };
@@ -279,7 +279,7 @@ async function renderDay(el, ctx, team, date) {
       h("td", { "data-label": t("teamColOrder") }, fmt.num(s.route_order)),
       h("td", { "data-label": t("teamColBusiness") }, b ? h("div", {}, h("b", {}, b.name), h("div", { class: "muted" }, ref.label("category", b.category), " · ", b.address)) : t("teamNone")),
       h("td", { "data-label": t("teamColReason") }, ref.label("task_reason", s.reason)),
-      h("td", { "data-label": t("teamColStatus") }, h("span", { class: `badge ${STATE_BADGE[s.state] || ""}` }, t(STATE_KEYS[s.state] || "teamNone")),
+      h("td", { "data-label": t("teamColStatus") }, h("span", { class: `team-flag ${STATE_BADGE[s.state] || ""}` }, t(STATE_KEYS[s.state] || "teamNone")),
         h("div", { class: "muted small" }, ref.label("task_status", s.status))),
       h("td", { "data-label": t("teamColResult") }, result),
       h("td", { "data-label": t("teamColFollowUps") }, queued));
@@ -314,7 +314,7 @@ async function renderWeek(el, ctx, team, date) {
   const whyList = (m) => countList(m, code => (WHY_KEYS[code] ? t(WHY_KEYS[code]) : ref.label("outcome", code)));
   const total = { planned: 0, done: 0, missed: 0, open: 0, not_visited: 0, follow_ups: 0, outcomes: {}, why: {} };
   const rows = week.days.map(d => {
-    const dayCell = h("td", { "data-label": t("teamColDay") }, h("a", { href: `#/team/day/${d.day}` }, fmt.weekday(d.day)));
+    const dayCell = h("td", { "data-label": t("teamColDay") }, d.hidden ? fmt.weekday(d.day) : h("a", { href: `#/team/day/${d.day}` }, fmt.weekday(d.day)));
     if (d.hidden) {
       return h("tr", { class: "muted", dataset: { day: d.day } }, dayCell, h("td", { colspan: "8" }, t("teamNotYet")));
     }
@@ -357,7 +357,7 @@ function reviewText(ctx, it) {
 /** @param {DeskContext} ctx @param {string[]} flags */
 function flagBadges(ctx, flags) {
   if (!flags.length) return h("span", { class: "muted" }, ctx.t("teamNone"));
-  return h("span", { class: "team-flags" }, flags.map(f => h("span", { class: `badge ${f === "violation" ? "bad" : "warn"}` }, ctx.t(FLAG_KEYS[f] || "teamNone"))));
+  return h("span", { class: "team-flags" }, flags.map(f => h("span", { class: `team-flag ${f === "violation" ? "team-flag-bad" : "team-flag-warn"}` }, ctx.t(FLAG_KEYS[f] || "teamNone"))));
 }
 
 /**
