@@ -67,7 +67,10 @@ func TestTeamLeadDeskInHeadlessChromium(t *testing.T) {
 	first := &models.Inspection{ID: "office-team-first", TaskID: &route[0].ID, BusinessID: route[0].BusinessID, TeamID: lead.TeamID,
 		StartedAt: done.Add(-40 * time.Minute), FinishedAt: done, Outcome: models.OutcomeViolation, ChecklistVersion: 1, Answers: "[]", Members: "[]",
 		BodySHA256: "office-team-first", CreatedBy: strings.TrimSuffix(lead.Username, ".lead") + ".1", Flags: models.FlagNoCheckin}
-	if err := m.DB().ApplyVisits(ctx, "test", []models.Visit{{Inspection: first, Findings: []*models.Finding{{Code: "HOURS", Severity: "medium"}}}}); err != nil {
+	followUp := &models.Task{PlanID: route[0].PlanID, BusinessID: route[0].BusinessID, Reason: models.ReasonFollowUp, Status: models.TaskPlanned,
+		WindowStart: demoToday.AddDays(14), WindowEnd: demoToday.AddDays(28), ParentTaskID: &route[0].ID}
+	if err := m.DB().ApplyVisits(ctx, "test", []models.Visit{{Inspection: first, Findings: []*models.Finding{{Code: "HOURS", Severity: "medium"}},
+		NewTasks: []*models.Task{followUp}}}); err != nil {
 		t.Fatal(err)
 	}
 	w, err := m.DB().FindTeamWork(ctx, *lead.TeamID, days[0], days[6], loc)
@@ -95,6 +98,10 @@ func TestTeamLeadDeskInHeadlessChromium(t *testing.T) {
 	}
 	if n := evalJS[int](t, p.ctx, `document.querySelectorAll('.team-stops tbody tr').length`); n != today.Planned {
 		t.Errorf("the day lists %d stops, want %d", n, today.Planned)
+	}
+	wantFollowUp := "Kiểm tra việc khắc phục vi phạm: từ 16/12/2026 đến 30/12/2026 (Trong kế hoạch, chưa giao)"
+	if got := p.Text(`.team-stops tr[data-task="` + route[0].ID + `"] .team-queued li`); got != wantFollowUp {
+		t.Errorf("the first stop's follow-up reads %q, want %q", got, wantFollowUp)
 	}
 	checkNoRawCodes(t, p)
 	p.Shot("office-team-today-1280x800.png")

@@ -280,7 +280,8 @@ async function renderDay(el, ctx, team, date) {
       h("td", { "data-label": t("teamColBusiness") }, b ? h("div", {}, h("b", {}, b.name), h("div", { class: "muted" }, ref.label("category", b.category), " · ", b.address)) : t("teamNone")),
       h("td", { "data-label": t("teamColReason") }, ref.label("task_reason", s.reason)),
       h("td", { "data-label": t("teamColStatus") }, h("span", { class: `team-flag ${STATE_BADGE[s.state] || ""}` }, t(STATE_KEYS[s.state] || "teamNone")),
-        h("div", { class: "muted small" }, ref.label("task_status", s.status))),
+        // The task's status now, when it says more than the day's state (released again, cancelled).
+        ref.label("task_status", s.status) !== t(STATE_KEYS[s.state] || "teamNone") ? h("div", { class: "muted small" }, ref.label("task_status", s.status)) : null),
       h("td", { "data-label": t("teamColResult") }, result),
       h("td", { "data-label": t("teamColFollowUps") }, queued));
   });
