@@ -42,6 +42,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#lic-text`), "hoa hong"),
 		chromedp.Click(chromedp.CSS(`#lic-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#lic-purpose-error`)))
+	p.NoRawCodes("the licensing desk: without a purpose")
 	if got := p.Text(`#lic-purpose-error`); !strings.Contains(got, "lý do tra cứu") {
 		t.Errorf("without a purpose the officer reads %q", got)
 	}
@@ -56,6 +57,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#lic-purpose`), "ab"),
 		chromedp.Click(chromedp.CSS(`#lic-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#lic-error .alert`)))
+	p.NoRawCodes("the licensing desk: a too short purpose")
 	if got := p.Text(`#lic-error`); !strings.Contains(got, "Lý do tra cứu: quá ngắn") {
 		t.Errorf("a short purpose reads %q", got)
 	}
@@ -67,6 +69,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#lic-purpose`), "HS-2026-0042"),
 		chromedp.Click(chromedp.CSS(`#lic-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#lic-candidates .lic-candidate`)))
+	p.NoRawCodes("the licensing desk: the candidates")
 	cands := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-candidates .lic-candidate').length`)
 	points := evalJS[int](t, p.ctx, `document.querySelectorAll('#lic-candidates .pm-point').length`)
 	if cands < 2 || points != cands {
@@ -84,6 +87,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 	p.Do("open the first candidate",
 		chromedp.Click(chromedp.CSS(`#lic-candidates .lic-candidate button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#lic-report`)))
+	p.NoRawCodes("the licensing desk: the report")
 	id, err := strconv.ParseInt(p.Text(`#lic-lookup-id`), 10, 64)
 	if err != nil || id <= 0 {
 		t.Fatalf("the lookup id reads %q", p.Text(`#lic-lookup-id`))
@@ -144,6 +148,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#lic-text`), pick.LicenceNo),
 		chromedp.Click(chromedp.CSS(`#lic-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`#lic-open li`)))
+	p.NoRawCodes("the licensing desk: a report with open violations")
 	if open := p.Text(`#lic-open`); strings.Contains(open, pick.Code) || !strings.Contains(p.Text(`#lic-summary`), "chưa khắc phục") {
 		t.Errorf("the open violations read %q under %q", open, p.Text(`#lic-summary`))
 	}
@@ -155,6 +160,7 @@ func TestOfficeLicensingDesk(t *testing.T) {
 
 	// The officer's history lists the lookups, newest first.
 	p.Do("open the history", chromedp.Click(chromedp.CSS(`.lic-tabs a[href="#/licensing/history"]`)), chromedp.WaitVisible(chromedp.CSS(`#lic-history tbody tr`)))
+	p.NoRawCodes("the licensing desk: the history")
 	if first := p.Text(`#lic-history tbody tr`); !strings.Contains(first, pick.LicenceNo) {
 		t.Errorf("the history's first row is not the licence lookup: %s", first)
 	}
