@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -18,42 +17,18 @@ import (
 // secret the done page shows, and once a tip officer has handled the tip through the API, read
 // its status and the result written for them at /tip/status. A wrong secret learns nothing.
 func TestPublicTipTrackingInHeadlessChromium(t *testing.T) {
-	browser := chromiumFor(t, "the public tip tracking test")
-	out := artifactsDir(t)
+	p := newPageSession(t, "the public tip tracking test", 90*time.Second)
 	m := startDemo(t, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(appBrowserOptions(browser, t.TempDir()), chromedp.Flag("accept-lang", "vi-VN,vi"))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, stop := context.WithTimeout(bctx, 15*time.Second)
-		defer stop()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	bctx := p.ctx
+	do := p.Do
+	text := p.Text
 	shots := func(name string) {
 		t.Helper()
-		for _, size := range []struct{ w, h int64 }{{1280, 800}, {360, 640}} {
-			do("resize", chromedp.EmulateViewport(size.w, size.h))
-			screenshot(t, bctx, out, fmt.Sprintf("%s-%dx%d.png", name, size.w, size.h), chromedp.FullScreenshot(100))
+		for _, size := range []struct{ w, h int }{{1280, 800}, {360, 640}} {
+			p.Viewport(size.w, size.h)
+			p.Shot(fmt.Sprintf("%s-%dx%d.png", name, size.w, size.h))
 		}
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start the browser: %v", err)
-	}
-	csp := watchCSP(t, bctx)
 	base := "http://" + m.Addr()
 
 	// The form: a commune from the list, and the place tapped on the map (drawn by tip.js).
@@ -143,6 +118,5 @@ func TestPublicTipTrackingInHeadlessChromium(t *testing.T) {
 	if !strings.Contains(page, "Không có tin báo nào với mã và mật mã này") || strings.Contains(page, "Đã xử lý") || strings.Contains(page, "biên bản") {
 		t.Fatalf("a wrong secret reads: %s", page)
 	}
-	screenshot(t, bctx, out, "public-tip-status-wrong-360x640.png", chromedp.FullScreenshot(100))
-	csp.check(t)
+	p.Shot("public-tip-status-wrong-360x640.png")
 }
