@@ -142,7 +142,7 @@ func TestTeamLeadDeskInHeadlessChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#team-review-note`), "Đã xem, đề nghị tổ chụp ảnh đầy đủ"),
 		chromedp.Click(chromedp.CSS(`#team-review-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
-	if got := p.Text(`#team-review-status`); !strings.HasPrefix(got, "Đã xem: "+lead.Username) {
+	if got := p.Text(`#team-review-status`); !strings.HasPrefix(got, "Đã xem: "+lead.DisplayName) {
 		t.Errorf("the review reads %q", got)
 	}
 	p.Shot("office-team-reviewed-1280x800.png")

@@ -348,9 +348,9 @@ async function renderWeek(el, ctx, team, date) {
     h("h1", {}, t("teamWeekTitle", { from: fmt.date(week.from), to: fmt.date(week.to) })), navRow, table));
 }
 
-/** @param {DeskContext} ctx @param {Item} it */
-function reviewText(ctx, it) {
-  if (it.reviewed && it.review) return ctx.t("teamReviewedBy", { who: it.review.reviewed_by, when: ctx.fmt.dateTime(it.review.reviewed_at) });
+/** @param {DeskContext} ctx @param {Item} it @param {(username: string) => string} [who] */
+function reviewText(ctx, it, who = (u) => u) {
+  if (it.reviewed && it.review) return ctx.t("teamReviewedBy", { who: who(it.review.reviewed_by), when: ctx.fmt.dateTime(it.review.reviewed_at) });
   if (it.review) return ctx.t("teamReviewedOlder", { version: it.review.version });
   return ctx.t("teamNotReviewed");
 }
@@ -405,7 +405,7 @@ async function renderReviewList(el, ctx, team) {
     h("td", { "data-label": t("teamColResult") }, ref.label("outcome", it.outcome),
       it.findings.length ? h("div", { class: "muted" }, it.findings.map(f => ref.label("violation", f.code)).join("; ")) : null),
     h("td", { "data-label": t("teamColFlags") }, flagBadges(ctx, it.flags)),
-    h("td", { "data-label": t("teamColReview") }, h("span", { class: it.reviewed ? "" : "muted" }, reviewText(ctx, it))),
+    h("td", { "data-label": t("teamColReview") }, h("span", { class: it.reviewed ? "" : "muted" }, reviewText(ctx, it, team.who))),
     h("td", {}, h("a", { class: "button secondary", href: `#/team/review/${encodeURIComponent(it.id)}` }, t("teamOpen")))));
   card.append(h("div", { class: "table-wrap" }, h("table", { class: "team-review stack", id: "team-review" },
     h("thead", {}, h("tr", {}, ["teamColFinished", "teamColBusiness", "teamColResult", "teamColFlags", "teamColReview"].map(k => h("th", { scope: "col" }, t(k))), h("th", {}))),
@@ -440,7 +440,7 @@ async function renderReviewOne(el, ctx, team, id) {
   const dl = h("dl", { class: "team-facts" },
     h("dt", {}, t("teamOutcome")), h("dd", {}, ref.label("outcome", latest.outcome), " · ", t("teamVersion", { version })),
     h("dt", {}, t("teamFinishedAt")), h("dd", {}, fmt.dateTime(orig.finished_at)),
-    h("dt", {}, t("teamBy")), h("dd", {}, orig.created_by),
+    h("dt", {}, t("teamBy")), h("dd", {}, team.who ? team.who(orig.created_by) : orig.created_by),
     h("dt", {}, t("teamColFlags")), h("dd", {}, flagBadges(ctx, item ? item.flags : [])),
     h("dt", {}, t("teamPhotos")), h("dd", {}, t("teamPhotosCount", { n: fmt.num(item ? item.photos : orig.photos.length) })),
     latest.flags.length ? [h("dt", {}, t("teamCheckFlags")), h("dd", {}, latest.flags.map(f => ref.label("flag", f)).join("; "))] : null,
@@ -455,10 +455,10 @@ async function renderReviewOne(el, ctx, team, id) {
       h("td", {}, t(ANSWER_KEYS[a.answer] || "teamNone")))))))
     : h("p", { class: "muted" }, t("teamNoAnswers"));
   const amendments = orig.amendments.length
-    ? [h("h2", {}, t("teamAmendments")), h("ul", {}, orig.amendments.map(a => h("li", {}, t("teamAmendedAt", { when: fmt.dateTime(a.created_at), who: a.created_by, outcome: ref.label("outcome", a.outcome) }))))]
+    ? [h("h2", {}, t("teamAmendments")), h("ul", {}, orig.amendments.map(a => h("li", {}, t("teamAmendedAt", { when: fmt.dateTime(a.created_at), who: team.who ? team.who(a.created_by) : a.created_by, outcome: ref.label("outcome", a.outcome) }))))]
     : null;
 
-  const status = h("p", { id: "team-review-status" }, item ? reviewText(ctx, item) : "");
+  const status = h("p", { id: "team-review-status" }, item ? reviewText(ctx, item, team.who) : "");
   const note = h("textarea", { id: "team-review-note", rows: "3", maxlength: "2000" });
   const msg = h("div", { hidden: true });
   const submit = h("button", { type: "submit", id: "team-review-submit" }, t("teamReviewSubmit"));
@@ -469,7 +469,7 @@ async function renderReviewOne(el, ctx, team, id) {
     msg.hidden = true;
     try {
       item = /** @type {Item} */ (await ctx.api.post(`/api/v1/inspections/${encodeURIComponent(orig.id)}/review`, { note: note.value, version }));
-      status.textContent = reviewText(ctx, item);
+      status.textContent = reviewText(ctx, item, team.who);
       msg.replaceChildren(h("div", { class: "notice", role: "status" }, t("teamReviewSaved")));
       msg.hidden = false;
       form.hidden = true;
@@ -494,6 +494,21 @@ async function renderReviewOne(el, ctx, team, id) {
     h("section", { class: "card" }, h("h2", {}, t("teamColReview")), status, msg, form));
 }
 
+/**
+ * memberNames maps the team's usernames to the members' names (a failure leaves usernames).
+ * @param {import("../main.js").DeskContext} ctx
+ * @param {string} teamID
+ * @returns {Promise<Map<string, string>>}
+ */
+async function memberNames(ctx, teamID) {
+  try {
+    const t = await ctx.api.get(`/api/v1/teams/${encodeURIComponent(teamID)}`);
+    return new Map((t.members || []).map(m => [m.username, m.display_name || m.username]));
+  } catch {
+    return new Map();
+  }
+}
+
 /** @type {import("../main.js").Desk} */
 export default {
   id: "team",
@@ -509,8 +524,13 @@ export default {
     const [screen, arg] = ctx.path;
     const date = arg && ISO_DAY.test(arg) ? arg : "";
     if (screen === "week") return renderWeek(el, ctx, team, date);
-    if (screen === "review" && arg && !arg.includes("?")) return renderReviewOne(el, ctx, team, arg);
-    if (screen && screen.startsWith("review")) return renderReviewList(el, ctx, team);
+    if (screen && screen.startsWith("review")) {
+      // Reviews and results name people by their accounts: show the members' names instead.
+      const names = await memberNames(ctx, team.id);
+      const named = { ...team, who: (/** @type {string} */ u) => names.get(u) || u };
+      if (screen === "review" && arg && !arg.includes("?")) return renderReviewOne(el, ctx, named, arg);
+      return renderReviewList(el, ctx, named);
+    }
     return renderDay(el, ctx, team, screen === "day" ? date : "");
   },
 };
