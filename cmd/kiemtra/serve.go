@@ -289,7 +289,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go func() { errc <- m.server.Serve(m.listener) }()
 	base := "http://" + m.Addr()
 	// Every address a user needs, so that whoever starts the service can pass them on.
-	m.Log.Info("serving", "addr", base, "version", buildVersion(), "dashboard", base+"/dashboard/", "app", base+"/app/",
+	m.Log.Info("serving", "addr", base, "version", buildVersion(), "dashboard", base+"/dashboard/", "office", base+"/office/", "app", base+"/app/",
 		"tip_form", base+"/tip", "api", base+"/api/v1/")
 	select {
 	case err := <-errc:
