@@ -11,7 +11,8 @@ import (
 // TestOfficeSendsEveryRoleToItsWork signs in from the one sign-in page (/dashboard/) as users
 // whose work is not the dashboard: an inspector is taken to the office app, which tells them
 // their work is the phone app and links it, in Vietnamese and, after the switch, in English; a
-// viewer who opens the office app is pointed back to the dashboard; a tip officer who signs in to
+// viewer who opens the office app is pointed back to the dashboard, a planner's dashboard links the
+// office app; a tip officer who signs in to
 // the phone app is sent to the office pages.
 func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
 	p := newPageSession(t, "the office app's sign-in test", 90*time.Second)
@@ -52,6 +53,13 @@ func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
 		t.Errorf("the viewer's link goes to %q, want /dashboard/", href)
 	}
 	p.Do("sign the viewer out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+
+	// A planner stays on the dashboard, which links the office app's desks.
+	p.SignIn(base, "/dashboard/", "planner", `#office-link`)
+	if got := p.Text(`#office-link`); got != "Trang làm việc" {
+		t.Errorf("the dashboard's link to the office app reads %q", got)
+	}
+	p.Do("sign the planner out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
 
 	// A tip officer who opens the phone app is told it is the teams' and where their work is.
 	p.SignIn(base, "/app/", "tips", `#office-link`)

@@ -97,6 +97,8 @@ function renderUser() {
   agency.textContent = user && user.agency ? t.agency(user.agency) : "";
   agency.title = user && user.agency ? t.agency(user.agency, true) : "";
   agency.hidden = !agency.textContent;
+  // Planners and admins also work in the office app (the registry, teams, jobs).
+  $("#office-link").hidden = !(user && ["planner", "admin"].includes(user.role));
 }
 
 // loadMeta reads what changes rarely: the caller, programmes, agencies, the kept reports. The
