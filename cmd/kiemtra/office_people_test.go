@@ -73,6 +73,19 @@ func TestOfficePeopleDesk(t *testing.T) {
 	p.Viewport(360, 640)
 	p.Shot("office-people-teams-vi-360x640.png")
 	p.Viewport(1280, 800)
+	// In English too.
+	p.Do("switch to English", chromedp.Click(chromedp.CSS(`#app-view .lang-switch`)))
+	if got := p.WaitText(`.desk-people section h1`, "Teams"); got != "Teams" {
+		t.Errorf("in English the teams' title reads %q", got)
+	}
+	if got := p.Text(`#people-teams tr[data-team="` + team.ID + `"]`); !strings.Contains(got, full+" inspections") || !strings.Contains(got, "Mon, Tue") {
+		t.Errorf("in English the team's row reads %s", got)
+	}
+	p.Shot("office-people-teams-en-1280x800.png")
+	p.Do("back to Vietnamese", chromedp.Click(chromedp.CSS(`#app-view .lang-switch`)))
+	if got := p.WaitText(`.desk-people section h1`, "Tổ công tác"); got != "Tổ công tác" {
+		t.Errorf("back in Vietnamese the teams' title reads %q", got)
+	}
 
 	// A new inspector in the team's district, with no team yet.
 	fill := func(username string) {
@@ -152,6 +165,13 @@ func TestOfficePeopleDesk(t *testing.T) {
 	p.Viewport(360, 640)
 	p.Shot("office-people-user-vi-360x640.png")
 	p.Viewport(1280, 800)
+
+	p.Do("the accounts", hash("#/people/users"), chromedp.WaitVisible(chromedp.CSS(`#people-users tr[data-user="`+created.ID+`"]`)))
+	if got := p.Text(`#people-users tr[data-user="` + created.ID + `"]`); !strings.Contains(got, "Nguyễn Thị Mới") || !strings.Contains(got, "Đã khóa") || !strings.Contains(got, team.Name) {
+		t.Errorf("the account's row reads %s", got)
+	}
+	p.NoRawCodes("the people desk: the accounts")
+	p.Shot("office-people-users-vi-1280x800.png")
 
 	// The capacity lowered (said before saving), then restored.
 	setCapacity := func(n string) {

@@ -56,6 +56,7 @@ const messages = {
     peopleWarnNoMembers: "tổ sẽ không còn thành viên nào đang hoạt động và sẽ không được giao nhiệm vụ cho đến khi có thành viên",
     peopleWarnOneAgency: "mọi thành viên cùng một cơ quan: đoàn liên ngành nên có thành viên của ít nhất hai cơ quan",
     peopleWarnEmptied: "tổ {team} sẽ không còn thành viên nào đang hoạt động",
+    peopleWarnDropDisabled: "tài khoản của {name} đã bị khóa nên sẽ được bỏ khỏi tổ",
     peopleWarnOutside: "địa bàn {area} không bao gồm địa bàn {teamArea} của tổ {team}: người dùng sẽ không mở được nhiệm vụ của tổ",
     peopleWarnCapacity: "năng lực mỗi tuần giảm từ {from} xuống {to}: kế hoạch có thể thiếu ngày công",
     peopleServerWarnings: "Hệ thống lưu ý:",
@@ -137,6 +138,7 @@ const messages = {
     peopleWarnNoMembers: "the team will have no enabled member and gets no visits until it has one",
     peopleWarnOneAgency: "every member is of one agency: an interagency team should have members of at least two",
     peopleWarnEmptied: "team {team} will have no enabled member left",
+    peopleWarnDropDisabled: "the account of {name} is disabled: they leave the team",
     peopleWarnOutside: "the jurisdiction {area} does not hold {teamArea}, the area of team {team}: the user could not open the team's tasks",
     peopleWarnCapacity: "the weekly capacity goes down from {from} to {to}: the plan may lack team-days",
     peopleServerWarnings: "The system notes:",
@@ -461,7 +463,7 @@ function renderTeam(el, ctx, d, id) {
     const other = u.team_id && u.team_id !== team.id ? d.teams.find(x => x.id === u.team_id) : null;
     return h("label", { class: "people-check", dataset: { search: fold(`${u.display_name} ${u.username}`) } },
       h("input", { type: "checkbox", value: u.id, checked: team.members.some(m => m.id === u.id) }),
-      h("span", {}, personName(u), h("span", { class: "muted" }, ` · ${ctx.ref.label("role", u.role)} · ${agencyName(ctx, d, u.agency)}`),
+      h("span", {}, h("b", {}, personName(u)), h("span", { class: "muted" }, ` · ${ctx.ref.label("role", u.role)} · ${agencyName(ctx, d, u.agency)}`),
         u.disabled ? ` ${t("peopleDisabledMark")}` : "",
         other ? h("span", { class: "muted" }, ` · ${t("peopleFromTeam", { team: other.name })}`) : null));
   };
@@ -497,13 +499,16 @@ function renderTeam(el, ctx, d, id) {
     if (capacity !== team.weekly_capacity) body.weekly_capacity = Number.isFinite(capacity) ? capacity : -1;
     if (wd.join(",") !== team.working_days.join(",")) body.working_days = wd;
     const same = ids.length === team.members.length && ids.every(i => team.members.some(m => m.id === i));
-    if (!same) body.members = ids;
+    // A new member list may not name a disabled account (the API refuses it): they leave the team.
+    const dropped = same ? [] : cands.filter(u => u.disabled && ids.includes(u.id));
+    if (!same) body.members = ids.filter(i => !dropped.some(u => u.id === i));
     if (Object.keys(body).length === 1) {
       status.replaceChildren(h("p", { class: "muted" }, t("peopleNothing")));
       return;
     }
     const chosen = same ? null : cands.filter(u => ids.includes(u.id));
-    const warnings = teamWarnings(ctx, d, team, chosen, Number.isFinite(capacity) ? capacity : team.weekly_capacity);
+    const warnings = [...dropped.map(u => t("peopleWarnDropDisabled", { name: personName(u) })),
+      ...teamWarnings(ctx, d, team, chosen, Number.isFinite(capacity) ? capacity : team.weekly_capacity)];
     if (warnings.length && !(await confirmBox(ctx, confirmEl, warnings))) return;
     save.disabled = true;
     save.textContent = t("peopleSaving");
@@ -512,7 +517,7 @@ function renderTeam(el, ctx, d, id) {
       const fresh = await load(ctx);
       renderTeam(el, ctx, fresh, team.id);
       const st = el.querySelector("#people-status");
-      if (st) st.replaceChildren(h("div", { class: "notice" }, t("peopleSaved")), serverWarnings(ctx, saved.warnings));
+      if (st) st.replaceChildren(...[h("div", { class: "notice" }, t("peopleSaved")), serverWarnings(ctx, saved.warnings)].filter(x => x !== null));
     } catch (ex) {
       save.disabled = false;
       save.textContent = t("peopleSave");
@@ -660,7 +665,7 @@ function renderNewUser(el, ctx, d) {
       const u = /** @type {Person} */ (await ctx.api.post("/api/v1/users", body));
       el.replaceChildren(tabs(ctx, "users"), h("section", { class: "card", id: "people-created" },
         h("a", { href: "#/people/users", class: "people-back" }, t("peopleBackUsers")),
-        h("h1", {}, t("peopleCreated", { username: "" }), h("span", { id: "people-created-name" }, u.username)),
+        h("h1", { id: "people-created-title" }, t("peopleCreated", { username: u.username })),
         passwordBox(ctx, u.username, password),
         h("a", { class: "button", href: `#/people/users/${encodeURIComponent(u.id)}`, id: "people-open-created", dataset: { id: u.id } }, t("peopleOpenUser"))));
     } catch (ex) {
