@@ -208,6 +208,12 @@ func (s *Server) createUser(c *gin.Context) {
 		u.TeamID = in.TeamID
 	}
 	if err := s.store.CreateUser(ctx, actor(c), u); err != nil {
+		if models.IsCode(err, models.ECONFLICT) {
+			// The only unique key a new user can hit is its username: say so on that field.
+			e := models.NewError(models.ECONFLICT, "is taken by another account (%s)", "đã được dùng cho một tài khoản khác (%s)", in.Username)
+			e.Field, e.Err = "username", err
+			err = e
+		}
 		s.writeError(c, err)
 		return
 	}

@@ -78,7 +78,7 @@ func TestCreateUser(t *testing.T) {
 		t.Run("a taken username is 409", func(t *testing.T) {
 			for _, name := range []string{"new.user", "INSP1"} {
 				w := call(t, h, "POST", "/api/v1/users", userJSON(func(m map[string]any) { m["username"] = name }), admin)
-				if e := decodeError(t, w); w.Code != http.StatusConflict || e.Code != models.ECONFLICT {
+				if e := decodeError(t, w); w.Code != http.StatusConflict || e.Code != models.ECONFLICT || e.Field != "username" {
 					t.Fatalf("%s: %d %s", name, w.Code, w.Body)
 				}
 			}
