@@ -85,6 +85,13 @@ const messages = {
     opsMsgRequeued: "{n} lượt kiểm tra bị lỡ đã được xếp lại",
     opsMsgArchived: "Đã lưu {n} báo cáo",
     opsMsgReportsFailed: "{n} báo cáo không lập được",
+    opsMsgNoDraft: "Không có kế hoạch nào cần dự thảo",
+    opsMsgFits: "{code}: các tổ đủ sức làm phần còn lại của chương trình (cần {need} trên {avail} ngày công)",
+    opsMsgShort: "{code}: dự báo thiếu {missing} ngày công từ năm {year} (cần {need}, có {avail})",
+    opsMsgNoPlan: "{code}: chưa có kế hoạch năm {year} được phê duyệt",
+    opsMsgOpened: "{code}: thêm {n} cơ sở mới mở trong năm vào kế hoạch",
+    opsMsgDrafted: "{code} năm {year}: đã dự thảo, chờ quay số ngày {draw}: khoảng {n} lượt kiểm tra ({never} cơ sở chưa từng được kiểm tra), khả thi",
+    opsMsgDraftedShort: "{code} năm {year}: đã dự thảo, chờ quay số ngày {draw}: khoảng {n} lượt kiểm tra ({never} cơ sở chưa từng được kiểm tra), không đủ năng lực",
 
     opsAuditTitle: "Nhật ký thao tác",
     opsAuditIntro: "Mọi thay đổi dữ liệu và mọi lần tra cứu thông tin nhạy cảm đều được ghi lại, nối thành chuỗi có chữ ký để không sửa hay xóa được mà không bị phát hiện.",
@@ -99,6 +106,8 @@ const messages = {
     opsFilterAll: "Tất cả",
     opsFilterShow: "Xem",
     opsFilterClear: "Bỏ lọc",
+    opsToBeforeFrom: "“Đến ngày” phải cùng hoặc sau “Từ ngày”.",
+    opsRecordHistory: "Xem mọi thao tác trên hồ sơ này",
     opsColAt: "Thời gian",
     opsColActor: "Người thực hiện",
     opsColAction: "Thao tác",
@@ -232,6 +241,13 @@ const messages = {
     opsMsgRequeued: "{n} missed visits requeued",
     opsMsgArchived: "{n} reports archived",
     opsMsgReportsFailed: "{n} reports failed",
+    opsMsgNoDraft: "No plan to draft",
+    opsMsgFits: "{code}: the teams can do the rest of the programme ({need} of {avail} team-days needed)",
+    opsMsgShort: "{code}: {missing} team-days short from {year} ({need} needed, {avail} available)",
+    opsMsgNoPlan: "{code}: no approved plan for {year}",
+    opsMsgOpened: "{code}: {n} businesses opened this year added to the plan",
+    opsMsgDrafted: "{code} {year}: drafted, waiting for the draw on {draw}: about {n} visits ({never} never inspected), feasible",
+    opsMsgDraftedShort: "{code} {year}: drafted, waiting for the draw on {draw}: about {n} visits ({never} never inspected), beyond the teams' capacity",
 
     opsAuditTitle: "Audit log",
     opsAuditIntro: "Every change of data and every look-up of sensitive information is recorded in a signed chain, so that no entry can be edited or deleted unnoticed.",
@@ -246,6 +262,8 @@ const messages = {
     opsFilterAll: "All",
     opsFilterShow: "Show",
     opsFilterClear: "Clear filters",
+    opsToBeforeFrom: "“To” must be the same day as “From” or later.",
+    opsRecordHistory: "Show every action on this record",
     opsColAt: "Time",
     opsColActor: "Who",
     opsColAction: "Action",
@@ -404,22 +422,35 @@ export function scheduleText(ctx, spec) {
  * @returns {{said: string, rest: string}}
  */
 export function resultText(ctx, text) {
-  const t = ctx.t, said = [], rest = [];
-  /** @type {[RegExp, string][]} */
+  const t = ctx.t, fmt = ctx.fmt, said = [], rest = [];
+  const n = (/** @type {string} */ x) => fmt.num(Number(x));
+  /** @type {[RegExp, (m: RegExpExecArray) => string][]} the notes the jobs write (scheduler, tips, report) */
   const forms = [
-    [/^(\d+) missed deadlines escalated$/, "opsMsgEscalated"],
-    [/^(\d+) visits released$/, "opsMsgReleased"],
-    [/^(\d+) unfinished visits back to the pool$/, "opsMsgBackToPool"],
-    [/^(\d+) missed visits requeued$/, "opsMsgRequeued"],
-    [/^archived (\d+) reports:/, "opsMsgArchived"],
-    [/^(\d+) reports failed/, "opsMsgReportsFailed"],
+    [/^nothing to do$/, () => t("opsMsgNothing")],
+    [/^no plan to draft$/, () => t("opsMsgNoDraft")],
+    [/^(\d+) missed deadlines escalated$/, m => t("opsMsgEscalated", { n: n(m[1]) })],
+    [/^(\d+) visits released$/, m => t("opsMsgReleased", { n: n(m[1]) })],
+    [/^(\d+) unfinished visits back to the pool$/, m => t("opsMsgBackToPool", { n: n(m[1]) })],
+    [/^(\d+) missed visits requeued$/, m => t("opsMsgRequeued", { n: n(m[1]) })],
+    [/^archived (\d+) reports:/, m => t("opsMsgArchived", { n: n(m[1]) })],
+    [/^archived ([^:]+)$/, m => t("opsMsgArchived", { n: fmt.num(m[1].split(", ").length) })],
+    [/^(\d+) reports failed/, m => t("opsMsgReportsFailed", { n: n(m[1]) })],
+    [/^(\S+): the rest of the programme fits \(([\d.]+) of ([\d.]+) team-days\)$/,
+      m => t("opsMsgFits", { code: m[1], need: n(m[2]), avail: n(m[3]) })],
+    [/^(\S+): projected short from (\d+) by ([\d.]+) team-days \(([\d.]+) needed of ([\d.]+)\)$/,
+      m => t("opsMsgShort", { code: m[1], year: m[2], missing: n(m[3]), need: n(m[4]), avail: n(m[5]) })],
+    [/^(\S+): no approved plan for (\d+)$/, m => t("opsMsgNoPlan", { code: m[1], year: m[2] })],
+    [/^(\S+): (\d+) businesses opened this year added$/, m => t("opsMsgOpened", { code: m[1], n: n(m[2]) })],
+    [/^(\S+) (\d+) committed, waiting for the draw of (\S+): about (\d+) visits \((\d+) never inspected\), feasible (true|false)$/,
+      m => t(m[6] === "true" ? "opsMsgDrafted" : "opsMsgDraftedShort", { code: m[1], year: m[2], draw: /^\d{4}-\d{2}-\d{2}/.test(m[3]) ? fmt.date(m[3].slice(0, 10)) : m[3], n: n(m[4]), never: n(m[5]) })],
   ];
-  for (const piece of String(text || "").split("; ").map(s => s.trim()).filter(Boolean)) {
-    if (piece === "nothing to do") { said.push(t("opsMsgNothing")); continue; }
-    const form = forms.find(([re]) => re.test(piece));
-    if (form) { said.push(t(form[1], { n: ctx.fmt.num(Number(form[0].exec(piece)[1])) })); continue; }
-    if (/^archived [^:]+$/.test(piece)) { said.push(t("opsMsgArchived", { n: ctx.fmt.num(piece.slice(9).split(", ").length) })); continue; }
-    rest.push(piece);
+  for (const piece of String(text || "").split("; ").map(x => x.trim()).filter(Boolean)) {
+    let done = false;
+    for (const [re, say] of forms) {
+      const m = re.exec(piece);
+      if (m) { said.push(say(m)); done = true; break; }
+    }
+    if (!done) rest.push(piece);
   }
   return { said: said.join("; "), rest: rest.join("; ") };
 }
@@ -532,14 +563,10 @@ async function renderJobs(el, ctx) {
       : h("p", { class: "muted" }, t("opsNeverRun"));
     const table = recent.length > 1
       ? h("details", { class: "ops-recent" }, h("summary", {}, t("opsRecentRuns")),
-        h("div", { class: "table-wrap" }, h("table", { class: "ops-stack" },
-          h("thead", {}, h("tr", {}, ["opsColStarted", "opsColFinished", "opsColKind", "opsColStatus", "opsColMessage"].map(k => h("th", { scope: "col" }, t(k))))),
-          h("tbody", {}, recent.map(r => h("tr", { class: r.status === "failed" ? "ops-failed" : "" },
-            h("td", { "data-label": t("opsColStarted") }, fmt.dateTime(r.started_at)),
-            h("td", { "data-label": t("opsColFinished") }, whenText(ctx, r)),
-            h("td", { "data-label": t("opsColKind") }, KINDS[r.kind] ? t(KINDS[r.kind]) : words(r.kind)),
-            h("td", { "data-label": t("opsColStatus") }, statusBadge(ctx, r.status)),
-            h("td", { "data-label": t("opsColMessage") }, runNote(ctx, r))))))))
+        h("ol", { class: "ops-runs" }, recent.map(r => h("li", { class: r.status === "failed" ? "ops-failed" : "", dataset: { run: String(r.id) } },
+          h("div", { class: "ops-run-line" }, statusBadge(ctx, r.status), " ", h("b", {}, fmt.dateTime(r.started_at)), " · ",
+            KINDS[r.kind] ? t(KINDS[r.kind]) : words(r.kind), " · ", t("opsColFinished").toLocaleLowerCase(), ": ", whenText(ctx, r)),
+          runNote(ctx, r)))))
       : null;
     card.append(
       h("div", { class: "ops-job-head" }, h("h2", {}, name), last ? statusBadge(ctx, last.status) : null),
@@ -552,23 +579,25 @@ async function renderJobs(el, ctx) {
 }
 
 /**
- * userNames maps usernames and user ids to display names (a failure leaves usernames).
+ * userNames maps usernames and user ids to display names, and lists the accounts for the
+ * "who" filter (a failure leaves usernames).
  * @param {DeskContext} ctx
- * @returns {Promise<Map<string, string>>}
+ * @returns {Promise<{names: Map<string, string>, accounts: {username: string, name: string}[]}>}
  */
 async function userNames(ctx) {
+  const names = new Map(), accounts = [];
   try {
     const res = await ctx.api.get("/api/v1/users");
-    const m = new Map();
     for (const u of res.items || []) {
       const name = u.display_name || u.username;
-      m.set(u.username, name);
-      m.set(u.id, name);
+      names.set(u.username, name);
+      names.set(u.id, name);
+      accounts.push({ username: u.username, name });
     }
-    return m;
   } catch {
-    return new Map();
+    // The log still reads with usernames.
   }
+  return { names, accounts };
 }
 
 /** @param {DeskContext} ctx @param {Map<string, string>} names @param {string} actor */
@@ -622,23 +651,35 @@ async function renderAudit(el, ctx) {
   const select = (id, map, nameOf, value) => h("select", { id }, h("option", { value: "" }, t("opsFilterAll")),
     Object.keys(map).map(code => [code, nameOf(code)]).sort((a, b) => a[1].localeCompare(b[1], ctx.lang))
       .map(([code, label]) => h("option", { value: code, selected: code === value }, label)));
-  const actor = h("input", { id: "ops-f-actor", value: filters.actor, placeholder: t("opsFilterActorHint"), autocomplete: "off", maxlength: "200" });
+  const { names, accounts } = await userNames(ctx);
+  const actor = h("input", { id: "ops-f-actor", value: filters.actor, placeholder: t("opsFilterActorHint"), autocomplete: "off", maxlength: "200", list: "ops-f-actors" });
+  const actors = h("datalist", { id: "ops-f-actors" }, accounts.map(a => h("option", { value: a.username }, a.name)));
   const action = select("ops-f-action", ACTIONS, (c) => actionName(ctx, c), filters.action);
   const entity = select("ops-f-entity", ENTITIES, (c) => entityName(ctx, c), filters.entity_type);
   const entityID = h("input", { id: "ops-f-entity-id", value: filters.entity_id, autocomplete: "off", maxlength: "200" });
   const from = h("input", { id: "ops-f-from", type: "date", value: ISO_DAY.test(filters.from) ? filters.from : "" });
   const to = h("input", { id: "ops-f-to", type: "date", value: ISO_DAY.test(filters.to) ? filters.to : "" });
   const field = (id, label, input) => h("div", { class: "ops-field" }, h("label", { for: id }, label), input);
+  const formErr = h("div", { hidden: true, class: "ops-form-error" });
   const form = h("form", { class: "ops-filters", id: "ops-audit-filters", onsubmit: (e) => {
     e.preventDefault();
+    // A period that ends before it starts is named here, with the screen's words.
+    if (from.value && to.value && to.value < from.value) {
+      formErr.replaceChildren(h("div", { class: "alert", role: "alert" }, t("opsToBeforeFrom")));
+      formErr.hidden = false;
+      to.setAttribute("aria-invalid", "true");
+      to.focus();
+      return;
+    }
     ctx.go(hashFor({ actor: actor.value.trim(), action: action.value, entity_type: entity.value, entity_id: entityID.value.trim(), from: from.value, to: to.value }, []));
   } },
-  field("ops-f-actor", t("opsFilterActor"), actor),
+  field("ops-f-actor", t("opsFilterActor"), [actor, actors]),
   field("ops-f-action", t("opsFilterAction"), action),
   field("ops-f-entity", t("opsFilterEntity"), entity),
   field("ops-f-entity-id", t("opsFilterEntityID"), entityID),
   field("ops-f-from", t("opsFilterFrom"), from),
   field("ops-f-to", t("opsFilterTo"), to),
+  formErr,
   h("div", { class: "ops-filter-buttons row" },
     h("button", { type: "submit", id: "ops-audit-show" }, t("opsFilterShow")),
     h("a", { class: "button secondary", href: "#/ops/audit" }, t("opsFilterClear"))));
@@ -646,7 +687,6 @@ async function renderAudit(el, ctx) {
   // The chain check.
   const verifyOut = h("div", { id: "ops-verify-result", "aria-live": "polite" });
   const verify = h("button", { type: "button", id: "ops-verify", class: "secondary" }, t("opsVerify"));
-  const names = await userNames(ctx);
   verify.addEventListener("click", async () => {
     verify.disabled = true;
     verify.textContent = t("opsVerifying");
@@ -701,7 +741,9 @@ async function renderAudit(el, ctx) {
     h("td", { "data-label": t("opsColAt") }, fmt.dateTime(e.at)),
     h("td", { "data-label": t("opsColActor") }, whoText(ctx, names, e.actor)),
     h("td", { "data-label": t("opsColAction") }, actionName(ctx, e.action)),
-    h("td", { "data-label": t("opsColRecord"), class: "ops-record" }, recordText(ctx, e))));
+    h("td", { "data-label": t("opsColRecord"), class: "ops-record" }, e.entity_id
+      ? h("a", { href: hashFor({ entity_type: e.entity_type, entity_id: e.entity_id }, []), title: t("opsRecordHistory") }, recordText(ctx, e))
+      : recordText(ctx, e))));
   list.append(nav, h("div", { class: "table-wrap" }, h("table", { class: "ops-stack ops-audit" },
     h("thead", {}, h("tr", {}, ["opsColAt", "opsColActor", "opsColAction", "opsColRecord"].map(k => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows))));
