@@ -63,7 +63,7 @@ func TestOfficeOpsDeskInHeadlessChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#ops-f-action`)),
 		chromedp.SetValue(chromedp.CSS(`#ops-f-action`), "release"),
 		chromedp.Click(chromedp.CSS(`#ops-audit-show`)),
-		chromedp.WaitVisible(chromedp.CSS(`.ops-audit tbody tr[data-action="release"], #ops-audit-empty`)))
+		chromedp.WaitVisible(chromedp.CSS(`#ops-audit[data-shown*="action=release"]`)))
 	events, err := m.DB().FindAuditEvents(ctx, models.AuditFilter{Action: "release", Limit: 50})
 	if err != nil {
 		t.Fatal(err)

@@ -727,6 +727,8 @@ async function renderAudit(el, ctx) {
     list.append(errBox);
     return;
   }
+  // The query the list shows, for a reader (or a test) to tell this page from the one before.
+  list.dataset.shown = q.toString();
   const pageNo = pages.length + 1;
   const nav = h("div", { class: "row ops-pages" },
     pages.length ? h("a", { class: "button secondary", href: hashFor(filters, []) }, t("opsFirstPage")) : null,
