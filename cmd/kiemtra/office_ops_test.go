@@ -23,7 +23,8 @@ func TestOfficeOpsDeskInHeadlessChromium(t *testing.T) {
 
 	// The session's time runs from here: making the demo under -race takes minutes.
 	p := newPageSession(t, "the operations desk test", 2*time.Minute)
-	p.SignIn(base, "/office/", "admin", `#desk .ops-job`)
+	p.SignIn(base, "/office/", "admin", `#nav a[data-desk="ops"]`)
+	p.Do("open the operations desk", chromedp.Click(chromedp.CSS(`#nav a[data-desk="ops"]`)), chromedp.WaitVisible(chromedp.CSS(`#desk .ops-job`)))
 	job := `.ops-job[data-job="morning_assignment"]`
 	if got := p.Text(job + ` h2`); got != "Giao việc buổi sáng" {
 		t.Errorf("the morning job is named %q", got)
@@ -100,7 +101,8 @@ func TestOfficeOpsDeskInHeadlessChromium(t *testing.T) {
 	// A planner reads the jobs, without their buttons nor the audit log (the API refuses both).
 	p.Viewport(1280, 800)
 	p.Do("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
-	p.SignIn(base, "/office/", "planner", `#desk .ops-job`)
+	p.SignIn(base, "/office/", "planner", `#nav a[data-desk="ops"]`)
+	p.Do("open the operations desk as a planner", chromedp.Click(chromedp.CSS(`#nav a[data-desk="ops"]`)), chromedp.WaitVisible(chromedp.CSS(`#desk .ops-job`)))
 	if n := evalJS[int](t, p.ctx, `document.querySelectorAll('.ops-run, .ops-tabs a[href="#/ops/audit"]').length`); n != 0 {
 		t.Errorf("a planner is offered %d things the API refuses", n)
 	}
