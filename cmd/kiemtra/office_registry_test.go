@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"kiemtra/models"
+)
+
+// TestOfficeRegistryDesk walks a planner through the registry desk on a fresh demo: a search
+// typed without accents finds "Hoa Hồng", the page's businesses are on a map; the planner opens
+// one, changes its phone, and while they edit its name someone else changes the phone: the save
+// is refused and the page names what changed; saved again, then closed and reopened. A new
+// business sent empty shows the server's problems next to the fields.
+func TestOfficeRegistryDesk(t *testing.T) {
+	p := newPageSession(t, "the registry desk test", 2*time.Minute)
+	m := startDemo(t, nil)
+	base := "http://" + m.Addr()
+	ctx := context.Background()
+
+	p.SignIn(base, "/office/", "planner", "#desk")
+	p.Do("open the registry", chromedp.Navigate(base+"/office/#/registry"), chromedp.WaitVisible(chromedp.CSS(`#reg-list`)))
+	p.Do("search without accents",
+		chromedp.SendKeys(chromedp.CSS(`#reg-q`), "hoa hong"),
+		chromedp.Click(chromedp.CSS(`#reg-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-list tbody tr`)))
+	if got := p.Text(`#reg-list tbody tr a`); !strings.Contains(got, "Hoa Hồng") {
+		t.Errorf("the first match of hoa hong is %q", got)
+	}
+	rows := evalJS[int](t, p.ctx, `document.querySelectorAll('#reg-list tbody tr').length`)
+	points := evalJS[int](t, p.ctx, `document.querySelectorAll('#reg-list .pm-point').length`)
+	if rows == 0 || points != rows {
+		t.Errorf("%d businesses listed with %d points on the map", rows, points)
+	}
+	p.NoRawCodes("the registry: the search")
+	p.Shot("office-registry-list-vi-1280x800.png")
+	p.Viewport(360, 640)
+	p.Shot("office-registry-list-vi-360x640.png")
+	p.Viewport(1280, 800)
+
+	// The business's page, with its history.
+	p.Do("open the first match", chromedp.Click(chromedp.CSS(`#reg-list tbody tr a`)), chromedp.WaitVisible(chromedp.CSS(`#reg-business`)))
+	p.Do("wait for the history", chromedp.WaitVisible(chromedp.CSS(`#reg-history`)))
+	id := strings.TrimPrefix(evalJS[string](t, p.ctx, `location.hash`), "#/registry/")
+	p.NoRawCodes("the registry: a business")
+	p.Shot("office-registry-business-vi-1280x800.png")
+
+	// Edit the phone.
+	p.Do("edit the phone",
+		chromedp.Click(chromedp.CSS(`#reg-edit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-edit-form`)),
+		chromedp.SetValue(chromedp.CSS(`#reg-f-phone`), "0292 3812 345"),
+		chromedp.Click(chromedp.CSS(`#reg-save`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-business #reg-phone`)))
+	if got := p.WaitText(`#reg-phone`, "0292 3812 345"); got != "0292 3812 345" {
+		t.Errorf("the saved phone reads %q", got)
+	}
+
+	// Someone else changes the phone while the planner edits the name.
+	p.Do("start editing the name",
+		chromedp.Click(chromedp.CSS(`#reg-edit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-edit-form`)),
+		chromedp.SetValue(chromedp.CSS(`#reg-f-name`), "Karaoke Hoa Hồng Mới"))
+	cur, err := m.DB().FindBusinessByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone := "0909 000 111"
+	if _, err := m.Registry().UpdateBusiness(ctx, "other.planner", id, models.BusinessUpdate{Version: cur.Version, Phone: &phone}); err != nil {
+		t.Fatal(err)
+	}
+	p.Do("save over the other change", chromedp.Click(chromedp.CSS(`#reg-save`)), chromedp.WaitVisible(chromedp.CSS(`#reg-conflict`)))
+	conflict := p.Text(`#reg-conflict`)
+	for _, want := range []string{"Người khác vừa sửa cơ sở này", "Điện thoại", "0292 3812 345", "0909 000 111"} {
+		if !strings.Contains(conflict, want) {
+			t.Errorf("the conflict lacks %q: %s", want, conflict)
+		}
+	}
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#reg-f-phone').value`); got != phone {
+		t.Errorf("after the conflict the phone field reads %q, want the other change %q", got, phone)
+	}
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#reg-f-name').value`); got != "Karaoke Hoa Hồng Mới" {
+		t.Errorf("after the conflict the name field reads %q, want what the planner typed", got)
+	}
+	p.NoRawCodes("the registry: a version conflict")
+	p.Shot("office-registry-conflict-vi-1280x800.png")
+	p.Viewport(360, 640)
+	p.Shot("office-registry-conflict-vi-360x640.png")
+	p.Viewport(1280, 800)
+	p.Do("save again", chromedp.Click(chromedp.CSS(`#reg-save`)), chromedp.WaitVisible(chromedp.CSS(`#reg-business`)))
+	if got := p.WaitText(`#reg-name`, "Karaoke Hoa Hồng Mới"); got != "Karaoke Hoa Hồng Mới" {
+		t.Errorf("the saved name reads %q", got)
+	}
+	if got, _ := m.DB().FindBusinessByID(ctx, id); got.Name != "Karaoke Hoa Hồng Mới" || got.Phone != "0909 000 111" {
+		t.Errorf("after the second save the business is %q, %q: the other change is lost or the name not saved", got.Name, got.Phone)
+	}
+
+	// Close, then reopen.
+	p.Do("close the business",
+		chromedp.Click(chromedp.CSS(`#reg-close`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-close-form`)),
+		chromedp.Click(chromedp.CSS(`#reg-close-confirm`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-reopen`)))
+	if got, _ := m.DB().FindBusinessByID(ctx, id); got.Status != models.BusinessClosed || got.ClosedOn.IsZero() {
+		t.Errorf("closed: status %s, closed on %v", got.Status, got.ClosedOn)
+	}
+	p.NoRawCodes("the registry: a closed business")
+	p.Shot("office-registry-closed-vi-360x640.png")
+	p.Do("reopen the business", chromedp.Click(chromedp.CSS(`#reg-reopen`)), chromedp.WaitVisible(chromedp.CSS(`#reg-close`)))
+	if got, _ := m.DB().FindBusinessByID(ctx, id); got.Status != models.BusinessActive || !got.ClosedOn.IsZero() {
+		t.Errorf("reopened: status %s, closed on %v", got.Status, got.ClosedOn)
+	}
+
+	// A new business sent empty: the server's problems under their fields.
+	p.Do("add a business without its details",
+		chromedp.Navigate(base+"/office/#/registry/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-new-form`)),
+		chromedp.Click(chromedp.CSS(`#reg-create`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reg-f-name-error`)))
+	if got := p.Text(`#reg-f-name-error`); !strings.Contains(got, "không được để trống") {
+		t.Errorf("the name's problem reads %q", got)
+	}
+	if !evalJS[bool](t, p.ctx, `!document.querySelector('#reg-f-category-error').hidden && !document.querySelector('#reg-f-lat-error').hidden`) {
+		t.Error("the trade's and the position's problems are not shown next to them")
+	}
+	p.NoRawCodes("the registry: a new business's problems")
+	p.Shot("office-registry-new-vi-1280x800.png")
+	p.Viewport(360, 640)
+	p.Shot("office-registry-new-vi-360x640.png")
+}
