@@ -121,7 +121,7 @@ func TestOfficeRegistryDesk(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#reg-new-form`)),
 		chromedp.Click(chromedp.CSS(`#reg-create`)),
 		chromedp.WaitVisible(chromedp.CSS(`#reg-f-name-error`)))
-	if got := p.Text(`#reg-f-name-error`); !strings.Contains(got, "không được để trống") {
+	if got := p.Text(`#reg-f-name-error`); !strings.Contains(got, "Không được để trống") {
 		t.Errorf("the name's problem reads %q", got)
 	}
 	if !evalJS[bool](t, p.ctx, `!document.querySelector('#reg-f-category-error').hidden && !document.querySelector('#reg-f-lat-error').hidden`) {

@@ -20,7 +20,7 @@ import { pointMap } from "../../../shared/js/map.js";
  */
 
 const STATUSES = ["active", "suspended", "closed"];
-const PAGE = 50;
+const PAGE = 20;
 const EDIT_ROLES = ["planner", "admin"];
 
 // FIELDS are the inputs of the business form, in its order; key is the API's field.
@@ -223,6 +223,10 @@ const state = {
   areaOptions: [],
   /** @type {string} a message to show once on the next screen */
   flash: "",
+  /** @type {{code: string, features: any[]}} the boundary of the business on screen */
+  outline: { code: "", features: [] },
+  /** @type {string} the top of the area tree (the city, or the user's district) */
+  rootCode: "",
 };
 
 /**
@@ -255,8 +259,26 @@ async function loadAreas(ctx) {
     }
   };
   walk(got.items || [], 0);
+  state.rootCode = (got.items && got.items[0] && got.items[0].code) || "";
   state.areaNames = names;
   state.areaOptions = options;
+}
+
+/**
+ * outline is an area's boundary as the map's outline, or none when it cannot be had: the map
+ * works without it.
+ * @param {DeskContext} ctx
+ * @param {string} code
+ * @returns {Promise<any[]>}
+ */
+async function outline(ctx, code) {
+  if (!code) return [];
+  try {
+    const a = await ctx.api.get(`/api/v1/areas/${encodeURIComponent(code)}`);
+    return a && a.geometry ? [{ geometry: a.geometry }] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** @param {string} code */
@@ -457,6 +479,7 @@ async function renderBusiness(el, ctx, id) {
     ctx.api.get(`/api/v1/businesses/${encodeURIComponent(id)}`),
     ctx.api.get(`/api/v1/businesses/${encodeURIComponent(id)}/inspections`),
   ]);
+  state.outline = { code: b.area_code, features: await outline(ctx, b.area_code) };
   ctx.setTitle(b.name);
   const note = h("div", { id: "reg-note", role: "status" });
   if (state.flash) {
@@ -526,7 +549,7 @@ function showBusiness(el, note, ctx, b) {
       ].filter(Boolean))),
       mapEl)));
   pointMap(mapEl, [{ id: b.id, lat: b.lat, lon: b.lon, label: "", title: b.name, colour: b.status === "closed" ? "#777" : undefined }],
-    { label: t("registry.mapOne"), bounds: [b.lon - 0.01, b.lat - 0.006, b.lon + 0.01, b.lat + 0.006] });
+    { label: t("registry.mapOne"), outline: state.outline.code === b.area_code ? state.outline.features : [] });
 }
 
 /**
@@ -650,7 +673,7 @@ function businessForm(ctx, b) {
     for (const p of problems) {
       if (!errs[p.field]) continue;
       placed++;
-      errs[p.field].textContent = p.message;
+      errs[p.field].textContent = p.message ? p.message.charAt(0).toLocaleUpperCase() + p.message.slice(1) : "";
       errs[p.field].hidden = false;
       inputs[p.field].setAttribute("aria-invalid", "true");
       first = first || inputs[p.field];
@@ -682,6 +705,7 @@ function same(a, b) {
  */
 function editBusiness(el, note, ctx, b) {
   const { t, fmt, ref } = ctx;
+  note.replaceChildren();
   let base = b;
   const form = businessForm(ctx, b);
   const errors = h("div", { id: "reg-form-error", hidden: true });
@@ -772,10 +796,12 @@ function renderNew(el, ctx) {
     mapEl,
     errors,
     h("div", { class: "row" }, submit, h("a", { class: "button secondary", href: "#/registry" }, t("registry.cancel"))));
+  /** @type {any[]} */
+  let city = [];
   const draw = () => {
     const lat = Number(form.inputs.lat.value.replace(",", ".")), lon = Number(form.inputs.lon.value.replace(",", "."));
     const picked = form.inputs.lat.value && form.inputs.lon.value && Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : null;
-    pointMap(mapEl, [], { label: t("registry.mapOne"), picked, bounds: picked ? [lon - 0.02, lat - 0.012, lon + 0.02, lat + 0.012] : undefined, onPick: (la, lo) => {
+    pointMap(mapEl, [], { label: t("registry.mapOne"), picked, outline: city, onPick: (la, lo) => {
       form.inputs.lat.value = la.toFixed(6);
       form.inputs.lon.value = lo.toFixed(6);
       draw();
@@ -800,6 +826,7 @@ function renderNew(el, ctx) {
   });
   el.replaceChildren(h("p", {}, h("a", { href: "#/registry" }, "← " + t("registry.back"))), f);
   draw();
+  outline(ctx, state.rootCode).then(fs => { city = fs; draw(); });
   form.inputs.name.focus();
 }
 
