@@ -5,7 +5,7 @@
 // someone else's change is shown field by field), close and reopen; #/registry/new a new one.
 
 import { h } from "../../../shared/js/dom.js";
-import { query } from "../../../shared/js/api.js";
+import { Api, ApiError, query } from "../../../shared/js/api.js";
 import { pointMap } from "../../../shared/js/map.js";
 
 /**
@@ -124,6 +124,34 @@ const messages = {
     "registry.newTitle": "Thêm cơ sở mới",
     "registry.create": "Thêm cơ sở",
     "registry.mapOne": "Vị trí của cơ sở",
+    "registry.import": "Nhập từ tệp",
+    "registry.importTitle": "Nhập danh sách cơ sở từ tệp",
+    "registry.importStep1": "Bước 1: chọn tệp và kiểm tra",
+    "registry.importStep2": "Bước 2: xem kết quả kiểm tra rồi xác nhận",
+    "registry.importFile": "Tệp danh sách (CSV, Excel .xlsx hoặc GeoJSON)",
+    "registry.importHint": "Chưa có gì được lưu ở bước này: máy chủ đọc tệp và cho biết từng dòng sai, các cơ sở có thể trùng.",
+    "registry.importCheck": "Kiểm tra tệp",
+    "registry.importChecking": "Đang kiểm tra…",
+    "registry.importNoFile": "Cần chọn một tệp.",
+    "registry.importSummary": "Tệp có {rows} dòng: {created} cơ sở mới, {updated} cơ sở được cập nhật, {unchanged} không đổi, {rejected} lỗi.",
+    "registry.importDone": "Đã nhập: {created} cơ sở mới, {updated} cơ sở được cập nhật, {unchanged} không đổi. {rejected} lỗi không được nhập.",
+    "registry.importRejected": "Các dòng có lỗi (không được nhập)",
+    "registry.importNoErrors": "Không có dòng nào bị lỗi.",
+    "registry.importDuplicates": "Có thể trùng với cơ sở đã có",
+    "registry.importDuplicateOf": "xem cơ sở đã có",
+    "registry.importLine": "Dòng",
+    "registry.importSheet": "Trang tính",
+    "registry.importField": "Cột",
+    "registry.importValue": "Giá trị",
+    "registry.importMessage": "Lỗi",
+    "registry.importConfirm": "Xác nhận nhập các dòng hợp lệ",
+    "registry.importConfirming": "Đang nhập…",
+    "registry.importOther": "Chọn tệp khác",
+    "registry.importNothing": "Không có dòng hợp lệ nào để nhập.",
+    "registry.col.ward": "Phường, xã",
+    "registry.col.owner": "Chủ cơ sở",
+    "registry.col.file": "Tệp",
+    "registry.col.other": "Khác",
   },
   en: {
     "registry.nav": "Business registry",
@@ -206,6 +234,34 @@ const messages = {
     "registry.newTitle": "Add a business",
     "registry.create": "Add the business",
     "registry.mapOne": "Where the business is",
+    "registry.import": "Import a file",
+    "registry.importTitle": "Import businesses from a file",
+    "registry.importStep1": "Step 1: choose the file and check it",
+    "registry.importStep2": "Step 2: read the check, then confirm",
+    "registry.importFile": "Registry file (CSV, Excel .xlsx or GeoJSON)",
+    "registry.importHint": "Nothing is saved at this step: the server reads the file and reports each wrong line and the possible duplicates.",
+    "registry.importCheck": "Check the file",
+    "registry.importChecking": "Checking…",
+    "registry.importNoFile": "Choose a file.",
+    "registry.importSummary": "The file has {rows} lines: {created} new businesses, {updated} updated, {unchanged} unchanged, {rejected} problems.",
+    "registry.importDone": "Imported: {created} new businesses, {updated} updated, {unchanged} unchanged. {rejected} problems were not imported.",
+    "registry.importRejected": "Lines with problems (not imported)",
+    "registry.importNoErrors": "No line has a problem.",
+    "registry.importDuplicates": "Possibly already in the registry",
+    "registry.importDuplicateOf": "open the existing business",
+    "registry.importLine": "Line",
+    "registry.importSheet": "Sheet",
+    "registry.importField": "Column",
+    "registry.importValue": "Value",
+    "registry.importMessage": "Problem",
+    "registry.importConfirm": "Confirm: import the good lines",
+    "registry.importConfirming": "Importing…",
+    "registry.importOther": "Choose another file",
+    "registry.importNothing": "No good line to import.",
+    "registry.col.ward": "Ward or commune",
+    "registry.col.owner": "Owner",
+    "registry.col.file": "File",
+    "registry.col.other": "Other",
   },
 };
 
@@ -238,12 +294,20 @@ async function render(el, ctx) {
   const [id] = ctx.path;
   if (!id) return renderList(el, ctx);
   if (id === "new" && canEdit(ctx)) return renderNew(el, ctx);
+  if (id === "import" && canImport(ctx)) return renderImport(el, ctx);
   return renderBusiness(el, ctx, id);
 }
 
 /** @param {DeskContext} ctx */
 function canEdit(ctx) {
   return !!ctx.user && EDIT_ROLES.includes(ctx.user.role);
+}
+
+// canImport: an import may touch any district, so the API takes it from city-wide planners only.
+/** @param {DeskContext} ctx */
+function canImport(ctx) {
+  const j = ctx.me && ctx.me.jurisdiction;
+  return canEdit(ctx) && !!j && j.code === state.rootCode && !(ctx.me.team && ctx.me.team.unit_codes && ctx.me.team.unit_codes.length);
 }
 
 /** @param {DeskContext} ctx */
@@ -329,6 +393,7 @@ async function renderList(el, ctx) {
       h("h1", {}, t("registry.title")),
       h("div", { class: "row" },
         canEdit(ctx) ? h("a", { class: "button", href: "#/registry/new", id: "reg-add" }, t("registry.add")) : null,
+        canImport(ctx) ? h("a", { class: "button secondary", href: "#/registry/import", id: "reg-import" }, t("registry.import")) : null,
         h("button", { type: "button", class: "secondary", id: "reg-download", title: t("registry.noXlsx"), onclick: (ev) => download(ctx, errors, /** @type {HTMLButtonElement} */ (ev.currentTarget)) }, t("registry.download")))),
     h("div", { class: "reg-filters" },
       h("div", { class: "reg-q" }, h("label", { for: "reg-q" }, t("registry.q")), q, h("p", { id: "reg-q-hint", class: "muted reg-hint" }, t("registry.qHint"))),
@@ -828,6 +893,136 @@ function renderNew(el, ctx) {
   draw();
   outline(ctx, state.rootCode).then(fs => { city = fs; draw(); });
   form.inputs.name.focus();
+}
+
+/**
+ * importFile sends the file to the import, as a dry run or for real; the multipart body is
+ * sent here because the shared client sends JSON (one retry after refreshing the session).
+ * @param {DeskContext} ctx
+ * @param {File} file
+ * @param {boolean} dry
+ */
+async function importFile(ctx, file, dry) {
+  const path = "/api/v1/businesses/import" + query({ dry_run: dry ? "true" : "" });
+  const send = () => {
+    const body = new FormData();
+    body.append("file", file, file.name);
+    return fetch(path, { method: "POST", headers: ctx.api.headers(), body });
+  };
+  let resp;
+  try {
+    resp = await send();
+    if (resp.status === 401 && await ctx.api.refresh()) resp = await send();
+  } catch {
+    throw new ApiError(0, "network", ctx.t("networkError"));
+  }
+  if (!resp.ok) throw await Api.error(resp);
+  return resp.json();
+}
+
+/**
+ * columnLabel names a column of the import's report.
+ * @param {DeskContext["t"]} t
+ * @param {string} field
+ */
+function columnLabel(t, field) {
+  const own = { ward: "registry.col.ward", owner: "registry.col.owner", file: "registry.col.file" }[field];
+  if (own) return t(own);
+  if (FIELDS.some(f => f.key === field) || field === "closed_on") return t("registry.field." + field);
+  return field && !/[_\s]/.test(field) && !/^[a-z]+$/.test(field) ? field : t("registry.col.other");
+}
+
+/**
+ * renderImport is the two steps of an import: the dry run's report, then the confirmation.
+ * @param {HTMLElement} el
+ * @param {DeskContext} ctx
+ */
+function renderImport(el, ctx) {
+  const { t, fmt } = ctx;
+  ctx.setTitle(t("registry.importTitle"));
+  const input = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "reg-import-file", accept: ".csv,.xlsx,.geojson,.json,text/csv",
+    "aria-describedby": "reg-import-hint reg-import-file-error" }));
+  const fileError = h("p", { id: "reg-import-file-error", class: "field-error", hidden: true });
+  const errors = h("div", { id: "reg-import-error", hidden: true });
+  const check = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "reg-import-check" }, t("registry.importCheck")));
+  const report = h("div", { id: "reg-import-report" });
+  const form = h("form", { class: "card", id: "reg-import-form" },
+    h("h1", {}, t("registry.importTitle")),
+    h("h2", {}, t("registry.importStep1")),
+    h("label", { for: "reg-import-file" }, t("registry.importFile")), input, fileError,
+    h("p", { class: "muted reg-hint", id: "reg-import-hint" }, t("registry.importHint")),
+    errors,
+    h("div", { class: "row" }, check, h("a", { class: "button secondary", href: "#/registry" }, t("registry.cancel"))));
+  const counts = (r) => ({ rows: fmt.num(r.rows), created: fmt.num(r.created), updated: fmt.num(r.updated), unchanged: fmt.num(r.unchanged), rejected: fmt.num((r.rejected || []).length) });
+  const showReport = (r, file) => {
+    const rejected = r.rejected || [], dups = r.possible_duplicates || [];
+    const sheets = rejected.some(x => x.sheet) || dups.some(x => x.sheet);
+    const where = (x) => (sheets && x.sheet ? `${x.sheet}, ` : "") + fmt.num(x.line);
+    const cols = [t("registry.importLine"), t("registry.importField"), t("registry.importValue"), t("registry.importMessage")];
+    const good = r.created + r.updated;
+    const confirm = /** @type {HTMLButtonElement} */ (h("button", { type: "button", id: "reg-import-confirm", disabled: !r.dry_run || good === 0 }, t("registry.importConfirm")));
+    const confirmError = h("div", { hidden: true });
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
+      confirm.textContent = t("registry.importConfirming");
+      confirmError.hidden = true;
+      try {
+        showReport(await importFile(ctx, file, false), file);
+      } catch (ex) {
+        ctx.showError(confirmError, ex, labels(t));
+        confirm.disabled = false;
+        confirm.textContent = t("registry.importConfirm");
+      }
+    });
+    report.replaceChildren(h("section", { class: "card", id: "reg-import-result" },
+      h("h2", {}, r.dry_run ? t("registry.importStep2") : t("registry.import")),
+      h("p", { id: "reg-import-summary", class: r.dry_run ? (rejected.length ? "warn" : "notice") : "notice" },
+        t(r.dry_run ? "registry.importSummary" : "registry.importDone", counts(r))),
+      h("h3", {}, t("registry.importRejected")),
+      rejected.length ? h("div", { class: "table-wrap" }, h("table", { class: "reg-table", id: "reg-import-rejected" },
+        h("thead", {}, h("tr", {}, cols.map(c => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, rejected.map(x => h("tr", {},
+          h("td", { "data-label": cols[0] }, where(x)),
+          h("td", { "data-label": cols[1] }, columnLabel(t, x.field)),
+          h("td", { "data-label": cols[2] }, x.value || "–"),
+          h("td", { "data-label": cols[3] }, ctx.lang === "vi" ? x.message_vi || x.message : x.message))))))
+        : h("p", { class: "muted" }, t("registry.importNoErrors")),
+      dups.length ? h("h3", {}, t("registry.importDuplicates")) : null,
+      dups.length ? h("ul", { id: "reg-import-duplicates" }, dups.map(d => h("li", {}, `${t("registry.importLine")} ${where(d)}: `,
+        h("a", { href: `#/registry/${encodeURIComponent(d.business_id)}` }, t("registry.importDuplicateOf")),
+        ctx.lang === "en" && d.reason ? ` (${d.reason})` : ""))) : null,
+      confirmError,
+      h("div", { class: "row" },
+        r.dry_run ? confirm : null,
+        r.dry_run && good === 0 ? h("span", { class: "muted" }, t("registry.importNothing")) : null,
+        h("button", { type: "button", class: "secondary", onclick: () => { input.value = ""; report.replaceChildren(); input.focus(); } }, t("registry.importOther")))));
+    report.scrollIntoView({ block: "start" });
+  };
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    fileError.hidden = errors.hidden = true;
+    input.removeAttribute("aria-invalid");
+    const file = input.files && input.files[0];
+    if (!file) {
+      fileError.textContent = t("registry.importNoFile");
+      fileError.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    check.disabled = true;
+    check.textContent = t("registry.importChecking");
+    report.replaceChildren();
+    try {
+      showReport(await importFile(ctx, file, true), file);
+    } catch (ex) {
+      ctx.showError(errors, ex, { ...labels(t), file: t("registry.col.file") });
+    } finally {
+      check.disabled = false;
+      check.textContent = t("registry.importCheck");
+    }
+  });
+  el.replaceChildren(h("p", {}, h("a", { href: "#/registry" }, "← " + t("registry.back"))), form, report);
 }
 
 /** @type {import("../main.js").Desk} */
