@@ -182,6 +182,15 @@ func TestOfficeRegistryDesk(t *testing.T) {
 		t.Errorf("the confirmed import stored %d businesses, want the 2 good lines", n-before)
 	}
 	p.NoRawCodes("the registry: the import done")
+
+	// In English: the same list.
+	p.Do("switch to English", chromedp.Navigate(base+"/office/#/registry"), chromedp.WaitVisible(chromedp.CSS(`#reg-list`)),
+		chromedp.Click(chromedp.CSS(`.topbar .lang-switch`)))
+	if got := p.WaitText(`#reg-form h1`, "Registry of service businesses"); got != "Registry of service businesses" {
+		t.Errorf("the English list is titled %q", got)
+	}
+	p.Do("wait for the English list", chromedp.WaitVisible(chromedp.CSS(`#reg-list`)))
+	p.Shot("office-registry-list-en-1280x800.png")
 }
 
 // countBusinesses is the size of the registry.

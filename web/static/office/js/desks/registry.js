@@ -470,17 +470,42 @@ async function showPage(el, errors, ctx) {
     h("div", { class: "reg-head" },
       h("h2", { id: "reg-total" }, t("registry.total", { n: fmt.num(got.total) })),
       h("span", { class: "muted" }, t("registry.pageOf", { page: fmt.num(state.cursors.length + 1) }))),
-    h("div", { class: "reg-grid" },
-      h("div", { class: "table-wrap" }, h("table", { class: "reg-table" },
-        h("thead", {}, h("tr", {}, ["", t("registry.col.name"), t("registry.category"), t("registry.col.address"), t("registry.area"), t("registry.status")].map(x => h("th", { scope: "col" }, x)))),
-        h("tbody", {}, rows))),
-      mapEl),
+    mapEl,
+    h("div", { class: "table-wrap" }, h("table", { class: "reg-table" },
+      h("thead", {}, h("tr", {}, ["", t("registry.col.name"), t("registry.category"), t("registry.col.address"), t("registry.area"), t("registry.status")].map(x => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, rows))),
     h("div", { class: "row reg-pager" }, prev, next)));
-  pointMap(mapEl, items.map((b, i) => ({ id: b.id, lat: b.lat, lon: b.lon, label: String(first + i + 1), title: `${first + i + 1}. ${b.name}`,
-    colour: b.status === "closed" ? "#777" : undefined })), {
+  const points = items.map((b, i) => ({ id: b.id, lat: b.lat, lon: b.lon, label: String(first + i + 1), title: `${first + i + 1}. ${b.name}`,
+    colour: b.status === "closed" ? "#777" : undefined }));
+  pointMap(mapEl, points, {
     label: t("registry.mapLabel"),
+    bounds: wideBounds(points, 2.6),
     onSelect: p => ctx.go(`#/registry/${encodeURIComponent(p.id)}`),
   });
+}
+
+/**
+ * wideBounds is the box around the points widened to a landscape shape (width over height
+ * about ratio), so that a map across the screen stays low and its numbered points readable.
+ * @param {{lat: number, lon: number}[]} points
+ * @param {number} ratio
+ * @returns {number[] | undefined}
+ */
+function wideBounds(points, ratio) {
+  const ps = points.filter(p => Number.isFinite(p.lat) && Number.isFinite(p.lon) && (p.lat || p.lon));
+  if (!ps.length) return undefined;
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of ps) {
+    minLon = Math.min(minLon, p.lon); maxLon = Math.max(maxLon, p.lon);
+    minLat = Math.min(minLat, p.lat); maxLat = Math.max(maxLat, p.lat);
+  }
+  const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  let latSpan = Math.max(maxLat - minLat, 0.01);
+  let lonSpan = Math.max(maxLon - minLon, 0.01);
+  if (lonSpan * k < latSpan * ratio) lonSpan = (latSpan * ratio) / k;
+  else latSpan = (lonSpan * k) / ratio;
+  const midLon = (minLon + maxLon) / 2, midLat = (minLat + maxLat) / 2;
+  return [midLon - lonSpan / 2, midLat - latSpan / 2, midLon + lonSpan / 2, midLat + latSpan / 2];
 }
 
 /**
