@@ -43,6 +43,7 @@ func TestOfficeRegistryDesk(t *testing.T) {
 	p.Shot("office-registry-list-vi-1280x800.png")
 	p.Viewport(360, 640)
 	p.Shot("office-registry-list-vi-360x640.png")
+	screenshot(t, p.ctx, p.out, "office-registry-list-vi-360x640-screen.png", chromedp.CaptureScreenshot())
 	p.Viewport(1280, 800)
 
 	// The business's page, with its history.
