@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,18 @@ func TestOfficeRegistryDesk(t *testing.T) {
 		t.Errorf("%d businesses listed with %d points on the map", rows, points)
 	}
 	p.NoRawCodes("the registry: the search")
+
+	// The download: every match (not just the page) as a CSV with the import's columns. The
+	// test keeps the file the page hands to the browser.
+	evalJS[bool](t, p.ctx, `(() => { const o = URL.createObjectURL; window.__files = []; URL.createObjectURL = b => { window.__files.push(b); return o(b); }; return true; })()`)
+	p.Do("download the matches", chromedp.Click(chromedp.CSS(`#reg-download`)))
+	csvText := awaitJS[string](t, p.ctx, `new Promise(resolve => { const t0 = Date.now(); const tick = () => { if (window.__files.length) window.__files[0].text().then(resolve); else if (Date.now() - t0 > 8000) resolve(""); else setTimeout(tick, 100); }; tick(); })`)
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(csvText, "\ufeff")), "\r\n")
+	total := evalJS[string](t, p.ctx, `document.querySelector('#reg-total').textContent`)
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "name,category,licence_no,address,lat,lon") || !strings.Contains(csvText, "Hoa Hồng") ||
+		!strings.HasPrefix(total, strconv.Itoa(len(lines)-1)+" ") {
+		t.Errorf("the download has %d lines for %q, starting %q", len(lines), total, lines[0])
+	}
 	p.Shot("office-registry-list-vi-1280x800.png")
 	p.Viewport(360, 640)
 	p.Shot("office-registry-list-vi-360x640.png")
