@@ -39,7 +39,8 @@ type pageSession struct {
 }
 
 // newPageSession starts the browser for what (skipped, or failed in CI, without Chromium);
-// the whole session ends after total.
+// the whole session ends after total, so start the service first: making the demo takes minutes
+// under the race detector.
 func newPageSession(t *testing.T, what string, total time.Duration) *pageSession {
 	t.Helper()
 	browser := chromiumFor(t, what)

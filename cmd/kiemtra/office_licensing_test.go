@@ -20,8 +20,8 @@ import (
 // and a map, the chosen business's record shows its history, prints with the lookup's audit id,
 // and the lookup is in the officer's history.
 func TestOfficeLicensingDesk(t *testing.T) {
-	p := newPageSession(t, "the licensing desk test", 2*time.Minute)
 	m := startDemo(t, nil)
+	p := newPageSession(t, "the licensing desk test", 2*time.Minute)
 	base := "http://" + m.Addr()
 	lookups := func() int {
 		t.Helper()

@@ -15,8 +15,8 @@ import (
 // dashboard links the office app; a tip officer who signs in to
 // the phone app is sent to the office pages.
 func TestOfficeSendsEveryRoleToItsWork(t *testing.T) {
-	p := newPageSession(t, "the office app's sign-in test", 90*time.Second)
 	m := startDemo(t, nil)
+	p := newPageSession(t, "the office app's sign-in test", 90*time.Second)
 	base := "http://" + m.Addr()
 
 	p.SignIn(base, "/dashboard/", "city.1", `.elsewhere`)

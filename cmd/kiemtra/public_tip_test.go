@@ -17,8 +17,8 @@ import (
 // secret the done page shows, and once a tip officer has handled the tip through the API, read
 // its status and the result written for them at /tip/status. A wrong secret learns nothing.
 func TestPublicTipTrackingInHeadlessChromium(t *testing.T) {
-	p := newPageSession(t, "the public tip tracking test", 90*time.Second)
 	m := startDemo(t, nil)
+	p := newPageSession(t, "the public tip tracking test", 90*time.Second)
 	bctx := p.ctx
 	do := p.Do
 	text := p.Text

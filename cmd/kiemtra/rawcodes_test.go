@@ -79,8 +79,8 @@ func TestRawCodesFindsCodesNotWords(t *testing.T) {
 // business, a day), checking the visible text for codes (roles, states, field names) where
 // words belong.
 func TestOfficeScreensShowNoRawCodes(t *testing.T) {
-	p := newPageSession(t, "the office app's raw-code walk", 3*time.Minute)
 	m := startDemo(t, nil)
+	p := newPageSession(t, "the office app's raw-code walk", 3*time.Minute)
 	base := "http://" + m.Addr()
 	ref, err := refdata.Reference(models.OnSiteRule{RadiusM: fieldwork.OnSiteRadiusM, MaxAccuracyM: fieldwork.MaxAccuracyM})
 	if err != nil {
