@@ -952,7 +952,7 @@ func CheckRow(row Row, categories *Categories, today models.Date) (*models.Busin
 		st, ok := statusWords[foldWords(s)]
 		if !ok {
 			c.reject(colStatus, s, "status %q is not one of active, suspended, closed (or \"hoạt động\", \"tạm ngưng\", \"đã đóng cửa\")",
-				"trạng thái %q không hợp lệ; dùng active, suspended, closed hoặc \"hoạt động\", \"tạm ngưng\", \"đã đóng cửa\"", s)
+				"trạng thái %q không hợp lệ; dùng \"hoạt động\", \"tạm ngưng\" hoặc \"đã đóng cửa\"", s)
 		}
 		b.Status = st
 	}
@@ -1195,11 +1195,11 @@ func (c *rowChecker) date(field, s string, today models.Date) models.Date {
 		return models.Date{}
 	}
 	if d.Before(minOpenedOn) {
-		c.reject(field, s, "%s %s is before 1900", "%s %s trước năm 1900", field, d)
+		c.reject(field, s, "%s %s is before 1900", "ngày %[2]s trước năm 1900", field, d)
 		return models.Date{}
 	}
 	if !today.IsZero() && d.After(today) {
-		c.reject(field, s, "%s %s is in the future (today is %s)", "%s %s ở tương lai (hôm nay là %s)", field, d, today)
+		c.reject(field, s, "%s %s is in the future (today is %s)", "ngày %[2]s ở tương lai (hôm nay là %[3]s)", field, d, today)
 		return models.Date{}
 	}
 	return d
