@@ -87,10 +87,16 @@ func (s *Server) getPhoto(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	c.Header("Content-Type", p.ContentType)
-	c.Header("Content-Length", strconv.FormatInt(p.SizeBytes, 10))
+	s.sendPhoto(c, f, p.SHA256, p.ContentType, p.SizeBytes)
+}
+
+// sendPhoto writes the opened photo sha256 (an inspection's or a tip's): its content never
+// changes, so a browser keeps it.
+func (s *Server) sendPhoto(c *gin.Context, f io.Reader, sha256, contentType string, size int64) {
+	c.Header("Content-Type", contentType)
+	c.Header("Content-Length", strconv.FormatInt(size, 10))
 	c.Header("Cache-Control", "private, max-age=86400, immutable")
-	c.Header("ETag", `"`+p.SHA256+`"`)
+	c.Header("ETag", `"`+sha256+`"`)
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, f); err != nil {
 		loggerFrom(c, s.log).Warn("sending a photo", "err", err)

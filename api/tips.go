@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -668,12 +667,5 @@ func (s *Server) tipPhoto(c *gin.Context) {
 		return
 	}
 	defer f.Close()
-	c.Header("Content-Type", info.ContentType)
-	c.Header("Content-Length", strconv.FormatInt(info.Size, 10))
-	c.Header("Cache-Control", "private, max-age=86400, immutable")
-	c.Header("ETag", `"`+t.PhotoSHA256+`"`)
-	c.Status(http.StatusOK)
-	if _, err := io.Copy(c.Writer, f); err != nil {
-		loggerFrom(c, s.log).Warn("sending a tip photo", "err", err)
-	}
+	s.sendPhoto(c, f, t.PhotoSHA256, info.ContentType, info.Size)
 }

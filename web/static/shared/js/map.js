@@ -42,6 +42,30 @@ export function boundsOf(features) {
   return b;
 }
 
+/**
+ * wideBounds is the box around the points widened to a landscape shape (width over height
+ * about ratio), so that a map across the screen stays low and its numbered points readable.
+ * @param {{lat: number, lon: number}[]} points
+ * @param {number} ratio
+ * @returns {number[] | undefined}
+ */
+export function wideBounds(points, ratio) {
+  const ps = points.filter(p => Number.isFinite(p.lat) && Number.isFinite(p.lon) && (p.lat || p.lon));
+  if (!ps.length) return undefined;
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of ps) {
+    minLon = Math.min(minLon, p.lon); maxLon = Math.max(maxLon, p.lon);
+    minLat = Math.min(minLat, p.lat); maxLat = Math.max(maxLat, p.lat);
+  }
+  const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
+  let latSpan = Math.max(maxLat - minLat, 0.01);
+  let lonSpan = Math.max(maxLon - minLon, 0.01);
+  if (lonSpan * k < latSpan * ratio) lonSpan = (latSpan * ratio) / k;
+  else latSpan = (lonSpan * k) / ratio;
+  const midLon = (minLon + maxLon) / 2, midLat = (minLat + maxLat) / 2;
+  return [midLon - lonSpan / 2, midLat - latSpan / 2, midLon + lonSpan / 2, midLat + latSpan / 2];
+}
+
 function extend(b, lon, lat) {
   if (lon < b[0]) b[0] = lon;
   if (lat < b[1]) b[1] = lat;

@@ -6,7 +6,7 @@
 
 import { h } from "../../../shared/js/dom.js";
 import { Api, query } from "../../../shared/js/api.js";
-import { pointMap } from "../../../shared/js/map.js";
+import { pointMap, wideBounds } from "../../../shared/js/map.js";
 
 /**
  * @typedef {import("../main.js").DeskContext} DeskContext
@@ -417,43 +417,13 @@ function renderCandidates(el, ctx, ans) {
   const points = cands.map((c, i) => ({ id: c.id, lat: c.lat, lon: c.lon, label: String(i + 1), title: `${i + 1}. ${c.name}` }));
   pointMap(mapEl, points, {
     label: t("licensing.mapLabel"),
-    bounds: wideBounds(points),
+    bounds: wideBounds(points, 1.5),
     onSelect: p => {
       for (const li of el.querySelectorAll(".lic-candidate")) li.classList.toggle("selected", /** @type {HTMLElement} */ (li).dataset.id === p.id);
       const li = /** @type {HTMLElement | null} */ (el.querySelector(`.lic-candidate[data-id="${CSS.escape(p.id)}"]`));
       if (li) { li.scrollIntoView({ block: "nearest" }); li.querySelector("button")?.focus(); }
     },
   });
-}
-
-/**
- * wideBounds is the box around the points, widened to a landscape shape so that the map uses
- * its width and the numbered points stay readable.
- * @param {{lat: number, lon: number}[]} points
- * @returns {number[] | undefined}
- */
-function wideBounds(points) {
-  const ps = points.filter(p => Number.isFinite(p.lat) && Number.isFinite(p.lon) && (p.lat || p.lon));
-  if (!ps.length) return undefined;
-  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of ps) {
-    minLon = Math.min(minLon, p.lon); maxLon = Math.max(maxLon, p.lon);
-    minLat = Math.min(minLat, p.lat); maxLat = Math.max(maxLat, p.lat);
-  }
-  const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-  const latSpan = Math.max(maxLat - minLat, 0.01);
-  const lonSpan = Math.max(maxLon - minLon, (latSpan * 1.5) / k);
-  const midLon = (minLon + maxLon) / 2, midLat = (minLat + maxLat) / 2;
-  return [midLon - lonSpan / 2, midLat - latSpan / 2, midLon + lonSpan / 2, midLat + latSpan / 2];
-}
-
-/**
- * when is a time as a record shows it: the day in full and the time ("02/12/2026 16:00").
- * @param {DeskContext["fmt"]} fmt
- * @param {string} iso
- */
-function when(fmt, iso) {
-  return iso ? `${fmt.date(iso)} ${fmt.time(iso)}` : "–";
 }
 
 /**
@@ -479,7 +449,7 @@ function renderReport(el, ctx, ans, asked) {
       [t("licensing.lookupId"), h("span", { id: "lic-lookup-id" }, String(ans.lookup_id))],
       [t("licensing.officer"), officer],
       [t("licensing.purpose"), ans.purpose],
-      [t("licensing.checkedAt"), when(fmt, ans.checked_at)],
+      [t("licensing.checkedAt"), fmt.dateTime(ans.checked_at)],
       [t("licensing.asked"), asked ? `${t("licensing.kind." + asked.kind)}: ${asked.text}` : ""],
     ]));
 
@@ -564,7 +534,7 @@ async function renderHistory(el, ctx) {
       const bs = it.businesses || [];
       const names = bs.slice(0, 3).map(b => b.name || t("licensing.unnamed")).join("; ");
       tbody.append(h("tr", { dataset: { id: String(it.id) } },
-        h("td", { "data-label": t("licensing.when") }, when(fmt, it.at)),
+        h("td", { "data-label": t("licensing.when") }, fmt.dateTime(it.at)),
         h("td", { "data-label": t("licensing.lookupId") }, String(it.id)),
         h("td", { "data-label": t("licensing.asked") }, KINDS.includes(it.kind) ? `${t("licensing.kind." + it.kind)}: ${it.text}` : it.text),
         h("td", { "data-label": t("licensing.purpose") }, it.purpose),

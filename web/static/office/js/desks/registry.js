@@ -6,7 +6,7 @@
 
 import { h } from "../../../shared/js/dom.js";
 import { Api, ApiError, query } from "../../../shared/js/api.js";
-import { pointMap } from "../../../shared/js/map.js";
+import { pointMap, wideBounds } from "../../../shared/js/map.js";
 
 /**
  * @typedef {import("../main.js").DeskContext} DeskContext
@@ -482,30 +482,6 @@ async function showPage(el, errors, ctx) {
     bounds: wideBounds(points, 2.6),
     onSelect: p => ctx.go(`#/registry/${encodeURIComponent(p.id)}`),
   });
-}
-
-/**
- * wideBounds is the box around the points widened to a landscape shape (width over height
- * about ratio), so that a map across the screen stays low and its numbered points readable.
- * @param {{lat: number, lon: number}[]} points
- * @param {number} ratio
- * @returns {number[] | undefined}
- */
-function wideBounds(points, ratio) {
-  const ps = points.filter(p => Number.isFinite(p.lat) && Number.isFinite(p.lon) && (p.lat || p.lon));
-  if (!ps.length) return undefined;
-  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of ps) {
-    minLon = Math.min(minLon, p.lon); maxLon = Math.max(maxLon, p.lon);
-    minLat = Math.min(minLat, p.lat); maxLat = Math.max(maxLat, p.lat);
-  }
-  const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-  let latSpan = Math.max(maxLat - minLat, 0.01);
-  let lonSpan = Math.max(maxLon - minLon, 0.01);
-  if (lonSpan * k < latSpan * ratio) lonSpan = (latSpan * ratio) / k;
-  else latSpan = (lonSpan * k) / ratio;
-  const midLon = (minLon + maxLon) / 2, midLat = (minLat + maxLat) / 2;
-  return [midLon - lonSpan / 2, midLat - latSpan / 2, midLon + lonSpan / 2, midLat + latSpan / 2];
 }
 
 /**
