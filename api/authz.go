@@ -66,6 +66,7 @@ var policy = map[string]access{
 	"POST /api/v1/areas/reorganisations/:id/apply":            {roles: adminsOnly, city: true},
 	"GET /api/v1/businesses":                                  {roles: everyone},
 	"GET /api/v1/businesses/:id":                              {roles: everyone},
+	"GET /api/v1/businesses/export":                           {roles: planners},
 	"POST /api/v1/businesses":                                 {roles: planners},
 	"PATCH /api/v1/businesses/:id":                            {roles: planners},
 	// An import may touch any district: city-wide planners only.

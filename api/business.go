@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kiemtra/models"
+	"kiemtra/registry"
 )
 
 // BusinessPage is one page of a business listing.
@@ -65,6 +67,7 @@ func (in BusinessInput) Business() *models.Business {
 func (s *Server) registerBusinessRoutes(g *gin.RouterGroup) {
 	g.GET("/businesses", s.listBusinesses)
 	g.POST("/businesses", s.createBusiness)
+	g.GET("/businesses/export", s.exportBusinesses)
 	g.GET("/businesses/:id", s.getBusiness)
 	g.PATCH("/businesses/:id", s.updateBusiness)
 }
@@ -221,6 +224,36 @@ func (s *Server) listBusinesses(c *gin.Context) {
 	}
 	page.Total = total
 	c.JSON(http.StatusOK, page)
+}
+
+// exportBusinesses answers the businesses the list's filters match (in the caller's
+// jurisdiction) as a CSV or XLSX file in the import's columns, in the caller's language.
+func (s *Server) exportBusinesses(c *gin.Context) {
+	q, err := ParseBusinessQuery(c.Query)
+	if err == nil && q.Near {
+		err = models.Invalid("near", "is not a filter of the download", "không dùng được khi tải danh sách")
+	}
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.scopeToJurisdiction(c, &q.Filter); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	format := c.DefaultQuery("format", registry.ExportXLSX)
+	vi := wantsVietnamese(c)
+	var buf bytes.Buffer
+	if _, err := s.registry.Export(c.Request.Context(), &buf, q.Filter, format, vi); err != nil {
+		s.writeError(c, unknownArea(err, q.Filter))
+		return
+	}
+	name := "co-so_" + s.today().String() + "." + format
+	if !vi {
+		name = "registry_" + s.today().String() + "." + format
+	}
+	c.Header("Cache-Control", "private, no-store")
+	writeFile(c, name, format, buf.Bytes())
 }
 
 // unknownArea turns "area not found" from a listing's filter into a bad parameter: the listing

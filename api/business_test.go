@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -182,6 +183,36 @@ func TestBusinessListing(t *testing.T) {
 			for _, it := range first.Items {
 				if it.DistanceM != nil {
 					t.Fatalf("a plain listing gives distance_m: %+v", it)
+				}
+			}
+		})
+
+		t.Run("the download holds what the filters match, in the import's columns", func(t *testing.T) {
+			bs, _, err := db.FindBusinesses(context.Background(), models.BusinessFilter{Category: "karaoke"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := do(t, s, "GET", "/api/v1/businesses/export?category=karaoke", "")
+			if w.Code != 200 || w.Header().Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+				!strings.HasPrefix(w.Header().Get("Content-Disposition"), `attachment; filename="co-so_`) {
+				t.Fatalf("xlsx: %d %v", w.Code, w.Header())
+			}
+			f, err := excelize.OpenReader(w.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := f.GetRows("Cơ sở")
+			f.Close()
+			if err != nil || len(rows) != len(bs)+1 || rows[0][0] != "Tên cơ sở" {
+				t.Fatalf("the workbook has %d rows (%v), want a header and %d karaoke businesses", len(rows), err, len(bs))
+			}
+			w = do(t, s, "GET", "/api/v1/businesses/export?format=csv&lang=en&status=closed", "")
+			if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "\ufeffname,category,") || !strings.Contains(w.Header().Get("Content-Disposition"), "registry_") {
+				t.Fatalf("csv: %d %q", w.Code, w.Body.String()[:min(80, w.Body.Len())])
+			}
+			for q, field := range map[string]string{"format=pdf": "format", "near=10.03,105.78": "near", "area=nowhere": "area", "status=open": "status"} {
+				if w := do(t, s, "GET", "/api/v1/businesses/export?"+q, ""); w.Code != 400 || !strings.Contains(w.Body.String(), `"field":"`+field+`"`) {
+					t.Errorf("%s: %d %s", q, w.Code, w.Body)
 				}
 			}
 		})

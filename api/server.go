@@ -61,6 +61,9 @@ type Registry interface {
 	// ImportAreasWith reads a GeoJSON FeatureCollection of areas (in any naming docs/areas.md
 	// lists) and stores them when all are valid.
 	ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error)
+	// Export writes the businesses f matches as a registry file (registry.ExportCSV or
+	// registry.ExportXLSX) that imports again as it is.
+	Export(ctx context.Context, w io.Writer, f models.BusinessFilter, format string, vi bool) (int, error)
 	// AreaPath returns an area's materialised path from the in-memory index, or "".
 	AreaPath(ctx context.Context, code string) string
 	// Contains reports whether an area contains a point.

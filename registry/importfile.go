@@ -120,7 +120,8 @@ var headerAliases = func() map[string]string {
 		colSecurity: {"so_gcn_antt", "gcn_antt", "so_giay_chung_nhan_antt", "giay_chung_nhan_antt",
 			"so_gcn_du_dieu_kien_antt", "giay_chung_nhan_du_dieu_kien_ve_antt", "so_giay_chung_nhan_du_dieu_kien_ve_antt",
 			"giay_chung_nhan_du_dieu_kien_ve_an_ninh_trat_tu", "so_giay_chung_nhan_du_dieu_kien_ve_an_ninh_trat_tu"},
-		colIgnored: {"stt", "so_thu_tu", "tt"},
+		// The export's columns for reading (Export): a downloaded file imports again as it is.
+		colIgnored: {"stt", "so_thu_tu", "tt", "ten_phuong_xa", "ward_name", "lan_kiem_tra_gan_nhat", "last_inspected"},
 	}
 	m := map[string]string{}
 	for c, keys := range byColumn {

@@ -47,6 +47,7 @@ type Service struct {
 	store      Store
 	categories map[string]bool
 	catLabels  *Categories
+	catNames   []models.Category
 	log        *slog.Logger
 	now        func() time.Time
 	loc        *time.Location
@@ -60,7 +61,8 @@ type Service struct {
 // New returns a service; call Refresh (or Run) before serving so that the indexes exist.
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, categories: cfg.Categories, catLabels: NewCategories(cfg.Categories, cfg.CategoryNames),
-		log: cfg.Logger, now: cfg.Now, loc: cfg.Location, newID: cfg.NewID, dirty: make(chan struct{}, 1)}
+		catNames: cfg.CategoryNames,
+		log:      cfg.Logger, now: cfg.Now, loc: cfg.Location, newID: cfg.NewID, dirty: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -44,16 +44,23 @@ func TestOfficeRegistryDesk(t *testing.T) {
 	}
 	p.NoRawCodes("the registry: the search")
 
-	// The download: every match (not just the page) as a CSV with the import's columns. The
-	// test keeps the file the page hands to the browser.
+	// The downloads: every match (not just the page) with the import's columns, in Vietnamese,
+	// from the server. The test keeps the files the page hands to the browser.
 	evalJS[bool](t, p.ctx, `(() => { const o = URL.createObjectURL; window.__files = []; URL.createObjectURL = b => { window.__files.push(b); return o(b); }; return true; })()`)
-	p.Do("download the matches", chromedp.Click(chromedp.CSS(`#reg-download`)))
-	csvText := awaitJS[string](t, p.ctx, `new Promise(resolve => { const t0 = Date.now(); const tick = () => { if (window.__files.length) window.__files[0].text().then(resolve); else if (Date.now() - t0 > 8000) resolve(""); else setTimeout(tick, 100); }; tick(); })`)
+	p.Do("download the matches as CSV", chromedp.Click(chromedp.CSS(`#reg-download`)))
+	fileText := func(i int, as string) string {
+		return awaitJS[string](t, p.ctx, fmt.Sprintf(`new Promise(resolve => { const t0 = Date.now(); const tick = () => { const f = window.__files[%d]; if (f) { if (%q === "text") f.text().then(resolve); else f.arrayBuffer().then(b => resolve(f.type + " " + String.fromCharCode(...new Uint8Array(b).slice(0, 2)))); } else if (Date.now() - t0 > 8000) resolve(""); else setTimeout(tick, 100); }; tick(); })`, i, as))
+	}
+	csvText := fileText(0, "text")
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(csvText, "\ufeff")), "\r\n")
 	total := evalJS[string](t, p.ctx, `document.querySelector('#reg-total').textContent`)
-	if len(lines) < 2 || !strings.HasPrefix(lines[0], "name,category,licence_no,address,lat,lon") || !strings.Contains(csvText, "Hoa Hồng") ||
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "Tên cơ sở,Loại hình,Số giấy phép,Địa chỉ,Mã phường xã") || !strings.Contains(csvText, "Hoa Hồng") ||
 		!strings.HasPrefix(total, strconv.Itoa(len(lines)-1)+" ") {
 		t.Errorf("the download has %d lines for %q, starting %q", len(lines), total, lines[0])
+	}
+	p.Do("download the matches as a workbook", chromedp.Click(chromedp.CSS(`#reg-download-xlsx`)))
+	if got := fileText(1, "head"); got != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet PK" {
+		t.Errorf("the workbook download is %q", got)
 	}
 	p.Shot("office-registry-list-vi-1280x800.png")
 	p.Viewport(360, 640)

@@ -1,7 +1,7 @@
 // @ts-check
 // The registry desk: planners and admins keep the list of service businesses; viewers read it.
-// #/registry is the list (search without accents, filters, pages, a map of the page, a CSV of
-// every match); #/registry/ID a business with its inspections, edit (with the version it read:
+// #/registry is the list (search without accents, filters, pages, a map of the page, an Excel
+// or CSV file of every match); #/registry/ID a business with its inspections, edit (with the version it read:
 // someone else's change is shown field by field), close and reopen; #/registry/new a new one.
 
 import { h } from "../../../shared/js/dom.js";
@@ -61,9 +61,9 @@ const messages = {
     "registry.none": "Không có cơ sở nào phù hợp.",
     "registry.mapLabel": "Bản đồ các cơ sở trên trang này",
     "registry.add": "Thêm cơ sở",
-    "registry.download": "Tải danh sách (CSV)",
-    "registry.downloading": "Đang tải {n} cơ sở…",
-    "registry.noXlsx": "Máy chủ chưa có chức năng xuất tệp Excel; tệp CSV mở được bằng Excel.",
+    "registry.download": "Tải tệp CSV",
+    "registry.downloadXlsx": "Tải tệp Excel",
+    "registry.downloading": "Đang tải…",
     "registry.col.name": "Tên cơ sở",
     "registry.col.address": "Địa chỉ",
     "registry.field.name": "Tên cơ sở",
@@ -171,9 +171,9 @@ const messages = {
     "registry.none": "No business matches.",
     "registry.mapLabel": "Map of the businesses on this page",
     "registry.add": "Add a business",
-    "registry.download": "Download the list (CSV)",
-    "registry.downloading": "Downloading {n} businesses…",
-    "registry.noXlsx": "The server cannot export Excel files yet; Excel opens the CSV file.",
+    "registry.download": "Download CSV",
+    "registry.downloadXlsx": "Download Excel",
+    "registry.downloading": "Downloading…",
     "registry.col.name": "Name",
     "registry.col.address": "Address",
     "registry.field.name": "Name",
@@ -394,7 +394,8 @@ async function renderList(el, ctx) {
       h("div", { class: "row" },
         canEdit(ctx) ? h("a", { class: "button", href: "#/registry/new", id: "reg-add" }, t("registry.add")) : null,
         canImport(ctx) ? h("a", { class: "button secondary", href: "#/registry/import", id: "reg-import" }, t("registry.import")) : null,
-        h("button", { type: "button", class: "secondary", id: "reg-download", title: t("registry.noXlsx"), onclick: (ev) => download(ctx, errors, /** @type {HTMLButtonElement} */ (ev.currentTarget)) }, t("registry.download")))),
+        canEdit(ctx) ? h("button", { type: "button", class: "secondary", id: "reg-download-xlsx", onclick: (ev) => download(ctx, errors, /** @type {HTMLButtonElement} */ (ev.currentTarget), "xlsx") }, t("registry.downloadXlsx")) : null,
+        canEdit(ctx) ? h("button", { type: "button", class: "secondary", id: "reg-download", onclick: (ev) => download(ctx, errors, /** @type {HTMLButtonElement} */ (ev.currentTarget), "csv") }, t("registry.download")) : null)),
     h("div", { class: "reg-filters" },
       h("div", { class: "reg-q" }, h("label", { for: "reg-q" }, t("registry.q")), q, h("p", { id: "reg-q-hint", class: "muted reg-hint" }, t("registry.qHint"))),
       h("div", {}, h("label", { for: "reg-category" }, t("registry.category")), category),
@@ -485,53 +486,29 @@ async function showPage(el, errors, ctx) {
 }
 
 /**
- * download writes every business the filters match into a CSV file with the import's column
- * names, so that the file can be edited and imported again. The API has no export: the pages
- * of the listing are read one after another.
+ * download asks the server for every business the filters match (not just the page) as a file
+ * in the import's columns, in the user's language, so that it can be edited and imported again.
  * @param {DeskContext} ctx
  * @param {HTMLElement} errors
  * @param {HTMLButtonElement} button
+ * @param {"csv" | "xlsx"} format
  */
-async function download(ctx, errors, button) {
-  const { t, fmt } = ctx;
+async function download(ctx, errors, button, format) {
+  const { t } = ctx;
   const label = button.textContent;
   button.disabled = true;
+  button.textContent = t("registry.downloading");
   errors.hidden = true;
-  /** @type {Business[]} */
-  const all = [];
+  const f = state.filters;
   try {
-    let cursor = "";
-    do {
-      const got = await ctx.api.get(listPath(state.filters, cursor, 500));
-      all.push(...(got.items || []));
-      cursor = got.next_cursor || "";
-      button.textContent = t("registry.downloading", { n: fmt.num(all.length) });
-    } while (cursor);
+    await ctx.api.download("/api/v1/businesses/export" + query({ format, lang: ctx.lang, q: f.q, category: f.category, status: f.status, area: f.area }),
+      `co-so.${format}`);
   } catch (ex) {
     ctx.showError(errors, ex, labels(t));
-    return;
   } finally {
     button.disabled = false;
     button.textContent = label;
   }
-  const cols = ["name", "category", "licence_no", "address", "lat", "lon", "opened_on", "status", "phone", "owner", "tax_code", "security_cert_no", "closed_on"];
-  const cell = (v) => {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [cols.join(",")];
-  for (const b of all) {
-    lines.push([b.name, b.category, b.licence_no, b.address, b.lat, b.lon, b.opened_on, b.status, b.phone, b.owner_name, b.tax_code,
-      b.security_cert_no, b.closed_on].map(cell).join(","));
-  }
-  // A byte order mark tells Excel the file is UTF-8, so that Vietnamese reads right.
-  const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
-  const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: `co-so-${new Date().toISOString().slice(0, 10)}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 /**
