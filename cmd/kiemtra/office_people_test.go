@@ -166,6 +166,27 @@ func TestOfficePeopleDesk(t *testing.T) {
 	p.Shot("office-people-user-vi-360x640.png")
 	p.Viewport(1280, 800)
 
+	// The audit log holds what was done to the account, by whom, and its chain is intact.
+	p.Do("read the account's audit log", chromedp.Click(chromedp.CSS(`#people-user-audit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ops-audit[data-shown*="entity_id=`+created.ID+`"]`)))
+	events, err := m.DB().FindAuditEvents(ctx, models.AuditFilter{EntityType: "user", EntityID: created.ID, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := evalJS[int](t, p.ctx, `document.querySelectorAll('.ops-audit tbody tr').length`); n != len(events) || n < 2 {
+		t.Errorf("the account's log lists %d events, the database %d (create, disable)", n, len(events))
+	}
+	if got := p.Text(`.ops-audit tbody`); !strings.Contains(got, "Quản trị hệ thống (admin)") || !strings.Contains(got, "Tạo mới") ||
+		!strings.Contains(got, "Tài khoản · Nguyễn Thị Mới") {
+		t.Errorf("the account's log reads %q", got)
+	}
+	p.Do("verify the audit chain", chromedp.Click(chromedp.CSS(`#ops-verify`)), chromedp.WaitVisible(chromedp.CSS(`#ops-verify-result [data-ok]`)))
+	if got := p.Text(`#ops-verify-result`); !strings.HasPrefix(got, "Chuỗi nhật ký nguyên vẹn") {
+		t.Errorf("the chain check reads %q", got)
+	}
+	p.NoRawCodes("the account's audit log")
+	p.Shot("office-people-audit-vi-1280x800.png")
+
 	p.Do("the accounts", hash("#/people/users"), chromedp.WaitVisible(chromedp.CSS(`#people-users tr[data-user="`+created.ID+`"]`)))
 	if got := p.Text(`#people-users tr[data-user="` + created.ID + `"]`); !strings.Contains(got, "Nguyễn Thị Mới") || !strings.Contains(got, "Đã khóa") || !strings.Contains(got, team.Name) {
 		t.Errorf("the account's row reads %s", got)

@@ -579,8 +579,8 @@ async function renderJobs(el, ctx) {
 }
 
 /**
- * userNames maps usernames and user ids to display names, and lists the accounts for the
- * "who" filter (a failure leaves usernames).
+ * userNames maps usernames and user ids to display names, and team ids to the teams' names,
+ * and lists the accounts for the "who" filter (a failure leaves usernames and ids).
  * @param {DeskContext} ctx
  * @returns {Promise<{names: Map<string, string>, accounts: {username: string, name: string}[]}>}
  */
@@ -597,6 +597,12 @@ async function userNames(ctx) {
   } catch {
     // The log still reads with usernames.
   }
+  try {
+    const res = await ctx.api.get("/api/v1/teams");
+    for (const team of res.items || []) names.set(team.id, team.name);
+  } catch {
+    // The log still reads with the teams' ids.
+  }
   return { names, accounts };
 }
 
@@ -609,11 +615,23 @@ function whoText(ctx, names, actor) {
   return name && name !== actor ? `${name} (${actor})` : actor;
 }
 
-/** @param {DeskContext} ctx @param {AuditEvent} e */
-function recordText(ctx, e) {
+/**
+ * whoNode is whoText for the table: the username, when shown, is marked as a name that is not
+ * translated (a username such as "admin" is not the role of that name).
+ * @param {DeskContext} ctx @param {Map<string, string>} names @param {string} actor
+ */
+function whoNode(ctx, names, actor) {
+  const name = names.get(actor);
+  if (!name || name === actor || ["scheduler", "public", "anonymous", ""].includes(actor)) return whoText(ctx, names, actor);
+  return [name, " ", h("span", { class: "username", translate: "no" }, `(${actor})`)];
+}
+
+/** @param {DeskContext} ctx @param {Map<string, string>} names @param {AuditEvent} e */
+function recordText(ctx, names, e) {
   let id = e.entity_id;
   if (e.action === "set_status" && e.entity_type === "task") id = ctx.ref.label("task_status", id);
   else if (ISO_DAY.test(id)) id = ctx.fmt.date(id);
+  else if ((e.entity_type === "user" || e.entity_type === "team") && names.has(id)) id = names.get(id) || id;
   return id ? `${entityName(ctx, e.entity_type)} · ${id}` : entityName(ctx, e.entity_type);
 }
 
@@ -741,11 +759,11 @@ async function renderAudit(el, ctx) {
   }
   const rows = res.items.map(e => h("tr", { dataset: { id: String(e.id), action: e.action } },
     h("td", { "data-label": t("opsColAt") }, fmt.dateTime(e.at)),
-    h("td", { "data-label": t("opsColActor") }, whoText(ctx, names, e.actor)),
+    h("td", { "data-label": t("opsColActor") }, whoNode(ctx, names, e.actor)),
     h("td", { "data-label": t("opsColAction") }, actionName(ctx, e.action)),
     h("td", { "data-label": t("opsColRecord"), class: "ops-record" }, e.entity_id
-      ? h("a", { href: hashFor({ entity_type: e.entity_type, entity_id: e.entity_id }, []), title: t("opsRecordHistory") }, recordText(ctx, e))
-      : recordText(ctx, e))));
+      ? h("a", { href: hashFor({ entity_type: e.entity_type, entity_id: e.entity_id }, []), title: t("opsRecordHistory") }, recordText(ctx, names, e))
+      : recordText(ctx, names, e))));
   list.append(nav, h("div", { class: "table-wrap" }, h("table", { class: "ops-stack ops-audit" },
     h("thead", {}, h("tr", {}, ["opsColAt", "opsColActor", "opsColAction", "opsColRecord"].map(k => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows))));

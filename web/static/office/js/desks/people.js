@@ -74,6 +74,7 @@ const messages = {
     peopleColStatus: "Trạng thái",
     peopleActive: "Đang hoạt động",
     peopleDisabled: "Đã khóa",
+    peopleUserAudit: "Nhật ký thay đổi của tài khoản",
     peopleNoTeam: "Không thuộc tổ nào",
     peopleUsersCount: "{n} tài khoản",
     peopleNoUsers: "Không có tài khoản nào khớp.",
@@ -156,6 +157,7 @@ const messages = {
     peopleColStatus: "Status",
     peopleActive: "Enabled",
     peopleDisabled: "Disabled",
+    peopleUserAudit: "The account's audit log",
     peopleNoTeam: "No team",
     peopleUsersCount: "{n} accounts",
     peopleNoUsers: "No account matches.",
@@ -762,7 +764,9 @@ function renderUser(el, ctx, d, id, notes = []) {
   el.replaceChildren(tabs(ctx, "users"), h("section", { class: "card" },
     h("a", { href: "#/people/users", class: "people-back" }, t("peopleBackUsers")),
     h("h1", {}, t("peopleUserTitle", { name: personName(u) })),
-    h("p", {}, h("span", { class: u.disabled ? "badge bad" : "badge ok", id: "people-user-status" }, t(u.disabled ? "peopleDisabled" : "peopleActive"))),
+    h("p", { class: "row" }, h("span", { class: u.disabled ? "badge bad" : "badge ok", id: "people-user-status" }, t(u.disabled ? "peopleDisabled" : "peopleActive")),
+      // What was done to the account, and by whom, is the audit log's: admins read it there.
+      h("a", { href: `#/ops/audit?entity_type=user&entity_id=${encodeURIComponent(u.id)}`, id: "people-user-audit" }, t("peopleUserAudit"))),
     self ? h("p", { class: "muted" }, t("peopleSelf")) : null,
     form));
   showPreview();
