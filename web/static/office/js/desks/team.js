@@ -1,7 +1,8 @@
 // @ts-check
 // The team lead's desk: the team's day (#/team, #/team/day/DATE), its week by day
 // (#/team/week, #/team/week/DATE) and its inspections to review (#/team/review, one at
-// #/team/review/ID). Every code on screen is named by the reference tables (ref.label) or by
+// #/team/review/ID). Planners and admins pick a team (#/team) and read its day and week
+// (#/team/t/TEAM, #/team/t/TEAM/day/DATE, #/team/t/TEAM/week/DATE). Every code on screen is named by the reference tables (ref.label) or by
 // this desk's messages.
 
 import { h } from "../../../shared/js/dom.js";
@@ -30,6 +31,14 @@ const messages = {
     teamReviewTab: "Cần xem xét",
     teamTabs: "Các trang của tổ",
     teamNoTeam: "Tài khoản của bạn không thuộc tổ công tác nào.",
+    teamAll: "‹ Các tổ",
+    teamAllTitle: "Công việc của các tổ",
+    teamAllIntro: "Chọn một tổ để xem ngày làm việc và tuần của tổ: các cơ sở được giao, đã kiểm tra và còn chờ.",
+    teamAllNone: "Chưa có tổ công tác nào.",
+    teamAllUnits: "Toàn thành phố",
+    teamColTeam: "Tổ",
+    teamColUnits: "Địa bàn",
+    teamColCapacity: "Năng lực mỗi tuần (lượt)",
     teamDayTitle: "Ngày làm việc của tổ {team}",
     teamProgress: "Đã kiểm tra {done} trên {planned} cơ sở được giao",
     teamProgressDetail: "{missed} không kiểm tra được · {open} còn chờ · {notVisited} không đến",
@@ -116,6 +125,14 @@ const messages = {
     teamReviewTab: "To review",
     teamTabs: "The team's pages",
     teamNoTeam: "Your account is not a member of a team.",
+    teamAll: "‹ All teams",
+    teamAllTitle: "The teams' work",
+    teamAllIntro: "Choose a team to see its day and its week: the businesses assigned, inspected and still waiting.",
+    teamAllNone: "There are no teams yet.",
+    teamAllUnits: "The whole city",
+    teamColTeam: "Team",
+    teamColUnits: "Units",
+    teamColCapacity: "Weekly capacity (visits)",
     teamDayTitle: "The day of {team}",
     teamProgress: "{done} of {planned} assigned businesses inspected",
     teamProgressDetail: "{missed} could not be inspected · {open} still to visit · {notVisited} not visited",
@@ -219,12 +236,18 @@ function whyText(ctx, s) {
   return WHY_KEYS[s.why] ? ctx.t(WHY_KEYS[s.why]) : ctx.ref.label("outcome", s.why);
 }
 
-/** @param {DeskContext} ctx */
-function tabs(ctx, active) {
+/**
+ * tabs are the team's screens; a planner (team.base names the team in the route) reads the day
+ * and the week, and reviews are the team lead's.
+ * @param {DeskContext} ctx @param {any} team @param {string} active
+ */
+function tabs(ctx, team, active) {
   const t = ctx.t;
   const link = (id, hash, label) => h("a", { href: hash, class: id === active ? "active" : "", "aria-current": id === active ? "page" : null }, label);
   return h("nav", { class: "team-tabs", "aria-label": t("teamTabs") },
-    link("day", "#/team", t("teamToday")), link("week", "#/team/week", t("teamWeekTab")), link("review", "#/team/review", t("teamReviewTab")));
+    team.lead ? null : h("a", { href: "#/team", id: "team-all" }, t("teamAll")),
+    link("day", team.base, t("teamToday")), link("week", `${team.base}/week`, t("teamWeekTab")),
+    team.lead ? link("review", "#/team/review", t("teamReviewTab")) : null);
 }
 
 /** @param {DeskContext} ctx @param {string} date */
@@ -245,13 +268,13 @@ async function renderDay(el, ctx, team, date) {
   ctx.setTitle(`${t("teamToday")} · ${team.name}`);
   const prev = addDays(day.day, -1), next = addDays(day.day, 1);
   const navRow = h("div", { class: "row team-daynav" },
-    h("a", { class: "button secondary", href: `#/team/day/${prev}` }, t("teamPrevDay")),
+    h("a", { class: "button secondary", href: `${team.base}/day/${prev}` }, t("teamPrevDay")),
     h("b", { class: "grow team-dayname" }, fmt.weekday(day.day)),
-    next <= week.today ? h("a", { class: "button secondary", href: `#/team/day/${next}` }, t("teamNextDay")) : null);
+    next <= week.today ? h("a", { class: "button secondary", href: `${team.base}/day/${next}` }, t("teamNextDay")) : null);
   const head = h("section", { class: "card" }, h("h1", {}, t("teamDayTitle", { team: team.name })), navRow);
   if (day.hidden) {
     head.append(h("p", { class: "muted" }, t("teamHiddenDay")));
-    el.replaceChildren(tabs(ctx, "day"), head);
+    el.replaceChildren(tabs(ctx, team, "day"), head);
     return;
   }
   const pct = day.planned ? day.done / day.planned : 0;
@@ -262,7 +285,7 @@ async function renderDay(el, ctx, team, date) {
     h("p", { class: "muted" }, t("teamProgressDetail", { missed: fmt.num(day.missed), open: fmt.num(day.open), notVisited: fmt.num(day.not_visited) })));
   if (!day.stops.length) {
     head.append(h("p", { class: "muted" }, t("teamNoStops")));
-    el.replaceChildren(tabs(ctx, "day"), head);
+    el.replaceChildren(tabs(ctx, team, "day"), head);
     return;
   }
   const rows = day.stops.map(s => {
@@ -288,7 +311,7 @@ async function renderDay(el, ctx, team, date) {
   const table = h("div", { class: "table-wrap" }, h("table", { class: "team-stops stack" },
     h("thead", {}, h("tr", {}, ["teamColOrder", "teamColBusiness", "teamColReason", "teamColStatus", "teamColResult", "teamColFollowUps"].map(k => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows)));
-  el.replaceChildren(tabs(ctx, "day"), head, h("section", { class: "card" }, table));
+  el.replaceChildren(tabs(ctx, team, "day"), head, h("section", { class: "card" }, table));
 }
 
 /**
@@ -301,9 +324,9 @@ async function renderWeek(el, ctx, team, date) {
   ctx.setTitle(`${t("teamWeekTab")} · ${team.name}`);
   const nextMonday = addDays(week.to, 1);
   const navRow = h("div", { class: "row team-daynav" },
-    h("a", { class: "button secondary", href: `#/team/week/${addDays(week.from, -7)}` }, t("teamPrevWeek")),
+    h("a", { class: "button secondary", href: `${team.base}/week/${addDays(week.from, -7)}` }, t("teamPrevWeek")),
     h("span", { class: "grow" }),
-    nextMonday <= week.today ? h("a", { class: "button secondary", href: `#/team/week/${nextMonday}` }, t("teamNextWeek")) : null);
+    nextMonday <= week.today ? h("a", { class: "button secondary", href: `${team.base}/week/${nextMonday}` }, t("teamNextWeek")) : null);
   // countList lists the non-zero counts of a map of codes, each named by name(code).
   const countList = (m, name) => {
     const entries = Object.entries(m).filter(([, n]) => n > 0);
@@ -315,7 +338,7 @@ async function renderWeek(el, ctx, team, date) {
   const whyList = (m) => countList(m, code => (WHY_KEYS[code] ? t(WHY_KEYS[code]) : ref.label("outcome", code)));
   const total = { planned: 0, done: 0, missed: 0, open: 0, not_visited: 0, follow_ups: 0, outcomes: {}, why: {} };
   const rows = week.days.map(d => {
-    const dayCell = h("td", { "data-label": t("teamColDay") }, d.hidden ? fmt.weekday(d.day) : h("a", { href: `#/team/day/${d.day}` }, fmt.weekday(d.day)));
+    const dayCell = h("td", { "data-label": t("teamColDay") }, d.hidden ? fmt.weekday(d.day) : h("a", { href: `${team.base}/day/${d.day}` }, fmt.weekday(d.day)));
     if (d.hidden) {
       return h("tr", { class: "muted", dataset: { day: d.day } }, dayCell, h("td", { colspan: "8" }, t("teamNotYet")));
     }
@@ -344,7 +367,7 @@ async function renderWeek(el, ctx, team, date) {
   const table = h("div", { class: "table-wrap" }, h("table", { class: "team-week stack", id: "team-week" },
     h("thead", {}, h("tr", {}, ["teamColDay", "teamColPlanned", "teamColDone", "teamColMissed", "teamColOpen", "teamColNotVisited", "teamColOutcomes", "teamColWhy", "teamColFollowUps"].map(k => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows), h("tfoot", {}, foot)));
-  el.replaceChildren(tabs(ctx, "week"), h("section", { class: "card" },
+  el.replaceChildren(tabs(ctx, team, "week"), h("section", { class: "card" },
     h("h1", {}, t("teamWeekTitle", { from: fmt.date(week.from), to: fmt.date(week.to) })), navRow, table));
 }
 
@@ -372,7 +395,7 @@ async function renderReviewList(el, ctx, team) {
   for (const k of ["from", "to"]) if (ISO_DAY.test(params.get(k) || "")) q.set(k, params.get(k));
   ctx.setTitle(`${t("teamReviewTab")} · ${team.name}`);
   const card = h("section", { class: "card" }, h("h1", {}, t("teamReviewTitle")));
-  el.replaceChildren(tabs(ctx, "review"), card);
+  el.replaceChildren(tabs(ctx, team, "review"), card);
   const errBox = h("div", { hidden: true });
   /** @type {any} */
   let list;
@@ -482,7 +505,7 @@ async function renderReviewOne(el, ctx, team, id) {
   } },
   h("label", { for: "team-review-note" }, t("teamReviewNote")), note, submit);
   form.hidden = !!(item && item.reviewed);
-  el.replaceChildren(tabs(ctx, "review"),
+  el.replaceChildren(tabs(ctx, team, "review"),
     h("section", { class: "card team-detail" },
       h("a", { href: "#/team/review" }, t("teamBack")),
       h("h1", {}, t("teamDetailTitle", { business: business ? business.name : "" })),
@@ -509,19 +532,50 @@ async function memberNames(ctx, teamID) {
   }
 }
 
+/**
+ * The teams a planner may open, each with its units and weekly capacity.
+ * @param {HTMLElement} el @param {DeskContext} ctx
+ */
+async function renderTeams(el, ctx) {
+  const t = ctx.t, fmt = ctx.fmt;
+  ctx.setTitle(t("teamAllTitle"));
+  const [teams, areas] = await Promise.all([ctx.api.get("/api/v1/teams"), ctx.api.get("/api/v1/areas").catch(() => ({ items: [] }))]);
+  const names = new Map((areas.items || []).map(a => [a.code, a.name]));
+  const items = (teams.items || []).filter(x => x.active !== false);
+  const rows = items.map(x => h("tr", { dataset: { team: x.id } },
+    h("td", { "data-label": t("teamColTeam") }, h("a", { href: `#/team/t/${encodeURIComponent(x.id)}` }, x.name)),
+    h("td", { "data-label": t("teamColUnits") }, (x.unit_codes || []).map(c => names.get(c) || c).join(", ") || t("teamAllUnits")),
+    h("td", { "data-label": t("teamColCapacity"), class: "num" }, fmt.num(x.weekly_capacity || 0))));
+  el.replaceChildren(h("section", { class: "card" }, h("h1", {}, t("teamAllTitle")), h("p", { class: "muted" }, t("teamAllIntro")),
+    items.length
+      ? h("div", { class: "table-wrap" }, h("table", { class: "team-list", id: "team-list" },
+        h("thead", {}, h("tr", {}, ["teamColTeam", "teamColUnits", "teamColCapacity"].map(k => h("th", { scope: "col" }, t(k))))),
+        h("tbody", {}, rows)))
+      : h("p", {}, t("teamAllNone"))));
+}
+
 /** @type {import("../main.js").Desk} */
 export default {
   id: "team",
-  roles: ["team_lead"],
-  nav: { vi: "Tổ của tôi", en: "My team" },
+  roles: ["team_lead", "planner", "admin"],
+  nav: { vi: "Công việc của tổ", en: "Team work" },
   messages,
   async render(el, ctx) {
-    const team = ctx.me && ctx.me.team;
-    if (!team) {
-      el.replaceChildren(h("section", { class: "card" }, h("p", {}, ctx.t("teamNoTeam"))));
-      return;
+    let path = ctx.path, team;
+    if (ctx.user.role === "team_lead") {
+      team = ctx.me && ctx.me.team ? { ...ctx.me.team, base: "#/team", lead: true } : null;
+      if (!team) {
+        el.replaceChildren(h("section", { class: "card" }, h("p", {}, ctx.t("teamNoTeam"))));
+        return;
+      }
+    } else {
+      // Planners and admins read any team's day and week: #/team/t/ID/...
+      if (path[0] !== "t" || !path[1]) return renderTeams(el, ctx);
+      const got = await ctx.api.get(`/api/v1/teams/${encodeURIComponent(path[1])}`);
+      team = { ...got, base: `#/team/t/${encodeURIComponent(got.id)}`, lead: false };
+      path = path.slice(2);
     }
-    const [screen, arg] = ctx.path;
+    const [screen, arg] = path;
     const date = arg && ISO_DAY.test(arg) ? arg : "";
     if (screen === "week") return renderWeek(el, ctx, team, date);
     if (screen && screen.startsWith("review")) {
