@@ -83,17 +83,17 @@ func (p *Programme) Validate(categories map[string]bool) error {
 	}
 	if !p.StartsOn.IsZero() && !p.EndsOn.IsZero() {
 		if !p.StartsOn.Before(p.EndsOn) {
-			v.Add("ends_on", "must be after starts_on", "phải sau ngày bắt đầu")
+			v.Add("ends_on", "must be after the start date", "phải sau ngày bắt đầu")
 		} else if p.EndsOn.Year-p.StartsOn.Year > 20 {
 			v.Add("ends_on", "a programme lasts at most 20 years", "chương trình kéo dài tối đa 20 năm")
 		}
 	}
 	if math.IsNaN(p.MinYearlyShare) || p.MinYearlyShare <= 0 || p.MinYearlyShare > 1 {
-		v.Add("min_yearly_share", "must be above 0 and at most 1", "phải lớn hơn 0 và không quá 1")
+		v.Add("min_yearly_share", "must be above 0 and at most 1 (100%%)", "phải lớn hơn 0 và không quá 1 (100%%)")
 	}
 	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && !p.EndsOn.IsZero() &&
 		(p.CoverageDeadline.Before(p.StartsOn) || p.CoverageDeadline.After(p.EndsOn)) {
-		v.Add("coverage_deadline", "must be between starts_on and ends_on", "phải nằm trong thời gian của chương trình")
+		v.Add("coverage_deadline", "must be between the start and the end dates", "phải nằm trong thời gian của chương trình")
 	}
 	if p.GraceDays < 0 || p.GraceDays > 365 {
 		v.Add("grace_days", "must be between 0 and 365", "phải từ 0 đến 365")
