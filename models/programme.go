@@ -91,7 +91,9 @@ func (p *Programme) Validate(categories map[string]bool) error {
 	if math.IsNaN(p.MinYearlyShare) || p.MinYearlyShare <= 0 || p.MinYearlyShare > 1 {
 		v.Add("min_yearly_share", "must be above 0 and at most 1 (100%%)", "phải lớn hơn 0 và không quá 1 (100%%)")
 	}
-	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && !p.EndsOn.IsZero() &&
+	// Only against a period that makes sense: a deadline left to default to a wrong end date
+	// is the end date's problem, not a second one.
+	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && p.StartsOn.Before(p.EndsOn) &&
 		(p.CoverageDeadline.Before(p.StartsOn) || p.CoverageDeadline.After(p.EndsOn)) {
 		v.Add("coverage_deadline", "must be between the start and the end dates", "phải nằm trong thời gian của chương trình")
 	}

@@ -233,7 +233,7 @@ async function renderList(el, ctx, d) {
   const cols = [t("prg.field.code"), t("prg.field.name"), t("prg.period"), t("prg.col.share"), t("prg.col.deadline"), t("prg.field.grace_days"),
     t("prg.col.scope"), t("prg.field.root_area_code"), t("prg.field.lead_agency"), ""];
   const rows = items.map(p => h("tr", { dataset: { code: p.code } },
-    h("td", { "data-label": cols[0] }, h("a", { href: `#/programmes/${encodeURIComponent(p.code)}` }, p.code)),
+    h("td", { "data-label": cols[0], class: "prg-nowrap" }, h("a", { href: `#/programmes/${encodeURIComponent(p.code)}` }, p.code)),
     h("td", { "data-label": cols[1] }, p.name),
     h("td", { "data-label": cols[2], class: "prg-nowrap" }, t("prg.range", { from: fmt.date(p.starts_on), to: fmt.date(p.ends_on) })),
     h("td", { "data-label": cols[3], class: "prg-share" }, fmt.pct(p.min_yearly_share)),
@@ -344,8 +344,10 @@ function programmeForm(ctx, d, p) {
     if (key === "root_area_code") {
       const options = [...d.roots];
       if (value && !options.some(o => o.code === value)) options.push({ code: value, label: areaName(ctx, d, value) });
+      // A new programme covers the top of the tree (the city), as the existing ones do.
+      const pick = p ? value : (options[0] ? options[0].code : "");
       input = h("select", { id, name: key }, h("option", { value: "" }, t("prg.wholeRegistry")),
-        options.map(o => h("option", { value: o.code, selected: o.code === value }, o.label)));
+        options.map(o => h("option", { value: o.code, selected: o.code === pick }, o.label)));
     } else if (key === "lead_agency") {
       // A dissolved agency stays the choice of the programme it already leads, and no other's.
       const agencies = [...d.agencies.values()].filter(a => a.active || a.code === value);
@@ -541,6 +543,7 @@ function renderForm(el, ctx, d, p) {
   /** @param {Record<string, string>} values */
   const save = async (values) => {
     errors.hidden = true;
+    note.replaceChildren();
     form.fieldErrors(null);
     const keys = base ? FIELDS.filter(k => k !== "code" && values[k] !== valueOf(ctx, base, k)) : FIELDS;
     if (base && !keys.length) {
