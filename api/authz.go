@@ -74,6 +74,7 @@ var policy = map[string]access{
 	"GET /api/v1/programmes":            {roles: readers},
 	"POST /api/v1/programmes":           {roles: planners, city: true},
 	"GET /api/v1/programmes/:id":        {roles: readers},
+	"PATCH /api/v1/programmes/:id":      {roles: planners, city: true},
 	"GET /api/v1/programmes/:id/plans":  {roles: readers},
 	"POST /api/v1/programmes/:id/plans": {roles: planners, city: true},
 	"GET /api/v1/plans/:id":             {roles: readers},

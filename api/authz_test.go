@@ -176,6 +176,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/programmes", "", readersOnly, false, false},
 			{"POST", "/api/v1/programmes", `{}`, plannersOnly, true, false},
 			{"GET", "/api/v1/programmes/P", "", readersOnly, false, false},
+			{"PATCH", "/api/v1/programmes/P", `{"version":99}`, plannersOnly, true, false},
 			{"GET", "/api/v1/programmes/P/plans", "", readersOnly, false, false},
 			{"POST", "/api/v1/programmes/P/plans", `{"year":2026,"dry_run":true}`, plannersOnly, true, false},
 			{"GET", "/api/v1/plans/{plan}", "", readersOnly, false, false},

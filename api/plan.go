@@ -15,6 +15,9 @@ import (
 // Planner is the planning service.
 type Planner interface {
 	CreateProgramme(ctx context.Context, actor string, p *models.Programme) error
+	// UpdateProgramme applies a planner's change (invalid, conflict for a stale version,
+	// not_found) and returns the stored programme.
+	UpdateProgramme(ctx context.Context, actor, idOrCode string, upd models.ProgrammeUpdate) (*models.Programme, error)
 	// DraftPlan commits a plan (its inputs and secret) that waits for a public draw; with
 	// opts.DryRun it only previews the figures.
 	DraftPlan(ctx context.Context, actor, programmeID string, year int, opts models.DraftOptions) (*models.Plan, error)
@@ -77,6 +80,7 @@ func (s *Server) registerPlanRoutes(g *gin.RouterGroup) {
 	g.GET("/programmes", s.listProgrammes)
 	g.POST("/programmes", s.createProgramme)
 	g.GET("/programmes/:id", s.getProgramme)
+	g.PATCH("/programmes/:id", s.updateProgramme)
 	g.GET("/programmes/:id/plans", s.listPlans)
 	g.POST("/programmes/:id/plans", s.draftPlan)
 	g.GET("/plans/:id", s.getPlan)
@@ -125,6 +129,24 @@ func (s *Server) createProgramme(c *gin.Context) {
 
 func (s *Server) getProgramme(c *gin.Context) {
 	p, err := s.plans.FindProgrammeByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) updateProgramme(c *gin.Context) {
+	var upd models.ProgrammeUpdate
+	if err := bindJSON(c, &upd); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if upd.Version <= 0 {
+		s.writeError(c, models.Invalid("version", "is required: send the version you read, so that nobody's change is overwritten", "là bắt buộc: gửi phiên bản bạn đã đọc để không ghi đè thay đổi của người khác"))
+		return
+	}
+	p, err := s.planner.UpdateProgramme(c.Request.Context(), actor(c), c.Param("id"), upd)
 	if err != nil {
 		s.writeError(c, err)
 		return

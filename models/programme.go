@@ -83,17 +83,19 @@ func (p *Programme) Validate(categories map[string]bool) error {
 	}
 	if !p.StartsOn.IsZero() && !p.EndsOn.IsZero() {
 		if !p.StartsOn.Before(p.EndsOn) {
-			v.Add("ends_on", "must be after starts_on", "phải sau ngày bắt đầu")
+			v.Add("ends_on", "must be after the start date", "phải sau ngày bắt đầu")
 		} else if p.EndsOn.Year-p.StartsOn.Year > 20 {
 			v.Add("ends_on", "a programme lasts at most 20 years", "chương trình kéo dài tối đa 20 năm")
 		}
 	}
 	if math.IsNaN(p.MinYearlyShare) || p.MinYearlyShare <= 0 || p.MinYearlyShare > 1 {
-		v.Add("min_yearly_share", "must be above 0 and at most 1", "phải lớn hơn 0 và không quá 1")
+		v.Add("min_yearly_share", "must be above 0 and at most 1 (100%%)", "phải lớn hơn 0 và không quá 1 (100%%)")
 	}
-	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && !p.EndsOn.IsZero() &&
+	// Only against a period that makes sense: a deadline left to default to a wrong end date
+	// is the end date's problem, not a second one.
+	if !p.CoverageDeadline.IsZero() && !p.StartsOn.IsZero() && p.StartsOn.Before(p.EndsOn) &&
 		(p.CoverageDeadline.Before(p.StartsOn) || p.CoverageDeadline.After(p.EndsOn)) {
-		v.Add("coverage_deadline", "must be between starts_on and ends_on", "phải nằm trong thời gian của chương trình")
+		v.Add("coverage_deadline", "must be between the start and the end dates", "phải nằm trong thời gian của chương trình")
 	}
 	if p.GraceDays < 0 || p.GraceDays > 365 {
 		v.Add("grace_days", "must be between 0 and 365", "phải từ 0 đến 365")
@@ -164,6 +166,104 @@ func (l *StringList) Scan(src any) error {
 	return nil
 }
 
+// ProgrammeUpdate is a planner's change to a programme (PATCH /programmes/{id}): the fields
+// sent change, the others stay. Version is the version the planner read (optimistic locking).
+type ProgrammeUpdate struct {
+	Version int `json:"version"`
+	// Code cannot change (plans, reports and their archives name the programme by it); it is
+	// accepted only so that a change of it is refused by name rather than as an unknown field.
+	Code             *string   `json:"code"`
+	Name             *string   `json:"name"`
+	StartsOn         *Date     `json:"starts_on"`
+	EndsOn           *Date     `json:"ends_on"`
+	MinYearlyShare   *float64  `json:"min_yearly_share"`
+	CoverageDeadline *Date     `json:"coverage_deadline"`
+	GraceDays        *int      `json:"grace_days"`
+	ScopeCategories  *[]string `json:"scope_categories"` // an empty list: every category
+	RootAreaCode     *string   `json:"root_area_code"`   // "": the whole registry
+	LeadAgency       *string   `json:"lead_agency"`
+}
+
+// ApplyUpdate sets the fields upd carries (all but the code, which CheckProgrammeEdit guards).
+func (p *Programme) ApplyUpdate(upd ProgrammeUpdate) {
+	if upd.Name != nil {
+		p.Name = strings.TrimSpace(*upd.Name)
+	}
+	if upd.StartsOn != nil {
+		p.StartsOn = *upd.StartsOn
+	}
+	if upd.EndsOn != nil {
+		p.EndsOn = *upd.EndsOn
+	}
+	if upd.MinYearlyShare != nil {
+		p.MinYearlyShare = *upd.MinYearlyShare
+	}
+	if upd.CoverageDeadline != nil {
+		p.CoverageDeadline = *upd.CoverageDeadline
+	}
+	if upd.GraceDays != nil {
+		p.GraceDays = *upd.GraceDays
+	}
+	if upd.ScopeCategories != nil {
+		p.ScopeCategories = StringList(append([]string(nil), *upd.ScopeCategories...))
+		sort.Strings(p.ScopeCategories)
+	}
+	if upd.RootAreaCode != nil {
+		if c := strings.TrimSpace(*upd.RootAreaCode); c == "" {
+			p.RootAreaCode = nil
+		} else {
+			p.RootAreaCode = &c
+		}
+	}
+	if upd.LeadAgency != nil {
+		c := strings.TrimSpace(*upd.LeadAgency)
+		p.LeadAgency = &c
+	}
+}
+
+// planStatusWords name a plan's status in the edit rules' messages (English, Vietnamese).
+var planStatusWords = map[string][2]string{
+	PlanCommitted: {"committed", "đã cam kết"},
+	PlanDraft:     {"draft", "bản nháp"},
+	PlanApproved:  {"approved", "đã phê duyệt"},
+}
+
+// CheckProgrammeEdit checks the rules that protect a programme's plans when it is edited from
+// cur to next: the code stays, and every year that has a committed, draft or approved plan
+// stays one of the programme's plan years (a plan outside its programme could neither be
+// approved nor reported against). plans are the programme's plans; the problems name the
+// field to change back.
+func CheckProgrammeEdit(cur, next *Programme, upd ProgrammeUpdate, plans []*Plan) error {
+	var v Validation
+	if upd.Code != nil && NFC(strings.TrimSpace(*upd.Code)) != cur.Code {
+		v.Add("code", "cannot change: plans and reports name the programme by it (it stays %s)",
+			"không được thay đổi: kế hoạch và báo cáo gọi chương trình bằng mã này (giữ nguyên %s)", cur.Code)
+	}
+	// The latest plan of a year speaks for it (FindPlans answers newest first).
+	seen := map[int]bool{}
+	for _, pl := range plans {
+		words, live := planStatusWords[pl.Status]
+		if !live || seen[pl.Year] {
+			continue
+		}
+		seen[pl.Year] = true
+		var field string
+		switch {
+		case pl.Year < next.StartsOn.Year:
+			field = "starts_on"
+		case pl.Year > next.EndsOn.Year:
+			field = "ends_on"
+		case pl.Year > next.CoverageDeadline.Year:
+			field = "coverage_deadline"
+		default:
+			continue
+		}
+		v.Add(field, "the programme has a plan for %[1]d (%[2]s): the year %[1]d must stay inside the programme",
+			"chương trình đã có kế hoạch năm %[1]d (%[3]s): năm %[1]d phải nằm trong thời gian của chương trình", pl.Year, words[0], words[1])
+	}
+	return v.Err()
+}
+
 // ProgrammeStore persists programmes.
 type ProgrammeStore interface {
 	// FindProgrammeByID returns not_found when neither an id nor a code matches.
@@ -172,4 +272,8 @@ type ProgrammeStore interface {
 	FindProgrammes(ctx context.Context) ([]*Programme, error)
 	// CreateProgramme stores a validated programme; conflict when the code is taken.
 	CreateProgramme(ctx context.Context, actor string, p *Programme) error
+	// UpdateProgramme stores a validated programme over the stored one of its id when p.Version
+	// is the stored version (conflict otherwise), bumps the version and audits the changed
+	// fields; the code never changes. not_found for an unknown id.
+	UpdateProgramme(ctx context.Context, actor string, p *Programme) error
 }

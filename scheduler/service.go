@@ -116,28 +116,83 @@ func (s *Service) Categories() map[string]bool { return s.cats }
 func (s *Service) CreateProgramme(ctx context.Context, actor string, p *models.Programme) error {
 	p.ApplyDefaults()
 	var v models.Validation
-	if err := p.Validate(s.cats); err != nil {
-		v.AddError(err)
-	}
-	lead, err := s.store.FindAgencyByCode(ctx, *p.LeadAgency)
-	if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+	if err := s.checkProgramme(ctx, &v, p, nil); err != nil {
 		return err
-	}
-	if err := models.CheckAgencyChoice("lead_agency", *p.LeadAgency, lead, ""); err != nil {
-		v.AddError(err)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if p.RootAreaCode != nil {
-		if _, err := s.store.FindAreaByCode(ctx, *p.RootAreaCode); err != nil {
-			if models.IsCode(err, models.ENOTFOUND) {
-				return models.Invalid("root_area_code", "unknown area %s", "không có khu vực %s", *p.RootAreaCode)
-			}
+	return s.store.CreateProgramme(ctx, actor, p)
+}
+
+// UpdateProgramme applies a planner's change to the programme of an id or code when
+// upd.Version is its version (conflict otherwise): the result is checked as a new programme
+// is, and by the rules that protect its plans (models.CheckProgrammeEdit).
+func (s *Service) UpdateProgramme(ctx context.Context, actor, idOrCode string, upd models.ProgrammeUpdate) (*models.Programme, error) {
+	cur, err := s.store.FindProgrammeByID(ctx, idOrCode)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Version != cur.Version {
+		return nil, models.NewError(models.ECONFLICT, "programme %s was changed by someone else (version %d, yours %d): reload it",
+			"chương trình %s đã được người khác sửa (phiên bản %d, của bạn %d): hãy tải lại", cur.Code, cur.Version, upd.Version)
+	}
+	next := *cur
+	next.ApplyUpdate(upd)
+	var v models.Validation
+	if err := s.checkProgramme(ctx, &v, &next, cur); err != nil {
+		return nil, err
+	}
+	plans, err := s.store.FindPlans(ctx, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.CheckProgrammeEdit(cur, &next, upd, plans); err != nil {
+		v.AddError(err)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateProgramme(ctx, actor, &next); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// checkProgramme adds p's problems to v: its own fields (Programme.Validate), its lead agency
+// (an active agency, or the one cur already has) and its root unit (a known area, checked when
+// new or changed: a unit since reorganised stays valid on edits of the other fields). cur is
+// nil for a new programme. The error is a failure to check.
+func (s *Service) checkProgramme(ctx context.Context, v *models.Validation, p, cur *models.Programme) error {
+	if err := p.Validate(s.cats); err != nil {
+		v.AddError(err)
+	}
+	var lead, kept string
+	if p.LeadAgency != nil {
+		lead = *p.LeadAgency
+	}
+	if cur != nil && cur.LeadAgency != nil {
+		kept = *cur.LeadAgency
+	}
+	// A programme stored before agencies were data keeps having none until one is chosen.
+	if !(cur != nil && cur.LeadAgency == nil && p.LeadAgency == nil) {
+		a, err := s.store.FindAgencyByCode(ctx, lead)
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
 			return err
 		}
+		if err := models.CheckAgencyChoice("lead_agency", lead, a, kept); err != nil {
+			v.AddError(err)
+		}
 	}
-	return s.store.CreateProgramme(ctx, actor, p)
+	if p.RootAreaCode != nil && (cur == nil || cur.RootAreaCode == nil || *cur.RootAreaCode != *p.RootAreaCode) {
+		if _, err := s.store.FindAreaByCode(ctx, *p.RootAreaCode); err != nil {
+			if !models.IsCode(err, models.ENOTFOUND) {
+				return err
+			}
+			v.Add("root_area_code", "unknown area %s", "không có khu vực %s", *p.RootAreaCode)
+		}
+	}
+	return nil
 }
 
 // Draft is a drafted plan: what would be stored, and the planner's result.

@@ -183,9 +183,14 @@ func (db *DB) writeBusiness(tx *gorm.DB, actor string, cur, next *models.Busines
 }
 
 // diffBusiness lists the user-visible fields that differ, as {"field": [old, new]}.
-func diffBusiness(a, b *models.Business) map[string][2]any {
+func diffBusiness(a, b *models.Business) map[string][2]any { return diffFields(a, b) }
+
+// diffFields lists the fields of two records of one struct type (pointers to them) that differ,
+// by their JSON names, as {"field": [old, new]}; the version and timestamps are not fields a
+// user changes. Optional text compares as text (nil is empty), dates and lists as their text.
+func diffFields(a, b any) map[string][2]any {
 	out := map[string][2]any{}
-	va, vb := reflect.ValueOf(*a), reflect.ValueOf(*b)
+	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
 	t := va.Type()
 	for i := 0; i < t.NumField(); i++ {
 		name := t.Field(i).Tag.Get("json")
@@ -196,6 +201,9 @@ func diffBusiness(a, b *models.Business) map[string][2]any {
 		if px, ok := x.(*string); ok {
 			x = derefString(px)
 			y = derefString(y.(*string))
+		}
+		if lx, ok := x.(models.StringList); ok {
+			x, y = strings.Join(lx, ","), strings.Join(y.(models.StringList), ",")
 		}
 		if !reflect.DeepEqual(x, y) {
 			if d, ok := x.(models.Date); ok {

@@ -51,6 +51,43 @@ func (db *DB) CreateProgramme(ctx context.Context, actor string, p *models.Progr
 	})
 }
 
+// UpdateProgramme stores p over the stored programme of its id when p.Version is the stored
+// version (conflict otherwise), bumps the version and audits the changed fields as
+// {"field": [old, new]}; the code and the creation time are kept. Nothing changed: p becomes
+// the stored programme and nothing is written.
+func (db *DB) UpdateProgramme(ctx context.Context, actor string, p *models.Programme) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		var cur models.Programme
+		if err := tx.Where("id = ?", p.ID).Take(&cur).Error; err != nil {
+			return translate(err, "programme")
+		}
+		stale := conflictf("programme %s was changed by someone else: reload it", "chương trình %s đã được người khác sửa: hãy tải lại", cur.Code)
+		if p.Version != cur.Version {
+			return stale
+		}
+		next := *p
+		next.Code, next.CreatedAt = cur.Code, cur.CreatedAt
+		changes := diffFields(&cur, &next)
+		if len(changes) == 0 {
+			*p = cur
+			return nil
+		}
+		next.Version = cur.Version + 1
+		next.UpdatedAt = db.Now()
+		// The version in the WHERE clause makes a concurrent update of the same version change
+		// nothing (PostgreSQL read the row before the other committed): conflict.
+		res := tx.Model(&models.Programme{}).Where("id = ? AND version = ?", cur.ID, cur.Version).Select("*").Omit("id", "code", "created_at").Updates(&next)
+		if res.Error != nil {
+			return translate(res.Error, "programme")
+		}
+		if res.RowsAffected != 1 {
+			return stale
+		}
+		*p = next
+		return db.appendAudit(tx, actor, auditEntry{Action: "update", EntityType: "programme", EntityID: cur.ID, Details: changes})
+	})
+}
+
 // FindPlanByID returns the plan, or not_found.
 func (db *DB) FindPlanByID(ctx context.Context, id string) (*models.Plan, error) {
 	var p models.Plan
