@@ -23,7 +23,8 @@ import { DESKS } from "./desks/index.js";
  * @property {"vi" | "en"} lang
  * @property {User} user
  * @property {any} me the answer of GET /api/v1/me (user, jurisdiction, team)
- * @property {string[]} path the route's segments after the desk's id
+ * @property {string[]} path the route's segments after the desk's id, without the query
+ * @property {URLSearchParams} query the route's query (#/DESK/...?KEY=VALUE)
  * @property {(hash: string) => void} go opens a route ("#/tips/ID")
  * @property {(el: HTMLElement, err: any, labels?: Record<string, string>) => void} showError shows an error in el, in
  *   the user's language; labels name the API's fields as the screen does ({purpose: "Lý do tra cứu"}), so that
@@ -228,7 +229,9 @@ async function route() {
   const t = state.t;
   const el = /** @type {HTMLElement} */ ($("#desk"));
   const desks = myDesks();
-  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  // A route may end in a query (#/plans?programme=CODE): the desk is named before it.
+  const [routePath, search] = location.hash.replace(/^#\/?/, "").split("?", 2);
+  const parts = routePath.split("/").filter(Boolean).map(decodeURIComponent);
   if (!parts.length) {
     if (desks.length) {
       location.replace(`#/${desks[0].id}`);
@@ -256,6 +259,7 @@ async function route() {
   const ctx = {
     api, t, fmt: new Format(state.lang), ref: state.ref, lang: state.lang, user: api.user, me: state.me,
     path: parts.slice(1),
+    query: new URLSearchParams(search || ""),
     go: (hash) => { location.hash = hash; },
     showError,
     setTitle: (title) => { document.title = `${title} · kiemtra`; },
