@@ -173,6 +173,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/businesses", `{"name":"x"}`, plannersOnly, false, false},
 			{"PATCH", "/api/v1/businesses/{biz}", `{"version":99}`, plannersOnly, false, true},
 			{"POST", "/api/v1/businesses/import?dry_run=true", "name,category,lat,lon\n", plannersOnly, true, false},
+			{"GET", "/api/v1/businesses/export?format=csv", "", plannersOnly, false, false},
 			{"GET", "/api/v1/programmes", "", readersOnly, false, false},
 			{"POST", "/api/v1/programmes", `{}`, plannersOnly, true, false},
 			{"GET", "/api/v1/programmes/P", "", readersOnly, false, false},
@@ -357,8 +358,13 @@ func matchPattern(pattern, path string) bool {
 		return false
 	}
 	for i := range pp {
-		if strings.HasPrefix(pp[i], ":") || strings.HasPrefix(ps[i], "{") {
+		// A placeholder ({biz}) stands for a route's parameter, never for a fixed segment
+		// (/businesses/export is not /businesses/:id).
+		if strings.HasPrefix(pp[i], ":") {
 			continue
+		}
+		if strings.HasPrefix(ps[i], "{") {
+			return false
 		}
 		if pp[i] != ps[i] {
 			return false
