@@ -200,7 +200,7 @@ func (p *planner) newUnits() {
 		if len(u.Geometry) > 0 {
 			withShape = append(withShape, a)
 		}
-		p.plan.Report.Units = append(p.plan.Report.Units, models.ReorgUnitReport{Code: id, GSOCode: u.Code, Name: u.Name, TypeName: typ, FullFrom: []string{}, PartFrom: []string{}})
+		p.plan.Report.Units = append(p.plan.Report.Units, models.ReorgUnitReport{Code: id, GSOCode: u.Code, Name: u.Name, TypeName: typ, Lat: u.Lat, Lon: u.Lon, Geometry: u.Geometry, FullFrom: []string{}, PartFrom: []string{}})
 	}
 	for _, g := range geo.ValidateAreaGeometries(withShape) {
 		p.problem(g.Code, g.Other, g.Kind, "unit %[1]s: %[2]s", "đơn vị %[1]s: %[3]s", g.Code, g.Message, g.MessageVI)
