@@ -113,6 +113,24 @@ func TestAReorganisationThroughTheAPI(t *testing.T) {
 		if w := doAs(t, h, admin, "POST", base+"/"+draft.ID+"/apply", ""); w.Code != 409 {
 			t.Fatalf("a second apply: %d %s", w.Code, w.Body)
 		}
+		// Each unit says where it came from and where it went.
+		for code, want := range map[string]string{"C1": "from [D11 full D12 partial] into []", "D12": "from [] into [C1 partial C2 partial]", "D21": "from [] into [C2 full]"} {
+			w := doAs(t, h, planner, "GET", "/api/v1/areas/"+code+"?on=2025-06-30", "")
+			d := decodeInto[AreaDetail](t, w)
+			var from, into []string
+			for _, l := range d.FormedFrom {
+				from = append(from, l.Code, l.Part)
+			}
+			for _, l := range d.Became {
+				into = append(into, l.Code, l.Part)
+				if l.Name == "" || l.ValidFrom.IsZero() {
+					t.Errorf("%s went into %+v: no name or start", code, l)
+				}
+			}
+			if got := fmt.Sprintf("from %v into %v", from, into); w.Code != 200 || got != want {
+				t.Errorf("%s: %d %s, want %s", code, w.Code, got, want)
+			}
+		}
 		// The tree of each day.
 		for on, want := range map[string][]string{"2025-06-30": {"D1", "D2"}, "2025-07-01": {"C1", "C2"}} {
 			w := doAs(t, h, planner, "GET", "/api/v1/areas?on="+on, "")
