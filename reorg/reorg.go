@@ -59,6 +59,7 @@ type planner struct {
 	index     *geo.AreaIndex // the new units that have polygons
 	centroids map[string][2]float64
 	root      *models.Area
+	level     string // the new units' level
 }
 
 func (p *planner) problem(unit, source, kind, en, vi string, args ...any) {
@@ -155,6 +156,7 @@ func (p *planner) newUnits() {
 	if level == "" {
 		level = models.AreaLevelCommune
 	}
+	p.level = level
 	p.newByGSO = map[string]*models.Area{}
 	p.centroids = map[string][2]float64{}
 	taken := map[string]bool{}
@@ -328,6 +330,12 @@ func (p *planner) endings() {
 		for _, k := range kids {
 			if !p.ending[k] {
 				a := p.valid[k]
+				// Under the parent, a unit of the new units' level is a neighbour the
+				// reorganisation keeps (one commune split, the others left as they are), not
+				// a piece of the old map.
+				if code == p.parent.Code && a.Level == p.level {
+					continue
+				}
 				p.problem("", k, "left_in_force", "%s (%s) is not a source of any new unit, while its neighbours under %s are: it would stay in force beside the new units",
 					"%s (%s) không là đơn vị nguồn của đơn vị mới nào, trong khi các đơn vị cùng cấp thuộc %s thì có: nó sẽ còn hiệu lực bên cạnh các đơn vị mới", k, a.Name, code)
 			}
