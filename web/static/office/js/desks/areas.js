@@ -89,7 +89,7 @@ const messages = {
     "areas.import.step2": "Bước 2: xem kết quả kiểm tra rồi xác nhận",
     "areas.import.file": "Tệp ranh giới (GeoJSON: FeatureCollection gồm Polygon, MultiPolygon)",
     "areas.import.property": "Tên thuộc tính của từng trường (không bắt buộc)",
-    "areas.import.propertyHint": "Chỉ cần khi tệp không theo cách đặt tên của kiemtra, Tổng cục Thống kê, GADM hay OpenStreetMap. Ví dụ: code=MA_XA,name=TEN_XA,parent=MA_HUYEN",
+    "areas.import.propertyHint": "Chỉ cần khi tệp không theo cách đặt tên của kiemtra, Tổng cục Thống kê, GADM hay OpenStreetMap. Ví dụ: code=MaXa,name=TenXa,parent=MaHuyen",
     "areas.import.validFrom": "Ngày bắt đầu hiệu lực (không bắt buộc)",
     "areas.import.validFromHint": "Cho các đơn vị trong tệp không ghi ngày bắt đầu, ví dụ 01/07/2025 cho bản đồ năm 2025.",
     "areas.import.hint": "Chưa có gì được lưu ở bước này: máy chủ đọc tệp, cho biết từng vấn đề và cảnh báo.",
@@ -140,7 +140,7 @@ const messages = {
     "areas.reorg.status.draft": "Bản nháp",
     "areas.reorg.status.applied": "Đã áp dụng",
     "areas.reorg.import": "Nhập tệp sắp xếp",
-    "areas.reorg.file": "Tệp sắp xếp (JSON, như refdata/data/cantho_units_2025.json)",
+    "areas.reorg.file": "Tệp sắp xếp (JSON: tên, ngày có hiệu lực, đơn vị cấp trên, các đơn vị mới và đơn vị hợp thành)",
     "areas.reorg.fileHint": "Bước kiểm tra không lưu gì: máy chủ cho biết đơn vị mới, đơn vị kết thúc, số cơ sở chuyển và các vấn đề.",
     "areas.reorg.save": "Lưu thành bản nháp",
     "areas.reorg.saving": "Đang lưu…",
@@ -249,7 +249,7 @@ const messages = {
     "areas.import.step2": "Step 2: read the check, then confirm",
     "areas.import.file": "Boundary file (GeoJSON: a FeatureCollection of Polygons and MultiPolygons)",
     "areas.import.property": "Property names of the fields (optional)",
-    "areas.import.propertyHint": "Only for a file named neither as kiemtra, GSO, GADM nor OpenStreetMap name them. For example: code=MA_XA,name=TEN_XA,parent=MA_HUYEN",
+    "areas.import.propertyHint": "Only for a file named neither as kiemtra, GSO, GADM nor OpenStreetMap name them. For example: code=MaXa,name=TenXa,parent=MaHuyen",
     "areas.import.validFrom": "In force from (optional)",
     "areas.import.validFromHint": "For the units of the file that give no start, for example 1 July 2025 for the 2025 map.",
     "areas.import.hint": "Nothing is saved at this step: the server reads the file and reports each problem and warning.",
@@ -300,7 +300,7 @@ const messages = {
     "areas.reorg.status.draft": "Draft",
     "areas.reorg.status.applied": "Applied",
     "areas.reorg.import": "Import a reorganisation file",
-    "areas.reorg.file": "Reorganisation file (JSON, as refdata/data/cantho_units_2025.json)",
+    "areas.reorg.file": "Reorganisation file (JSON: name, effective date, parent unit, the new units and what they were formed from)",
     "areas.reorg.fileHint": "The check saves nothing: the server reports the new units, the units that end, the businesses that move and the problems.",
     "areas.reorg.save": "Save as a draft",
     "areas.reorg.saving": "Saving…",
@@ -367,6 +367,8 @@ const messages = {
 const state = {
   /** @type {string} YYYY-MM-DD, "" for today */
   on: "",
+  /** @type {string} the server's today (its answer without a day), once known */
+  today: "",
 };
 
 /**
@@ -453,7 +455,7 @@ function adminNote(ctx, id) {
 async function renderTree(el, ctx) {
   const { t, fmt } = ctx;
   ctx.setTitle(t("areas.title"));
-  const day = state.on || today();
+  const day = state.on || state.today || today();
   const input = /** @type {HTMLInputElement} */ (h("input", { type: "date", id: "areas-on", name: "on", value: day, required: true, "aria-describedby": "areas-on-hint" }));
   const errors = h("div", { id: "areas-error", hidden: true });
   const body = h("div", { id: "areas-tree" }, h("p", { class: "muted loading" }, t("loading")));
@@ -471,13 +473,14 @@ async function renderTree(el, ctx) {
     errors);
   form.addEventListener("submit", ev => {
     ev.preventDefault();
-    state.on = input.value === today() ? "" : input.value;
+    state.on = input.value === state.today ? "" : input.value;
     renderTree(el, ctx);
   });
   el.replaceChildren(form, body);
   let got;
   try {
-    got = await ctx.api.get("/api/v1/areas" + query({ on: day }));
+    got = await ctx.api.get("/api/v1/areas" + query({ on: state.on }));
+    if (!state.on && got.on) state.today = input.value = got.on;
   } catch (ex) {
     ctx.showError(errors, ex, labels(t));
     body.replaceChildren();
@@ -500,7 +503,7 @@ async function renderTree(el, ctx) {
     }
   };
   count(roots);
-  const summary = h("p", { id: "areas-counts" }, h("b", {}, t("areas.counts", { date: fmt.date(day) })), " ",
+  const summary = h("p", { id: "areas-counts" }, h("b", {}, t("areas.counts", { date: fmt.date(got.on || day) })), " ",
     Array.from(byType, ([k, n]) => `${fmt.num(n)} ${k.toLocaleLowerCase(ctx.lang === "vi" ? "vi-VN" : "en-GB")}`).join(" · "));
   const node = (/** @type {AreaNode} */ n) => {
     const kids = n.children || [];
@@ -528,7 +531,7 @@ async function renderUnit(el, ctx, code) {
   /** @type {AreaDetail} */
   const a = await ctx.api.get(`/api/v1/areas/${encodeURIComponent(code)}` + query({ on: state.on }));
   ctx.setTitle(a.name);
-  const inForce = !a.valid_to || a.valid_to >= today();
+  const inForce = !a.valid_to || a.valid_to >= (state.today || today());
   const [parent, count] = await Promise.all([
     a.parent_code ? ctx.api.get(`/api/v1/areas/${encodeURIComponent(a.parent_code)}`).catch(() => null) : Promise.resolve(null),
     inForce ? ctx.api.get("/api/v1/businesses" + query({ area: a.code, limit: 1 })).then(r => r.total, () => null) : Promise.resolve(null),
@@ -704,7 +707,7 @@ function renderImport(el, ctx) {
   const input = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "areas-import-file", accept: ".geojson,.json,application/geo+json,application/json",
     "aria-describedby": "areas-import-hint areas-import-file-error", disabled: !admin }));
   const property = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: "areas-import-property", name: "property", maxlength: 400, autocomplete: "off",
-    spellcheck: "false", placeholder: "code=MA_XA,name=TEN_XA", "aria-describedby": "areas-import-property-hint", disabled: !admin }));
+    spellcheck: "false", placeholder: "code=MaXa,name=TenXa", "aria-describedby": "areas-import-property-hint", disabled: !admin }));
   const validFrom = /** @type {HTMLInputElement} */ (h("input", { type: "date", id: "areas-import-valid-from", name: "valid_from", "aria-describedby": "areas-import-valid-from-hint", disabled: !admin }));
   const fileError = h("p", { id: "areas-import-file-error", class: "field-error", hidden: true });
   const errors = h("div", { id: "areas-import-error", hidden: true });
@@ -1019,6 +1022,9 @@ async function renderReorg(el, ctx, id, flash = "", reviewStart = 0) {
   const name = (/** @type {string} */ c) => names.get(c) || c;
   const teamNames = new Map((teams.items || []).map(x => [x.id, x.name]));
   const userNames = new Map((users.items || []).map(x => [x.id, x.display_name ? `${x.display_name} (${x.username})` : x.username]));
+  // Who imported and applied: the person's name where the accounts can be read (admins).
+  const byUsername = new Map((users.items || []).map(x => [x.username, x.display_name || x.username]));
+  const who = (/** @type {string} */ u) => byUsername.get(u) || u;
   /** @type {ReorgItem[]} */
   const cases = review.items || [];
   const open = r.open;
@@ -1075,8 +1081,8 @@ async function renderReorg(el, ctx, id, flash = "", reviewStart = 0) {
   const head = h("section", { class: "card", id: "areas-reorg" },
     h("div", { class: "areas-head" }, h("h1", {}, r.name), statusBadge(ctx, r.status)),
     h("p", {}, t("areas.reorg.effective", { date: fmt.date(r.effective_on) })),
-    rec ? h("p", { class: "muted" }, t("areas.reorg.createdBy", { who: rec.created_by, when: fmt.dateTime(rec.created_at) }),
-      rec.applied_at ? " " + t("areas.reorg.appliedBy", { who: rec.applied_by, when: fmt.dateTime(rec.applied_at) }) : "") : null,
+    rec ? h("p", { class: "muted" }, t("areas.reorg.createdBy", { who: who(rec.created_by), when: fmt.dateTime(rec.created_at) }),
+      rec.applied_at ? " " + t("areas.reorg.appliedBy", { who: who(rec.applied_by), when: fmt.dateTime(rec.applied_at) }) : "") : null,
     draft ? reorgSummary(ctx, r) : null,
     reorgProblems(ctx, r),
     actions, errors);
