@@ -75,7 +75,6 @@ const messages = {
     "areas.unit.noOutline": "Chưa có ranh giới của đơn vị này. Quản trị hệ thống có thể nhập ranh giới từ tệp GeoJSON.",
     "areas.unit.external": "đơn vị của tỉnh khác (mã {code})",
     "areas.unit.mapLabel": "Bản đồ ranh giới của {name}",
-    "areas.unit.openBusinesses": "Xem các cơ sở",
     "areas.level.city": "Thành phố trực thuộc trung ương",
     "areas.level.province": "Tỉnh",
     "areas.level.district": "Cấp huyện",
@@ -235,7 +234,6 @@ const messages = {
     "areas.unit.noOutline": "This unit has no boundary yet. An administrator can import boundaries from a GeoJSON file.",
     "areas.unit.external": "a unit of another province (code {code})",
     "areas.unit.mapLabel": "Map of the boundary of {name}",
-    "areas.unit.openBusinesses": "See the businesses",
     "areas.level.city": "Centrally governed city",
     "areas.level.province": "Province",
     "areas.level.district": "District level",
@@ -555,7 +553,7 @@ async function renderUnit(el, ctx, code) {
           row(t("areas.unit.to"), a.valid_to ? fmt.date(a.valid_to) : t("areas.unit.open"), "areas-unit-to"),
           row(t("areas.unit.parent"), parent ? h("a", { href: unitHref(parent.code) }, unitLabel(parent)) : t("areas.unit.noParent")),
           row(t("areas.unit.businesses"), count === null ? (inForce ? "–" : t("areas.unit.businessesEnded"))
-            : h("span", {}, fmt.num(count), " · ", h("a", { href: "#/registry" }, t("areas.unit.openBusinesses"))), "areas-unit-businesses")),
+            : fmt.num(count), "areas-unit-businesses")),
         a.formed_from && a.formed_from.length ? [h("h2", {}, t("areas.unit.formedFrom")), h("ul", { id: "areas-unit-from-list" }, a.formed_from.map(link))] : null,
         a.became && a.became.length ? [h("h2", {}, t("areas.unit.became")), h("ul", { id: "areas-unit-became" }, a.became.map(link))] : null,
         h("h2", {}, t("areas.unit.children")),
@@ -1070,12 +1068,13 @@ async function renderReorg(el, ctx, id, flash = "", reviewStart = 0) {
       confirmBox.hidden = false;
       yes.focus();
     });
-    actions.append(
+    // append writes null as text: wrap what may be absent.
+    actions.append(h("div", {},
       h("p", { id: "areas-reorg-open", class: open ? "warn" : "notice" }, open ? t("areas.reorg.open", { n: fmt.num(open) }) : t("areas.reorg.allSettled")),
       h("div", { class: "row" }, accept, apply),
       open > 0 ? h("p", { class: "muted areas-hint" }, t("areas.reorg.applyBlocked")) : null,
       adminNote(ctx, "areas-reorg-note"),
-      confirmBox);
+      confirmBox));
   }
 
   const head = h("section", { class: "card", id: "areas-reorg" },
@@ -1120,6 +1119,7 @@ async function reviewSection(ctx, r, cases, o) {
   const businesses = new Map();
   await Promise.all(page.map(it => ctx.api.get(`/api/v1/businesses/${encodeURIComponent(it.subject_id)}`)
     .then(b => { businesses.set(it.subject_id, b); }, () => { businesses.set(it.subject_id, null); })));
+  /** @type {Map<string, ReorgUnit>} */
   const units = new Map(r.units.map(u => [u.code, u]));
   /** @type {Map<string, any>} */
   const sourceOutlines = new Map();
@@ -1149,6 +1149,11 @@ async function reviewSection(ctx, r, cases, o) {
     if (current && !sourceOutlines.has(current)) {
       sourceOutlines.set(current, await ctx.api.get(`/api/v1/areas/${encodeURIComponent(current)}`).then(a => a.geometry, () => null));
     }
+    // Once applied, the new units are stored, with their outlines; the report no longer has them.
+    if (r.status === "applied") {
+      await Promise.all(cands.filter(c => !units.has(c)).map(c => ctx.api.get(`/api/v1/areas/${encodeURIComponent(c)}`).then(
+        a => { units.set(c, { ...a, full_from: [], partial_from: [], businesses: 0, by_polygon: 0, to_review: 0 }); }, () => null)));
+    }
     if (chosen !== it) return;
     /** @type {MapArea[]} */
     const areas = [];
@@ -1165,12 +1170,12 @@ async function reviewSection(ctx, r, cases, o) {
         h("input", { type: "radio", name: "areas-cand", value: c, checked: settled ? c === settled : c === proposed, disabled: !o.canAct,
           onchange: () => settle(it, c) }),
         " ", o.name(c), c === proposed ? h("span", { class: "badge" }, t("areas.reorg.proposed")) : null)));
-    panel.replaceChildren(
+    panel.replaceChildren(h("div", {},
       h("h3", { id: "areas-case-name" }, bizName(it.subject_id)),
       h("p", { class: "muted" }, biz ? biz.address : "", biz && biz.address ? " · " : "", t("areas.reorg.caseFrom", { unit: o.name(current) })),
       map,
       cands.some(c => units.get(c) && units.get(c).geometry) ? null : h("p", { class: "muted areas-hint" }, t("areas.reorg.noOutlines")),
-      radios, status);
+      radios, status));
     areaMap(map, areas, biz ? [{ id: biz.id, lat: biz.lat, lon: biz.lon, label: biz.name }] : [],
       { label: t("areas.reorg.mapLabel", { name: bizName(it.subject_id) }), onArea: o.canAct ? (c) => settle(it, c) : undefined });
   };
