@@ -221,6 +221,20 @@ func TestOfficeAreasDesk(t *testing.T) {
 	p.Shot("office-areas-review-vi-360x640.png")
 	p.Viewport(1280, 800)
 
+	// A planner reads the draft: its decisions are the admins', and the page says so.
+	draftURL := base + "/office/#/areas/reorganisations/" + id
+	p.Do("sign out the admin", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+	p.SignIn(base, "/office/", "planner", "#desk")
+	p.Do("the planner opens the draft", chromedp.Navigate(draftURL), chromedp.WaitVisible(chromedp.CSS(`#areas-case-map svg`)))
+	if !evalJS[bool](t, p.ctx, `!!document.querySelector('#areas-reorg-note') && document.querySelector('#areas-reorg-accept').disabled &&
+		[...document.querySelectorAll('#areas-case-cands input')].every(i => i.disabled) && !document.querySelector('#areas-case-map [role=button]')`) {
+		t.Error("a planner may settle the draft's cases, or is not told who can")
+	}
+	p.NoRawCodes("the areas desk: a draft, as a planner")
+	p.Do("sign out the planner again", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+	p.SignIn(base, "/office/", "admin", "#desk")
+	p.Do("the admin opens the draft", chromedp.Navigate(draftURL), chromedp.WaitVisible(chromedp.CSS(`#areas-case-map svg`)))
+
 	// Settle the first case on the map: the unit not proposed.
 	subject := evalJS[string](t, p.ctx, `document.querySelector('#areas-cases button[aria-pressed="true"]').dataset.id`)
 	chosen := evalJS[string](t, p.ctx, `(() => { const g = document.querySelector('#areas-case-map .am-cand:not(.am-proposed)'); g.dispatchEvent(new MouseEvent('click', {bubbles: true})); return g.dataset.id; })()`)

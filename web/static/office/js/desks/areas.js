@@ -192,6 +192,8 @@ const messages = {
     "areas.reorg.applied": "Đã áp dụng cuộc sắp xếp.",
     "areas.reorg.appliedBy": "Áp dụng bởi {who} lúc {when}.",
     "areas.reorg.createdBy": "Nhập bởi {who} lúc {when}.",
+    "areas.reorg.createdByAt": "Nhập lúc {when}.",
+    "areas.reorg.appliedByAt": "Áp dụng lúc {when}.",
     "areas.reorg.cancel": "Thôi",
     "areas.reorg.decisions": "Các quyết định đã đưa ra",
     "areas.reorg.team": "Tổ",
@@ -351,6 +353,8 @@ const messages = {
     "areas.reorg.applied": "The reorganisation is applied.",
     "areas.reorg.appliedBy": "Applied by {who} at {when}.",
     "areas.reorg.createdBy": "Imported by {who} at {when}.",
+    "areas.reorg.createdByAt": "Imported at {when}.",
+    "areas.reorg.appliedByAt": "Applied at {when}.",
     "areas.reorg.cancel": "Cancel",
     "areas.reorg.decisions": "The decisions taken",
     "areas.reorg.team": "Team",
@@ -1020,9 +1024,11 @@ async function renderReorg(el, ctx, id, flash = "", reviewStart = 0) {
   const name = (/** @type {string} */ c) => names.get(c) || c;
   const teamNames = new Map((teams.items || []).map(x => [x.id, x.name]));
   const userNames = new Map((users.items || []).map(x => [x.id, x.display_name ? `${x.display_name} (${x.username})` : x.username]));
-  // Who imported and applied: the person's name where the accounts can be read (admins).
+  // Who imported and applied: the person's name where the accounts can be read (admins); a
+  // planner reads when (a bare username may be a role's name, such as admin).
   const byUsername = new Map((users.items || []).map(x => [x.username, x.display_name || x.username]));
-  const who = (/** @type {string} */ u) => byUsername.get(u) || u;
+  const byWhom = (/** @type {string} */ key, /** @type {string} */ u, /** @type {string} */ at) => byUsername.has(u)
+    ? t("areas.reorg." + key, { who: byUsername.get(u), when: fmt.dateTime(at) }) : t("areas.reorg." + key + "At", { when: fmt.dateTime(at) });
   /** @type {ReorgItem[]} */
   const cases = review.items || [];
   const open = r.open;
@@ -1080,8 +1086,8 @@ async function renderReorg(el, ctx, id, flash = "", reviewStart = 0) {
   const head = h("section", { class: "card", id: "areas-reorg" },
     h("div", { class: "areas-head" }, h("h1", {}, r.name), statusBadge(ctx, r.status)),
     h("p", {}, t("areas.reorg.effective", { date: fmt.date(r.effective_on) })),
-    rec ? h("p", { class: "muted" }, t("areas.reorg.createdBy", { who: who(rec.created_by), when: fmt.dateTime(rec.created_at) }),
-      rec.applied_at ? " " + t("areas.reorg.appliedBy", { who: who(rec.applied_by), when: fmt.dateTime(rec.applied_at) }) : "") : null,
+    rec ? h("p", { class: "muted" }, byWhom("createdBy", rec.created_by, rec.created_at),
+      rec.applied_at ? " " + byWhom("appliedBy", rec.applied_by, rec.applied_at) : "") : null,
     draft ? reorgSummary(ctx, r) : null,
     reorgProblems(ctx, r),
     actions, errors);
