@@ -1116,7 +1116,7 @@ async function reviewSection(ctx, r, cases, o) {
     sec.append(h("p", { class: "muted" }, t("areas.reorg.noReview")));
     return sec;
   }
-  sec.append(h("p", { class: "muted areas-hint" }, t("areas.reorg.reviewHint")));
+  if (r.status === "draft") sec.append(h("p", { class: "muted areas-hint" }, t("areas.reorg.reviewHint")));
   // The open cases first, so that the first page is the work left.
   const ordered = [...cases].sort((a, b) => Number(!!a.settled) - Number(!!b.settled));
   const start = Math.min(o.start, Math.max(0, ordered.length - 1));
