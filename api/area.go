@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -40,6 +41,20 @@ type AreaDetail struct {
 	ValidTo    models.Date     `json:"valid_to"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Children   []AreaRef       `json:"children"`
+	// FormedFrom lists the units a reorganisation formed this one from, and Became the units
+	// it went into (area_lineage), each in full or in part.
+	FormedFrom []AreaLink `json:"formed_from"`
+	Became     []AreaLink `json:"became"`
+}
+
+// AreaLink is a unit that another was formed from or went into. Name is empty for a unit this
+// database never held (a commune of another province that merged in).
+type AreaLink struct {
+	Code      string      `json:"code"`
+	Name      string      `json:"name"`
+	Part      string      `json:"part"`
+	ValidFrom models.Date `json:"valid_from"`
+	ValidTo   models.Date `json:"valid_to"`
 }
 
 // AreaRef names an area.
@@ -158,7 +173,48 @@ func (s *Server) getArea(c *gin.Context) {
 			d.Children = append(d.Children, AreaRef{Code: ch.Code, Name: ch.Name, Level: ch.Level})
 		}
 	}
+	if d.FormedFrom, d.Became, err = s.areaLinks(ctx, a.Code); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, d)
+}
+
+// areaLinks answers the units a unit was formed from and went into, by its lineage.
+func (s *Server) areaLinks(ctx context.Context, code string) (from, into []AreaLink, err error) {
+	lineage, err := s.store.FindAreaLineage(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	from, into = []AreaLink{}, []AreaLink{}
+	link := func(code, part string) (AreaLink, error) {
+		l := AreaLink{Code: code, Part: part}
+		a, err := s.store.FindAreaByCode(ctx, code)
+		switch {
+		case err == nil:
+			l.Name, l.ValidFrom, l.ValidTo = a.Name, a.ValidFrom, a.ValidTo
+		case !models.IsCode(err, models.ENOTFOUND):
+			return l, err
+		}
+		return l, nil
+	}
+	for _, ln := range lineage {
+		var l AreaLink
+		switch code {
+		case ln.AreaCode:
+			if l, err = link(ln.SourceCode, ln.Part); err == nil {
+				from = append(from, l)
+			}
+		case ln.SourceCode:
+			if l, err = link(ln.AreaCode, ln.Part); err == nil {
+				into = append(into, l)
+			}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return from, into, nil
 }
 
 // pathCodes splits "/92/916/31117/" into its codes.

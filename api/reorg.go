@@ -46,6 +46,7 @@ type ReorgProblemsBody struct {
 func (s *Server) writeReorgError(c *gin.Context, err error) {
 	var pe *reorg.ProblemsError
 	if errors.As(err, &pe) && !clientGone(c) {
+		withoutGeometry(pe.Report)
 		c.AbortWithStatusJSON(http.StatusBadRequest, ReorgProblemsBody{Error: payloadOf(pe.Err, wantsVietnamese(c), requestID(c)), Report: pe.Report})
 		return
 	}
@@ -85,6 +86,7 @@ func (s *Server) importReorganisation(c *gin.Context) {
 		s.writeReorgError(c, err)
 		return
 	}
+	withoutGeometry(rep)
 	if dry {
 		c.JSON(http.StatusOK, rep)
 		return
@@ -93,13 +95,33 @@ func (s *Server) importReorganisation(c *gin.Context) {
 	c.JSON(http.StatusCreated, rep)
 }
 
+// getReorganisation answers a reorganisation's report; the new units' outlines only with
+// ?geometry=true (the review map needs them; a whole province's are megabytes).
 func (s *Server) getReorganisation(c *gin.Context) {
+	withGeometry, err := boolQuery(c, "geometry")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	rep, err := s.reorgs.Report(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	if !withGeometry {
+		withoutGeometry(rep)
+	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// withoutGeometry drops the new units' outlines from a report.
+func withoutGeometry(rep *models.ReorgReport) {
+	if rep == nil {
+		return
+	}
+	for i := range rep.Units {
+		rep.Units[i].Geometry = nil
+	}
 }
 
 // reorgReview lists the businesses of partial sources placed without a polygon, each with its
@@ -161,5 +183,6 @@ func (s *Server) applyReorganisation(c *gin.Context) {
 		s.writeReorgError(c, err)
 		return
 	}
+	withoutGeometry(rep)
 	c.JSON(http.StatusOK, rep)
 }

@@ -13,10 +13,13 @@ import (
 )
 
 // reorgFile is a reorganisation of newPlanServer's city: commune C1 takes ward D11 whole and a
-// part of D12; commune C2 the rest of D12 and the district D2's wards whole.
+// part of D12; commune C2 the rest of D12 and the district D2's wards whole. C2's outline holds
+// no business, so that D12's are all reviewed.
 const reorgFile = `{"name":"Nghị quyết thử","effective_on":"2025-07-01","parent":"92","units":[
  {"code":"C1","name":"Phường Một","lat":10.0,"lon":105.0,"from":[{"code":"D11","part":"full"},{"code":"D12","part":"partial"}]},
- {"code":"C2","name":"Xã Hai","lat":10.1,"lon":105.1,"from":[{"code":"D12","part":"partial"},{"code":"D21","part":"full"},{"code":"D22","part":"full"}]}]}`
+ {"code":"C2","name":"Xã Hai","lat":10.1,"lon":105.1,"geometry":` + reorgC2Outline + `,"from":[{"code":"D12","part":"partial"},{"code":"D21","part":"full"},{"code":"D22","part":"full"}]}]}`
+
+const reorgC2Outline = `{"type":"Polygon","coordinates":[[[106,11],[106.01,11],[106.01,11.01],[106,11]]]}`
 
 func TestAReorganisationThroughTheAPI(t *testing.T) {
 	storetest.RunWith(t, storetest.Options{Now: planClock}, func(t *testing.T, db *store.DB) {
@@ -45,6 +48,35 @@ func TestAReorganisationThroughTheAPI(t *testing.T) {
 		draft := decodeInto[models.ReorgReport](t, w)
 		if w.Code != 201 || draft.ID == "" || !strings.HasSuffix(w.Header().Get("Location"), draft.ID) {
 			t.Fatalf("import: %d %s", w.Code, w.Body)
+		}
+		// The new units' outlines, for the review map: with ?geometry=true only.
+		for _, q := range []string{"", "?geometry=true"} {
+			w := doAs(t, h, planner, "GET", base+"/"+draft.ID+q, "")
+			var got struct {
+				Units []struct {
+					GSOCode  string          `json:"gso_code"`
+					Lat      float64         `json:"lat"`
+					Geometry json.RawMessage `json:"geometry"`
+				} `json:"units"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || len(got.Units) != 2 {
+				t.Fatalf("the report%s: %d %v %s", q, w.Code, err, w.Body)
+			}
+			for _, u := range got.Units {
+				want := ""
+				if q != "" && u.GSOCode == "C2" {
+					want = reorgC2Outline
+				}
+				if string(u.Geometry) != want || u.Lat == 0 {
+					t.Errorf("the report%s: %s has the outline %s at %v, want %q", q, u.GSOCode, u.Geometry, u.Lat, want)
+				}
+			}
+		}
+		if strings.Contains(w.Body.String(), `"geometry"`) {
+			t.Errorf("the import's answer carries the outlines: %s", w.Body)
+		}
+		if w := doAs(t, h, planner, "GET", base+"/"+draft.ID+"?geometry=maybe", ""); w.Code != 400 || decodeError(t, w).Field != "geometry" {
+			t.Fatalf("a bad geometry flag on a report: %d %s", w.Code, w.Body)
 		}
 		if w := doAs(t, h, admin, "POST", base, reorgFile); w.Code != 409 {
 			t.Fatalf("the same file again: %d %s", w.Code, w.Body)
@@ -80,6 +112,24 @@ func TestAReorganisationThroughTheAPI(t *testing.T) {
 		}
 		if w := doAs(t, h, admin, "POST", base+"/"+draft.ID+"/apply", ""); w.Code != 409 {
 			t.Fatalf("a second apply: %d %s", w.Code, w.Body)
+		}
+		// Each unit says where it came from and where it went.
+		for code, want := range map[string]string{"C1": "from [D11 full D12 partial] into []", "D12": "from [] into [C1 partial C2 partial]", "D21": "from [] into [C2 full]"} {
+			w := doAs(t, h, planner, "GET", "/api/v1/areas/"+code+"?on=2025-06-30", "")
+			d := decodeInto[AreaDetail](t, w)
+			var from, into []string
+			for _, l := range d.FormedFrom {
+				from = append(from, l.Code, l.Part)
+			}
+			for _, l := range d.Became {
+				into = append(into, l.Code, l.Part)
+				if l.Name == "" || l.ValidFrom.IsZero() {
+					t.Errorf("%s went into %+v: no name or start", code, l)
+				}
+			}
+			if got := fmt.Sprintf("from %v into %v", from, into); w.Code != 200 || got != want {
+				t.Errorf("%s: %d %s, want %s", code, w.Code, got, want)
+			}
 		}
 		// The tree of each day.
 		for on, want := range map[string][]string{"2025-06-30": {"D1", "D2"}, "2025-07-01": {"C1", "C2"}} {

@@ -44,6 +44,7 @@ type Store interface {
 	models.AuditStore
 	models.ReorgStore
 	models.AgencyStore
+	models.LineageStore
 }
 
 // Registry is the business registry's logic: validation against the area index, imports and

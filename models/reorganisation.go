@@ -157,10 +157,15 @@ type ReorgProblem struct {
 
 // ReorgUnitReport is one new unit as the reorganisation would make it.
 type ReorgUnitReport struct {
-	Code       string   `json:"code"` // the version id it gets
-	GSOCode    string   `json:"gso_code"`
-	Name       string   `json:"name"`
-	TypeName   string   `json:"type_name"`
+	Code     string  `json:"code"` // the version id it gets
+	GSOCode  string  `json:"gso_code"`
+	Name     string  `json:"name"`
+	TypeName string  `json:"type_name"`
+	Lat      float64 `json:"lat"`
+	Lon      float64 `json:"lon"`
+	// Geometry is the outline the reorganisation gives the unit, if any: the review of a
+	// partial source's businesses is drawn on it before the unit exists.
+	Geometry   RawJSON  `json:"geometry,omitempty"`
 	FullFrom   []string `json:"full_from"`
 	PartFrom   []string `json:"partial_from"`
 	Businesses int      `json:"businesses"` // that move into it

@@ -59,6 +59,7 @@ type planner struct {
 	index     *geo.AreaIndex // the new units that have polygons
 	centroids map[string][2]float64
 	root      *models.Area
+	level     string // the new units' level
 }
 
 func (p *planner) problem(unit, source, kind, en, vi string, args ...any) {
@@ -155,6 +156,7 @@ func (p *planner) newUnits() {
 	if level == "" {
 		level = models.AreaLevelCommune
 	}
+	p.level = level
 	p.newByGSO = map[string]*models.Area{}
 	p.centroids = map[string][2]float64{}
 	taken := map[string]bool{}
@@ -200,7 +202,7 @@ func (p *planner) newUnits() {
 		if len(u.Geometry) > 0 {
 			withShape = append(withShape, a)
 		}
-		p.plan.Report.Units = append(p.plan.Report.Units, models.ReorgUnitReport{Code: id, GSOCode: u.Code, Name: u.Name, TypeName: typ, FullFrom: []string{}, PartFrom: []string{}})
+		p.plan.Report.Units = append(p.plan.Report.Units, models.ReorgUnitReport{Code: id, GSOCode: u.Code, Name: u.Name, TypeName: typ, Lat: u.Lat, Lon: u.Lon, Geometry: u.Geometry, FullFrom: []string{}, PartFrom: []string{}})
 	}
 	for _, g := range geo.ValidateAreaGeometries(withShape) {
 		p.problem(g.Code, g.Other, g.Kind, "unit %[1]s: %[2]s", "đơn vị %[1]s: %[3]s", g.Code, g.Message, g.MessageVI)
@@ -328,6 +330,12 @@ func (p *planner) endings() {
 		for _, k := range kids {
 			if !p.ending[k] {
 				a := p.valid[k]
+				// Under the parent, a unit of the new units' level is a neighbour the
+				// reorganisation keeps (one commune split, the others left as they are), not
+				// a piece of the old map.
+				if code == p.parent.Code && a.Level == p.level {
+					continue
+				}
 				p.problem("", k, "left_in_force", "%s (%s) is not a source of any new unit, while its neighbours under %s are: it would stay in force beside the new units",
 					"%s (%s) không là đơn vị nguồn của đơn vị mới nào, trong khi các đơn vị cùng cấp thuộc %s thì có: nó sẽ còn hiệu lực bên cạnh các đơn vị mới", k, a.Name, code)
 			}

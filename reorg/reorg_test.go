@@ -136,6 +136,42 @@ func TestPolygonsPlaceThePartialSources(t *testing.T) {
 	}
 }
 
+// After the reform the communes sit under the city: one of them split in two leaves its
+// neighbours as they are, while a district left beside communes is still the old map.
+func TestACommuneSplitBesideItsNeighbours(t *testing.T) {
+	start := models.NewDate(2025, 7, 1)
+	a := func(code, parent, level, name string) *models.Area {
+		x := &models.Area{Code: code, GSOCode: code, Name: name, Level: level, Path: "/92/" + code + "/", ValidFrom: start}
+		if parent != "" {
+			x.ParentCode = ptr(parent)
+		} else {
+			x.Path = "/92/"
+		}
+		return x
+	}
+	st := State{
+		Areas: []*models.Area{a("92", "", models.AreaLevelCity, "Thành phố Cần Thơ"), a("C1", "92", models.AreaLevelCommune, "Phường Một"),
+			a("C2", "92", models.AreaLevelCommune, "Xã Hai")},
+		Businesses: []models.ReorgPlace{{ID: "b1", AreaCode: "C1", Lat: 10.02, Lon: 105.01, HasPoint: true}, {ID: "b2", AreaCode: "C2", Lat: 10.02, Lon: 105.2, HasPoint: true}},
+	}
+	split := models.ReorgSpec{Name: "Chia Phường Một", EffectiveOn: models.NewDate(2026, 12, 1), Parent: "92", Units: []models.ReorgUnit{
+		{Code: "N1", Name: "Phường Tây", Lat: 10.02, Lon: 105.0, From: []models.ReorgSource{{Code: "C1", Part: models.PartPartial}}},
+		{Code: "N2", Name: "Phường Đông", Lat: 10.02, Lon: 105.05, From: []models.ReorgSource{{Code: "C1", Part: models.PartPartial}}},
+	}}
+	p := Make(split, st, nil)
+	if len(p.Report.Problems) != 0 || !slices.Equal(p.Ending, []string{"C1"}) || len(p.Report.Reviews) != 1 || moveOf(p, "b1") != "N1" || moveOf(p, "b2") != "" {
+		t.Fatalf("problems %+v, ending %v, reviews %d, moves %+v", p.Report.Problems, p.Ending, len(p.Report.Reviews), p.Moves)
+	}
+	st.Areas = append(st.Areas, a("D9", "92", models.AreaLevelDistrict, "Huyện Chín"))
+	found := false
+	for _, pr := range Make(split, st, nil).Report.Problems {
+		found = found || (pr.Kind == "left_in_force" && pr.Source == "D9")
+	}
+	if !found {
+		t.Fatal("a district left beside the new communes is not reported")
+	}
+}
+
 func TestSettledReviewsDecide(t *testing.T) {
 	settled := map[string]*models.ReorgItem{ItemKey(models.ReorgItemReview, "b102e"): {Settled: `["101@2025"]`}}
 	p := Make(spec(), state(), settled)
