@@ -185,7 +185,8 @@ func TestOfficePlansDesk(t *testing.T) {
 	if got := p.Text(`#plans-approve-confirm`); !strings.Contains(got, "Phê duyệt kế hoạch năm 2027 với") {
 		t.Errorf("the confirmation reads %q", got)
 	}
-	p.Do("confirm", chromedp.Click(chromedp.CSS(`#plans-approve-confirm-yes`)), chromedp.WaitVisible(chromedp.CSS(`#plans-progress`)))
+	p.Do("confirm", chromedp.Click(chromedp.CSS(`#plans-approve-confirm-yes`)), chromedp.WaitVisible(chromedp.CSS(`#plans-progress`)),
+		chromedp.WaitVisible(chromedp.CSS(`#plans-items tr[data-business]`)))
 	if got := plan2027(models.PlanApproved); got.ID != mine.ID {
 		t.Errorf("the approved plan is %s, want %s", got.ID, mine.ID)
 	}
@@ -198,7 +199,9 @@ func TestOfficePlansDesk(t *testing.T) {
 	p.NoRawCodes("the plans desk: an approved plan")
 	p.Shot("office-plans-approved-vi-1280x800.png")
 	p.Viewport(360, 640)
-	p.Shot("office-plans-approved-vi-360x640.png")
+	if w := evalJS[int](t, p.ctx, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("at 360 px the plan is %d px wide", w)
+	}
 	p.Viewport(1280, 800)
 
 	// In English.
@@ -225,6 +228,11 @@ func TestOfficePlansDesk(t *testing.T) {
 	}
 	p.NoRawCodes("the plans desk: the viewer")
 	p.Shot("office-plans-viewer-vi-1280x800.png")
+	p.Viewport(360, 640)
+	if w := evalJS[int](t, p.ctx, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("at 360 px the viewer's plan is %d px wide", w)
+	}
+	p.Shot("office-plans-viewer-vi-360x640.png")
 }
 
 // viNum writes a count as a Vietnamese reader does (1.073).

@@ -441,17 +441,17 @@ function weeksChart(ctx, weeks) {
     svg.append(s("rect", { x: left + i * step + step * 0.15, y: y(w.planned), width: step * 0.7, height: Math.max(0, y(0) - y(w.planned)),
       class: over ? "plans-bar over" : "plans-bar" }, s("title", {}, `${ctx.fmt.date(w.week_start)}: ${ctx.fmt.num(w.planned)} / ${ctx.fmt.num(w.capacity)}`)));
     const month = w.week_start.slice(5, 7);
-    if (i === 0 || weeks[i - 1].week_start.slice(5, 7) !== month) {
+    // A month's name at its first week; a week of the year before keeps none (it would overlap January's).
+    if ((i === 0 || weeks[i - 1].week_start.slice(5, 7) !== month) && !(i === 0 && weeks.length > 1 && weeks[1].week_start.slice(5, 7) !== month)) {
       svg.append(s("text", { x: left + i * step, y: H - 10, class: "plans-axis" }, ctx.lang === "en"
         ? new Intl.DateTimeFormat("en-GB", { month: "short", timeZone: "UTC" }).format(new Date(w.week_start + "T00:00:00Z"))
         : `T${Number(month)}`));
     }
   });
   svg.append(s("polyline", { class: "plans-cap", points: weeks.map((w, i) => `${left + i * step + step / 2},${y(w.capacity)}`).join(" ") }));
+  const key = (cls, label) => h("span", { class: "plans-legend-item" }, h("span", { class: `plans-key ${cls}` }), " ", label);
   const legend = h("p", { class: "plans-legend small", "aria-hidden": "true" },
-    h("span", { class: "plans-key bar" }), t("plans.legendPlanned"), " ",
-    h("span", { class: "plans-key over" }), t("plans.legendOver"), " ",
-    h("span", { class: "plans-key cap" }), t("plans.legendCapacity"));
+    key("bar", t("plans.legendPlanned")), key("over", t("plans.legendOver")), key("cap", t("plans.legendCapacity")));
   const table = h("details", { class: "plans-weeks-details" },
     h("summary", {}, t("plans.weeksTable")),
     h("div", { class: "table-wrap" }, h("table", { id: "plans-weeks-table" },
@@ -469,7 +469,7 @@ function unitsTable(ctx, d, f) {
   if (!rows.length) return null;
   const cols = ["plans.colUnit", "plans.colInScope", "plans.colUninspected", "plans.colMustCover", "plans.colReinspect", "plans.colTotal", "plans.colFits"];
   return h("section", { class: "plans-units" }, h("h3", {}, t("plans.unitsTitle")),
-    h("div", { class: "table-wrap plans-scroll" }, h("table", { id: "plans-units", class: "plans-stack" },
+    h("div", { class: "table-wrap plans-scroll" }, h("table", { id: "plans-units" },
       h("thead", {}, h("tr", {}, cols.map(k => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, rows.map(a => {
         const s = short.get(a.area_code);
@@ -720,7 +720,7 @@ function barRows(ctx, rows, total, id) {
   return h("table", { class: "plans-mix", id }, h("tbody", {}, rows.sort((a, b) => b[1] - a[1]).map(([label, n]) => h("tr", {},
     h("th", { scope: "row" }, label),
     h("td", { class: "num" }, ctx.fmt.num(n)),
-    h("td", { class: "plans-mix-bar" }, h("span", { style: { width: `${total ? (100 * n) / total : 0}%` } }), ctx.fmt.pct(total ? n / total : 0))))));
+    h("td", { class: "plans-mix-bar" }, h("span", { class: "plans-track" }, h("span", { style: { width: `${total ? (100 * n) / total : 0}%` } })), ctx.fmt.pct(total ? n / total : 0))))));
 }
 
 /** @param {DeskContext} ctx @param {Item[]} items */
@@ -776,7 +776,7 @@ function itemRow(ctx, d, p, it, span) {
   const t = ctx.t;
   const name = it.business_name || t("plans.unnamed");
   const why = h("tr", { class: "plans-why", hidden: true }, h("td", { colspan: String(span) }));
-  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "link", "aria-expanded": "false" }, t("plans.why")));
+  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "link plans-why-button", "aria-expanded": "false" }, t("plans.why")));
   button.addEventListener("click", async () => {
     if (!why.hidden) {
       why.hidden = true;
