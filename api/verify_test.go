@@ -144,7 +144,7 @@ func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T
 			n := strconv.Itoa(len(items))
 			body := getPublic(t, env, "/verify/"+plan.ID).Body.String()
 			if !strings.Contains(body, "Khớp: rút lại từ đầu vào và hạt giống đã công bố cho đúng "+n+" cơ sở của kế hoạch") ||
-				strings.Contains(body, "check-differences") || strings.Count(body, `<strong class="ok">đúng</strong>`) != 6 {
+				strings.Contains(body, "check-differences") || strings.Count(body, `<strong class="yes">đúng</strong>`) != 6 {
 				t.Fatalf("%s", body)
 			}
 			en := getPublic(t, env, "/verify/"+plan.ID+"?lang=en").Body.String()
@@ -162,11 +162,11 @@ func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T
 				t.Fatal(err)
 			}
 			body := getPublic(t, env, "/verify/"+plan.ID).Body.String()
-			if !strings.Contains(body, "Không khớp: rút lại cho "+strconv.Itoa(len(items))+" cơ sở") || !strings.Contains(body, `<strong class="bad">không</strong>`) ||
+			if !strings.Contains(body, "Không khớp: rút lại cho "+strconv.Itoa(len(items))+" cơ sở") || !strings.Contains(body, `<strong class="no">không</strong>`) ||
 				!strings.Contains(body, "business "+moved.BusinessID+": the plan has "+other) {
 				t.Fatalf("%s", body)
 			}
-			if en := getPublic(t, env, "/verify/"+plan.ID+"?lang=en").Body.String(); !strings.Contains(en, "Does not match") || !strings.Contains(en, `<strong class="bad">no</strong>`) {
+			if en := getPublic(t, env, "/verify/"+plan.ID+"?lang=en").Body.String(); !strings.Contains(en, "Does not match") || !strings.Contains(en, `<strong class="no">no</strong>`) {
 				t.Fatalf("English: %s", en)
 			}
 		})

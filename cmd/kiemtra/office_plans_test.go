@@ -233,6 +233,27 @@ func TestOfficePlansDesk(t *testing.T) {
 		t.Errorf("at 360 px the viewer's plan is %d px wide", w)
 	}
 	p.Shot("office-plans-viewer-vi-360x640.png")
+	p.Viewport(1280, 800)
+
+	// An admin reveals the seed early, after a confirmation; the public page then shows the
+	// server's re-derivation of the selection.
+	p.Do("sign out the viewer", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+	p.SignIn(base, "/office/", "admin", "#desk")
+	p.Do("reveal", hash("#/plans/"+mine.ID), chromedp.WaitVisible(chromedp.CSS(`#plans-reveal`)), chromedp.Click(chromedp.CSS(`#plans-reveal`)),
+		chromedp.WaitVisible(chromedp.CSS(`#plans-reveal-confirm`)), chromedp.Click(chromedp.CSS(`#plans-reveal-confirm-yes`)),
+		chromedp.WaitVisible(chromedp.CSS(`#plans-revealed`)))
+	if got, err := db.FindPlanByID(ctx, mine.ID); err != nil || got.SeedRevealedAt == nil {
+		t.Fatalf("the plan's seed is not revealed (%v)", err)
+	}
+	items, err := db.FindPlanItems(ctx, mine.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Do("the public page", chromedp.Navigate(base+"/verify/"+mine.ID), chromedp.WaitVisible(chromedp.CSS(`#check-result`)))
+	if got := p.Text(`#check-result`); !strings.HasPrefix(got, "Khớp: rút lại từ đầu vào và hạt giống đã công bố cho đúng "+strconv.Itoa(len(items))+" cơ sở") {
+		t.Errorf("the verification page says %q", got)
+	}
+	p.Shot("verify-revealed-vi-1280x800.png")
 }
 
 // viNum writes a count as a Vietnamese reader does (1.073).

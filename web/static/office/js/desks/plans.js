@@ -607,7 +607,7 @@ async function renderPlan(el, ctx, d, id) {
     p.reason ? h("p", {}, t("plans.reasonLine", { reason: p.reason })) : null,
     p.seed_source === "lottery" ? h("p", { id: "plans-draw-line" }, t("plans.drawLine", { date: ctx.fmt.date(p.draw_date || ""), result: p.draw_result || t("plans.drawWaiting") })) : null,
     p.approved_at ? h("p", {}, t("plans.approved", { date: ctx.fmt.dateTime(p.approved_at) })) : null,
-    p.seed_revealed_at ? h("p", {}, t("plans.revealed", { date: ctx.fmt.dateTime(p.seed_revealed_at) })) : null,
+    p.seed_revealed_at ? h("p", { id: "plans-revealed" }, t("plans.revealed", { date: ctx.fmt.dateTime(p.seed_revealed_at) })) : null,
     h("div", { class: "row" },
       h("a", { href: verifyHref(ctx, p.id), id: "plans-verify", target: "_blank", rel: "noopener" }, t("plans.verify")),
       canEdit(ctx) && prog ? h("a", { href: `#/programmes/${encodeURIComponent(prog.code)}` }, t("plans.editProgramme")) : null));
