@@ -160,6 +160,8 @@ func TestOfficePlansDesk(t *testing.T) {
 	if n := evalJS[int](t, p.ctx, `document.querySelectorAll('#plans-items').length`); n != 0 {
 		t.Error("a committed plan lists a selection")
 	}
+	p.NoRawCodes("the plans desk: a committed plan")
+	p.Shot("office-plans-committed-vi-1280x800.png")
 
 	// The draw's evening: the result makes the selection.
 	clock.Set(time.Date(2026, 12, 9, 18, 5, 0, 0, loc))
