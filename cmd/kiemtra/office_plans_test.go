@@ -109,6 +109,25 @@ func TestOfficePlansDesk(t *testing.T) {
 		t.Errorf("the committed plan's row reads %q", got)
 	}
 	p.NoRawCodes("the plans desk: the list")
+	// The programmes desk links a programme's plans with its code in the route's query.
+	var old *models.Programme
+	progs, err := db.FindProgrammes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range progs {
+		if x.EndsOn.Year < 2026 {
+			old = x
+		}
+	}
+	if old == nil {
+		t.Fatal("the demo has no finished programme")
+	}
+	p.Do("the finished programme's plans", hash("#/plans?programme="+old.Code), chromedp.WaitVisible(chromedp.CSS(`#plans-table tr[data-status="approved"]`)))
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#plans-programme').value`); got != old.Code {
+		t.Errorf("the finished programme's plans show %q", got)
+	}
+	p.Do("back to the programme in force", hash("#/plans"), chromedp.WaitVisible(chromedp.CSS(`#plans-table tr[data-plan="`+first.ID+`"]`)))
 
 	// The preview with too little capacity: the shortfall, by unit and in team-days.
 	p.Do("preview 2027 short of capacity", chromedp.SetValue(chromedp.CSS(`#plans-year`), "2027"),

@@ -1,6 +1,6 @@
 // @ts-check
 // The desk of yearly plans: #/plans lists a programme's plans by year (the programme in force
-// unless another is picked, #/plans/programme/CODE) and lets planners and admins preview a
+// unless another is picked, #/plans?programme=CODE) and lets planners and admins preview a
 // year's plan (the server's dry run: nothing stored) or commit it for a public draw; #/plans/ID
 // is one plan: its figures before approving (per unit, per week against the teams' capacity,
 // the never-inspected share, the shortfall), the draw's result, the approval and the reveal,
@@ -501,7 +501,7 @@ async function renderList(el, ctx, d, code) {
   const plans = (r.items || []).sort((a, b) => b.year - a.year || b.attempt - a.attempt);
   const select = /** @type {HTMLSelectElement} */ (h("select", { id: "plans-programme" },
     d.programmes.map(p => h("option", { value: p.code, selected: p.code === prog.code }, `${p.name} (${p.starts_on.slice(0, 4)}–${p.ends_on.slice(0, 4)})`))));
-  select.addEventListener("change", () => ctx.go(`#/plans/programme/${encodeURIComponent(select.value)}`));
+  select.addEventListener("change", () => ctx.go(`#/plans?programme=${encodeURIComponent(select.value)}`));
   const rows = plans.map(p => {
     const f = p.figures;
     const draw = p.seed_source === "lottery"
@@ -601,7 +601,7 @@ async function renderPlan(el, ctx, d, id) {
   ctx.setTitle(t("plans.planTitle", { year: p.year, n: p.attempt || 1 }));
   const redraw = () => renderPlan(el, ctx, d, id);
   const head = h("section", { class: "card" },
-    h("a", { href: prog ? `#/plans/programme/${encodeURIComponent(prog.code)}` : "#/plans", class: "plans-back" }, t("plans.back")),
+    h("a", { href: prog ? `#/plans?programme=${encodeURIComponent(prog.code)}` : "#/plans", class: "plans-back" }, t("plans.back")),
     h("h1", { id: "plans-title" }, t("plans.planTitle", { year: p.year, n: p.attempt || 1 })),
     h("p", {}, statusBadge(ctx, p.status), prog ? h("span", { class: "muted" }, " · " + prog.name) : null),
     p.reason ? h("p", {}, t("plans.reasonLine", { reason: p.reason })) : null,
@@ -818,9 +818,8 @@ export default {
   messages,
   async render(el, ctx) {
     const d = await load(ctx);
-    const [what, code] = ctx.path;
-    if (what === "programme" && code) await renderList(el, ctx, d, code);
-    else if (what) await renderPlan(el, ctx, d, what);
-    else await renderList(el, ctx, d);
+    const [id] = ctx.path;
+    if (id) await renderPlan(el, ctx, d, id);
+    else await renderList(el, ctx, d, ctx.query.get("programme") || "");
   },
 };
