@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type Planner interface {
 	// PlanBundle returns a plan's public verification bundle (the commitments only before the
 	// seed is revealed); not_found for an unknown plan.
 	PlanBundle(ctx context.Context, planID string) (*models.PlanBundle, error)
+	// CheckPlanBundle re-derives a bundle's selection from its own contents (no store): what
+	// `kiemtra verify-plan` does with the downloaded file.
+	CheckPlanBundle(b *models.PlanBundle) *models.PlanVerification
 }
 
 // PlanStore is what the plan handlers read directly.
@@ -283,7 +287,50 @@ func (s *Server) listPlanItems(c *gin.Context) {
 		}
 		items = mine
 	}
-	c.JSON(http.StatusOK, gin.H{"items": nonNil(items), "total": len(items)})
+	views, err := s.planItemViews(ctx, items)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": views, "total": len(views)})
+}
+
+// PlanItemView is a plan item with the name and category of its business, so that a planner
+// reads the selection and its risk mix without a look-up per business.
+type PlanItemView struct {
+	*models.PlanItem
+	BusinessName string `json:"business_name"`
+	Category     string `json:"category"`
+}
+
+// planItemBatch bounds the ids of one look-up (SQLite and PostgreSQL limit bound parameters).
+const planItemBatch = 500
+
+// planItemViews names the businesses of items; one that is gone keeps empty fields.
+func (s *Server) planItemViews(ctx context.Context, items []*models.PlanItem) ([]*PlanItemView, error) {
+	byID := make(map[string]*models.Business, len(items))
+	for from := 0; from < len(items); from += planItemBatch {
+		ids := make([]string, 0, planItemBatch)
+		for _, it := range items[from:min(from+planItemBatch, len(items))] {
+			ids = append(ids, it.BusinessID)
+		}
+		bs, _, err := s.store.FindBusinesses(ctx, models.BusinessFilter{IDs: ids, Limit: len(ids), NoCount: true})
+		if err != nil {
+			return nil, fmt.Errorf("name the businesses of a plan: %w", err)
+		}
+		for _, b := range bs {
+			byID[b.ID] = b
+		}
+	}
+	out := make([]*PlanItemView, 0, len(items))
+	for _, it := range items {
+		v := &PlanItemView{PlanItem: it}
+		if b := byID[it.BusinessID]; b != nil {
+			v.BusinessName, v.Category = b.Name, b.Category
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (s *Server) listPlanTasks(c *gin.Context) {

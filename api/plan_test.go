@@ -221,8 +221,9 @@ func TestPlansThroughTheAPI(t *testing.T) {
 		if plan.Seed != nil || plan.Figures.Total != 25 || plan.Figures.MustCover != 25 || plan.Figures.ShareTarget != 24 {
 			t.Fatalf("draft: seed shown %v, figures %+v", plan.Seed, plan.Figures)
 		}
-		if w := doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/items", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "inclusion_prob") {
-			t.Fatalf("items: %d", w.Code)
+		if w := doAs(t, h, planner, "GET", "/api/v1/plans/"+plan.ID+"/items", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "inclusion_prob") ||
+			!strings.Contains(w.Body.String(), `"business_name":"Karaoke `) || !strings.Contains(w.Body.String(), `"category":"karaoke"`) {
+			t.Fatalf("items: %d %.300s", w.Code, w.Body)
 		}
 		if w := doAs(t, h, planner, "POST", "/api/v1/plans/"+plan.ID+"/approve", ""); w.Code != 200 {
 			t.Fatalf("approve: %d %s", w.Code, w.Body)

@@ -32,7 +32,13 @@ func (s *Server) verifyBundle(c *gin.Context) {
 	c.JSON(http.StatusOK, b)
 }
 
-var verifyPageTemplate = template.Must(template.ParseFS(web.Templates(), "templates/verify.html"))
+var verifyPageTemplate = template.Must(template.New("verify.html").Funcs(template.FuncMap{"yesno": yesNo}).ParseFS(web.Templates(), "templates/verify.html"))
+
+// yesNo is one step of the page's re-derivation in words: ok says how to show it.
+func yesNo(ok, vi bool) map[string]any {
+	word := map[[2]bool]string{{true, true}: "đúng", {false, true}: "không", {true, false}: "yes", {false, false}: "no"}[[2]bool{ok, vi}]
+	return map[string]any{"OK": ok, "Word": word}
+}
 
 // planStatusNames name a plan's status for readers, in Vietnamese and English.
 var planStatusNames = map[string][2]string{
@@ -71,6 +77,11 @@ func (s *Server) verifyPage(c *gin.Context) {
 	c.Header("Cache-Control", "no-cache")
 	c.Status(status)
 	data := map[string]any{"VI": vi, "ID": c.Param("id"), "B": b, "Format": models.PlanBundleFormat, "Loc": s.loc, "StatusName": planStatusName}
+	// After the reveal the page shows the server's own re-derivation of the bundle it links,
+	// for readers who will not run the command.
+	if b != nil && b.Revealed {
+		data["Check"] = s.planner.CheckPlanBundle(b)
+	}
 	if err := verifyPageTemplate.Execute(c.Writer, data); err != nil {
 		loggerFrom(c, s.log).Warn("verify page", "err", err)
 	}

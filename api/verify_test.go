@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,36 @@ func TestAPlanIsVerifiedInPublicAndItsTargetsShowOnlyAfterTheReveal(t *testing.T
 			if w.Code != 200 || !strings.Contains(body, plan.Seed) || !strings.Contains(body, `href="/verify/`+plan.ID+`/bundle.json"`) ||
 				!strings.Contains(body, "kiemtra verify-plan") || !strings.Contains(body, "Tự kiểm chứng") {
 				t.Fatalf("%d %s", w.Code, body)
+			}
+		})
+		t.Run("after the reveal the page says that the server's re-derivation matches", func(t *testing.T) {
+			n := strconv.Itoa(len(items))
+			body := getPublic(t, env, "/verify/"+plan.ID).Body.String()
+			if !strings.Contains(body, "Khớp: rút lại từ đầu vào và hạt giống đã công bố cho đúng "+n+" cơ sở của kế hoạch") ||
+				strings.Contains(body, "check-differences") || strings.Count(body, `<strong class="yes">đúng</strong>`) != 6 {
+				t.Fatalf("%s", body)
+			}
+			en := getPublic(t, env, "/verify/"+plan.ID+"?lang=en").Body.String()
+			if !strings.Contains(en, "Matches: drawing again from the published inputs and seed gives exactly the plan's "+n+" businesses") {
+				t.Fatalf("English: %s", en)
+			}
+		})
+		t.Run("a stored selection changed after the draw shows what differs", func(t *testing.T) {
+			moved := items[0]
+			other := models.GroupReinspect
+			if moved.Group == other {
+				other = models.GroupMustCover
+			}
+			if err := db.Gorm().Exec("UPDATE plan_items SET grp = ? WHERE plan_id = ? AND business_id = ?", other, plan.ID, moved.BusinessID).Error; err != nil {
+				t.Fatal(err)
+			}
+			body := getPublic(t, env, "/verify/"+plan.ID).Body.String()
+			if !strings.Contains(body, "Không khớp: rút lại cho "+strconv.Itoa(len(items))+" cơ sở") || !strings.Contains(body, `<strong class="no">không</strong>`) ||
+				!strings.Contains(body, "business "+moved.BusinessID+": the plan has "+other) {
+				t.Fatalf("%s", body)
+			}
+			if en := getPublic(t, env, "/verify/"+plan.ID+"?lang=en").Body.String(); !strings.Contains(en, "Does not match") || !strings.Contains(en, `<strong class="no">no</strong>`) {
+				t.Fatalf("English: %s", en)
 			}
 		})
 	})

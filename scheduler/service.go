@@ -541,6 +541,12 @@ func InputsSHA256(inputs string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// CheckPlanBundle is the package's CheckPlanBundle, for the public verification page, which
+// re-derives the selection of the bundle it shows.
+func (s *Service) CheckPlanBundle(b *models.PlanBundle) *models.PlanVerification {
+	return CheckPlanBundle(b)
+}
+
 // Verify re-runs a plan's selection from its revealed seed and stored inputs: the check of its
 // public bundle (PlanBundle, CheckPlanBundle), so that the signed-in check and an outsider's
 // `kiemtra verify-plan` cannot disagree.

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -47,17 +48,26 @@ type Team struct {
 // reach is the length of the team's path that holds path (the longer, the more local), or -1
 // when none does; a team without a path serves everywhere.
 func (t Team) reach(path string) int {
+	unit, ok := t.unitOf(path)
+	if !ok {
+		return -1
+	}
+	return len(unit)
+}
+
+// unitOf is the team's unit that holds path, the most local when several do; false when none.
+func (t Team) unitOf(path string) (string, bool) {
 	paths := t.AreaPaths
 	if len(paths) == 0 {
 		paths = []string{t.AreaPath}
 	}
-	best := -1
+	best, found := "", false
 	for _, p := range paths {
-		if (p == "" || (path != "" && strings.HasPrefix(path, p))) && len(p) > best {
-			best = len(p)
+		if (p == "" || (path != "" && strings.HasPrefix(path, p))) && (!found || len(p) > len(best)) {
+			best, found = p, true
 		}
 	}
-	return best
+	return best, found
 }
 
 // ProgrammeSpec is what the planner needs of a programme.
@@ -680,8 +690,9 @@ func (s *schedule) weekFigures(items []Item) []models.WeekFigures {
 	return out
 }
 
-// shortfall groups the items no team could take by the most local team's jurisdiction (or the
-// ward when no team covers it) and converts them into missing team working days.
+// shortfall groups the items no team could take by the most local team's unit that holds their
+// ward (a team of several units counts each apart: the planner reads where capacity is missing),
+// or the ward when no team covers it, and converts them into missing team working days.
 func (s *schedule) shortfall(items []Item) []models.AreaShortfall {
 	m := map[string]*models.AreaShortfall{}
 	var order []string
@@ -692,7 +703,8 @@ func (s *schedule) shortfall(items []Item) []models.AreaShortfall {
 		area, perDay := it.Ward, 0.0
 		if ts := s.teams(it.Ward); len(ts) > 0 {
 			team := s.in.Teams[ts[0]]
-			area = lastCode(team.AreaPath)
+			unit, _ := team.unitOf(s.in.WardPaths[it.Ward])
+			area = lastCode(cmp.Or(unit, team.AreaPath))
 			perDay = float64(team.Weekly) / float64(max(1, team.WorkingDays.Count()))
 		}
 		f, ok := m[area]

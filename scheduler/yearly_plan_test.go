@@ -311,3 +311,18 @@ func TestSystematicSamplingHitsItsProbabilities(t *testing.T) {
 		}
 	}
 }
+
+func TestAShortfallNamesTheUnitOfATeamOfSeveral(t *testing.T) {
+	in := input(2021, city(3000, 4, 0), 0) // the city's team has no capacity: it takes nothing
+	in.Teams = append(in.Teams, Team{ID: "cluster", AreaPath: "/92/", AreaPaths: []string{"/92/w00/", "/92/w01/"}, Weekly: 2, WorkingDays: models.DefaultWorkingDays},
+		Team{ID: "w02", AreaPath: "/92/w02/", Weekly: 1, WorkingDays: models.DefaultWorkingDays})
+	f := mustPlan(t, in, "units").Figures
+	got := map[string]bool{}
+	for _, a := range f.ShortfallAreas {
+		got[a.AreaCode] = true
+	}
+	// w03 has no team at all: its ward is named, as before.
+	if len(got) != 4 || !got["w00"] || !got["w01"] || !got["w02"] || !got["w03"] {
+		t.Fatalf("the shortfall is by %v, want the cluster's two units, w02 and w03", f.ShortfallAreas)
+	}
+}
