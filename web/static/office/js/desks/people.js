@@ -22,7 +22,7 @@ import { ApiError } from "../../../shared/js/api.js";
 
 const messages = {
   vi: {
-    peopleNav: "Tổ công tác và tài khoản",
+    peopleNav: "Tổ và tài khoản",
     peopleTabs: "Các trang về tổ và tài khoản",
     peopleTeamsTab: "Tổ công tác",
     peopleUsersTab: "Tài khoản",
@@ -105,7 +105,7 @@ const messages = {
     peopleSelf: "Đây là tài khoản của bạn: bạn không thể tự khóa hay bỏ quyền quản trị của mình.",
   },
   en: {
-    peopleNav: "Teams and accounts",
+    peopleNav: "Teams, accounts",
     peopleTabs: "Teams and accounts pages",
     peopleTeamsTab: "Teams",
     peopleUsersTab: "Accounts",

@@ -141,7 +141,7 @@ const messages = {
     "plans.unnamed": "Cơ sở không còn trong danh sách",
   },
   en: {
-    "plans.nav": "Yearly plans",
+    "plans.nav": "Plans",
     "plans.title": "Yearly inspection plans",
     "plans.programme": "Programme",
     "plans.programmeLine": "From {from} to {to}; at least {share} of the businesses in scope each year; every business inspected by {deadline}.",

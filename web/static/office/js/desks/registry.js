@@ -1007,7 +1007,7 @@ function renderImport(el, ctx) {
 export default {
   id: "registry",
   roles: ["planner", "admin", "viewer"],
-  nav: { vi: "Danh sách cơ sở", en: "Business registry" },
+  nav: { vi: "Cơ sở", en: "Registry" },
   messages,
   render,
 };

@@ -544,7 +544,7 @@ async function renderTeams(el, ctx) {
   const items = (teams.items || []).filter(x => x.active !== false);
   const rows = items.map(x => h("tr", { dataset: { team: x.id } },
     h("td", { "data-label": t("teamColTeam") }, h("a", { href: `#/team/t/${encodeURIComponent(x.id)}` }, x.name)),
-    h("td", { "data-label": t("teamColUnits") }, (x.unit_codes || []).map(c => names.get(c) || c).join(", ") || t("teamAllUnits")),
+    h("td", { "data-label": t("teamColUnits") }, (x.areas || []).map(c => names.get(c) || c).join(", ") || t("teamAllUnits")),
     h("td", { "data-label": t("teamColCapacity"), class: "num" }, fmt.num(x.weekly_capacity || 0))));
   el.replaceChildren(h("section", { class: "card" }, h("h1", {}, t("teamAllTitle")), h("p", { class: "muted" }, t("teamAllIntro")),
     items.length
@@ -558,7 +558,7 @@ async function renderTeams(el, ctx) {
 export default {
   id: "team",
   roles: ["team_lead", "planner", "admin"],
-  nav: { vi: "Công việc của tổ", en: "Team work" },
+  nav: { vi: "Việc của tổ", en: "Team work" },
   messages,
   async render(el, ctx) {
     let path = ctx.path, team;
