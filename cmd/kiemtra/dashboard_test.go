@@ -587,7 +587,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		shot(fmt.Sprintf("dashboard-tablet-%dx%d.png", size.w, size.h))
 	}
 	// The yearly plans: the 2027 plan waits for today's draw.
-	checkPlansPanel(t, bctx, m, clock, out)
+	checkPlansPanel(t, bctx, m, out)
 
 	// English on request.
 	do("switch to English", chromedp.Click(chromedp.CSS(`.user .lang-switch`)))

@@ -19,8 +19,8 @@ import (
 // file with bad lines is checked (the bad lines shown, nothing stored) and its good lines
 // confirmed; next year's plan is previewed after the city's team and Ninh Kiều's are lowered to
 // one visit a week in the people desk (the shortfall by unit, in team-days), the capacities are
-// restored and the preview fits; the plan the yearly job committed gets its draw result on the
-// draw's evening and is approved after a confirmation; on the first working morning of the
+// restored and the preview fits; the plan the yearly job committed gets its draw result (refused
+// in the morning, kept as typed; taken in the evening) and is approved after a confirmation; on the first working morning of the
 // year, once the morning assignment has run, a team's day lists the plan's visits.
 func TestOfficePlannerWalk(t *testing.T) {
 	chromiumFor(t, "the planner's walk") // skip before the demo is made when there is no browser
@@ -159,11 +159,24 @@ func TestOfficePlannerWalk(t *testing.T) {
 	}
 	preview("yes")
 
-	// 3. The draw's evening: the committed plan's result, then the approval.
+	// 3. The draw's day: in the morning the result is not out and is refused, kept as typed;
+	// in the evening it makes the selection, and the plan is approved.
+	p.Do("enter the result in the morning", hash("#/plans/"+plan.ID), chromedp.WaitVisible(chromedp.CSS(`#plans-result`)),
+		chromedp.SendKeys(chromedp.CSS(`#plans-result`), "271 828"), chromedp.Click(chromedp.CSS(`#plans-draw`)),
+		chromedp.WaitVisible(chromedp.CSS(`#plans-draw-error:not([hidden]), #plans-result-error:not([hidden])`)))
+	if got := p.Text(`#plans-draw-step`); !strings.Contains(got, "chưa diễn ra") {
+		t.Errorf("a result before the draw is refused with %q", got)
+	}
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#plans-result').value`); got != "271 828" {
+		t.Errorf("the refused result is not kept: %q", got)
+	}
+	p.NoRawCodes("the walk: a result before the draw")
+	p.Shot("office-walk-draw-refused-vi-1280x800.png")
 	clock.Set(plan.DrawDate.Time(loc).Add(18*time.Hour + 5*time.Minute))
-	p.Do("enter the draw's result", hash("#/plans/"+plan.ID), chromedp.WaitVisible(chromedp.CSS(`#plans-result`)),
-		chromedp.SendKeys(chromedp.CSS(`#plans-result`), "271828"), chromedp.Click(chromedp.CSS(`#plans-draw`)),
-		chromedp.WaitVisible(chromedp.CSS(`#plans-approve`)))
+	p.Do("enter the result in the evening", chromedp.Click(chromedp.CSS(`#plans-draw`)), chromedp.WaitVisible(chromedp.CSS(`#plans-approve`)))
+	if got := committed(); got.Status != models.PlanDraft || got.DrawResult != "271828" {
+		t.Errorf("after the draw the plan is %s with the result %q", got.Status, got.DrawResult)
+	}
 	p.Do("approve", chromedp.Click(chromedp.CSS(`#plans-approve`)), chromedp.WaitVisible(chromedp.CSS(`#plans-approve-confirm-yes`)),
 		chromedp.Click(chromedp.CSS(`#plans-approve-confirm-yes`)), chromedp.WaitVisible(chromedp.CSS(`#plans-progress`)))
 	if got := committed(); got.ID != plan.ID || got.Status != models.PlanApproved {

@@ -680,12 +680,12 @@ function renderReports() { reportsPanel().render(); }
 
 // ---------- yearly plans ----------
 
-// The plans panel (plans.js) follows the programme on screen; planners and admins act in it,
-// viewers read it. An approval makes tasks: the figures are read again.
+// The plans panel (plans.js) follows the programme on screen; planners and admins act on a plan
+// in the office app's plans desk, which it links.
 let plans = null;
 
 function renderPlans() {
-  if (!plans) plans = new PlansPanel($("#plans-body"), { api, i18n, fail, changed: () => loadFigures() });
+  if (!plans) plans = new PlansPanel($("#plans-body"), { api, i18n, fail });
   const user = (state.me && state.me.user) || api.user;
   plans.setContext({ programme: currentProgramme(), canEdit: !!user && ["planner", "admin"].includes(user.role) });
   plans.render();
