@@ -7,6 +7,7 @@
 // settled on a map), then applied once. Planners read everything; what changes the map is the
 // admins' (api/authz.go), and planners are told so.
 
+import { bindFileCheck } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
 import { Api, ApiError, query } from "../../../shared/js/api.js";
 import { Projection, WIDTH, boundsOf, polygons } from "../../../shared/js/map.js";
@@ -777,29 +778,12 @@ function renderImport(el, ctx) {
         h("button", { type: "button", class: "secondary", onclick: () => { input.value = ""; report.replaceChildren(); input.focus(); } }, t("areas.import.other")))));
     report.scrollIntoView({ block: "start" });
   };
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    fileError.hidden = errors.hidden = true;
-    input.removeAttribute("aria-invalid");
-    const file = input.files && input.files[0];
-    if (!file) {
-      fileError.textContent = t("areas.import.noFile");
-      fileError.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    check.disabled = true;
-    check.textContent = t("areas.import.checking");
-    report.replaceChildren();
-    try {
-      showReport(await run(file, true), file);
-    } catch (ex) {
-      ctx.showError(errors, ex, labels(t));
-    } finally {
-      check.disabled = false;
-      check.textContent = t("areas.import.check");
-    }
+  bindFileCheck(/** @type {HTMLFormElement} */ (form), {
+    input, fileError, check,
+    texts: { noFile: t("areas.import.noFile"), checking: t("areas.import.checking"), check: t("areas.import.check") },
+    clear: () => { errors.hidden = true; report.replaceChildren(); },
+    run: async file => showReport(await run(file, true), file),
+    fail: ex => ctx.showError(errors, ex, labels(t)),
   });
   el.replaceChildren(h("p", {}, h("a", { href: "#/areas" }, t("areas.back"))), form, report);
 }
@@ -860,22 +844,12 @@ async function renderReorgs(el, ctx) {
     }
     throw got.error;
   };
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    fileError.hidden = true;
-    input.removeAttribute("aria-invalid");
-    const file = input.files && input.files[0];
-    if (!file) {
-      fileError.textContent = t("areas.import.noFile");
-      fileError.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    check.disabled = true;
-    check.textContent = t("areas.import.checking");
-    result.replaceChildren();
-    try {
+  bindFileCheck(/** @type {HTMLFormElement} */ (form), {
+    input, fileError, check,
+    texts: { noFile: t("areas.import.noFile"), checking: t("areas.import.checking"), check: t("areas.import.check") },
+    clear: () => { errors.hidden = true; result.replaceChildren(); },
+    fail: ex => ctx.showError(errors, ex, labels(t)),
+    run: async file => {
       const r = await send(file, true);
       if (!r) return;
       const bad = r.problems.length > 0;
@@ -901,12 +875,7 @@ async function renderReorgs(el, ctx) {
         saveError,
         h("div", { class: "row" }, save)));
       result.scrollIntoView({ block: "start" });
-    } catch (ex) {
-      ctx.showError(errors, ex, labels(t));
-    } finally {
-      check.disabled = false;
-      check.textContent = t("areas.import.check");
-    }
+    },
   });
   el.replaceChildren(
     h("p", {}, h("a", { href: "#/areas" }, t("areas.back"))),

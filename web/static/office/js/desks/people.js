@@ -5,8 +5,8 @@
 // leaves odd (a team without an enabled member, a user whose jurisdiction does not hold their
 // team's area) is said before saving; the API's refusals are shown next to their fields.
 
+import { clearErrors, field, showFieldErrors } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
-import { ApiError } from "../../../shared/js/api.js";
 
 /**
  * @typedef {import("../main.js").DeskContext} DeskContext
@@ -268,60 +268,8 @@ function tabs(ctx, active) {
     isAdmin(ctx) ? link("users", "#/people/users", t("peopleUsersTab")) : null);
 }
 
-/**
- * A labelled input with a place for its field's error.
- * @param {string} id @param {string} label @param {HTMLElement} input @param {string} [hint]
- */
-function field(id, label, input, hint) {
-  input.id = id;
-  return h("div", { class: "people-field" },
-    h("label", { for: id }, label),
-    input,
-    hint ? h("small", { class: "muted" }, hint) : null,
-    h("div", { class: "field-error", id: `${id}-error`, hidden: true }));
-}
 
-/**
- * showFieldErrors puts each of the API's problems next to its field (fields maps the API's field
- * names to the inputs' ids); the rest go to general.
- * @param {DeskContext} ctx @param {HTMLElement} form @param {HTMLElement} general @param {any} err
- * @param {Record<string, string>} fields @param {Record<string, string>} labels
- */
-function showFieldErrors(ctx, form, general, err, fields, labels) {
-  clearErrors(form, general);
-  /** @type {{field: string, message: string}[]} */
-  let problems = [];
-  if (err instanceof ApiError && err.details && err.details.length) problems = err.details;
-  else if (err instanceof ApiError && err.field) problems = [{ field: err.field, message: err.message }];
-  const rest = [];
-  for (const p of problems) {
-    const id = fields[p.field];
-    const slot = id ? form.querySelector(`#${id}-error`) : null;
-    if (!slot) {
-      rest.push(p);
-      continue;
-    }
-    slot.append(h("div", {}, `${labels[p.field]}: ${p.message}`));
-    slot.removeAttribute("hidden");
-    const input = form.querySelector(`#${id}`);
-    if (input) input.setAttribute("aria-invalid", "true");
-  }
-  if (!problems.length || rest.length) {
-    const e = rest.length && err instanceof ApiError ? new ApiError(err.status, err.code, rest[0].message, rest[0].field, rest) : err;
-    ctx.showError(general, e, labels);
-  }
-}
 
-/** @param {HTMLElement} form @param {HTMLElement} general */
-function clearErrors(form, general) {
-  for (const el of form.querySelectorAll(".field-error")) {
-    el.replaceChildren();
-    el.setAttribute("hidden", "");
-  }
-  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-  general.replaceChildren();
-  general.hidden = true;
-}
 
 /**
  * confirmBox shows what a change leaves odd and answers whether to go on (in the page: a
@@ -488,7 +436,7 @@ function renderTeam(el, ctx, d, id) {
   const status = h("div", { id: "people-status", role: "status" });
   const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "people-save" }, t("peopleSave")));
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "people-form", id: "people-team-form", novalidate: true },
-    field("people-capacity", t("peopleCapacity"), capInput), days, members, confirmEl, general, h("div", { class: "row" }, save), status));
+    field("people-field", "people-capacity", t("peopleCapacity"), capInput), days, members, confirmEl, general, h("div", { class: "row" }, save), status));
   form.addEventListener("submit", async ev => {
     ev.preventDefault();
     clearErrors(form, general);
@@ -646,12 +594,12 @@ function renderNewUser(el, ctx, d) {
   s.area.addEventListener("change", showPreview);
   s.team.addEventListener("change", showPreview);
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "people-form people-grid", id: "people-user-form", novalidate: true },
-    field(USER_FIELDS.username, labels.username, username, t("peopleUsernameHint")),
-    field(USER_FIELDS.display_name, labels.display_name, name),
-    field(USER_FIELDS.role, labels.role, s.role),
-    field(USER_FIELDS.agency, labels.agency, s.agency),
-    field(USER_FIELDS.area_code, labels.area_code, s.area),
-    field(USER_FIELDS.team_id, labels.team_id, s.team),
+    field("people-field", USER_FIELDS.username, labels.username, username, t("peopleUsernameHint")),
+    field("people-field", USER_FIELDS.display_name, labels.display_name, name),
+    field("people-field", USER_FIELDS.role, labels.role, s.role),
+    field("people-field", USER_FIELDS.agency, labels.agency, s.agency),
+    field("people-field", USER_FIELDS.area_code, labels.area_code, s.area),
+    field("people-field", USER_FIELDS.team_id, labels.team_id, s.team),
     h("div", { class: "people-wide" }, preview, general, h("div", { class: "row" }, submit), status)));
   form.addEventListener("submit", async ev => {
     ev.preventDefault();
@@ -726,12 +674,12 @@ function renderUser(el, ctx, d, id, notes = []) {
     }
   };
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "people-form people-grid", id: "people-user-form", novalidate: true },
-    field(USER_FIELDS.username, labels.username, username),
-    field(USER_FIELDS.display_name, labels.display_name, name),
-    field(USER_FIELDS.role, labels.role, s.role),
-    field(USER_FIELDS.agency, labels.agency, s.agency),
-    field(USER_FIELDS.area_code, labels.area_code, s.area),
-    field(USER_FIELDS.team_id, labels.team_id, s.team),
+    field("people-field", USER_FIELDS.username, labels.username, username),
+    field("people-field", USER_FIELDS.display_name, labels.display_name, name),
+    field("people-field", USER_FIELDS.role, labels.role, s.role),
+    field("people-field", USER_FIELDS.agency, labels.agency, s.agency),
+    field("people-field", USER_FIELDS.area_code, labels.area_code, s.area),
+    field("people-field", USER_FIELDS.team_id, labels.team_id, s.team),
     h("div", { class: "people-wide" }, preview, confirmEl, general,
       h("div", { class: "row" }, save,
         self ? null : h("button", { type: "button", class: u.disabled ? "secondary" : "danger", id: "people-toggle", onclick: () => {

@@ -7,8 +7,8 @@
 // each after a confirmation, and for planners the selected businesses with why each was chosen.
 // What a plan may do next is the server's answer: a refused step is shown beside its field.
 
+import { clearErrors, field, showFieldErrors } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
-import { ApiError } from "../../../shared/js/api.js";
 
 /**
  * @typedef {import("../main.js").DeskContext} DeskContext
@@ -302,58 +302,8 @@ const statusBadge = (ctx, status) => h("span", { class: `badge plans-status-${st
 /** @param {string} id */
 const verifyHref = (ctx, id) => `/verify/${encodeURIComponent(id)}${ctx.lang === "en" ? "?lang=en" : ""}`;
 
-/**
- * A labelled input with a place for its field's error.
- * @param {string} id @param {string} label @param {HTMLElement} input @param {string} [hint]
- */
-function field(id, label, input, hint) {
-  input.id = id;
-  return h("div", { class: "plans-field" },
-    h("label", { for: id, id: `${id}-label` }, label),
-    input,
-    hint ? h("small", { class: "muted" }, hint) : null,
-    h("div", { class: "field-error", id: `${id}-error`, hidden: true }));
-}
 
-/**
- * showFieldErrors puts each of the API's problems next to its field (fields maps the API's
- * field names to the inputs' ids); the others go to general, named by labels.
- * @param {DeskContext} ctx @param {HTMLElement} form @param {HTMLElement} general @param {any} err
- * @param {Record<string, string>} fields @param {Record<string, string>} labels
- */
-function showFieldErrors(ctx, form, general, err, fields, labels) {
-  clearErrors(form, general);
-  /** @type {{field: string, message: string}[]} */
-  let problems = [];
-  if (err instanceof ApiError && err.details && err.details.length) problems = err.details;
-  else if (err instanceof ApiError && err.field) problems = [{ field: err.field, message: err.message }];
-  const rest = [];
-  for (const p of problems) {
-    const slot = fields[p.field] ? form.querySelector(`#${fields[p.field]}-error`) : null;
-    if (!slot) {
-      rest.push(p);
-      continue;
-    }
-    slot.append(h("div", {}, `${labels[p.field]}: ${p.message}`));
-    slot.removeAttribute("hidden");
-    form.querySelector(`#${fields[p.field]}`)?.setAttribute("aria-invalid", "true");
-  }
-  if (!problems.length || rest.length) {
-    const e = rest.length && err instanceof ApiError ? new ApiError(err.status, err.code, rest[0].message, rest[0].field, rest) : err;
-    ctx.showError(general, e, labels);
-  }
-}
 
-/** @param {HTMLElement} form @param {HTMLElement} general */
-function clearErrors(form, general) {
-  for (const el of form.querySelectorAll(".field-error")) {
-    el.replaceChildren();
-    el.setAttribute("hidden", "");
-  }
-  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-  general.replaceChildren();
-  general.hidden = true;
-}
 
 /**
  * confirmStep asks in the page (a browser dialog cannot be styled and stops the page's tests)
@@ -545,9 +495,9 @@ function draftForm(ctx, d, prog, plans) {
   const labels = { year: t("plans.year"), draw_date: t("plans.drawDate"), draw_source: t("plans.drawDate"), reason: t("plans.reasonShort") };
   const fields = { year: "plans-year", draw_date: "plans-draw-date", draw_source: "plans-draw-date", reason: "plans-reason" };
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "plans-form", id: "plans-draft", novalidate: true },
-    field("plans-year", labels.year, year),
-    field("plans-draw-date", labels.draw_date, drawDate, t("plans.drawDateHelp")),
-    field("plans-reason", t("plans.reason"), reason),
+    field("plans-field", "plans-year", labels.year, year),
+    field("plans-field", "plans-draw-date", labels.draw_date, drawDate, t("plans.drawDateHelp")),
+    field("plans-field", "plans-reason", t("plans.reason"), reason),
     h("div", { class: "plans-wide" }, general, h("div", { class: "row" }, preview, commit))));
   const hasPlan = () => plans.some(p => p.year === Number(year.value) && p.status !== "superseded");
   const relabel = () => {
@@ -643,7 +593,7 @@ function drawStep(ctx, p, redraw) {
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "plans-draw" }, t("plans.drawSubmit")));
   const labels = { result: t("plans.result") };
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "plans-form", id: "plans-draw-form", novalidate: true },
-    field("plans-result", labels.result, input), h("div", { class: "plans-wide" }, general, submit)));
+    field("plans-field", "plans-result", labels.result, input), h("div", { class: "plans-wide" }, general, submit)));
   form.addEventListener("submit", async ev => {
     ev.preventDefault();
     clearErrors(form, general);

@@ -4,6 +4,7 @@
 // or CSV file of every match); #/registry/ID a business with its inspections, edit (with the version it read:
 // someone else's change is shown field by field), close and reopen; #/registry/new a new one.
 
+import { bindFileCheck } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
 import { Api, ApiError, query } from "../../../shared/js/api.js";
 import { pointMap, wideBounds } from "../../../shared/js/map.js";
@@ -976,29 +977,12 @@ function renderImport(el, ctx) {
         h("button", { type: "button", class: "secondary", onclick: () => { input.value = ""; report.replaceChildren(); input.focus(); } }, t("registry.importOther")))));
     report.scrollIntoView({ block: "start" });
   };
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    fileError.hidden = errors.hidden = true;
-    input.removeAttribute("aria-invalid");
-    const file = input.files && input.files[0];
-    if (!file) {
-      fileError.textContent = t("registry.importNoFile");
-      fileError.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
-    check.disabled = true;
-    check.textContent = t("registry.importChecking");
-    report.replaceChildren();
-    try {
-      showReport(await importFile(ctx, file, true), file);
-    } catch (ex) {
-      ctx.showError(errors, ex, { ...labels(t), file: t("registry.col.file") });
-    } finally {
-      check.disabled = false;
-      check.textContent = t("registry.importCheck");
-    }
+  bindFileCheck(/** @type {HTMLFormElement} */ (form), {
+    input, fileError, check,
+    texts: { noFile: t("registry.importNoFile"), checking: t("registry.importChecking"), check: t("registry.importCheck") },
+    clear: () => { errors.hidden = true; report.replaceChildren(); },
+    run: async file => showReport(await importFile(ctx, file, true), file),
+    fail: ex => ctx.showError(errors, ex, { ...labels(t), file: t("registry.col.file") }),
   });
   el.replaceChildren(h("p", {}, h("a", { href: "#/registry" }, "← " + t("registry.back"))), form, report);
 }
