@@ -117,10 +117,12 @@ var policy = map[string]access{
 	"POST /api/v1/inspections":                {roles: teams},
 	"POST /api/v1/inspections/:id/amendments": {roles: teams},
 	"POST /api/v1/inspections/:id/photos":     {roles: teams},
+	"PUT /api/v1/inspections/:id/record":      {roles: teams}, // the signatures of the record, by the team that inspected
 	"POST /api/v1/sync":                       {roles: teams},
 	// Results: the team that made them, planners, and the police in their jurisdiction.
 	"GET /api/v1/inspections/:id":               {roles: resultReaders},
 	"GET /api/v1/inspections/:id/photos/:photo": {roles: resultReaders},
+	"GET /api/v1/inspections/:id/record.pdf":    {roles: resultReaders},
 	"GET /api/v1/businesses/:id/inspections":    {roles: resultReaders},
 	// Progress against the targets: planners and viewers, within their jurisdiction.
 	"GET /api/v1/coverage":          {roles: readers},

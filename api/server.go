@@ -88,6 +88,7 @@ type Config struct {
 	Field        FieldStore
 	Photos       PhotoService
 	PhotoBlobs   PhotoBlobs
+	Records      Records // the signed inspection records
 	Coverage     CoverageService
 	Tips         Tips
 	TipStore     TipStore
@@ -132,6 +133,7 @@ type Server struct {
 	fieldwork     FieldWork
 	field         FieldStore
 	photos        PhotoService
+	records       Records
 	blobs         PhotoBlobs
 	coverageSvc   CoverageService
 	tips          Tips
@@ -184,6 +186,7 @@ func New(cfg Config) *Server {
 		fieldwork:   cfg.FieldWork,
 		field:       cfg.Field,
 		photos:      cfg.Photos,
+		records:     cfg.Records,
 		blobs:       cfg.PhotoBlobs,
 		coverageSvc: cfg.Coverage,
 		tips:        cfg.Tips,
@@ -286,6 +289,7 @@ func New(cfg Config) *Server {
 	s.registerAssignmentRoutes(v1)
 	s.registerFieldRoutes(v1)
 	s.registerPhotoRoutes(v1)
+	s.registerRecordRoutes(v1)
 	s.registerCoverageRoutes(v1)
 	s.registerTipRoutes(e, v1)
 	s.registerVerifyRoutes(e)

@@ -10,6 +10,7 @@ import (
 
 	"kiemtra/fieldwork"
 	"kiemtra/models"
+	"kiemtra/record"
 )
 
 // SyncInput is a batch of operations a phone queued while offline, in the order they happened.
@@ -21,7 +22,7 @@ type SyncInput struct {
 
 // SyncOperation is one queued write.
 type SyncOperation struct {
-	Type   string          `json:"type"`    // checkin or inspection
+	Type   string          `json:"type"`    // checkin, inspection or record (signed after its inspection)
 	TaskID string          `json:"task_id"` // for a check-in
 	Body   json.RawMessage `json:"body"`    // what the single endpoint takes
 }
@@ -120,8 +121,18 @@ func (s *Server) syncOne(c *gin.Context, i int, raw json.RawMessage) (SyncResult
 					out = res
 				}
 			}
+		case "record":
+			var body record.Input
+			if err = decodeStrict(op.Body, &body); err == nil {
+				r.ID = body.InspectionID
+				var res *models.InspectionRecord
+				res, created, err = s.records.Sign(ctx, recordCaller(c), body)
+				if res != nil {
+					out = res
+				}
+			}
 		default:
-			err = models.Invalid(prefix+".type", "must be checkin or inspection", "phải là checkin hoặc inspection")
+			err = models.Invalid(prefix+".type", "must be checkin, inspection or record", "phải là checkin, inspection hoặc record")
 		}
 	}
 	vi := wantsVietnamese(c)

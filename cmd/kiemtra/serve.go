@@ -25,6 +25,7 @@ import (
 	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
+	"kiemtra/record"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/reorg"
@@ -50,6 +51,7 @@ type Main struct {
 	reports  *report.Service
 	auth     *auth.Service
 	field    *fieldwork.Service
+	records  *record.Service
 	photos   *photos.Store
 	tips     *tips.Service
 	server   *http.Server
@@ -129,6 +131,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.field = fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location(), MinVisit: m.Config.MinVisit})
+	ref, err := refdata.Reference(models.OnSiteRule{RadiusM: fieldwork.OnSiteRadiusM, MaxAccuracyM: fieldwork.MaxAccuracyM})
+	if err != nil {
+		return err
+	}
+	m.records = record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Reference: ref, Location: m.Config.Location(), Now: m.Now})
 	// Photos live in the data directory; replicas behind a load balancer share it (a network
 	// volume), see docs/operations.md.
 	if m.photos, err = photos.NewStore(filepath.Join(m.Config.DataDir, "photos")); err != nil {
@@ -224,6 +231,7 @@ func (m *Main) Listen() error {
 		Field:          m.db,
 		Photos:         m.db,
 		PhotoBlobs:     m.photos,
+		Records:        m.records,
 		Coverage:       coverage.New(m.db, m.Now, m.Config.Location()).WithProjector(m.planner),
 		Tips:           m.tips,
 		TipStore:       m.db,
