@@ -23,6 +23,7 @@ import (
 	"kiemtra/fieldwork"
 	"kiemtra/models"
 	"kiemtra/photos"
+	"kiemtra/record"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/scheduler"
@@ -199,7 +200,8 @@ func newFieldEnv(t testing.TB, db *store.DB, clk *testClock) *fieldEnv {
 		t.Fatal(err)
 	}
 	env.srv = New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: env.morning, TeamDays: db, Now: clk.Now, Location: ict,
-		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Logger: log})
+		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Logger: log,
+		Records: record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Location: ict, Now: clk.Now})})
 
 	if _, err := env.morning.Run(ctx, clk.Now()); err != nil {
 		t.Fatal(err)

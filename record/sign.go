@@ -90,23 +90,24 @@ func checkSignature(v *models.Validation, field string, b []byte) {
 		return
 	}
 	if !inked(img) {
-		v.Add(field, "is blank", "chưa có chữ ký")
+		v.Add(field, "has no signature stroke on it", "không có nét chữ ký")
 	}
 }
 
-// inked reports whether an image has a dark, opaque pixel: a stroke on a transparent or white
-// canvas.
+// inked reports whether an image looks like strokes on a canvas: some dark, opaque pixels, but
+// not most of them (a filled rectangle or a photo is not a signature).
 func inked(img image.Image) bool {
 	r := img.Bounds()
+	ink := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			cr, cg, cb, ca := img.At(x, y).RGBA()
 			if ca > 0x8000 && (cr+cg+cb)/3 < 0x8000 {
-				return true
+				ink++
 			}
 		}
 	}
-	return false
+	return ink >= 10 && ink*2 < r.Dx()*r.Dy()
 }
 
 func sum(b []byte) string {

@@ -16,6 +16,7 @@ const SHELL = [
   'js/geo.js',
   'js/i18n.js',
   'js/photo.js',
+  'js/signature.js',
   'js/store.js',
   'manifest.webmanifest',
   'icons/icon.svg',

@@ -8,6 +8,7 @@ import { login, logout, loadSession, currentSession, errorLines, ApiError } from
 import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto, useReference } from './data.js';
 import { distanceM, onSite, radiusM, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
+import { recordCard, recordBody } from './signature.js';
 import * as store from './store.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -575,6 +576,7 @@ function checklistView(r) {
       !ro && h('label', { class: 'btn', for: 'photo-input' }, '📷 ', t('takePhoto')), fileInput, photoMsg),
     outcomeBox,
     h('section', { class: 'card' }, h('label', { for: 'notes' }, h('h3', {}, t('generalNotes'))), notes),
+    recordCard(d, { h, ro, save: () => saveLater(d), inspectorName: S.me?.display_name || S.me?.username || '' }),
     errors,
   ];
 
@@ -612,12 +614,20 @@ function checklistView(r) {
       members: [],
       notes: notesText,
     };
+    const record = recordBody(d, body.id);
+    if (record && 'error' in record) {
+      errors.append(h('p', { class: 'error', role: 'alert', id: 'record-error' }, record.error));
+      $('#record')?.scrollIntoView({ block: 'center' });
+      return;
+    }
     d.state = 'queued';
     d.error = null;
     d.body = body;
     d.submitted_at = now.toISOString();
     await saveDraft(d);
     await enqueue({ id: body.id, kind: 'inspection', task_id: x.task_id, body });
+    // The record goes after its inspection, in the same /sync batch.
+    if (record) await enqueue({ id: `record-${body.id}`, kind: 'record', task_id: x.task_id, inspection_id: body.id, body: record });
     for (const p of d.photos) {
       if (p.queued || p.uploaded) continue;
       p.queued = true;

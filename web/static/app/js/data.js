@@ -149,7 +149,7 @@ async function pushOperations() {
     if (!ops.length) return;
     const res = await api('/sync', {
       method: 'POST',
-      json: { operations: ops.map((e) => (e.kind === 'checkin' ? { type: 'checkin', task_id: e.task_id, body: e.body } : { type: 'inspection', body: e.body })) },
+      json: { operations: ops.map((e) => (e.kind === 'checkin' ? { type: 'checkin', task_id: e.task_id, body: e.body } : { type: e.kind === 'record' ? 'record' : 'inspection', body: e.body })) },
     });
     if (!res.ok) throw new ApiError(res.status, await readJSON(res));
     const { results } = await res.json();

@@ -133,6 +133,7 @@ const vi = {
   kind_checkin: 'Điểm danh',
   kind_inspection: 'Kết quả kiểm tra',
   kind_photo: 'Ảnh',
+  kind_record: 'Biên bản đã ký',
 };
 
 const en = {
@@ -263,6 +264,7 @@ const en = {
   kind_checkin: 'Check-in',
   kind_inspection: 'Inspection result',
   kind_photo: 'Photo',
+  kind_record: 'Signed record',
 };
 
 let lang = 'vi';
