@@ -17,6 +17,7 @@ import (
 	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
+	"kiemtra/record"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/reorg"
@@ -131,6 +132,7 @@ func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTes
 	}
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
+		Records: record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Now: now}),
 		Tips: mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
