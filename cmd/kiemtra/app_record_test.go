@@ -70,7 +70,9 @@ func TestAppSignedRecordOffline(t *testing.T) {
 			})();
 		})`, sel, sel), chromedp.EvalAwaitPromise)
 	}
-	waitQueue := func(n int) chromedp.Action[chromedp.Void] { return visible(fmt.Sprintf(`#queue-count[data-n="%d"]`, n)) }
+	waitQueue := func(n int) chromedp.Action[chromedp.Void] {
+		return visible(fmt.Sprintf(`#queue-count[data-n="%d"]`, n))
+	}
 	// sign draws a stroke with a finger across the canvas sel: touch events, as on a phone.
 	sign := func(sel string, wave float64) {
 		t.Helper()
