@@ -654,7 +654,7 @@ function queueView() {
     h('p', {}, h('strong', {}, t(`kind_${e.kind}`)), ' · ', name(e.task_id)),
     h('p', { class: 'sub' }, time(e.created_at), ' · ',
       h('span', { class: `chip ${e.status === 'rejected' ? 'rejected' : 'queued'}` },
-        e.status === 'rejected' ? t('rejected') : e.kind === 'photo' && S.queue.some((q) => q.id === e.inspection_id) ? t('waitingResult') : t('waiting')),
+        e.status === 'rejected' ? t('rejected') : (e.kind === 'photo' || e.kind === 'record') && S.queue.some((q) => q.id === e.inspection_id) ? t('waitingResult') : t('waiting')),
       e.size ? ` · ${kb(e.size)} KB` : ''),
     e.status === 'rejected' && h('div', { class: 'errors' }, h('ul', {}, errorLines(e.error).map((l) => h('li', {}, l))),
       h('a', { class: 'btn', href: e.kind === 'inspection' ? `#/task/${e.task_id}/check` : `#/task/${e.task_id}` }, t('fix')))));

@@ -145,7 +145,10 @@ export function syncNow() {
 
 async function pushOperations() {
   for (;;) {
-    const ops = S.queue.filter((e) => e.kind !== 'photo' && e.status === 'pending').slice(0, 100);
+    // A record waits, like a photo, until its inspection is accepted: the next pass of this
+    // loop sends it, and one rejected with its inspection would never be sent again.
+    const ops = S.queue.filter((e) => e.kind !== 'photo' && e.status === 'pending'
+      && !(e.kind === 'record' && S.queue.some((q) => q.kind === 'inspection' && q.id === e.inspection_id))).slice(0, 100);
     if (!ops.length) return;
     const res = await api('/sync', {
       method: 'POST',
