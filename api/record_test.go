@@ -82,6 +82,11 @@ func TestInspectionRecord(t *testing.T) {
 			m := recordBody([]byte("GIF89a not a png at all"), rep)
 			expect(t, m, 400, "inspector_signature")
 		})
+		t.Run("a signature that is not base64 is refused", func(t *testing.T) {
+			m := recordBody(insp, rep)
+			m["representative_signature"] = "%%% not base64"
+			expect(t, m, 400, "representative_signature")
+		})
 		t.Run("a blank canvas is not a signature", func(t *testing.T) {
 			expect(t, recordBody(insp, testPNG(t, 300, 100)), 400, "representative_signature") // all black
 			expect(t, recordBody(insp, signature(t, 300, 100, 0)[:0]), 400, "representative_signature")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"image"
@@ -14,7 +15,7 @@ import (
 )
 
 // Input is what a phone sends for the record of one inspection version, with the signatures as
-// PNG (base64 in JSON). It is queued and retried like the inspection: the same body again is
+// base64 PNG (decoded by validate, which names the field of bad base64). It is queued and retried like the inspection: the same body again is
 // the stored record.
 type Input struct {
 	InspectionID            string `json:"inspection_id"`
@@ -23,8 +24,10 @@ type Input struct {
 	Statement               string `json:"statement"`
 	Refused                 bool   `json:"refused"`
 	RefusalNote             string `json:"refusal_note"`
-	InspectorSignature      []byte `json:"inspector_signature"`
-	RepresentativeSignature []byte `json:"representative_signature"`
+	InspectorSignature      string `json:"inspector_signature"`
+	RepresentativeSignature string `json:"representative_signature"`
+
+	inspector, representative []byte // the signatures decoded
 }
 
 func (in *Input) hash() string {
@@ -51,18 +54,27 @@ func (in *Input) validate() error {
 	text("representative_role", in.RepresentativeRole, 200, false)
 	text("statement", in.Statement, 4000, false)
 	text("refusal_note", in.RefusalNote, 1000, in.Refused)
-	if len(in.InspectorSignature) == 0 {
+	decode := func(field, b64 string) []byte {
+		b, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			v.Add(field, "is not base64", "không phải dữ liệu base64")
+			return nil
+		}
+		return b
+	}
+	in.inspector, in.representative = decode("inspector_signature", in.InspectorSignature), decode("representative_signature", in.RepresentativeSignature)
+	if in.InspectorSignature == "" {
 		v.Add("inspector_signature", "is required", "không được để trống")
-	} else {
-		checkSignature(&v, "inspector_signature", in.InspectorSignature)
+	} else if in.inspector != nil {
+		checkSignature(&v, "inspector_signature", in.inspector)
 	}
 	switch {
-	case in.Refused && len(in.RepresentativeSignature) > 0:
+	case in.Refused && in.RepresentativeSignature != "":
 		v.Add("representative_signature", "must be empty when the representative refused to sign", "phải để trống khi người đại diện từ chối ký")
-	case !in.Refused && len(in.RepresentativeSignature) == 0:
+	case !in.Refused && in.RepresentativeSignature == "":
 		v.Add("representative_signature", "is required unless the representative refused to sign", "là bắt buộc, trừ khi người đại diện từ chối ký")
-	case !in.Refused:
-		checkSignature(&v, "representative_signature", in.RepresentativeSignature)
+	case !in.Refused && in.representative != nil:
+		checkSignature(&v, "representative_signature", in.representative)
 	}
 	return v.Err()
 }
@@ -108,6 +120,14 @@ func inked(img image.Image) bool {
 		}
 	}
 	return ink >= 10 && ink*2 < r.Dx()*r.Dy()
+}
+
+// nonEmpty keeps a refused record's missing signature NULL rather than empty bytes.
+func nonEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func sum(b []byte) string {
@@ -158,8 +178,8 @@ func (s *Service) sign(ctx context.Context, c Caller, in Input, retry bool) (*mo
 	}
 	rec := &models.InspectionRecord{InspectionID: insp.ID, RepresentativeName: strings.TrimSpace(in.RepresentativeName), RepresentativeRole: strings.TrimSpace(in.RepresentativeRole),
 		Statement: strings.TrimSpace(in.Statement), Refused: in.Refused, RefusalNote: strings.TrimSpace(in.RefusalNote),
-		InspectorSignature: in.InspectorSignature, InspectorSignatureSHA256: sum(in.InspectorSignature),
-		RepresentativeSignature: in.RepresentativeSignature, RepresentativeSignatureSHA256: sum(in.RepresentativeSignature),
+		InspectorSignature: in.inspector, InspectorSignatureSHA256: sum(in.inspector),
+		RepresentativeSignature: nonEmpty(in.representative), RepresentativeSignatureSHA256: sum(in.representative),
 		BodySHA256: hash, CreatedBy: c.Username}
 	signer, err := s.store.FindUserByID(ctx, c.UserID)
 	if err != nil {
@@ -188,9 +208,9 @@ func (s *Service) sign(ctx context.Context, c Caller, in Input, retry bool) (*mo
 func signedError(prev *models.InspectionRecord, in *Input) error {
 	field := "inspection_id"
 	switch {
-	case sum(in.InspectorSignature) != prev.InspectorSignatureSHA256:
+	case sum(in.inspector) != prev.InspectorSignatureSHA256:
 		field = "inspector_signature"
-	case sum(in.RepresentativeSignature) != prev.RepresentativeSignatureSHA256:
+	case sum(in.representative) != prev.RepresentativeSignatureSHA256:
 		field = "representative_signature"
 	case in.Refused != prev.Refused:
 		field = "refused"
