@@ -118,7 +118,13 @@ func TestAppSignedRecordOffline(t *testing.T) {
 	do("the representative", chromedp.SendKeys(chromedp.CSS(`#rep-name`), rep), chromedp.SendKeys(chromedp.CSS(`#rep-role`), "Quản lý cơ sở"),
 		chromedp.SendKeys(chromedp.CSS(`#rep-statement`), statement))
 	do("submitting unsigned is refused on the phone", click(`#submit`), visible(`#record-error`), waitQueue(0))
+	if msg := evalJS[string](t, bctx, `document.querySelector('#record-error').innerText`); msg != "Cán bộ kiểm tra chưa ký biên bản." {
+		t.Errorf("an unsigned record reads %q", msg)
+	}
 	sign(`#sign-inspector`, 1)
+	if evalJS[bool](t, bctx, `!!document.querySelector('#record-error')`) {
+		t.Error("the error stays after the inspector signed")
+	}
 	sign(`#sign-representative`, -1)
 	do("show the record", chromedp.Evaluate[chromedp.Void](`document.querySelector('#record').scrollIntoView({block: 'start'})`))
 	screenshot(t, bctx, out, "app-record-form-360x640.png", chromedp.CaptureScreenshot())

@@ -576,7 +576,7 @@ function checklistView(r) {
       !ro && h('label', { class: 'btn', for: 'photo-input' }, '📷 ', t('takePhoto')), fileInput, photoMsg),
     outcomeBox,
     h('section', { class: 'card' }, h('label', { for: 'notes' }, h('h3', {}, t('generalNotes'))), notes),
-    recordCard(d, { h, ro, save: () => saveLater(d), inspectorName: S.me?.display_name || S.me?.username || '' }),
+    recordCard(d, { h, ro, save: () => { $('#record-error')?.remove(); saveLater(d); }, inspectorName: S.me?.display_name || S.me?.username || '' }),
     errors,
   ];
 
