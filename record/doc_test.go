@@ -134,7 +134,11 @@ func signaturePNG(t testing.TB, w, h int) []byte {
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext is missing: install poppler-utils")
+		// CI requires it (KIEMTRA_REQUIRE_BROWSER, and .ci/run installs poppler-utils).
+		if os.Getenv("KIEMTRA_REQUIRE_BROWSER") != "" {
+			t.Fatal("pdftotext is missing: install poppler-utils")
+		}
+		t.Skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read")
 	}
 	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)

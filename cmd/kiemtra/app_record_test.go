@@ -28,7 +28,11 @@ import (
 func TestAppSignedRecordOffline(t *testing.T) {
 	browserPath := chromiumFor(t, "the signed record test")
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext is missing: install poppler-utils")
+		// CI requires it (KIEMTRA_REQUIRE_BROWSER, and .ci/run installs poppler-utils).
+		if os.Getenv("KIEMTRA_REQUIRE_BROWSER") != "" {
+			t.Fatal("pdftotext is missing: install poppler-utils")
+		}
+		t.Skip("pdftotext (poppler-utils) is not installed: the record's PDF cannot be read")
 	}
 	out := artifactsDir(t)
 	srv := startAppServer(t)
