@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -286,4 +287,90 @@ func (db *DB) SecuritySanctionsSince(ctx context.Context, since models.Date) ([]
 		s.DecodeMeasures()
 	}
 	return out, nil
+}
+
+// WardSanctionCounts counts per ward (the business's unit on the spec's day) the sanctions
+// decided from the spec's first day to its day, by form, their fines paid by that day and those
+// overdue on it, and the referrals to the police made in those days.
+func (db *DB) WardSanctionCounts(ctx context.Context, s models.CoverageSpec) (map[string]models.SanctionFigures, error) {
+	g := db.gdb.WithContext(ctx)
+	u, err := unitsOf(g, s)
+	if err != nil {
+		return nil, fmt.Errorf("sanctions: %w", err)
+	}
+	area := u.col()
+	q := g.Table("sanctions sn").Joins("JOIN businesses b ON b.id = sn.business_id")
+	if u.moved {
+		q = q.Joins("LEFT JOIN (?) AS mv ON mv.entity_id = b.id", firstMovesAfter(g, "business", s.UnitsOn))
+	}
+	q = q.Where("(sn.decision_date >= ? AND sn.decision_date <= ?) OR (sn.referred_on >= ? AND sn.referred_on <= ?)", s.Jan1, s.AsOf, s.Jan1, s.AsOf)
+	if s.Units != nil {
+		q = q.Where(inUnits(area), nonEmpty(s.Units))
+	}
+	var rows []struct {
+		Unit string
+		models.Sanction
+	}
+	if err := q.Select(area + " AS unit, sn.*").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("sanctions: %w", err)
+	}
+	out := map[string]models.SanctionFigures{}
+	for _, r := range rows {
+		sn := &r.Sanction
+		sn.DecodeMeasures()
+		out[r.Unit] = addSanction(out[r.Unit], sn, s.Jan1, s.AsOf)
+	}
+	return out, nil
+}
+
+// addSanction adds one sanction to a unit's figures: its decision when made from..to, with its
+// payment by to, and its referral when made from..to.
+func addSanction(f models.SanctionFigures, sn *models.Sanction, from, to models.Date) models.SanctionFigures {
+	in := func(d models.Date) bool { return !d.IsZero() && !d.Before(from) && !d.After(to) }
+	if !sn.ReferredOn.IsZero() && in(sn.ReferredOn) {
+		f.Referrals++
+	}
+	if !sn.Decided() || !in(sn.DecisionDate) {
+		return f
+	}
+	f.Decisions++
+	for _, form := range sn.Forms() {
+		switch form {
+		case models.FormWarning:
+			f.Warnings++
+		case models.FormFine:
+			f.Fines++
+			f.FinesAmount += sn.FineAmount
+			if !sn.PaidOn.IsZero() && !sn.PaidOn.After(to) {
+				f.FinesPaid++
+				f.FinesPaidSum += sn.PaidAmount
+			}
+		case models.FormConfiscation:
+			f.Confiscations++
+		case models.FormSuspension:
+			f.Suspensions++
+		case models.FormWithdrawal:
+			f.Withdrawals++
+		}
+	}
+	// Overdue on the figures' day: what was done after it was not done then.
+	then := *sn
+	if then.PaidOn.After(to) {
+		then.PaidOn = models.Date{}
+	}
+	then.Measures = make([]models.RemedialMeasure, len(sn.Measures))
+	for i, m := range sn.Measures {
+		if m.DoneOn.After(to) {
+			m.DoneOn = models.Date{}
+		}
+		then.Measures[i] = m
+	}
+	if then.ReferredOn.After(to) {
+		then.ReferredOn = models.Date{}
+	}
+	then.Derive()
+	if then.Overdue(to) {
+		f.Overdue++
+	}
+	return f
 }
