@@ -32,6 +32,8 @@ type sanctionView struct {
 	FineDue      models.Date `json:"fine_due"`
 	NextDue      models.Date `json:"next_due"`
 	Overdue      bool        `json:"overdue"`
+	// Today is the users' calendar day the dues were read on (the office's date fields start there).
+	Today models.Date `json:"today"`
 }
 
 func (s *Server) registerSanctionRoutes(g *gin.RouterGroup) {
@@ -62,7 +64,7 @@ func (s *Server) sanctionViews(ctx context.Context, list []*models.Sanction) []*
 	}
 	out := make([]*sanctionView, 0, len(list))
 	for _, sn := range list {
-		out = append(out, &sanctionView{Sanction: sn, BusinessName: names[sn.BusinessID], Forms: sn.Forms(), FineDue: sn.FineDue(), NextDue: sn.NextDue(), Overdue: sn.Overdue(today)})
+		out = append(out, &sanctionView{Sanction: sn, BusinessName: names[sn.BusinessID], Forms: sn.Forms(), FineDue: sn.FineDue(), NextDue: sn.NextDue(), Overdue: sn.Overdue(today), Today: today})
 	}
 	return out
 }
@@ -138,7 +140,7 @@ func (s *Server) listSanctions(c *gin.Context) {
 		total -= len(list) - len(kept)
 		list = kept
 	}
-	c.JSON(http.StatusOK, gin.H{"items": s.sanctionViews(c.Request.Context(), list), "total": total})
+	c.JSON(http.StatusOK, gin.H{"items": s.sanctionViews(c.Request.Context(), list), "total": total, "today": f.Today})
 }
 
 func contains(list []string, v string) bool {

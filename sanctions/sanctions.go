@@ -102,7 +102,8 @@ func (s *Service) Propose(ctx context.Context, actor string, in ProposeInput) (*
 		in.InspectionID = nil
 	}
 	sn := &models.Sanction{ID: strings.TrimSpace(in.ID), BusinessID: b.ID, AreaCode: b.AreaCode, InspectionID: in.InspectionID, ViolationCode: in.ViolationCode,
-		PenaltyArticle: pen.Article, FineMin: pen.FineMin, FineMax: pen.FineMax, SecurityOrder: pen.SecurityOrder, ProposalNote: in.Note, ProposedBy: actor}
+		PenaltyArticle: pen.Article, FineMin: pen.FineMin, FineMax: pen.FineMax, SecurityOrder: pen.SecurityOrder, ProposalNote: in.Note, ProposedBy: actor,
+		ProposedAt: s.now().UTC().Truncate(time.Microsecond)}
 	return s.store.CreateSanction(ctx, actor, sn)
 }
 

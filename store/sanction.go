@@ -34,7 +34,10 @@ func (db *DB) CreateSanction(ctx context.Context, actor string, s *models.Sancti
 			s.ID = uuid.NewString()
 		}
 		now := db.Now()
-		s.Version, s.CreatedAt, s.UpdatedAt, s.ProposedAt = 1, now, now, now
+		s.Version, s.CreatedAt, s.UpdatedAt = 1, now, now
+		if s.ProposedAt.IsZero() {
+			s.ProposedAt = now
+		}
 		s.Derive()
 		s.EncodeMeasures()
 		if err := tx.Create(s).Error; err != nil {
@@ -373,4 +376,17 @@ func addSanction(f models.SanctionFigures, sn *models.Sanction, from, to models.
 		f.Overdue++
 	}
 	return f
+}
+
+// FindInspectionsWithFindings returns the original results finished in [from, to) that found a
+// violation, oldest first: the findings a sanction may come from.
+func (db *DB) FindInspectionsWithFindings(ctx context.Context, from, to time.Time) ([]*models.Inspection, error) {
+	var out []*models.Inspection
+	g := db.gdb.WithContext(ctx)
+	err := g.Where("amends_id IS NULL AND finished_at >= ? AND finished_at < ? AND id IN (?)", from.UTC(), to.UTC(),
+		g.Model(&models.Finding{}).Select("inspection_id")).Order("finished_at, id").Find(&out).Error
+	if err != nil {
+		return nil, translate(err, "inspection")
+	}
+	return out, nil
 }

@@ -20,7 +20,7 @@ import { query } from "../../../shared/js/api.js";
  *   suspension_end: string | null, withdrawal: boolean, withdrawal_start: string | null, withdrawal_end: string | null,
  *   measures: Measure[], follow_up_task_id: string | null, paid_on: string | null, paid_amount: number, receipt_no: string,
  *   referred_on: string | null, police_case_no: string, referral_outcome: string, forms: string[], fine_due: string | null,
- *   next_due: string | null, overdue: boolean, version: number}} Sanction
+ *   next_due: string | null, overdue: boolean, today: string, version: number}} Sanction
  */
 
 /** @type {import("../../../shared/js/i18n.js").Messages} */
@@ -200,8 +200,10 @@ const WRITERS = ["admin", "planner"];
 /** @param {DeskContext} ctx */
 const canWrite = ctx => !!ctx.user && WRITERS.includes(ctx.user.role);
 
-/** todayISO is the browser's day: the API refuses a date after the server's today. */
-const todayISO = () => new Date().toISOString().slice(0, 10);
+// The server's calendar day (each sanction tells it): the API refuses a date after it, and the
+// browser's clock and zone may differ.
+let serverToday = "";
+const todayISO = () => serverToday || new Date().toISOString().slice(0, 10);
 
 /**
  * input makes a form control with a value kept across refusals (the form is not redrawn).
@@ -229,6 +231,7 @@ async function renderList(el, ctx) {
   const res = await ctx.api.get("/api/v1/sanctions" + query({ status, overdue: overdue ? "true" : "" }));
   /** @type {Sanction[]} */
   const items = res.items || [];
+  serverToday = res.today || serverToday;
   const statusSel = /** @type {HTMLSelectElement} */ (h("select", { id: "san-status" }, h("option", { value: "" }, t("sanAll")),
     ref.codes("sanction_status").map(c => h("option", { value: c, selected: c === status }, ref.label("sanction_status", c)))));
   const overdueBox = input("checkbox", "", { id: "san-overdue", checked: overdue });
@@ -480,6 +483,7 @@ async function renderOne(el, ctx, id, notice) {
   const { t, fmt, ref } = ctx;
   /** @type {Sanction} */
   const s = await ctx.api.get(`/api/v1/sanctions/${encodeURIComponent(id)}`);
+  serverToday = s.today || serverToday;
   const cert = await ctx.api.get(`/api/v1/businesses/${encodeURIComponent(s.business_id)}/certificate`).catch(() => null);
   ctx.setTitle(t("sanPageTitle", { name: s.business_name }));
   const dl = (/** @type {[string, any][]} */ rows) => h("dl", { class: "san-dl" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v === "" || v === null || v === undefined ? "–" : v)]));
