@@ -228,7 +228,7 @@ async function renderList(el, ctx) {
   ctx.setTitle(t("sanTitle"));
   const status = ctx.query.get("status") || "";
   const overdue = ctx.query.get("overdue") === "1";
-  const res = await ctx.api.get("/api/v1/sanctions" + query({ status, overdue: overdue ? "true" : "" }));
+  const res = await ctx.api.get("/api/v1/sanctions" + query({ status, overdue: overdue ? "true" : "", limit: "200" }));
   /** @type {Sanction[]} */
   const items = res.items || [];
   serverToday = res.today || serverToday;
@@ -493,7 +493,7 @@ async function renderOne(el, ctx, id, notice) {
     [t("sanArticle"), s.penalty_article],
     [t("sanRange"), s.fine_max ? t("sanRangeValue", { min: fmt.num(s.fine_min), max: fmt.num(s.fine_max) }) : t("sanNoRange")],
     [t("sanSecurity"), t(s.security_order ? "sanYes" : "sanNo")],
-    [t("sanProposedBy"), `${s.proposed_by} · ${fmt.dateTime(s.proposed_at)}`],
+    [t("sanProposedBy"), [h("span", { class: "username" }, s.proposed_by), ` · ${fmt.dateTime(s.proposed_at)}`]],
     [t("sanNote"), s.proposal_note],
   ]));
   const decision = h("section", { class: "card", id: "san-decision" }, h("h2", {}, t("sanDecision")));
@@ -526,7 +526,9 @@ async function renderOne(el, ctx, id, notice) {
   }
   const referral = h("section", { class: "card", id: "san-referral" }, h("h2", {}, t("sanReferral")));
   if (s.referred_on) referral.append(dl([[t("sanReferredOn"), fmt.date(s.referred_on)], [t("sanCaseNo"), s.police_case_no], [t("sanOutcome"), s.referral_outcome]]));
-  if (canWrite(ctx)) referral.append(referralForm(el, ctx, s));
+  // A sanction complied with is closed; a referred one takes its case number and outcome later.
+  if (canWrite(ctx) && s.status !== "complied") referral.append(referralForm(el, ctx, s));
+  else if (!s.referred_on) referral.hidden = true;
   const certCard = cert ? h("section", { class: "card", id: "san-certificate" }, h("h2", {}, t("sanCertificate")),
     h("p", {}, h("span", { class: cert.status_today === "valid" ? "badge ok" : "badge bad", id: "san-cert-status" }, ref.label("certificate_status", cert.status_today)),
       cert.number ? ` ${cert.number}` : "",
