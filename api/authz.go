@@ -25,7 +25,10 @@ var (
 	tipTakers  = []string{models.RoleTipOfficer, models.RoleAdmin}
 	tipReaders = []string{models.RoleTipOfficer, models.RoleAdmin, models.RolePlanner}
 	// resultReaders read inspection results (within their jurisdiction or team).
-	resultReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
+	// sanctionReaders read sanctions and certificates (within their jurisdiction; licensing
+	// officers city-wide).
+	sanctionReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleLicensingOfficer}
+	resultReaders   = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 )
 
 // policy is the one place that decides which role may call which endpoint. Jurisdiction (which
@@ -150,6 +153,14 @@ var policy = map[string]access{
 	// Licensing checks: the police officers who issue certificates, city-wide.
 	"GET /api/v1/licensing/check":   {roles: []string{models.RoleLicensingOfficer}},
 	"GET /api/v1/licensing/lookups": {roles: []string{models.RoleLicensingOfficer, models.RoleAdmin}},
+	// Sanctions: planners and admins record the steps, team leads propose from their findings;
+	// viewers and the police's licensing officers (city-wide) read.
+	"GET /api/v1/sanctions":       {roles: sanctionReaders},
+	"POST /api/v1/sanctions":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
+	"GET /api/v1/sanctions/:id":   {roles: sanctionReaders},
+	"PATCH /api/v1/sanctions/:id": {roles: planners},
+	// A business's security-and-order certificate: who reads sanctions.
+	"GET /api/v1/businesses/:id/certificate": {roles: sanctionReaders},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.
 	"GET /api/v1/reports":             {roles: readers},
 	"GET /api/v1/reports/periods":     {roles: readers},

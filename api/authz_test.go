@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/sanctions"
 	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
@@ -146,6 +147,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return tp.ID
 		}
 		tipIn, tipOut := tip("D1"), tip("D2")
+		sanction := func(biz string) string {
+			sn, _, err := env.srv.sanctions.Propose(ctx, "t", sanctions.ProposeInput{BusinessID: biz, ViolationCode: "HOURS"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sn.ID
+		}
+		sanctionIn, sanctionOut := sanction(bizIn), sanction(bizOut)
 		bizLat, bizLon := map[string]float64{}, map[string]float64{}
 		for _, id := range []string{bizIn, bizOut} {
 			b, err := db.FindBusinessByID(ctx, id)
@@ -161,6 +170,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		readersOnly := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
 		teamRoles := []string{models.RoleTeamLead, models.RoleInspector}
 		tipRoles := []string{models.RoleTipOfficer, models.RoleAdmin, models.RolePlanner}
+		sanctionRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleLicensingOfficer}
 		resultRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 		cases := []authzCase{
 			{"GET", "/api/v1/me", "", all, false, false},
@@ -254,6 +264,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/areas/reorganisations/none/accept-proposals", "", []string{models.RoleAdmin}, true, false},
 			{"POST", "/api/v1/areas/reorganisations/none/apply", "", []string{models.RoleAdmin}, true, false},
 			{"GET", "/api/v1/audit/verify", "", []string{models.RoleAdmin}, true, false},
+			{"GET", "/api/v1/sanctions", "", sanctionRoles, false, false},
+			{"POST", "/api/v1/sanctions", `{}`, []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}, false, false},
+			{"GET", "/api/v1/sanctions/{sanction}", "", sanctionRoles, false, true},
+			{"PATCH", "/api/v1/sanctions/{sanction}", `{"version":99,"referral":{"referred_on":"2026-03-01"}}`, plannersOnly, false, true},
+			{"GET", "/api/v1/businesses/{biz}/certificate", "", sanctionRoles, false, true},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {
@@ -264,18 +279,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 						if city {
 							p.AreaCode, p.AreaPath = "92", "/92/"
 						}
-						biz, team, area, user, task, insp, tp, item := bizIn, teamIn, "D1", "u-viewer", taskIn.ID, "insp-in", tipIn, itemIn
+						biz, team, area, user, task, insp, tp, item, sn := bizIn, teamIn, "D1", "u-viewer", taskIn.ID, "insp-in", tipIn, itemIn, sanctionIn
 						if !inside {
-							biz, team, area, user, task, insp, tp, item = bizOut, teamOut, "D2", userOut.ID, taskOut.ID, "insp-out", tipOut, itemOut
+							biz, team, area, user, task, insp, tp, item, sn = bizOut, teamOut, "D2", userOut.ID, taskOut.ID, "insp-out", tipOut, itemOut, sanctionOut
 						}
 						path := strings.NewReplacer("{biz}", biz, "{team}", team, "{area}", area, "{plan}", plan.ID, "{user}", user,
-							"{task}", task, "{insp}", insp, "{tip}", tp, "{item}", item).Replace(tc.path)
+							"{task}", task, "{insp}", insp, "{tip}", tp, "{item}", item, "{sanction}", sn).Replace(tc.path)
 						want := "allowed"
 						switch {
 						case !allowed(tc.roles, role) || (tc.city && !city):
 							want = "403"
 						case tc.scoped && !city && !inside:
 							want = "404"
+						}
+						// The police's licensing officers check sanctions and certificates city-wide.
+						if want == "404" && (strings.HasPrefix(tc.path, "/api/v1/sanctions/") || strings.HasSuffix(tc.path, "/certificate")) && role == models.RoleLicensingOfficer {
+							want = "allowed"
 						}
 						// Tip officers take in the whole city's tips, wherever they sit.
 						if want == "404" && strings.HasPrefix(tc.path, "/api/v1/tips/") && role == models.RoleTipOfficer {
@@ -319,7 +338,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Without a sign-in every non-public route is 401.
 		for _, tc := range cases {
 			path := strings.NewReplacer("{biz}", bizIn, "{team}", teamIn, "{area}", "D1", "{plan}", plan.ID, "{user}", "u-viewer",
-				"{task}", taskIn.ID, "{insp}", "insp-in", "{tip}", tipIn, "{item}", itemIn).Replace(tc.path)
+				"{task}", taskIn.ID, "{insp}", "insp-in", "{tip}", tipIn, "{item}", itemIn, "{sanction}", sanctionIn).Replace(tc.path)
 			if w := send(h, nil, tc.method, path, tc.body); w.Code != 401 {
 				t.Errorf("%s %s without a sign-in: %d", tc.method, path, w.Code)
 			}

@@ -133,7 +133,8 @@ func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTes
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
 		Records: record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Now: now}),
-		Tips:    mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db, Plans: db, Jobs: struct {
+		Tips:    mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db,
+		Sanctions: mustSanctions(t, db, now), SanctionStore: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Reorgs: reorg.NewService(db, reg.Refresh), Logger: log})

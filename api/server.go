@@ -75,35 +75,38 @@ type Registry interface {
 
 // Config holds the server's dependencies and settings; main builds it.
 type Config struct {
-	Store        Store
-	Readiness    Readiness
-	Logger       *slog.Logger
-	Registry     Registry
-	Auth         Authenticator
-	Passwords    PasswordHasher
-	Planner      Planner
-	Assigner     Assigner
-	TeamDays     TeamDayStore
-	FieldWork    FieldWork
-	Field        FieldStore
-	Photos       PhotoService
-	PhotoBlobs   PhotoBlobs
-	Records      Records // the signed inspection records
-	Coverage     CoverageService
-	Tips         Tips
-	TipStore     TipStore
-	Licensing    Licensing
-	Reports      ReportService
-	Plans        PlanStore
-	Jobs         Jobs
-	Reorgs       Reorganisations
-	Reference    *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics      *prometheus.Registry // nil: a new one
-	MaxBodyBytes int64                // default limit of a request body
-	Version      string
-	Location     *time.Location // the time zone users live in
-	Now          func() time.Time
-	Web          StaticFiles // static pages served at /; nil: none
+	Store      Store
+	Readiness  Readiness
+	Logger     *slog.Logger
+	Registry   Registry
+	Auth       Authenticator
+	Passwords  PasswordHasher
+	Planner    Planner
+	Assigner   Assigner
+	TeamDays   TeamDayStore
+	FieldWork  FieldWork
+	Field      FieldStore
+	Photos     PhotoService
+	PhotoBlobs PhotoBlobs
+	Records    Records // the signed inspection records
+	Coverage   CoverageService
+	Tips       Tips
+	TipStore   TipStore
+	Licensing  Licensing
+	Sanctions  Sanctions
+	// SanctionStore reads sanctions and certificates.
+	SanctionStore models.SanctionStore
+	Reports       ReportService
+	Plans         PlanStore
+	Jobs          Jobs
+	Reorgs        Reorganisations
+	Reference     *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics       *prometheus.Registry // nil: a new one
+	MaxBodyBytes  int64                // default limit of a request body
+	Version       string
+	Location      *time.Location // the time zone users live in
+	Now           func() time.Time
+	Web           StaticFiles // static pages served at /; nil: none
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -139,6 +142,8 @@ type Server struct {
 	tips          Tips
 	tipStore      TipStore
 	licensing     Licensing
+	sanctions     Sanctions
+	sanctionStore models.SanctionStore
 	limits        *auth.Limits
 	tipLimiter    *auth.Limiter
 	tipCity       *auth.Limiter
@@ -174,37 +179,39 @@ type Server struct {
 func New(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		store:       cfg.Store,
-		ready:       cfg.Readiness,
-		log:         cfg.Logger,
-		registry:    cfg.Registry,
-		auth:        cfg.Auth,
-		passwords:   cfg.Passwords,
-		planner:     cfg.Planner,
-		assigner:    cfg.Assigner,
-		teamDays:    cfg.TeamDays,
-		fieldwork:   cfg.FieldWork,
-		field:       cfg.Field,
-		photos:      cfg.Photos,
-		records:     cfg.Records,
-		blobs:       cfg.PhotoBlobs,
-		coverageSvc: cfg.Coverage,
-		tips:        cfg.Tips,
-		tipStore:    cfg.TipStore,
-		licensing:   cfg.Licensing,
-		reports:     cfg.Reports,
-		plans:       cfg.Plans,
-		jobs:        cfg.Jobs,
-		reorgs:      cfg.Reorgs,
-		reference:   cfg.Reference,
-		reorgStore:  cfg.Store,
-		metrics:     cfg.Metrics,
-		maxBody:     cfg.MaxBodyBytes,
-		version:     cfg.Version,
-		loc:         cfg.Location,
-		now:         cfg.Now,
-		bodyLimits:  map[string]int64{},
-		unavailable: cfg.Unavailable,
+		store:         cfg.Store,
+		ready:         cfg.Readiness,
+		log:           cfg.Logger,
+		registry:      cfg.Registry,
+		auth:          cfg.Auth,
+		passwords:     cfg.Passwords,
+		planner:       cfg.Planner,
+		assigner:      cfg.Assigner,
+		teamDays:      cfg.TeamDays,
+		fieldwork:     cfg.FieldWork,
+		field:         cfg.Field,
+		photos:        cfg.Photos,
+		records:       cfg.Records,
+		blobs:         cfg.PhotoBlobs,
+		coverageSvc:   cfg.Coverage,
+		tips:          cfg.Tips,
+		tipStore:      cfg.TipStore,
+		licensing:     cfg.Licensing,
+		sanctions:     cfg.Sanctions,
+		sanctionStore: cfg.SanctionStore,
+		reports:       cfg.Reports,
+		plans:         cfg.Plans,
+		jobs:          cfg.Jobs,
+		reorgs:        cfg.Reorgs,
+		reference:     cfg.Reference,
+		reorgStore:    cfg.Store,
+		metrics:       cfg.Metrics,
+		maxBody:       cfg.MaxBodyBytes,
+		version:       cfg.Version,
+		loc:           cfg.Location,
+		now:           cfg.Now,
+		bodyLimits:    map[string]int64{},
+		unavailable:   cfg.Unavailable,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -294,6 +301,7 @@ func New(cfg Config) *Server {
 	s.registerTipRoutes(e, v1)
 	s.registerVerifyRoutes(e)
 	s.registerLicensingRoutes(v1)
+	s.registerSanctionRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.registerAuditRoutes(v1)
 	s.engine = e

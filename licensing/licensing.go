@@ -23,6 +23,8 @@ type Store interface {
 	FindTasks(ctx context.Context, f models.TaskFilter) ([]*models.Task, int, error)
 	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
+	FindSanctions(ctx context.Context, f models.SanctionFilter) ([]*models.Sanction, int, error)
+	FindCertificate(ctx context.Context, businessID string) (*models.CertificateView, error)
 	// AuditLookup audits a lookup (who, which businesses or none, why) and returns the audit
 	// event's id.
 	AuditLookup(ctx context.Context, actor string, l models.LookupRecord) (int64, error)
@@ -74,8 +76,14 @@ type Report struct {
 	Inspections    []InspectionRecord `json:"inspections"`
 	OpenViolations []*models.Finding  `json:"open_violations"`
 	Tips           []TipRecord        `json:"tips"`
-	Since          models.Date        `json:"since"`
-	CheckedAt      time.Time          `json:"checked_at"`
+	// Sanctions of the business, newest first (every one: a certificate counts them over the
+	// last 12 months, Decree 96/2016 Art. 18.2), and its certificate with the nightly rule's flag.
+	Sanctions   []SanctionRecord        `json:"sanctions"`
+	Certificate *models.CertificateView `json:"certificate"`
+	// CertificateStatus is the certificate's status today (a suspension ends by itself).
+	CertificateStatus string      `json:"certificate_status"`
+	Since             models.Date `json:"since"`
+	CheckedAt         time.Time   `json:"checked_at"`
 }
 
 // Result is the answer to a check: the report of the one business found, or the candidates, and
@@ -100,6 +108,13 @@ type Candidate struct {
 	Lon       float64 `json:"lon"`
 	AreaCode  string  `json:"area_code"`
 	AreaName  string  `json:"area_name"`
+}
+
+// SanctionRecord is a sanction as the police read it.
+type SanctionRecord struct {
+	*models.Sanction
+	Forms   []string `json:"forms"`
+	Overdue bool     `json:"overdue"`
 }
 
 // Service answers licensing checks.
@@ -383,6 +398,19 @@ func (s *Service) report(ctx context.Context, b *models.Business) (*Report, erro
 	for _, t := range tips {
 		rep.Tips = append(rep.Tips, TipRecord{ID: t.ID, ReceivedAt: t.ReceivedAt, Status: t.Status, Type: t.TipType, Handling: t.Handling, HandledAt: t.HandledAt})
 	}
+	today := models.DateOf(now.In(s.loc))
+	sns, _, err := s.store.FindSanctions(ctx, models.SanctionFilter{BusinessID: b.ID, Loc: s.loc, Today: today})
+	if err != nil {
+		return nil, err
+	}
+	rep.Sanctions = make([]SanctionRecord, 0, len(sns))
+	for _, sn := range sns {
+		rep.Sanctions = append(rep.Sanctions, SanctionRecord{Sanction: sn, Forms: sn.Forms(), Overdue: sn.Overdue(today)})
+	}
+	if rep.Certificate, err = s.store.FindCertificate(ctx, b.ID); err != nil {
+		return nil, err
+	}
+	rep.CertificateStatus = rep.Certificate.StatusOn(today)
 	return rep, nil
 }
 

@@ -57,6 +57,17 @@ const (
 	MeasureTipsHandled          = "tips_handled"
 	MeasureTipsInTime           = "tips_in_time"
 	MeasureTipsOverdue          = "tips_overdue"
+	MeasureSanctionDecisions    = "sanction_decisions"
+	MeasureSanctionWarnings     = "sanction_warnings"
+	MeasureSanctionFines        = "sanction_fines"
+	MeasureSanctionFinesAmount  = "sanction_fines_amount"
+	MeasureSanctionFinesPaid    = "sanction_fines_paid"
+	MeasureSanctionCollected    = "sanction_fines_collected"
+	MeasureSanctionConfiscation = "sanction_confiscations"
+	MeasureSanctionSuspensions  = "sanction_suspensions"
+	MeasureSanctionWithdrawals  = "sanction_withdrawals"
+	MeasureSanctionReferrals    = "sanction_referrals"
+	MeasureSanctionOverdue      = "sanction_overdue"
 	MeasurePrevalence           = "prevalence"
 	MeasurePrevalenceLow        = "prevalence_low"
 	MeasurePrevalenceHigh       = "prevalence_high"
@@ -162,6 +173,50 @@ var measures = []Measure{
 		Name: "Tin báo quá hạn chưa xác minh, chưa xử lý", NameEN: "Tips overdue",
 		Definition:   "Tin báo tiếp nhận trong kỳ đã quá hạn xác minh hoặc xử lý mà bước đó chưa làm.",
 		DefinitionEN: "Tips received in the period whose verification or handling deadline passed with the step not done."},
+	{Key: MeasureSanctionDecisions, Kind: MeasureCount, Of: "sanctions",
+		Name: "Quyết định xử phạt vi phạm hành chính", NameEN: "Sanction decisions",
+		Definition:   "Quyết định xử phạt vi phạm hành chính ban hành trong kỳ (theo ngày quyết định).",
+		DefinitionEN: "Administrative sanction decisions issued in the period (by the decision's date)."},
+	{Key: MeasureSanctionWarnings, Kind: MeasureCount, Of: "sanctions",
+		Name: "Cảnh cáo", NameEN: "Warnings",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định có hình thức cảnh cáo.",
+		DefinitionEN: "Of the period's decisions, those that warn."},
+	{Key: MeasureSanctionFines, Kind: MeasureCount, Of: "sanctions",
+		Name: "Phạt tiền (số quyết định)", NameEN: "Fines (decisions)",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định phạt tiền.",
+		DefinitionEN: "Of the period's decisions, those that fine."},
+	{Key: MeasureSanctionFinesAmount, Kind: MeasureCount, Of: "VND",
+		Name: "Số tiền phạt đã quyết định (đồng)", NameEN: "Fines decided (VND)",
+		Definition:   "Tổng số tiền phạt của các quyết định phạt tiền trong kỳ, tính bằng đồng.",
+		DefinitionEN: "The sum of the fines decided in the period, in VND."},
+	{Key: MeasureSanctionFinesPaid, Kind: MeasureCount, Of: "sanctions",
+		Name: "Phạt tiền đã nộp (số quyết định)", NameEN: "Fines paid (decisions)",
+		Definition:   "Trong số quyết định phạt tiền của kỳ, số quyết định đã nộp tiền phạt đến ngày số liệu.",
+		DefinitionEN: "Of the period's fines, those paid by the figures' day."},
+	{Key: MeasureSanctionCollected, Kind: MeasureCount, Of: "VND",
+		Name: "Số tiền phạt đã thu (đồng)", NameEN: "Fines collected (VND)",
+		Definition:   "Tổng số tiền phạt đã nộp của các quyết định phạt tiền trong kỳ, đến ngày số liệu, tính bằng đồng.",
+		DefinitionEN: "The sum paid by the figures' day of the period's fines, in VND."},
+	{Key: MeasureSanctionConfiscation, Kind: MeasureCount, Of: "sanctions",
+		Name: "Tịch thu tang vật, phương tiện", NameEN: "Confiscations",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định có tịch thu tang vật, phương tiện.",
+		DefinitionEN: "Of the period's decisions, those that confiscate."},
+	{Key: MeasureSanctionSuspensions, Kind: MeasureCount, Of: "sanctions",
+		Name: "Đình chỉ hoạt động", NameEN: "Suspensions",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định đình chỉ hoạt động có thời hạn.",
+		DefinitionEN: "Of the period's decisions, those that suspend for a period."},
+	{Key: MeasureSanctionWithdrawals, Kind: MeasureCount, Of: "sanctions",
+		Name: "Tước giấy phép, chứng chỉ", NameEN: "Withdrawals",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định tước quyền sử dụng giấy phép, chứng chỉ có thời hạn.",
+		DefinitionEN: "Of the period's decisions, those that withdraw a licence or certificate for a period."},
+	{Key: MeasureSanctionReferrals, Kind: MeasureCount, Of: "sanctions",
+		Name: "Chuyển cơ quan công an", NameEN: "Referrals to the police",
+		Definition:   "Vụ việc chuyển cơ quan công an điều tra trong kỳ (theo ngày chuyển).",
+		DefinitionEN: "Cases referred to the police for investigation in the period (by the referral's date)."},
+	{Key: MeasureSanctionOverdue, Kind: MeasureCount, Of: "sanctions",
+		Name: "Quyết định quá hạn chấp hành", NameEN: "Sanctions overdue",
+		Definition:   "Trong số quyết định xử phạt của kỳ, số quyết định đã quá hạn nộp phạt (10 ngày) hoặc quá hạn thực hiện biện pháp khắc phục mà chưa thực hiện, vào ngày số liệu.",
+		DefinitionEN: "Of the period's decisions, those past the fine's payment (10 days) or a remedial measure's deadline with the step not done, on the figures' day."},
 	{Key: MeasurePrevalence, Kind: MeasureEstimate, Denominator: MeasurePrevalenceSample,
 		Name: "Tỷ lệ cơ sở vi phạm ước tính", NameEN: "Estimated violation prevalence",
 		Definition:   "Tỷ lệ cơ sở có vi phạm trong toàn bộ cơ sở, ước tính từ mẫu ngẫu nhiên của kế hoạch năm đã kiểm tra (có trọng số theo xác suất chọn).",

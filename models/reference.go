@@ -76,4 +76,9 @@ const (
 	LabelPlanStatus     = "plan_status"
 	LabelFlag           = "flag"
 	LabelSeverity       = "severity"
+	LabelSanctionStatus = "sanction_status"
+	LabelSanctionForm   = "sanction_form"
+	LabelCertStatus     = "certificate_status"
+	LabelCertFlag       = "certificate_flag"
+	LabelCertEvent      = "certificate_event"
 )

@@ -164,3 +164,11 @@ func Reference(onSite models.OnSiteRule) (*models.Reference, error) {
 	}
 	return &models.Reference{Categories: cats, Violations: vs, Labels: l.Labels, OnSite: onSite}, nil
 }
+
+// Penalties returns the article and fine range of each violation code, for sanction proposals.
+func Penalties() ([]models.Penalty, error) {
+	var p struct {
+		Penalties []models.Penalty `json:"penalties"`
+	}
+	return p.Penalties, load("penalties.json", &p)
+}

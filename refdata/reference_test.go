@@ -42,6 +42,11 @@ func TestReferenceNamesEveryCode(t *testing.T) {
 		{models.LabelPlanStatus, plans},
 		{models.LabelBusinessStatus, businesses},
 		{models.LabelSeverity, severities},
+		{models.LabelSanctionStatus, models.SanctionStatuses},
+		{models.LabelSanctionForm, models.SanctionForms},
+		{models.LabelCertStatus, []string{models.CertValid, models.CertSuspended, models.CertWithdrawn, models.CertNone}},
+		{models.LabelCertFlag, []string{models.FlagArt18}},
+		{models.LabelCertEvent, []string{"issued", "suspend", "withdraw", "flag"}},
 	} {
 		labels, ok := ref.Labels[tc.kind]
 		if !ok {
@@ -62,5 +67,36 @@ func TestReferenceNamesEveryCode(t *testing.T) {
 		if c.ShortVI == "" || c.ShortEN == "" || c.VI == "" || c.EN == "" {
 			t.Errorf("category %q lacks a name: %+v", c.Code, c)
 		}
+	}
+}
+
+// TestEveryViolationHasAPenalty keeps the penalties in step with the violation codes: a proposal
+// for a code without one would have no article and no range.
+func TestEveryViolationHasAPenalty(t *testing.T) {
+	vs, err := Violations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := Penalties()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string]models.Penalty{}
+	for _, p := range ps {
+		byCode[p.Code] = p
+		if p.FineMin < 0 || p.FineMin > p.FineMax {
+			t.Errorf("%s: range %d-%d", p.Code, p.FineMin, p.FineMax)
+		}
+		if p.FineMax > 0 && p.Article == "" {
+			t.Errorf("%s: a fine without an article", p.Code)
+		}
+	}
+	for _, v := range vs {
+		if _, ok := byCode[v.Code]; !ok {
+			t.Errorf("violation %s has no penalty", v.Code)
+		}
+	}
+	if len(byCode) != len(vs) {
+		t.Errorf("%d penalties for %d violations", len(byCode), len(vs))
 	}
 }

@@ -33,6 +33,9 @@ type Store interface {
 	WardViolationCodes(ctx context.Context, s models.CoverageSpec) (map[string]map[string]int, error)
 	// WardFollowUps counts per ward the follow-ups due for the violations of the period and those done.
 	WardFollowUps(ctx context.Context, s models.CoverageSpec) (created, done map[string]int, err error)
+	// WardSanctionCounts counts per ward the sanctions decided (and the referrals made) in the
+	// spec's period, their payments by its day and those overdue then.
+	WardSanctionCounts(ctx context.Context, s models.CoverageSpec) (map[string]models.SanctionFigures, error)
 	// WardTipCounts counts per ward the tips received in the period and where they stood at
 	// the instant at: verified, handled, handled in time, overdue (workflow false, and only
 	// Received counted, while the tips table does not record the workflow); with unplaced, tips
@@ -280,6 +283,9 @@ type Row struct {
 	TipsHandled  *int `json:"tips_handled"`
 	TipsInTime   *int `json:"tips_in_time"`
 	TipsOverdue  *int `json:"tips_overdue"`
+	// Sanctions decided in the period by form, fines decided and collected by the period's end
+	// (or today), referrals to the police made in the period, and decisions overdue then.
+	models.SanctionFigures
 	// Prevalence: the share of violating businesses estimated from the year's plan sample with
 	// its 95% interval; nil without an approved plan or an inspected sample.
 	Prevalence *scheduler.Estimate `json:"prevalence"`
@@ -347,6 +353,7 @@ type wardFigures struct {
 	followUps, done map[string]int
 	tips            map[string]models.TipFigures
 	tipWorkflow     bool // the tips table records verification and handling
+	sanctions       map[string]models.SanctionFigures
 	*sample
 }
 
@@ -459,6 +466,9 @@ func (s *Service) wardFigures(ctx context.Context, q Query, spec models.Coverage
 		at = q.GeneratedAt
 	}
 	if wf.tips, wf.tipWorkflow, err = s.store.WardTipCounts(ctx, spec, at, root.ParentCode == nil); err != nil {
+		return nil, err
+	}
+	if wf.sanctions, err = s.store.WardSanctionCounts(ctx, spec); err != nil {
 		return nil, err
 	}
 	if wf.sample, err = s.planSample(ctx, q.Prog, q.Period.Year, spec); err != nil {
@@ -586,6 +596,11 @@ func (wf *wardFigures) fill(r *Row, match func(code string) bool) {
 	r.TipsReceived = tips.Received
 	if wf.tipWorkflow {
 		r.TipsVerified, r.TipsHandled, r.TipsInTime, r.TipsOverdue = &tips.Verified, &tips.Handled, &tips.HandledInTime, &tips.Overdue
+	}
+	for code, f := range wf.sanctions {
+		if match(code) {
+			r.SanctionFigures.Add(f)
+		}
 	}
 	r.ByCode = map[string]int{}
 	for code, m := range wf.codes {

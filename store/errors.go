@@ -26,6 +26,8 @@ var kindNames = map[string][2]string{
 	"programme":      {"programme", "chương trình"},
 	"plan":           {"plan", "kế hoạch"},
 	"task":           {"task", "nhiệm vụ"},
+	"sanction":       {"sanction", "quyết định xử phạt"},
+	"certificate":    {"certificate", "giấy chứng nhận an ninh, trật tự"},
 	"inspection":     {"inspection", "kết quả kiểm tra"},
 	"tip":            {"tip", "tin báo"},
 	"tip escalation": {"tip escalation", "lượt báo cáo vượt hạn tin báo"},

@@ -165,6 +165,15 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 		if err != nil {
 			return err
 		}
+		penalties, err := refdata.Penalties()
+		if err != nil {
+			return err
+		}
+		n, err := demo.Sanctions(ctx, tx, demo.SanctionOptions{Seed: opts.Seed, Today: setup.Today, Location: loc, Penalties: penalties, Violations: violations, Months: 18})
+		if err != nil {
+			return fmt.Errorf("demo sanctions: %w", err)
+		}
+		fmt.Fprintf(out, "%d sanctions of the last 18 months recorded.\n", n)
 		// The report job's run of this morning (02:00) archives the periods closed by then of
 		// the programme in force (last quarter's reports among them). The finished 2021-2025
 		// programme's 300-odd files would double the demo's start: the service's own run at

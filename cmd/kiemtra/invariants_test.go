@@ -317,6 +317,13 @@ func rowValues(row report.Row) map[string]float64 {
 		models.MeasureNeverInspected: float64(row.NeverInspected), models.MeasureViolations: float64(row.Violations), models.MeasureViolating: float64(row.Violating),
 		models.MeasureFollowUpsDue: float64(row.FollowUpsDue), models.MeasureFollowUpsDone: float64(row.FollowUpsDone), models.MeasureTipsReceived: float64(row.TipsReceived),
 	}
+	sf := row.SanctionFigures
+	for key, n := range map[string]int64{models.MeasureSanctionDecisions: int64(sf.Decisions), models.MeasureSanctionWarnings: int64(sf.Warnings),
+		models.MeasureSanctionFines: int64(sf.Fines), models.MeasureSanctionFinesAmount: sf.FinesAmount, models.MeasureSanctionFinesPaid: int64(sf.FinesPaid),
+		models.MeasureSanctionCollected: sf.FinesPaidSum, models.MeasureSanctionConfiscation: int64(sf.Confiscations), models.MeasureSanctionSuspensions: int64(sf.Suspensions),
+		models.MeasureSanctionWithdrawals: int64(sf.Withdrawals), models.MeasureSanctionReferrals: int64(sf.Referrals), models.MeasureSanctionOverdue: int64(sf.Overdue)} {
+		v[key] = float64(n)
+	}
 	for key, p := range map[string]*int{models.MeasureTipsVerified: row.TipsVerified, models.MeasureTipsHandled: row.TipsHandled, models.MeasureTipsInTime: row.TipsInTime, models.MeasureTipsOverdue: row.TipsOverdue} {
 		if p != nil {
 			v[key] = float64(*p)

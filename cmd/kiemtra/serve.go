@@ -30,6 +30,7 @@ import (
 	"kiemtra/registry"
 	"kiemtra/reorg"
 	"kiemtra/report"
+	"kiemtra/sanctions"
 	"kiemtra/scheduler"
 	"kiemtra/store"
 	"kiemtra/tips"
@@ -43,19 +44,20 @@ type Main struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 
-	db       *store.DB
-	registry *registry.Service
-	planner  *scheduler.Service
-	runner   *scheduler.Runner
-	morning  *scheduler.MorningJob
-	reports  *report.Service
-	auth     *auth.Service
-	field    *fieldwork.Service
-	records  *record.Service
-	photos   *photos.Store
-	tips     *tips.Service
-	server   *http.Server
-	listener net.Listener
+	db        *store.DB
+	registry  *registry.Service
+	planner   *scheduler.Service
+	runner    *scheduler.Runner
+	morning   *scheduler.MorningJob
+	reports   *report.Service
+	auth      *auth.Service
+	field     *fieldwork.Service
+	records   *record.Service
+	photos    *photos.Store
+	tips      *tips.Service
+	sanctions *sanctions.Service
+	server    *http.Server
+	listener  net.Listener
 
 	// wrap, when set, wraps the HTTP handler; tests use it to add slow endpoints.
 	wrap func(http.Handler) http.Handler
@@ -150,6 +152,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.tips, err = tips.NewService(db, m.registry, key, deadlines, m.Now, m.Config.Location()); err != nil {
 		return err
 	}
+	penalties, err := refdata.Penalties()
+	if err != nil {
+		return err
+	}
+	m.sanctions = sanctions.New(db, penalties, m.Now, m.Config.Location())
 	// The jobs come last: each holds a service made above, and a nil one would panic at its
 	// first scheduled run, hours after a start that looked fine.
 	for _, j := range []struct {
@@ -160,6 +167,8 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronYearly, &scheduler.YearlyJob{Service: m.planner}},
 		{m.Config.CronMorning, m.morning},
 		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
+		// The certificates' rule runs with the nightly job: the day's decisions are in by then.
+		{m.Config.CronNightly, &sanctions.CertificateJob{Service: m.sanctions}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
@@ -236,6 +245,8 @@ func (m *Main) Listen() error {
 		Tips:           m.tips,
 		TipStore:       m.db,
 		Licensing:      licensing.New(m.db, m.Now, m.Config.Location()),
+		Sanctions:      m.sanctions,
+		SanctionStore:  m.db,
 		TrustedProxies: m.Config.Proxies(),
 		Limits:         m.db,
 		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),

@@ -17,6 +17,12 @@ import { pointMap, wideBounds } from "../../../shared/js/map.js";
  *   amendments: number, finished_at: string}} InspectionRecord
  * @typedef {{id: string, received_at: string, status: string, type: string, handling: string, handled_at: string | null}} TipRecord
  * @typedef {{username: string, display_name: string}} Officer
+ * @typedef {{id: string, violation_code: string, status: string, decision_no: string, decision_date: string | null, authority: string,
+ *   fine_amount: number, paid_on: string | null, suspension_end: string | null, withdrawal_end: string | null, forms: string[],
+ *   overdue: boolean, security_order: boolean, referred_on: string | null, police_case_no: string}} SanctionRecord
+ * @typedef {{at: string, event: string, status: string, until: string | null, note: string}} CertEvent
+ * @typedef {{number: string, issued_on: string | null, status: string, suspended_until: string | null, withdrawn_until: string | null,
+ *   flag: string, flagged_at: string | null, flag_reason: string, history: CertEvent[]}} Certificate
  * @typedef {object} Answer
  * @property {number} lookup_id
  * @property {Officer} officer
@@ -29,6 +35,9 @@ import { pointMap, wideBounds } from "../../../shared/js/map.js";
  * @property {Finding[]} [open_violations]
  * @property {TipRecord[]} [tips]
  * @property {string} [since]
+ * @property {SanctionRecord[]} [sanctions]
+ * @property {Certificate} [certificate]
+ * @property {string} [certificate_status]
  * @property {Candidate[]} [candidates]
  * @property {boolean} [notFound] a number nobody has: the candidates are near matches
  * @typedef {{kind: string, text: string, purpose: string}} Search
@@ -82,6 +91,26 @@ const messages = {
     "licensing.owner": "Chủ cơ sở",
     "licensing.status": "Tình trạng hoạt động",
     "licensing.openedOn": "Ngày bắt đầu hoạt động",
+    "licensing.certTitle": "Giấy chứng nhận đủ điều kiện về an ninh, trật tự",
+    "licensing.certNumber": "Số giấy chứng nhận",
+    "licensing.certIssued": "Ngày ghi nhận",
+    "licensing.certStatus": "Tình trạng hôm nay",
+    "licensing.certUntil": "Đến ngày {date}",
+    "licensing.certHistory": "Diễn biến",
+    "licensing.certFlag": "Cảnh báo",
+    "licensing.sanctionsTitle": "Xử phạt vi phạm hành chính",
+    "licensing.noSanctions": "Chưa bị xử phạt lần nào.",
+    "licensing.sanctionDecision": "Quyết định",
+    "licensing.sanctionViolation": "Hành vi",
+    "licensing.sanctionForms": "Hình thức",
+    "licensing.sanctionStatus": "Tình trạng",
+    "licensing.sanctionFine": "Phạt {amount} đồng",
+    "licensing.sanctionPaid": "đã nộp ngày {date}",
+    "licensing.sanctionUnpaid": "chưa nộp",
+    "licensing.sanctionOverdue": "Quá hạn",
+    "licensing.sanctionSecurity": "về an ninh, trật tự",
+    "licensing.sanctionProposed": "Chưa có quyết định",
+    "licensing.sanctionReferred": "Chuyển công an ngày {date}",
     "licensing.summaryTitle": "Kết luận",
     "licensing.summary.clear": "Đã được kiểm tra và không phát hiện vi phạm nào.",
     "licensing.summary.violations_resolved": "Đã có vi phạm, tất cả đã được khắc phục.",
@@ -168,6 +197,26 @@ const messages = {
     "licensing.owner": "Owner",
     "licensing.status": "Trading status",
     "licensing.openedOn": "Opened on",
+    "licensing.certTitle": "Security-and-order certificate",
+    "licensing.certNumber": "Certificate number",
+    "licensing.certIssued": "Recorded on",
+    "licensing.certStatus": "Status today",
+    "licensing.certUntil": "Until {date}",
+    "licensing.certHistory": "History",
+    "licensing.certFlag": "Flag",
+    "licensing.sanctionsTitle": "Administrative sanctions",
+    "licensing.noSanctions": "Never sanctioned.",
+    "licensing.sanctionDecision": "Decision",
+    "licensing.sanctionViolation": "Violation",
+    "licensing.sanctionForms": "Forms",
+    "licensing.sanctionStatus": "Status",
+    "licensing.sanctionFine": "Fine of {amount} VND",
+    "licensing.sanctionPaid": "paid on {date}",
+    "licensing.sanctionUnpaid": "not paid",
+    "licensing.sanctionOverdue": "Overdue",
+    "licensing.sanctionSecurity": "on security and order",
+    "licensing.sanctionProposed": "No decision yet",
+    "licensing.sanctionReferred": "Referred to the police on {date}",
     "licensing.summaryTitle": "Conclusion",
     "licensing.summary.clear": "Inspected, and no violation was ever found.",
     "licensing.summary.violations_resolved": "Violations were found; all have been put right.",
@@ -427,6 +476,60 @@ function renderCandidates(el, ctx, ans) {
 }
 
 /**
+ * certificateSection is the certificate's status today, the nightly rule's flag (Decree 96/2016
+ * Art. 18.2) and its history.
+ * @param {DeskContext} ctx @param {Answer} ans
+ */
+function certificateSection(ctx, ans) {
+  const { t, fmt, ref } = ctx;
+  const c = ans.certificate;
+  if (!c) return null;
+  const st = ans.certificate_status || c.status;
+  const until = st === "suspended" ? c.suspended_until : st === "withdrawn" ? c.withdrawn_until : null;
+  const tone = st === "valid" ? "badge ok" : st === "none" ? "badge" : "badge bad";
+  return h("section", { class: "card", id: "lic-certificate" }, h("h2", {}, t("licensing.certTitle")),
+    c.flag ? h("p", { class: "alert", id: "lic-cert-flag", role: "alert" }, h("b", {}, ref.label("certificate_flag", c.flag)),
+      c.flagged_at ? h("span", { class: "muted" }, ` (${fmt.date(c.flagged_at)})`) : null) : null,
+    h("dl", { class: "lic-dl" },
+      h("dt", {}, t("licensing.certNumber")), h("dd", {}, c.number || "–"),
+      h("dt", {}, t("licensing.certIssued")), h("dd", {}, c.issued_on ? fmt.date(c.issued_on) : "–"),
+      h("dt", {}, t("licensing.certStatus")), h("dd", {}, h("span", { class: tone, id: "lic-cert-status" }, ref.label("certificate_status", st)),
+        until ? " " + t("licensing.certUntil", { date: fmt.date(until) }) : "")),
+    c.history && c.history.length ? h("details", { class: "lic-cert-history" }, h("summary", {}, t("licensing.certHistory")),
+      h("ul", {}, c.history.map(e => h("li", {}, `${fmt.date(e.at)}: ${ref.label("certificate_event", e.event)}`,
+        e.until ? ` — ${t("licensing.certUntil", { date: fmt.date(e.until) })}` : "", e.note && e.event !== "flag" ? ` (${e.note})` : "")))) : null);
+}
+
+/**
+ * sanctionSection lists the business's sanctions: decision, violation, forms and where each stands.
+ * @param {DeskContext} ctx @param {Answer} ans
+ */
+function sanctionSection(ctx, ans) {
+  const { t, fmt, ref } = ctx;
+  const list = ans.sanctions || [];
+  const forms = (/** @type {SanctionRecord} */ s) => {
+    const out = s.forms.map(f => f === "fine"
+      ? `${t("licensing.sanctionFine", { amount: fmt.num(s.fine_amount) })} (${s.paid_on ? t("licensing.sanctionPaid", { date: fmt.date(s.paid_on) }) : t("licensing.sanctionUnpaid")})`
+      : ref.label("sanction_form", f));
+    return out.length ? out.join("; ") : "–";
+  };
+  return h("section", { class: "card", id: "lic-sanctions" }, h("h2", {}, t("licensing.sanctionsTitle")),
+    list.length ? h("div", { class: "table-wrap" }, h("table", { class: "lic-table", id: "lic-sanction-table" },
+      h("thead", {}, h("tr", {}, [t("licensing.sanctionDecision"), t("licensing.sanctionViolation"), t("licensing.sanctionForms"), t("licensing.sanctionStatus")].map(x => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, list.map(s => h("tr", { dataset: { sanction: s.id } },
+        h("td", { "data-label": t("licensing.sanctionDecision") }, s.decision_no
+          ? [h("b", {}, s.decision_no), h("div", { class: "muted small" }, `${s.decision_date ? fmt.date(s.decision_date) : ""} · ${s.authority}`)]
+          : h("span", { class: "muted" }, t("licensing.sanctionProposed"))),
+        h("td", { "data-label": t("licensing.sanctionViolation") }, ref.label("violation", s.violation_code),
+          s.security_order ? h("div", { class: "muted small" }, t("licensing.sanctionSecurity")) : null),
+        h("td", { "data-label": t("licensing.sanctionForms") }, forms(s)),
+        h("td", { "data-label": t("licensing.sanctionStatus") }, ref.label("sanction_status", s.status),
+          s.referred_on ? h("div", { class: "small" }, t("licensing.sanctionReferred", { date: fmt.date(s.referred_on) }), s.police_case_no ? ` (${s.police_case_no})` : "") : null,
+          s.overdue ? h("span", { class: "badge bad" }, t("licensing.sanctionOverdue")) : null))))))
+      : h("p", { class: "muted" }, t("licensing.noSanctions")));
+}
+
+/**
  * @param {HTMLElement} el
  * @param {DeskContext} ctx
  * @param {Answer} ans
@@ -510,7 +613,7 @@ function renderReport(el, ctx, ans, asked) {
         h("td", { "data-label": t("licensing.handledAt") }, x.handled_at ? fmt.date(x.handled_at) : "–"))))))
       : h("p", { class: "muted" }, t("licensing.noTips")));
 
-  el.replaceChildren(h("article", { class: "lic-report", id: "lic-report" }, record, identity, summary, inspections,
+  el.replaceChildren(h("article", { class: "lic-report", id: "lic-report" }, record, identity, summary, certificateSection(ctx, ans), sanctionSection(ctx, ans), inspections,
     vioSection(t("licensing.openTitle"), open, t("licensing.noOpen"), "lic-open"),
     vioSection(t("licensing.resolvedTitle"), resolved, t("licensing.noResolved"), "lic-resolved"),
     tipSection));
