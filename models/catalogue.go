@@ -178,7 +178,7 @@ func (e *ViolationEdit) Validate(used map[string]bool) error {
 			v.Add(at("violations", i, "en"), "the English name is required", "cần tên tiếng Anh")
 		}
 		if !severities[x.Severity] {
-			v.Add(at("violations", i, "severity"), "must be one of %s", "phải là một trong %s", strings.Join(Severities, ", "), strings.Join(Severities, ", "))
+			v.Add(at("violations", i, "severity"), "must be one of %s", "phải là một trong %s", strings.Join(Severities, ", "))
 		}
 		checkLegal(&v, "violations", i, "legal_basis", x.LegalBasis)
 		switch {
@@ -205,39 +205,43 @@ func (e *ViolationEdit) Validate(used map[string]bool) error {
 	}
 	if len(gone) > 0 {
 		sort.Strings(gone)
-		v.Add("violations", "the checklist in force uses %s: change its items first", "bảng kiểm đang dùng còn dùng %s: sửa các mục đó trước", strings.Join(gone, ", "), strings.Join(gone, ", "))
+		v.Add("violations", "the checklist in force uses %s: change its items first", "bảng kiểm đang dùng còn dùng %s: sửa các mục đó trước", strings.Join(gone, ", "))
 	}
 	return v.Err()
 }
 
-// ApplyChecklistEdit makes the checklist that an edit of category's items turns base into: items
-// listed keep base's position (new ones go after the category's last item) and take the edit's
-// text, with base's other categories kept; base items of the category that the edit leaves out
-// stop applying to it and disappear when they apply to no category. The edit must be valid.
+// ApplyChecklistEdit makes the checklist that an edit of category's items turns base into. The
+// edit's items, in its order, take the place of the first of them base holds (the end for an edit
+// of new items only); an item listed keeps base's other categories unless the edit names its
+// categories; a base item of the category that the edit leaves out stops applying to it and
+// disappears when it applies to no category. The edit must be valid.
 func ApplyChecklistEdit(base *Checklist, category string, e *ChecklistEdit) *Checklist {
-	edited := map[string]ChecklistItem{}
-	for _, it := range e.Items {
-		edited[it.ID] = it
-	}
-	placed := map[string]bool{}
-	out := &Checklist{Version: base.Version + 1, Items: []ChecklistItem{}}
-	last := -1
+	old := map[string]ChecklistItem{}
 	for _, it := range base.Items {
-		in := hasString(it.Categories, category)
-		nu, listed := edited[it.ID]
+		old[it.ID] = it
+	}
+	block := make([]ChecklistItem, 0, len(e.Items))
+	listed := map[string]bool{}
+	for _, it := range e.Items {
+		cats := it.Categories
+		if prev, ok := old[it.ID]; ok && len(cats) == 0 {
+			cats = prev.Categories
+		}
+		it.Categories = withString(cats, category)
+		block = append(block, it)
+		listed[it.ID] = true
+	}
+	out := &Checklist{Version: base.Version + 1, Items: []ChecklistItem{}}
+	placed := false
+	for _, it := range base.Items {
 		switch {
-		case listed:
-			cats := nu.Categories
-			if len(cats) == 0 {
-				cats = it.Categories
+		case listed[it.ID]:
+			if !placed {
+				out.Items = append(out.Items, block...)
+				placed = true
 			}
-			nu.Categories = withString(cats, category)
-			out.Items = append(out.Items, nu)
-			placed[it.ID] = true
-			last = len(out.Items) - 1
-		case in:
-			rest := withoutString(it.Categories, category)
-			if len(rest) > 0 {
+		case hasString(it.Categories, category):
+			if rest := withoutString(it.Categories, category); len(rest) > 0 {
 				it.Categories = rest
 				out.Items = append(out.Items, it)
 			}
@@ -245,16 +249,8 @@ func ApplyChecklistEdit(base *Checklist, category string, e *ChecklistEdit) *Che
 			out.Items = append(out.Items, it)
 		}
 	}
-	var fresh []ChecklistItem
-	for _, it := range e.Items {
-		if !placed[it.ID] {
-			it.Categories = withString(it.Categories, category)
-			fresh = append(fresh, it)
-		}
-	}
-	if len(fresh) > 0 {
-		tail := append(fresh, out.Items[last+1:]...)
-		out.Items = append(out.Items[:last+1:last+1], tail...)
+	if !placed {
+		out.Items = append(out.Items, block...)
 	}
 	return out
 }
