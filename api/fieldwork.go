@@ -301,7 +301,6 @@ func etagListed(header, etag string) bool {
 	return false
 }
 
-
 func (s *Server) checkin(c *gin.Context) {
 	var in fieldwork.CheckinInput
 	if err := bindJSON(c, &in); err != nil {
