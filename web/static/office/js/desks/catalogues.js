@@ -263,7 +263,7 @@ async function renderChecklist(el, ctx, category, version, notes = []) {
       en.addEventListener("input", () => { it.en = en.value; });
       const viol = /** @type {HTMLSelectElement} */ (h("select", { disabled: readOnly },
         h("option", { value: "", selected: !it.violation }, t("catNoViolation")),
-        codes.map(c => h("option", { value: c, selected: c === it.violation }, `${ctx.ref.label("violation", c)} (${c})`))));
+        codes.map(c => h("option", { value: c, selected: c === it.violation }, ctx.ref.label("violation", c)))));
       viol.addEventListener("change", () => { it.violation = viol.value; it.no_is_violation = !!viol.value; });
       const legal = /** @type {HTMLTextAreaElement} */ (h("textarea", { rows: "2", readonly: readOnly }, (it.legal || []).join("\n")));
       legal.addEventListener("input", () => { it.legal = lines(legal.value); });
@@ -386,7 +386,7 @@ async function renderViolations(el, ctx, version, notes = []) {
       const police = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: v.refer_to_police, disabled: readOnly }));
       police.addEventListener("change", () => { v.refer_to_police = police.checked; });
       return h("li", { class: "cat-item", id: p, dataset: { code: v.code } },
-        h("div", { class: "cat-item-head" }, h("b", {}, v.code ? `${ctx.ref.label("violation", v.code)} (${v.code})` : name),
+        h("div", { class: "cat-item-head" }, h("b", {}, v.code ? ctx.ref.label("violation", v.code) : name),
           readOnly ? null : h("button", { type: "button", class: "secondary cat-remove", onclick: () => {
             draft.splice(i, 1);
             draw();
