@@ -114,8 +114,14 @@ var policy = map[string]access{
 	"GET /api/v1/teams/:id/inspections":   {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
 	"POST /api/v1/inspections/:id/review": {roles: []string{models.RoleTeamLead}}, // the team's own lead
 	// The teams' phones.
-	"GET /api/v1/me/assignments":              {roles: teams},
-	"GET /api/v1/checklists":                  {roles: everyone},
+	"GET /api/v1/me/assignments": {roles: teams},
+	"GET /api/v1/checklists":     {roles: everyone},
+	// The checklist and the violation catalogue: everyone reads them, planners keep them.
+	"GET /api/v1/checklists/versions":         {roles: everyone},
+	"PUT /api/v1/checklists/:category":        {roles: planners},
+	"GET /api/v1/violations":                  {roles: everyone},
+	"GET /api/v1/violations/versions":         {roles: everyone},
+	"PUT /api/v1/violations":                  {roles: planners},
 	"POST /api/v1/tasks/:id/checkin":          {roles: teams},
 	"POST /api/v1/inspections":                {roles: teams},
 	"POST /api/v1/inspections/:id/amendments": {roles: teams},

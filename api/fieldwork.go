@@ -19,9 +19,20 @@ import (
 
 // FieldWork records what teams do from their phones.
 type FieldWork interface {
-	Checklist(category string) (*models.Checklist, error)
+	// Checklist returns a checklist version (0: the one in force) for a category ("" for all);
+	// invalid for an unknown category, not_found for an unknown version.
+	Checklist(ctx context.Context, category string, version int) (*models.ChecklistVersion, error)
 	// ChecklistVersion is the version of the checklist in force.
-	ChecklistVersion() int
+	ChecklistVersion(ctx context.Context) (int, error)
+	ChecklistHistory(ctx context.Context) ([]*models.CatalogueVersion, error)
+	// UpdateChecklist saves a category's items as the next version: invalid naming the field,
+	// conflict (base_version) when the edit was made on a version no longer in force.
+	UpdateChecklist(ctx context.Context, c fieldwork.Caller, category string, e models.ChecklistEdit) (*models.ChecklistVersion, error)
+	// Violations returns a version of the violation catalogue (0: the one in force).
+	Violations(ctx context.Context, version int) (*models.ViolationCatalogue, error)
+	ViolationHistory(ctx context.Context) ([]*models.CatalogueVersion, error)
+	// UpdateViolations saves the next version of the violation catalogue; errors as UpdateChecklist.
+	UpdateViolations(ctx context.Context, c fieldwork.Caller, e models.ViolationEdit) (*models.ViolationCatalogue, error)
 	Checkin(ctx context.Context, c fieldwork.Caller, taskID string, in fieldwork.CheckinInput) (*fieldwork.CheckinResult, bool, error)
 	SubmitInspection(ctx context.Context, c fieldwork.Caller, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
 	Amend(ctx context.Context, c fieldwork.Caller, originalID string, in fieldwork.InspectionInput) (*fieldwork.InspectionView, bool, error)
@@ -48,6 +59,11 @@ type FieldStore interface {
 func (s *Server) registerFieldRoutes(g *gin.RouterGroup) {
 	g.GET("/me/assignments", gzipped, s.myAssignments)
 	g.GET("/checklists", gzipped, s.checklists)
+	g.GET("/checklists/versions", s.checklistHistory)
+	g.PUT("/checklists/:category", s.updateChecklist)
+	g.GET("/violations", gzipped, s.violations)
+	g.GET("/violations/versions", s.violationHistory)
+	g.PUT("/violations", s.updateViolations)
 	g.POST("/tasks/:id/checkin", s.checkin)
 	g.POST("/inspections", s.submitInspection)
 	g.GET("/inspections/:id", s.getInspection)
@@ -158,7 +174,11 @@ func (s *Server) myAssignments(c *gin.Context) {
 		// A cursor of another day starts the new day afresh.
 		delta, since = cday == day, at
 	}
-	version := s.fieldwork.ChecklistVersion()
+	version, err := s.fieldwork.ChecklistVersion(ctx)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	// The version is read before the day: a write that commits while the day is read makes the
 	// next request's ETag differ, where a version read after the day could label content
 	// older than it with the newer version, and the phone would keep that content.
@@ -279,15 +299,6 @@ func etagListed(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-func (s *Server) checklists(c *gin.Context) {
-	cl, err := s.fieldwork.Checklist(c.Query("category"))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	s.writeCacheable(c, cl)
 }
 
 func (s *Server) checkin(c *gin.Context) {

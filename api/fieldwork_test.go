@@ -192,9 +192,7 @@ func newFieldEnv(t testing.TB, db *store.DB, clk *testClock) *fieldEnv {
 	env.morning = &scheduler.MorningJob{Store: db, Location: ict}
 	env.nightly = &scheduler.NightlyJob{Service: planner, Store: db}
 	reg := registry.New(registry.Config{Store: db, Categories: catSet, Logger: log, Now: clk.Now, Location: ict})
-	checklist, _ := refdata.Checklist()
-	violations, _ := refdata.Violations()
-	field := fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: log, Now: clk.Now, Location: ict})
+	field := fieldwork.New(fieldwork.Config{Store: db, Categories: catSet, Logger: log, Now: clk.Now, Location: ict})
 	blobs, err := photos.NewStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -396,7 +394,7 @@ func TestAFullDayInTheField(t *testing.T) {
 		for i, it := range got.Items {
 			b := env.businessOf(t, day[i])
 			if it.TaskID != day[i].ID || it.RouteOrder != i+1 || it.Status != models.TaskReleased || it.Reason != models.ReasonCoverage ||
-				it.DueDate != models.NewDate(2026, 12, 31) || it.ChecklistVersion != 1 || it.CheckedIn || it.LastInspection != nil {
+				it.DueDate != models.NewDate(2026, 12, 31) || it.ChecklistVersion != 2 || it.CheckedIn || it.LastInspection != nil {
 				t.Errorf("item %d: %+v", i, it)
 			}
 			bb := it.Business
@@ -805,7 +803,8 @@ func TestBadFieldInputIsRefusedWithTheFieldNamed(t *testing.T) {
 			{"an extra field in an answer", env.a1, jsonBody(t, with(good, "answers", swap(0, "score", 3))), 400, "score"},
 			{"an unknown outcome", env.a1, jsonBody(t, with(good, "outcome", "ok")), 400, "outcome"},
 			{"an outcome of the wrong type", env.a1, jsonBody(t, with(good, "outcome", 1)), 400, "outcome"},
-			{"a checklist version not in force", env.a1, jsonBody(t, with(good, "checklist_version", 2)), 400, "checklist_version"},
+			{"an unknown checklist version", env.a1, jsonBody(t, with(good, "checklist_version", 99)), 400, "checklist_version"},
+			{"no checklist version", env.a1, jsonBody(t, with(good, "checklist_version", 0)), 400, "checklist_version"},
 			{"a checklist version that is not a number", env.a1, jsonBody(t, with(good, "checklist_version", "one")), 400, "checklist_version"},
 			{"a finish in the future", env.a1, jsonBody(t, with(good, "finished_at", at(11, 0).Format(time.RFC3339))), 400, "finished_at"},
 			{"a start before the task existed", env.a1, jsonBody(t, with(good, "started_at", at(5, 0).Format(time.RFC3339), "finished_at", at(5, 30).Format(time.RFC3339))), 400, "started_at"},
@@ -1204,7 +1203,11 @@ func TestChecklistsForThePhones(t *testing.T) {
 	runField(t, func(t *testing.T, env *fieldEnv) {
 		w := env.do(t, env.a1, "GET", "/api/v1/checklists?category=karaoke", "")
 		cl := decode[models.Checklist](t, w)
-		if w.Code != 200 || cl.Version != 1 || len(cl.Items) != len(answers(t)) {
+		shipped, err := refdata.Checklists()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Code != 200 || cl.Version != 2 || len(cl.Items) != len(shipped[1].ForCategory("karaoke")) {
 			t.Fatalf("karaoke checklist: %d %s", w.Code, w.Body)
 		}
 		for _, it := range cl.Items {

@@ -123,9 +123,7 @@ func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTes
 	}
 	catSet, _ := refdata.CategorySet()
 	reg := registry.New(registry.Config{Store: db, Categories: catSet, Logger: log, Now: now, Location: time.UTC})
-	checklist, _ := refdata.Checklist()
-	violations, _ := refdata.Violations()
-	field := fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: log, Now: now, Location: time.UTC})
+	field := fieldwork.New(fieldwork.Config{Store: db, Categories: catSet, Logger: log, Now: now, Location: time.UTC})
 	blobs, err := photos.NewStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,13 @@ type Store interface {
 	FindTasksQueuedBy(ctx context.Context, taskID string) ([]*models.Task, error)
 	ApplyVisits(ctx context.Context, actor string, visits []models.Visit) error
 	CreateAmendment(ctx context.Context, actor string, in *models.Inspection, findings []*models.Finding) error
+	FindChecklistVersion(ctx context.Context, version int) (*models.ChecklistVersion, error)
+	CurrentChecklistVersion(ctx context.Context) (int, error)
+	FindChecklistVersions(ctx context.Context) ([]*models.CatalogueVersion, error)
+	CreateChecklistVersion(ctx context.Context, actor string, v *models.ChecklistVersion) error
+	FindViolationCatalogue(ctx context.Context, version int) (*models.ViolationCatalogue, error)
+	FindViolationCatalogues(ctx context.Context) ([]*models.CatalogueVersion, error)
+	CreateViolationCatalogue(ctx context.Context, actor string, c *models.ViolationCatalogue) error
 }
 
 // Caller is the signed-in team member sending the request.
@@ -46,9 +53,9 @@ type Caller struct {
 
 // Config holds the service's dependencies and settings.
 type Config struct {
-	Store      Store
-	Checklist  *models.Checklist
-	Violations []models.ViolationType
+	Store Store
+	// Categories are the business categories a checklist may be kept for.
+	Categories map[string]bool
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Location   *time.Location
@@ -59,9 +66,8 @@ type Config struct {
 // Service records the teams' field work.
 type Service struct {
 	store      Store
-	checklist  *models.Checklist
-	items      map[string]models.ChecklistItem
-	violations map[string]models.ViolationType
+	categories map[string]bool
+	cache      versions
 	log        *slog.Logger
 	now        func() time.Time
 	loc        *time.Location
@@ -70,7 +76,7 @@ type Service struct {
 
 // New returns a field-work service.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, checklist: cfg.Checklist, items: map[string]models.ChecklistItem{}, violations: map[string]models.ViolationType{},
+	s := &Service{store: cfg.Store, categories: cfg.Categories,
 		log: cfg.Logger, now: cfg.Now, loc: cfg.Location, minVisit: cfg.MinVisit}
 	if s.now == nil {
 		s.now = time.Now
@@ -84,32 +90,7 @@ func New(cfg Config) *Service {
 	if s.minVisit <= 0 {
 		s.minVisit = 10 * time.Minute
 	}
-	if s.checklist != nil {
-		for _, it := range s.checklist.Items {
-			s.items[it.ID] = it
-		}
-	}
-	for _, v := range cfg.Violations {
-		s.violations[v.Code] = v
-	}
 	return s
-}
-
-// ChecklistVersion returns the version of the checklist in force.
-func (s *Service) ChecklistVersion() int { return s.checklist.Version }
-
-// Checklist returns the checklist items that apply to a category (all when category is "").
-func (s *Service) Checklist(category string) (*models.Checklist, error) {
-	out := &models.Checklist{Version: s.checklist.Version, Items: []models.ChecklistItem{}}
-	for _, it := range s.checklist.Items {
-		if category == "" || applies(it, category) {
-			out.Items = append(out.Items, it)
-		}
-	}
-	if category != "" && len(out.Items) == 0 {
-		return nil, models.Invalid("category", "unknown category %q", "loại hình %q không có trong danh mục", category)
-	}
-	return out, nil
 }
 
 func applies(it models.ChecklistItem, category string) bool {

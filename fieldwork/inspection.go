@@ -149,7 +149,10 @@ func (s *Service) submitInspection(ctx context.Context, c Caller, in InspectionI
 	if in.StartedAt.Before(task.CreatedAt.Add(-ClockSkew)) {
 		v.Add("started_at", "is before the task existed", "trước khi nhiệm vụ được tạo")
 	}
-	findings := s.checkAnswers(v, &in, b.Category)
+	findings, err := s.checkAnswers(ctx, v, &in, b.Category)
+	if err != nil {
+		return nil, false, err
+	}
 	members, err := s.checkMembers(ctx, v, c, in.Members)
 	if err != nil {
 		return nil, false, err
@@ -250,14 +253,21 @@ func nonNilAnswers(a []models.Answer) []models.Answer {
 	return a
 }
 
+// checkAnswers checks a result against the checklist version it names, which need not be the
+// one in force: a phone that started the visit offline answered the version it had.
+func (s *Service) checkAnswers(ctx context.Context, v *models.Validation, in *InspectionInput, category string) ([]*models.Finding, error) {
+	cat, err := s.catalogueFor(ctx, v, in.ChecklistVersion)
+	if err != nil || cat == nil {
+		return nil, err
+	}
+	return cat.checkAnswers(v, in, category), nil
+}
+
 // checkAnswers checks the answers against the checklist of the business's category and the
 // findings against the violation codes, and returns the findings to store: the explicit ones and
 // those a "no" implies. The outcome must agree with them.
-func (s *Service) checkAnswers(v *models.Validation, in *InspectionInput, category string) []*models.Finding {
+func (s *catalogue) checkAnswers(v *models.Validation, in *InspectionInput, category string) []*models.Finding {
 	inspected := models.Inspected(in.Outcome)
-	if in.ChecklistVersion != s.checklist.Version {
-		v.Add("checklist_version", "must be %d, the checklist in force", "phải là %d, phiên bản bảng kiểm đang dùng", s.checklist.Version)
-	}
 	if !inspected && (len(in.Answers) > 0 || len(in.Findings) > 0) {
 		v.Add("answers", "a visit that did not get in (%s) has no answers or findings", "lượt kiểm tra không vào được cơ sở (%s) không có câu trả lời hay vi phạm", in.Outcome)
 		return nil
@@ -444,7 +454,10 @@ func (s *Service) amend(ctx context.Context, c Caller, orig *models.Inspection, 
 			v.Add("started_at", "is before the task existed", "trước khi nhiệm vụ được tạo")
 		}
 	}
-	findings := s.checkAnswers(v, &in, b.Category)
+	findings, err := s.checkAnswers(ctx, v, &in, b.Category)
+	if err != nil {
+		return nil, false, err
+	}
 	members, err := s.checkMembers(ctx, v, c, in.Members)
 	if err != nil {
 		return nil, false, err

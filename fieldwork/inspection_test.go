@@ -61,7 +61,7 @@ func TestAnswersAgainstTheChecklist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Config{Checklist: cl, Violations: vs})
+	s := newCatalogue(cl, vs)
 	var all []models.Answer
 	for _, it := range cl.Items {
 		if applies(it, "karaoke") {
@@ -92,7 +92,6 @@ func TestAnswersAgainstTheChecklist(t *testing.T) {
 		{"a closed door has no answers", InspectionInput{Outcome: "closed", ChecklistVersion: 1}, "", nil},
 		{"a closed door with answers", InspectionInput{Outcome: "closed", ChecklistVersion: 1, Answers: all[:1]}, "answers", nil},
 		{"a closed door with a finding", InspectionInput{Outcome: "not_found", ChecklistVersion: 1, Findings: []models.FindingInput{{Code: "HOURS"}}}, "answers", nil},
-		{"an old checklist version", InspectionInput{Outcome: "compliant", ChecklistVersion: 0, Answers: all}, "checklist_version", nil},
 		{"a massage item at a karaoke", InspectionInput{Outcome: "compliant", ChecklistVersion: 1, Answers: append(set("", ""), models.Answer{ItemID: "M01", Answer: "yes"})}, "answers[14].item_id", nil},
 		{"an answer of 1", InspectionInput{Outcome: "compliant", ChecklistVersion: 1, Answers: set("G02", "1")}, "answers[1].answer", nil},
 		{"a missing item", InspectionInput{Outcome: "compliant", ChecklistVersion: 1, Answers: all[1:]}, "answers", nil},

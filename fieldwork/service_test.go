@@ -24,6 +24,7 @@ type fieldFixture struct {
 	tasks   []*models.Task
 	biz     *models.Business
 	release models.Date
+	v1      *models.Checklist // the checklist the fixture's results answer
 }
 
 func newFieldFixture(t *testing.T, db *store.DB, now func() time.Time) *fieldFixture {
@@ -70,9 +71,9 @@ func newFieldFixture(t *testing.T, db *store.DB, now func() time.Time) *fieldFix
 	if err := db.ReleaseTasks(ctx, "t", f.release, ds); err != nil {
 		t.Fatal(err)
 	}
-	cl, _ := refdata.Checklist()
-	vs, _ := refdata.Violations()
-	f.s = New(Config{Store: db, Checklist: cl, Violations: vs, Now: now, Location: ict})
+	f.v1, _ = refdata.Checklist()
+	cats, _ := refdata.CategorySet()
+	f.s = New(Config{Store: db, Categories: cats, Now: now, Location: ict})
 	return f
 }
 
@@ -82,7 +83,7 @@ func (f *fieldFixture) input(t *testing.T, task *models.Task, outcome string, st
 	end := start.Add(40 * time.Minute)
 	in.FinishedAt = &end
 	if models.Inspected(outcome) {
-		for _, it := range f.s.checklist.Items {
+		for _, it := range f.v1.Items {
 			if applies(it, "karaoke") {
 				a := "yes"
 				for _, n := range no {

@@ -12,13 +12,18 @@ type Category struct {
 	Legal                       []string `json:"legal"`
 }
 
-// ViolationType is a violation code that inspection findings use.
+// ViolationType is a violation code that inspection findings use, with what a sanction of it
+// rests on. A fine range is nil until planners enter it: the shipped catalogue gives none.
 type ViolationType struct {
-	Code          string `json:"code"`
-	VI            string `json:"vi"`
-	EN            string `json:"en"`
-	Severity      string `json:"severity"` // low, medium, high, critical
-	ReferToPolice bool   `json:"refer_to_police"`
+	Code           string   `json:"code"`
+	VI             string   `json:"vi"`
+	EN             string   `json:"en"`
+	Severity       string   `json:"severity"` // low, medium, high, critical
+	ReferToPolice  bool     `json:"refer_to_police"`
+	LegalBasis     []string `json:"legal_basis"`     // the rules the duty comes from
+	PenaltyArticle string   `json:"penalty_article"` // the article that sets the sanction; "" when not entered
+	FineMinVND     *int64   `json:"fine_min_vnd"`
+	FineMaxVND     *int64   `json:"fine_max_vnd"`
 }
 
 // ChecklistItem is one question of the inspection checklist.

@@ -25,17 +25,28 @@ type Store interface {
 
 // Config holds the service's dependencies.
 type Config struct {
-	Store      Store
-	Checklist  *models.Checklist
+	Store Store
+	// Checklist is the checklist a record prints when Versions is nil or does not know the
+	// version its inspection names.
+	Checklist *models.Checklist
+	// Versions reads the checklist version an inspection was answered on, so that its record
+	// prints that version's questions and references.
+	Versions   ChecklistVersions
 	Violations []models.ViolationType
 	Reference  *models.Reference
 	Location   *time.Location
 	Now        func() time.Time
 }
 
+// ChecklistVersions reads stored checklist versions (the store).
+type ChecklistVersions interface {
+	FindChecklistVersion(ctx context.Context, version int) (*models.ChecklistVersion, error)
+}
+
 // Service builds, signs and renders inspection records.
 type Service struct {
 	store      Store
+	versions   ChecklistVersions
 	checklist  *models.Checklist
 	violations []models.ViolationType
 	ref        *models.Reference
@@ -45,7 +56,7 @@ type Service struct {
 
 // New returns a record service.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, checklist: cfg.Checklist, violations: cfg.Violations, ref: cfg.Reference, loc: cfg.Location, now: cfg.Now}
+	s := &Service{store: cfg.Store, versions: cfg.Versions, checklist: cfg.Checklist, violations: cfg.Violations, ref: cfg.Reference, loc: cfg.Location, now: cfg.Now}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -145,6 +156,15 @@ func (s *Service) doc(ctx context.Context, in *models.Inspection, rec *models.In
 func (s *Service) build(ctx context.Context, in *models.Inspection, version int, rec *models.InspectionRecord, signer *models.User) (*Doc, error) {
 	f := Facts{Inspection: in, Version: version, Record: rec, Signer: signer, Checklist: s.checklist, Violations: s.violations, Reference: s.ref,
 		Location: s.loc, Agencies: map[string]*models.Agency{}}
+	if s.versions != nil && in.ChecklistVersion > 0 {
+		v, err := s.versions.FindChecklistVersion(ctx, in.ChecklistVersion)
+		switch {
+		case err == nil:
+			f.Checklist = &v.Checklist
+		case !models.IsCode(err, models.ENOTFOUND):
+			return nil, err
+		}
+	}
 	var err error
 	if f.Findings, err = s.store.FindFindings(ctx, []string{in.ID}); err != nil {
 		return nil, err

@@ -111,10 +111,57 @@ func Violations() ([]models.ViolationType, error) {
 	return v.Violations, load("violations.json", &v)
 }
 
-// Checklist returns the inspection checklist.
+// Checklist returns version 1 of the inspection checklist, the one kiemtra shipped first. The
+// checklist in force is in the database (migration 00021 seeded it with Checklists).
 func Checklist() (*models.Checklist, error) {
 	var c models.Checklist
 	return &c, load("checklist.json", &c)
+}
+
+// Checklists returns the checklist versions kiemtra ships: version 1 and version 2, which adds
+// the legal duties version 1 did not check (checklist_v2.json).
+func Checklists() ([]*models.Checklist, error) {
+	v1, err := Checklist()
+	if err != nil {
+		return nil, err
+	}
+	var change models.Checklist
+	if err := load("checklist_v2.json", &change); err != nil {
+		return nil, err
+	}
+	return []*models.Checklist{v1, Revise(v1, &change)}, nil
+}
+
+// Revise makes the version change describes on top of base: an item of change with an id of base
+// replaces it in place; the others are added after the last item of base that shares their first
+// category (at the end when none does).
+func Revise(base, change *models.Checklist) *models.Checklist {
+	out := &models.Checklist{Version: change.Version, Items: append([]models.ChecklistItem{}, base.Items...)}
+	pos := map[string]int{}
+	for i, it := range out.Items {
+		pos[it.ID] = i
+	}
+	for _, it := range change.Items {
+		if i, ok := pos[it.ID]; ok {
+			out.Items[i] = it
+			continue
+		}
+		at := len(out.Items)
+		if len(it.Categories) > 0 {
+			for i, x := range out.Items {
+				for _, c := range x.Categories {
+					if c == it.Categories[0] {
+						at = i + 1
+					}
+				}
+			}
+		}
+		out.Items = append(out.Items[:at], append([]models.ChecklistItem{it}, out.Items[at:]...)...)
+		for i, x := range out.Items {
+			pos[x.ID] = i
+		}
+	}
+	return out
 }
 
 // Holiday is a public holiday: no team works.

@@ -1,6 +1,7 @@
 package refdata
 
 import (
+	"slices"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -98,5 +99,52 @@ func TestEveryViolationHasAPenalty(t *testing.T) {
 	}
 	if len(byCode) != len(vs) {
 		t.Errorf("%d penalties for %d violations", len(byCode), len(vs))
+	}
+}
+
+func TestVersionTwoAddsTheMissingDutiesWithTheirReferences(t *testing.T) {
+	cls, err := Checklists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := cls[0], cls[1]
+	if v1.Version != 1 || v2.Version != 2 {
+		t.Fatalf("versions %d and %d", v1.Version, v2.Version)
+	}
+	vs, err := Violations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, v := range vs {
+		codes[v.Code] = true
+	}
+	byID := map[string]models.ChecklistItem{}
+	for _, it := range v2.Items {
+		byID[it.ID] = it
+		if it.Violation != "" && !codes[it.Violation] {
+			t.Errorf("%s refers to unknown code %s", it.ID, it.Violation)
+		}
+	}
+	for id, ref := range map[string]string{"D03": "Nghị định 54/2019/NĐ-CP", "D04": "Nghị định 54/2019/NĐ-CP", "A02": "Nghị định 96/2016/NĐ-CP, Điều 44",
+		"H01": "Nghị định 96/2016/NĐ-CP, Điều 42-44", "M03": "Nghị định 96/2016/NĐ-CP, Điều 30", "K05": "Nghị định 54/2019/NĐ-CP",
+		"G11": "Nghị định 178/2004/NĐ-CP, Điều 11", "G06": "Thông tư liên tịch 11/2006/TTLT-BYT-BTC"} {
+		it, ok := byID[id]
+		found := false
+		for _, l := range it.Legal {
+			found = found || l == ref
+		}
+		if !ok || !found || !norm.NFC.IsNormalString(it.VI) {
+			t.Errorf("%s: %+v, want the reference %q", id, it, ref)
+		}
+	}
+	if len(v2.Items) != len(v1.Items)+7 {
+		t.Errorf("version 2 has %d items, version 1 %d", len(v2.Items), len(v1.Items))
+	}
+	// A new item goes after the last item of its first category: D03 among the dance hall's.
+	for i, it := range v2.Items {
+		if it.ID == "D03" && !slices.Contains(v2.Items[i-1].Categories, "dance_hall") {
+			t.Errorf("D03 follows %s", v2.Items[i-1].ID)
+		}
 	}
 }

@@ -128,16 +128,17 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
 		return err
 	}
+	m.field = fieldwork.New(fieldwork.Config{Store: db, Categories: cats, Logger: m.Log, Now: m.Now, Location: m.Config.Location(), MinVisit: m.Config.MinVisit})
+	// The record prints the checklist's texts and legal references.
 	checklist, err := refdata.Checklist()
 	if err != nil {
 		return err
 	}
-	m.field = fieldwork.New(fieldwork.Config{Store: db, Checklist: checklist, Violations: violations, Logger: m.Log, Now: m.Now, Location: m.Config.Location(), MinVisit: m.Config.MinVisit})
 	ref, err := refdata.Reference(models.OnSiteRule{RadiusM: fieldwork.OnSiteRadiusM, MaxAccuracyM: fieldwork.MaxAccuracyM})
 	if err != nil {
 		return err
 	}
-	m.records = record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Reference: ref, Location: m.Config.Location(), Now: m.Now})
+	m.records = record.New(record.Config{Store: db, Versions: db, Checklist: checklist, Violations: violations, Reference: ref, Location: m.Config.Location(), Now: m.Now})
 	// Photos live in the data directory; replicas behind a load balancer share it (a network
 	// volume), see docs/operations.md.
 	if m.photos, err = photos.NewStore(filepath.Join(m.Config.DataDir, "photos")); err != nil {

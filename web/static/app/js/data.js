@@ -351,7 +351,10 @@ async function fetchChecklists() {
   for (const t of S.tasks) want.set(t.business.category, t.checklist_version);
   for (const [category, version] of want) {
     if (S.checklists[category]?.version === version) continue;
-    const res = await api(`/checklists?category=${encodeURIComponent(category)}`);
+    // The version the day names: a result records it, and the server checks the answers
+    // against it even after planners save a newer one.
+    const v = version ? `&version=${encodeURIComponent(version)}` : '';
+    const res = await api(`/checklists?category=${encodeURIComponent(category)}${v}`);
     if (!res.ok) throw new ApiError(res.status, await readJSON(res));
     const cl = await res.json();
     const rec = { category, version: cl.version, items: cl.items.filter((it) => !it.categories || it.categories.includes(category)) };
