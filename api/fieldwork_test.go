@@ -193,13 +193,17 @@ func newFieldEnv(t testing.TB, db *store.DB, clk *testClock) *fieldEnv {
 	env.nightly = &scheduler.NightlyJob{Service: planner, Store: db}
 	reg := registry.New(registry.Config{Store: db, Categories: catSet, Logger: log, Now: clk.Now, Location: ict})
 	field := fieldwork.New(fieldwork.Config{Store: db, Categories: catSet, Logger: log, Now: clk.Now, Location: ict})
+	violations, err := refdata.Violations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	blobs, err := photos.NewStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	env.srv = New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: env.morning, TeamDays: db, Now: clk.Now, Location: ict,
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Logger: log,
-		Records: record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Location: ict, Now: clk.Now})})
+		Records: record.New(record.Config{Store: db, Versions: db, Violations: violations, Location: ict, Now: clk.Now})})
 
 	if _, err := env.morning.Run(ctx, clk.Now()); err != nil {
 		t.Fatal(err)

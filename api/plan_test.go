@@ -130,7 +130,7 @@ func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTes
 	}
 	srv := New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: &scheduler.MorningJob{Store: db, Location: time.UTC}, TeamDays: db, Now: now, Location: time.UTC,
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
-		Records: record.New(record.Config{Store: db, Checklist: checklist, Violations: violations, Now: now}),
+		Records: record.New(record.Config{Store: db, Versions: db, Now: now}),
 		Tips:    mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db,
 		Sanctions: mustSanctions(t, db, now), SanctionStore: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
