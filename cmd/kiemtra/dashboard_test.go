@@ -587,6 +587,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 		shot(fmt.Sprintf("dashboard-tablet-%dx%d.png", size.w, size.h))
 	}
 	// The yearly plans: the 2027 plan waits for today's draw.
+	checkSanctionsCard(t, bctx, m)
 	checkPlansPanel(t, bctx, m, out)
 
 	// English on request.

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"kiemtra/models"
+	"kiemtra/report"
 )
 
 // checkPlansPanel reads the dashboard's yearly plans on the demo of demoToday, whose 2027 plan
@@ -60,4 +63,43 @@ func checkPlansPanel(t *testing.T, bctx context.Context, m *Main, out string) {
 		t.Errorf("the panel has %d forms or inputs of its own", n)
 	}
 	screenshot(t, bctx, out, "dashboard-plans-1280x800.png", chromedp.CaptureScreenshot())
+}
+
+// checkSanctionsCard reads the dashboard's card of the year's sanctions in the unit on screen:
+// its figures are the period report's, which the files carry too.
+func checkSanctionsCard(t *testing.T, bctx context.Context, m *Main) {
+	t.Helper()
+	sctx, stop := context.WithTimeout(bctx, time.Minute)
+	defer stop()
+	if err := chromedp.Do(sctx, chromedp.WaitReady(chromedp.CSS(`#kpi-sanctions[data-ready="true"] [data-measure="sanction_decisions"]`))); err != nil {
+		html, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#kpi-sanctions`)))
+		t.Fatalf("the sanctions card: %v (it reads %q, key %q)", err, html, evalJS[string](t, bctx, `document.querySelector('#kpi-sanctions').dataset.key || ""`))
+	}
+	key := evalJS[string](t, bctx, `document.querySelector('#kpi-sanctions').dataset.key`)
+	parts := strings.Split(key, "|")
+	if len(parts) != 3 {
+		t.Fatalf("the sanctions card's key %q", key)
+	}
+	period, err := report.ParsePeriod(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := report.Query{Period: period, Programme: parts[0], Area: parts[2]}
+	if err := m.Reports().Resolve(context.Background(), &q); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.Reports().Build(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for measure, want := range map[string]int64{"sanction_decisions": int64(rep.Total.Decisions), "sanction_fines_amount": rep.Total.FinesAmount,
+		"sanction_suspensions": int64(rep.Total.Suspensions), "sanction_overdue": int64(rep.Total.Overdue)} {
+		got := evalJS[string](t, bctx, `document.querySelector('#kpi-sanctions [data-measure="`+measure+`"]').dataset.value`)
+		if got != strconv.FormatInt(want, 10) {
+			t.Errorf("the card's %s is %s, the report's %d", measure, got, want)
+		}
+	}
+	if rep.Total.Decisions == 0 {
+		t.Errorf("the demo's %s has no sanction decided in %s", parts[2], parts[1])
+	}
 }

@@ -486,6 +486,37 @@ function renderKpis() {
   // The estimated prevalence of the unit, from the year plan's sample, as the server gives it.
   const prev = cov.prevalence || null;
   prevalenceCard($("#kpi-prevalence"), t, estimateOf(prev, r.area_code, cov.area), prev, cov.year);
+  renderSanctions(r);
+}
+
+// The sanctions of the year in the unit: the period report's figures (the same as its files'),
+// read once per programme, year and unit.
+const SANCTION_KEYS = ["sanction_decisions", "sanction_warnings", "sanction_fines", "sanction_fines_amount", "sanction_fines_collected",
+  "sanction_suspensions", "sanction_withdrawals", "sanction_referrals", "sanction_overdue"];
+const sanctionReports = new Map();
+
+async function renderSanctions(r) {
+  const box = $("#kpi-sanctions"), cov = state.cov, prog = currentProgramme();
+  if (!box || !prog) return;
+  const key = `${prog.code}|${cov.year}|${r.area_code}`;
+  box.dataset.key = key;
+  box.dataset.ready = "false";
+  const head = h("div", { class: "kpi-head" }, h("h3", {}, t.t("sanctionsTitle", { year: cov.year })));
+  let rep = sanctionReports.get(key);
+  if (!rep) {
+    box.replaceChildren(head, h("p", { class: "muted" }, t.t("loading")));
+    try {
+      rep = await api.get("/api/v1/reports" + query({ period: String(cov.year), programme: prog.code, area: r.area_code, format: "json" }));
+    } catch (ex) {
+      if (ex instanceof SessionEnded) return;
+      if (box.dataset.key === key) box.replaceChildren(head, h("p", { class: "muted" }, ex.message));
+      return;
+    }
+    sanctionReports.set(key, rep);
+    if (box.dataset.key !== key) return;
+  }
+  box.dataset.ready = "true";
+  box.replaceChildren(head, figures(rep.total, SANCTION_KEYS), h("p", { class: "muted small" }, t.t("sanctionsNote")));
 }
 
 function renderTableView() {
