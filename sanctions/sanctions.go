@@ -22,6 +22,39 @@ type Store interface {
 	FindInspectionByID(ctx context.Context, id string) (*models.Inspection, error)
 }
 
+// catalogueReader is a store that keeps the editable violation catalogue: an article and a fine
+// range a planner entered there for a code win over the shipped penalties.
+type catalogueReader interface {
+	FindViolationCatalogue(ctx context.Context, version int) (*models.ViolationCatalogue, error)
+}
+
+// penaltyFor is the penalty of a violation code: the shipped one, with the article and the
+// range of the catalogue in force when it gives both.
+func (s *Service) penaltyFor(ctx context.Context, code string) (models.Penalty, bool, error) {
+	pen, ok := s.penalties[code]
+	cr, has := s.store.(catalogueReader)
+	if !has {
+		return pen, ok, nil
+	}
+	cat, err := cr.FindViolationCatalogue(ctx, 0)
+	if models.IsCode(err, models.ENOTFOUND) {
+		return pen, ok, nil
+	} else if err != nil {
+		return pen, ok, fmt.Errorf("violation catalogue: %w", err)
+	}
+	for _, v := range cat.Violations {
+		if v.Code != code || v.PenaltyArticle == "" || v.FineMinVND == nil || v.FineMaxVND == nil {
+			continue
+		}
+		if !ok {
+			pen = models.Penalty{Code: code}
+		}
+		pen.Article, pen.FineMin, pen.FineMax = v.PenaltyArticle, *v.FineMinVND, *v.FineMaxVND
+		return pen, true, nil
+	}
+	return pen, ok, nil
+}
+
 // Service proposes, decides and follows sanctions.
 type Service struct {
 	store     Store
@@ -72,7 +105,10 @@ func (s *Service) Propose(ctx context.Context, actor string, in ProposeInput) (*
 	if in.BusinessID == "" {
 		v.Add("business_id", "is required", "là bắt buộc")
 	}
-	pen, ok := s.penalties[in.ViolationCode]
+	pen, ok, err := s.penaltyFor(ctx, in.ViolationCode)
+	if err != nil {
+		return nil, false, err
+	}
 	if in.ViolationCode == "" {
 		v.Add("violation_code", "is required: the violation the sanction is for", "là bắt buộc: hành vi vi phạm cần xử phạt")
 	} else if !ok {
