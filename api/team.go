@@ -23,7 +23,10 @@ type TeamInput struct {
 	Members        []string `json:"members"`
 	// Areas are the units the team serves when several (a cluster of communes); area_code may
 	// then be left out: it becomes the smallest unit that holds them all.
-	Areas []string `json:"areas"`
+	Areas        []string    `json:"areas"`
+	DecisionNo   string      `json:"decision_no"`
+	DecisionDate models.Date `json:"decision_date"`
+	DecisionBy   string      `json:"decision_by"`
 }
 
 // TeamView is a team with its members and what a planner should know about it.
@@ -150,7 +153,8 @@ func (s *Server) createTeam(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	t := &models.Team{Name: strings.TrimSpace(in.Name), Level: in.Level, AreaCode: in.AreaCode, Areas: in.Areas, BaseLat: in.BaseLat, BaseLon: in.BaseLon, WeeklyCapacity: in.WeeklyCapacity}
+	t := &models.Team{Name: strings.TrimSpace(in.Name), Level: in.Level, AreaCode: in.AreaCode, Areas: in.Areas, BaseLat: in.BaseLat, BaseLon: in.BaseLon, WeeklyCapacity: in.WeeklyCapacity,
+		DecisionNo: in.DecisionNo, DecisionDate: in.DecisionDate, DecisionBy: in.DecisionBy}
 	s.saveTeam(c, t, in.WorkingDays, &in.Members, http.StatusCreated)
 }
 
@@ -199,6 +203,26 @@ func (s *Server) updateTeam(c *gin.Context) {
 	}
 	if upd.WeeklyCapacity != nil {
 		t.WeeklyCapacity = *upd.WeeklyCapacity
+	}
+	if upd.DecisionDate != nil {
+		t.DecisionDate = models.Date{}
+		if *upd.DecisionDate != "" {
+			d, err := models.ParseDate(*upd.DecisionDate)
+			if err != nil {
+				s.writeError(c, models.Invalid("decision_date", "must be a date YYYY-MM-DD", "phải là một ngày dạng YYYY-MM-DD"))
+				return
+			}
+			t.DecisionDate = d
+		}
+	}
+	if upd.DecisionBy != nil {
+		t.DecisionBy = *upd.DecisionBy
+	}
+	if upd.DecisionNo != nil {
+		t.DecisionNo = *upd.DecisionNo
+		if strings.TrimSpace(t.DecisionNo) == "" {
+			t.DecisionDate, t.DecisionBy = models.Date{}, ""
+		}
 	}
 	days := t.WorkingDays.Days()
 	if upd.WorkingDays != nil {

@@ -147,6 +147,10 @@ func TestUpdateTeam(t *testing.T) {
 			{"a jurisdiction that does not hold the base is 400", `{"version":3,"area_code":"D2"}`, 400, "base_lat"},
 			{"an unknown member is 400", `{"version":3,"members":["nobody"]}`, 400, "members"},
 			{"a ward inspector in the district team is 400", `{"version":3,"members":["` + env.users["insp1b"].ID + `"]}`, 400, "members"},
+			{"a decision number without its date is 400", `{"version":3,"decision_no":"12/QĐ-UBND","decision_by":"Chủ tịch UBND"}`, 400, "decision_date"},
+			{"a decision date without its number is 400", `{"version":3,"decision_date":"2026-01-05","decision_by":"Chủ tịch UBND"}`, 400, "decision_no"},
+			{"a decision date that is no date is 400", `{"version":3,"decision_no":"12/QĐ-UBND","decision_date":"5/1/2026","decision_by":"Chủ tịch UBND"}`, 400, "decision_date"},
+			{"a decision without its signer is 400", `{"version":3,"decision_no":"12/QĐ-UBND","decision_date":"2026-01-05"}`, 400, "decision_by"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				w := call(t, h, "PATCH", path, tc.body, planner)
@@ -154,6 +158,20 @@ func TestUpdateTeam(t *testing.T) {
 					t.Fatalf("%d %s; want %d on %q", w.Code, w.Body, tc.status, tc.field)
 				}
 			})
+		}
+		type decision struct {
+			Version      int         `json:"version"`
+			DecisionNo   string      `json:"decision_no"`
+			DecisionDate models.Date `json:"decision_date"`
+			DecisionBy   string      `json:"decision_by"`
+		}
+		w = call(t, h, "PATCH", path, `{"version":3,"decision_no":" 12/QĐ-UBND ","decision_date":"2026-01-05","decision_by":"Chủ tịch UBND thành phố"}`, planner)
+		if b := decodeInto[decision](t, w); w.Code != 200 || b.DecisionNo != "12/QĐ-UBND" || b.DecisionDate != models.NewDate(2026, 1, 5) || b.Version != 4 {
+			t.Fatalf("record the team's decision: %d %s", w.Code, w.Body)
+		}
+		w = call(t, h, "PATCH", path, `{"version":4,"decision_no":""}`, planner)
+		if b := decodeInto[decision](t, w); w.Code != 200 || b.DecisionNo != "" || !b.DecisionDate.IsZero() || b.DecisionBy != "" {
+			t.Fatalf("an empty number removes the whole decision: %d %s", w.Code, w.Body)
 		}
 		if w := call(t, h, "PATCH", "/api/v1/teams/nope", `{"version":1,"name":"x"}`, planner); w.Code != 404 {
 			t.Fatalf("an unknown team: %d", w.Code)

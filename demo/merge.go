@@ -75,6 +75,8 @@ func ClusterTeams(spec models.ReorgSpec, city string) []TeamSpec {
 			out = append(out, TeamSpec{Slug: "cum" + strings.ReplaceAll(models.FoldVietnamese(name), " ", ""), Team: &models.Team{
 				Name: "Đoàn kiểm tra liên ngành cụm " + name, Level: models.TeamLevelCluster, AreaCode: city, Areas: codes,
 				BaseLat: base.Lat, BaseLon: base.Lon, WeeklyCapacity: 15, WorkingDays: models.DefaultWorkingDays,
+				DecisionNo: fmt.Sprintf("%d/QĐ-UBND", 1702+len(out)), DecisionDate: models.NewDate(2025, 7, 8),
+				DecisionBy: "Chủ tịch Ủy ban nhân dân thành phố Cần Thơ",
 			}})
 		}
 	}

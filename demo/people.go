@@ -1,7 +1,10 @@
 package demo
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"kiemtra/auth"
 	"kiemtra/models"
@@ -46,11 +49,15 @@ func Teams(u *refdata.Units2021) []TeamSpec {
 	out := []TeamSpec{{Slug: "city", Team: &models.Team{
 		Name: "Đoàn kiểm tra liên ngành thành phố", Level: models.TeamLevelCity, AreaCode: u.City.Code,
 		BaseLat: center.Lat, BaseLon: center.Lon, WeeklyCapacity: 20, WorkingDays: models.DefaultWorkingDays,
+		DecisionNo: "215/QĐ-UBND", DecisionDate: models.NewDate(2022, 1, 14), DecisionBy: "Chủ tịch Ủy ban nhân dân thành phố Cần Thơ",
 	}}}
-	for _, d := range u.Districts {
+	// The districts' teams were set up by their committees' chairs in the programme's first
+	// weeks (synthetic numbers, as the rest of the demo).
+	for i, d := range u.Districts {
 		out = append(out, TeamSpec{Slug: DistrictSlug(d.Name), Team: &models.Team{
 			Name: "Đoàn kiểm tra liên ngành " + d.Name, Level: models.TeamLevelDistrict, AreaCode: d.Code,
 			BaseLat: d.Lat, BaseLon: d.Lon, WeeklyCapacity: 15, WorkingDays: models.DefaultWorkingDays,
+			DecisionNo: fmt.Sprintf("%d/QĐ-UBND", 30+7*i), DecisionDate: models.NewDate(2022, 1, 17+i), DecisionBy: "Chủ tịch Ủy ban nhân dân " + lowerFirst(d.Name),
 		}})
 	}
 	return out
@@ -86,4 +93,13 @@ var (
 // officerName gives member k of team i a distinct, plausible Vietnamese name.
 func officerName(i, k int) string {
 	return officerFamilies[(i*3+k)%len(officerFamilies)] + " " + officerGiven[(i*5+k*4)%len(officerGiven)]
+}
+
+// lowerFirst writes a unit's type in lower case inside a sentence ("Quận Ninh Kiều" -> "quận
+// Ninh Kiều"), as Vietnamese documents do.
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return string(unicode.ToLower(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,14 +44,19 @@ type Team struct {
 	AreaCode string `json:"area_code"` // jurisdiction: the smallest unit holding Areas
 	// Areas are the units the team serves (a cluster of communes, or just AreaCode); empty
 	// means AreaCode alone.
-	Areas          []string  `json:"areas" gorm:"-"`
-	BaseLat        float64   `json:"base_lat"`
-	BaseLon        float64   `json:"base_lon"`
-	WeeklyCapacity int       `json:"weekly_capacity"` // inspections per working week
-	WorkingDays    Weekdays  `json:"working_days"`
-	Version        int       `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	Areas          []string `json:"areas" gorm:"-"`
+	BaseLat        float64  `json:"base_lat"`
+	BaseLon        float64  `json:"base_lon"`
+	WeeklyCapacity int      `json:"weekly_capacity"` // inspections per working week
+	WorkingDays    Weekdays `json:"working_days"`
+	// The decision that set the team up (quyết định thành lập đoàn kiểm tra liên ngành), which
+	// its inspection records cite as their basis: its number, date and who signed it.
+	DecisionNo   string    `json:"decision_no"`
+	DecisionDate Date      `json:"decision_date"`
+	DecisionBy   string    `json:"decision_by"`
+	Version      int       `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TableName is the table of teams.
@@ -117,8 +123,11 @@ type TeamUpdate struct {
 	BaseLon        *float64  `json:"base_lon"`
 	WeeklyCapacity *int      `json:"weekly_capacity"`
 	WorkingDays    *[]int    `json:"working_days"`
-	Members        *[]string `json:"members"` // user ids; replaces the member list
-	Areas          *[]string `json:"areas"`   // the units the team serves; replaces the set
+	Members        *[]string `json:"members"`       // user ids; replaces the member list
+	Areas          *[]string `json:"areas"`         // the units the team serves; replaces the set
+	DecisionNo     *string   `json:"decision_no"`   // "" removes the whole decision
+	DecisionDate   *string   `json:"decision_date"` // YYYY-MM-DD; "" removes the date
+	DecisionBy     *string   `json:"decision_by"`
 }
 
 // WeekdaysOf builds a Weekdays set from ISO day numbers (1 Monday ... 7 Sunday).
@@ -175,5 +184,41 @@ func (t *Team) Validate() error {
 	if t.WorkingDays.Count() == 0 {
 		v.Add("working_days", "a team works at least one day a week", "tổ phải làm việc ít nhất một ngày mỗi tuần")
 	}
+	t.checkDecision(&v)
 	return v.Err()
+}
+
+// checkDecision asks for the whole decision or none of it: a record citing a number without a
+// date, or a date without a number, would not identify the decision.
+func (t *Team) checkDecision(v *Validation) {
+	t.DecisionNo, t.DecisionBy = strings.TrimSpace(t.DecisionNo), strings.TrimSpace(t.DecisionBy)
+	if t.DecisionNo == "" && t.DecisionDate.IsZero() && t.DecisionBy == "" {
+		return
+	}
+	if t.DecisionNo == "" {
+		v.Add("decision_no", "is required with the decision's date or signer", "bắt buộc khi đã nhập ngày hoặc người ký quyết định")
+	} else if len([]rune(t.DecisionNo)) > 60 {
+		v.Add("decision_no", "is longer than 60 characters", "dài quá 60 ký tự")
+	}
+	if t.DecisionDate.IsZero() {
+		v.Add("decision_date", "is required with the decision's number", "bắt buộc khi đã nhập số quyết định")
+	}
+	if t.DecisionBy == "" {
+		v.Add("decision_by", "is required: who signed the decision (for example Chủ tịch UBND thành phố)", "bắt buộc: người ký quyết định (ví dụ Chủ tịch UBND thành phố)")
+	} else if len([]rune(t.DecisionBy)) > 200 {
+		v.Add("decision_by", "is longer than 200 characters", "dài quá 200 ký tự")
+	}
+}
+
+// DecisionText is how a record cites the team's decision, in Vietnamese; "" when the team has
+// none recorded.
+func (t *Team) DecisionText() string {
+	if t.DecisionNo == "" || t.DecisionDate.IsZero() {
+		return ""
+	}
+	s := fmt.Sprintf("Quyết định số %s ngày %02d/%02d/%d", t.DecisionNo, t.DecisionDate.Day, int(t.DecisionDate.Month), t.DecisionDate.Year)
+	if t.DecisionBy != "" {
+		s += " của " + t.DecisionBy
+	}
+	return s + " về việc thành lập đoàn kiểm tra liên ngành"
 }

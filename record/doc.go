@@ -22,10 +22,13 @@ type Doc struct {
 	InspectionID string `json:"inspection_id"`
 	OriginalID   string `json:"original_id"`
 	// Version is the inspection's version: 1 the original result, 2 its first amendment...
-	Version        int            `json:"version"`
-	Agency         string         `json:"agency"` // the issuing body
-	Team           string         `json:"team"`
-	Decision       string         `json:"decision"` // the plan and the task the team acted on
+	Version  int    `json:"version"`
+	Agency   string `json:"agency"` // the issuing body
+	Team     string `json:"team"`
+	Decision string `json:"decision"` // the plan and the task the team acted on
+	// TeamDecision cites the decision that set the team up. omitempty: records signed before
+	// teams carried one keep the hash they were signed with.
+	TeamDecision   string         `json:"team_decision,omitempty"`
 	Place          string         `json:"place"`
 	StartedAt      time.Time      `json:"started_at"`
 	FinishedAt     time.Time      `json:"finished_at"`
@@ -162,6 +165,7 @@ func Build(f Facts) (*Doc, error) {
 	}
 	if f.Team != nil {
 		d.Team = f.Team.Name
+		d.TeamDecision = f.Team.DecisionText()
 	}
 	// The issuing body is the agency of whoever signs for the team, else of the first member.
 	switch {

@@ -33,7 +33,8 @@ func testFacts(t *testing.T) Facts {
 		Findings: []*models.Finding{{Code: "V-K02", Severity: "medium", Note: "phòng có khóa chốt"}},
 		Business: &models.Business{ID: "b1", Name: "Karaoke Hoàng Yến", Category: "karaoke", Address: "12 Lý Tự Trọng, phường Ninh Kiều, Cần Thơ",
 			LicenceNo: ptr("GP-123"), OwnerName: "Trần Thị Yến"},
-		Team: &models.Team{ID: "team-1", Name: "Tổ kiểm tra liên ngành số 1"},
+		Team: &models.Team{ID: "team-1", Name: "Tổ kiểm tra liên ngành số 1", DecisionNo: "125/QĐ-UBND", DecisionDate: models.NewDate(2026, 1, 5),
+			DecisionBy: "Chủ tịch Ủy ban nhân dân thành phố Cần Thơ"},
 		Task: &models.Task{ID: "task-1", Reason: "coverage", PlanID: ptr("plan-2026")},
 		Plan: &models.Plan{ID: "plan-2026", Year: 2026},
 		Members: []*models.User{{ID: "u1", Username: "insp1", DisplayName: "Nguyễn Văn An", Agency: "CA"},
@@ -64,6 +65,8 @@ func TestBuildRecordOfAnInspection(t *testing.T) {
 		{"the issuing body is the signer's agency", d.Agency, "Công an thành phố Cần Thơ"},
 		{"the team", d.Team, "Tổ kiểm tra liên ngành số 1"},
 		{"the decision names the plan and the task", d.Decision, "Kế hoạch kiểm tra năm 2026 (số plan-2026); Nhiệm vụ task-1: Chưa kiểm tra trong chương trình"},
+		{"the team's decision with its number, date and signer", d.TeamDecision,
+			"Quyết định số 125/QĐ-UBND ngày 05/01/2026 của Chủ tịch Ủy ban nhân dân thành phố Cần Thơ về việc thành lập đoàn kiểm tra liên ngành"},
 		{"the place is the business's address", d.Place, "12 Lý Tự Trọng, phường Ninh Kiều, Cần Thơ"},
 		{"times are in the users' zone", d.StartedAt.Format("15:04"), "08:05"},
 		{"the outcome by name", d.Outcome, "Có vi phạm"},
@@ -101,6 +104,18 @@ func TestBuildRecordOfAnInspection(t *testing.T) {
 		h2, _, _ := d2.Hash()
 		if h1 == h2 || len(h1) != 64 {
 			t.Errorf("hashes %q and %q", h1, h2)
+		}
+	})
+	t.Run("a team without a decision leaves the record's content as records signed before had it", func(t *testing.T) {
+		f := testFacts(t)
+		f.Team.DecisionNo, f.Team.DecisionDate, f.Team.DecisionBy = "", models.Date{}, ""
+		d, err := Build(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, b, _ := d.Hash()
+		if d.TeamDecision != "" || bytes.Contains(b, []byte("team_decision")) {
+			t.Errorf("decision %q in %s", d.TeamDecision, b)
 		}
 	})
 	t.Run("a record without signatures is not signed", func(t *testing.T) {
@@ -167,7 +182,7 @@ func TestRenderRecordPDF(t *testing.T) {
 	text := pdfText(t, b)
 	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BIÊN BẢN KIỂM TRA", "CÔNG AN THÀNH PHỐ CẦN THƠ",
 		"Karaoke Hoàng Yến", "Trần Thị Yến", "Nguyễn Văn An", "Lê Thị Bình", "Phòng karaoke có khóa chốt", "Nghị định 54/2019/NĐ-CP, Điều 4",
-		"Tôi xin khắc phục trong 7 ngày.", "ĐẠI DIỆN ĐOÀN KIỂM TRA", "Hồi 08 giờ 05 phút", p.Hash} {
+		"Tôi xin khắc phục trong 7 ngày.", "ĐẠI DIỆN ĐOÀN KIỂM TRA", "Quyết định số 125/QĐ-UBND ngày 05/01/2026", "Hồi 08 giờ 05 phút", p.Hash} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}

@@ -95,6 +95,9 @@ func Render(p *Printed, created time.Time) ([]byte, error) {
 		pdf.MultiCell(w-lw, 5.2, value, "", "L", false)
 	}
 
+	if d.TeamDecision != "" {
+		para("Căn cứ " + d.TeamDecision + ";")
+	}
 	if d.Decision != "" {
 		para("Căn cứ " + d.Decision + ".")
 	}

@@ -135,7 +135,8 @@ func (db *DB) SaveTeam(ctx context.Context, actor string, t *models.Team, member
 		} else {
 			res := tx.Model(&models.Team{}).Where("id = ? AND version = ?", t.ID, t.Version).Updates(map[string]any{
 				"name": t.Name, "level": t.Level, "area_code": t.AreaCode, "base_lat": t.BaseLat, "base_lon": t.BaseLon,
-				"weekly_capacity": t.WeeklyCapacity, "working_days": t.WorkingDays, "version": t.Version + 1, "updated_at": now})
+				"weekly_capacity": t.WeeklyCapacity, "working_days": t.WorkingDays,
+				"decision_no": t.DecisionNo, "decision_date": t.DecisionDate, "decision_by": t.DecisionBy, "version": t.Version + 1, "updated_at": now})
 			if res.Error != nil {
 				return translate(res.Error, "team")
 			}

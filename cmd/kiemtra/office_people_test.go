@@ -221,6 +221,23 @@ func TestOfficePeopleDesk(t *testing.T) {
 	if n := capacity(); n != team.WeeklyCapacity {
 		t.Errorf("the capacity is %d, want %d again", n, team.WeeklyCapacity)
 	}
+
+	// The decision that set the team up, which its records cite: a date cleared is named, then
+	// a whole new decision is kept.
+	p.Do("clear the decision's date", hash("#/people"), chromedp.WaitVisible(chromedp.CSS(`#people-teams`)),
+		hash("#/people/team/"+team.ID), chromedp.WaitVisible(chromedp.CSS(`#people-decision-no`)),
+		chromedp.SetValue(chromedp.CSS(`#people-decision-date`), ""),
+		chromedp.Click(chromedp.CSS(`#people-save`)), chromedp.WaitVisible(chromedp.CSS(`#people-decision-date-error`)))
+	if got := p.Text(`#people-decision-date-error`); !strings.Contains(got, "bắt buộc khi đã nhập số quyết định") {
+		t.Errorf("a decision without its date reads %q", got)
+	}
+	p.Shot("office-people-decision-vi-1280x800.png")
+	p.Do("enter a whole decision", chromedp.SetValue(chromedp.CSS(`#people-decision-no`), "88/QĐ-UBND"),
+		chromedp.SetValue(chromedp.CSS(`#people-decision-date`), "2026-03-02"),
+		chromedp.Click(chromedp.CSS(`#people-save`)), chromedp.WaitVisible(chromedp.CSS(`#people-status .notice`)))
+	if got, err := m.DB().FindTeamByID(context.Background(), team.ID); err != nil || got.DecisionNo != "88/QĐ-UBND" || got.DecisionDate != models.NewDate(2026, 3, 2) || got.DecisionBy == "" {
+		t.Errorf("the team's decision is %+v (%v)", got, err)
+	}
 }
 
 // mustMembers is a team's members in the database.

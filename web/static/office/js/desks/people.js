@@ -13,7 +13,8 @@ import { h } from "../../../shared/js/dom.js";
  * @typedef {{id: string, username: string, display_name: string, agency: string, role: string, area_code: string,
  *   team_id: string | null, disabled: boolean, version: number}} Person
  * @typedef {{id: string, name: string, level: string, area_code: string, areas: string[] | null, weekly_capacity: number,
- *   working_days: number[], version: number, members: Person[], warnings: string[]}} Team
+ *   working_days: number[], version: number, members: Person[], warnings: string[],
+ *   decision_no?: string, decision_date?: string | null, decision_by?: string}} Team
  * @typedef {{code: string, name_vi: string, name_en: string, short_vi: string, active: boolean}} Agency
  * @typedef {{code: string, name: string, type_name: string, level: string, children: AreaNode[]}} AreaNode
  * @typedef {{code: string, name: string, path: string, depth: number}} AreaInfo
@@ -41,6 +42,11 @@ const messages = {
     peopleBackUsers: "‹ Danh sách tài khoản",
     peopleTeamTitle: "Tổ: {name}",
     peopleCapacity: "Năng lực mỗi tuần (số lượt kiểm tra)",
+    peopleDecision: "Quyết định thành lập đoàn",
+    peopleDecisionHint: "Biên bản kiểm tra của tổ ghi căn cứ này. Nhập đủ số, ngày và người ký, hoặc xóa số để bỏ.",
+    peopleDecisionNo: "Số quyết định",
+    peopleDecisionDate: "Ngày ký",
+    peopleDecisionBy: "Người ký (ví dụ Chủ tịch UBND thành phố Cần Thơ)",
     peopleDays: "Ngày làm việc",
     peopleMembers: "Thành viên",
     peopleMembersHint: "Đánh dấu những người thuộc tổ. Chỉ hiện tài khoản đang hoạt động có địa bàn bao gồm địa bàn của tổ; người chưa thuộc tổ nào ở đầu danh sách.",
@@ -124,6 +130,11 @@ const messages = {
     peopleBackUsers: "‹ The accounts",
     peopleTeamTitle: "Team: {name}",
     peopleCapacity: "Weekly capacity (inspections)",
+    peopleDecision: "Decision setting up the team",
+    peopleDecisionHint: "The team's inspection records cite it as their basis. Enter its number, date and signer, or clear the number to remove it.",
+    peopleDecisionNo: "Decision number",
+    peopleDecisionDate: "Signed on",
+    peopleDecisionBy: "Signed by (for example Chủ tịch UBND thành phố Cần Thơ)",
     peopleDays: "Working days",
     peopleMembers: "Members",
     peopleMembersHint: "Tick the team's members. Only enabled accounts whose jurisdiction holds the team's area are listed; those in no team come first.",
@@ -400,8 +411,18 @@ function renderTeam(el, ctx, d, id) {
     return;
   }
   ctx.setTitle(t("peopleTeamTitle", { name: team.name }));
-  const labels = { weekly_capacity: t("peopleCapacity"), working_days: t("peopleDays"), members: t("peopleMembers") };
-  const fields = { weekly_capacity: "people-capacity", working_days: "people-days", members: "people-members" };
+  const labels = { weekly_capacity: t("peopleCapacity"), working_days: t("peopleDays"), members: t("peopleMembers"),
+    decision_no: t("peopleDecisionNo"), decision_date: t("peopleDecisionDate"), decision_by: t("peopleDecisionBy") };
+  const fields = { weekly_capacity: "people-capacity", working_days: "people-days", members: "people-members",
+    decision_no: "people-decision-no", decision_date: "people-decision-date", decision_by: "people-decision-by" };
+  const decNo = /** @type {HTMLInputElement} */ (h("input", { type: "text", maxlength: "60", value: team.decision_no || "" }));
+  const decDate = /** @type {HTMLInputElement} */ (h("input", { type: "date", value: team.decision_date || "" }));
+  const decBy = /** @type {HTMLInputElement} */ (h("input", { type: "text", maxlength: "200", value: team.decision_by || "" }));
+  const decision = h("fieldset", { class: "people-decision" }, h("legend", {}, t("peopleDecision")),
+    h("p", { class: "muted small" }, t("peopleDecisionHint")),
+    field("people-field", "people-decision-no", t("peopleDecisionNo"), decNo),
+    field("people-field", "people-decision-date", t("peopleDecisionDate"), decDate),
+    field("people-field", "people-decision-by", t("peopleDecisionBy"), decBy));
   const capInput = /** @type {HTMLInputElement} */ (h("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(team.weekly_capacity) }));
   const days = h("fieldset", { class: "people-days", id: "people-days" }, h("legend", {}, t("peopleDays")),
     DAYS.map(n => h("label", { class: "people-check" },
@@ -436,7 +457,7 @@ function renderTeam(el, ctx, d, id) {
   const status = h("div", { id: "people-status", role: "status" });
   const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "people-save" }, t("peopleSave")));
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "people-form", id: "people-team-form", novalidate: true },
-    field("people-field", "people-capacity", t("peopleCapacity"), capInput), days, members, confirmEl, general, h("div", { class: "row" }, save), status));
+    field("people-field", "people-capacity", t("peopleCapacity"), capInput), days, decision, members, confirmEl, general, h("div", { class: "row" }, save), status));
   form.addEventListener("submit", async ev => {
     ev.preventDefault();
     clearErrors(form, general);
@@ -448,6 +469,10 @@ function renderTeam(el, ctx, d, id) {
     const body = { version: team.version };
     if (capacity !== team.weekly_capacity) body.weekly_capacity = Number.isFinite(capacity) ? capacity : -1;
     if (wd.join(",") !== team.working_days.join(",")) body.working_days = wd;
+    if (decNo.value.trim() !== (team.decision_no || "")) body.decision_no = decNo.value.trim();
+    // An emptied date is sent as "", which removes it: the API then names it if the number stays.
+    if (decDate.value !== (team.decision_date || "")) body.decision_date = decDate.value;
+    if (decBy.value.trim() !== (team.decision_by || "")) body.decision_by = decBy.value.trim();
     const same = ids.length === team.members.length && ids.every(i => team.members.some(m => m.id === i));
     // A new member list may not name a disabled account (the API refuses it): they leave the team.
     const dropped = same ? [] : cands.filter(u => u.disabled && ids.includes(u.id));
