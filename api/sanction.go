@@ -219,6 +219,9 @@ func (s *Server) updateSanction(c *gin.Context) {
 type certificateAnswer struct {
 	*models.CertificateView
 	StatusToday string `json:"status_today"`
+	// Required says whether the business's category needs a certificate (Decree 96/2016 Art. 3),
+	// so that "none" reads as a gap only where it is one.
+	Required bool `json:"required"`
 }
 
 func (s *Server) getCertificate(c *gin.Context) {
@@ -236,5 +239,19 @@ func (s *Server) getCertificate(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, certificateAnswer{CertificateView: v, StatusToday: v.StatusOn(s.sanctions.Today())})
+	c.JSON(http.StatusOK, certificateAnswer{CertificateView: v, StatusToday: v.StatusOn(s.sanctions.Today()), Required: s.certificateRequired(b.Category)})
+}
+
+// certificateRequired reports whether businesses of a category need a security-and-order
+// certificate; true when the reference tables are missing, so that a gap is never hidden.
+func (s *Server) certificateRequired(category string) bool {
+	if s.reference == nil {
+		return true
+	}
+	for _, cat := range s.reference.Categories {
+		if cat.Code == category {
+			return cat.SecurityCertificateRequired
+		}
+	}
+	return true
 }

@@ -169,10 +169,11 @@ func TestSanctionsThroughTheAPI(t *testing.T) {
 			Status         string
 			StatusToday    string      `json:"status_today"`
 			SuspendedUntil models.Date `json:"suspended_until"`
+			Required       bool
 			History        []struct{ Event string }
 		}
 		json.Unmarshal(w.Body.Bytes(), &cert)
-		if w.Code != 200 || cert.StatusToday != models.CertSuspended || cert.SuspendedUntil != models.NewDate(2026, 5, 1) || len(cert.History) != 2 {
+		if w.Code != 200 || !cert.Required || cert.StatusToday != models.CertSuspended || cert.SuspendedUntil != models.NewDate(2026, 5, 1) || len(cert.History) != 2 {
 			t.Fatalf("certificate: %d %s", w.Code, w.Body)
 		}
 		b, _ := db.FindBusinessByID(ctx, biz)

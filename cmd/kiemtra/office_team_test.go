@@ -156,6 +156,45 @@ func TestTeamLeadDeskInHeadlessChromium(t *testing.T) {
 	p.Do("back to the list", chromedp.Evaluate[chromedp.Void](`location.hash = "#/team/review"`),
 		chromedp.WaitVisible(chromedp.CSS(`#team-review tr[data-inspection="`+target.Original.ID+`"][data-reviewed="true"]`)))
 	p.Shot("office-team-review-360x640.png")
+
+	// A violation found: the lead proposes its sanction from the inspection; the planners decide it.
+	var found *models.TeamInspection
+	for _, ti := range reviews {
+		if len(ti.Findings) > 0 && ti.Latest.ID == ti.Original.ID {
+			found = ti
+			break
+		}
+	}
+	if found == nil {
+		t.Fatal("the team's week holds no inspection with a finding to propose a sanction for")
+	}
+	p.Viewport(1280, 800)
+	p.Do("open an inspection with a finding", chromedp.Evaluate[chromedp.Void](`location.hash = "#/team/review"`),
+		chromedp.WaitVisible(chromedp.CSS(`#team-review tr[data-inspection="`+found.Original.ID+`"] a.button`)),
+		chromedp.Click(chromedp.CSS(`#team-review tr[data-inspection="`+found.Original.ID+`"] a.button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#team-propose`)))
+	p.Do("propose a sanction", chromedp.Click(chromedp.CSS(`#team-propose`)),
+		chromedp.WaitVisible(chromedp.CSS(`#san-propose`)))
+	p.Do("the inspection is chosen", chromedp.WaitReady(chromedp.CSS(`#san-inspection option[value="`+found.Latest.ID+`"]`)))
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#san-inspection').value`); got != found.Latest.ID {
+		t.Errorf("the proposal is for the inspection %q, want %q", got, found.Latest.ID)
+	}
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#san-violation').value`); got != found.Findings[0].Code {
+		t.Errorf("the proposal names the violation %q, want the finding's %q", got, found.Findings[0].Code)
+	}
+	p.Shot("office-team-propose-1280x800.png")
+	p.Do("send the proposal", chromedp.SendKeys(chromedp.CSS(`#san-note`), "Đề nghị xử phạt theo biên bản"),
+		chromedp.Click(chromedp.CSS(`#san-propose`)), chromedp.WaitVisible(chromedp.CSS(`#san-status`)))
+	p.Shot("office-team-proposed-1280x800.png")
+	if got := p.Text(`#desk`); !strings.Contains(got, "Tổ trưởng đề xuất") {
+		t.Errorf("the lead's proposal page does not say the decision is the planners': %q", got)
+	}
+	checkNoRawCodes(t, p)
+	proposed, _, err := m.DB().FindSanctions(ctx, models.SanctionFilter{BusinessID: found.Business.ID, Status: models.SanctionProposed})
+	if err != nil || len(proposed) == 0 || proposed[0].ProposedBy != lead.Username || proposed[0].InspectionID == nil || *proposed[0].InspectionID != found.Latest.ID {
+		t.Errorf("the stored proposal: %+v (%v)", proposed, err)
+	}
+	p.Viewport(360, 640)
 	p.Do("back to today", chromedp.Evaluate[chromedp.Void](`location.hash = "#/team"`), chromedp.WaitVisible(chromedp.CSS(`#team-progress`)))
 	p.Shot("office-team-today-360x640.png")
 	if w := evalJS[int](t, p.ctx, `document.documentElement.scrollWidth`); w > 360 {

@@ -107,6 +107,8 @@ const messages = {
     sanPropose: "Gửi đề xuất",
     sanSaving: "Đang lưu…",
     sanReadOnly: "Bạn chỉ có quyền xem.",
+    sanCertNotRequired: "Ngành nghề của cơ sở không thuộc diện phải có giấy chứng nhận đủ điều kiện về an ninh, trật tự.",
+    sanProposeOnly: "Tổ trưởng đề xuất; quyết định xử phạt và theo dõi chấp hành do cán bộ lập kế hoạch ghi.",
     sanFound: "{n} cơ sở",
   },
   en: {
@@ -191,14 +193,20 @@ const messages = {
     sanPropose: "Send the proposal",
     sanSaving: "Saving…",
     sanReadOnly: "You may read only.",
+    sanCertNotRequired: "The business's trade does not need a security-and-order certificate.",
+    sanProposeOnly: "Team leads propose; the decision and its follow-through are recorded by the planners.",
     sanFound: "{n} businesses",
   },
 };
 
 const WRITERS = ["admin", "planner"];
+// A team lead proposes a sanction for what the team found; the decision is the planners'.
+const PROPOSERS = [...WRITERS, "team_lead"];
 
 /** @param {DeskContext} ctx */
 const canWrite = ctx => !!ctx.user && WRITERS.includes(ctx.user.role);
+/** @param {DeskContext} ctx */
+const canPropose = ctx => !!ctx.user && PROPOSERS.includes(ctx.user.role);
 
 // The server's calendar day (each sanction tells it): the API refuses a date after it, and the
 // browser's clock and zone may differ.
@@ -253,7 +261,7 @@ async function renderList(el, ctx) {
   const late = items.filter(s => s.overdue).length;
   el.replaceChildren(h("section", { class: "card" },
     h("div", { class: "row san-head" }, h("h1", { class: "grow" }, t("sanTitle")),
-      canWrite(ctx) ? h("a", { class: "button", href: "#/sanctions/new", id: "san-new" }, t("sanNew")) : null),
+      canPropose(ctx) ? h("a", { class: "button", href: "#/sanctions/new", id: "san-new" }, t("sanNew")) : null),
     filter,
     h("p", { class: "muted", id: "san-count" }, t("sanCount", { n: fmt.num(res.total || 0), o: fmt.num(late) })),
     items.length ? h("table", { class: "stack san-table", id: "san-list" },
@@ -530,6 +538,7 @@ async function renderOne(el, ctx, id, notice) {
   if (canWrite(ctx) && s.status !== "complied") referral.append(referralForm(el, ctx, s));
   else if (!s.referred_on) referral.hidden = true;
   const certCard = cert ? h("section", { class: "card", id: "san-certificate" }, h("h2", {}, t("sanCertificate")),
+    cert.status_today === "none" && !cert.required ? h("p", { class: "muted", id: "san-cert-status" }, t("sanCertNotRequired")) :
     h("p", {}, h("span", { class: cert.status_today === "valid" ? "badge ok" : "badge bad", id: "san-cert-status" }, ref.label("certificate_status", cert.status_today)),
       cert.number ? ` ${cert.number}` : "",
       cert.status_today === "suspended" && cert.suspended_until ? ` ${t("sanCertUntil", { date: fmt.date(cert.suspended_until) })}` : ""),
@@ -540,19 +549,19 @@ async function renderOne(el, ctx, id, notice) {
       h("p", {}, h("span", { class: "badge", id: "san-status" }, ref.label("sanction_status", s.status)),
         s.overdue ? h("span", { class: "badge bad" }, t("sanOverdue")) : null),
       notice ? h("div", { class: "notice", id: "san-notice", role: "status" }, notice) : null,
-      canWrite(ctx) ? null : h("p", { class: "muted" }, t("sanReadOnly"))),
+      canWrite(ctx) ? null : h("p", { class: "muted" }, t(canPropose(ctx) ? "sanProposeOnly" : "sanReadOnly"))),
     proposal, decision, ...compliance, referral, certCard));
 }
 
 /** @type {import("../main.js").Desk} */
 export default {
   id: "sanctions",
-  roles: ["planner", "admin", "viewer"],
+  roles: ["planner", "admin", "viewer", "team_lead"],
   nav: { vi: messages.vi.sanNav, en: messages.en.sanNav },
   messages,
   async render(el, ctx) {
     const [what] = ctx.path;
-    if (what === "new" && canWrite(ctx)) await renderNew(el, ctx);
+    if (what === "new" && canPropose(ctx)) await renderNew(el, ctx);
     else if (what) await renderOne(el, ctx, what);
     else await renderList(el, ctx);
   },

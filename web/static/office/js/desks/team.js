@@ -100,6 +100,7 @@ const messages = {
     teamBy: "Người gửi",
     teamOutcome: "Kết quả",
     teamFindings: "Vi phạm phát hiện",
+    teamPropose: "Đề xuất xử phạt",
     teamNoFindings: "Không phát hiện vi phạm.",
     teamAnswers: "Câu trả lời trong phiếu kiểm tra",
     teamNoAnswers: "Phiếu không có câu trả lời.",
@@ -194,6 +195,7 @@ const messages = {
     teamBy: "Sent by",
     teamOutcome: "Result",
     teamFindings: "Violations found",
+    teamPropose: "Propose a sanction",
     teamNoFindings: "No violation found.",
     teamAnswers: "Checklist answers",
     teamNoAnswers: "The checklist has no answers.",
@@ -452,7 +454,9 @@ async function renderReviewOne(el, ctx, team, id) {
   const business = item && item.business ? item.business : null;
   let checklist = null;
   if (business) {
-    try { checklist = await ctx.api.get(`/api/v1/checklists?category=${encodeURIComponent(business.category)}`); } catch { checklist = null; }
+    // The questions as the inspection saw them: the checklist version it used.
+    const v = latest.checklist_version ? `&version=${encodeURIComponent(String(latest.checklist_version))}` : "";
+    try { checklist = await ctx.api.get(`/api/v1/checklists?category=${encodeURIComponent(business.category)}${v}`); } catch { checklist = null; }
   }
   const itemText = (itemID) => {
     const ci = checklist && checklist.items.find(x => x.id === itemID);
@@ -512,6 +516,10 @@ async function renderReviewOne(el, ctx, team, id) {
       business ? h("p", { class: "muted" }, ref.label("category", business.category), " · ", business.address) : null,
       dl,
       h("h2", {}, t("teamFindings")), findings,
+      business && latest.findings.length
+        ? h("p", {}, h("a", { class: "button secondary", id: "team-propose",
+          href: `#/sanctions/new?business=${encodeURIComponent(business.id)}&inspection=${encodeURIComponent(latest.id)}` }, t("teamPropose")))
+        : null,
       h("h2", {}, t("teamAnswers")), answers,
       amendments),
     h("section", { class: "card" }, h("h2", {}, t("teamColReview")), status, msg, form));
