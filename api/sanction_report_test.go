@@ -42,13 +42,13 @@ func TestSanctionFiguresAreEqualInJSONAndTheWorkbook(t *testing.T) {
 		step(d1, "HOURS", `"decision":{"number":"1/QĐ","date":"2026-01-15","authority":"UBND","fine_amount":12000000}`)
 		step(d1, "ACC_NOTIFY", `"decision":{"number":"2/QĐ","date":"2026-02-01","authority":"UBND","warning":true,"suspension_start":"2026-02-02","suspension_end":"2026-03-02"}`)
 		step(d2, "PROSTITUTION", `"referral":{"referred_on":"2026-02-20","case_no":"VA-1"}`)
-		step(d2, "KAR_ROOM_AREA", `"decision":{"number":"3/QĐ","date":"2026-02-10","authority":"UBND","fine_amount":10000000,"withdrawal":true,"withdrawal_start":"2026-02-11","withdrawal_end":"2026-05-11"}`)
+		step(d2, "KAR_ROOM_AREA", `"decision":{"number":"3/QĐ","date":"2026-02-10","authority":"UBND","fine_amount":15000000,"withdrawal":true,"withdrawal_start":"2026-02-11","withdrawal_end":"2026-05-11"}`)
 		// The first fine is paid.
 		list := doAs(t, h, city, "GET", "/api/v1/sanctions?business="+d1+"&status=decided", "")
 		var got struct{ Items []sanctionBody }
 		json.Unmarshal(list.Body.Bytes(), &got)
 		for _, s := range got.Items {
-			if s.FineMax == 15000000 { // HOURS
+			if s.FineMax == 20000000 { // HOURS
 				if w := doAs(t, h, city, "PATCH", "/api/v1/sanctions/"+s.ID, fmt.Sprintf(`{"version":%d,"payment":{"paid_on":"2026-01-20","amount":12000000,"receipt_no":"BL-7"}}`, s.Version)); w.Code != 200 {
 					t.Fatalf("payment: %d %s", w.Code, w.Body)
 				}
@@ -60,7 +60,7 @@ func TestSanctionFiguresAreEqualInJSONAndTheWorkbook(t *testing.T) {
 		if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || w.Code != 200 {
 			t.Fatalf("%d %v", w.Code, err)
 		}
-		want := models.SanctionFigures{Decisions: 3, Warnings: 1, Fines: 2, FinesAmount: 22000000, FinesPaid: 1, FinesPaidSum: 12000000,
+		want := models.SanctionFigures{Decisions: 3, Warnings: 1, Fines: 2, FinesAmount: 27000000, FinesPaid: 1, FinesPaidSum: 12000000,
 			Suspensions: 1, Withdrawals: 1, Referrals: 1, Overdue: 1}
 		if rep.Total.SanctionFigures != want {
 			t.Errorf("total %+v, want %+v", rep.Total.SanctionFigures, want)

@@ -69,7 +69,7 @@ func TestSanctionsThroughTheAPI(t *testing.T) {
 			}
 		}
 		// A team lead proposes; the catalogue's range comes with it.
-		w := doAs(t, h, lead, "POST", "/api/v1/sanctions", fmt.Sprintf(`{"id":"s1","business_id":%q,"violation_code":"ACC_NOTIFY","note":"Không thông báo lưu trú"}`, biz))
+		w := doAs(t, h, lead, "POST", "/api/v1/sanctions", fmt.Sprintf(`{"id":"s1","business_id":%q,"violation_code":"RES_STAFF","note":"Người lao động chưa đăng ký tạm trú"}`, biz))
 		if w.Code != 201 {
 			t.Fatalf("propose: %d %s", w.Code, w.Body)
 		}
@@ -77,7 +77,7 @@ func TestSanctionsThroughTheAPI(t *testing.T) {
 		if s.Status != models.SanctionProposed || s.FineMin != 500000 || s.FineMax != 1000000 || s.PenaltyArticle == "" {
 			t.Fatalf("proposal: %+v", s)
 		}
-		if w := doAs(t, h, lead, "POST", "/api/v1/sanctions", fmt.Sprintf(`{"id":"s1","business_id":%q,"violation_code":"ACC_NOTIFY","note":"Không thông báo lưu trú"}`, biz)); w.Code != 200 {
+		if w := doAs(t, h, lead, "POST", "/api/v1/sanctions", fmt.Sprintf(`{"id":"s1","business_id":%q,"violation_code":"RES_STAFF","note":"Người lao động chưa đăng ký tạm trú"}`, biz)); w.Code != 200 {
 			t.Errorf("a retried proposal: %d %s", w.Code, w.Body)
 		}
 		if w := doAs(t, h, lead, "PATCH", "/api/v1/sanctions/s1", `{"version":1,"payment":{"paid_on":"2026-03-01","amount":1,"receipt_no":"x"}}`); w.Code != 403 {
@@ -94,7 +94,7 @@ func TestSanctionsThroughTheAPI(t *testing.T) {
 			{"a suspension without an end", decision(`"suspension_start":"2026-02-21"`), "decision.suspension_end"},
 			{"a withdrawal without an end", decision(`"withdrawal":true,"withdrawal_start":"2026-02-21"`), "decision.withdrawal_end"},
 			{"a decision in the future", `{"version":1,"decision":{"number":"1","date":"2026-04-01","authority":"UBND","warning":true}}`, "decision.date"},
-			{"a measure without a deadline", decision(`"measures":[{"text":"Lắp sổ lưu trú"}]`), "decision.measures[0].deadline"},
+			{"a measure without a deadline", decision(`"measures":[{"text":"Đăng ký tạm trú cho người lao động"}]`), "decision.measures[0].deadline"},
 			{"a decision with no form", `{"version":1,"decision":{"number":"1","date":"2026-02-20","authority":"UBND"}}`, "decision.fine_amount"},
 			{"two steps at once", `{"version":1,"decision":{"number":"1"},"payment":{"amount":1}}`, "decision"},
 			{"no version", `{"decision":{"number":"1"}}`, "version"},
@@ -108,7 +108,7 @@ func TestSanctionsThroughTheAPI(t *testing.T) {
 			t.Errorf("a stale version: %d %s", w.Code, w.Body)
 		}
 		// The decision: a fine and a measure with a deadline, which makes a follow-up visit.
-		w = doAs(t, h, planner, "PATCH", "/api/v1/sanctions/s1", decision(`"measures":[{"text":"Lập sổ thông báo lưu trú","deadline":"2026-03-10"}]`))
+		w = doAs(t, h, planner, "PATCH", "/api/v1/sanctions/s1", decision(`"measures":[{"text":"Đăng ký tạm trú cho người lao động","deadline":"2026-03-10"}]`))
 		if w.Code != 200 {
 			t.Fatalf("decide: %d %s", w.Code, w.Body)
 		}

@@ -39,7 +39,7 @@ func TestOfficeSanctionsDesk(t *testing.T) {
 	p.NoRawCodes("the sanctions desk: the list")
 	p.Shot("office-sanctions-list-vi-1280x800.png")
 	p.Do("propose", hash("#/sanctions/new?business="+biz.ID), chromedp.WaitReady(chromedp.CSS(`#san-business option[value="`+biz.ID+`"]`)),
-		chromedp.SetValue(chromedp.CSS(`#san-violation`), "ACC_NOTIFY"),
+		chromedp.SetValue(chromedp.CSS(`#san-violation`), "RES_STAFF"),
 		chromedp.Click(chromedp.CSS(`#san-propose`)),
 		chromedp.WaitVisible(chromedp.CSS(`#san-decision-form`)))
 	if got := p.Text(`#san-proposal`); !strings.Contains(got, "500.000 – 1.000.000 đồng") {
