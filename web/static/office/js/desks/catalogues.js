@@ -285,36 +285,17 @@ async function renderChecklist(el, ctx, category, version, notes = []) {
   };
   drawItems();
 
-  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "cat-save" }, t("catSave")));
-  const form = /** @type {HTMLFormElement} */ (h("form", { class: "cat-form", id: "cat-form", novalidate: true },
-    itemsEl,
-    readOnly ? null : h("div", { class: "cat-actions" },
-      h("button", { type: "button", class: "secondary", id: "cat-add", onclick: () => {
-        draft.push({ id: "", categories: [category], vi: "", en: "", answer: "yes_no", no_is_violation: false, violation: "", legal: [] });
-        drawItems();
-        /** @type {HTMLElement | null} */ (itemsEl.querySelector(`#cat-item-${draft.length - 1}-id`))?.focus();
-      } }, t("catAdd")),
-      box("cat-note", t("catNote"), note),
-      general,
-      h("div", { class: "row" }, save),
-      status)));
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    clearErrors(form, general);
-    status.replaceChildren();
-    save.disabled = true;
-    save.textContent = t("catSaving");
-    const items = draft.map(it => ({ ...it, answer: it.answer || "yes_no", no_is_violation: !!it.violation }));
-    try {
-      const saved = /** @type {ChecklistVersion} */ (await ctx.api.put(`/api/v1/checklists/${encodeURIComponent(category)}`,
-        { base_version: cl.version, items, note: note.value.trim() }));
-      await renderChecklist(el, ctx, category, 0, [h("div", { class: "notice", id: "cat-saved" }, t("catSaved", { n: ctx.fmt.num(saved.version) }))]);
-    } catch (ex) {
-      save.disabled = false;
-      save.textContent = t("catSave");
-      showFieldErrors(ctx, form, general, ex, fields, labels);
-    }
-  });
+  const form = versionForm(ctx, { rows: itemsEl, readOnly, addLabel: t("catAdd"), note, general, status, fields: () => fields, labels: () => labels,
+    add: () => {
+      draft.push({ id: "", categories: [category], vi: "", en: "", answer: "yes_no", no_is_violation: false, violation: "", legal: [] });
+      drawItems();
+      return `#cat-item-${draft.length - 1}-id`;
+    },
+    send: () => ctx.api.put(`/api/v1/checklists/${encodeURIComponent(category)}`, {
+      base_version: cl.version, note: note.value.trim(),
+      items: draft.map(it => ({ ...it, answer: it.answer || "yes_no", no_is_violation: !!it.violation })),
+    }),
+    saved: notice => renderChecklist(el, ctx, category, 0, [notice]) });
 
   el.replaceChildren(tabs(ctx, "checklist"),
     h("section", { class: "card" },
@@ -405,34 +386,14 @@ async function renderViolations(el, ctx, version, notes = []) {
   };
   draw();
 
-  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "cat-save" }, t("catSave")));
-  const form = /** @type {HTMLFormElement} */ (h("form", { class: "cat-form", id: "cat-form", novalidate: true },
-    rowsEl,
-    readOnly ? null : h("div", { class: "cat-actions" },
-      h("button", { type: "button", class: "secondary", id: "cat-add", onclick: () => {
-        draft.push({ code: "", vi: "", en: "", severity: "medium", refer_to_police: false, legal_basis: [], penalty_article: "", fine_min_vnd: null, fine_max_vnd: null });
-        draw();
-        /** @type {HTMLElement | null} */ (rowsEl.querySelector(`#cat-v-${draft.length - 1}-code`))?.focus();
-      } }, t("catAddViolation")),
-      box("cat-note", t("catNote"), note),
-      general,
-      h("div", { class: "row" }, save),
-      status)));
-  form.addEventListener("submit", async ev => {
-    ev.preventDefault();
-    clearErrors(form, general);
-    status.replaceChildren();
-    save.disabled = true;
-    save.textContent = t("catSaving");
-    try {
-      const saved = /** @type {Catalogue} */ (await ctx.api.put("/api/v1/violations", { base_version: cat.version, violations: draft, note: note.value.trim() }));
-      await renderViolations(el, ctx, 0, [h("div", { class: "notice", id: "cat-saved" }, t("catSaved", { n: ctx.fmt.num(saved.version) }))]);
-    } catch (ex) {
-      save.disabled = false;
-      save.textContent = t("catSave");
-      showFieldErrors(ctx, form, general, ex, fields, labels);
-    }
-  });
+  const form = versionForm(ctx, { rows: rowsEl, readOnly, addLabel: t("catAddViolation"), note, general, status, fields: () => fields, labels: () => labels,
+    add: () => {
+      draft.push({ code: "", vi: "", en: "", severity: "medium", refer_to_police: false, legal_basis: [], penalty_article: "", fine_min_vnd: null, fine_max_vnd: null });
+      draw();
+      return `#cat-v-${draft.length - 1}-code`;
+    },
+    send: () => ctx.api.put("/api/v1/violations", { base_version: cat.version, violations: draft, note: note.value.trim() }),
+    saved: notice => renderViolations(el, ctx, 0, [notice]) });
   el.replaceChildren(tabs(ctx, "violations"),
     h("section", { class: "card" },
       h("h1", {}, t("catViolationsTitle")),
@@ -440,6 +401,47 @@ async function renderViolations(el, ctx, version, notes = []) {
       readOnly ? null : h("p", { class: "muted small" }, t("catHint")),
       form),
     history(ctx, list, n => `#/catalogues/violations?version=${n}`, false));
+}
+
+/**
+ * versionForm is the form of both catalogues: their rows, a button that adds one (add draws it
+ * and names the input to focus), the note, and a save that sends a new version (send) and draws
+ * the page again with a notice of its number (saved), or shows the refusal beside the fields.
+ * @param {DeskContext} ctx
+ * @param {{rows: HTMLElement, readOnly: boolean, addLabel: string, add: () => string, note: HTMLInputElement,
+ *   general: HTMLElement, status: HTMLElement, fields: () => Record<string, string>, labels: () => Record<string, string>,
+ *   send: () => Promise<{version: number}>, saved: (notice: HTMLElement) => Promise<void>}} o
+ * @returns {HTMLFormElement}
+ */
+function versionForm(ctx, o) {
+  const t = ctx.t;
+  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "cat-save" }, t("catSave")));
+  const form = /** @type {HTMLFormElement} */ (h("form", { class: "cat-form", id: "cat-form", novalidate: true },
+    o.rows,
+    o.readOnly ? null : h("div", { class: "cat-actions" },
+      h("button", { type: "button", class: "secondary", id: "cat-add", onclick: () => {
+        /** @type {HTMLElement | null} */ (o.rows.querySelector(o.add()))?.focus();
+      } }, o.addLabel),
+      box("cat-note", t("catNote"), o.note),
+      o.general,
+      h("div", { class: "row" }, save),
+      o.status)));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    clearErrors(form, o.general);
+    o.status.replaceChildren();
+    save.disabled = true;
+    save.textContent = t("catSaving");
+    try {
+      const saved = await o.send();
+      await o.saved(h("div", { class: "notice", id: "cat-saved" }, t("catSaved", { n: ctx.fmt.num(saved.version) })));
+    } catch (ex) {
+      save.disabled = false;
+      save.textContent = t("catSave");
+      showFieldErrors(ctx, form, o.general, ex, o.fields(), o.labels());
+    }
+  });
+  return form;
 }
 
 /** @param {DeskContext} ctx */
