@@ -2,7 +2,7 @@
 // Form helpers the desks share: a labelled input with a place for its error, and the API's
 // problems put beside the fields they name.
 
-import { ApiError } from "../../shared/js/api.js";
+import { Api, ApiError } from "../../shared/js/api.js";
 import { h } from "../../shared/js/dom.js";
 
 /**
@@ -104,4 +104,36 @@ export function bindFileCheck(form, o) {
       o.check.textContent = o.texts.check;
     }
   });
+}
+
+/**
+ * postFile posts a file as multipart (with fields before it) and answers the status and the JSON,
+ * refused or not (a refused import carries its report beside the error). The shared client sends
+ * JSON, so the multipart body is sent here, with one retry after refreshing the session.
+ * @param {import("./main.js").DeskContext} ctx
+ * @param {string} path
+ * @param {File} file
+ * @param {Record<string, string>} [fields]
+ * @returns {Promise<{ok: boolean, status: number, body: any, error: ApiError | null}>}
+ */
+export async function postFile(ctx, path, file, fields = {}) {
+  const send = () => {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (v) body.append(k, v);
+    body.append("file", file, file.name);
+    return fetch(path, { method: "POST", headers: ctx.api.headers(), body });
+  };
+  let resp;
+  try {
+    resp = await send();
+    if (resp.status === 401 && await ctx.api.refresh()) resp = await send();
+  } catch {
+    throw new ApiError(0, "network", ctx.t("networkError"));
+  }
+  if (resp.ok) return { ok: true, status: resp.status, body: await resp.json(), error: null };
+  const copy = resp.clone();
+  const error = await Api.error(resp);
+  let body = null;
+  try { body = await copy.json(); } catch { /* not JSON */ }
+  return { ok: false, status: resp.status, body, error };
 }

@@ -7,9 +7,9 @@
 // settled on a map), then applied once. Planners read everything; what changes the map is the
 // admins' (api/authz.go), and planners are told so.
 
-import { bindFileCheck } from "../forms.js";
+import { bindFileCheck, postFile } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
-import { Api, ApiError, query } from "../../../shared/js/api.js";
+import { query } from "../../../shared/js/api.js";
 import { Projection, WIDTH, boundsOf, polygons } from "../../../shared/js/map.js";
 
 /**
@@ -650,37 +650,6 @@ function areaMap(el, areas, marks, opts = {}) {
 }
 
 /**
- * sendFile posts a file as multipart (with fields before it) and answers the status and the JSON,
- * refused or not: a refused reorganisation carries its report beside the error.
- * @param {DeskContext} ctx
- * @param {string} path
- * @param {File} file
- * @param {Record<string, string>} [fields]
- * @returns {Promise<{ok: boolean, status: number, body: any, error: ApiError | null}>}
- */
-async function sendFile(ctx, path, file, fields = {}) {
-  const send = () => {
-    const body = new FormData();
-    for (const [k, v] of Object.entries(fields)) if (v) body.append(k, v);
-    body.append("file", file, file.name);
-    return fetch(path, { method: "POST", headers: ctx.api.headers(), body });
-  };
-  let resp;
-  try {
-    resp = await send();
-    if (resp.status === 401 && await ctx.api.refresh()) resp = await send();
-  } catch {
-    throw new ApiError(0, "network", ctx.t("networkError"));
-  }
-  if (resp.ok) return { ok: true, status: resp.status, body: await resp.json(), error: null };
-  const copy = resp.clone();
-  const error = await Api.error(resp);
-  let body = null;
-  try { body = await copy.json(); } catch { /* not JSON */ }
-  return { ok: false, status: resp.status, body, error };
-}
-
-/**
  * problemTable lists an import's problems or warnings.
  * @param {DeskContext} ctx
  * @param {ImportProblem[]} list
@@ -731,7 +700,7 @@ function renderImport(el, ctx) {
     h("div", { class: "row" }, check, h("a", { class: "button secondary", href: "#/areas" }, t("areas.reorg.cancel"))));
   const fields = () => ({ property: property.value.trim(), valid_from: validFrom.value });
   const run = async (/** @type {File} */ file, /** @type {boolean} */ dry) => {
-    const got = await sendFile(ctx, "/api/v1/areas/import" + query({ dry_run: dry ? "true" : "" }), file, fields());
+    const got = await postFile(ctx, "/api/v1/areas/import" + query({ dry_run: dry ? "true" : "" }), file, fields());
     if (!got.ok) throw got.error;
     return /** @type {ImportReport} */ (got.body);
   };
@@ -832,7 +801,7 @@ async function renderReorgs(el, ctx) {
     h("div", { class: "row" }, check));
   const send = async (/** @type {File} */ file, /** @type {boolean} */ dry) => {
     errors.hidden = true;
-    const got = await sendFile(ctx, "/api/v1/areas/reorganisations" + query({ dry_run: dry ? "true" : "" }), file);
+    const got = await postFile(ctx, "/api/v1/areas/reorganisations" + query({ dry_run: dry ? "true" : "" }), file);
     if (got.ok) return /** @type {ReorgReport} */ (got.body);
     if (got.body && got.body.report) {
       // Refused for its problems: the report says which.

@@ -4,9 +4,9 @@
 // or CSV file of every match); #/registry/ID a business with its inspections, edit (with the version it read:
 // someone else's change is shown field by field), close and reopen; #/registry/new a new one.
 
-import { bindFileCheck } from "../forms.js";
+import { bindFileCheck, postFile } from "../forms.js";
 import { h } from "../../../shared/js/dom.js";
-import { Api, ApiError, query } from "../../../shared/js/api.js";
+import { query } from "../../../shared/js/api.js";
 import { pointMap, wideBounds } from "../../../shared/js/map.js";
 
 /**
@@ -875,28 +875,15 @@ function renderNew(el, ctx) {
 }
 
 /**
- * importFile sends the file to the import, as a dry run or for real; the multipart body is
- * sent here because the shared client sends JSON (one retry after refreshing the session).
+ * importFile sends the file to the import, as a dry run or for real.
  * @param {DeskContext} ctx
  * @param {File} file
  * @param {boolean} dry
  */
 async function importFile(ctx, file, dry) {
-  const path = "/api/v1/businesses/import" + query({ dry_run: dry ? "true" : "" });
-  const send = () => {
-    const body = new FormData();
-    body.append("file", file, file.name);
-    return fetch(path, { method: "POST", headers: ctx.api.headers(), body });
-  };
-  let resp;
-  try {
-    resp = await send();
-    if (resp.status === 401 && await ctx.api.refresh()) resp = await send();
-  } catch {
-    throw new ApiError(0, "network", ctx.t("networkError"));
-  }
-  if (!resp.ok) throw await Api.error(resp);
-  return resp.json();
+  const got = await postFile(ctx, "/api/v1/businesses/import" + query({ dry_run: dry ? "true" : "" }), file);
+  if (!got.ok) throw got.error;
+  return got.body;
 }
 
 /**
