@@ -244,7 +244,7 @@ func (s *Server) exportBusinesses(c *gin.Context) {
 	format := c.DefaultQuery("format", registry.ExportXLSX)
 	vi := wantsVietnamese(c)
 	var buf bytes.Buffer
-	if _, err := s.registry.Export(c.Request.Context(), &buf, q.Filter, format, vi); err != nil {
+	if _, err := s.registry.Export(c.Request.Context(), actor(c), &buf, q.Filter, format, vi); err != nil {
 		s.writeError(c, unknownArea(err, q.Filter))
 		return
 	}

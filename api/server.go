@@ -64,7 +64,7 @@ type Registry interface {
 	ImportAreasWith(ctx context.Context, actor string, r io.Reader, opts models.AreaImportOptions) (*models.AreaImportReport, error)
 	// Export writes the businesses f matches as a registry file (registry.ExportCSV or
 	// registry.ExportXLSX) that imports again as it is.
-	Export(ctx context.Context, w io.Writer, f models.BusinessFilter, format string, vi bool) (int, error)
+	Export(ctx context.Context, actor string, w io.Writer, f models.BusinessFilter, format string, vi bool) (int, error)
 	// AreaPath returns an area's materialised path from the in-memory index, or "".
 	AreaPath(ctx context.Context, code string) string
 	// Contains reports whether an area contains a point.

@@ -29,3 +29,15 @@ func (r LookupRecord) QueryParts() (kind, text string) {
 	}
 	return kind, text
 }
+
+// ExportRecord is the audit of a registry download: the list left the system as a file (owners'
+// names, phone numbers, tax codes), so the log says who took which part of it.
+type ExportRecord struct {
+	Format   string   `json:"format"`
+	Rows     int      `json:"rows"`
+	Q        string   `json:"q,omitempty"`
+	Category string   `json:"category,omitempty"`
+	Area     string   `json:"area,omitempty"`
+	Areas    []string `json:"areas,omitempty"`
+	Status   string   `json:"status,omitempty"`
+}

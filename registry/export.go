@@ -97,8 +97,9 @@ func exportDate(d models.Date, vi bool) string {
 // Export writes the businesses f matches (f.Limit and f.After are ignored) as a registry file
 // in format (ExportCSV or ExportXLSX), with Vietnamese headers and values when vi, and returns
 // how many it wrote. The file is built whole before anything is written to w, so that a failed
-// read leaves no half file behind an HTTP 200.
-func (s *Service) Export(ctx context.Context, w io.Writer, f models.BusinessFilter, format string, vi bool) (int, error) {
+// read leaves no half file behind an HTTP 200; the download is audited (actor, filter, rows)
+// before it is written, so that no file leaves without its audit entry.
+func (s *Service) Export(ctx context.Context, actor string, w io.Writer, f models.BusinessFilter, format string, vi bool) (int, error) {
 	if format != ExportCSV && format != ExportXLSX {
 		return 0, models.Invalid("format", "must be csv or xlsx", "phải là csv hoặc xlsx")
 	}
@@ -136,6 +137,10 @@ func (s *Service) Export(ctx context.Context, w io.Writer, f models.BusinessFilt
 	}
 	if err != nil {
 		return 0, err
+	}
+	rec := models.ExportRecord{Format: format, Rows: len(all), Q: f.Q, Category: f.Category, Area: f.Area, Areas: f.Areas, Status: f.Status}
+	if err := s.store.AuditExport(ctx, actor, rec); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
 	}
 	if _, err := buf.WriteTo(w); err != nil {
 		return 0, fmt.Errorf("export: %w", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestExportImportsAgainUnchanged(t *testing.T) {
 			vi     bool
 		}{{registry.ExportCSV, true}, {registry.ExportCSV, false}, {registry.ExportXLSX, true}, {registry.ExportXLSX, false}} {
 			var buf bytes.Buffer
-			n, err := svc.Export(ctx, &buf, models.BusinessFilter{}, tc.format, tc.vi)
+			n, err := svc.Export(ctx, "planner1", &buf, models.BusinessFilter{}, tc.format, tc.vi)
 			if err != nil || n != 10 {
 				t.Fatalf("%s vi=%v: %d businesses (%v), want 10", tc.format, tc.vi, n, err)
 			}
@@ -51,12 +52,24 @@ func TestExportImportsAgainUnchanged(t *testing.T) {
 
 		// A filter narrows the file; an unknown format is refused naming the field.
 		var buf bytes.Buffer
-		n, err := svc.Export(ctx, &buf, models.BusinessFilter{Status: models.BusinessSuspended}, registry.ExportCSV, true)
+		n, err := svc.Export(ctx, "planner1", &buf, models.BusinessFilter{Status: models.BusinessSuspended}, registry.ExportCSV, true)
 		if err != nil || n != 1 {
 			t.Errorf("suspended only: %d (%v), want 1", n, err)
 		}
-		if _, err := svc.Export(ctx, &buf, models.BusinessFilter{}, "pdf", true); models.ErrorAs(err) == nil || models.ErrorAs(err).Field != "format" {
+		if _, err := svc.Export(ctx, "planner1", &buf, models.BusinessFilter{}, "pdf", true); models.ErrorAs(err) == nil || models.ErrorAs(err).Field != "format" {
 			t.Errorf("format pdf: %v, want invalid on format", err)
+		}
+
+		// Every download is in the audit log with who took it, its filter and its size; the refused
+		// one is not.
+		events, err := db.FindAuditEvents(ctx, models.AuditFilter{Action: "registry_export"})
+		if err != nil || len(events) != 5 {
+			t.Fatalf("%d export events (%v), want 5", len(events), err)
+		}
+		var last models.ExportRecord
+		if err := json.Unmarshal([]byte(events[0].Details), &last); err != nil || events[0].Actor != "planner1" ||
+			last.Rows != 1 || last.Status != models.BusinessSuspended || last.Format != registry.ExportCSV {
+			t.Errorf("the last export's audit: %s %s (%v)", events[0].Actor, events[0].Details, err)
 		}
 	})
 }

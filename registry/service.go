@@ -23,6 +23,8 @@ type Store interface {
 	RegistryFingerprint(ctx context.Context) (string, error)
 	ApplyImport(ctx context.Context, actor string, create, update []*models.Business, summary models.ImportSummary) error
 	ReplaceBusiness(ctx context.Context, actor string, b *models.Business) (*models.Business, error)
+	// AuditExport records who downloaded which part of the registry.
+	AuditExport(ctx context.Context, actor string, r models.ExportRecord) error
 }
 
 // Config holds the service's dependencies.

@@ -31,3 +31,10 @@ func (db *DB) AuditLookup(ctx context.Context, actor string, l models.LookupReco
 	})
 	return id, err
 }
+
+// AuditExport audits a download of the registry.
+func (db *DB) AuditExport(ctx context.Context, actor string, r models.ExportRecord) error {
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		return db.appendAudit(tx, actor, auditEntry{Action: "registry_export", EntityType: "business", EntityID: "(export)", Details: r})
+	})
+}
