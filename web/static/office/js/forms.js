@@ -107,17 +107,23 @@ export function bindFileCheck(form, o) {
 }
 
 /**
- * postFile posts a file as multipart (with fields before it) and answers the status and the JSON,
- * refused or not (a refused import carries its report beside the error). The shared client sends
- * JSON, so the multipart body is sent here, with one retry after refreshing the session.
+ * postFile posts a file as multipart (with fields before it), or when raw as the body itself with
+ * its type, and answers the status and the JSON, refused or not (a refused import carries its
+ * report beside the error). The shared client sends JSON, so files are sent here, with one retry
+ * after refreshing the session.
  * @param {import("./main.js").DeskContext} ctx
  * @param {string} path
  * @param {File} file
  * @param {Record<string, string>} [fields]
+ * @param {boolean} [raw]
  * @returns {Promise<{ok: boolean, status: number, body: any, error: ApiError | null}>}
  */
-export async function postFile(ctx, path, file, fields = {}) {
+export async function postFile(ctx, path, file, fields = {}, raw = false) {
   const send = () => {
+    if (raw) {
+      const headers = { ...ctx.api.headers(), "Content-Type": file.type || "application/octet-stream" };
+      return fetch(path, { method: "POST", headers, body: file });
+    }
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) if (v) body.append(k, v);
     body.append("file", file, file.name);
