@@ -14,6 +14,7 @@ import { renderTable } from "./table.js";
 import { estimateOf, prevalenceCard, prevalenceLegend } from "./prevalence.js";
 import { ReportsPanel } from "./reports.js";
 import { PlansPanel } from "./plans.js";
+import { TargetsPanel } from "./targets.js";
 import { CONFIG } from "./config.js";
 import { $, h } from "../../shared/js/dom.js";
 import { bindSignIn, showSignIn } from "../../shared/js/signin.js";
@@ -270,6 +271,7 @@ function renderAll() {
   renderBurndown();
   renderReports();
   renderPlans();
+  renderTargets();
   $("#as-of").textContent = `${t.t("asOf")} ${t.date(state.cov.as_of)}`;
   // A year that spans a reorganisation says on which units it is reported.
   const note = $("#units-note");
@@ -720,6 +722,19 @@ function renderPlans() {
   const user = (state.me && state.me.user) || api.user;
   plans.setContext({ programme: currentProgramme(), canEdit: !!user && ["planner", "admin"].includes(user.role) });
   plans.render();
+}
+
+// ---------- the plan's targets ----------
+
+// The targets panel (targets.js) follows the programme, year and unit on screen.
+let targets = null;
+
+function renderTargets() {
+  if (!targets) targets = new TargetsPanel($("#targets-panel"), $("#targets-body"), { api, i18n, fail });
+  const user = (state.me && state.me.user) || api.user;
+  targets.setContext({ programme: currentProgramme(), year: state.cov.year, area: state.selected || state.rootCode, root: state.rootCode,
+    canOpen: !!user && ["planner", "admin", "reporting_officer"].includes(user.role) });
+  targets.render();
 }
 
 // ---------- interactions ----------
