@@ -97,16 +97,19 @@ type Config struct {
 	// SanctionStore reads sanctions and certificates.
 	SanctionStore models.SanctionStore
 	Reports       ReportService
-	Plans         PlanStore
-	Jobs          Jobs
-	Reorgs        Reorganisations
-	Reference     *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics       *prometheus.Registry // nil: a new one
-	MaxBodyBytes  int64                // default limit of a request body
-	Version       string
-	Location      *time.Location // the time zone users live in
-	Now           func() time.Time
-	Web           StaticFiles // static pages served at /; nil: none
+	// Official supplies the official report's targets and narratives; nil: the inspection
+	// targets from the period report (InspectionTargets) and no narratives.
+	Official     OfficialSource
+	Plans        PlanStore
+	Jobs         Jobs
+	Reorgs       Reorganisations
+	Reference    *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics      *prometheus.Registry // nil: a new one
+	MaxBodyBytes int64                // default limit of a request body
+	Version      string
+	Location     *time.Location // the time zone users live in
+	Now          func() time.Time
+	Web          StaticFiles // static pages served at /; nil: none
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -149,6 +152,7 @@ type Server struct {
 	tipCity       *auth.Limiter
 	lookupLimiter *auth.Limiter
 	reports       ReportService
+	official      OfficialSource
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -200,6 +204,7 @@ func New(cfg Config) *Server {
 		sanctions:     cfg.Sanctions,
 		sanctionStore: cfg.SanctionStore,
 		reports:       cfg.Reports,
+		official:      cfg.Official,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,

@@ -139,6 +139,12 @@ func (d *Document) DateLine() string {
 	return fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", place, d.Date.Day(), int(d.Date.Month()), d.Date.Year())
 }
 
+// FileName names an official report's file after its period report's
+// (bao-cao-chuong-trinh_2026-Q1_92.pdf), with the extension ext.
+func FileName(r *report.Report, ext string) string {
+	return "bao-cao-chuong-trinh" + strings.TrimPrefix(r.FileName(ext), "bao-cao-kiem-tra")
+}
+
 // MetText is how the results table judges a target.
 func MetText(met *bool) string {
 	switch {
