@@ -46,6 +46,8 @@ type OfficialContent struct {
 // (nil) the report carries the two inspection targets computed from that report
 // (InspectionTargets) and no narratives.
 type OfficialSource interface {
+	// OfficialContent returns the content of the period's report; its errors (invalid on the
+	// period, internal) are answered as they are.
 	OfficialContent(ctx context.Context, q report.Query, rep *report.Report) (*OfficialContent, error)
 }
 

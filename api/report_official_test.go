@@ -113,6 +113,24 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 				}
 			}
 		})
+		t.Run("a source's targets and narratives replace the default", func(t *testing.T) {
+			h.official = fixedSource{content: &OfficialContent{Targets: []officialreport.Target{{Code: "3.2", Name: "Xã có kế hoạch riêng", Target: "100%", Result: "95%"}},
+				Narratives: []officialreport.Narrative{{Agency: "Sở Giáo dục và Đào tạo", Text: "Tuyên truyền cho 12.000 học sinh."}}, Proposals: []string{"Tăng kinh phí tuyên truyền."}}}
+			defer func() { h.official = nil }()
+			w := doAs(t, h, city, "GET", "/api/v1/reports?period=2026-Q1&format=pdf", "")
+			if w.Code != 200 {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+			text := strings.Join(pdfLayoutLines(t, w.Body.Bytes()), "\n")
+			for _, want := range []string{"3.2. Xã có kế hoạch", "1. Sở Giáo dục và Đào tạo", "Tuyên truyền cho 12.000 học sinh.", "- Tăng kinh phí tuyên truyền."} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the PDF lacks %q", want)
+				}
+			}
+			if strings.Contains(text, "Kiểm tra ít nhất 20%") {
+				t.Error("the default targets are printed beside the source's")
+			}
+		})
 		t.Run("the official workbook has the document first and the period report's sheets unchanged", func(t *testing.T) {
 			w := doAs(t, h, city, "GET", "/api/v1/reports?period=2026-Q1&format=official.xlsx", "")
 			if w.Code != 200 || !strings.Contains(w.Header().Get("Content-Disposition"), "bao-cao-chuong-trinh_2026-Q1_92.xlsx") {
@@ -225,4 +243,11 @@ func TestOfficialDocument(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixedSource is an OfficialSource that answers the same content for every period.
+type fixedSource struct{ content *OfficialContent }
+
+func (f fixedSource) OfficialContent(context.Context, report.Query, *report.Report) (*OfficialContent, error) {
+	return f.content, nil
 }
