@@ -97,19 +97,16 @@ type Config struct {
 	// SanctionStore reads sanctions and certificates.
 	SanctionStore models.SanctionStore
 	Reports       ReportService
-	// Official supplies the official report's targets and narratives; nil: the inspection
-	// targets from the period report (InspectionTargets) and no narratives.
-	Official     OfficialSource
-	Plans        PlanStore
-	Jobs         Jobs
-	Reorgs       Reorganisations
-	Reference    *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics      *prometheus.Registry // nil: a new one
-	MaxBodyBytes int64                // default limit of a request body
-	Version      string
-	Location     *time.Location // the time zone users live in
-	Now          func() time.Time
-	Web          StaticFiles // static pages served at /; nil: none
+	Plans         PlanStore
+	Jobs          Jobs
+	Reorgs        Reorganisations
+	Reference     *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics       *prometheus.Registry // nil: a new one
+	MaxBodyBytes  int64                // default limit of a request body
+	Version       string
+	Location      *time.Location // the time zone users live in
+	Now           func() time.Time
+	Web           StaticFiles // static pages served at /; nil: none
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -123,6 +120,9 @@ type Config struct {
 	// LimitKey keys the hash under which the limits store their keys (auth.DeriveLimitKey of the
 	// secret, the same on every replica), so that no address is stored in the clear.
 	LimitKey []byte
+	// Official supplies the official report's targets and narratives (GET /reports?format=pdf);
+	// nil: the inspection targets from the period report (InspectionTargets) and no narratives.
+	Official OfficialSource
 }
 
 // Server handles kiemtra's HTTP requests.
