@@ -47,7 +47,8 @@ func (s *Server) registerReportRoutes(g *gin.RouterGroup) {
 	g.GET("/reports/archive/:id", s.reportArchiveFile)
 }
 
-// reportQuery reads period (required), format (xlsx, csv or json; default xlsx), programme
+// reportQuery reads period (required), format (xlsx, csv or json, or the official report's
+// pdf or official.xlsx; default xlsx), programme
 // (default: the one that ran in the period) and area (default and limit: the caller's
 // jurisdiction; for city-wide callers the programme's area).
 func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
@@ -61,7 +62,7 @@ func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
 		q.Period = per
 	}
 	format := c.DefaultQuery("format", report.FormatXLSX)
-	if err := report.CheckFormat(format); err != nil {
+	if err := checkReportFormat(format); err != nil {
 		v.AddError(err)
 	}
 	if err := v.Err(); err != nil {
@@ -89,7 +90,8 @@ func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
 	return q, format, nil
 }
 
-// report answers a period report as a workbook, a CSV file or JSON.
+// report answers a period report as a workbook, a CSV file or JSON, or the official report
+// around it as a PDF or a workbook.
 func (s *Server) report(c *gin.Context) {
 	q, format, err := s.reportQuery(c)
 	if err != nil {
@@ -99,6 +101,17 @@ func (s *Server) report(c *gin.Context) {
 	rep, err := s.reports.Build(c.Request.Context(), q)
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	if isOfficial(format) {
+		content, name, contentType, err := s.officialReport(c.Request.Context(), q, rep, format)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		c.Header("Cache-Control", "private, no-store")
+		c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+		c.Data(http.StatusOK, contentType, content)
 		return
 	}
 	content, err := report.Render(rep, format)

@@ -125,8 +125,8 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			}
 		})
 		t.Run("an unknown format names the formats, in Vietnamese and English", func(t *testing.T) {
-			for lang, want := range map[string]string{"": "dùng xlsx, csv hoặc json", "en": "use xlsx, csv or json"} {
-				req := httptest.NewRequest("GET", "/api/v1/reports?period=2026-Q1&format=pdf", nil)
+			for lang, want := range map[string]string{"": "dùng xlsx, csv, json, pdf (báo cáo chính thức) hoặc official.xlsx", "en": "use xlsx, csv, json, pdf (the official report) or official.xlsx"} {
+				req := httptest.NewRequest("GET", "/api/v1/reports?period=2026-Q1&format=docx", nil)
 				if lang != "" {
 					req.Header.Set("Accept-Language", lang)
 				}
@@ -163,7 +163,7 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			{"a year no programme ran in", city, "period=2025", 400, "programme"},
 			{"a programme that did not run in the period", city, "period=2025-Q4&programme=P", 400, "programme"},
 			{"an unknown programme", city, "period=2026-Q1&programme=NOPE", 400, "programme"},
-			{"an unknown format", city, "period=2026-Q1&format=pdf", 400, "format"},
+			{"an unknown format", city, "period=2026-Q1&format=docx", 400, "format"},
 			{"an area outside the caller's jurisdiction", district, "period=2026-Q1&area=D2", 404, "area"},
 			{"a ward outside the caller's jurisdiction", district, "period=2026-Q1&area=D21", 404, "area"},
 			{"an unknown area", city, "period=2026-Q1&area=nowhere", 404, "area"},

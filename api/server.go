@@ -120,6 +120,9 @@ type Config struct {
 	// LimitKey keys the hash under which the limits store their keys (auth.DeriveLimitKey of the
 	// secret, the same on every replica), so that no address is stored in the clear.
 	LimitKey []byte
+	// Official supplies the official report's targets and narratives (GET /reports?format=pdf);
+	// nil: the inspection targets from the period report (InspectionTargets) and no narratives.
+	Official OfficialSource
 }
 
 // Server handles kiemtra's HTTP requests.
@@ -149,6 +152,7 @@ type Server struct {
 	tipCity       *auth.Limiter
 	lookupLimiter *auth.Limiter
 	reports       ReportService
+	official      OfficialSource
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -200,6 +204,7 @@ func New(cfg Config) *Server {
 		sanctions:     cfg.Sanctions,
 		sanctionStore: cfg.SanctionStore,
 		reports:       cfg.Reports,
+		official:      cfg.Official,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,

@@ -2,7 +2,6 @@ package record
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"image"
 	"image/color"
@@ -12,17 +11,12 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"kiemtra/pdffont"
 )
 
-// DejaVu Sans covers Vietnamese; its licence (fonts/LICENSE-DejaVu.txt) allows embedding.
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
-)
-
-const font = "DejaVu"
+// font is the family the record is set in (pdffont's DejaVu Sans, which covers Vietnamese).
+const font = pdffont.Family
 
 // Render writes the record as a PDF in the official layout, dated created.
 func Render(p *Printed, created time.Time) ([]byte, error) {
@@ -32,8 +26,7 @@ func Render(p *Printed, created time.Time) ([]byte, error) {
 	pdf.SetModificationDate(created)
 	pdf.SetTitle("Biên bản kiểm tra "+d.Business.Name, true)
 	pdf.SetAuthor(d.Agency, true)
-	pdf.AddUTF8FontFromBytes(font, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(font, "B", fontBold)
+	pdffont.Register(pdf)
 	pdf.SetMargins(20, 15, 15)
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.SetFooterFunc(func() {

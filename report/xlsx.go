@@ -103,22 +103,16 @@ func XLSX(r *Report) ([]byte, error) {
 			return nil, err
 		}
 	}
-	summary := []*Row{&r.Total}
-	var top, low models.LevelInfo
+	summary := r.SummaryRows()
+	var low models.LevelInfo
 	if len(r.Levels) > 0 {
-		top, low = r.Levels[0], r.Levels[len(r.Levels)-1]
+		low = r.Levels[len(r.Levels)-1]
 	}
 	var lowRows []*Row
 	for i := range r.Rows {
-		switch r.Rows[i].Level {
-		case top.Level:
-			summary = append(summary, &r.Rows[i])
-		case low.Level:
+		if len(r.Levels) > 1 && r.Rows[i].Level == low.Level {
 			lowRows = append(lowRows, &r.Rows[i])
 		}
-	}
-	if r.Unplaced != nil {
-		summary = append(summary, r.Unplaced)
 	}
 	w := &sheetWriter{f: f, st: st, r: r}
 	w.table(SheetSummary, [labels][2]string{{"Cấp", "Level"}, {"Mã địa bàn", "Area code"}, {"Tên địa bàn", "Area"}}, summary,
