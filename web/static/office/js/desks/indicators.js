@@ -252,6 +252,28 @@ function periodPicker(ctx, ps, route) {
   } }, field("ind-field", "ind-period", ctx.t("indPeriod"), sel), h("button", { type: "submit" }, ctx.t("indShow")));
 }
 
+/**
+ * fileButton downloads a file of the API with the session's token (a plain link would go
+ * without it), showing a refusal in errors.
+ * @param {DeskContext} ctx @param {HTMLElement} errors @param {string} id @param {string} label
+ * @param {string} path @param {string} name the file's name when the server gives none
+ */
+function fileButton(ctx, errors, id, label, path, name) {
+  const b = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary", id }, label));
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    errors.hidden = true;
+    try {
+      await ctx.api.download(path, name);
+    } catch (ex) {
+      ctx.showError(errors, ex);
+    } finally {
+      b.disabled = false;
+    }
+  });
+  return b;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Progress
 
@@ -276,6 +298,7 @@ async function renderProgress(el, ctx) {
     h("td", { "data-label": t("indColTrend"), class: "ind-trend" },
       r.trend.filter(p => p.period !== pr.period).slice(-4).map(p => h("span", { class: "ind-point" }, `${p.period}: ${figureText(ctx, r.indicator, p)}`)))));
   const report = `/api/v1/reports${query({ period: pr.period, programme: ps.programme })}`;
+  const errors = h("div", { id: "ind-download-error", hidden: true });
   el.replaceChildren(tabs(ctx, "progress"),
     h("section", { class: "card" },
       h("h1", {}, t("indTitle")),
@@ -283,8 +306,9 @@ async function renderProgress(el, ctx) {
       periodPicker(ctx, ps, "#/indicators"),
       h("p", { class: "muted", id: "ind-deadline" }, t("indDeadline", { date: fmt.date(pr.deadline) }), pr.locked ? ` ${t("indLocked")}` : ""),
       h("div", { class: "row" },
-        h("a", { class: "button secondary", id: "ind-report-pdf", href: `${report}&format=pdf`, download: "" }, t("indReport")),
-        h("a", { class: "button secondary", id: "ind-report-xlsx", href: `${report}&format=official.xlsx`, download: "" }, t("indReportXlsx"))),
+        fileButton(ctx, errors, "ind-report-pdf", t("indReport"), `${report}&format=pdf`, `bao-cao-${pr.period}.pdf`),
+        fileButton(ctx, errors, "ind-report-xlsx", t("indReportXlsx"), `${report}&format=official.xlsx`, `bao-cao-${pr.period}.xlsx`)),
+      errors,
       h("table", { class: "stack ind-table", id: "ind-progress" },
         h("thead", {}, h("tr", {}, ["indColIndicator", "indColTarget", "indColResult", "indColMet", "indColSubmitted", "indColTrend"].map(k => h("th", {}, t(k))))),
         h("tbody", {}, rows))),
@@ -462,8 +486,10 @@ async function renderOne(el, ctx, id, notice) {
     [t("indColSubmittedBy"), [h("span", { class: "username" }, s.submitted_by), ` · ${fmt.dateTime(s.submitted_at)}`]],
     [t("indComment"), s.review_comment]];
   const dl = h("dl", { class: "ind-facts" }, facts.filter(([, v]) => v && (!Array.isArray(v) || v.length)).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
-  const filesEl = (s.attachments || []).length ? h("p", {}, h("b", {}, t("indFiles")), ": ",
-    (s.attachments || []).map((a, i) => [i ? ", " : "", h("a", { href: `/api/v1/indicators/attachments/${encodeURIComponent(a)}`, target: "_blank", rel: "noopener" }, `#${i + 1}`)])) : null;
+  const fileErrors = h("div", { hidden: true });
+  const filesEl = (s.attachments || []).length ? h("div", { class: "row ind-files" }, h("b", {}, t("indFiles")),
+    (s.attachments || []).map((a, i) => fileButton(ctx, fileErrors, `ind-file-${i}`, `#${i + 1}`, `/api/v1/indicators/attachments/${encodeURIComponent(a)}`, `minh-chung-${i + 1}`)),
+    fileErrors) : null;
   /** @type {HTMLFormElement | null} */
   let review = null;
   if (s.state === "submitted" && REVIEWERS.includes(ctx.user.role)) {
