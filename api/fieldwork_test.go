@@ -22,8 +22,8 @@ import (
 
 	"kiemtra/fieldwork"
 	"kiemtra/models"
-	"kiemtra/places"
 	"kiemtra/photos"
+	"kiemtra/places"
 	"kiemtra/record"
 	"kiemtra/refdata"
 	"kiemtra/registry"
