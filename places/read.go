@@ -53,6 +53,17 @@ var headerAliases = map[string]string{
 	"stt": "", "so_thu_tu": "", "tt": "", // the row number offices add
 }
 
+// columnVI names the columns as a Vietnamese planner's file does, for the messages.
+var columnVI = map[string]string{colKind: "Loại", colName: "Tên", colAddress: "Địa chỉ", colLat: "Vĩ độ", colLon: "Kinh độ", colRef: "Mã", "source": "Nguồn"}
+
+// ColumnVI returns a column's Vietnamese name (the column itself when it has none).
+func ColumnVI(col string) string {
+	if n, ok := columnVI[col]; ok {
+		return n
+	}
+	return col
+}
+
 // kindAliases maps folded kind values to kinds: the codes, and their Vietnamese names.
 var kindAliases = map[string]string{
 	"school": models.PlaceSchool, "truong": models.PlaceSchool, "truong_hoc": models.PlaceSchool,
@@ -201,17 +212,18 @@ func parseRecords(records [][]string, lines []int, source string) ([]Row, error)
 		case k == "":
 		case !ok:
 			v.Add("header", "column %q is not known; the columns are %s", "cột %q không được hỗ trợ; các cột là %s", cell, strings.Join(Columns, ", "))
+			v.Problems[len(v.Problems)-1].MessageVI = fmt.Sprintf("cột %q không được hỗ trợ; các cột là Loại, Tên, Địa chỉ, Vĩ độ, Kinh độ, Mã", cell)
 		case col == "":
 		default:
 			if _, dup := index[col]; dup {
-				v.Add("header", "column %s is given twice", "cột %s có hai lần", col)
+				v.Add("header", "column %s is given twice", "cột %s có hai lần", ColumnVI(col))
 			}
 			index[col] = i
 		}
 	}
 	for _, col := range []string{colKind, colName, colLat, colLon} {
 		if _, ok := index[col]; !ok {
-			v.Add("header", "the required column %s is missing", "thiếu cột bắt buộc %s", col)
+			v.Add("header", "the required column %s is missing", "thiếu cột bắt buộc %s", ColumnVI(col))
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -234,6 +246,7 @@ func parseRecords(records [][]string, lines []int, source string) ([]Row, error)
 		at := func(col string) string { return "rows[" + strconv.Itoa(line) + "]." + col }
 		add := func(col, en, vi string, args ...any) {
 			v.Add(at(col), "row %d, column %s: "+en, "dòng %d, cột %s: "+vi, append([]any{line, col}, args...)...)
+			v.Problems[len(v.Problems)-1].MessageVI = fmt.Sprintf("dòng %d, cột %s: "+vi, append([]any{line, ColumnVI(col)}, args...)...)
 		}
 		p := models.Place{Source: source}
 		kind, _ := cell(rec, colKind)
@@ -275,7 +288,7 @@ func parseRecords(records [][]string, lines []int, source string) ([]Row, error)
 				}
 				v.Problems = append(v.Problems, models.FieldError{Field: at(d.Field),
 					Message:   fmt.Sprintf("row %d, column %s: %s", line, d.Field, d.Message),
-					MessageVI: fmt.Sprintf("dòng %d, cột %s: %s", line, d.Field, d.MessageVI)})
+					MessageVI: fmt.Sprintf("dòng %d, cột %s: %s", line, ColumnVI(d.Field), d.MessageVI)})
 			}
 			continue
 		}

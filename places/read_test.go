@@ -41,7 +41,7 @@ func TestReadFileNamesTheRowAndColumnOfEveryBadRow(t *testing.T) {
 		fields     []string
 		vi         string
 	}{
-		{"a missing name", "school,,10.04,105.78\n", []string{"rows[2].name"}, "dòng 2, cột name"},
+		{"a missing name", "school,,10.04,105.78\n", []string{"rows[2].name"}, "dòng 2, cột Tên"},
 		{"a latitude that is not a number", "school,A,abc,105.78\n", []string{"rows[2].lat"}, "không phải số"},
 		{"an empty longitude", "school,A,10.04,\n", []string{"rows[2].lon"}, "đang để trống"},
 		{"a latitude out of range", "school,A,100.04,105.78\n", []string{"rows[2].lat"}, "ngoài khoảng"},

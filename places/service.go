@@ -46,9 +46,9 @@ func (s *Service) Import(ctx context.Context, actor string, covers func(areaPath
 		field := fmt.Sprintf("rows[%d].lat", row.Line)
 		switch {
 		case code == "":
-			v.Add(field, "row %d, column lat: the position %.6f, %.6f is outside every ward", "dòng %d, cột lat: vị trí %.6f, %.6f nằm ngoài mọi phường, xã", row.Line, row.Place.Lat, row.Place.Lon)
+			v.Add(field, "row %d, column lat: the position %.6f, %.6f is outside every ward", "dòng %d, cột Vĩ độ: vị trí %.6f, %.6f nằm ngoài mọi phường, xã", row.Line, row.Place.Lat, row.Place.Lon)
 		case covers != nil && !covers(path):
-			v.Add(field, "row %d, column lat: the place is outside your jurisdiction", "dòng %d, cột lat: địa điểm nằm ngoài địa bàn của bạn", row.Line)
+			v.Add(field, "row %d, column lat: the place is outside your jurisdiction", "dòng %d, cột Vĩ độ: địa điểm nằm ngoài địa bàn của bạn", row.Line)
 		}
 		if len(v.Problems) >= maxProblems {
 			break
