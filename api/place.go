@@ -99,7 +99,7 @@ func (s *Server) listPlaces(c *gin.Context) {
 	visible := make([]*models.Place, 0, len(ps))
 	city := principal(c).CityWide()
 	for _, p := range ps {
-		if city || s.visibleArea(c, p.AreaCode) {
+		if city || s.placeVisible(c, p) {
 			visible = append(visible, p)
 		}
 	}
@@ -108,6 +108,26 @@ func (s *Server) listPlaces(c *gin.Context) {
 		out.Items = visible[offset:min(len(visible), offset+limit)]
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// placeVisible reports whether a place is in the caller's jurisdiction. The ward is found again
+// from the coordinates, as the area index has it today: a reorganisation moves the registry's
+// businesses but not the places, whose stored ward may be a unit that no longer exists. The
+// stored ward decides only when the index finds none (no boundaries loaded).
+func (s *Server) placeVisible(c *gin.Context, p *models.Place) bool {
+	pr := principal(c)
+	if pr == nil {
+		return false
+	}
+	if pr.CityWide() {
+		return true
+	}
+	if s.registry != nil {
+		if code, path := s.registry.Locate(c.Request.Context(), p.Lat, p.Lon); code != "" {
+			return pr.Covers(path)
+		}
+	}
+	return s.visibleArea(c, p.AreaCode)
 }
 
 func oneOfPlaceKinds(k string) bool {
@@ -127,7 +147,7 @@ func (s *Server) deletePlace(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	if !s.visibleArea(c, p.AreaCode) {
+	if !s.placeVisible(c, p) {
 		s.writeError(c, notFoundOutside("place", "địa điểm"))
 		return
 	}
