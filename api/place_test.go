@@ -101,7 +101,7 @@ func TestDanceHallsCarryTheRegisterOfPlacesNearThem(t *testing.T) {
 				t.Fatalf("delete: %d %s", w.Code, w.Body)
 			}
 			w = env.do(t, env.a1, "GET", "/api/v1/me/assignments", "", "If-None-Match", etag)
-			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"distance_check":{"radius_m":200,"legal":"Nghị định 54/2019/NĐ-CP, Điều 5","places":[]}`) {
+			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"distance_check":{"radius_m":200,"legal":"Nghị định 54/2019/NĐ-CP, Điều 5","violation":"DANCE_DISTANCE","places":[]}`) {
 				t.Errorf("after the delete: %d %s", w.Code, w.Body)
 			}
 		})

@@ -152,9 +152,12 @@ type PlaceStore interface {
 // within RadiusM of it, nearest first (empty when the register has none there). It informs the
 // inspector's answer to the checklist item; the register can be incomplete.
 type DistanceCheck struct {
-	RadiusM float64     `json:"radius_m"`
-	Legal   string      `json:"legal"`
-	Places  []NearPlace `json:"places"`
+	RadiusM float64 `json:"radius_m"`
+	Legal   string  `json:"legal"`
+	// Violation is the code of the checklist item's violation the check informs
+	// (DANCE_DISTANCE): the phone shows the places under the item that implies it.
+	Violation string      `json:"violation"`
+	Places    []NearPlace `json:"places"`
 }
 
 // PlaceImportReport is the result of a places import.

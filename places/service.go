@@ -88,5 +88,5 @@ func (s *Service) Check(ctx context.Context, b *models.Business) (*models.Distan
 	if near == nil {
 		near = []models.NearPlace{}
 	}
-	return &models.DistanceCheck{RadiusM: DanceHallMinDistanceM, Legal: Legal, Places: near}, nil
+	return &models.DistanceCheck{RadiusM: DanceHallMinDistanceM, Legal: Legal, Violation: DistanceViolation, Places: near}, nil
 }

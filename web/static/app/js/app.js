@@ -249,7 +249,7 @@ const checkinUI = {}; // task_id -> {phase: 'locating'|'offsite'|'error', pos, c
 
 /**
  * distanceHint is what the register of places says under the checklist item it informs (the
- * one implying DANCE_DISTANCE, D04): the places within the rule's distance of a dance hall, or
+ * one implying the check's violation, D04): the places within the rule's distance of a dance hall, or
  * that it has none there. It informs the answer and never gives it: the register can be
  * incomplete. Empty for other items and for tasks the server sent no check with.
  * @param {any} x the task
@@ -257,7 +257,7 @@ const checkinUI = {}; // task_id -> {phase: 'locating'|'offsite'|'error', pos, c
  */
 function distanceHint(x, it) {
   const chk = x.distance_check;
-  if (!chk || it.violation !== 'DANCE_DISTANCE') return '';
+  if (!chk || !chk.violation || it.violation !== chk.violation) return '';
   const places = Array.isArray(chk.places) ? chk.places : [];
   if (!places.length) return h('p', { class: 'distance-hint ok', 'data-hint': 'none' }, 'ℹ ', t('distanceNone', { r: chk.radius_m }));
   return h('ul', { class: 'distance-hint near', 'data-hint': 'near' }, places.map((p) => h('li', {},
