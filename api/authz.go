@@ -172,6 +172,12 @@ var policy = map[string]access{
 	"GET /api/v1/reports/periods":     {roles: readers},
 	"GET /api/v1/reports/archive":     {roles: readers},
 	"GET /api/v1/reports/archive/:id": {roles: readers},
+	// The register of places a dance hall keeps away from: planners keep it in their
+	// jurisdiction, viewers read it; a business's distance check reads as the business does.
+	"GET /api/v1/places":                        {roles: readers},
+	"POST /api/v1/places/import":                {roles: planners},
+	"DELETE /api/v1/places/:id":                 {roles: planners},
+	"GET /api/v1/businesses/:id/distance-check": {roles: everyone},
 	// The audit log covers the whole city: city-wide administrators only.
 	"GET /api/v1/audit":        {roles: adminsOnly, city: true},
 	"GET /api/v1/audit/verify": {roles: adminsOnly, city: true},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kiemtra/models"
+	"kiemtra/places"
 	"kiemtra/sanctions"
 	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
@@ -56,6 +57,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		env := newPlanServer(t, db)
 		env.srv.reports = newReportService(t, db)
+		env.srv.places, env.srv.placeStore = places.New(db, fieldWards{}), db
 		ctx := context.Background()
 		h := env.srv
 		bizIn, bizOut := firstBusinessIn(t, db, "D1"), firstBusinessIn(t, db, "D2")
@@ -274,6 +276,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/sanctions/{sanction}", "", sanctionRoles, false, true},
 			{"PATCH", "/api/v1/sanctions/{sanction}", `{"version":99,"referral":{"referred_on":"2026-03-01"}}`, plannersOnly, false, true},
 			{"GET", "/api/v1/businesses/{biz}/certificate", "", sanctionRoles, false, true},
+			{"GET", "/api/v1/places", "", readersOnly, false, false},
+			{"POST", "/api/v1/places/import", "kind,name,lat,lon\n", plannersOnly, false, false},
+			{"DELETE", "/api/v1/places/none", "", plannersOnly, false, false},
+			{"GET", "/api/v1/businesses/{biz}/distance-check", "", all, false, true},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

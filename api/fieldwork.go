@@ -113,6 +113,9 @@ type AssignmentItem struct {
 	Business         AssignmentBusiness `json:"business"`
 	LastInspection   *LastInspection    `json:"last_inspection"`
 	Version          int                `json:"version"`
+	// DistanceCheck is, for a dance hall only, the register's places within the rule's
+	// distance (empty when none), shown under the checklist item it informs.
+	DistanceCheck *models.DistanceCheck `json:"distance_check,omitempty"`
 }
 
 // Assignments is the answer of GET /me/assignments: the whole day, or, with since, what changed.
@@ -187,7 +190,15 @@ func (s *Server) myAssignments(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	etag := assignmentsETag(p.TeamID, day, dayVersion, version, s.loc)
+	// The register of places changes the dance halls' hints: its version is part of the day.
+	placesVersion := ""
+	if s.placeStore != nil {
+		if placesVersion, err = s.placeStore.PlacesVersion(ctx); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	etag := assignmentsETag(p.TeamID, day, dayVersion, version, s.loc, placesVersion)
 	if s.notModified(c, etag) {
 		return
 	}
@@ -217,6 +228,10 @@ func (s *Server) myAssignments(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if err := s.addDistanceChecks(ctx, out.Items, out.Added, out.Updated); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	cursor := latest
 	if lag := now.Add(-syncCursorLag).UTC(); cursor.After(lag) {
 		cursor = lag
@@ -239,9 +254,9 @@ func (s *Server) myAssignments(c *gin.Context) {
 // a delta from a full day) while holding the same day; it leaves out the cursor a delta asks
 // from, so that a phone asking from its newest cursor with the tag of its last answer gets 304
 // whenever nothing changed since that answer.
-func assignmentsETag(teamID string, day models.Date, dayVersion int64, checklistVersion int, loc *time.Location) string {
+func assignmentsETag(teamID string, day models.Date, dayVersion int64, checklistVersion int, loc *time.Location, placesVersion string) string {
 	sum := sha256.Sum256([]byte("assignments/1|" + teamID + "|" + day.String() + "|" + strconv.FormatInt(dayVersion, 10) + "|" +
-		strconv.Itoa(checklistVersion) + "|" + loc.String()))
+		strconv.Itoa(checklistVersion) + "|" + loc.String() + "|" + placesVersion))
 	return `W/"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
@@ -258,6 +273,25 @@ func (s *Server) assignmentItem(t *models.Task, b *models.Business, checkedIn bo
 		item.LastInspection = &LastInspection{Date: models.DateOf(last.FinishedAt.In(s.loc)), Outcome: last.Outcome, Violations: codes}
 	}
 	return item
+}
+
+// addDistanceChecks gives each dance hall of the day its distance check; the other tasks get
+// none, so that the payload stays small.
+func (s *Server) addDistanceChecks(ctx context.Context, lists ...[]*AssignmentItem) error {
+	if s.places == nil {
+		return nil
+	}
+	for _, items := range lists {
+		for _, it := range items {
+			b := &models.Business{ID: it.Business.ID, Category: it.Business.Category, Lat: it.Business.Lat, Lon: it.Business.Lon}
+			chk, err := s.places.Check(ctx, b)
+			if err != nil {
+				return err
+			}
+			it.DistanceCheck = chk
+		}
+	}
+	return nil
 }
 
 // writeCacheable answers JSON with a strong ETag of its bytes, or 304 when the client has it

@@ -100,6 +100,8 @@ type Config struct {
 	Plans         PlanStore
 	Jobs          Jobs
 	Reorgs        Reorganisations
+	Places        Places               // the register of places a dance hall keeps away from
+	PlaceStore    models.PlaceStore    // reads that register
 	Reference     *models.Reference    // the tables GET /api/v1/reference serves
 	Metrics       *prometheus.Registry // nil: a new one
 	MaxBodyBytes  int64                // default limit of a request body
@@ -156,6 +158,8 @@ type Server struct {
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
+	places        Places
+	placeStore    models.PlaceStore
 	reference     *models.Reference
 	reorgStore    models.ReorgStore
 	metrics       *prometheus.Registry
@@ -208,6 +212,8 @@ func New(cfg Config) *Server {
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,
+		places:        cfg.Places,
+		placeStore:    cfg.PlaceStore,
 		reference:     cfg.Reference,
 		reorgStore:    cfg.Store,
 		metrics:       cfg.Metrics,
@@ -307,6 +313,7 @@ func New(cfg Config) *Server {
 	s.registerVerifyRoutes(e)
 	s.registerLicensingRoutes(v1)
 	s.registerSanctionRoutes(v1)
+	s.registerPlaceRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.registerAuditRoutes(v1)
 	s.engine = e

@@ -27,6 +27,7 @@ var kindNames = map[string][2]string{
 	"plan":                {"plan", "kế hoạch"},
 	"task":                {"task", "nhiệm vụ"},
 	"sanction":            {"sanction", "quyết định xử phạt"},
+	"place":               {"place", "địa điểm"},
 	"certificate":         {"certificate", "giấy chứng nhận an ninh, trật tự"},
 	"inspection":          {"inspection", "kết quả kiểm tra"},
 	"tip":                 {"tip", "tin báo"},

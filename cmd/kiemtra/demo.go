@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"kiemtra/demo"
 	"kiemtra/models"
+	"kiemtra/places"
 	"kiemtra/refdata"
 	"kiemtra/registry"
 	"kiemtra/reorg"
@@ -165,6 +167,12 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 		if err != nil {
 			return err
 		}
+		// The register of places around the dance halls, in today's wards (after the merge).
+		np, err := demo.LoadPlaces(ctx, places.New(tx, reg), reg, opts.Seed, append(slices.Clip(ds.Businesses), ds.ProvinceBusinesses...))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%d schools, hospitals, religious sites and relics recorded around the dance halls.\n", np)
 		penalties, err := refdata.Penalties()
 		if err != nil {
 			return err

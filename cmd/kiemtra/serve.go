@@ -25,6 +25,7 @@ import (
 	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
+	"kiemtra/places"
 	"kiemtra/record"
 	"kiemtra/refdata"
 	"kiemtra/registry"
@@ -255,6 +256,8 @@ func (m *Main) Listen() error {
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
+		Places:         places.New(m.db, m.registry),
+		PlaceStore:     m.db,
 		Reference:      reference,
 		Readiness:      m.db,
 		Unavailable:    store.IsUnavailable,

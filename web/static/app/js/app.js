@@ -247,6 +247,23 @@ function stopList(tasks, compact) {
 
 const checkinUI = {}; // task_id -> {phase: 'locating'|'offsite'|'error', pos, code}
 
+/**
+ * distanceHint is what the register of places says under the checklist item it informs (the
+ * one implying the check's violation, D04): the places within the rule's distance of a dance hall, or
+ * that it has none there. It informs the answer and never gives it: the register can be
+ * incomplete. Empty for other items and for tasks the server sent no check with.
+ * @param {any} x the task
+ * @param {any} it the checklist item
+ */
+function distanceHint(x, it) {
+  const chk = x.distance_check;
+  if (!chk || !chk.violation || it.violation !== chk.violation) return '';
+  const places = Array.isArray(chk.places) ? chk.places : [];
+  if (!places.length) return h('p', { class: 'distance-hint ok', 'data-hint': 'none' }, 'ℹ ', t('distanceNone', { r: chk.radius_m }));
+  return h('ul', { class: 'distance-hint near', 'data-hint': 'near' }, places.map((p) => h('li', {},
+    '⚠ ', t('distanceNear', { name: p.name, m: Math.round(p.distance_m) }))));
+}
+
 function taskView(r) {
   const x = task(r.id);
   if (!x) return { title: t('route'), back: '#/route', body: h('p', { class: 'empty' }, t('notLoaded')) };
@@ -495,6 +512,7 @@ function checklistView(r) {
           h('p', {}, h('span', { class: 'code' }, it.id), ' ', getLang() === 'en' ? it.en : it.vi),
           !ro && !noteOpen && h('button', { type: 'button', class: 'pen', 'aria-label': `${t('note')} ${it.id}`, title: t('note'), onclick: openNote }, '✎')),
         h('div', { class: 'answers', role: 'radiogroup', 'aria-label': it.id }, ans('yes', t('yes')), ans('no', t('no')), ans('na', t('na'))),
+        distanceHint(x, it),
         a.answer === 'no' && it.no_is_violation && it.violation
           ? h('p', { class: `implied sev-${violationSeverity(it.violation)}` }, '⚠ ', t('violationIf'), ': ', h('b', {}, it.violation), ' ', violationName(it.violation)) : '',
         noteOpen ? h('textarea', { class: 'note-input', rows: 2, 'aria-label': `${t('note')} ${it.id}`, placeholder: t('note'), disabled: ro, value: a.note || '', oninput: (ev) => { d.answers[it.id] = { ...(d.answers[it.id] || {}), note: ev.target.value }; saveLater(d); } }) : '',

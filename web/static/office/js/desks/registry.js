@@ -92,6 +92,10 @@ const messages = {
     "registry.statusSince": "từ ngày {date}",
     "registry.lastInspected": "Lần kiểm tra gần nhất",
     "registry.never": "Chưa kiểm tra",
+    "registry.distanceTitle": "Khoảng cách tới trường học, bệnh viện, cơ sở tôn giáo, di tích",
+    "registry.distanceNear": "Cách {name} {m} m theo sổ địa điểm — cần kiểm tra",
+    "registry.distanceNone": "Không có trường học, bệnh viện, cơ sở tôn giáo, di tích nào trong {r} m theo sổ địa điểm.",
+    "registry.distanceNote": "Vũ trường phải cách các địa điểm này từ {r} m trở lên ({legal}). Sổ địa điểm có thể chưa đầy đủ.",
     "registry.risk": "Điểm rủi ro",
     "registry.updatedAt": "Cập nhật lần cuối",
     "registry.edit": "Sửa thông tin",
@@ -202,6 +206,10 @@ const messages = {
     "registry.statusSince": "since {date}",
     "registry.lastInspected": "Last inspected",
     "registry.never": "Never inspected",
+    "registry.distanceTitle": "Distance to schools, hospitals, religious sites, relics",
+    "registry.distanceNear": "{name} is {m} m away according to the register of places — check it",
+    "registry.distanceNone": "No school, hospital, religious site or relic within {r} m in the register of places.",
+    "registry.distanceNote": "A dance hall must be at least {r} m from these places ({legal}). The register can be incomplete.",
     "registry.risk": "Risk score",
     "registry.updatedAt": "Last changed",
     "registry.edit": "Edit",
@@ -519,9 +527,10 @@ async function download(ctx, errors, button, format) {
  */
 async function renderBusiness(el, ctx, id) {
   const { t } = ctx;
-  const [b, hist] = await Promise.all([
+  const [b, hist, chk] = await Promise.all([
     ctx.api.get(`/api/v1/businesses/${encodeURIComponent(id)}`),
     ctx.api.get(`/api/v1/businesses/${encodeURIComponent(id)}/inspections`),
+    ctx.api.getOptional(`/api/v1/businesses/${encodeURIComponent(id)}/distance-check`),
   ]);
   state.outline = { code: b.area_code, features: await outline(ctx, b.area_code) };
   ctx.setTitle(b.name);
@@ -533,8 +542,27 @@ async function renderBusiness(el, ctx, id) {
   const body = h("div", {});
   el.replaceChildren(
     h("p", { class: "no-print" }, h("a", { href: "#/registry", id: "reg-back" }, "← " + t("registry.back"))),
-    note, body, historySection(ctx, hist.items || []));
+    note, body, distanceSection(ctx, chk), historySection(ctx, hist.items || []));
   showBusiness(body, note, ctx, b);
+}
+
+/**
+ * distanceSection shows, for a dance hall, the register's places within the rule's distance
+ * (GET /businesses/{id}/distance-check); nothing for other businesses.
+ * @param {DeskContext} ctx
+ * @param {any} chk
+ */
+function distanceSection(ctx, chk) {
+  if (!chk || !chk.applies) return null;
+  const { t, fmt } = ctx;
+  const places = chk.places || [];
+  return h("section", { class: "card", id: "reg-distance" },
+    h("h2", {}, t("registry.distanceTitle")),
+    places.length
+      ? h("ul", { class: "reg-distance-near" }, places.map((/** @type {any} */ p) => h("li", { class: "bad", dataset: { kind: p.kind } },
+        "⚠ ", t("registry.distanceNear", { name: p.name, m: fmt.num(Math.round(p.distance_m)) }))))
+      : h("p", { class: "reg-distance-none" }, t("registry.distanceNone", { r: fmt.num(chk.radius_m) })),
+    h("p", { class: "muted" }, t("registry.distanceNote", { r: fmt.num(chk.radius_m), legal: chk.legal })));
 }
 
 /**

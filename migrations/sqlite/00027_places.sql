@@ -1,0 +1,23 @@
+-- +goose Up
+-- The register of places a dance hall must keep away from (Decree 54/2019/NĐ-CP: schools,
+-- hospitals, religious sites, relics), so that the checklist's distance duty is checked from
+-- the coordinates. natural_key makes a re-import update instead of duplicating.
+CREATE TABLE places (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    address     TEXT NOT NULL DEFAULT '',
+    lat         REAL NOT NULL,
+    lon         REAL NOT NULL,
+    area_code   TEXT NOT NULL REFERENCES areas(code),
+    ref         TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL DEFAULT '',
+    natural_key TEXT NOT NULL UNIQUE,
+    created_at  DATETIME NOT NULL,
+    updated_at  DATETIME NOT NULL
+);
+CREATE INDEX places_lat_idx ON places (lat);
+CREATE INDEX places_kind_idx ON places (kind);
+
+-- +goose Down
+DROP TABLE places;
