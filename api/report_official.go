@@ -61,7 +61,7 @@ func InspectionTargets(prog *models.Programme, rep *report.Report) []officialrep
 	share := officialreport.Target{
 		Name:   fmt.Sprintf("Kiểm tra ít nhất %s số cơ sở kinh doanh dịch vụ dễ phát sinh tệ nạn mại dâm mỗi năm", pct(prog.MinYearlyShare)),
 		Target: "≥ " + pct(prog.MinYearlyShare) + "/năm",
-		Result: fmt.Sprintf("%s (%d/%d cơ sở)", officialreport.Percent(t.Share), t.InspectedOpenAtStart, t.OpenAtStart),
+		Result: fmt.Sprintf("%s (%s/%s cơ sở)", officialreport.Percent(t.Share), num(t.InspectedOpenAtStart), num(t.OpenAtStart)),
 	}
 	yearEnded := !rep.ToDate && rep.Start.Month == time.January && rep.Start.Day == 1 && rep.End.Month == time.December && rep.End.Day == 31
 	switch {
@@ -76,12 +76,12 @@ func InspectionTargets(prog *models.Programme, rep *report.Report) []officialrep
 	cover := officialreport.Target{
 		Name:   "100% cơ sở kinh doanh dịch vụ được kiểm tra ít nhất một lần trong thời gian thực hiện chương trình",
 		Target: "100% đến " + dmy(deadline),
-		Result: fmt.Sprintf("%s (%d/%d cơ sở)", officialreport.Percent(t.Coverage), t.Covered, t.Eligible),
+		Result: fmt.Sprintf("%s (%s/%s cơ sở)", officialreport.Percent(t.Coverage), num(t.Covered), num(t.Eligible)),
 	}
 	if !rep.ToDate && !rep.AsOf.Before(deadline) {
 		cover.Met = yes(t.Covered >= t.Eligible)
 	} else {
-		cover.Note = fmt.Sprintf("Còn %d cơ sở chưa được kiểm tra; hạn %s", t.NeverInspected, dmy(deadline))
+		cover.Note = fmt.Sprintf("Còn %s cơ sở chưa được kiểm tra; hạn %s", num(t.NeverInspected), dmy(deadline))
 	}
 	return []officialreport.Target{share, cover}
 }
@@ -89,6 +89,8 @@ func InspectionTargets(prog *models.Programme, rep *report.Report) []officialrep
 func pct(x float64) string {
 	return strings.TrimSuffix(strings.TrimSuffix(officialreport.Percent(x), "%"), ",00") + "%"
 }
+
+func num(n int) string { return officialreport.Number(int64(n)) }
 
 func dmy(d models.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year) }
 

@@ -261,3 +261,6 @@ func rowLabels(row *report.Row) (code, name string) {
 	}
 	return report.ShownCode(row), row.Name
 }
+
+// Number writes a whole number as Vietnamese documents do (1.234.567).
+func Number(n int64) string { return thousands(n) }
