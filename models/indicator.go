@@ -49,7 +49,7 @@ var IndicatorSources = []string{IndicatorComputed, IndicatorSubmitted}
 
 // Codes of the indicators kiemtra computes itself; any other code of source computed is refused.
 const (
-	IndicatorInspectionShare = "inspection_share"   // businesses open on 1 January inspected in the year
+	IndicatorInspectionShare = "inspection_share"    // businesses open on 1 January inspected in the year
 	IndicatorCoverage        = "inspection_coverage" // businesses inspected at least once in the programme
 	IndicatorTipsInTime      = "tips_in_time"        // tips handled within their deadlines
 	IndicatorCrimesHandled   = "crimes_handled"      // referrals to the police from sanctions, year on year
