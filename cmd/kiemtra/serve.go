@@ -22,6 +22,7 @@ import (
 	"kiemtra/auth"
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
+	"kiemtra/indicators"
 	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
@@ -252,6 +253,8 @@ func (m *Main) Listen() error {
 		Limits:         m.db,
 		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),
 		Reports:        m.reports,
+		Indicators:     indicators.New(m.db, m.reports, m.Now, m.Config.Location()),
+		IndicatorStore: m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
