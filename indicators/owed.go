@@ -8,7 +8,7 @@ import (
 
 // Unit is one unit that reports a figure: a local area or an agency.
 type Unit struct {
-	Code   string `json:"code"`              // an area's version code or an agency code
+	Code   string `json:"code"`               // an area's version code or an agency code
 	GSO    string `json:"gso_code,omitempty"` // an area's official code
 	Name   string `json:"name"`
 	Path   string `json:"-"`
