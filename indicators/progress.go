@@ -309,8 +309,11 @@ func (s *Service) submitted(ctx context.Context, ix subIndex, lineage map[string
 		if n > 0 {
 			row.Submitted++
 		}
-		if sb := ix.latest[subKey{ind.Code, last.String(), u.Code}]; sb != nil {
-			uf.State, uf.Version, uf.Late, uf.SubmissionID = sb.State, sb.Version, sb.Late, sb.ID
+		// The state shown is that of the latest period the unit has submitted for.
+		for _, cp := range row.Periods {
+			if sb := ix.latest[subKey{ind.Code, cp, u.Code}]; sb != nil {
+				uf.State, uf.Version, uf.Late, uf.SubmissionID = sb.State, sb.Version, sb.Late, sb.ID
+			}
 		}
 		if ind.Level == models.IndicatorLevelCommune {
 			uf.Trend = unitTrend(ix, lineage, ind, p, per, u.Code)
