@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"kiemtra/models"
 	"kiemtra/indicators"
+	"kiemtra/models"
 	"kiemtra/sanctions"
 	"kiemtra/scheduler/plantest"
 	"kiemtra/store"
