@@ -166,3 +166,9 @@ func (s *Service) Reminders(ctx context.Context, p *models.Programme, c Caller, 
 	}
 	return out, nil
 }
+
+// Units lists the units that owe an indicator's figure for a period: the local units in force
+// on its last day, the active city departments, or the responsible agency.
+func (s *Service) Units(ctx context.Context, p *models.Programme, ind *models.Indicator, per models.ReportingPeriod) ([]Unit, error) {
+	return s.unitsOf(ctx, p, ind, per)
+}
