@@ -97,6 +97,24 @@ func TestIndicatorSubmissionsThroughTheAPI(t *testing.T) {
 				}
 			})
 		}
+		t.Run("the press is reminded of February, due on 15 March", func(t *testing.T) {
+			w := doAs(t, h, press, "GET", "/api/v1/indicators/reminders?programme=P", "")
+			var got struct{ Owed []indicators.Owed }
+			json.Unmarshal(w.Body.Bytes(), &got)
+			var periods []string
+			for _, o := range got.Owed {
+				if o.Indicator == "press_news" {
+					periods = append(periods, o.Period+"/"+o.Deadline.String())
+				}
+				if o.Unit.Code != "press" {
+					t.Errorf("the press officer is reminded of another unit's figure: %+v", o)
+				}
+			}
+			// January is locked (deadline 15 February) and still owed: it is listed, overdue.
+			if w.Code != 200 || len(periods) != 2 || periods[0] != "2026-01/2026-02-15" || periods[1] != "2026-02/2026-03-15" {
+				t.Fatalf("%d %v %s", w.Code, periods, w.Body)
+			}
+		})
 		t.Run("a late figure with a reason is stored as late", func(t *testing.T) {
 			status, body := post(press, "press_news", `{"programme":"P","period":"2026-01","unit":"press","value":3,"reason":"Bổ sung 3 tin bài đăng trên báo điện tử"}`)
 			var sub models.IndicatorSubmission

@@ -202,11 +202,15 @@ func Indicators(ctx context.Context, st IndicatorStore, opts IndicatorOptions) (
 						continue
 					}
 					c := commune(u.Code)
-					wards, _, err := st.FindAreas(ctx, models.AreaFilter{On: per.End(), Under: u.Code, NoGeometry: true})
-					if err != nil {
-						return n, err
+					// A district's outreach counts its wards; a commune is one unit.
+					den := 1
+					if kind == models.PeriodHalf && len(units) <= 20 {
+						wards, _, err := st.FindAreas(ctx, models.AreaFilter{On: per.End(), Under: u.Code, NoGeometry: true})
+						if err != nil {
+							return n, err
+						}
+						den = max(len(wards)-1, 1)
 					}
-					den := max(len(wards)-1, 1)
 					if kind == models.PeriodHalf {
 						num := min(den, den*(6+rng.IntN(5))/10+rng.IntN(2))
 						nu, de := share(num, den)

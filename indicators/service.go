@@ -232,19 +232,23 @@ func (s *Service) ownedUnit(ctx context.Context, c Caller, p *models.Programme, 
 	}
 	switch ind.Level {
 	case models.IndicatorLevelCommune:
-		units, err := s.communeUnits(ctx, p, per)
+		// The unit the code names on the period's last day, which must sit just below the
+		// programme's area (a district before the 2025 reorganisation, a commune after).
+		root, err := s.rootOn(ctx, p, per.End())
 		if err != nil {
 			return "", err
 		}
-		for _, a := range units {
-			if a.Code == unit || a.OfficialCode() == unit {
-				if !admin && (c.Covers == nil || !c.Covers(a.Path)) {
-					return "", forbiddenUnit("%s (%s) is not in your jurisdiction: you report for your own unit only", "%s (%s) không thuộc địa bàn của bạn: bạn chỉ báo cáo cho đơn vị mình", a.Name, unit)
-				}
-				return a.Code, nil
-			}
+		a, err := s.store.FindAreaOn(ctx, unit, per.End())
+		if err != nil && !models.IsCode(err, models.ENOTFOUND) {
+			return "", err
 		}
-		return "", models.Invalid("unit", "%q is not a local unit of the programme on %s", "%q không phải đơn vị cấp cơ sở của chương trình vào ngày %s", unit, per.End())
+		if err != nil || a.ParentCode == nil || *a.ParentCode != root.Code || !a.ValidOn(per.End()) {
+			return "", models.Invalid("unit", "%q is not a local unit of the programme on %s", "%q không phải đơn vị cấp cơ sở của chương trình vào ngày %s", unit, per.End())
+		}
+		if !admin && (c.Covers == nil || !c.Covers(a.Path)) {
+			return "", forbiddenUnit("%s (%s) is not in your jurisdiction: you report for your own unit only", "%s (%s) không thuộc địa bàn của bạn: bạn chỉ báo cáo cho đơn vị mình", a.Name, unit)
+		}
+		return a.Code, nil
 	case models.IndicatorLevelDepartment:
 		ags, err := s.departments(ctx)
 		if err != nil {
