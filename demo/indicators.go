@@ -27,6 +27,16 @@ type IndicatorOptions struct {
 	Communes []string
 }
 
+// DemoCommunes are the official codes of the communes whose reporting officers the demo makes:
+// the first three of the 2025 reorganisation.
+func DemoCommunes(spec models.ReorgSpec) []string {
+	var out []string
+	for _, u := range spec.Units[:min(3, len(spec.Units))] {
+		out = append(out, u.Code)
+	}
+	return out
+}
+
 // DepartmentReporters are the demo's reporting officers of the city departments.
 func DepartmentReporters(city string) []Person {
 	return []Person{

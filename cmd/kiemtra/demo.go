@@ -178,12 +178,8 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 		if err != nil {
 			return err
 		}
-		var communes []string
-		for _, u := range spec.Units[:3] {
-			communes = append(communes, u.Code)
-		}
 		began := time.Now()
-		n, err = demo.Indicators(ctx, tx, demo.IndicatorOptions{Seed: opts.Seed, Today: setup.Today, Location: loc, Communes: communes})
+		n, err = demo.Indicators(ctx, tx, demo.IndicatorOptions{Seed: opts.Seed, Today: setup.Today, Location: loc, Communes: demo.DemoCommunes(spec)})
 		if err != nil {
 			return fmt.Errorf("demo indicators: %w", err)
 		}
