@@ -24,7 +24,9 @@ func (rc *reportCache) get(ctx context.Context, per report.Period) (*report.Repo
 	}
 	q := report.Query{Period: per, Programme: rc.p.ID, Area: rc.area}
 	if err := rc.s.reports.Resolve(ctx, &q); err != nil {
-		if models.IsCode(err, models.EINVALID) {
+		// A period the programme cannot be reported for, or an area that did not exist then (a
+		// commune before the 2025 reorganisation): no figure, not a failure.
+		if models.IsCode(err, models.EINVALID) || models.IsCode(err, models.ENOTFOUND) {
 			rc.built[key] = nil
 			return nil, nil
 		}

@@ -254,7 +254,13 @@ func (s *Service) Progress(ctx context.Context, p *models.Programme, per models.
 	out := &Progress{ProgrammeID: p.ID, ProgrammeCode: p.Code, ProgrammeName: p.Name, Period: per.String(), Start: per.Start(), End: per.End(),
 		Deadline: per.Deadline(), Locked: per.Locked(s.Today()), AreaCode: scope.Code, AreaName: scope.Name, SetVersion: set.Version,
 		Rows: []IndicatorProgress{}, Narratives: []Narrative{}, GeneratedAt: s.now().In(s.loc).Truncate(time.Second)}
-	reps := &reportCache{s: s, p: p, area: scope.Code, built: map[string]*report.Report{}}
+	// The whole area's reports name no area: each period's report then takes the programme's
+	// area as it was at that period's end, before or after the reorganisation.
+	reportArea := ""
+	if scope != root {
+		reportArea = scope.Code
+	}
+	reps := &reportCache{s: s, p: p, area: reportArea, built: map[string]*report.Report{}}
 	for _, ind := range set.Indicators {
 		var row IndicatorProgress
 		if ind.Source == models.IndicatorComputed {
@@ -387,21 +393,47 @@ func unitTrend(ix subIndex, lineage map[string][]string, ind *models.Indicator, 
 	for _, q := range models.PeriodsIn(ind.Period, p.StartsOn, per.End()) {
 		units, via := []string{unit}, []string(nil)
 		if _, _, _, n := ix.sum(ind.Code, []string{q.String()}, units); n == 0 {
-			units = formerUnits(lineage, unit, 4)
-			via = units
+			// The units it was formed from, and the units those sat in: a commune formed from
+			// wards in 2025 shows the figure of the district those wards belonged to, the unit
+			// that reported then. Only the ones with a figure are named.
+			units, via = nil, nil
+			for _, f := range formerUnits(lineage, unit, 4) {
+				units = append(units, f)
+				units = append(units, lineage[ancestorsKey+f]...)
+			}
+			units = dedupe(units)
+			for _, u := range units {
+				if _, _, _, k := ix.sum(ind.Code, []string{q.String()}, []string{u}); k > 0 {
+					via = append(via, u)
+				}
+			}
+			units = via
 		}
 		num, den, val, n := ix.sum(ind.Code, []string{q.String()}, units)
-		if n == 0 {
-			via = nil
-		}
 		out = append(out, TrendPoint{Period: q.String(), Figure: figureOf(ind, num, den, val, n, 1), Via: via})
+	}
+	return out
+}
+
+// ancestorsKey prefixes the entries of the lineage map that list a unit's ancestors (from its
+// path, the root excluded) rather than its sources.
+const ancestorsKey = "^"
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
 	}
 	return out
 }
 
 // formerUnits are the units a unit was formed from, and theirs, up to depth reorganisations back.
 func formerUnits(lineage map[string][]string, unit string, depth int) []string {
-	if depth == 0 {
+	if depth == 0 || strings.HasPrefix(unit, ancestorsKey) {
 		return nil
 	}
 	var out []string
@@ -423,6 +455,20 @@ func (s *Service) lineage(ctx context.Context) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, r := range rows {
 		out[r.AreaCode] = append(out[r.AreaCode], r.SourceCode)
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	// Every version of every unit, for the ancestors of the units that were replaced.
+	areas, _, err := s.store.FindAreas(ctx, models.AreaFilter{NoGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range areas {
+		parts := strings.Split(strings.Trim(a.Path, "/"), "/")
+		if len(parts) > 2 {
+			out[ancestorsKey+a.Code] = parts[1 : len(parts)-1]
+		}
 	}
 	return out, nil
 }

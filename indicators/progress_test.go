@@ -24,7 +24,8 @@ func TestUnitTrendAcrossTheReorganisation(t *testing.T) {
 		sub("local_plans", "2024", "916", 2, models.SubmissionSubmitted, 0, 1), // a correction awaiting review
 		sub("local_plans", "2025", "31117", 1, models.SubmissionAccepted, 1, 1),
 	})
-	lineage := map[string][]string{"31117": {"916"}, "31118": {"916"}}
+	// 31117 was formed from the wards 91601 and 91602 of district 916, which reported then.
+	lineage := map[string][]string{"31117": {"91601", "91602"}, ancestorsKey + "91601": {"916"}, ancestorsKey + "91602": {"916"}}
 	got := unitTrend(ix, lineage, ind, p, models.ReportingPeriod{Kind: models.PeriodYear, Year: 2026}, "31117")
 	want := []struct {
 		period string
