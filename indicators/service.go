@@ -175,6 +175,18 @@ func (s *Service) Submit(ctx context.Context, c Caller, code string, in SubmitIn
 	today := s.Today()
 	per, perr := models.ParseReportingPeriod("period", in.Period)
 	locked := perr == nil && per.Locked(today)
+	var stored *models.IndicatorSubmission
+	if in.ID != "" {
+		got, err := s.store.FindSubmissionByID(ctx, in.ID)
+		switch {
+		case err == nil:
+			// A retry is judged as it was when it first arrived: one sent before the lock and
+			// retried after it needs no reason.
+			stored, locked = got, got.Late
+		case !models.IsCode(err, models.ENOTFOUND):
+			return nil, false, err
+		}
+	}
 	if err := sub.Validate(ind, locked); err != nil {
 		return nil, false, err
 	}
@@ -194,16 +206,13 @@ func (s *Service) Submit(ctx context.Context, c Caller, code string, in SubmitIn
 			return nil, false, err
 		}
 	}
-	if sub.ID != "" {
-		if got, err := s.store.FindSubmissionByID(ctx, sub.ID); err == nil {
-			if got.SameContent(sub) {
-				return got, false, nil
-			}
-			return nil, false, models.NewError(models.ECONFLICT, "submission %s exists with other figures", "đã có báo cáo %s với số liệu khác", sub.ID)
-		} else if !models.IsCode(err, models.ENOTFOUND) {
-			return nil, false, err
+	if stored != nil {
+		if stored.SameContent(sub) {
+			return stored, false, nil
 		}
-	} else {
+		return nil, false, models.NewError(models.ECONFLICT, "submission %s exists with other figures", "đã có báo cáo %s với số liệu khác", sub.ID)
+	}
+	if sub.ID == "" {
 		sub.ID = uuid.NewString()
 	}
 	prev, err := s.store.FindSubmissions(ctx, models.SubmissionFilter{ProgrammeID: p.ID, IndicatorCode: code, Period: sub.Period, Unit: sub.Unit, LatestOnly: true})
