@@ -86,6 +86,7 @@ func TestIndicatorSubmissionsThroughTheAPI(t *testing.T) {
 			{"a denominator of 0 names it", d1, "outreach_communes", `{"programme":"P","period":"2026-H1","unit":"D1","numerator":0,"denominator":0}`, 400, "denominator", "invalid"},
 			{"a quarter for a half-yearly indicator names the period", d1, "outreach_communes", `{"programme":"P","period":"2026-Q1","unit":"D1","numerator":1,"denominator":2}`, 400, "period", "invalid"},
 			{"a figure after the lock without a reason names the reason", press, "press_news", `{"programme":"P","period":"2026-01","unit":"press","value":3}`, 400, "reason", "invalid"},
+			{"a local unit's figure by a department's city-wide officer is forbidden", press, "outreach_communes", `{"programme":"P","period":"2026-H1","unit":"D2","numerator":1,"denominator":2}`, 403, "unit", "forbidden"},
 			{"the city's figure by a commune officer is forbidden", d1, "press_news", `{"programme":"P","period":"2026-02","unit":"press","value":3}`, 403, "unit", "forbidden"},
 			{"a computed indicator is not submitted", d1, "inspection_share", `{"programme":"P","period":"2026","unit":"D1","numerator":1,"denominator":2}`, 400, "indicator", "invalid"},
 		} {

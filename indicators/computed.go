@@ -118,7 +118,7 @@ func (s *Service) computed(ctx context.Context, rc *reportCache, p *models.Progr
 		if r.Level != level {
 			continue
 		}
-		uf := UnitFigure{Unit: Unit{Code: r.AreaCode, GSO: r.GSOCode, Name: r.TypeName + " " + r.Name, Agency: ind.Agency}, Figure: rowFigure(ind, r), State: models.IndicatorComputed}
+		uf := UnitFigure{Unit: Unit{Code: r.AreaCode, GSO: r.GSOCode, Name: unitName(r.TypeName, r.Name), Agency: ind.Agency}, Figure: rowFigure(ind, r), State: models.IndicatorComputed}
 		if pr, ok := prevRows[r.GSOCode]; ok {
 			uf.Figure = withChange(ind, uf.Figure, rowFigure(ind, pr))
 		}

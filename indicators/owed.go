@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"context"
+	"strings"
 
 	"kiemtra/models"
 )
@@ -25,7 +26,7 @@ func (s *Service) unitsOf(ctx context.Context, p *models.Programme, ind *models.
 		}
 		out := make([]Unit, 0, len(areas))
 		for _, a := range areas {
-			out = append(out, Unit{Code: a.Code, GSO: a.OfficialCode(), Name: a.TypeName + " " + a.Name, Path: a.Path, Agency: models.AgencyCommune})
+			out = append(out, Unit{Code: a.Code, GSO: a.OfficialCode(), Name: unitName(a.TypeName, a.Name), Path: a.Path, Agency: models.AgencyCommune})
 		}
 		return out, nil
 	case models.IndicatorLevelDepartment:
@@ -50,6 +51,14 @@ func (s *Service) unitsOf(ctx context.Context, p *models.Programme, ind *models.
 		return nil, err
 	}
 	return []Unit{{Code: ind.Agency, Name: name, Agency: ind.Agency}}, nil
+}
+
+// unitName is a unit's name with its type ("Quận Ninh Kiều"), once: some names carry it already.
+func unitName(typeName, name string) string {
+	if typeName == "" || strings.HasPrefix(name, typeName+" ") {
+		return name
+	}
+	return typeName + " " + name
 }
 
 func agencyName(a *models.Agency) string {
@@ -123,7 +132,7 @@ func owns(c Caller, ind *models.Indicator, u Unit) bool {
 	}
 	switch ind.Level {
 	case models.IndicatorLevelCommune:
-		return c.Covers != nil && c.Covers(u.Path) && (c.Role == models.RoleReportingOfficer || c.Role == models.RolePlanner)
+		return c.Covers != nil && c.Covers(u.Path) && (c.Role == models.RoleReportingOfficer && c.Agency == models.AgencyCommune || c.Role == models.RolePlanner)
 	case models.IndicatorLevelDepartment:
 		return c.Agency == u.Code
 	}

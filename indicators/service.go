@@ -254,6 +254,11 @@ func (s *Service) ownedUnit(ctx context.Context, c Caller, p *models.Programme, 
 		if err != nil || a.ParentCode == nil || *a.ParentCode != root.Code || !a.ValidOn(per.End()) {
 			return "", models.Invalid("unit", "%q is not a local unit of the programme on %s", "%q không phải đơn vị cấp cơ sở của chương trình vào ngày %s", unit, per.End())
 		}
+		// A local unit's figure is its people's committee's: a department's officer, even a
+		// city-wide one, does not enter it.
+		if !admin && c.Role == models.RoleReportingOfficer && c.Agency != models.AgencyCommune {
+			return "", forbiddenUnit("%s is reported by the local units' people's committees, not by %s", "chỉ tiêu %s do Ủy ban nhân dân cấp cơ sở báo cáo, không phải %s", ind.Code, c.Agency)
+		}
 		if !admin && (c.Covers == nil || !c.Covers(a.Path)) {
 			return "", forbiddenUnit("%s (%s) is not in your jurisdiction: you report for your own unit only", "%s (%s) không thuộc địa bàn của bạn: bạn chỉ báo cáo cho đơn vị mình", a.Name, unit)
 		}

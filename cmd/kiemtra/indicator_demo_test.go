@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/demo"
 	"kiemtra/indicators"
 	"kiemtra/models"
 	"kiemtra/refdata"
@@ -87,5 +88,37 @@ func TestIndicatorProgressOnTheDemo(t *testing.T) {
 	}
 	if returned != 1 {
 		t.Errorf("%d returned figures in 2026-H1, want 1", returned)
+	}
+}
+
+// TestIndicatorsServedOnTheDemo signs the demo's press officer in and reads its reminders and
+// the programme's progress through the running service: the service main wires is the one the
+// API answers with, and the officer's own agency comes from its account.
+func TestIndicatorsServedOnTheDemo(t *testing.T) {
+	m := startDemo(t, nil)
+	if m.Indicators() == nil {
+		t.Fatal("Main has no indicator service")
+	}
+	var s struct {
+		AccessToken string `json:"access_token"`
+	}
+	if code := apiCall(t, m, "POST", "/api/v1/auth/login", `{"username":"baocao.bao","password":"`+demo.Password+`"}`, "", &s); code != 200 {
+		t.Fatalf("login: %d", code)
+	}
+	var owed struct{ Owed []indicators.Owed }
+	if code := apiCall(t, m, "GET", "/api/v1/indicators/reminders?programme=PCMD-2026-2030", "", s.AccessToken, &owed); code != 200 {
+		t.Fatalf("reminders: %d", code)
+	}
+	for _, o := range owed.Owed {
+		if o.Unit.Code != "press" {
+			t.Errorf("the press officer is reminded of %+v", o)
+		}
+	}
+	var pr indicators.Progress
+	if code := apiCall(t, m, "GET", "/api/v1/indicators/progress?programme=PCMD-2026-2030&period=2026-Q3", "", s.AccessToken, &pr); code != 200 || pr.Row("press_news") == nil {
+		t.Fatalf("progress: %d %+v", code, pr)
+	}
+	if r := pr.Row("press_news"); len(r.Periods) != 3 || r.Total.Value == nil || len(r.Trend) < 9 {
+		t.Errorf("press news in 2026-Q3: %+v", r)
 	}
 }

@@ -45,20 +45,22 @@ type Main struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 
-	db        *store.DB
-	registry  *registry.Service
-	planner   *scheduler.Service
-	runner    *scheduler.Runner
-	morning   *scheduler.MorningJob
-	reports   *report.Service
-	auth      *auth.Service
-	field     *fieldwork.Service
-	records   *record.Service
-	photos    *photos.Store
-	tips      *tips.Service
-	sanctions *sanctions.Service
-	server    *http.Server
-	listener  net.Listener
+	db       *store.DB
+	registry *registry.Service
+	planner  *scheduler.Service
+	runner   *scheduler.Runner
+	morning  *scheduler.MorningJob
+	reports  *report.Service
+	// indicators keeps the programme's indicators; the official report reads its Progress.
+	indicators *indicators.Service
+	auth       *auth.Service
+	field      *fieldwork.Service
+	records    *record.Service
+	photos     *photos.Store
+	tips       *tips.Service
+	sanctions  *sanctions.Service
+	server     *http.Server
+	listener   net.Listener
 
 	// wrap, when set, wraps the HTTP handler; tests use it to add slow endpoints.
 	wrap func(http.Handler) http.Handler
@@ -126,6 +128,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.reports, err = newReportService(m, db); err != nil {
 		return err
 	}
+	m.indicators = indicators.New(db, m.reports, m.Now, m.Config.Location())
 	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
 		return err
 	}
@@ -253,7 +256,7 @@ func (m *Main) Listen() error {
 		Limits:         m.db,
 		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),
 		Reports:        m.reports,
-		Indicators:     indicators.New(m.db, m.reports, m.Now, m.Config.Location()),
+		Indicators:     m.indicators,
 		IndicatorStore: m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
