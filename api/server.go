@@ -97,19 +97,16 @@ type Config struct {
 	// SanctionStore reads sanctions and certificates.
 	SanctionStore models.SanctionStore
 	Reports       ReportService
-	// Indicators keeps the programme's indicators; IndicatorStore reads their submissions.
-	Indicators     Indicators
-	IndicatorStore models.IndicatorStore
-	Plans          PlanStore
-	Jobs           Jobs
-	Reorgs         Reorganisations
-	Reference      *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics        *prometheus.Registry // nil: a new one
-	MaxBodyBytes   int64                // default limit of a request body
-	Version        string
-	Location       *time.Location // the time zone users live in
-	Now            func() time.Time
-	Web            StaticFiles // static pages served at /; nil: none
+	Plans         PlanStore
+	Jobs          Jobs
+	Reorgs        Reorganisations
+	Reference     *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics       *prometheus.Registry // nil: a new one
+	MaxBodyBytes  int64                // default limit of a request body
+	Version       string
+	Location      *time.Location // the time zone users live in
+	Now           func() time.Time
+	Web           StaticFiles // static pages served at /; nil: none
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -123,57 +120,62 @@ type Config struct {
 	// LimitKey keys the hash under which the limits store their keys (auth.DeriveLimitKey of the
 	// secret, the same on every replica), so that no address is stored in the clear.
 	LimitKey []byte
+
+	// Indicators keeps the programme's indicators; IndicatorStore reads their submissions.
+	Indicators     Indicators
+	IndicatorStore models.IndicatorStore
 }
 
 // Server handles kiemtra's HTTP requests.
 type Server struct {
-	store          Store
-	ready          Readiness
-	log            *slog.Logger
-	registry       Registry
-	auth           Authenticator
-	passwords      PasswordHasher
-	planner        Planner
-	assigner       Assigner
-	teamDays       TeamDayStore
-	fieldwork      FieldWork
-	field          FieldStore
-	photos         PhotoService
-	records        Records
-	blobs          PhotoBlobs
-	coverageSvc    CoverageService
-	tips           Tips
-	tipStore       TipStore
-	licensing      Licensing
-	sanctions      Sanctions
-	sanctionStore  models.SanctionStore
-	limits         *auth.Limits
-	tipLimiter     *auth.Limiter
-	tipCity        *auth.Limiter
-	lookupLimiter  *auth.Limiter
-	reports        ReportService
-	indicators     Indicators
-	indicatorStore models.IndicatorStore
-	plans          PlanStore
-	jobs           Jobs
-	reorgs         Reorganisations
-	reference      *models.Reference
-	reorgStore     models.ReorgStore
-	metrics        *prometheus.Registry
-	maxBody        int64
-	version        string
-	loc            *time.Location
-	now            func() time.Time
-	engine         *gin.Engine
-	unavailable    func(error) bool
-	csp            string       // the Content-Security-Policy of every answer
-	trusted        []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
+	store         Store
+	ready         Readiness
+	log           *slog.Logger
+	registry      Registry
+	auth          Authenticator
+	passwords     PasswordHasher
+	planner       Planner
+	assigner      Assigner
+	teamDays      TeamDayStore
+	fieldwork     FieldWork
+	field         FieldStore
+	photos        PhotoService
+	records       Records
+	blobs         PhotoBlobs
+	coverageSvc   CoverageService
+	tips          Tips
+	tipStore      TipStore
+	licensing     Licensing
+	sanctions     Sanctions
+	sanctionStore models.SanctionStore
+	limits        *auth.Limits
+	tipLimiter    *auth.Limiter
+	tipCity       *auth.Limiter
+	lookupLimiter *auth.Limiter
+	reports       ReportService
+	plans         PlanStore
+	jobs          Jobs
+	reorgs        Reorganisations
+	reference     *models.Reference
+	reorgStore    models.ReorgStore
+	metrics       *prometheus.Registry
+	maxBody       int64
+	version       string
+	loc           *time.Location
+	now           func() time.Time
+	engine        *gin.Engine
+	unavailable   func(error) bool
+	csp           string       // the Content-Security-Policy of every answer
+	trusted       []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
 
 	// tipStatusLimiter counts the look-ups of /tip/status per address.
 	tipStatusLimiter *auth.Limiter
 
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
+
+	indicators     Indicators
+	indicatorStore models.IndicatorStore
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -184,42 +186,41 @@ type Server struct {
 func New(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		store:          cfg.Store,
-		ready:          cfg.Readiness,
-		log:            cfg.Logger,
-		registry:       cfg.Registry,
-		auth:           cfg.Auth,
-		passwords:      cfg.Passwords,
-		planner:        cfg.Planner,
-		assigner:       cfg.Assigner,
-		teamDays:       cfg.TeamDays,
-		fieldwork:      cfg.FieldWork,
-		field:          cfg.Field,
-		photos:         cfg.Photos,
-		records:        cfg.Records,
-		blobs:          cfg.PhotoBlobs,
-		coverageSvc:    cfg.Coverage,
-		tips:           cfg.Tips,
-		tipStore:       cfg.TipStore,
-		licensing:      cfg.Licensing,
-		sanctions:      cfg.Sanctions,
-		sanctionStore:  cfg.SanctionStore,
-		reports:        cfg.Reports,
-		indicators:     cfg.Indicators,
-		indicatorStore: cfg.IndicatorStore,
-		plans:          cfg.Plans,
-		jobs:           cfg.Jobs,
-		reorgs:         cfg.Reorgs,
-		reference:      cfg.Reference,
-		reorgStore:     cfg.Store,
-		metrics:        cfg.Metrics,
-		maxBody:        cfg.MaxBodyBytes,
-		version:        cfg.Version,
-		loc:            cfg.Location,
-		now:            cfg.Now,
-		bodyLimits:     map[string]int64{},
-		unavailable:    cfg.Unavailable,
+		store:         cfg.Store,
+		ready:         cfg.Readiness,
+		log:           cfg.Logger,
+		registry:      cfg.Registry,
+		auth:          cfg.Auth,
+		passwords:     cfg.Passwords,
+		planner:       cfg.Planner,
+		assigner:      cfg.Assigner,
+		teamDays:      cfg.TeamDays,
+		fieldwork:     cfg.FieldWork,
+		field:         cfg.Field,
+		photos:        cfg.Photos,
+		records:       cfg.Records,
+		blobs:         cfg.PhotoBlobs,
+		coverageSvc:   cfg.Coverage,
+		tips:          cfg.Tips,
+		tipStore:      cfg.TipStore,
+		licensing:     cfg.Licensing,
+		sanctions:     cfg.Sanctions,
+		sanctionStore: cfg.SanctionStore,
+		reports:       cfg.Reports,
+		plans:         cfg.Plans,
+		jobs:          cfg.Jobs,
+		reorgs:        cfg.Reorgs,
+		reference:     cfg.Reference,
+		reorgStore:    cfg.Store,
+		metrics:       cfg.Metrics,
+		maxBody:       cfg.MaxBodyBytes,
+		version:       cfg.Version,
+		loc:           cfg.Location,
+		now:           cfg.Now,
+		bodyLimits:    map[string]int64{},
+		unavailable:   cfg.Unavailable,
 	}
+	s.indicators, s.indicatorStore = cfg.Indicators, cfg.IndicatorStore
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -110,7 +110,7 @@ func (db *DB) CreateSubmission(ctx context.Context, actor string, s *models.Indi
 		var last int
 		if err := tx.Model(&models.IndicatorSubmission{}).Where("programme_id = ? AND indicator_code = ? AND period = ? AND unit = ?", s.ProgrammeID, s.IndicatorCode, s.Period, s.Unit).
 			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
-			return translate(err, "indicator submission")
+			return translate(err, "submission")
 		}
 		if s.Version != last+1 {
 			return conflictf("version %d of this figure was submitted meanwhile: reload it", "phiên bản %d của số liệu này vừa được gửi: hãy tải lại", last)
@@ -121,7 +121,7 @@ func (db *DB) CreateSubmission(ctx context.Context, actor string, s *models.Indi
 		}
 		s.UpdatedAt = now
 		if err := tx.Create(s).Error; err != nil {
-			return translate(err, "indicator submission")
+			return translate(err, "submission")
 		}
 		return db.appendAudit(tx, actor, auditEntry{Action: "submit", EntityType: "indicator_submission", EntityID: s.ID,
 			Details: map[string]any{"programme_id": s.ProgrammeID, "indicator": s.IndicatorCode, "period": s.Period, "unit": s.Unit, "version": s.Version,
@@ -137,7 +137,7 @@ func (db *DB) CreateSubmission(ctx context.Context, actor string, s *models.Indi
 func (db *DB) FindSubmissionByID(ctx context.Context, id string) (*models.IndicatorSubmission, error) {
 	var s models.IndicatorSubmission
 	if err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&s).Error; err != nil {
-		return nil, translate(err, "indicator submission")
+		return nil, translate(err, "submission")
 	}
 	return &s, nil
 }
@@ -162,7 +162,7 @@ func (db *DB) FindSubmissions(ctx context.Context, f models.SubmissionFilter) ([
 	}
 	var out []*models.IndicatorSubmission
 	if err := q.Order("indicator_code, period, unit, version").Find(&out).Error; err != nil {
-		return nil, translate(err, "indicator submission")
+		return nil, translate(err, "submission")
 	}
 	return out, nil
 }
@@ -173,7 +173,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, actor, id, state, comment st
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var s models.IndicatorSubmission
 		if err := tx.Where("id = ?", id).Take(&s).Error; err != nil {
-			return translate(err, "indicator submission")
+			return translate(err, "submission")
 		}
 		now := db.Now()
 		res := tx.Model(&models.IndicatorSubmission{}).Where("id = ? AND state = ?", id, models.SubmissionSubmitted).
@@ -181,7 +181,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, actor, id, state, comment st
 				s.ProgrammeID, s.IndicatorCode, s.Period, s.Unit, s.Version).
 			Updates(map[string]any{"state": state, "review_comment": comment, "reviewed_by": actor, "reviewed_at": now, "updated_at": now})
 		if res.Error != nil {
-			return translate(res.Error, "indicator submission")
+			return translate(res.Error, "submission")
 		}
 		if res.RowsAffected == 0 {
 			return conflictf("this figure is %s, not awaiting review: reload it", "số liệu này đang ở trạng thái %s, không chờ duyệt: hãy tải lại", s.State)
@@ -202,7 +202,7 @@ func (db *DB) CreateAttachment(ctx context.Context, actor string, a *models.Indi
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		a.UploadedBy, a.CreatedAt = actor, db.Now()
 		if err := tx.Create(a).Error; err != nil {
-			return translate(err, "indicator attachment")
+			return translate(err, "attachment")
 		}
 		return db.appendAudit(tx, actor, auditEntry{Action: "upload", EntityType: "indicator_attachment", EntityID: a.ID,
 			Details: map[string]any{"name": a.Name, "size": a.Size, "sha256": a.SHA256}})
@@ -213,7 +213,7 @@ func (db *DB) CreateAttachment(ctx context.Context, actor string, a *models.Indi
 func (db *DB) FindAttachment(ctx context.Context, id string) (*models.IndicatorAttachment, error) {
 	var a models.IndicatorAttachment
 	if err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
-		return nil, translate(err, "indicator attachment")
+		return nil, translate(err, "attachment")
 	}
 	return &a, nil
 }

@@ -45,22 +45,23 @@ type Main struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 
-	db       *store.DB
-	registry *registry.Service
-	planner  *scheduler.Service
-	runner   *scheduler.Runner
-	morning  *scheduler.MorningJob
-	reports  *report.Service
+	db        *store.DB
+	registry  *registry.Service
+	planner   *scheduler.Service
+	runner    *scheduler.Runner
+	morning   *scheduler.MorningJob
+	reports   *report.Service
+	auth      *auth.Service
+	field     *fieldwork.Service
+	records   *record.Service
+	photos    *photos.Store
+	tips      *tips.Service
+	sanctions *sanctions.Service
+	server    *http.Server
+	listener  net.Listener
+
 	// indicators keeps the programme's indicators; the official report reads its Progress.
 	indicators *indicators.Service
-	auth       *auth.Service
-	field      *fieldwork.Service
-	records    *record.Service
-	photos     *photos.Store
-	tips       *tips.Service
-	sanctions  *sanctions.Service
-	server     *http.Server
-	listener   net.Listener
 
 	// wrap, when set, wraps the HTTP handler; tests use it to add slow endpoints.
 	wrap func(http.Handler) http.Handler
