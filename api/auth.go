@@ -126,7 +126,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.writeAuthError(c, err)
 		return
 	}
-	p := &Principal{UserID: u.ID, Username: u.Username, Role: u.Role, AreaCode: u.AreaCode}
+	p := &Principal{UserID: u.ID, Username: u.Username, Role: u.Role, AreaCode: u.AreaCode, Agency: u.Agency}
 	if u.TeamID != nil {
 		p.TeamID = *u.TeamID
 	}

@@ -17,7 +17,7 @@ type access struct {
 }
 
 var (
-	everyone   = []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer, models.RoleTipOfficer, models.RoleViewer}
+	everyone   = []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer, models.RoleTipOfficer, models.RoleViewer, models.RoleReportingOfficer}
 	planners   = []string{models.RoleAdmin, models.RolePlanner}
 	readers    = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer}
 	adminsOnly = []string{models.RoleAdmin}
@@ -28,7 +28,10 @@ var (
 	// sanctionReaders read sanctions and certificates (within their jurisdiction; licensing
 	// officers city-wide).
 	sanctionReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleLicensingOfficer}
-	resultReaders   = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
+	// submitters enter indicator figures; indicatorReaders follow them.
+	submitters       = []string{models.RoleAdmin, models.RolePlanner, models.RoleReportingOfficer}
+	indicatorReaders = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleReportingOfficer}
+	resultReaders    = []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 )
 
 // policy is the one place that decides which role may call which endpoint. Jurisdiction (which
@@ -178,6 +181,21 @@ var policy = map[string]access{
 	"POST /api/v1/places/import":                {roles: planners},
 	"DELETE /api/v1/places/:id":                 {roles: planners},
 	"GET /api/v1/businesses/:id/distance-check": {roles: everyone},
+	// The programme's indicators: everyone who follows the programme reads the set and the
+	// progress; reporting officers and planners submit for the units they own (the service checks
+	// which), the lead department's planners review; city-wide planners edit the set.
+	"GET /api/v1/programmes/:id/indicators":          {roles: indicatorReaders},
+	"PUT /api/v1/programmes/:id/indicators":          {roles: planners, city: true},
+	"GET /api/v1/indicators/progress":                {roles: indicatorReaders},
+	"GET /api/v1/indicators/owed":                    {roles: indicatorReaders},
+	"GET /api/v1/indicators/reminders":               {roles: submitters},
+	"POST /api/v1/indicators/:code/submissions":      {roles: submitters},
+	"GET /api/v1/indicators/submissions":             {roles: indicatorReaders},
+	"GET /api/v1/indicators/submissions/:id":         {roles: indicatorReaders},
+	"POST /api/v1/indicators/submissions/:id/accept": {roles: planners, city: true},
+	"POST /api/v1/indicators/submissions/:id/return": {roles: planners, city: true},
+	"POST /api/v1/indicators/attachments":            {roles: submitters},
+	"GET /api/v1/indicators/attachments/:id":         {roles: indicatorReaders},
 	// The audit log covers the whole city: city-wide administrators only.
 	"GET /api/v1/audit":        {roles: adminsOnly, city: true},
 	"GET /api/v1/audit/verify": {roles: adminsOnly, city: true},

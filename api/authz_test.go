@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"kiemtra/indicators"
 	"kiemtra/models"
 	"kiemtra/places"
 	"kiemtra/sanctions"
@@ -58,6 +59,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		env := newPlanServer(t, db)
 		env.srv.reports = newReportService(t, db)
 		env.srv.places, env.srv.placeStore = places.New(db, fieldWards{}), db
+		env.srv.indicators = indicators.New(db, env.srv.reports, planClock, time.UTC)
+		env.srv.indicatorStore = db
+		indicatorRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleReportingOfficer}
+		submitterRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleReportingOfficer}
 		ctx := context.Background()
 		h := env.srv
 		bizIn, bizOut := firstBusinessIn(t, db, "D1"), firstBusinessIn(t, db, "D2")
@@ -280,6 +285,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/places/import", "kind,name,lat,lon\n", plannersOnly, false, false},
 			{"DELETE", "/api/v1/places/none", "", plannersOnly, false, false},
 			{"GET", "/api/v1/businesses/{biz}/distance-check", "", all, false, true},
+			{"GET", "/api/v1/programmes/P/indicators", "", indicatorRoles, false, false},
+			{"PUT", "/api/v1/programmes/P/indicators", `{"version":99,"indicators":[]}`, plannersOnly, true, false},
+			{"GET", "/api/v1/indicators/progress?programme=P&period=2026-Q1", "", indicatorRoles, false, false},
+			{"GET", "/api/v1/indicators/owed?programme=P&period=2026-H1", "", indicatorRoles, false, false},
+			{"GET", "/api/v1/indicators/reminders?programme=P", "", submitterRoles, false, false},
+			{"POST", "/api/v1/indicators/outreach_communes/submissions", `{}`, submitterRoles, false, false},
+			{"GET", "/api/v1/indicators/submissions?programme=P", "", indicatorRoles, false, false},
+			{"GET", "/api/v1/indicators/submissions/none", "", indicatorRoles, false, false},
+			{"POST", "/api/v1/indicators/submissions/none/accept", "", plannersOnly, true, false},
+			{"POST", "/api/v1/indicators/submissions/none/return", `{"comment":"x"}`, plannersOnly, true, false},
+			{"POST", "/api/v1/indicators/attachments?name=x", "", submitterRoles, false, false},
+			{"GET", "/api/v1/indicators/attachments/none", "", indicatorRoles, false, false},
 		}
 		covered := map[string]bool{}
 		for _, tc := range cases {

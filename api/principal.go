@@ -14,6 +14,7 @@ type Principal struct {
 	Username string
 	Role     string
 	AreaCode string // jurisdiction
+	Agency   string // the user's agency (an agency code)
 	AreaPath string
 	TeamID   string
 	// UnitCodes and UnitPaths narrow a field officer's jurisdiction to the units their team

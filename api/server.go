@@ -125,6 +125,10 @@ type Config struct {
 	// Official supplies the official report's targets and narratives (GET /reports?format=pdf);
 	// nil: the inspection targets from the period report (InspectionTargets) and no narratives.
 	Official OfficialSource
+
+	// Indicators keeps the programme's indicators; IndicatorStore reads their submissions.
+	Indicators     Indicators
+	IndicatorStore models.IndicatorStore
 }
 
 // Server handles kiemtra's HTTP requests.
@@ -178,6 +182,9 @@ type Server struct {
 	// bodyLimits overrides the default body limit for routes that take files.
 	bodyLimits map[string]int64
 
+	indicators     Indicators
+	indicatorStore models.IndicatorStore
+
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inflight prometheus.Gauge
@@ -224,6 +231,7 @@ func New(cfg Config) *Server {
 		bodyLimits:    map[string]int64{},
 		unavailable:   cfg.Unavailable,
 	}
+	s.indicators, s.indicatorStore = cfg.Indicators, cfg.IndicatorStore
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -315,6 +323,7 @@ func New(cfg Config) *Server {
 	s.registerSanctionRoutes(v1)
 	s.registerPlaceRoutes(v1)
 	s.registerReportRoutes(v1)
+	s.registerIndicatorRoutes(v1)
 	s.registerAuditRoutes(v1)
 	s.engine = e
 	return s

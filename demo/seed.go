@@ -124,7 +124,13 @@ func Logins() ([]Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(People(u), ClusterPeople(ClusterTeams(spec, u.City.Code), u.City.Code)...), nil
+	out := append(People(u), ClusterPeople(ClusterTeams(spec, u.City.Code), u.City.Code)...)
+	// The reporting officers demo.Indicators makes: the departments' and three communes'.
+	out = append(out, DepartmentReporters(u.City.Code)...)
+	for _, c := range DemoCommunes(spec) {
+		out = append(out, Person{Username: "baocao." + c, Agency: models.AgencyCommune, Role: models.RoleReportingOfficer, AreaCode: c})
+	}
+	return out, nil
 }
 
 // Store is what Load writes teams and users to.

@@ -17,10 +17,13 @@ const (
 	RoleLicensingOfficer = "licensing_officer"
 	RoleTipOfficer       = "tip_officer"
 	RoleViewer           = "viewer"
+	// RoleReportingOfficer enters a unit's figures of the programme's indicators: the officer
+	// of a department (its agency) or of a commune's people's committee (its area).
+	RoleReportingOfficer = "reporting_officer"
 )
 
 // Roles lists every role.
-var Roles = []string{RoleAdmin, RolePlanner, RoleTeamLead, RoleInspector, RoleLicensingOfficer, RoleTipOfficer, RoleViewer}
+var Roles = []string{RoleAdmin, RolePlanner, RoleTeamLead, RoleInspector, RoleLicensingOfficer, RoleTipOfficer, RoleViewer, RoleReportingOfficer}
 
 // User is a person who signs in.
 type User struct {

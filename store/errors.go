@@ -43,6 +43,9 @@ var kindNames = map[string][2]string{
 	"agency":              {"agency", "cơ quan"},
 	"checklist version":   {"checklist version", "phiên bản bảng kiểm"},
 	"violation catalogue": {"violation catalogue version", "phiên bản danh mục vi phạm"},
+	"indicator set":       {"indicator set", "bộ chỉ tiêu"},
+	"submission":          {"indicator submission", "số liệu báo cáo chỉ tiêu"},
+	"attachment":          {"attachment", "tệp minh chứng"},
 }
 
 // kindName returns a kind's English and Vietnamese names; an unlisted kind reads as "record"

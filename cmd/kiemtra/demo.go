@@ -182,6 +182,16 @@ func loadDemo(ctx context.Context, db *store.DB, setup demoSetup, out io.Writer,
 			return fmt.Errorf("demo sanctions: %w", err)
 		}
 		fmt.Fprintf(out, "%d sanctions of the last 18 months recorded.\n", n)
+		spec, err := refdata.Reorganisation2025()
+		if err != nil {
+			return err
+		}
+		began := time.Now()
+		n, err = demo.Indicators(ctx, tx, demo.IndicatorOptions{Seed: opts.Seed, Today: setup.Today, Location: loc, Communes: demo.DemoCommunes(spec)})
+		if err != nil {
+			return fmt.Errorf("demo indicators: %w", err)
+		}
+		fmt.Fprintf(out, "%d indicator figures of the units and departments recorded (%s).\n", n, time.Since(began).Round(time.Millisecond))
 		// The report job's run of this morning (02:00) archives the periods closed by then of
 		// the programme in force (last quarter's reports among them). The finished 2021-2025
 		// programme's 300-odd files would double the demo's start: the service's own run at

@@ -69,9 +69,11 @@ func checkDemo(t *testing.T, db *store.DB, load bool) {
 	if got := levels(models.NewDate(2024, 6, 1)); got["district/Quận"]+got["district/Huyện"] != 9 || got["ward/Phường"]+got["ward/Xã"]+got["ward/Thị trấn"] != 83 || got["commune/Xã"] != 0 {
 		t.Errorf("units on 2024-06-01: %v, want 9 districts and 83 wards", got)
 	}
-	if first.Businesses != 3750 || first.AreasWithGeometry != first.Areas || first.Teams != 17 || first.Users != 56 {
+	if first.Businesses != 3750 || first.AreasWithGeometry != first.Areas || first.Teams != 17 || first.Users != 63 {
+		// 56 inspectors, planners and officers, and 7 reporting officers (4 departments, 3 communes).
 		t.Fatalf("demo data: %+v", first)
 	}
+	checkDemoIndicators(t, db)
 	if made, err := db.IsDemoDatabase(ctx); err != nil || !made {
 		t.Fatalf("the demo did not mark its database as its own: %v %v", made, err)
 	}
@@ -285,5 +287,44 @@ func TestDemoOfTheDay(t *testing.T) {
 		t.Errorf("projection %+v", cov.Projection)
 	} else {
 		t.Logf("projection: rates %+v, needed %.1f of %.1f team-days, years %+v", p.Rates, p.NeededTeamDays, p.AvailableTeamDays, p.Years)
+	}
+}
+
+// checkDemoIndicators checks the demo's indicator figures: both sets stored, the 2021-2025
+// figures from departments and local units, some late, one returned and corrected; the
+// current programme's in progress, one returned awaiting its correction.
+func checkDemoIndicators(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for _, code := range []string{"KH237-2021-2025", "PCMD-2026-2030"} {
+		p, err := db.FindProgrammeByID(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := db.FindIndicatorSet(ctx, p.ID)
+		if err != nil || set.Version != 1 || len(set.Indicators) != 15 {
+			t.Fatalf("%s: set %+v %v", code, set, err)
+		}
+		all, err := db.FindSubmissions(ctx, models.SubmissionFilter{ProgrammeID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		late, returned, units, accepted := 0, 0, map[string]bool{}, 0
+		for _, s := range all {
+			units[s.Unit] = true
+			if s.Late {
+				late++
+			}
+			if s.State == models.SubmissionReturned {
+				returned++
+			}
+			if s.State == models.SubmissionAccepted {
+				accepted++
+			}
+		}
+		// The departments' yearly figures come after the year: the current programme's none yet.
+		if late == 0 || returned != 1 || len(units) < 10 || accepted == 0 || !units["press"] || code == "KH237-2021-2025" && !units[models.AgencyPolice] {
+			t.Errorf("%s: %d submissions, %d late, %d returned, %d accepted, %d units", code, len(all), late, returned, accepted, len(units))
+		}
 	}
 }

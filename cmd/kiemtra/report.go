@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"kiemtra/indicators"
 	"kiemtra/models"
 	"kiemtra/refdata"
 	"kiemtra/report"
@@ -129,6 +130,10 @@ func printReportTotals(w io.Writer, r *report.Report) {
 
 // Reports returns the report service (after Open).
 func (m *Main) Reports() *report.Service { return m.reports }
+
+// Indicators returns the indicator service (after Open): its Progress is what the official
+// periodic report consumes.
+func (m *Main) Indicators() *indicators.Service { return m.indicators }
 
 // newReportService builds the report service over the database. It also carries the dashboard's
 // base-map setting (KIEMTRA_TILE_URL), which the map's data (GET /coverage.geojson) passes on.

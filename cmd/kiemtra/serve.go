@@ -22,6 +22,7 @@ import (
 	"kiemtra/auth"
 	"kiemtra/coverage"
 	"kiemtra/fieldwork"
+	"kiemtra/indicators"
 	"kiemtra/licensing"
 	"kiemtra/models"
 	"kiemtra/photos"
@@ -59,6 +60,9 @@ type Main struct {
 	sanctions *sanctions.Service
 	server    *http.Server
 	listener  net.Listener
+
+	// indicators keeps the programme's indicators; the official report reads its Progress.
+	indicators *indicators.Service
 
 	// wrap, when set, wraps the HTTP handler; tests use it to add slow endpoints.
 	wrap func(http.Handler) http.Handler
@@ -126,6 +130,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.reports, err = newReportService(m, db); err != nil {
 		return err
 	}
+	m.indicators = indicators.New(db, m.reports, m.Now, m.Config.Location())
 	if m.auth, err = auth.NewService(db, m.Config.Secret, m.Now, auth.DefaultPasswordParams); err != nil {
 		return err
 	}
@@ -253,6 +258,9 @@ func (m *Main) Listen() error {
 		Limits:         m.db,
 		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),
 		Reports:        m.reports,
+		Indicators:     m.indicators,
+		Official:       officialContent{indicators: m.indicators, agencies: m.db},
+		IndicatorStore: m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),

@@ -104,7 +104,7 @@ func TestUserAdd(t *testing.T) {
 				{"a username of 41 characters", add(strings.Repeat("u", 41), models.RoleInspector, "D1", ""), 1, "username", ""},
 				{"an unknown role", add("boss", "boss", "D1", ""), 1, "role", ""},
 				{"an unknown agency", add("army", models.RoleInspector, "D1", "", "--agency", "army"), 1, "agency", ""},
-				{"a dissolved agency, with the active ones listed", add("labour.1", models.RoleInspector, "D1", "", "--agency", models.AgencyLabour), 1, "active agencies: commune, culture, education, health, home_affairs, justice, other, police", ""},
+				{"a dissolved agency, with the active ones listed", add("labour.1", models.RoleInspector, "D1", "", "--agency", models.AgencyLabour), 1, "active agencies: commune, court, culture, education, fatherland_front, health, home_affairs, justice, other, police, press, procuracy, science, womens_union", ""},
 				{"a health department inspector", add("health.1", models.RoleInspector, "D1", "", "--agency", models.AgencyHealth), 0, "user health.1 added", "health.1"},
 				{"an unknown area", add("nowhere", models.RoleInspector, "X9", ""), 1, "area", ""},
 				{"an unknown team", add("teamless", models.RoleInspector, "D1", "no-such-team"), 1, "unknown team", ""},
