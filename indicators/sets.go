@@ -5,6 +5,8 @@
 package indicators
 
 import (
+	"strings"
+
 	"kiemtra/models"
 )
 
@@ -104,7 +106,20 @@ func DefaultSet(p *models.Programme) []*models.Indicator {
 	}
 	for i, ind := range list {
 		ind.ProgrammeID, ind.Position = p.ID, i+1
+		if !before2025 {
+			for _, f := range []*string{&ind.NameVI, &ind.NameEN, &ind.DefinitionVI, &ind.DefinitionEN, &ind.NumeratorVI, &ind.NumeratorEN, &ind.DenominatorVI, &ind.DenominatorEN} {
+				*f = since2025.Replace(*f)
+			}
+		}
 		ind.Normalise()
 	}
 	return list
 }
+
+// since2025 words a later programme's targets for the units that exist: since 1 July 2025 there
+// is no district level and no town (thị trấn), only communes and wards.
+var since2025 = strings.NewReplacer(
+	"xã, phường, thị trấn", "xã, phường", "Xã, phường, thị trấn", "Xã, phường",
+	"cấp huyện, cấp xã (từ năm 2025: cấp xã)", "cấp xã", "Cán bộ, công chức cấp huyện, cấp xã", "Cán bộ, công chức cấp xã", "cấp huyện, cấp xã", "cấp xã",
+	"quận, huyện (từ năm 2025: xã, phường)", "xã, phường", "Every district (from 2025: every commune)", "Every commune and ward",
+	"communes, wards and towns", "communes and wards", "district and commune officials concerned (from 2025: commune)", "commune officials concerned")

@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -40,5 +41,21 @@ func TestDefaultSetsAreValid(t *testing.T) {
 				t.Errorf("%s: %s target %v, want %v", p.ID, code, targets[code], want)
 			}
 		}
+	}
+}
+
+// A programme after the 2025 reorganisation names the units that exist: no town, no district.
+func TestALaterSetNamesTheUnitsOfToday(t *testing.T) {
+	p := &models.Programme{ID: "p", StartsOn: models.NewDate(2026, 1, 1), EndsOn: models.NewDate(2030, 12, 31)}
+	for _, ind := range DefaultSet(p) {
+		for _, s := range []string{ind.NameVI, ind.DefinitionVI, ind.NumeratorVI, ind.DenominatorVI, ind.NameEN, ind.DefinitionEN} {
+			if strings.Contains(s, "thị trấn") || strings.Contains(s, "cấp huyện") || strings.Contains(s, "quận, huyện") || strings.Contains(s, "towns") || strings.Contains(s, "district") {
+				t.Errorf("%s: %q", ind.Code, s)
+			}
+		}
+	}
+	old := &models.Programme{ID: "o", StartsOn: models.NewDate(2021, 11, 22), EndsOn: models.NewDate(2025, 12, 31)}
+	if got := DefaultSet(old)[0].NameVI; !strings.Contains(got, "thị trấn") {
+		t.Errorf("the 2021-2025 set keeps the units of its time: %q", got)
 	}
 }
