@@ -171,8 +171,9 @@ var policy = map[string]access{
 	// A business's security-and-order certificate: who reads sanctions.
 	"GET /api/v1/businesses/:id/certificate": {roles: sanctionReaders},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.
-	"GET /api/v1/reports":             {roles: readers},
-	"GET /api/v1/reports/periods":     {roles: readers},
+	"GET /api/v1/reports": {roles: readers},
+	// Reporting officers choose the period of the figures they owe from the programme's.
+	"GET /api/v1/reports/periods":     {roles: indicatorReaders},
 	"GET /api/v1/reports/archive":     {roles: readers},
 	"GET /api/v1/reports/archive/:id": {roles: readers},
 	// The register of places a dance hall keeps away from: planners keep it in their

@@ -247,7 +247,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/coverage?programme=P&area={area}", "", readersOnly, false, true},
 			{"GET", "/api/v1/coverage.geojson?programme=P&area={area}", "", readersOnly, false, true},
 			{"GET", "/api/v1/reports?period=2026-Q1&format=json&area={area}", "", readersOnly, false, true},
-			{"GET", "/api/v1/reports/periods", "", readersOnly, false, false},
+			{"GET", "/api/v1/reports/periods", "", indicatorRoles, false, false},
 			{"GET", "/api/v1/reports/archive", "", readersOnly, false, false},
 			{"GET", "/api/v1/reports/archive/1", "", readersOnly, false, false},
 			{"GET", "/api/v1/coverage/burndown?programme=P&area={area}", "", readersOnly, false, true},

@@ -32,6 +32,8 @@ type Indicators interface {
 	Reminders(ctx context.Context, p *models.Programme, c indicators.Caller, all bool) ([]indicators.Owed, error)
 	// Progress is every indicator against its target for a period (invalid: area).
 	Progress(ctx context.Context, p *models.Programme, per models.ReportingPeriod, area string) (*indicators.Progress, error)
+	// UnitNames names the units of submissions by their codes (local units, agencies).
+	UnitNames(ctx context.Context, codes []string) (map[string]string, error)
 	// MayRead reports whether the caller may read a submission.
 	MayRead(ctx context.Context, c indicators.Caller, sub *models.IndicatorSubmission) (bool, error)
 }
@@ -202,8 +204,35 @@ func (s *Server) submitIndicator(c *gin.Context) {
 	c.JSON(status, sub)
 }
 
+// submissionView is a submission with its unit's name, which the screens show for its code.
+type submissionView struct {
+	*models.IndicatorSubmission
+	UnitName string `json:"unit_name"`
+}
+
 type submissionList struct {
-	Submissions []*models.IndicatorSubmission `json:"submissions"`
+	Submissions []submissionView `json:"submissions"`
+}
+
+// submissionViews names the submissions' units; a unit no longer known keeps its code.
+func (s *Server) submissionViews(ctx context.Context, subs []*models.IndicatorSubmission) ([]submissionView, error) {
+	codes := make([]string, 0, len(subs))
+	for _, sub := range subs {
+		codes = append(codes, sub.Unit)
+	}
+	names, err := s.indicators.UnitNames(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]submissionView, 0, len(subs))
+	for _, sub := range subs {
+		name := names[sub.Unit]
+		if name == "" {
+			name = sub.Unit
+		}
+		out = append(out, submissionView{IndicatorSubmission: sub, UnitName: name})
+	}
+	return out, nil
 }
 
 func (s *Server) listSubmissions(c *gin.Context) {
@@ -243,7 +272,12 @@ func (s *Server) listSubmissions(c *gin.Context) {
 			out = append(out, sub)
 		}
 	}
-	c.JSON(http.StatusOK, submissionList{Submissions: out})
+	views, err := s.submissionViews(ctx, out)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, submissionList{Submissions: views})
 }
 
 // visibleSubmission finds a submission the caller may read; not_found otherwise.
@@ -269,7 +303,12 @@ func (s *Server) getSubmission(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sub)
+	views, err := s.submissionViews(c.Request.Context(), []*models.IndicatorSubmission{sub})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, views[0])
 }
 
 type reviewInput struct {

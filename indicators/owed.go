@@ -181,3 +181,36 @@ func (s *Service) Reminders(ctx context.Context, p *models.Programme, c Caller, 
 func (s *Service) Units(ctx context.Context, p *models.Programme, ind *models.Indicator, per models.ReportingPeriod) ([]Unit, error) {
 	return s.unitsOf(ctx, p, ind, per)
 }
+
+// UnitNames names the units of submissions by their codes: a local unit by its type and name
+// (its version's, "31120@2025" or "31120"), an agency by its short name; a code neither names
+// is left out.
+func (s *Service) UnitNames(ctx context.Context, codes []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	ags, err := s.store.FindAgencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range ags {
+		out[a.Code] = agencyName(a)
+	}
+	var areas []string
+	for _, c := range codes {
+		if _, ok := out[c]; !ok {
+			areas = append(areas, c)
+		}
+	}
+	if len(areas) > 0 {
+		list, _, err := s.store.FindAreas(ctx, models.AreaFilter{Codes: areas, NoGeometry: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			out[a.Code] = unitName(a.TypeName, a.Name)
+		}
+	}
+	return out, nil
+}

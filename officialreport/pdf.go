@@ -270,8 +270,19 @@ func (w *writer) table(widths []float64, heads, aligns []string, rows [][]string
 	drawRow := func(cells []string, style string, fill bool, align func(i int) string) {
 		pdf.SetFont(font, style, size)
 		lines := make([][]string, len(cells))
+		sizes := make([]float64, len(cells))
 		n := 1
 		for i, c := range cells {
+			sizes[i] = size
+			// A figure is never broken over two lines (150.100.0 / 00 reads as two numbers):
+			// one too wide for its column is set smaller instead.
+			if align(i) == "R" && !strings.Contains(c, " ") {
+				if sw := pdf.GetStringWidth(c); sw > widths[i]-1.6 {
+					sizes[i] = size * (widths[i] - 1.6) / sw
+				}
+				lines[i] = []string{c}
+				continue
+			}
 			lines[i] = pdf.SplitText(c, widths[i]-1.6)
 			n = max(n, len(lines[i]))
 		}
@@ -291,10 +302,12 @@ func (w *writer) table(widths []float64, heads, aligns []string, rows [][]string
 				mode = "FD"
 			}
 			pdf.Rect(x, y, widths[i], h, mode)
+			pdf.SetFont(font, style, sizes[i])
 			for k, l := range lines[i] {
 				pdf.SetXY(x+0.8, y+0.8+float64(k)*line)
 				pdf.CellFormat(widths[i]-1.6, line, l, "", 0, align(i), false, 0, "")
 			}
+			pdf.SetFont(font, style, size)
 			x += widths[i]
 		}
 		pdf.SetXY(marginLeft, y+h)

@@ -24,7 +24,7 @@ import { clearErrors, field, postFile, showFieldErrors } from "../forms.js";
  *   area_name?: string, rows: ProgressRow[], narratives: {name_vi?: string, unit_name?: string, text: string}[]}} Progress
  * @typedef {{indicator: string, name_vi?: string, name_en?: string, period: string, unit: Unit, deadline: string,
  *   overdue: boolean, state: string, comment?: string}} Owed
- * @typedef {{id: string, programme_id: string, indicator_code: string, period: string, unit: string, version: number,
+ * @typedef {{id: string, programme_id: string, indicator_code: string, period: string, unit: string, unit_name?: string, version: number,
  *   numerator: number | null, denominator: number | null, value: number | null, narrative: string, attachments: string[] | null,
  *   state: string, review_comment: string, reviewed_by: string, reviewed_at: string | null, reason: string, late: boolean,
  *   submitted_by: string, submitted_at: string}} Submission
@@ -61,6 +61,12 @@ const messages = {
     indTargetChangeMin: "tăng ≥ {a}/năm",
     indChange: "{sign}{p} so với cùng kỳ",
     indOwedTitle: "Số liệu phải nộp",
+    indAllPeriods: "Mọi kỳ của năm",
+    indMonth: "Tháng {m}/{y}",
+    indYear: "Năm {y}",
+    indHalf1: "6 tháng đầu năm {y}",
+    indHalf2: "6 tháng cuối năm {y}",
+    indQuarter: "Quý {q} năm {y}",
     indOwedNone: "Không còn số liệu nào phải nộp cho kỳ này.",
     indColUnit: "Đơn vị",
     indColDeadline: "Hạn nộp",
@@ -135,6 +141,12 @@ const messages = {
     indTargetChangeMin: "up ≥ {a} a year",
     indChange: "{sign}{p} on a year before",
     indOwedTitle: "Figures owed",
+    indAllPeriods: "Every period of the year",
+    indMonth: "{m}/{y}",
+    indYear: "Year {y}",
+    indHalf1: "First half of {y}",
+    indHalf2: "Second half of {y}",
+    indQuarter: "Q{n} {y}",
     indOwedNone: "No figures are owed for this period.",
     indColUnit: "Unit",
     indColDeadline: "Due",
@@ -242,14 +254,27 @@ async function periods(ctx) {
   return { programme: res.programme_id, code: res.programme_code, periods: items, period: pick ? pick.period : "" };
 }
 
-/** @param {DeskContext} ctx @param {{periods: {period: string, name: string, name_en: string}[], period: string}} ps @param {string} route */
-function periodPicker(ctx, ps, route) {
+/**
+ * @param {DeskContext} ctx @param {{periods: {period: string, name: string, name_en: string}[], period: string}} ps @param {string} route
+ * @param {string} [all] the label of a first choice of no period in particular
+ */
+function periodPicker(ctx, ps, route, all) {
   const sel = /** @type {HTMLSelectElement} */ (h("select", { id: "ind-period" },
+    all ? h("option", { value: "", selected: !ps.period }, all) : null,
     ps.periods.map(p => h("option", { value: p.period, selected: p.period === ps.period }, ctx.lang === "en" ? p.name_en : p.name))));
   return h("form", { class: "row ind-filter", onsubmit: (/** @type {Event} */ ev) => {
     ev.preventDefault();
     ctx.go(`${route}${query({ period: sel.value })}`);
   } }, field("ind-field", "ind-period", ctx.t("indPeriod"), sel), h("button", { type: "submit" }, ctx.t("indShow")));
+}
+
+/**
+ * show puts a screen's parts in el, leaving out the ones it does not have (null), which
+ * replaceChildren would write as the text "null".
+ * @param {HTMLElement} el @param {(Node | null)[]} parts
+ */
+function show(el, ...parts) {
+  el.replaceChildren(...parts.filter(p => p !== null));
 }
 
 /**
@@ -274,6 +299,21 @@ function fileButton(ctx, errors, id, label, path, name) {
   return b;
 }
 
+/**
+ * periodName names a period as the reports do: "Quý IV năm 2026", "6 tháng cuối năm 2026",
+ * "Tháng 10/2026" (any programme's, so it is read from the code itself).
+ * @param {DeskContext} ctx @param {unknown} _ps @param {string} period
+ */
+function periodName(ctx, _ps, period) {
+  const m = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/.exec(period);
+  if (!m) return period;
+  const [, y, part] = m;
+  if (!part) return ctx.t("indYear", { y });
+  if (part === "H1" || part === "H2") return ctx.t(part === "H1" ? "indHalf1" : "indHalf2", { y });
+  if (part[0] === "Q") return ctx.t("indQuarter", { q: ["I", "II", "III", "IV"][Number(part[1]) - 1], n: part[1], y });
+  return ctx.t("indMonth", { m: String(Number(part)), y });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Progress
 
@@ -296,10 +336,10 @@ async function renderProgress(el, ctx) {
     h("td", { "data-label": t("indColMet") }, metBadge(ctx, r.total.met)),
     h("td", { "data-label": t("indColSubmitted"), class: "num" }, r.indicator.source === "computed" ? "–" : t("indSubmittedN", { n: fmt.num(r.submitted), m: fmt.num(r.expected) })),
     h("td", { "data-label": t("indColTrend"), class: "ind-trend" },
-      r.trend.filter(p => p.period !== pr.period).slice(-4).map(p => h("span", { class: "ind-point" }, `${p.period}: ${figureText(ctx, r.indicator, p)}`)))));
+      r.trend.filter(p => p.period !== pr.period).slice(-4).map(p => h("span", { class: "ind-point" }, `${periodName(ctx, null, p.period)}: ${figureText(ctx, r.indicator, p)}`)))));
   const report = `/api/v1/reports${query({ period: pr.period, programme: ps.programme })}`;
   const errors = h("div", { id: "ind-download-error", hidden: true });
-  el.replaceChildren(tabs(ctx, "progress"),
+  show(el, tabs(ctx, "progress"),
     h("section", { class: "card" },
       h("h1", {}, t("indTitle")),
       pr.programme_name ? h("p", { class: "muted" }, pr.programme_name) : null,
@@ -324,20 +364,37 @@ async function renderOwed(el, ctx) {
   const { t, fmt } = ctx;
   ctx.setTitle(t("indOwedTitle"));
   const ps = await periods(ctx);
-  const res = await ctx.api.get("/api/v1/indicators/owed" + query({ programme: ps.programme, period: ps.period }));
+  const chosen = ctx.query.get("period") || "";
+  /** @param {string} period @returns {Promise<Owed[]>} */
+  const owedIn = async period => (await ctx.api.get("/api/v1/indicators/owed" + query({ programme: ps.programme, period }))).owed || [];
   /** @type {Owed[]} */
-  const owed = res.owed || [];
+  let owed;
+  if (chosen) owed = await owedIn(chosen);
+  else {
+    // Every period of the latest year: figures are owed by the half-year, the year or the
+    // quarter, and an officer should not have to know which.
+    const year = ps.periods.length ? ps.periods[0].period.slice(0, 4) : "";
+    const lists = await Promise.all(ps.periods.filter(p => p.period.startsWith(year)).map(p => owedIn(p.period)));
+    const seen = new Set();
+    owed = lists.flat().filter(o => {
+      const k = `${o.indicator}|${o.period}|${o.unit.code}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }).sort((a, b) => a.deadline.localeCompare(b.deadline) || a.indicator.localeCompare(b.indicator));
+    ps.period = "";
+  }
   const rows = owed.map(o => h("tr", { class: o.overdue ? "ind-late" : "", dataset: { indicator: o.indicator, unit: o.unit.code } },
     h("td", { "data-label": t("indColIndicator") }, ctx.lang === "en" ? o.name_en || o.name_vi || o.indicator : o.name_vi || o.indicator),
     h("td", { "data-label": t("indColUnit") }, o.unit.name),
-    h("td", { "data-label": t("indPeriod") }, o.period),
+    h("td", { "data-label": t("indPeriod") }, periodName(ctx, ps, o.period)),
     h("td", { "data-label": t("indColDeadline") }, fmt.date(o.deadline), o.overdue ? h("span", { class: "badge bad" }, t("indOverdue")) : null),
     h("td", { "data-label": t("indColState") }, o.state === "returned" ? h("span", { class: "ind-returned" }, t("indReturned", { comment: o.comment || "" })) : t("indNotYet")),
     h("td", {}, h("a", { class: "button", href: `#/indicators/submit${query({ indicator: o.indicator, unit: o.unit.code, period: o.period })}` }, t("indEnter")))));
   el.replaceChildren(tabs(ctx, "owed"),
     h("section", { class: "card" },
       h("h1", {}, t("indOwedTitle")),
-      periodPicker(ctx, ps, "#/indicators/owed"),
+      periodPicker(ctx, ps, "#/indicators/owed", t("indAllPeriods")),
       owed.length ? h("table", { class: "stack ind-table", id: "ind-owed" },
         h("thead", {}, h("tr", {}, ["indColIndicator", "indColUnit", "indPeriod", "indColDeadline", "indColState", ""].map(k => h("th", {}, k ? t(k) : "")))),
         h("tbody", {}, rows)) : h("p", { class: "muted", id: "ind-owed-none" }, t("indOwedNone"))));
@@ -391,7 +448,7 @@ async function renderSubmit(el, ctx) {
   let clientID = crypto.randomUUID();
   for (const input of [num, den, val, narrative, reason]) input.addEventListener("input", () => { clientID = crypto.randomUUID(); });
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "ind-form", id: "ind-form", novalidate: true },
-    h("p", {}, h("b", {}, t("indUnit")), ": ", mine ? mine.unit.name : unit, " · ", h("b", {}, t("indPeriod")), ": ", period,
+    h("p", {}, h("b", {}, t("indUnit")), ": ", mine ? mine.unit.name : last && last.unit_name || unit, " · ", h("b", {}, t("indPeriod")), ": ", periodName(ctx, ps, period),
       mine ? ` · ${t("indColDeadline")}: ${ctx.fmt.date(mine.deadline)}` : ""),
     ind.definition_vi ? h("p", { class: "muted small" }, what(ind.definition_vi, ind.definition_en)) : null,
     last && last.state === "returned" ? h("p", { class: "alert", id: "ind-returned" }, t("indReturned", { comment: last.review_comment })) : null,
@@ -456,8 +513,8 @@ async function renderReview(el, ctx) {
     const ind = byCode.get(s.indicator_code);
     return h("tr", { dataset: { submission: s.id } },
       h("td", { "data-label": t("indColIndicator") }, ind ? indName(ctx, ind) : s.indicator_code),
-      h("td", { "data-label": t("indColUnit") }, s.unit),
-      h("td", { "data-label": t("indPeriod") }, s.period),
+      h("td", { "data-label": t("indColUnit") }, s.unit_name || s.unit),
+      h("td", { "data-label": t("indPeriod") }, periodName(ctx, ps, s.period)),
       h("td", { "data-label": t("indFigure") }, ind ? figureText(ctx, ind, s) : ""),
       h("td", { "data-label": t("indColSubmittedBy") }, h("span", { class: "username" }, s.submitted_by), ` · ${fmt.dateTime(s.submitted_at)}`,
         s.late ? h("span", { class: "badge warn" }, t("indLate")) : null),
@@ -481,11 +538,11 @@ async function renderOne(el, ctx, id, notice) {
   ctx.setTitle(t("indOneTitle", { name }));
   if (!notice && ctx.query.get("sent") === "1") notice = t("indSent", { v: fmt.num(s.version) });
   /** @type {[string, any][]} */
-  const facts = [[t("indColUnit"), s.unit], [t("indPeriod"), s.period], [t("indFigure"), ind ? figureText(ctx, ind, s) : ""],
+  const facts = [[t("indColUnit"), s.unit_name || s.unit], [t("indPeriod"), periodName(ctx, null, s.period)], [t("indFigure"), ind ? figureText(ctx, ind, s) : ""],
     [t("indNarrativeOf"), s.narrative], [t("indReasonOf"), s.reason],
     [t("indColSubmittedBy"), [h("span", { class: "username" }, s.submitted_by), ` · ${fmt.dateTime(s.submitted_at)}`]],
     [t("indComment"), s.review_comment]];
-  const dl = h("dl", { class: "ind-facts" }, facts.filter(([, v]) => v && (!Array.isArray(v) || v.length)).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  const dl = h("dl", { class: "ind-facts" }, facts.filter(([, v]) => v && (!Array.isArray(v) || v.length)).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
   const fileErrors = h("div", { hidden: true });
   const filesEl = (s.attachments || []).length ? h("div", { class: "row ind-files" }, h("b", {}, t("indFiles")),
     (s.attachments || []).map((a, i) => fileButton(ctx, fileErrors, `ind-file-${i}`, `#${i + 1}`, `/api/v1/indicators/attachments/${encodeURIComponent(a)}`, `minh-chung-${i + 1}`)),
@@ -521,7 +578,7 @@ async function renderOne(el, ctx, id, notice) {
     : null;
   /** @type {Submission[]} */
   const versions = hist.submissions || [];
-  el.replaceChildren(tabs(ctx, REVIEWERS.includes(ctx.user.role) ? "review" : "owed"),
+  show(el, tabs(ctx, REVIEWERS.includes(ctx.user.role) ? "review" : "owed"),
     h("section", { class: "card" },
       h("a", { href: REVIEWERS.includes(ctx.user.role) ? "#/indicators/review" : "#/indicators/owed" }, t("indBack")),
       h("h1", {}, t("indOneTitle", { name })),
