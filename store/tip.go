@@ -89,7 +89,9 @@ func (db *DB) FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, 
 
 // SaveTip stores a tip's change when its version is current, audits the step, and when task is
 // given creates it and releases it to its team at once (an urgent tip), in one transaction.
-func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error {
+// The notifications of the step (notes) are written to the outbox in that transaction too: they
+// exist exactly when the step does.
+func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task, notes ...*models.Notification) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		now := db.Now()
 		details := map[string]any{}
@@ -111,6 +113,9 @@ func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, 
 			details["team_id"] = *task.TeamID
 		}
 		if err := db.saveTip(tx, actor, action, t, details); err != nil {
+			return err
+		}
+		if err := db.insertNotifications(tx, notes); err != nil {
 			return err
 		}
 		if task == nil {

@@ -1,0 +1,68 @@
+package notify
+
+import (
+	"strings"
+	"time"
+
+	"kiemtra/models"
+)
+
+// Text is a notification rendered for people: a title and a body in Vietnamese and English.
+type Text struct {
+	TitleVI string `json:"title_vi"`
+	TitleEN string `json:"title_en"`
+	BodyVI  string `json:"body_vi"`
+	BodyEN  string `json:"body_en"`
+}
+
+// Renderer turns a notification's kind and params into text. It is the one source of the
+// wording: the e-mails use it and the in-app API answers its text beside the kind and params.
+type Renderer struct {
+	categories map[string]models.Category
+}
+
+// NewRenderer returns a renderer that names business categories from the reference list.
+func NewRenderer(categories []models.Category) *Renderer {
+	r := &Renderer{categories: map[string]models.Category{}}
+	for _, c := range categories {
+		r.categories[c.Code] = c
+	}
+	return r
+}
+
+// Render renders n. A kind it does not know (written by a newer version) reads as a plain
+// "new notification" rather than failing.
+func (r *Renderer) Render(n *models.Notification) Text {
+	p := n.Params
+	switch n.Kind {
+	case models.NotifyUrgentTip:
+		catVI, catEN := p["category"], p["category"]
+		if c, ok := r.categories[p["category"]]; ok {
+			catVI, catEN = c.VI, c.EN
+		}
+		place := join(", ", p["business_name"], p["business_address"])
+		dayVI, dayEN := p["day"], p["day"]
+		if d, err := time.Parse(time.DateOnly, p["day"]); err == nil {
+			dayVI, dayEN = d.Format("02/01/2006"), d.Format("2 January 2006")
+		}
+		return Text{
+			TitleVI: "Nhiệm vụ kiểm tra khẩn: " + p["business_name"],
+			TitleEN: "Urgent inspection: " + p["business_name"],
+			BodyVI: "Có tin báo khẩn về cơ sở " + place + " (" + catVI + "). Tổ " + p["team_name"] +
+				" được giao kiểm tra ngay trong ngày " + dayVI + "; nhiệm vụ đã có trong lộ trình hôm nay của tổ.",
+			BodyEN: "An urgent tip concerns " + place + " (" + catEN + "). Team " + p["team_name"] +
+				" is to inspect it today, " + dayEN + "; the visit is in the team's route for today.",
+		}
+	}
+	return Text{TitleVI: "Thông báo mới", TitleEN: "New notification", BodyVI: "Bạn có một thông báo mới trong kiemtra.", BodyEN: "You have a new notification in kiemtra."}
+}
+
+func join(sep string, parts ...string) string {
+	var out []string
+	for _, s := range parts {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, sep)
+}
