@@ -53,10 +53,17 @@ var policy = map[string]access{
 	"POST /api/v1/auth/refresh": {public: true},
 	"POST /api/v1/auth/logout":  {public: true},
 	"GET /api/v1/me":            {roles: everyone},
-	"GET /api/v1/stats":         {roles: everyone, city: true}, // the whole city's counts
-	"GET /api/v1/areas":         {roles: everyone},
-	"GET /api/v1/areas/:code":   {roles: everyone},
-	"POST /api/v1/areas/import": {roles: adminsOnly, city: true},
+	// Everyone reads their own notifications and sets their own notification settings;
+	// administrators follow the outbox's deliveries.
+	"GET /api/v1/me/notifications":           {roles: everyone},
+	"POST /api/v1/me/notifications/:id/read": {roles: everyone},
+	"GET /api/v1/me/notification-settings":   {roles: everyone},
+	"PUT /api/v1/me/notification-settings":   {roles: everyone},
+	"GET /api/v1/notifications/outbox":       {roles: adminsOnly},
+	"GET /api/v1/stats":                      {roles: everyone, city: true}, // the whole city's counts
+	"GET /api/v1/areas":                      {roles: everyone},
+	"GET /api/v1/areas/:code":                {roles: everyone},
+	"POST /api/v1/areas/import":              {roles: adminsOnly, city: true},
 	// Reorganisations change every record's unit: city-wide admins decide, planners read.
 	"GET /api/v1/areas/reorganisations":                       {roles: planners, city: true},
 	"POST /api/v1/areas/reorganisations":                      {roles: adminsOnly, city: true},

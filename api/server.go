@@ -97,16 +97,21 @@ type Config struct {
 	// SanctionStore reads sanctions and certificates.
 	SanctionStore models.SanctionStore
 	Reports       ReportService
-	Plans         PlanStore
-	Jobs          Jobs
-	Reorgs        Reorganisations
-	Reference     *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics       *prometheus.Registry // nil: a new one
-	MaxBodyBytes  int64                // default limit of a request body
-	Version       string
-	Location      *time.Location // the time zone users live in
-	Now           func() time.Time
-	Web           StaticFiles // static pages served at /; nil: none
+	// Notifications is the outbox and the users' notification settings; nil: the
+	// notification endpoints answer 503.
+	Notifications models.NotificationStore
+	// NotificationText words notifications for the in-app list (notify.Renderer).
+	NotificationText NotificationRenderer
+	Plans            PlanStore
+	Jobs             Jobs
+	Reorgs           Reorganisations
+	Reference        *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics          *prometheus.Registry // nil: a new one
+	MaxBodyBytes     int64                // default limit of a request body
+	Version          string
+	Location         *time.Location // the time zone users live in
+	Now              func() time.Time
+	Web              StaticFiles // static pages served at /; nil: none
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -149,6 +154,8 @@ type Server struct {
 	tipCity       *auth.Limiter
 	lookupLimiter *auth.Limiter
 	reports       ReportService
+	notifications models.NotificationStore
+	renderer      NotificationRenderer
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -200,6 +207,8 @@ func New(cfg Config) *Server {
 		sanctions:     cfg.Sanctions,
 		sanctionStore: cfg.SanctionStore,
 		reports:       cfg.Reports,
+		notifications: cfg.Notifications,
+		renderer:      cfg.NotificationText,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,
@@ -304,6 +313,7 @@ func New(cfg Config) *Server {
 	s.registerSanctionRoutes(v1)
 	s.registerReportRoutes(v1)
 	s.registerAuditRoutes(v1)
+	s.registerNotificationRoutes(v1)
 	s.engine = e
 	return s
 }

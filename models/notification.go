@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -110,6 +109,15 @@ type Notification struct {
 
 // TableName is the outbox.
 func (Notification) TableName() string { return "notifications" }
+
+// NotificationText is a notification rendered for people: a title and a body in Vietnamese
+// and English.
+type NotificationText struct {
+	TitleVI string `json:"title_vi"`
+	TitleEN string `json:"title_en"`
+	BodyVI  string `json:"body_vi"`
+	BodyEN  string `json:"body_en"`
+}
 
 // NotificationFilter selects rows of the outbox.
 type NotificationFilter struct {
@@ -279,11 +287,9 @@ type NotificationStore interface {
 	// FindNotificationSettings returns a user's settings; a user who never saved any gets the
 	// defaults (everything on, no quiet hours, version 0).
 	FindNotificationSettings(ctx context.Context, userID string) (*NotificationSettings, error)
+	// FindInbox returns a user's delivered in-app notifications (sent or read), newest first.
+	FindInbox(ctx context.Context, userID string, limit int) ([]*Notification, error)
 	// SaveNotificationSettings stores a user's settings when upd.Version is current (conflict
 	// otherwise; invalid for bad settings).
 	SaveNotificationSettings(ctx context.Context, userID string, upd NotificationSettingsUpdate) (*NotificationSettings, error)
 }
-
-// ErrNoRecipient is the reason a notification is skipped: nobody to deliver it to on its
-// channel.
-var ErrNoRecipient = errors.New("no recipient on this channel")

@@ -7,13 +7,8 @@ import (
 	"kiemtra/models"
 )
 
-// Text is a notification rendered for people: a title and a body in Vietnamese and English.
-type Text struct {
-	TitleVI string `json:"title_vi"`
-	TitleEN string `json:"title_en"`
-	BodyVI  string `json:"body_vi"`
-	BodyEN  string `json:"body_en"`
-}
+// Text is a notification rendered for people (models.NotificationText).
+type Text = models.NotificationText
 
 // Renderer turns a notification's kind and params into text. It is the one source of the
 // wording: the e-mails use it and the in-app API answers its text beside the kind and params.
