@@ -24,6 +24,7 @@ import (
 	"kiemtra/fieldwork"
 	"kiemtra/licensing"
 	"kiemtra/models"
+	"kiemtra/notify"
 	"kiemtra/photos"
 	"kiemtra/record"
 	"kiemtra/refdata"
@@ -56,6 +57,8 @@ type Main struct {
 	photos    *photos.Store
 	tips      *tips.Service
 	sanctions *sanctions.Service
+	notifier  *notify.Worker
+	wording   *notify.Renderer
 	server    *http.Server
 	listener  net.Listener
 
@@ -158,6 +161,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.sanctions = sanctions.New(db, penalties, m.Now, m.Config.Location())
+	if err := m.openNotifier(db, categories); err != nil {
+		return err
+	}
 	// The jobs come last: each holds a service made above, and a nil one would panic at its
 	// first scheduled run, hours after a start that looked fine.
 	for _, j := range []struct {
@@ -181,6 +187,24 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
+	return nil
+}
+
+// openNotifier builds the worker that delivers the outbox: in the app always, by e-mail when
+// KIEMTRA_SMTP_HOST is set (otherwise e-mails are skipped, their reason in the outbox).
+func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
+	m.wording = notify.NewRenderer(categories)
+	channels := map[string]notify.Channel{models.ChannelInApp: notify.InApp{}}
+	mailer, err := notify.NewMailer(m.Config.SMTP())
+	if err != nil {
+		return fmt.Errorf("KIEMTRA_SMTP_*: %w", err)
+	}
+	if mailer != nil {
+		channels[models.ChannelEmail] = mailer
+	}
+	host, _ := os.Hostname()
+	m.notifier = notify.NewWorker(db, channels, m.wording, notify.Config{Owner: fmt.Sprintf("%s/%d", host, os.Getpid()), Interval: m.Config.NotifyInterval},
+		m.Now, m.Config.Location(), m.Log)
 	return nil
 }
 
@@ -230,41 +254,43 @@ func (m *Main) Listen() error {
 		return err
 	}
 	handler := api.New(api.Config{
-		Store:          m.db,
-		Registry:       m.registry,
-		Auth:           m.auth,
-		Passwords:      m.auth,
-		Planner:        m.planner,
-		Assigner:       m.morning,
-		TeamDays:       m.db,
-		FieldWork:      m.field,
-		Field:          m.db,
-		Photos:         m.db,
-		PhotoBlobs:     m.photos,
-		Records:        m.records,
-		Coverage:       coverage.New(m.db, m.Now, m.Config.Location()).WithProjector(m.planner),
-		Tips:           m.tips,
-		TipStore:       m.db,
-		Licensing:      licensing.New(m.db, m.Now, m.Config.Location()),
-		Sanctions:      m.sanctions,
-		SanctionStore:  m.db,
-		TrustedProxies: m.Config.Proxies(),
-		Limits:         m.db,
-		LimitKey:       auth.DeriveLimitKey(m.Config.Secret),
-		Reports:        m.reports,
-		Plans:          m.db,
-		Jobs:           jobsAPI{m.runner, m.db},
-		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
-		Reference:      reference,
-		Readiness:      m.db,
-		Unavailable:    store.IsUnavailable,
-		Logger:         m.Log,
-		Metrics:        registry,
-		MaxBodyBytes:   m.Config.MaxBodyBytes,
-		Version:        buildVersion(),
-		Location:       m.Config.Location(),
-		Now:            m.Now,
-		Web:            assets,
+		Store:            m.db,
+		Registry:         m.registry,
+		Auth:             m.auth,
+		Passwords:        m.auth,
+		Planner:          m.planner,
+		Assigner:         m.morning,
+		TeamDays:         m.db,
+		FieldWork:        m.field,
+		Field:            m.db,
+		Photos:           m.db,
+		PhotoBlobs:       m.photos,
+		Records:          m.records,
+		Coverage:         coverage.New(m.db, m.Now, m.Config.Location()).WithProjector(m.planner),
+		Tips:             m.tips,
+		TipStore:         m.db,
+		Licensing:        licensing.New(m.db, m.Now, m.Config.Location()),
+		Sanctions:        m.sanctions,
+		SanctionStore:    m.db,
+		TrustedProxies:   m.Config.Proxies(),
+		Limits:           m.db,
+		LimitKey:         auth.DeriveLimitKey(m.Config.Secret),
+		Reports:          m.reports,
+		Notifications:    m.db,
+		NotificationText: m.wording,
+		Plans:            m.db,
+		Jobs:             jobsAPI{m.runner, m.db},
+		Reorgs:           reorg.NewService(m.db, m.registry.Refresh),
+		Reference:        reference,
+		Readiness:        m.db,
+		Unavailable:      store.IsUnavailable,
+		Logger:           m.Log,
+		Metrics:          registry,
+		MaxBodyBytes:     m.Config.MaxBodyBytes,
+		Version:          buildVersion(),
+		Location:         m.Config.Location(),
+		Now:              m.Now,
+		Web:              assets,
 	})
 	var h http.Handler = handler
 	if m.wrap != nil {
@@ -302,6 +328,13 @@ func (m *Main) Serve(ctx context.Context) error {
 		defer wg.Done()
 		// Other replicas' changes reach this one's in-memory indexes within this interval.
 		m.registry.Run(bg, 30*time.Second)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// Delivers the outbox until the service stops; what it had not delivered waits in the
+		// outbox for the next start (or another replica).
+		m.notifier.Run(bg)
 	}()
 	m.runner.Start()
 	defer func() { m.runner.Stop(); stopBG(); wg.Wait() }()
