@@ -41,10 +41,14 @@ const (
 	// today. Params: business_name, business_address, category, day, task_id. Never the tip's
 	// text or its reporter.
 	NotifyUrgentTip = "urgent_tip"
+	// NotifyTipOverdue: a tip missed its verification or handling deadline and was escalated.
+	// Params: deadline (verify or handle), due ("15:04 02/01/2006" in the users' zone),
+	// severity, place (a business's or an area's name), tip_id.
+	NotifyTipOverdue = "tip_overdue"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

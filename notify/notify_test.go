@@ -492,3 +492,57 @@ func TestBackoffDoublesUpToItsCap(t *testing.T) {
 		}
 	}
 }
+
+func TestAMissedDeadlineNotifiesTheTipOfficerAndThePlannersOnce(t *testing.T) {
+	clk := &clock{t: noon}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+		clk.Set(noon)
+		ctx := context.Background()
+		f := newFixture(t, db, clk.Now)
+		peer := newSMTPPeer(t)
+		if _, err := db.SaveNotificationSettings(ctx, f.planner.ID, models.NotificationSettingsUpdate{Email: "hai.tv@soyte.cantho.gov.vn"}); err != nil {
+			t.Fatal(err)
+		}
+		job := &tips.EscalationJob{Service: f.svc}
+		if _, err := job.Run(ctx, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := outbox(t, db); len(got) != 0 {
+			t.Fatalf("a tip within its deadlines notified %d", len(got))
+		}
+		late := f.tip.HandleDue.Add(time.Hour)
+		clk.Set(late)
+		for i := 0; i < 2; i++ {
+			if _, err := job.Run(ctx, late); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows := outbox(t, db)
+		want := []string{f.officer.ID + "/in_app", f.officer.ID + "/email", f.planner.ID + "/in_app", f.planner.ID + "/email"}
+		if len(rows) != len(want) {
+			t.Fatalf("the missed deadline made %d rows, want %d (once, however many runs): %v", len(rows), len(want), rows)
+		}
+		for _, k := range want {
+			if n := rows[k]; n == nil || n.Kind != models.NotifyTipOverdue || n.Params["deadline"] != "handle" || n.Link != "/office/#/tips/"+f.tip.ID {
+				t.Fatalf("row %s: %+v", k, n)
+			}
+		}
+		w, _ := newWorker(t, db, peer, clk.Now)
+		if _, err := w.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mails := peer.messages()
+		if len(mails) != 1 || mails[0].To != "hai.tv@soyte.cantho.gov.vn" || mails[0].Subject != "Tin báo quá hạn xử lý về Karaoke Ánh Dương" {
+			t.Fatalf("mails: %+v", mails)
+		}
+		wantDue := f.tip.HandleDue.In(vietnam(t)).Format("15:04 02/01/2006")
+		if !strings.Contains(mails[0].Body, "quá hạn xử lý lúc "+wantDue) {
+			t.Fatalf("the body does not say when it was due (%s):\n%s", wantDue, mails[0].Body)
+		}
+		// The officer has no address: the mail is skipped, said so in the outbox.
+		if n := outbox(t, db)[f.officer.ID+"/email"]; n.State != models.NotificationSkipped || !strings.Contains(n.LastError, "no e-mail address") {
+			t.Fatalf("the officer's mail: %s %q", n.State, n.LastError)
+		}
+		noReporterInAnyMessage(t, f, db, peer)
+	})
+}

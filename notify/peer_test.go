@@ -140,6 +140,7 @@ type fixture struct {
 	team, other                      *models.Team
 	inspector, inspector2, lead      *models.User
 	disabled, outsider               *models.User
+	officer, planner                 *models.User
 	business                         *models.Business
 	tip                              *models.Tip
 	contact, reporterName, tipSecret string
@@ -180,6 +181,15 @@ func newFixture(t *testing.T, db *store.DB, now func() time.Time) *fixture {
 	f.lead = user("nk.cuong", "Phạm Quốc Cường", models.RoleTeamLead, f.team, false)
 	f.disabled = user("nk.dung", "Võ Văn Dũng", models.RoleInspector, f.team, true)
 	f.outsider = user("om.em", "Đặng Văn Em", models.RoleInspector, f.other, false)
+	cityUser := func(name, display, role string) *models.User {
+		u := &models.User{Username: name, DisplayName: display, Agency: "police", Role: role, AreaCode: "92", PasswordHash: "x"}
+		if err := db.CreateUser(ctx, "test", u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	f.officer = cityUser("tips", "Hồ Thị Giang", models.RoleTipOfficer)
+	f.planner = cityUser("city.planner", "Trương Văn Hải", models.RolePlanner)
 	if _, err := db.SaveNotificationSettings(ctx, f.lead.ID, models.NotificationSettingsUpdate{Email: "cuong.pq@ninhkieu.cantho.gov.vn"}); err != nil {
 		t.Fatal(err)
 	}

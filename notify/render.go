@@ -48,6 +48,24 @@ func (r *Renderer) Render(n *models.Notification) Text {
 			BodyEN: "An urgent tip concerns " + place + " (" + catEN + "). Team " + p["team_name"] +
 				" is to inspect it today, " + dayEN + "; the visit is in the team's route for today.",
 		}
+	case models.NotifyTipOverdue:
+		stepVI, stepEN := "xác minh", "verification"
+		if p["deadline"] == "handle" {
+			stepVI, stepEN = "xử lý", "handling"
+		}
+		sevVI, sevEN := map[string]string{"urgent": "khẩn", "high": "cao", "normal": "thường"}[p["severity"]], p["severity"]
+		whereVI, whereEN := "", ""
+		if p["place"] != "" {
+			whereVI, whereEN = " về "+p["place"], " about "+p["place"]
+		}
+		return Text{
+			TitleVI: "Tin báo quá hạn " + stepVI + whereVI,
+			TitleEN: "Tip past its " + stepEN + " deadline" + whereEN,
+			BodyVI: "Một tin báo (mức độ " + sevVI + ")" + whereVI + " đã quá hạn " + stepVI + " lúc " + p["due"] +
+				" và đã được báo cáo lên cấp trên. Hãy mở tin báo trên bàn làm việc tin báo để xử lý tiếp.",
+			BodyEN: "A tip (" + sevEN + " severity)" + whereEN + " passed its " + stepEN + " deadline at " + p["due"] +
+				" and was escalated. Open it on the tip desk to take it on.",
+		}
 	}
 	return Text{TitleVI: "Thông báo mới", TitleEN: "New notification", BodyVI: "Bạn có một thông báo mới trong kiemtra.", BodyEN: "You have a new notification in kiemtra."}
 }

@@ -141,7 +141,9 @@ func (tipEscalation) TableName() string { return "tip_escalations" }
 // audits the escalation with the deadline, in one transaction. It answers false and changes
 // nothing when that deadline was escalated before, and a conflict when the tip was changed
 // meanwhile.
-func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error) {
+// The notifications of the escalation (notes) are written in its transaction, and only when
+// the deadline is escalated now.
+func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time, notes ...*models.Notification) (bool, error) {
 	if t.EscalatedAt == nil {
 		return false, invalidf("escalated_at", "an escalation needs its time", "việc báo cáo vượt cấp cần có thời điểm")
 	}
@@ -156,7 +158,10 @@ func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, dead
 			return nil // escalated before
 		}
 		done = true
-		return db.saveTip(tx, actor, models.TipActionEscalate, t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo})
+		if err := db.saveTip(tx, actor, models.TipActionEscalate, t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo}); err != nil {
+			return err
+		}
+		return db.insertNotifications(tx, notes)
 	})
 	if err != nil {
 		return false, err

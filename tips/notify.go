@@ -1,6 +1,9 @@
 package tips
 
 import (
+	"context"
+	"time"
+
 	"kiemtra/models"
 )
 
@@ -38,4 +41,65 @@ func UrgentTipNotifications(t *models.Tip, task *models.Task, b *models.Business
 		}
 	}
 	return out
+}
+
+// TipOverdueNotifications are the notifications of a missed deadline: the tip officer who last
+// worked the tip (classified, verified or received it) and the planners it is escalated to
+// (chain) read it in the app and by e-mail. They name the deadline, when it was due (in the
+// users' zone, as "15:04 02/01/2006"), the severity and the place (the business's name or the
+// area's), never the tip's text or its reporter; the link opens the tip on the office's tip desk.
+func TipOverdueNotifications(t *models.Tip, m Missed, place string, chain []planner, users []*models.User, loc *time.Location) []*models.Notification {
+	params := models.NotificationParams{
+		"deadline": m.Deadline,
+		"due":      m.Due.In(loc).Format("15:04 02/01/2006"),
+		"severity": t.Severity,
+		"place":    place,
+		"tip_id":   t.ID,
+	}
+	key := models.NotifyTipOverdue + ":" + t.ID + ":" + m.Deadline + ":" + m.Due.UTC().Format("20060102T150405")
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	officer := t.ClassifiedBy
+	if officer == "" {
+		officer = t.VerifyingBy
+	}
+	if officer == "" {
+		officer = t.ReceivedBy
+	}
+	for _, u := range users {
+		if officer != "" && u.Username == officer && !u.Disabled && u.Role == models.RoleTipOfficer {
+			add(u.ID)
+		}
+	}
+	for _, p := range chain {
+		add(p.id)
+	}
+	var out []*models.Notification
+	for _, id := range ids {
+		for _, ch := range models.NotificationChannels {
+			out = append(out, &models.Notification{UserID: id, Channel: ch, Kind: models.NotifyTipOverdue, EventKey: key, Params: params, Link: "/office/#/tips/" + t.ID})
+		}
+	}
+	return out
+}
+
+// placeName names a tip's place for a notification: its business, else its area, else "".
+func (s *Service) placeName(ctx context.Context, t *models.Tip) string {
+	if t.BusinessID != nil {
+		if b, err := s.store.FindBusinessByID(ctx, *t.BusinessID); err == nil {
+			return b.Name
+		}
+	}
+	if t.AreaCode != nil {
+		if a, err := s.store.FindAreaByCode(ctx, *t.AreaCode); err == nil {
+			return a.Name
+		}
+	}
+	return ""
 }

@@ -40,7 +40,8 @@ type Store interface {
 	// EscalateTip records the escalation of one missed deadline of t (t.EscalatedAt and
 	// t.EscalatedTo set) and stores t when its version is current; it answers false, storing
 	// nothing, when that deadline was escalated before, and a conflict when t changed meanwhile.
-	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error)
+	// The notifications (notes) are stored with the escalation, and only with it.
+	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time, notes ...*models.Notification) (bool, error)
 	FindBusinessByID(ctx context.Context, id string) (*models.Business, error)
 	FindTeams(ctx context.Context) ([]*models.Team, error)
 	// CountEnabledMembers counts each team's members who are not disabled.
