@@ -45,10 +45,14 @@ const (
 	// Params: deadline (verify or handle), due ("15:04 02/01/2006" in the users' zone),
 	// severity, place (a business's or an area's name), tip_id.
 	NotifyTipOverdue = "tip_overdue"
+	// NotifyTeamDay: the morning release gave the recipient's team its visits of a day
+	// (change "released"), or changed a day already released (change "changed"). Params: day,
+	// visits (how many new), change. Never which businesses.
+	NotifyTeamDay = "team_day"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

@@ -546,3 +546,32 @@ func TestAMissedDeadlineNotifiesTheTipOfficerAndThePlannersOnce(t *testing.T) {
 		noReporterInAnyMessage(t, f, db, peer)
 	})
 }
+
+func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
+	r := renderer(t)
+	params := map[string]models.NotificationParams{
+		models.NotifyUrgentTip:  {"business_name": "Karaoke Ánh Dương", "business_address": "12 Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T"},
+		models.NotifyTipOverdue: {"deadline": "verify", "due": "09:00 11/03/2026", "severity": "urgent", "place": "Phường Cái Khế", "tip_id": "X"},
+		models.NotifyTeamDay:    {"day": "2026-03-10", "visits": "3", "change": "released"},
+	}
+	for _, kind := range models.NotificationKinds {
+		t.Run(kind, func(t *testing.T) {
+			p, ok := params[kind]
+			if !ok {
+				t.Fatalf("no params for %s in this test", kind)
+			}
+			txt := r.Render(&models.Notification{Kind: kind, Params: p})
+			for _, s := range []string{txt.TitleVI, txt.TitleEN, txt.BodyVI, txt.BodyEN} {
+				if strings.TrimSpace(s) == "" || !norm.NFC.IsNormalString(s) || strings.Contains(s, "Thông báo mới") {
+					t.Fatalf("%s is worded %+v", kind, txt)
+				}
+			}
+			if txt.TitleVI == txt.TitleEN {
+				t.Fatalf("%s has no Vietnamese title: %q", kind, txt.TitleVI)
+			}
+		})
+	}
+	if txt := r.Render(&models.Notification{Kind: "from_a_newer_version"}); txt.TitleVI != "Thông báo mới" {
+		t.Fatalf("an unknown kind: %+v", txt)
+	}
+}

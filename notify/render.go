@@ -48,6 +48,23 @@ func (r *Renderer) Render(n *models.Notification) Text {
 			BodyEN: "An urgent tip concerns " + place + " (" + catEN + "). Team " + p["team_name"] +
 				" is to inspect it today, " + dayEN + "; the visit is in the team's route for today.",
 		}
+	case models.NotifyTeamDay:
+		dayVI, dayEN := p["day"], p["day"]
+		if d, err := time.Parse(time.DateOnly, p["day"]); err == nil {
+			dayVI, dayEN = d.Format("02/01/2006"), d.Format("2 January 2006")
+		}
+		if p["change"] == "changed" {
+			return Text{
+				TitleVI: "Lộ trình ngày " + dayVI + " đã thay đổi", TitleEN: "The route of " + dayEN + " changed",
+				BodyVI: "Lộ trình của tổ ngày " + dayVI + " vừa được cập nhật (" + p["visits"] + " lượt kiểm tra mới). Hãy mở ứng dụng để xem thứ tự mới.",
+				BodyEN: "The team's route for " + dayEN + " was updated (" + p["visits"] + " new visits). Open the app for the new order.",
+			}
+		}
+		return Text{
+			TitleVI: "Đã giao lộ trình ngày " + dayVI, TitleEN: "The route of " + dayEN + " is out",
+			BodyVI: "Tổ có " + p["visits"] + " lượt kiểm tra trong ngày " + dayVI + ". Hãy mở ứng dụng để xem lộ trình.",
+			BodyEN: "The team has " + p["visits"] + " visits on " + dayEN + ". Open the app for the route.",
+		}
 	case models.NotifyTipOverdue:
 		stepVI, stepEN := "xác minh", "verification"
 		if p["deadline"] == "handle" {
