@@ -163,3 +163,52 @@ func TestAServiceStoppedBetweenTheEventAndTheDeliveryMailsAfterItsRestartOnce(t 
 		})
 	}
 }
+
+// The mail server and the worker's pace come from the environment; a wrong value is refused by
+// the name of its variable.
+func TestTheNotificationSettingsOfTheServiceAreConfiguredAndChecked(t *testing.T) {
+	smtpOK := map[string]string{"KIEMTRA_SMTP_HOST": "mail.cantho.gov.vn", "KIEMTRA_SMTP_FROM": "kiemtra <kiemtra@cantho.gov.vn>"}
+	with := func(extra map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range smtpOK {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		error string // the variable named, "" for none
+	}{
+		{"nothing set: e-mail off", nil, ""},
+		{"a host and a sender", smtpOK, ""},
+		{"implicit TLS on 465", with(map[string]string{"KIEMTRA_SMTP_TLS": "tls", "KIEMTRA_SMTP_PORT": "465"}), ""},
+		{"a port that is not a number", with(map[string]string{"KIEMTRA_SMTP_PORT": "smtp"}), "KIEMTRA_SMTP_PORT"},
+		{"a port out of range", with(map[string]string{"KIEMTRA_SMTP_PORT": "70000"}), "KIEMTRA_SMTP_*"},
+		{"an unknown TLS mode", with(map[string]string{"KIEMTRA_SMTP_TLS": "ssl3"}), "KIEMTRA_SMTP_*"},
+		{"a host without a sender", map[string]string{"KIEMTRA_SMTP_HOST": "mail.cantho.gov.vn"}, "KIEMTRA_SMTP_*"},
+		{"a sender that is no address", with(map[string]string{"KIEMTRA_SMTP_FROM": "kiemtra"}), "KIEMTRA_SMTP_*"},
+		{"a sender without a host", map[string]string{"KIEMTRA_SMTP_FROM": "kiemtra@cantho.gov.vn"}, "KIEMTRA_SMTP_HOST"},
+		{"a public URL that is a path", map[string]string{"KIEMTRA_PUBLIC_URL": "/kiemtra"}, "KIEMTRA_PUBLIC_URL"},
+		{"an interval that is no duration", map[string]string{"KIEMTRA_NOTIFY_INTERVAL": "often"}, "KIEMTRA_NOTIFY_INTERVAL"},
+		{"an interval too short", map[string]string{"KIEMTRA_NOTIFY_INTERVAL": "1ms"}, "KIEMTRA_NOTIFY_INTERVAL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultConfig()
+			c.DataDir = t.TempDir()
+			err := c.LoadEnv(func(name string) string { return tc.env[name] })
+			if err == nil {
+				err = c.Validate()
+			}
+			switch {
+			case tc.error == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.error != "" && (err == nil || !strings.Contains(err.Error(), tc.error)):
+				t.Fatalf("got %v, want an error naming %s", err, tc.error)
+			}
+		})
+	}
+}
