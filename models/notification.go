@@ -49,10 +49,13 @@ const (
 	// (change "released"), or changed a day already released (change "changed"). Params: day,
 	// visits (how many new), change. Never which businesses.
 	NotifyTeamDay = "team_day"
+	// NotifySanctionOverdue: a sanction's next deadline passed with its step not done. Params:
+	// business_name, due (YYYY-MM-DD), step (fine or measure), decision_no, sanction_id.
+	NotifySanctionOverdue = "sanction_overdue"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

@@ -11,6 +11,8 @@ import (
 
 	"kiemtra/models"
 	"kiemtra/notify"
+	"kiemtra/refdata"
+	"kiemtra/sanctions"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 	"kiemtra/tips"
@@ -550,9 +552,10 @@ func TestAMissedDeadlineNotifiesTheTipOfficerAndThePlannersOnce(t *testing.T) {
 func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 	r := renderer(t)
 	params := map[string]models.NotificationParams{
-		models.NotifyUrgentTip:  {"business_name": "Karaoke Ánh Dương", "business_address": "12 Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T"},
-		models.NotifyTipOverdue: {"deadline": "verify", "due": "09:00 11/03/2026", "severity": "urgent", "place": "Phường Cái Khế", "tip_id": "X"},
-		models.NotifyTeamDay:    {"day": "2026-03-10", "visits": "3", "change": "released"},
+		models.NotifyUrgentTip:       {"business_name": "Karaoke Ánh Dương", "business_address": "12 Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T"},
+		models.NotifyTipOverdue:      {"deadline": "verify", "due": "09:00 11/03/2026", "severity": "urgent", "place": "Phường Cái Khế", "tip_id": "X"},
+		models.NotifyTeamDay:         {"day": "2026-03-10", "visits": "3", "change": "released"},
+		models.NotifySanctionOverdue: {"business_name": "Karaoke Ánh Dương", "due": "2026-03-10", "step": "fine", "decision_no": "12/QĐ-XPHC", "sanction_id": "S"},
 	}
 	for _, kind := range models.NotificationKinds {
 		t.Run(kind, func(t *testing.T) {
@@ -574,4 +577,55 @@ func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 	if txt := r.Render(&models.Notification{Kind: "from_a_newer_version"}); txt.TitleVI != "Thông báo mới" {
 		t.Fatalf("an unknown kind: %+v", txt)
 	}
+}
+
+func TestAnOverdueSanctionIsNotifiedOncePerDeadline(t *testing.T) {
+	clk := &clock{t: noon}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+		clk.Set(noon)
+		ctx := context.Background()
+		f := newFixture(t, db, clk.Now)
+		pens, err := refdata.Penalties()
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := sanctions.New(db, pens, clk.Now, vietnam(t))
+		sn, _, err := svc.Propose(ctx, f.lead.Username, sanctions.ProposeInput{BusinessID: f.business.ID, ViolationCode: "HOURS"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sn, err = svc.Update(ctx, f.planner.Username, sn.ID, sanctions.UpdateInput{Version: sn.Version, Decision: &sanctions.DecisionInput{
+			Number: "12/QĐ-XPHC", Date: models.NewDate(2026, 2, 20), Authority: "Chủ tịch UBND phường", FineAmount: 15000000}}); err != nil {
+			t.Fatal(err)
+		}
+		job := &sanctions.OverdueJob{Service: svc, Store: db}
+		// The fine is due ten days after the decision, on 2 March; the job runs on 10 March.
+		for i := 0; i < 2; i++ {
+			if _, err := job.Run(ctx, clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows := outbox(t, db)
+		want := []string{f.planner.ID + "/in_app", f.planner.ID + "/email", f.lead.ID + "/in_app", f.lead.ID + "/email"}
+		if len(rows) != len(want) {
+			t.Fatalf("the overdue fine made %d rows, want %d (the city's planner and the proposer, once): %v", len(rows), len(want), rows)
+		}
+		for _, k := range want {
+			n := rows[k]
+			if n == nil || n.Kind != models.NotifySanctionOverdue || n.Params["step"] != "fine" || n.Params["due"] != "2026-03-02" || n.Params["business_name"] != f.business.Name {
+				t.Fatalf("row %s: %+v", k, n)
+			}
+		}
+		// Paid: nothing more is due, and a later run adds nothing.
+		if _, err := svc.Update(ctx, f.planner.Username, sn.ID, sanctions.UpdateInput{Version: sn.Version, Payment: &sanctions.PaymentInput{
+			PaidOn: models.NewDate(2026, 3, 10), Amount: 15000000, ReceiptNo: "BL1"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := job.Run(ctx, clk.Now().Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got := outbox(t, db); len(got) != len(want) {
+			t.Fatalf("a paid sanction was notified again: %d rows", len(got))
+		}
+	})
 }

@@ -65,6 +65,25 @@ func (r *Renderer) Render(n *models.Notification) Text {
 			BodyVI: "Tổ có " + p["visits"] + " lượt kiểm tra trong ngày " + dayVI + ". Hãy mở ứng dụng để xem lộ trình.",
 			BodyEN: "The team has " + p["visits"] + " visits on " + dayEN + ". Open the app for the route.",
 		}
+	case models.NotifySanctionOverdue:
+		dueVI, dueEN := p["due"], p["due"]
+		if d, err := time.Parse(time.DateOnly, p["due"]); err == nil {
+			dueVI, dueEN = d.Format("02/01/2006"), d.Format("2 January 2006")
+		}
+		stepVI, stepEN := "biện pháp khắc phục hậu quả", "a remedial measure"
+		if p["step"] == "fine" {
+			stepVI, stepEN = "nộp tiền phạt", "the fine's payment"
+		}
+		decVI, decEN := "", ""
+		if p["decision_no"] != "" {
+			decVI, decEN = " (quyết định số "+p["decision_no"]+")", " (decision "+p["decision_no"]+")"
+		}
+		return Text{
+			TitleVI: "Quá hạn thi hành quyết định xử phạt: " + p["business_name"],
+			TitleEN: "Sanction overdue: " + p["business_name"],
+			BodyVI:  "Cơ sở " + p["business_name"] + decVI + " chưa hoàn thành " + stepVI + " đúng hạn " + dueVI + ". Hãy theo dõi và xử lý tiếp.",
+			BodyEN:  p["business_name"] + decEN + " has not completed " + stepEN + " due on " + dueEN + ". Follow it up.",
+		}
 	case models.NotifyTipOverdue:
 		stepVI, stepEN := "xác minh", "verification"
 		if p["deadline"] == "handle" {

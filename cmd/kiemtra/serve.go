@@ -176,6 +176,8 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
 		// The certificates' rule runs with the nightly job: the day's decisions are in by then.
 		{m.Config.CronNightly, &sanctions.CertificateJob{Service: m.sanctions}},
+		// Overdue sanctions are notified with the nightly job too, once per deadline.
+		{m.Config.CronNightly, &sanctions.OverdueJob{Service: m.sanctions, Store: db}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
