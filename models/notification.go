@@ -52,10 +52,14 @@ const (
 	// NotifySanctionOverdue: a sanction's next deadline passed with its step not done. Params:
 	// business_name, due (YYYY-MM-DD), step (fine or measure), decision_no, sanction_id.
 	NotifySanctionOverdue = "sanction_overdue"
+	// NotifyPlanInfeasible: the nightly job found that a programme's plan of the year no longer
+	// fits the teams' remaining capacity. Params: programme_code, programme_name, year, open
+	// (visits left), capacity (places left), shortfall.
+	NotifyPlanInfeasible = "plan_infeasible"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

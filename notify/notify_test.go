@@ -555,6 +555,7 @@ func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 		models.NotifyUrgentTip:       {"business_name": "Karaoke Ánh Dương", "business_address": "12 Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T"},
 		models.NotifyTipOverdue:      {"deadline": "verify", "due": "09:00 11/03/2026", "severity": "urgent", "place": "Phường Cái Khế", "tip_id": "X"},
 		models.NotifyTeamDay:         {"day": "2026-03-10", "visits": "3", "change": "released"},
+		models.NotifyPlanInfeasible:  {"programme_code": "CT-2026", "programme_name": "Chương trình 2026-2030", "year": "2026", "open": "120", "capacity": "80", "shortfall": "40"},
 		models.NotifySanctionOverdue: {"business_name": "Karaoke Ánh Dương", "due": "2026-03-10", "step": "fine", "decision_no": "12/QĐ-XPHC", "sanction_id": "S"},
 	}
 	for _, kind := range models.NotificationKinds {

@@ -84,6 +84,15 @@ func (r *Renderer) Render(n *models.Notification) Text {
 			BodyVI:  "Cơ sở " + p["business_name"] + decVI + " chưa hoàn thành " + stepVI + " đúng hạn " + dueVI + ". Hãy theo dõi và xử lý tiếp.",
 			BodyEN:  p["business_name"] + decEN + " has not completed " + stepEN + " due on " + dueEN + ". Follow it up.",
 		}
+	case models.NotifyPlanInfeasible:
+		return Text{
+			TitleVI: "Kế hoạch năm " + p["year"] + " không còn khả thi: " + p["programme_name"],
+			TitleEN: "The " + p["year"] + " plan no longer fits: " + p["programme_name"],
+			BodyVI: "Kế hoạch năm " + p["year"] + " của chương trình " + p["programme_name"] + " (" + p["programme_code"] + ") còn " + p["open"] +
+				" lượt kiểm tra nhưng các tổ chỉ còn " + p["capacity"] + " lượt trong năm: thiếu " + p["shortfall"] + " lượt. Hãy điều chỉnh kế hoạch hoặc năng lực các tổ.",
+			BodyEN: "The " + p["year"] + " plan of " + p["programme_name"] + " (" + p["programme_code"] + ") has " + p["open"] +
+				" visits left but the teams have " + p["capacity"] + " places left this year: " + p["shortfall"] + " short. Adjust the plan or the teams' capacity.",
+		}
 	case models.NotifyTipOverdue:
 		stepVI, stepEN := "xác minh", "verification"
 		if p["deadline"] == "handle" {
