@@ -13,8 +13,7 @@ import (
 // EscalationJob reports every open tip that missed a deadline to the planners responsible for
 // its place (those whose jurisdiction holds it; the city's when it has no place), once per
 // missed deadline: a tip still received is escalated when its verification deadline passes, and
-// again when its handling deadline passes too. kiemtra has no mail or SMS gateway: the
-// escalation is recorded (tip_escalations), set on the tip (escalated_at, escalated_to) and
+// again when its handling deadline passes too. The escalation is recorded (tip_escalations), set on the tip (escalated_at, escalated_to) and
 // audited, and notified (TipOverdueNotifications) to the planners and to the tip officer who
 // last worked the tip; planners also find the tips with GET /api/v1/tips?overdue=true.
 type EscalationJob struct {
