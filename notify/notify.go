@@ -144,7 +144,8 @@ func (w *Worker) Run(ctx context.Context) {
 
 // RunOnce claims the due rows and attempts each once; it answers how many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	rows, err := w.store.ClaimNotifications(ctx, w.cfg.Owner, w.now(), w.cfg.Lease, w.cfg.Batch)
+	start := w.now()
+	rows, err := w.store.ClaimNotifications(ctx, w.cfg.Owner, start, w.cfg.Lease, w.cfg.Batch)
 	if err != nil {
 		return 0, err
 	}
@@ -154,6 +155,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			// Stopping: the rows not attempted keep their lease and are claimed again when it
 			// ends, by this service after a restart or by another replica.
 			return len(rows), ctx.Err()
+		}
+		if w.now().Sub(start) > w.cfg.Lease/2 {
+			// A slow channel ate half the lease: the rest of the batch is left to its lease's
+			// end, so that no row is still being sent here when another worker may claim it.
+			break
 		}
 		if err := w.attempt(ctx, n); err != nil {
 			errs = append(errs, err)

@@ -630,3 +630,42 @@ func TestAnOverdueSanctionIsNotifiedOncePerDeadline(t *testing.T) {
 		}
 	})
 }
+
+// slow is a channel that takes a minute per message (on the test's clock).
+type slow struct {
+	clk  *clock
+	sent *int
+}
+
+func (s slow) Deliver(context.Context, *models.Notification, notify.Recipient, notify.Text) error {
+	s.clk.Set(s.clk.Now().Add(time.Minute))
+	*s.sent++
+	return nil
+}
+
+func TestAWorkerStopsItsBatchBeforeItsLeaseRunsOut(t *testing.T) {
+	clk := &clock{t: noon}
+	db := storetest.NewSQLite(t, storetest.Options{Now: clk.Now})
+	ctx := context.Background()
+	f := newFixture(t, db, clk.Now)
+	var notes []*models.Notification
+	for i := 0; i < 6; i++ {
+		notes = append(notes, &models.Notification{UserID: f.inspector.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: "slow" + string(rune('a'+i))})
+	}
+	if err := db.EnqueueNotifications(ctx, notes); err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	w := notify.NewWorker(db, map[string]notify.Channel{models.ChannelInApp: slow{clk, &sent}}, renderer(t), notify.Config{Lease: 4 * time.Minute}, clk.Now, vietnam(t), nil)
+	if n, err := w.RunOnce(ctx); err != nil || n != 6 {
+		t.Fatalf("claimed %d: %v", n, err)
+	}
+	// A four-minute lease: the third message starts at 2m, the fourth would start past half of it.
+	if sent != 3 {
+		t.Fatalf("%d messages sent in one batch, want 3 (stopped past half the lease)", sent)
+	}
+	clk.Set(clk.Now().Add(2 * time.Minute)) // the lease of the rest ends
+	if n, _ := w.RunOnce(ctx); n != 3 || sent != 6 {
+		t.Fatalf("the rest: claimed %d, sent %d in all", n, sent)
+	}
+}
