@@ -53,17 +53,10 @@ var policy = map[string]access{
 	"POST /api/v1/auth/refresh": {public: true},
 	"POST /api/v1/auth/logout":  {public: true},
 	"GET /api/v1/me":            {roles: everyone},
-	// Everyone reads their own notifications and sets their own notification settings;
-	// administrators follow the outbox's deliveries.
-	"GET /api/v1/me/notifications":           {roles: everyone},
-	"POST /api/v1/me/notifications/:id/read": {roles: everyone},
-	"GET /api/v1/me/notification-settings":   {roles: everyone},
-	"PUT /api/v1/me/notification-settings":   {roles: everyone},
-	"GET /api/v1/notifications/outbox":       {roles: adminsOnly},
-	"GET /api/v1/stats":                      {roles: everyone, city: true}, // the whole city's counts
-	"GET /api/v1/areas":                      {roles: everyone},
-	"GET /api/v1/areas/:code":                {roles: everyone},
-	"POST /api/v1/areas/import":              {roles: adminsOnly, city: true},
+	"GET /api/v1/stats":         {roles: everyone, city: true}, // the whole city's counts
+	"GET /api/v1/areas":         {roles: everyone},
+	"GET /api/v1/areas/:code":   {roles: everyone},
+	"POST /api/v1/areas/import": {roles: adminsOnly, city: true},
 	// Reorganisations change every record's unit: city-wide admins decide, planners read.
 	"GET /api/v1/areas/reorganisations":                       {roles: planners, city: true},
 	"POST /api/v1/areas/reorganisations":                      {roles: adminsOnly, city: true},
@@ -172,6 +165,13 @@ var policy = map[string]access{
 	"POST /api/v1/sanctions":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
 	"GET /api/v1/sanctions/:id":   {roles: sanctionReaders},
 	"PATCH /api/v1/sanctions/:id": {roles: planners},
+	// Everyone reads their own notifications and sets their own notification settings;
+	// administrators follow the outbox's deliveries.
+	"GET /api/v1/me/notifications":           {roles: everyone},
+	"POST /api/v1/me/notifications/:id/read": {roles: everyone},
+	"GET /api/v1/me/notification-settings":   {roles: everyone},
+	"PUT /api/v1/me/notification-settings":   {roles: everyone},
+	"GET /api/v1/notifications/outbox":       {roles: adminsOnly},
 	// A business's security-and-order certificate: who reads sanctions.
 	"GET /api/v1/businesses/:id/certificate": {roles: sanctionReaders},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.

@@ -29,7 +29,7 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 		cats, _ := refdata.Categories()
 		loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 		h := New(Config{Store: db, Readiness: readiness{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: loc,
-			Notifications: db, NotificationText: notify.NewRenderer(cats)})
+			Notifications: db, NotifyText: notify.NewRenderer(cats)})
 		me := &Principal{UserID: u.ID, Username: u.Username, Role: u.Role, AreaCode: "92", AreaPath: "/92/"}
 		admin := &Principal{UserID: "admin", Username: "admin", Role: models.RoleAdmin, AreaCode: "92", AreaPath: "/92/"}
 

@@ -97,21 +97,21 @@ type Config struct {
 	// SanctionStore reads sanctions and certificates.
 	SanctionStore models.SanctionStore
 	Reports       ReportService
+	Plans         PlanStore
+	Jobs          Jobs
+	Reorgs        Reorganisations
+	Reference     *models.Reference    // the tables GET /api/v1/reference serves
+	Metrics       *prometheus.Registry // nil: a new one
+	MaxBodyBytes  int64                // default limit of a request body
+	Version       string
+	Location      *time.Location // the time zone users live in
+	Now           func() time.Time
+	Web           StaticFiles // static pages served at /; nil: none
 	// Notifications is the outbox and the users' notification settings; nil: the
 	// notification endpoints answer 503.
 	Notifications models.NotificationStore
-	// NotificationText words notifications for the in-app list (notify.Renderer).
-	NotificationText NotificationRenderer
-	Plans            PlanStore
-	Jobs             Jobs
-	Reorgs           Reorganisations
-	Reference        *models.Reference    // the tables GET /api/v1/reference serves
-	Metrics          *prometheus.Registry // nil: a new one
-	MaxBodyBytes     int64                // default limit of a request body
-	Version          string
-	Location         *time.Location // the time zone users live in
-	Now              func() time.Time
-	Web              StaticFiles // static pages served at /; nil: none
+	// NotifyText words notifications for the in-app list (notify.Renderer).
+	NotifyText NotificationRenderer
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -208,7 +208,7 @@ func New(cfg Config) *Server {
 		sanctionStore: cfg.SanctionStore,
 		reports:       cfg.Reports,
 		notifications: cfg.Notifications,
-		renderer:      cfg.NotificationText,
+		renderer:      cfg.NotifyText,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,
