@@ -56,10 +56,13 @@ const (
 	// fits the teams' remaining capacity. Params: programme_code, programme_name, year, open
 	// (visits left), capacity (places left), shortfall.
 	NotifyPlanInfeasible = "plan_infeasible"
+	// NotifyTipDueSoon: a tip's next deadline is less than tips.DueSoon away. The params of
+	// NotifyTipOverdue.
+	NotifyTipDueSoon = "tip_due_soon"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipDueSoon, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

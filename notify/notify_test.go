@@ -554,6 +554,7 @@ func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 	params := map[string]models.NotificationParams{
 		models.NotifyUrgentTip:       {"business_name": "Karaoke Ánh Dương", "business_address": "12 Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T"},
 		models.NotifyTipOverdue:      {"deadline": "verify", "due": "09:00 11/03/2026", "severity": "urgent", "place": "Phường Cái Khế", "tip_id": "X"},
+		models.NotifyTipDueSoon:      {"deadline": "handle", "due": "09:00 11/03/2026", "severity": "high", "place": "Karaoke Ánh Dương", "tip_id": "X"},
 		models.NotifyTeamDay:         {"day": "2026-03-10", "visits": "3", "change": "released"},
 		models.NotifyPlanInfeasible:  {"programme_code": "CT-2026", "programme_name": "Chương trình 2026-2030", "year": "2026", "open": "120", "capacity": "80", "shortfall": "40"},
 		models.NotifySanctionOverdue: {"business_name": "Karaoke Ánh Dương", "due": "2026-03-10", "step": "fine", "decision_no": "12/QĐ-XPHC", "sanction_id": "S"},
@@ -668,4 +669,43 @@ func TestAWorkerStopsItsBatchBeforeItsLeaseRunsOut(t *testing.T) {
 	if n, _ := w.RunOnce(ctx); n != 3 || sent != 6 {
 		t.Fatalf("the rest: claimed %d, sent %d in all", n, sent)
 	}
+}
+
+func TestATipNearItsDeadlineWarnsItsOfficerOnce(t *testing.T) {
+	clk := &clock{t: noon}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+		clk.Set(noon)
+		ctx := context.Background()
+		f := newFixture(t, db, clk.Now)
+		job := &tips.EscalationJob{Service: f.svc}
+		due := *f.tip.HandleDue
+		for _, tc := range []struct {
+			name string
+			at   time.Time
+			want int
+		}{
+			{"seven hours before: not yet", due.Add(-7 * time.Hour), 0},
+			{"five hours before: the officer who verified it, in the app and by e-mail", due.Add(-5 * time.Hour), 2},
+			{"an hour later: not again", due.Add(-4 * time.Hour), 2},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				clk.Set(tc.at)
+				if _, err := job.Run(ctx, tc.at); err != nil {
+					t.Fatal(err)
+				}
+				rows := outbox(t, db)
+				if len(rows) != tc.want {
+					t.Fatalf("%d rows, want %d: %v", len(rows), tc.want, rows)
+				}
+				for k, n := range rows {
+					if n.UserID != f.officer.ID || n.Kind != models.NotifyTipDueSoon || n.Params["deadline"] != "handle" {
+						t.Fatalf("%s: %+v", k, n)
+					}
+				}
+			})
+		}
+		if txt := renderer(t).Render(outbox(t, db)[f.officer.ID+"/in_app"]); txt.TitleVI != "Tin báo sắp đến hạn xử lý về Karaoke Ánh Dương" {
+			t.Fatalf("worded %+v", txt)
+		}
+	})
 }

@@ -93,7 +93,7 @@ func (r *Renderer) Render(n *models.Notification) Text {
 			BodyEN: "The " + p["year"] + " plan of " + p["programme_name"] + " (" + p["programme_code"] + ") has " + p["open"] +
 				" visits left but the teams have " + p["capacity"] + " places left this year: " + p["shortfall"] + " short. Adjust the plan or the teams' capacity.",
 		}
-	case models.NotifyTipOverdue:
+	case models.NotifyTipOverdue, models.NotifyTipDueSoon:
 		stepVI, stepEN := "xác minh", "verification"
 		if p["deadline"] == "handle" {
 			stepVI, stepEN = "xử lý", "handling"
@@ -102,6 +102,14 @@ func (r *Renderer) Render(n *models.Notification) Text {
 		whereVI, whereEN := "", ""
 		if p["place"] != "" {
 			whereVI, whereEN = " về "+p["place"], " about "+p["place"]
+		}
+		if n.Kind == models.NotifyTipDueSoon {
+			return Text{
+				TitleVI: "Tin báo sắp đến hạn " + stepVI + whereVI,
+				TitleEN: "Tip near its " + stepEN + " deadline" + whereEN,
+				BodyVI:  "Một tin báo (mức độ " + sevVI + ")" + whereVI + " phải được " + stepVI + " trước " + p["due"] + ". Hãy xử lý kịp thời hạn.",
+				BodyEN:  "A tip (" + sevEN + " severity)" + whereEN + " must have its " + stepEN + " done by " + p["due"] + ".",
+			}
 		}
 		return Text{
 			TitleVI: "Tin báo quá hạn " + stepVI + whereVI,

@@ -67,6 +67,7 @@ func (j *OverdueJob) Run(ctx context.Context, now time.Time) (string, error) {
 	if err := j.Store.EnqueueNotifications(ctx, notes); err != nil {
 		return "", fmt.Errorf("notify overdue sanctions: %w", err)
 	}
+	// The office's operations desk words this note (ops.js resultText): keep its form.
 	return fmt.Sprintf("%d sanctions overdue", len(list)), nil
 }
 

@@ -90,7 +90,62 @@ func (j *EscalationJob) Run(ctx context.Context, now time.Time) (string, error) 
 			n++
 		}
 	}
-	return fmt.Sprintf("%d missed deadlines escalated", n), nil
+	soon, err := j.warnDueSoon(ctx, now, users)
+	if err != nil {
+		return "", err
+	}
+	// The office's operations desk words these notes (ops.js resultText): keep their form.
+	out := fmt.Sprintf("%d missed deadlines escalated", n)
+	if soon > 0 {
+		out += fmt.Sprintf("; %d tips near their deadline warned", soon)
+	}
+	return out, nil
+}
+
+// DueSoon is how long before a tip's deadline its officer is warned.
+const DueSoon = 6 * time.Hour
+
+// NextDeadline is the deadline an open tip must meet next: verification while it is received,
+// handling after; ok is false for a tip that needs no more work or has no deadline.
+func NextDeadline(t *models.Tip) (Missed, bool) {
+	switch t.Status {
+	case models.TipReceived:
+		if t.VerifyDue != nil {
+			return Missed{DeadlineVerify, *t.VerifyDue}, true
+		}
+	case models.TipVerifying, models.TipClassified:
+		if t.HandleDue != nil {
+			return Missed{DeadlineHandle, *t.HandleDue}, true
+		}
+	}
+	return Missed{}, false
+}
+
+// warnDueSoon notifies the tip officers of the open tips whose next deadline falls within
+// DueSoon of now, once per deadline: the officer who last worked the tip, or every enabled tip
+// officer for a tip nobody took yet (the public form's).
+func (j *EscalationJob) warnDueSoon(ctx context.Context, now time.Time, users []*models.User) (int, error) {
+	s := j.Service
+	open, _, err := s.store.FindTips(ctx, models.TipFilter{})
+	if err != nil {
+		return 0, err
+	}
+	var notes []*models.Notification
+	warned := 0
+	for _, t := range open {
+		d, ok := NextDeadline(t)
+		if !ok || !t.Open() || !d.Due.After(now) || d.Due.Sub(now) > DueSoon {
+			continue
+		}
+		if n := TipDueSoonNotifications(t, d, s.placeName(ctx, t), users, s.loc); len(n) > 0 {
+			notes = append(notes, n...)
+			warned++
+		}
+	}
+	if err := s.store.EnqueueNotifications(ctx, notes); err != nil {
+		return 0, err
+	}
+	return warned, nil
 }
 
 const jobActor = "scheduler"

@@ -65,18 +65,7 @@ func TipOverdueNotifications(t *models.Tip, m Missed, place string, chain []plan
 			ids = append(ids, id)
 		}
 	}
-	officer := t.ClassifiedBy
-	if officer == "" {
-		officer = t.VerifyingBy
-	}
-	if officer == "" {
-		officer = t.ReceivedBy
-	}
-	for _, u := range users {
-		if officer != "" && u.Username == officer && !u.Disabled && u.Role == models.RoleTipOfficer {
-			add(u.ID)
-		}
-	}
+	add(lastOfficer(t, users))
 	for _, p := range chain {
 		add(p.id)
 	}
@@ -87,6 +76,42 @@ func TipOverdueNotifications(t *models.Tip, m Missed, place string, chain []plan
 		}
 	}
 	return out
+}
+
+// TipDueSoonNotifications warn, in the app and by e-mail, the tip officer who last worked tip t
+// (or every enabled tip officer when nobody has: a tip from the public form waiting to be
+// verified) that its next deadline d is near. The same params as TipOverdueNotifications.
+func TipDueSoonNotifications(t *models.Tip, d Missed, place string, users []*models.User, loc *time.Location) []*models.Notification {
+	params := models.NotificationParams{"deadline": d.Deadline, "due": d.Due.In(loc).Format("15:04 02/01/2006"), "severity": t.Severity, "place": place, "tip_id": t.ID}
+	key := models.NotifyTipDueSoon + ":" + t.ID + ":" + d.Deadline + ":" + d.Due.UTC().Format("20060102T150405")
+	officer := lastOfficer(t, users)
+	var out []*models.Notification
+	for _, u := range users {
+		if u.Disabled || u.Role != models.RoleTipOfficer || (officer != "" && u.ID != officer) {
+			continue
+		}
+		for _, ch := range models.NotificationChannels {
+			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyTipDueSoon, EventKey: key, Params: params, Link: "/office/#/tips/" + t.ID})
+		}
+	}
+	return out
+}
+
+// lastOfficer is the id of the enabled tip officer who last worked t (classified, verified or
+// received it), or "".
+func lastOfficer(t *models.Tip, users []*models.User) string {
+	for _, name := range []string{t.ClassifiedBy, t.VerifyingBy, t.ReceivedBy} {
+		if name == "" {
+			continue
+		}
+		for _, u := range users {
+			if u.Username == name && !u.Disabled && u.Role == models.RoleTipOfficer {
+				return u.ID
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // placeName names a tip's place for a notification: its business, else its area, else "".

@@ -49,6 +49,9 @@ type Store interface {
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
 	FindUsers(ctx context.Context) ([]*models.User, error)
 	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
+	// EnqueueNotifications writes notifications to the outbox, once per event key, user and
+	// channel (a deadline coming near is no write of its own).
+	EnqueueNotifications(ctx context.Context, notes []*models.Notification) error
 	// RecordTipContactRead audits that actor read the reporter's contact of tip id.
 	RecordTipContactRead(ctx context.Context, actor, id string) error
 }
