@@ -168,6 +168,13 @@ var policy = map[string]access{
 	"POST /api/v1/sanctions":      {roles: []string{models.RoleAdmin, models.RolePlanner, models.RoleTeamLead}},
 	"GET /api/v1/sanctions/:id":   {roles: sanctionReaders},
 	"PATCH /api/v1/sanctions/:id": {roles: planners},
+	// Everyone reads their own notifications and sets their own notification settings;
+	// administrators follow the outbox's deliveries.
+	"GET /api/v1/me/notifications":           {roles: everyone},
+	"POST /api/v1/me/notifications/:id/read": {roles: everyone},
+	"GET /api/v1/me/notification-settings":   {roles: everyone},
+	"PUT /api/v1/me/notification-settings":   {roles: everyone},
+	"GET /api/v1/notifications/outbox":       {roles: adminsOnly},
 	// A business's security-and-order certificate: who reads sanctions.
 	"GET /api/v1/businesses/:id/certificate": {roles: sanctionReaders},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.

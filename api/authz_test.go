@@ -181,6 +181,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		resultRoles := []string{models.RoleAdmin, models.RolePlanner, models.RoleViewer, models.RoleTeamLead, models.RoleInspector, models.RoleLicensingOfficer}
 		cases := []authzCase{
 			{"GET", "/api/v1/me", "", all, false, false},
+			{"GET", "/api/v1/me/notifications", "", all, false, false},
+			{"POST", "/api/v1/me/notifications/none/read", "", all, false, false},
+			{"GET", "/api/v1/me/notification-settings", "", all, false, false},
+			{"PUT", "/api/v1/me/notification-settings", `{"version":0}`, all, false, false},
+			{"GET", "/api/v1/notifications/outbox", "", []string{models.RoleAdmin}, false, false},
 			{"GET", "/api/v1/stats", "", all, true, false},
 			{"GET", "/api/v1/areas", "", all, false, false},
 			{"GET", "/api/v1/areas/D1", "", all, false, false},

@@ -132,7 +132,7 @@ func newPlanServerAt(t *testing.T, db *store.DB, clock *plantest.Clock) *planTes
 		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Coverage: coverage.New(db, now, time.UTC),
 		Records: record.New(record.Config{Store: db, Versions: db, Now: now}),
 		Tips:    mustTips(t, db, reg, now), TipStore: db, Licensing: licensing.New(db, now, time.UTC), Limits: db,
-		Sanctions: mustSanctions(t, db, now), SanctionStore: db, Plans: db, Jobs: struct {
+		Sanctions: mustSanctions(t, db, now), SanctionStore: db, Notifications: db, Plans: db, Jobs: struct {
 			*scheduler.Runner
 			*store.DB
 		}{runner, db}, Reorgs: reorg.NewService(db, reg.Refresh), Logger: log})

@@ -109,6 +109,11 @@ type Config struct {
 	Location      *time.Location // the time zone users live in
 	Now           func() time.Time
 	Web           StaticFiles // static pages served at /; nil: none
+	// Notifications is the outbox and the users' notification settings; nil: the
+	// notification endpoints answer 503.
+	Notifications models.NotificationStore
+	// NotifyText words notifications for the in-app list (notify.Renderer).
+	NotifyText NotificationRenderer
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -159,6 +164,8 @@ type Server struct {
 	lookupLimiter *auth.Limiter
 	reports       ReportService
 	official      OfficialSource
+	notifications models.NotificationStore
+	renderer      NotificationRenderer
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -216,6 +223,8 @@ func New(cfg Config) *Server {
 		sanctionStore: cfg.SanctionStore,
 		reports:       cfg.Reports,
 		official:      cfg.Official,
+		notifications: cfg.Notifications,
+		renderer:      cfg.NotifyText,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,
@@ -325,6 +334,7 @@ func New(cfg Config) *Server {
 	s.registerReportRoutes(v1)
 	s.registerIndicatorRoutes(v1)
 	s.registerAuditRoutes(v1)
+	s.registerNotificationRoutes(v1)
 	s.engine = e
 	return s
 }

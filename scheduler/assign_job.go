@@ -2,8 +2,13 @@ package scheduler
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"kiemtra/models"
@@ -20,8 +25,9 @@ type AssignStore interface {
 	// FindOpenStops returns the tasks released for day and not begun, by team and route order.
 	FindOpenStops(ctx context.Context, day models.Date) ([]models.OpenTaskRow, error)
 	// ReleaseDay releases the decisions and renumbers the reordered stops after the visits
-	// begun; conflict when a task changed meanwhile.
-	ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision) error
+	// begun; conflict when a task changed meanwhile. The notifications (notes) are stored in
+	// the same transaction.
+	ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision, notes ...*models.Notification) error
 }
 
 // MorningJob releases each working day's tasks to the teams, in route order, only for a short
@@ -150,7 +156,11 @@ func (j *MorningJob) AssignDay(ctx context.Context, actor string, day models.Dat
 	for i, a := range res.Reordered {
 		reorder[i] = &models.AssignmentDecision{TaskID: a.TaskID, TeamID: a.TeamID, RouteOrder: a.RouteOrder}
 	}
-	if err := j.Store.ReleaseDay(ctx, actor, day, decisions, reorder); err != nil {
+	notes, err := j.dayNotifications(ctx, day, decisions, reorder, already)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.Store.ReleaseDay(ctx, actor, day, decisions, reorder, notes...); err != nil {
 		return nil, err
 	}
 	// The store numbered the routes after the visits already begun: report its numbers.
@@ -185,4 +195,50 @@ func morePressing(a, b models.OpenTaskRow) bool {
 		return a.Task.WindowEnd.Before(b.Task.WindowEnd)
 	}
 	return a.Task.ID < b.Task.ID
+}
+
+// dayNotifications tell each team whose day this release gives visits or reorders that its day
+// is released (its first release of the day) or changed: the day and how many visits, never
+// which businesses, so that a notification read on a lock screen tips nobody off. The event key
+// is the release's tasks, so a retried release notifies once.
+func (j *MorningJob) dayNotifications(ctx context.Context, day models.Date, decisions, reorder []*models.AssignmentDecision, already map[string]int) ([]*models.Notification, error) {
+	added, moved := map[string][]string{}, map[string]int{}
+	var teams []string
+	for _, d := range decisions {
+		if _, ok := added[d.TeamID]; !ok {
+			teams = append(teams, d.TeamID)
+		}
+		added[d.TeamID] = append(added[d.TeamID], d.TaskID)
+	}
+	for _, d := range reorder {
+		if _, ok := added[d.TeamID]; !ok {
+			teams = append(teams, d.TeamID)
+			added[d.TeamID] = nil
+		}
+		moved[d.TeamID]++
+		added[d.TeamID+"/moved"] = append(added[d.TeamID+"/moved"], d.TaskID)
+	}
+	var out []*models.Notification
+	for _, team := range teams {
+		members, err := j.Store.FindTeamMembers(ctx, team)
+		if err != nil {
+			return nil, err
+		}
+		change := "released"
+		if already[team] > 0 || moved[team] > 0 {
+			change = "changed"
+		}
+		ids := append(slices.Clone(added[team]), added[team+"/moved"]...)
+		slices.Sort(ids)
+		sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+		key := models.NotifyTeamDay + ":" + team + ":" + day.String() + ":" + hex.EncodeToString(sum[:8])
+		params := models.NotificationParams{"day": day.String(), "visits": strconv.Itoa(len(added[team])), "change": change}
+		for _, u := range members {
+			if u.Disabled || (u.Role != models.RoleInspector && u.Role != models.RoleTeamLead) {
+				continue
+			}
+			out = append(out, &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyTeamDay, EventKey: key, Params: params, Link: "/app/#/route"})
+		}
+	}
+	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +21,11 @@ type JobStore interface {
 	LoadYearState(ctx context.Context, year int, today models.Date) (*models.YearState, error)
 	CreateTasks(ctx context.Context, actor string, tasks []*models.Task) error
 	UpdateTaskStatus(ctx context.Context, actor string, ids []string, status string, fields map[string]any) error
-	SetPlanFeasibility(ctx context.Context, actor, planID string, feasible bool, shortfall int) error
+	// SetPlanFeasibility records a plan's fit, and its notifications (notes) in the same
+	// transaction.
+	SetPlanFeasibility(ctx context.Context, actor, planID string, feasible bool, shortfall int, notes ...*models.Notification) error
+	// FindUsers returns every user (the planners to notify).
+	FindUsers(ctx context.Context) ([]*models.User, error)
 }
 
 // jobActor is the audit log's name for changes the jobs make.
@@ -260,7 +266,13 @@ func (j *NightlyJob) keepProgramme(ctx context.Context, prog *models.Programme, 
 	capLeft := remainingCapacity(in, next, yearEnd)
 	feasible, shortfall := open <= capLeft, max(0, open-capLeft)
 	if feasible != plan.Feasible || shortfall != plan.Shortfall {
-		if err := j.Store.SetPlanFeasibility(ctx, jobActor, plan.ID, feasible, shortfall); err != nil {
+		var alerts []*models.Notification
+		if !feasible && plan.Feasible {
+			if alerts, err = j.infeasibleNotifications(ctx, prog, plan, today, open, capLeft); err != nil {
+				return nil, err
+			}
+		}
+		if err := j.Store.SetPlanFeasibility(ctx, jobActor, plan.ID, feasible, shortfall, alerts...); err != nil {
 			return nil, err
 		}
 		if !feasible {
@@ -361,4 +373,41 @@ func (j *YearlyJob) Run(ctx context.Context, now time.Time) (string, error) {
 		return "no plan to draft", nil
 	}
 	return strings.Join(notes, "; "), nil
+}
+
+// infeasibleNotifications tell the planners of a programme (those whose jurisdiction holds its
+// root area or lies inside it; every planner for a programme of the whole registry) that its
+// plan of the year no longer fits the teams' remaining capacity, in the app and by e-mail,
+// when the plan goes from fitting to not fitting.
+func (j *NightlyJob) infeasibleNotifications(ctx context.Context, prog *models.Programme, plan *models.Plan, today models.Date, open, capLeft int) ([]*models.Notification, error) {
+	users, err := j.Store.FindUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	root := ""
+	if prog.RootAreaCode != nil && *prog.RootAreaCode != "" {
+		if a, err := j.Service.store.FindAreaByCode(ctx, *prog.RootAreaCode); err == nil {
+			root = a.Path
+		}
+	}
+	params := models.NotificationParams{"programme_code": prog.Code, "programme_name": prog.Name, "year": strconv.Itoa(plan.Year),
+		"open": strconv.Itoa(open), "capacity": strconv.Itoa(capLeft), "shortfall": strconv.Itoa(max(0, open-capLeft))}
+	key := models.NotifyPlanInfeasible + ":" + plan.ID + ":" + today.String()
+	var out []*models.Notification
+	for _, u := range users {
+		if u.Disabled || u.Role != models.RolePlanner {
+			continue
+		}
+		if root != "" {
+			a, err := j.Service.store.FindAreaByCode(ctx, u.AreaCode)
+			if err != nil || !(strings.HasPrefix(root, a.Path) || strings.HasPrefix(a.Path, root)) {
+				continue
+			}
+		}
+		for _, ch := range models.NotificationChannels {
+			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyPlanInfeasible, EventKey: key, Params: params,
+				Link: "/office/#/plans?programme=" + url.QueryEscape(prog.Code)})
+		}
+	}
+	return out, nil
 }

@@ -89,8 +89,9 @@ func (db *DB) ReleaseTasks(ctx context.Context, actor string, day models.Date, d
 // visits begun or done, an urgent tip released meanwhile), so that a day's numbers never
 // repeat, and writes the numbers back into decisions and reorder. A reordered task that is no
 // longer released to its team, like a decision's task no longer planned, makes the call fail
-// with conflict, and nothing changes.
-func (db *DB) ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision) error {
+// with conflict, and nothing changes. The notifications of the release (notes) are written in
+// its transaction.
+func (db *DB) ReleaseDay(ctx context.Context, actor string, day models.Date, decisions, reorder []*models.AssignmentDecision, notes ...*models.Notification) error {
 	if len(decisions) == 0 && len(reorder) == 0 {
 		return nil
 	}
@@ -131,7 +132,10 @@ func (db *DB) ReleaseDay(ctx context.Context, actor string, day models.Date, dec
 				return conflictf("task %s changed while the day was assigned: run the assignment again", "nhiệm vụ %s đã thay đổi trong khi phân công: hãy chạy phân công lại", d.TaskID)
 			}
 		}
-		return db.releaseTasks(tx, actor, day, decisions, reorder)
+		if err := db.releaseTasks(tx, actor, day, decisions, reorder); err != nil {
+			return err
+		}
+		return db.insertNotifications(tx, notes)
 	})
 }
 

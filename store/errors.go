@@ -46,6 +46,9 @@ var kindNames = map[string][2]string{
 	"indicator set":       {"indicator set", "bộ chỉ tiêu"},
 	"submission":          {"indicator submission", "số liệu báo cáo chỉ tiêu"},
 	"attachment":          {"attachment", "tệp minh chứng"},
+	// The outbox of package notify.
+	"notification":          {"notification", "thông báo"},
+	"notification settings": {"notification settings", "cài đặt thông báo"},
 }
 
 // kindName returns a kind's English and Vietnamese names; an unlisted kind reads as "record"

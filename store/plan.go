@@ -448,13 +448,17 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// SetPlanFeasibility records that a plan does (or no longer does) fit the teams' capacity.
-func (db *DB) SetPlanFeasibility(ctx context.Context, actor, planID string, feasible bool, shortfall int) error {
+// SetPlanFeasibility records that a plan does (or no longer does) fit the teams' capacity, and
+// writes its notifications (notes) in the same transaction.
+func (db *DB) SetPlanFeasibility(ctx context.Context, actor, planID string, feasible bool, shortfall int, notes ...*models.Notification) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Plan{}).Where("id = ?", planID).
 			Updates(map[string]any{"feasible": feasible, "shortfall": shortfall, "updated_at": db.Now()}).Error; err != nil {
 			return translate(err, "plan")
 		}
-		return db.appendAudit(tx, actor, auditEntry{Action: "feasibility", EntityType: "plan", EntityID: planID, Details: map[string]any{"feasible": feasible, "shortfall": shortfall}})
+		if err := db.appendAudit(tx, actor, auditEntry{Action: "feasibility", EntityType: "plan", EntityID: planID, Details: map[string]any{"feasible": feasible, "shortfall": shortfall}}); err != nil {
+			return err
+		}
+		return db.insertNotifications(tx, notes)
 	})
 }

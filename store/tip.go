@@ -89,7 +89,9 @@ func (db *DB) FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, 
 
 // SaveTip stores a tip's change when its version is current, audits the step, and when task is
 // given creates it and releases it to its team at once (an urgent tip), in one transaction.
-func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error {
+// The notifications of the step (notes) are written to the outbox in that transaction too: they
+// exist exactly when the step does.
+func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task, notes ...*models.Notification) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		now := db.Now()
 		details := map[string]any{}
@@ -111,6 +113,9 @@ func (db *DB) SaveTip(ctx context.Context, actor, action string, t *models.Tip, 
 			details["team_id"] = *task.TeamID
 		}
 		if err := db.saveTip(tx, actor, action, t, details); err != nil {
+			return err
+		}
+		if err := db.insertNotifications(tx, notes); err != nil {
 			return err
 		}
 		if task == nil {
@@ -136,7 +141,9 @@ func (tipEscalation) TableName() string { return "tip_escalations" }
 // audits the escalation with the deadline, in one transaction. It answers false and changes
 // nothing when that deadline was escalated before, and a conflict when the tip was changed
 // meanwhile.
-func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error) {
+// The notifications of the escalation (notes) are written in its transaction, and only when
+// the deadline is escalated now.
+func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time, notes ...*models.Notification) (bool, error) {
 	if t.EscalatedAt == nil {
 		return false, invalidf("escalated_at", "an escalation needs its time", "việc báo cáo vượt cấp cần có thời điểm")
 	}
@@ -151,7 +158,10 @@ func (db *DB) EscalateTip(ctx context.Context, actor string, t *models.Tip, dead
 			return nil // escalated before
 		}
 		done = true
-		return db.saveTip(tx, actor, models.TipActionEscalate, t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo})
+		if err := db.saveTip(tx, actor, models.TipActionEscalate, t, map[string]any{"deadline": deadline, "due": e.Due, "escalated_to": t.EscalatedTo}); err != nil {
+			return err
+		}
+		return db.insertNotifications(tx, notes)
 	})
 	if err != nil {
 		return false, err

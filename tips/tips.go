@@ -34,12 +34,14 @@ type Store interface {
 	FindTipByTrackingCode(ctx context.Context, code string) (*models.Tip, error)
 	FindTips(ctx context.Context, f models.TipFilter) ([]*models.Tip, int, error)
 	// SaveTip stores t when t.Version is current (conflict otherwise), with an audit event; when
-	// task is not nil it is created and released to its team in the same transaction.
-	SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task) error
+	// task is not nil it is created and released to its team in the same transaction, and so
+	// are the notifications (notes) of the step: written only if the step commits.
+	SaveTip(ctx context.Context, actor, action string, t *models.Tip, task *models.Task, notes ...*models.Notification) error
 	// EscalateTip records the escalation of one missed deadline of t (t.EscalatedAt and
 	// t.EscalatedTo set) and stores t when its version is current; it answers false, storing
 	// nothing, when that deadline was escalated before, and a conflict when t changed meanwhile.
-	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time) (bool, error)
+	// The notifications (notes) are stored with the escalation, and only with it.
+	EscalateTip(ctx context.Context, actor string, t *models.Tip, deadline string, due time.Time, notes ...*models.Notification) (bool, error)
 	FindBusinessByID(ctx context.Context, id string) (*models.Business, error)
 	FindTeams(ctx context.Context) ([]*models.Team, error)
 	// CountEnabledMembers counts each team's members who are not disabled.
@@ -47,6 +49,9 @@ type Store interface {
 	FindAreaByCode(ctx context.Context, code string) (*models.Area, error)
 	FindUsers(ctx context.Context) ([]*models.User, error)
 	FindInspectionForTask(ctx context.Context, taskID string) (*models.Inspection, error)
+	// EnqueueNotifications writes notifications to the outbox, once per event key, user and
+	// channel (a deadline coming near is no write of its own).
+	EnqueueNotifications(ctx context.Context, notes []*models.Notification) error
 	// RecordTipContactRead audits that actor read the reporter's contact of tip id.
 	RecordTipContactRead(ctx context.Context, actor, id string) error
 }
@@ -406,6 +411,7 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 	}
 	now := s.now().UTC()
 	var task *models.Task
+	var notes []*models.Notification
 	var v models.Validation
 	if in.BusinessID != "" {
 		if in.To == models.TipHandled {
@@ -451,7 +457,7 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 			t.HandleDue = &hd
 		}
 		if t.Severity == "urgent" {
-			if task, err = s.urgentTask(ctx, t); err != nil {
+			if task, notes, err = s.urgentTask(ctx, t); err != nil {
 				return nil, err
 			}
 			t.TaskID = &task.ID
@@ -483,7 +489,7 @@ func (s *Service) Transition(ctx context.Context, actor, id string, in Transitio
 		t.PublicResult = strings.TrimSpace(in.PublicResult)
 	}
 	t.Status = in.To
-	if err := s.store.SaveTip(ctx, actor, in.To, t, task); err != nil {
+	if err := s.store.SaveTip(ctx, actor, in.To, t, task, notes...); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -542,27 +548,33 @@ func invalid(field, en, vi string) *models.Error {
 }
 
 // urgentTask makes the inspection task of an urgent tip: for its business, for the most local
-// team whose jurisdiction holds the place, released today.
-func (s *Service) urgentTask(ctx context.Context, t *models.Tip) (*models.Task, error) {
+// team whose jurisdiction holds the place, released today; and the notifications that tell the
+// team (UrgentTipNotifications), stored with the task.
+func (s *Service) urgentTask(ctx context.Context, t *models.Tip) (*models.Task, []*models.Notification, error) {
 	if t.BusinessID == nil {
-		return nil, models.Invalid("business_id", "an urgent tip needs the business it is about before a team can be sent: set it first", "tin báo khẩn cần xác định cơ sở trước khi cử tổ kiểm tra")
+		return nil, nil, models.Invalid("business_id", "an urgent tip needs the business it is about before a team can be sent: set it first", "tin báo khẩn cần xác định cơ sở trước khi cử tổ kiểm tra")
 	}
 	b, err := s.store.FindBusinessByID(ctx, *t.BusinessID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	area, err := s.store.FindAreaByCode(ctx, b.AreaCode)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	team, err := s.teamFor(ctx, area.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	today := models.DateOf(s.now().In(s.loc))
 	tipID := t.ID
-	return &models.Task{ID: uuid.NewString(), BusinessID: b.ID, Reason: models.ReasonTip, Status: models.TaskReleased, WindowStart: today,
-		WindowEnd: models.DateOf(t.HandleDue.In(s.loc)), TeamID: &team.ID, ReleasedOn: today, InclusionProb: 1, TipID: &tipID}, nil
+	task := &models.Task{ID: uuid.NewString(), BusinessID: b.ID, Reason: models.ReasonTip, Status: models.TaskReleased, WindowStart: today,
+		WindowEnd: models.DateOf(t.HandleDue.In(s.loc)), TeamID: &team.ID, ReleasedOn: today, InclusionProb: 1, TipID: &tipID}
+	return task, UrgentTipNotifications(t, task, b, team, users), nil
 }
 
 // teamFor finds the most local team whose jurisdiction holds the area and that has someone to

@@ -18,6 +18,7 @@ import (
 
 	"kiemtra/auth"
 	"kiemtra/models"
+	"kiemtra/notify"
 	"kiemtra/scheduler"
 )
 
@@ -48,6 +49,14 @@ type Config struct {
 	TileURL         string        // KIEMTRA_TILE_URL: the dashboard's base-map tiles ({z}/{x}/{y}); empty: no base map
 	TileAttribution string        // KIEMTRA_TILE_ATTRIBUTION: the credit line the tile server requires
 	PlanRiskFloor   float64       // KIEMTRA_PLAN_RISK_FLOOR: least share of the uniform inclusion probability new plans give every business
+	SMTPHost        string        // KIEMTRA_SMTP_HOST: the mail server notifications go through; empty: no e-mail
+	SMTPPort        int           // KIEMTRA_SMTP_PORT: default 587 (465 with KIEMTRA_SMTP_TLS=tls)
+	SMTPUser        string        // KIEMTRA_SMTP_USER: empty: no authentication
+	SMTPPassword    string        // KIEMTRA_SMTP_PASSWORD
+	SMTPFrom        string        // KIEMTRA_SMTP_FROM: the sender of notification e-mails
+	SMTPTLS         string        // KIEMTRA_SMTP_TLS: starttls (default), opportunistic, tls or none
+	PublicURL       string        // KIEMTRA_PUBLIC_URL: the address users open (links in e-mails); empty: paths only
+	NotifyInterval  time.Duration // KIEMTRA_NOTIFY_INTERVAL: how often the outbox is looked at
 
 	location *time.Location
 }
@@ -72,6 +81,8 @@ func DefaultConfig() Config {
 		TipDeadlines:    "urgent=24h/168h,high=48h/360h,normal=120h/720h",
 		CronTips:        "15 * * * *",
 		PlanRiskFloor:   scheduler.DefaultRiskFloor,
+		SMTPTLS:         notify.TLSStartTLS,
+		NotifyInterval:  5 * time.Second,
 	}
 }
 
@@ -107,6 +118,26 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_CRON_REPORTS", &c.CronReports)
 	str("KIEMTRA_TILE_URL", &c.TileURL)
 	str("KIEMTRA_TILE_ATTRIBUTION", &c.TileAttribution)
+	str("KIEMTRA_SMTP_HOST", &c.SMTPHost)
+	str("KIEMTRA_SMTP_USER", &c.SMTPUser)
+	str("KIEMTRA_SMTP_PASSWORD", &c.SMTPPassword)
+	str("KIEMTRA_SMTP_FROM", &c.SMTPFrom)
+	str("KIEMTRA_SMTP_TLS", &c.SMTPTLS)
+	str("KIEMTRA_PUBLIC_URL", &c.PublicURL)
+	if v := getenv("KIEMTRA_SMTP_PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &configError{"KIEMTRA_SMTP_PORT", fmt.Sprintf("%q is not a port number such as 587", v)}
+		}
+		c.SMTPPort = n
+	}
+	if v := getenv("KIEMTRA_NOTIFY_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return &configError{"KIEMTRA_NOTIFY_INTERVAL", fmt.Sprintf("%q is not a duration such as 5s", v)}
+		}
+		c.NotifyInterval = d
+	}
 	if v := getenv("KIEMTRA_MIN_VISIT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -248,7 +279,26 @@ func (c *Config) Validate() error {
 	if c.TileAttribution != "" && c.TileURL == "" {
 		errs = append(errs, &configError{"KIEMTRA_TILE_ATTRIBUTION", "is set but KIEMTRA_TILE_URL is empty"})
 	}
+	if err := c.SMTP().Validate(); err != nil {
+		errs = append(errs, &configError{"KIEMTRA_SMTP_*", err.Error()})
+	}
+	if c.SMTPHost == "" && (c.SMTPUser != "" || c.SMTPFrom != "") {
+		errs = append(errs, &configError{"KIEMTRA_SMTP_HOST", "is empty while other KIEMTRA_SMTP_ variables are set: e-mail would be off"})
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, &configError{"KIEMTRA_PUBLIC_URL", fmt.Sprintf("%q is not an http(s) address such as https://kiemtra.cantho.gov.vn", c.PublicURL)})
+		}
+	}
+	if c.NotifyInterval < 100*time.Millisecond || c.NotifyInterval > 10*time.Minute {
+		errs = append(errs, &configError{"KIEMTRA_NOTIFY_INTERVAL", "must be between 100ms and 10m"})
+	}
 	return errors.Join(errs...)
+}
+
+// SMTP is the mail server of the notifications; its Host is empty when e-mail is off.
+func (c *Config) SMTP() notify.SMTPConfig {
+	return notify.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom, TLS: c.SMTPTLS, BaseURL: c.PublicURL}
 }
 
 // checkTileURL accepts an empty tile URL (no base map), or an http(s) URL or a path on this

@@ -25,6 +25,7 @@ import (
 	"kiemtra/indicators"
 	"kiemtra/licensing"
 	"kiemtra/models"
+	"kiemtra/notify"
 	"kiemtra/photos"
 	"kiemtra/places"
 	"kiemtra/record"
@@ -58,6 +59,8 @@ type Main struct {
 	photos    *photos.Store
 	tips      *tips.Service
 	sanctions *sanctions.Service
+	notifier  *notify.Worker
+	wording   *notify.Renderer
 	server    *http.Server
 	listener  net.Listener
 
@@ -164,6 +167,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.sanctions = sanctions.New(db, penalties, m.Now, m.Config.Location())
+	if err := m.openNotifier(db, categories); err != nil {
+		return err
+	}
 	// The jobs come last: each holds a service made above, and a nil one would panic at its
 	// first scheduled run, hours after a start that looked fine.
 	for _, j := range []struct {
@@ -176,6 +182,8 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronTips, &tips.EscalationJob{Service: m.tips}},
 		// The certificates' rule runs with the nightly job: the day's decisions are in by then.
 		{m.Config.CronNightly, &sanctions.CertificateJob{Service: m.sanctions}},
+		// Overdue sanctions are notified with the nightly job too, once per deadline.
+		{m.Config.CronNightly, &sanctions.OverdueJob{Service: m.sanctions, Store: db}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
@@ -187,6 +195,24 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.Log.Info("database ready", "dialect", db.Dialect(), "where", db.Where())
+	return nil
+}
+
+// openNotifier builds the worker that delivers the outbox: in the app always, by e-mail when
+// KIEMTRA_SMTP_HOST is set (otherwise e-mails are skipped, their reason in the outbox).
+func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
+	m.wording = notify.NewRenderer(categories)
+	channels := map[string]notify.Channel{models.ChannelInApp: notify.InApp{}}
+	mailer, err := notify.NewMailer(m.Config.SMTP())
+	if err != nil {
+		return fmt.Errorf("KIEMTRA_SMTP_*: %w", err)
+	}
+	if mailer != nil {
+		channels[models.ChannelEmail] = mailer
+	}
+	host, _ := os.Hostname()
+	m.notifier = notify.NewWorker(db, channels, m.wording, notify.Config{Owner: fmt.Sprintf("%s/%d", host, os.Getpid()), Interval: m.Config.NotifyInterval},
+		m.Now, m.Config.Location(), m.Log)
 	return nil
 }
 
@@ -261,6 +287,8 @@ func (m *Main) Listen() error {
 		Indicators:     m.indicators,
 		Official:       officialContent{indicators: m.indicators, agencies: m.db},
 		IndicatorStore: m.db,
+		Notifications:  m.db,
+		NotifyText:     m.wording,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
@@ -313,6 +341,13 @@ func (m *Main) Serve(ctx context.Context) error {
 		defer wg.Done()
 		// Other replicas' changes reach this one's in-memory indexes within this interval.
 		m.registry.Run(bg, 30*time.Second)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// Delivers the outbox until the service stops; what it had not delivered waits in the
+		// outbox for the next start (or another replica).
+		m.notifier.Run(bg)
 	}()
 	m.runner.Start()
 	defer func() { m.runner.Stop(); stopBG(); wg.Wait() }()

@@ -1,0 +1,313 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Notification channels.
+const (
+	ChannelInApp = "in_app" // the notification list of the inspectors' app and the office app
+	ChannelEmail = "email"  // an e-mail over SMTP, for office users
+)
+
+// NotificationChannels lists the channels a user can switch per kind.
+var NotificationChannels = []string{ChannelInApp, ChannelEmail}
+
+// Notification states. A row is queued until the worker delivers it (sent), gives up after its
+// last attempt (failed), or finds nothing to deliver to (skipped: the kind or channel is off for
+// the user, no e-mail address, e-mail not configured). An in-app notification the user opened
+// is read.
+const (
+	NotificationQueued  = "queued"
+	NotificationSent    = "sent"
+	NotificationFailed  = "failed"
+	NotificationSkipped = "skipped"
+	NotificationRead    = "read"
+)
+
+// NotificationStates lists the states, for the outbox filter.
+var NotificationStates = []string{NotificationQueued, NotificationSent, NotificationFailed, NotificationSkipped, NotificationRead}
+
+// Notification kinds: what happened. The front-ends render a kind and its params in Vietnamese
+// or English; the server renders them the same way for e-mail (notify.Render).
+const (
+	// NotifyUrgentTip: a tip was classified urgent and a visit sent to the recipient's team
+	// today. Params: business_name, business_address, category, day, task_id. Never the tip's
+	// text or its reporter.
+	NotifyUrgentTip = "urgent_tip"
+	// NotifyTipOverdue: a tip missed its verification or handling deadline and was escalated.
+	// Params: deadline (verify or handle), due ("15:04 02/01/2006" in the users' zone),
+	// severity, place (a business's or an area's name), tip_id.
+	NotifyTipOverdue = "tip_overdue"
+	// NotifyTeamDay: the morning release gave the recipient's team its visits of a day
+	// (change "released"), or changed a day already released (change "changed"). Params: day,
+	// visits (how many new), change. Never which businesses.
+	NotifyTeamDay = "team_day"
+	// NotifySanctionOverdue: a sanction's next deadline passed with its step not done. Params:
+	// business_name, due (YYYY-MM-DD), step (fine or measure), decision_no, sanction_id.
+	NotifySanctionOverdue = "sanction_overdue"
+	// NotifyPlanInfeasible: the nightly job found that a programme's plan of the year no longer
+	// fits the teams' remaining capacity. Params: programme_code, programme_name, year, open
+	// (visits left), capacity (places left), shortfall.
+	NotifyPlanInfeasible = "plan_infeasible"
+	// NotifyTipDueSoon: a tip's next deadline is less than tips.DueSoon away. The params of
+	// NotifyTipOverdue.
+	NotifyTipDueSoon = "tip_due_soon"
+)
+
+// NotificationKinds lists the kinds a user can switch off.
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipDueSoon, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible}
+
+// NotificationParams are the values a kind's text is made from (names of businesses, dates,
+// ids): never free text typed by the public, never a reporter's identity.
+type NotificationParams map[string]string
+
+// Value stores the params as a JSON object.
+func (p NotificationParams) Value() (driver.Value, error) {
+	if p == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]string(p))
+	return string(b), err
+}
+
+// Scan reads the params from their JSON column.
+func (p *NotificationParams) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*p = NotificationParams{}
+		return nil
+	default:
+		return fmt.Errorf("notification params: cannot scan %T", src)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("notification params: %w", err)
+	}
+	*p = m
+	return nil
+}
+
+// Notification is one message to one user on one channel: a row of the outbox. Its ID is
+// stable across retries, so a channel can drop a message it already has (the e-mail's
+// Message-ID, the in-app row itself).
+type Notification struct {
+	ID      string             `json:"id" gorm:"primaryKey"`
+	UserID  string             `json:"user_id"`
+	Channel string             `json:"channel"`
+	Kind    string             `json:"kind"`
+	Params  NotificationParams `json:"params" gorm:"type:text"`
+	Link    string             `json:"link"` // a path of the web app or the office app, such as /app/#/task/ID
+	// EventKey names the event ("urgent_tip:<tip id>"): one notification per event, user and
+	// channel, so that an event written twice (a retried request) notifies once.
+	EventKey string `json:"-"`
+	// BypassQuiet delivers during the user's quiet hours (an urgent visit for an inspector).
+	BypassQuiet   bool       `json:"-"`
+	State         string     `json:"state"`
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error"`
+	NextAttemptAt time.Time  `json:"next_attempt_at"`
+	LockedUntil   *time.Time `json:"-"`
+	LockedBy      string     `json:"-"`
+	CreatedAt     time.Time  `json:"created_at"`
+	SentAt        *time.Time `json:"sent_at"`
+	ReadAt        *time.Time `json:"read_at"`
+}
+
+// TableName is the outbox.
+func (Notification) TableName() string { return "notifications" }
+
+// NotificationText is a notification rendered for people: a title and a body in Vietnamese
+// and English.
+type NotificationText struct {
+	TitleVI string `json:"title_vi"`
+	TitleEN string `json:"title_en"`
+	BodyVI  string `json:"body_vi"`
+	BodyEN  string `json:"body_en"`
+}
+
+// NotificationFilter selects rows of the outbox.
+type NotificationFilter struct {
+	UserID  string // one user's
+	Channel string
+	State   string
+	Limit   int // at most this many, newest first (default 100, at most 500)
+}
+
+// ChannelSwitch says which channels a kind is delivered on; a channel not named is on.
+type ChannelSwitch map[string]bool
+
+// NotificationKindSettings are the switches of each kind; a kind not named is on everywhere.
+type NotificationKindSettings map[string]ChannelSwitch
+
+// Value stores the switches as a JSON object.
+func (k NotificationKindSettings) Value() (driver.Value, error) {
+	if k == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]ChannelSwitch(k))
+	return string(b), err
+}
+
+// Scan reads the switches from their JSON column.
+func (k *NotificationKindSettings) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*k = NotificationKindSettings{}
+		return nil
+	default:
+		return fmt.Errorf("notification settings: cannot scan %T", src)
+	}
+	m := map[string]ChannelSwitch{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("notification settings: %w", err)
+	}
+	*k = m
+	return nil
+}
+
+// NotificationSettings are one user's choices: which kinds reach them on which channel, the
+// address e-mails go to, and quiet hours ("22:00" to "06:30", in the users' time zone; both
+// empty for none) during which a notification waits until they end.
+type NotificationSettings struct {
+	UserID     string                   `json:"-" gorm:"primaryKey"`
+	Email      string                   `json:"email"`
+	Kinds      NotificationKindSettings `json:"kinds" gorm:"type:text"`
+	QuietStart string                   `json:"quiet_start"`
+	QuietEnd   string                   `json:"quiet_end"`
+	Version    int                      `json:"version"`
+	UpdatedAt  time.Time                `json:"updated_at"`
+}
+
+// TableName is the table of notification settings.
+func (NotificationSettings) TableName() string { return "notification_settings" }
+
+// Enabled reports whether kind reaches the user on channel: on unless switched off.
+func (s *NotificationSettings) Enabled(kind, channel string) bool {
+	if s == nil {
+		return true
+	}
+	on, set := s.Kinds[kind][channel]
+	return !set || on
+}
+
+// parseClock reads "HH:MM" as minutes after midnight.
+func parseClock(s string) (int, bool) {
+	t, err := time.Parse("15:04", s)
+	if err != nil || len(s) != 5 {
+		return 0, false
+	}
+	return t.Hour()*60 + t.Minute(), true
+}
+
+// Validate checks the settings: known kinds and channels, an e-mail address that parses, quiet
+// hours both set (and different) or both empty.
+func (s *NotificationSettings) Validate() error {
+	var v Validation
+	s.Email = strings.TrimSpace(s.Email)
+	if s.Email != "" {
+		if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email || len(s.Email) > 254 {
+			v.Add("email", "is not an e-mail address such as can.bo@socialabour.gov.vn", "không phải địa chỉ e-mail, ví dụ can.bo@socialabour.gov.vn")
+		}
+	}
+	for kind, sw := range s.Kinds {
+		if !oneOf(kind, NotificationKinds) {
+			v.Add("kinds."+kind, "unknown kind: one of %s", "không có loại thông báo này: một trong %s", strings.Join(NotificationKinds, ", "))
+			continue
+		}
+		for ch := range sw {
+			if !oneOf(ch, NotificationChannels) {
+				v.Add("kinds."+kind+"."+ch, "unknown channel: one of %s", "không có kênh này: một trong %s", strings.Join(NotificationChannels, ", "))
+			}
+		}
+	}
+	_, okS := parseClock(s.QuietStart)
+	_, okE := parseClock(s.QuietEnd)
+	switch {
+	case s.QuietStart == "" && s.QuietEnd == "":
+	case s.QuietStart != "" && !okS:
+		v.Add("quiet_start", "must be a time of day such as 22:00", "phải là giờ trong ngày, ví dụ 22:00")
+	case s.QuietEnd != "" && !okE:
+		v.Add("quiet_end", "must be a time of day such as 06:30", "phải là giờ trong ngày, ví dụ 06:30")
+	case s.QuietStart == "" || s.QuietEnd == "":
+		v.Add("quiet_end", "quiet hours need a start and an end (or neither)", "giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc (hoặc bỏ trống cả hai)")
+	case s.QuietStart == s.QuietEnd:
+		v.Add("quiet_end", "must differ from quiet_start", "phải khác giờ bắt đầu")
+	}
+	return v.Err()
+}
+
+// QuietUntil answers the end of the quiet hours that now falls in, in loc (the users' zone),
+// and false when now is outside them. Quiet hours may cross midnight (22:00 to 06:30).
+func (s *NotificationSettings) QuietUntil(now time.Time, loc *time.Location) (time.Time, bool) {
+	if s == nil {
+		return time.Time{}, false
+	}
+	start, ok1 := parseClock(s.QuietStart)
+	end, ok2 := parseClock(s.QuietEnd)
+	if !ok1 || !ok2 || start == end {
+		return time.Time{}, false
+	}
+	local := now.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	at := func(day, minutes int) time.Time {
+		d := midnight.AddDate(0, 0, day)
+		return time.Date(d.Year(), d.Month(), d.Day(), minutes/60, minutes%60, 0, 0, loc)
+	}
+	if start < end { // within one day
+		if m >= start && m < end {
+			return at(0, end), true
+		}
+		return time.Time{}, false
+	}
+	switch { // across midnight
+	case m >= start:
+		return at(1, end), true
+	case m < end:
+		return at(0, end), true
+	}
+	return time.Time{}, false
+}
+
+// NotificationSettingsUpdate is what a user sends to change their settings.
+type NotificationSettingsUpdate struct {
+	Version    int                      `json:"version"` // 0 for a user who never saved settings
+	Email      string                   `json:"email"`
+	Kinds      NotificationKindSettings `json:"kinds"`
+	QuietStart string                   `json:"quiet_start"`
+	QuietEnd   string                   `json:"quiet_end"`
+}
+
+// NotificationStore is the outbox and the users' settings.
+type NotificationStore interface {
+	// FindNotifications returns rows of the outbox, newest first.
+	FindNotifications(ctx context.Context, f NotificationFilter) ([]*Notification, error)
+	// MarkNotificationRead marks the in-app notification id of user read; not_found when it is
+	// not theirs or not delivered yet. Reading twice keeps the first time.
+	MarkNotificationRead(ctx context.Context, userID, id string) (*Notification, error)
+	// FindNotificationSettings returns a user's settings; a user who never saved any gets the
+	// defaults (everything on, no quiet hours, version 0).
+	FindNotificationSettings(ctx context.Context, userID string) (*NotificationSettings, error)
+	// FindInbox returns a user's delivered in-app notifications (sent or read), newest first.
+	FindInbox(ctx context.Context, userID string, limit int) ([]*Notification, error)
+	// SaveNotificationSettings stores a user's settings when upd.Version is current (conflict
+	// otherwise; invalid for bad settings).
+	SaveNotificationSettings(ctx context.Context, userID string, upd NotificationSettingsUpdate) (*NotificationSettings, error)
+}
