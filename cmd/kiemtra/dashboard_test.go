@@ -588,6 +588,7 @@ func TestDashboardInHeadlessChromium(t *testing.T) {
 	}
 	// The yearly plans: the 2027 plan waits for today's draw.
 	checkSanctionsCard(t, bctx, m)
+	checkTargetsPanel(t, bctx, m, out)
 	checkPlansPanel(t, bctx, m, out)
 
 	// English on request.

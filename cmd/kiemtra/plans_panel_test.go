@@ -103,3 +103,46 @@ func checkSanctionsCard(t *testing.T, bctx context.Context, m *Main) {
 		t.Errorf("the demo's %s has no sanction decided in %s", parts[2], parts[1])
 	}
 }
+
+// checkTargetsPanel reads the dashboard's panel of the plan's targets: for the programme and
+// year on screen, every indicator of the progress API, its result and whether it is met, and
+// a link for planners to the office app's targets desk.
+func checkTargetsPanel(t *testing.T, bctx context.Context, m *Main, out string) {
+	t.Helper()
+	sctx, stop := context.WithTimeout(bctx, time.Minute)
+	defer stop()
+	if err := chromedp.Do(sctx, chromedp.ScrollIntoView(chromedp.CSS(`#targets-panel`)), chromedp.WaitVisible(chromedp.CSS(`#targets-table tbody tr`))); err != nil {
+		screenshot(t, bctx, out, "dashboard-targets-failure.png", chromedp.CaptureScreenshot())
+		t.Fatalf("the targets panel: %v", err)
+	}
+	code := evalJS[string](t, bctx, `document.querySelector('#programme').value`)
+	year := evalJS[string](t, bctx, `document.querySelector('#targets-summary').textContent.match(/\d{4}/)[0]`)
+	per, err := models.ParseReportingPeriod("period", year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Indicators().Programme(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := m.Indicators().Progress(context.Background(), p, per, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := evalJS[int](t, bctx, `document.querySelectorAll('#targets-table tbody tr').length`); n != len(pr.Rows) {
+		t.Errorf("the panel lists %d indicators, the API %d", n, len(pr.Rows))
+	}
+	for _, r := range pr.Rows {
+		met := ""
+		if r.Total.Met != nil {
+			met = strconv.FormatBool(*r.Total.Met)
+		}
+		if got := evalJS[string](t, bctx, `(document.querySelector('#targets-table tr[data-indicator="`+r.Indicator.Code+`"]') || {dataset: {met: "missing"}}).dataset.met`); got != met {
+			t.Errorf("%s reads met %q, the API %q", r.Indicator.Code, got, met)
+		}
+	}
+	if got := evalJS[string](t, bctx, `document.querySelector('#targets-office-link').getAttribute('href')`); got != "/office/#/indicators?period="+year {
+		t.Errorf("the panel sends planners to %q", got)
+	}
+	screenshot(t, bctx, out, "dashboard-targets-1280x800.png", chromedp.CaptureScreenshot())
+}

@@ -105,6 +105,17 @@ export class TargetsPanel {
     return f.value == null ? "–" : this.t.num(f.value);
   }
 
+  /** @param {string} period "2026", "2026-H1", "2026-Q3" or "2026-10", as people say it */
+  period(period) {
+    const m = /^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$/.exec(period);
+    if (!m) return period;
+    const [, y, part] = m;
+    if (!part) return y;
+    if (part[0] === "H") return this.tr(part === "H1" ? "targetsHalf1" : "targetsHalf2", { y });
+    if (part[0] === "Q") return this.tr("targetsQuarter", { q: ["I", "II", "III", "IV"][Number(part[1]) - 1], n: part[1], y });
+    return this.tr("targetsMonth", { m: String(Number(part)), y });
+  }
+
   render() {
     const b = this.body;
     if (this.progress === null) {
@@ -122,15 +133,16 @@ export class TargetsPanel {
         h("td", { class: "num" }, this.figure(r.indicator, r.total)),
         h("td", {}, met == null ? h("span", { class: "muted" }, this.tr("targetsNoData"))
           : h("span", { class: met ? "ok" : "warn" }, this.tr(met ? "targetsMet" : "targetsNotMet"))),
-        h("td", { class: "trend" }, earlier.map(x => h("span", {}, `${x.period}: ${this.figure(r.indicator, x)} `))));
+        h("td", { class: "trend" }, earlier.map(x => h("span", {}, `${this.period(x.period)}: ${this.figure(r.indicator, x)} `))));
     });
     const met = p.rows.filter(r => r.total.met === true).length;
-    b.replaceChildren(
+    b.replaceChildren(...[
       this.error ? h("p", { class: "error", role: "alert" }, this.error) : null,
       h("p", { class: "muted intro", id: "targets-summary" }, this.tr("targetsSummary", { met: this.t.num(met), n: this.t.num(p.rows.length), year: p.period, unit: p.area_name || "" })),
       p.rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "targets", id: "targets-table" },
         h("thead", {}, h("tr", {}, ["targetsIndicator", "targetsTarget", "targetsResult", "targetsAssess", "targetsEarlier"].map(k => h("th", { scope: "col" }, this.tr(k))))),
         h("tbody", {}, ...rows))) : null,
-      this.ctx.canOpen ? h("p", {}, h("a", { class: "button", id: "targets-office-link", href: `/office/#/indicators${query({ period: p.period })}` }, this.tr("targetsInOffice"))) : null);
+      this.ctx.canOpen ? h("p", {}, h("a", { class: "button", id: "targets-office-link", href: `/office/#/indicators${query({ period: p.period })}` }, this.tr("targetsInOffice"))) : null,
+    ].filter(x => x !== null));
   }
 }
