@@ -121,6 +121,21 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 		t.Errorf("the progress is %d px wide on a 360 px phone", w)
 	}
 
+	// The lead department raises the 2026-2030 outreach target; an empty target is named first.
+	p.Viewport(1280, 800)
+	item := `#ind-set li[data-indicator="` + indicator + `"]`
+	p.Do("the programme's set", hash("#/indicators/set"), chromedp.WaitVisible(chromedp.CSS(item)))
+	p.NoRawCodes("the programme's indicator set")
+	p.Do("an empty target", chromedp.SetValue(chromedp.CSS(item+` input[type="number"]`), ""),
+		chromedp.Click(chromedp.CSS(`#ind-set-save`)), chromedp.WaitVisible(chromedp.CSS(`#ind-error, .field-error:not([hidden])`)))
+	p.NoRawCodes("the set's refusal")
+	p.Shot("office-indicators-set-refused-vi-1280x800.png")
+	p.Do("a target of 75%", chromedp.SetValue(chromedp.CSS(item+` input[type="number"]`), "75"),
+		chromedp.Click(chromedp.CSS(`#ind-set-save`)), chromedp.WaitVisible(chromedp.CSS(`#ind-notice`)))
+	if got := p.Text(`#ind-notice`); !strings.Contains(got, "Đã lưu bộ chỉ tiêu, phiên bản") {
+		t.Errorf("the saved set reads %q", got)
+	}
+
 	// The quarter's official report carries the accepted figures and the API's inspection table.
 	var s struct {
 		AccessToken string `json:"access_token"`
@@ -139,8 +154,11 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 	lines := reportPDFLines(t, m, "/api/v1/reports?programme="+prog+"&period="+quarter+"&format=pdf", s.AccessToken)
 	flat := strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
 	out := pr.Row(indicator)
+	if out.Indicator.TargetMin != 0.75 {
+		t.Errorf("the outreach target is %v after the planner's edit, want 0.75", out.Indicator.TargetMin)
+	}
 	share := *out.Total.Numerator / *out.Total.Denominator
-	for _, want := range []string{"BÁO CÁO", "quý IV năm 2026", "Xã, phường tổ chức tuyên truyền phòng ngừa mại dâm",
+	for _, want := range []string{"BÁO CÁO", "quý IV năm 2026", "Xã, phường tổ chức tuyên truyền phòng ngừa mại dâm", "≥ 75%",
 		officialreport.Percent(share), narrative, "KẾT QUẢ KIỂM TRA CÁC CƠ SỞ"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the quarterly report lacks %q", want)

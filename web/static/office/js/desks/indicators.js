@@ -110,6 +110,25 @@ const messages = {
     indReasonOf: "Lý do sửa",
     indFigure: "Số liệu",
     indNoProgramme: "Chưa có chương trình nào.",
+    indTabSet: "Bộ chỉ tiêu",
+    indSetTitle: "Bộ chỉ tiêu của chương trình",
+    indSetHint: "Mục tiêu, kỳ báo cáo và cơ quan chịu trách nhiệm của từng chỉ tiêu. Chỉ tiêu đã có số liệu thì không bỏ được. Chỉ tiêu tự tính giữ nguyên cách tính.",
+    indSetDefault: "Chương trình đang dùng bộ chỉ tiêu mặc định theo Kế hoạch 237/KH-UBND; lưu lần đầu sẽ tạo phiên bản 1.",
+    indSetVersion: "Phiên bản {v}, cập nhật {when}",
+    indColCode: "Mã",
+    indNameVI: "Tên (tiếng Việt)",
+    indNameEN: "Tên (tiếng Anh)",
+    indTargetMin: "Mục tiêu (tỷ lệ %, số lượng hoặc mức tăng tối thiểu %)",
+    indTargetMax: "Mức tăng tối đa %",
+    indColPeriod: "Kỳ báo cáo",
+    indColAgency: "Cơ quan chịu trách nhiệm",
+    indPeriod_month: "Tháng",
+    indPeriod_quarter: "Quý",
+    indPeriod_half: "6 tháng",
+    indPeriod_year: "Năm",
+    indSave: "Lưu bộ chỉ tiêu",
+    indSaving: "Đang lưu…",
+    indSetSaved: "Đã lưu bộ chỉ tiêu, phiên bản {v}.",
   },
   en: {
     indNav: "Targets",
@@ -190,6 +209,25 @@ const messages = {
     indReasonOf: "Reason for the correction",
     indFigure: "Figures",
     indNoProgramme: "There is no programme yet.",
+    indTabSet: "Indicator set",
+    indSetTitle: "The programme's indicator set",
+    indSetHint: "Each indicator's target, reporting period and responsible agency. An indicator with figures cannot leave the set. Computed indicators keep their computation.",
+    indSetDefault: "The programme uses the default set from Plan 237/KH-UBND; the first save makes version 1.",
+    indSetVersion: "Version {v}, updated {when}",
+    indColCode: "Code",
+    indNameVI: "Name (Vietnamese)",
+    indNameEN: "Name (English)",
+    indTargetMin: "Target (share %, count or least yearly rise %)",
+    indTargetMax: "Greatest yearly rise %",
+    indColPeriod: "Reporting period",
+    indColAgency: "Responsible agency",
+    indPeriod_month: "Month",
+    indPeriod_quarter: "Quarter",
+    indPeriod_half: "Half-year",
+    indPeriod_year: "Year",
+    indSave: "Save the set",
+    indSaving: "Saving…",
+    indSetSaved: "The set is saved as version {v}.",
   },
 };
 
@@ -235,7 +273,7 @@ function metBadge(ctx, met) {
 function tabs(ctx, active) {
   const role = ctx.user.role;
   const list = [["progress", "#/indicators", "indTabProgress", true], ["owed", "#/indicators/owed", "indTabOwed", SUBMITTERS.includes(role)],
-    ["review", "#/indicators/review", "indTabReview", REVIEWERS.includes(role)]];
+    ["review", "#/indicators/review", "indTabReview", REVIEWERS.includes(role)], ["set", "#/indicators/set", "indTabSet", REVIEWERS.includes(role)]];
   return h("nav", { class: "ind-tabs", "aria-label": ctx.t("indNav") }, list.filter(x => x[3]).map(([id, href, key]) =>
     h("a", { href: `${href}${query({ period: ctx.query.get("period") || "" })}`, class: id === active ? "active" : "", "aria-current": id === active ? "page" : null }, ctx.t(String(key)))));
 }
@@ -591,6 +629,80 @@ async function renderOne(el, ctx, id, notice) {
         ind ? figureText(ctx, ind, v) : "", v.review_comment ? ` — ${v.review_comment}` : "")))) : null);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The programme's set, which city-wide planners keep
+
+/** @param {HTMLElement} el @param {DeskContext} ctx @param {string} [notice] */
+async function renderSet(el, ctx, notice) {
+  const { t, fmt } = ctx;
+  ctx.setTitle(t("indSetTitle"));
+  const ps = await periods(ctx);
+  const [set, agencies] = await Promise.all([ctx.api.get(`/api/v1/programmes/${encodeURIComponent(ps.programme)}/indicators`), ctx.api.get("/api/v1/agencies")]);
+  /** @type {Indicator[]} */
+  const draft = (set.indicators || []).map((/** @type {Indicator} */ x) => ({ ...x }));
+  /** @type {{code: string, name_vi: string, short_vi?: string, active: boolean}[]} */
+  const ags = (agencies.items || agencies || []).filter((/** @type {any} */ a) => a.active || draft.some(d => d.agency === a.code));
+  /** @type {Record<string, string>} */
+  const fields = {};
+  /** @type {Record<string, string>} */
+  const labels = {};
+  const pctIn = (/** @type {number} */ v) => String(Math.round(v * 10000) / 100);
+  const rows = draft.map((ind, i) => {
+    const p = `ind-set-${i}`;
+    for (const [f, l] of [["name_vi", "indNameVI"], ["name_en", "indNameEN"], ["target_min", "indTargetMin"], ["target_max", "indTargetMax"], ["period", "indColPeriod"], ["agency", "indColAgency"]]) {
+      fields[`indicators[${i}].${f}`] = `${p}-${f}`;
+      labels[`indicators[${i}].${f}`] = `${indName(ctx, ind)} · ${t(l)}`;
+    }
+    const nameVI = /** @type {HTMLInputElement} */ (h("input", { type: "text", value: ind.name_vi, maxlength: "300", lang: "vi" }));
+    nameVI.addEventListener("input", () => { ind.name_vi = nameVI.value; });
+    const nameEN = /** @type {HTMLInputElement} */ (h("input", { type: "text", value: ind.name_en, maxlength: "300", lang: "en" }));
+    nameEN.addEventListener("input", () => { ind.name_en = nameEN.value; });
+    const share = ind.kind !== "count";
+    const min = /** @type {HTMLInputElement} */ (h("input", { type: "number", step: "any", min: "0", value: share ? pctIn(ind.target_min) : String(ind.target_min) }));
+    min.addEventListener("input", () => { ind.target_min = min.value === "" ? NaN : Number(min.value) / (share ? 100 : 1); });
+    const max = /** @type {HTMLInputElement} */ (h("input", { type: "number", step: "any", min: "0", value: ind.target_max ? pctIn(ind.target_max) : "" }));
+    max.addEventListener("input", () => { ind.target_max = max.value === "" ? 0 : Number(max.value) / 100; });
+    const per = /** @type {HTMLSelectElement} */ (h("select", {}, ["month", "quarter", "half", "year"].map(k => h("option", { value: k, selected: ind.period === k }, t(`indPeriod_${k}`)))));
+    per.addEventListener("change", () => { ind.period = per.value; });
+    const ag = /** @type {HTMLSelectElement} */ (h("select", {}, ags.map(a => h("option", { value: a.code, selected: ind.agency === a.code }, a.short_vi || a.name_vi))));
+    ag.addEventListener("change", () => { ind.agency = ag.value; });
+    return h("li", { class: "ind-set-item", dataset: { indicator: ind.code } },
+      h("p", {}, h("b", {}, indName(ctx, ind)), ind.source === "computed" ? h("span", { class: "muted small" }, ` · ${t("indComputed")}`) : null),
+      h("div", { class: "ind-form" },
+        field("ind-field ind-wide", `${p}-name_vi`, t("indNameVI"), nameVI),
+        field("ind-field ind-wide", `${p}-name_en`, t("indNameEN"), nameEN),
+        field("ind-field", `${p}-target_min`, t("indTargetMin"), min),
+        ind.kind === "change" ? field("ind-field", `${p}-target_max`, t("indTargetMax"), max) : null,
+        field("ind-field", `${p}-period`, t("indColPeriod"), per),
+        field("ind-field", `${p}-agency`, t("indColAgency"), ag)));
+  });
+  const general = h("div", { id: "ind-error", hidden: true });
+  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "ind-set-save" }, t("indSave")));
+  const form = /** @type {HTMLFormElement} */ (h("form", { id: "ind-set-form", novalidate: true },
+    h("ol", { class: "ind-set", id: "ind-set" }, rows), general, h("div", { class: "row" }, save)));
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    clearErrors(form, general);
+    save.disabled = true;
+    save.textContent = t("indSaving");
+    try {
+      const saved = await ctx.api.put(`/api/v1/programmes/${encodeURIComponent(ps.programme)}/indicators`, { version: set.version, indicators: draft });
+      await renderSet(el, ctx, t("indSetSaved", { v: fmt.num(saved.version) }));
+    } catch (ex) {
+      save.disabled = false;
+      save.textContent = t("indSave");
+      showFieldErrors(ctx, form, general, ex, fields, labels);
+    }
+  });
+  el.replaceChildren(tabs(ctx, "set"),
+    h("section", { class: "card" },
+      h("h1", {}, t("indSetTitle")),
+      h("p", { class: "muted" }, set.version ? t("indSetVersion", { v: fmt.num(set.version), when: fmt.dateTime(set.updated_at) }) : t("indSetDefault")),
+      h("p", { class: "muted small" }, t("indSetHint")),
+      notice ? h("div", { class: "notice", id: "ind-notice", role: "status" }, notice) : h("div", { hidden: true }),
+      form));
+}
+
 /** @type {import("../main.js").Desk} */
 export default {
   id: "indicators",
@@ -603,6 +715,7 @@ export default {
     if (what === "owed" && SUBMITTERS.includes(role)) await renderOwed(el, ctx);
     else if (what === "submit" && SUBMITTERS.includes(role)) await renderSubmit(el, ctx);
     else if (what === "review" && REVIEWERS.includes(role)) await renderReview(el, ctx);
+    else if (what === "set" && REVIEWERS.includes(role)) await renderSet(el, ctx);
     else if (what === "s" && arg) await renderOne(el, ctx, arg);
     // A reporting officer's work is what they owe.
     else if (!what && role === "reporting_officer") await renderOwed(el, ctx);
