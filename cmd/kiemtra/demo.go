@@ -255,7 +255,7 @@ func printDemoWelcome(out io.Writer, addr string, db *store.DB) {
 	base := "http://" + addr
 	fmt.Fprintf(out, "\nkiemtra demo is running on %s (%s database %s)\n\n", base, db.Dialect(), db.Where())
 	fmt.Fprintf(out, "  Dashboard       %s/dashboard/   (every office user signs in here; planners: map, progress, reports)\n", base)
-	fmt.Fprintf(out, "  Office app      %s/office/      (police licensing, tips, team leads; planners and admins: registry, areas, programmes, plans, checklists, sanctions, teams, jobs, audit)\n", base)
+	fmt.Fprintf(out, "  Office app      %s/office/      (police licensing, tips, team leads; planners and admins: registry, areas, places, programmes, plans, checklists, sanctions, targets, teams, jobs, audit; reporting officers: their figures)\n", base)
 	fmt.Fprintf(out, "  Inspectors' app %s/app/         (phones; installable, works offline)\n", base)
 	fmt.Fprintf(out, "  Public tip form %s/tip          (no sign-in; its sender follows it at %s/tip/status)\n", base, base)
 	fmt.Fprintf(out, "  Health          %s/healthz   %s/readyz\n", base, base)
