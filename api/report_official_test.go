@@ -4,44 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
 	"kiemtra/officialreport"
+	"kiemtra/pdftext"
 	"kiemtra/report"
 	"kiemtra/store"
 	"kiemtra/store/storetest"
 )
-
-// pdfLayoutLines extracts a PDF's text laid out as on the page (poppler's pdftotext), one line
-// per line with runs of spaces collapsed.
-func pdfLayoutLines(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("KIEMTRA_REQUIRE_BROWSER") != "" {
-			t.Fatal("pdftotext is missing: install poppler-utils")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	var lines []string
-	for _, l := range strings.Split(norm.NFC.String(string(out)), "\n") {
-		lines = append(lines, strings.Join(strings.Fields(l), " "))
-	}
-	return lines
-}
 
 func TestOfficialReportThroughTheAPI(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
@@ -80,7 +55,7 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 				w.Header().Get("Content-Disposition") != `attachment; filename="bao-cao-chuong-trinh_2026-Q1_92.pdf"` {
 				t.Fatalf("%d %v", w.Code, w.Header())
 			}
-			lines := pdfLayoutLines(t, w.Body.Bytes())
+			lines := pdftext.Lines(t, w.Body.Bytes())
 			text := strings.Join(lines, "\n")
 			flat := strings.Join(strings.Fields(text), " ")
 			for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND CẦN THƠ", "SỞ Y TẾ", "Số: /BC-SYT", "Cần Thơ, ngày 02 tháng 03 năm 2026",
@@ -106,7 +81,7 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 						for _, c := range cols[i:min(i+6, len(cols))] {
 							cells = append(cells, officialreport.FormatValue(c, c.Value(row)))
 						}
-						if !hasRow(lines, cells) {
+						if !pdftext.HasRow(lines, cells) {
 							t.Errorf("no line with %q in the PDF", cells)
 						}
 					}
@@ -121,7 +96,7 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 			if w.Code != 200 {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
-			text := strings.Join(pdfLayoutLines(t, w.Body.Bytes()), "\n")
+			text := strings.Join(pdftext.Lines(t, w.Body.Bytes()), "\n")
 			for _, want := range []string{"3.2. Xã có kế hoạch", "1. Sở Giáo dục và Đào tạo", "Tuyên truyền cho 12.000 học sinh.", "- Tăng kinh phí tuyên truyền."} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the PDF lacks %q", want)
@@ -162,17 +137,6 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 			}
 		})
 	})
-}
-
-// hasRow says whether a line holds the cells in order; the last may wrap onto the next line.
-func hasRow(lines, cells []string) bool {
-	want := strings.Join(cells, " ")
-	for i, l := range lines {
-		if strings.Contains(l, want) || i+1 < len(lines) && strings.Contains(l+" "+lines[i+1], want) {
-			return true
-		}
-	}
-	return false
 }
 
 func TestInspectionTargets(t *testing.T) {

@@ -3,7 +3,6 @@ package officialreport
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
+	"kiemtra/pdftext"
 	"kiemtra/report"
 	"kiemtra/scheduler"
 )
@@ -62,29 +62,6 @@ func testInput() Input {
 	}
 }
 
-// pdfLines extracts a PDF's text with poppler's pdftotext, laid out as on the page, one line
-// per line with runs of spaces collapsed (CI installs poppler-utils).
-func pdfLines(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("KIEMTRA_REQUIRE_BROWSER") != "" {
-			t.Fatal("pdftotext is missing: install poppler-utils")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	var lines []string
-	for _, l := range strings.Split(string(out), "\n") {
-		lines = append(lines, strings.Join(strings.Fields(l), " "))
-	}
-	return lines
-}
-
 // rowLine says whether a line holds every cell of a table row in order; the row's last cell may
 // wrap onto the next line ("Độ tin cậy" / "thấp").
 func rowLine(lines []string, cells []string) bool {
@@ -108,7 +85,7 @@ func TestPDF(t *testing.T) {
 	if dir := os.Getenv("KIEMTRA_ARTIFACTS"); dir != "" {
 		_ = os.WriteFile(filepath.Join(dir, "official-report-sample.pdf"), b, 0o644)
 	}
-	lines := pdfLines(t, b)
+	lines := pdftext.Lines(t, b)
 	text := strings.Join(lines, "\n")
 	if !norm.NFC.IsNormalString(text) {
 		t.Error("the PDF's text is not in NFC")
@@ -172,7 +149,7 @@ func TestPDFWithoutDepartmentsSaysSo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Join(pdfLines(t, b), "\n")
+	text := strings.Join(pdftext.Lines(t, b), "\n")
 	for _, want := range []string{"Chưa có báo cáo của các sở, ngành, địa phương trong kỳ.", "Chưa có chỉ tiêu được theo dõi trong kỳ.", "Không có đề xuất, kiến nghị trong kỳ."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("lacks %q", want)

@@ -6,15 +6,13 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"kiemtra/models"
+	"kiemtra/pdftext"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -145,25 +143,6 @@ func signaturePNG(t testing.TB, w, h int) []byte {
 	return b.Bytes()
 }
 
-// pdfText extracts a PDF's text with poppler's pdftotext (CI installs poppler-utils).
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		// CI requires it (KIEMTRA_REQUIRE_BROWSER, and .ci/run installs poppler-utils).
-		if os.Getenv("KIEMTRA_REQUIRE_BROWSER") != "" {
-			t.Fatal("pdftotext is missing: install poppler-utils")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read")
-	}
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return norm.NFC.String(string(out))
-}
-
 func TestRenderRecordPDF(t *testing.T) {
 	d, err := Build(testFacts(t))
 	if err != nil {
@@ -179,7 +158,7 @@ func TestRenderRecordPDF(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %q", b[:16])
 	}
-	text := pdfText(t, b)
+	text := pdftext.Text(t, b)
 	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BIÊN BẢN KIỂM TRA", "CÔNG AN THÀNH PHỐ CẦN THƠ",
 		"Karaoke Hoàng Yến", "Trần Thị Yến", "Nguyễn Văn An", "Lê Thị Bình", "Phòng karaoke có khóa chốt", "Nghị định 54/2019/NĐ-CP, Điều 4",
 		"Tôi xin khắc phục trong 7 ngày.", "ĐẠI DIỆN ĐOÀN KIỂM TRA", "Quyết định số 125/QĐ-UBND ngày 05/01/2026", "Hồi 08 giờ 05 phút", p.Hash} {
@@ -205,7 +184,7 @@ func TestRenderRecordPDF(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.Join(strings.Fields(pdfText(t, b)), " ")
+		text := strings.Join(strings.Fields(pdftext.Text(t, b)), " ")
 		if !strings.Contains(text, "từ chối ký biên bản. Lý do: Không đồng ý với kết luận") {
 			t.Errorf("no refusal in:\n%s", text)
 		}

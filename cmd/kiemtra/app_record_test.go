@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 
 	"kiemtra/demo"
 	"kiemtra/models"
+	"kiemtra/pdftext"
 )
 
 // TestAppSignedRecordOffline: an inspector finishes an inspection offline with the record
@@ -182,13 +182,7 @@ func TestAppSignedRecordOffline(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("X-Record-SHA256") != rec.RecordSHA256 {
 		t.Fatalf("record.pdf: %d %s", resp.StatusCode, resp.Header)
 	}
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	txt, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	text := strings.Join(strings.Fields(norm.NFC.String(string(txt))), " ")
+	text := strings.Join(strings.Fields(pdftext.Text(t, pdf)), " ")
 	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BIÊN BẢN KIỂM TRA", stop.biz.Name, rep, statement, city.Name, rec.RecordSHA256} {
 		if !strings.Contains(text, norm.NFC.String(want)) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)

@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/demo"
 	"kiemtra/indicators"
 	"kiemtra/officialreport"
+	"kiemtra/pdftext"
 	"kiemtra/refdata"
 	"kiemtra/report"
 )
@@ -171,7 +170,7 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 			for _, c := range cols[i:min(i+6, len(cols))] {
 				cells = append(cells, officialreport.FormatValue(c, c.Value(total)))
 			}
-			if !linesHold(lines, cells) {
+			if !pdftext.HasRow(lines, cells) {
 				var near []string
 				for _, l := range lines {
 					if strings.Contains(l, "Tổng cộng") {
@@ -184,12 +183,9 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 	}
 }
 
-// reportPDFLines fetches a PDF and reads its lines with pdftotext -layout, spaces squeezed.
+// reportPDFLines fetches a PDF of the API and reads its lines (pdftext.Lines).
 func reportPDFLines(t *testing.T, m *Main, path, token string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext is missing: install poppler-utils")
-	}
 	req, _ := http.NewRequest("GET", "http://"+m.Addr()+path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -201,26 +197,5 @@ func reportPDFLines(t *testing.T, m *Main, path, token string) []string {
 	if resp.StatusCode != 200 || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("%s: %d %.200s", path, resp.StatusCode, b)
 	}
-	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(b)
-	text, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	var lines []string
-	for _, l := range strings.Split(norm.NFC.String(string(text)), "\n") {
-		lines = append(lines, strings.Join(strings.Fields(l), " "))
-	}
-	return lines
-}
-
-// linesHold reports whether the cells stand in one line, or across a line and the next.
-func linesHold(lines, cells []string) bool {
-	want := strings.Join(cells, " ")
-	for i, l := range lines {
-		if strings.Contains(l, want) || i+1 < len(lines) && strings.Contains(l+" "+lines[i+1], want) {
-			return true
-		}
-	}
-	return false
+	return pdftext.Lines(t, b)
 }
