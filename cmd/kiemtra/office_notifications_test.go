@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestOfficeNotificationSettings walks a planner through the notifications desk on a fresh
+// demo: the list, then the settings (a quiet hour without its end is named; an e-mail kind
+// switched off and quiet hours are kept), and an admin through the outbox.
+func TestOfficeNotificationSettings(t *testing.T) {
+	chromiumFor(t, "the notifications desk test")
+	m := startDemo(t, nil)
+	base := "http://" + m.Addr()
+	p := newPageSession(t, "the notifications desk test", 2*time.Minute)
+	hash := func(h string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](`location.hash = "` + h + `"`)
+	}
+	p.SignIn(base, "/office/", "planner", `#desk`)
+	p.Do("the list", hash("#/notifications"), chromedp.WaitVisible(chromedp.CSS(`#nt-unread`)))
+	p.NoRawCodes("the notifications")
+	p.Do("the settings", hash("#/notifications/settings"), chromedp.WaitVisible(chromedp.CSS(`#nt-kinds tr[data-kind="sanction_overdue"]`)))
+	p.NoRawCodes("the notification settings")
+	box := `#nt-kinds tr[data-kind="sanction_overdue"] input[data-channel="email"]`
+	p.Do("a quiet hour without its end", chromedp.Click(chromedp.CSS(box)),
+		chromedp.SetValue(chromedp.CSS(`#nt-email`), "ke.hoach@syt.cantho.gov.vn"),
+		chromedp.SetValue(chromedp.CSS(`#nt-quiet-start`), "22:00"), chromedp.SetValue(chromedp.CSS(`#nt-quiet-end`), ""),
+		chromedp.Click(chromedp.CSS(`#nt-save`)), chromedp.WaitVisible(chromedp.CSS(`#nt-quiet-end-error`)))
+	if got := p.Text(`#nt-quiet-end-error`); !strings.Contains(got, "giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc") {
+		t.Errorf("a quiet hour without its end reads %q", got)
+	}
+	p.Shot("office-notifications-refused-vi-1280x800.png")
+	p.Do("save the settings", chromedp.SetValue(chromedp.CSS(`#nt-quiet-end`), "06:30"),
+		chromedp.Click(chromedp.CSS(`#nt-save`)), chromedp.WaitVisible(chromedp.CSS(`#nt-notice`)))
+	if evalJS[bool](t, p.ctx, `document.querySelector('`+box+`').checked`) {
+		t.Error("the switched-off kind reads as on after saving")
+	}
+	u, err := m.DB().FindUserByUsername(context.Background(), "planner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.DB().FindNotificationSettings(context.Background(), u.ID)
+	if err != nil || st.QuietStart != "22:00" || st.QuietEnd != "06:30" || st.Email != "ke.hoach@syt.cantho.gov.vn" {
+		t.Errorf("the stored settings: %+v (%v)", st, err)
+	}
+	p.Shot("office-notifications-settings-vi-1280x800.png")
+	p.Do("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+
+	p.SignIn(base, "/office/", "admin", `#desk`)
+	p.Do("the outbox", hash("#/notifications/outbox"), chromedp.WaitVisible(chromedp.CSS(`#nt-outbox, #nt-outbox-none`)))
+	p.NoRawCodes("the outbox")
+	p.Shot("office-notifications-outbox-vi-1280x800.png")
+}
