@@ -77,8 +77,18 @@ func (p NotificationParams) Value() (driver.Value, error) {
 	return string(b), err
 }
 
-// Scan reads the params from their JSON column.
+// Scan reads the params from their JSON column; NULL reads as none.
 func (p *NotificationParams) Scan(src any) error {
+	m := map[string]string{}
+	if err := scanJSONColumn("notification params", src, &m); err != nil {
+		return err
+	}
+	*p = m
+	return nil
+}
+
+// scanJSONColumn reads a JSON text column into dst, leaving dst as it is for NULL.
+func scanJSONColumn(what string, src, dst any) error {
 	var b []byte
 	switch v := src.(type) {
 	case string:
@@ -86,16 +96,13 @@ func (p *NotificationParams) Scan(src any) error {
 	case []byte:
 		b = v
 	case nil:
-		*p = NotificationParams{}
 		return nil
 	default:
-		return fmt.Errorf("notification params: cannot scan %T", src)
+		return fmt.Errorf("%s: cannot scan %T", what, src)
 	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("notification params: %w", err)
+	if err := json.Unmarshal(b, dst); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	*p = m
 	return nil
 }
 
@@ -160,23 +167,11 @@ func (k NotificationKindSettings) Value() (driver.Value, error) {
 	return string(b), err
 }
 
-// Scan reads the switches from their JSON column.
+// Scan reads the switches from their JSON column; NULL reads as none.
 func (k *NotificationKindSettings) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*k = NotificationKindSettings{}
-		return nil
-	default:
-		return fmt.Errorf("notification settings: cannot scan %T", src)
-	}
 	m := map[string]ChannelSwitch{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("notification settings: %w", err)
+	if err := scanJSONColumn("notification settings", src, &m); err != nil {
+		return err
 	}
 	*k = m
 	return nil
