@@ -48,6 +48,12 @@ func TestOfficeNotificationSettings(t *testing.T) {
 		t.Errorf("the stored settings: %+v (%v)", st, err)
 	}
 	p.Shot("office-notifications-settings-vi-1280x800.png")
+	p.Viewport(360, 640)
+	p.Shot("office-notifications-settings-vi-360x640.png")
+	if w := evalJS[int](t, p.ctx, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the settings are %d px wide on a 360 px phone", w)
+	}
+	p.Viewport(1280, 800)
 	p.Do("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
 
 	p.SignIn(base, "/office/", "admin", `#desk`)
