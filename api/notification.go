@@ -48,6 +48,7 @@ type outboxView struct {
 // notificationSettingsView is a user's settings with every kind and channel spelled out.
 type notificationSettingsView struct {
 	Email      string                          `json:"email"`
+	Phone      string                          `json:"phone"`
 	Kinds      map[string]map[string]bool      `json:"kinds"`
 	QuietStart string                          `json:"quiet_start"`
 	QuietEnd   string                          `json:"quiet_end"`
@@ -140,7 +141,7 @@ func (s *Server) readMyNotification(c *gin.Context) {
 }
 
 func (s *Server) settingsView(st *models.NotificationSettings) *notificationSettingsView {
-	v := &notificationSettingsView{Email: st.Email, Kinds: map[string]map[string]bool{}, QuietStart: st.QuietStart, QuietEnd: st.QuietEnd,
+	v := &notificationSettingsView{Email: st.Email, Phone: st.Phone, Kinds: map[string]map[string]bool{}, QuietStart: st.QuietStart, QuietEnd: st.QuietEnd,
 		TimeZone: s.loc.String(), Version: st.Version,
 		Choices: notificationSettingsChoicesView{Kinds: models.NotificationKinds, Channels: models.NotificationChannels}}
 	if st.Version > 0 {

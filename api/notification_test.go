@@ -76,12 +76,13 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 
 		// Settings.
 		w = doAs(t, h, me, "GET", "/api/v1/me/notification-settings", "")
-		if w.Code != 200 || !strings.Contains(w.Body.String(), `"version":0`) || !strings.Contains(w.Body.String(), `"urgent_tip":{"email":true,"in_app":true}`) ||
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"version":0`) || !strings.Contains(w.Body.String(), `"urgent_tip":{"email":true,"in_app":true,"push":true,"sms":false,"zalo":false}`) ||
 			!strings.Contains(w.Body.String(), `"time_zone":"Asia/Ho_Chi_Minh"`) {
 			t.Fatalf("the default settings: %d %s", w.Code, w.Body)
 		}
 		for _, tc := range []struct{ name, body, field string }{
 			{"a bad address", `{"version":0,"email":"an at example"}`, "email"},
+			{"a landline", `{"version":0,"phone":"0292 3820 123"}`, "phone"},
 			{"an unknown kind", `{"version":0,"kinds":{"gossip":{"email":false}}}`, "kinds.gossip"},
 			{"quiet hours without an end", `{"version":0,"quiet_start":"22:00"}`, "quiet_end"},
 			{"an unknown field", `{"version":0,"sms":true}`, "sms"},
@@ -94,9 +95,10 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 				}
 			})
 		}
-		body := `{"version":0,"email":"an@ninhkieu.cantho.gov.vn","kinds":{"urgent_tip":{"email":false}},"quiet_start":"22:00","quiet_end":"06:30"}`
+		body := `{"version":0,"email":"an@ninhkieu.cantho.gov.vn","phone":"0912 345 678","kinds":{"urgent_tip":{"email":false,"zalo":true}},"quiet_start":"22:00","quiet_end":"06:30"}`
 		w = doAs(t, h, me, "PUT", "/api/v1/me/notification-settings", body)
-		if w.Code != 200 || !strings.Contains(w.Body.String(), `"urgent_tip":{"email":false,"in_app":true}`) || !strings.Contains(w.Body.String(), `"version":1`) {
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"urgent_tip":{"email":false,"in_app":true,"push":true,"sms":false,"zalo":true}`) || !strings.Contains(w.Body.String(), `"version":1`) ||
+			!strings.Contains(w.Body.String(), `"phone":"+84912345678"`) {
 			t.Fatalf("save: %d %s", w.Code, w.Body)
 		}
 		if w := doAs(t, h, me, "PUT", "/api/v1/me/notification-settings", body); w.Code != 409 {

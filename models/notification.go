@@ -13,11 +13,26 @@ import (
 // Notification channels.
 const (
 	ChannelInApp = "in_app" // the notification list of the inspectors' app and the office app
+	ChannelPush  = "push"   // Web Push to the installed app, on each device the user subscribed
 	ChannelEmail = "email"  // an e-mail over SMTP, for office users
+	ChannelSMS   = "sms"    // a text message through the SMS provider, to the settings' phone
+	ChannelZalo  = "zalo"   // a Zalo message through the Zalo provider, to the settings' phone
 )
 
 // NotificationChannels lists the channels a user can switch per kind.
-var NotificationChannels = []string{ChannelInApp, ChannelEmail}
+var NotificationChannels = []string{ChannelInApp, ChannelPush, ChannelEmail, ChannelSMS, ChannelZalo}
+
+// FieldChannels are the channels of a notification for field staff: the app's list and a push
+// to their phone.
+var FieldChannels = []string{ChannelInApp, ChannelPush}
+
+// OfficeChannels are the channels of a notification for office staff: the list, e-mail, and
+// the paid messages (SMS, Zalo) for those who switched them on.
+var OfficeChannels = []string{ChannelInApp, ChannelEmail, ChannelSMS, ChannelZalo}
+
+// optIn are the channels off until the user switches a kind on: a text message costs money
+// and reaches a private phone, so nobody gets one without asking.
+var optIn = map[string]bool{ChannelSMS: true, ChannelZalo: true}
 
 // Notification states. A row is queued until the worker delivers it (sent), gives up after its
 // last attempt (failed), or finds nothing to deliver to (skipped: the kind or channel is off for
@@ -59,6 +74,13 @@ const (
 	// NotifyTipDueSoon: a tip's next deadline is less than tips.DueSoon away. The params of
 	// NotifyTipOverdue.
 	NotifyTipDueSoon = "tip_due_soon"
+	// NotifyResultRejected: the server refused a result the phone sent (an inspection, a
+	// check-in, a signed record); the phone keeps it for correction.
+	NotifyResultRejected = "result_rejected"
+	// NotifySubmissionDue: a unit's figures of a period are due soon or late.
+	NotifySubmissionDue = "submission_due"
+	// NotifySubmissionReturned: a planner returned a unit's submitted figures for correction.
+	NotifySubmissionReturned = "submission_returned"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
@@ -183,6 +205,7 @@ func (k *NotificationKindSettings) Scan(src any) error {
 type NotificationSettings struct {
 	UserID     string                   `json:"-" gorm:"primaryKey"`
 	Email      string                   `json:"email"`
+	Phone      string                   `json:"phone"` // for SMS and Zalo, as +84xxxxxxxxx
 	Kinds      NotificationKindSettings `json:"kinds" gorm:"type:text"`
 	QuietStart string                   `json:"quiet_start"`
 	QuietEnd   string                   `json:"quiet_end"`
@@ -196,10 +219,13 @@ func (NotificationSettings) TableName() string { return "notification_settings" 
 // Enabled reports whether kind reaches the user on channel: on unless switched off.
 func (s *NotificationSettings) Enabled(kind, channel string) bool {
 	if s == nil {
-		return true
+		return !optIn[channel]
 	}
 	on, set := s.Kinds[kind][channel]
-	return !set || on
+	if !set {
+		return !optIn[channel]
+	}
+	return on
 }
 
 // parseClock reads "HH:MM" as minutes after midnight.
@@ -220,6 +246,11 @@ func (s *NotificationSettings) Validate() error {
 		if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email || len(s.Email) > 254 {
 			v.Add("email", "is not an e-mail address such as can.bo@socialabour.gov.vn", "không phải địa chỉ e-mail, ví dụ can.bo@socialabour.gov.vn")
 		}
+	}
+	if p, ok := NormalizePhone(s.Phone); ok {
+		s.Phone = p
+	} else {
+		v.Add("phone", "is not a Vietnamese mobile number such as 0912 345 678 or +84 912 345 678", "không phải số di động Việt Nam, ví dụ 0912 345 678 hoặc +84 912 345 678")
 	}
 	for kind, sw := range s.Kinds {
 		if !oneOf(kind, NotificationKinds) {
@@ -246,6 +277,40 @@ func (s *NotificationSettings) Validate() error {
 		v.Add("quiet_end", "must differ from quiet_start", "phải khác giờ bắt đầu")
 	}
 	return v.Err()
+}
+
+// NormalizePhone reads a Vietnamese mobile number, written 0912345678 or +84912345678 (spaces,
+// dots and dashes between the digits allowed), as +84912345678; "" stays "". It answers false
+// for anything else: a landline or a number from abroad cannot receive the providers' messages.
+func NormalizePhone(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	digits := strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '.', '-':
+			return -1
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasPrefix(digits, "+84"):
+		digits = digits[3:]
+	case strings.HasPrefix(digits, "0"):
+		digits = digits[1:]
+	default:
+		return "", false
+	}
+	if len(digits) != 9 || !strings.ContainsRune("35789", rune(digits[0])) {
+		return "", false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	return "+84" + digits, true
 }
 
 // QuietUntil answers the end of the quiet hours that now falls in, in loc (the users' zone),
@@ -285,6 +350,7 @@ func (s *NotificationSettings) QuietUntil(now time.Time, loc *time.Location) (ti
 type NotificationSettingsUpdate struct {
 	Version    int                      `json:"version"` // 0 for a user who never saved settings
 	Email      string                   `json:"email"`
+	Phone      string                   `json:"phone"`
 	Kinds      NotificationKindSettings `json:"kinds"`
 	QuietStart string                   `json:"quiet_start"`
 	QuietEnd   string                   `json:"quiet_end"`

@@ -23,7 +23,7 @@ var noon = time.Date(2026, 3, 10, 5, 0, 0, 0, time.UTC)
 
 func TestAnUrgentTipNotifiesItsTeamInTheAppAndMailsTheLead(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -127,7 +127,7 @@ func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPe
 
 func TestNoNotificationUnlessTheTipsTransactionCommits(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -237,7 +237,7 @@ func (d dying) Deliver(ctx context.Context, n *models.Notification, to notify.Re
 
 func TestAWorkerKilledBeforeDeliveryDeliversAfterRestartExactlyOnce(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		f := newFixture(t, db, clk.Now)
 		peer := newSMTPPeer(t)
@@ -289,7 +289,7 @@ func TestAWorkerKilledBeforeDeliveryDeliversAfterRestartExactlyOnce(t *testing.T
 
 func TestAWorkerKilledAfterTheServerAcceptedResendsTheSameMessageID(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		f := newFixture(t, db, clk.Now)
 		peer := newSMTPPeer(t)
@@ -334,7 +334,7 @@ func TestWorkerStopsWithItsContext(t *testing.T) {
 
 func TestAFailedMailIsRetriedWithBackoffThenFailed(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -396,7 +396,7 @@ func TestSettingsAndQuietHoursAreRespected(t *testing.T) {
 	// 23:00 in Can Tho.
 	night := time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
 	clk := &clock{t: night}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(night)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -497,7 +497,7 @@ func TestBackoffDoublesUpToItsCap(t *testing.T) {
 
 func TestAMissedDeadlineNotifiesTheTipOfficerAndThePlannersOnce(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -583,7 +583,7 @@ func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 
 func TestAnOverdueSanctionIsNotifiedOncePerDeadline(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)
@@ -673,7 +673,7 @@ func TestAWorkerStopsItsBatchBeforeItsLeaseRunsOut(t *testing.T) {
 
 func TestATipNearItsDeadlineWarnsItsOfficerOnce(t *testing.T) {
 	clk := &clock{t: noon}
-	storetest.RunWith(t, storetest.Options{Now: clk.Now}, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		clk.Set(noon)
 		ctx := context.Background()
 		f := newFixture(t, db, clk.Now)

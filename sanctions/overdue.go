@@ -94,7 +94,7 @@ func OverdueNotifications(sn *models.Sanction, businessName, areaPath string, us
 		if !planner && u.Username != sn.ProposedBy {
 			continue
 		}
-		for _, ch := range models.NotificationChannels {
+		for _, ch := range models.OfficeChannels {
 			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifySanctionOverdue, EventKey: key, Params: params, Link: "/office/#/sanctions/" + sn.ID})
 		}
 	}

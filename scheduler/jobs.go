@@ -404,7 +404,7 @@ func (j *NightlyJob) infeasibleNotifications(ctx context.Context, prog *models.P
 				continue
 			}
 		}
-		for _, ch := range models.NotificationChannels {
+		for _, ch := range models.OfficeChannels {
 			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyPlanInfeasible, EventKey: key, Params: params,
 				Link: "/office/#/plans?programme=" + url.QueryEscape(prog.Code)})
 		}

@@ -15,7 +15,7 @@ import (
 // A plan that stops fitting the teams' capacity is notified to the planners once, in the app
 // and by e-mail, when it goes from fitting to not fitting.
 func TestAPlanGoneInfeasibleIsNotifiedToThePlannersOnce(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
+	storetest.RunWith(t, storetest.Options{Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		world(t, db, 100)
 		svc := newService(t, db, models.NewDate(2030, 1, 2))

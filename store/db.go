@@ -44,6 +44,9 @@ type Options struct {
 	// AuditKey signs the audit log (at least MinAuditKeyBytes). It must not live in the
 	// database; without it every audited write and VerifyAudit fail.
 	AuditKey []byte
+	// Channels are the notification channels this service delivers on (models.Channel...);
+	// a notification for another channel is not written. Nil writes every channel.
+	Channels []string
 }
 
 // DB is an open database with its dialect. Repositories are methods on it.
@@ -57,6 +60,7 @@ type DB struct {
 
 	auditKey   []byte
 	auditKeyID string
+	channels   map[string]bool // nil: every channel
 }
 
 // Open connects to the database described by opts and checks that it answers. It does not
@@ -80,6 +84,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open database: the audit key has %d bytes, fewer than %d", n, MinAuditKeyBytes)
 	}
 	db := &DB{now: now, log: log}
+	if opts.Channels != nil {
+		db.channels = map[string]bool{}
+		for _, c := range opts.Channels {
+			db.channels[c] = true
+		}
+	}
 	if len(opts.AuditKey) > 0 {
 		db.auditKey, db.auditKeyID = opts.AuditKey, AuditKeyID(opts.AuditKey)
 	}

@@ -15,8 +15,18 @@ var _ models.NotificationStore = (*DB)(nil)
 
 // insertNotifications writes notifications to the outbox inside the transaction of the event
 // that causes them: they exist exactly when the event commits. A notification whose event,
-// user and channel are there already is left alone (the event was written twice).
+// user and channel are there already is left alone (the event was written twice). Those of a
+// channel this service does not deliver on are dropped: a row nobody will send is noise.
 func (db *DB) insertNotifications(tx *gorm.DB, notes []*models.Notification) error {
+	if db.channels != nil {
+		kept := notes[:0:0]
+		for _, n := range notes {
+			if db.channels[n.Channel] {
+				kept = append(kept, n)
+			}
+		}
+		notes = kept
+	}
 	if len(notes) == 0 {
 		return nil
 	}
@@ -171,7 +181,7 @@ func (db *DB) FindNotificationSettings(ctx context.Context, userID string) (*mod
 
 // SaveNotificationSettings stores a user's settings when upd.Version is current.
 func (db *DB) SaveNotificationSettings(ctx context.Context, userID string, upd models.NotificationSettingsUpdate) (*models.NotificationSettings, error) {
-	s := &models.NotificationSettings{UserID: userID, Email: upd.Email, Kinds: upd.Kinds, QuietStart: upd.QuietStart, QuietEnd: upd.QuietEnd}
+	s := &models.NotificationSettings{UserID: userID, Email: upd.Email, Phone: upd.Phone, Kinds: upd.Kinds, QuietStart: upd.QuietStart, QuietEnd: upd.QuietEnd}
 	if s.Kinds == nil {
 		s.Kinds = models.NotificationKindSettings{}
 	}
@@ -192,7 +202,7 @@ func (db *DB) SaveNotificationSettings(ctx context.Context, userID string, upd m
 			return nil
 		}
 		res := tx.Model(&models.NotificationSettings{}).Where("user_id = ? AND version = ?", userID, upd.Version).
-			Updates(map[string]any{"email": s.Email, "kinds": s.Kinds, "quiet_start": s.QuietStart, "quiet_end": s.QuietEnd, "version": s.Version, "updated_at": s.UpdatedAt})
+			Updates(map[string]any{"email": s.Email, "phone": s.Phone, "kinds": s.Kinds, "quiet_start": s.QuietStart, "quiet_end": s.QuietEnd, "version": s.Version, "updated_at": s.UpdatedAt})
 		if res.Error != nil {
 			return translate(res.Error, "notification settings")
 		}

@@ -71,7 +71,7 @@ func TipOverdueNotifications(t *models.Tip, m Missed, place string, chain []plan
 	}
 	var out []*models.Notification
 	for _, id := range ids {
-		for _, ch := range models.NotificationChannels {
+		for _, ch := range models.OfficeChannels {
 			out = append(out, &models.Notification{UserID: id, Channel: ch, Kind: models.NotifyTipOverdue, EventKey: key, Params: params, Link: "/office/#/tips/" + t.ID})
 		}
 	}
@@ -90,7 +90,7 @@ func TipDueSoonNotifications(t *models.Tip, d Missed, place string, users []*mod
 		if u.Disabled || u.Role != models.RoleTipOfficer || (officer != "" && u.ID != officer) {
 			continue
 		}
-		for _, ch := range models.NotificationChannels {
+		for _, ch := range models.OfficeChannels {
 			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyTipDueSoon, EventKey: key, Params: params, Link: "/office/#/tips/" + t.ID})
 		}
 	}

@@ -29,6 +29,7 @@ type Options struct {
 	Now      func() time.Time // the store's clock; nil means time.Now
 	Logger   *slog.Logger     // receives the store's log (failed and slow queries); nil discards it
 	AuditKey []byte           // the key that signs the audit log; nil means AuditKey
+	Channels []string         // the notification channels written (store.Options.Channels); nil means all
 }
 
 func (o Options) auditKey() []byte {
@@ -60,11 +61,11 @@ func RunWith(t *testing.T, opts Options, fn func(t *testing.T, db *store.DB)) {
 func RunReplicas(t *testing.T, opts Options, fn func(t *testing.T, a, b *store.DB)) {
 	t.Helper()
 	t.Run(store.DialectSQLite, func(t *testing.T) {
-		o := store.Options{DataDir: t.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()}
+		o := store.Options{DataDir: t.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey(), Channels: opts.Channels}
 		fn(t, open(t, o), open(t, o))
 	})
 	t.Run(store.DialectPostgres, func(t *testing.T) {
-		o := store.Options{URL: PostgresURL(t), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()}
+		o := store.Options{URL: PostgresURL(t), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey(), Channels: opts.Channels}
 		fn(t, open(t, o), open(t, o))
 	})
 }
@@ -72,14 +73,14 @@ func RunReplicas(t *testing.T, opts Options, fn func(t *testing.T, a, b *store.D
 // NewSQLite returns a migrated SQLite database in a temporary directory.
 func NewSQLite(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()})
+	return open(tb, store.Options{DataDir: tb.TempDir(), Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey(), Channels: opts.Channels})
 }
 
 // NewPostgres returns a migrated PostgreSQL database in a fresh schema, or skips the test when
 // KIEMTRA_TEST_POSTGRES_URL is not set.
 func NewPostgres(tb testing.TB, opts Options) *store.DB {
 	tb.Helper()
-	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey()})
+	return open(tb, store.Options{URL: PostgresURL(tb), MaxOpenConns: 8, Now: opts.Now, Logger: opts.Logger, AuditKey: opts.auditKey(), Channels: opts.Channels})
 }
 
 // PostgresURL returns a URL for a fresh PostgreSQL schema (created now, dropped when the test
