@@ -175,6 +175,11 @@ var policy = map[string]access{
 	"GET /api/v1/me/notification-settings":   {roles: everyone},
 	"PUT /api/v1/me/notification-settings":   {roles: everyone},
 	"GET /api/v1/notifications/outbox":       {roles: adminsOnly},
+	// Everyone subscribes their own devices to push.
+	"GET /api/v1/push/key":                 {roles: everyone},
+	"GET /api/v1/me/push-subscriptions":    {roles: everyone},
+	"POST /api/v1/me/push-subscriptions":   {roles: everyone},
+	"DELETE /api/v1/me/push-subscriptions": {roles: everyone},
 	// A business's security-and-order certificate: who reads sanctions.
 	"GET /api/v1/businesses/:id/certificate": {roles: sanctionReaders},
 	// Period reports and their archive: planners and viewers, within their jurisdiction.

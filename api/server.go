@@ -114,6 +114,8 @@ type Config struct {
 	Notifications models.NotificationStore
 	// NotifyText words notifications for the in-app list (notify.Renderer).
 	NotifyText NotificationRenderer
+	// Push is Web Push; without a store or key the app is told push is off.
+	Push PushConfig
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -166,6 +168,7 @@ type Server struct {
 	official      OfficialSource
 	notifications models.NotificationStore
 	renderer      NotificationRenderer
+	push          PushConfig
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -225,6 +228,7 @@ func New(cfg Config) *Server {
 		official:      cfg.Official,
 		notifications: cfg.Notifications,
 		renderer:      cfg.NotifyText,
+		push:          cfg.Push,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,
@@ -335,6 +339,7 @@ func New(cfg Config) *Server {
 	s.registerIndicatorRoutes(v1)
 	s.registerAuditRoutes(v1)
 	s.registerNotificationRoutes(v1)
+	s.registerPushRoutes(v1)
 	s.engine = e
 	return s
 }

@@ -11,6 +11,7 @@ import (
 
 	"kiemtra/models"
 	"kiemtra/notify"
+	"kiemtra/notify/pushtest"
 	"kiemtra/refdata"
 	"kiemtra/sanctions"
 	"kiemtra/store"
@@ -95,7 +96,7 @@ func TestAnUrgentTipNotifiesItsTeamInTheAppAndMailsTheLead(t *testing.T) {
 
 // noReporterInAnyMessage scans every message sent (mails as received, every outbox row's
 // params, link and rendered text) for the reporter's contact, name, and the tip's free text.
-func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPeer) {
+func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPeer, pushed ...pushtest.Received) {
 	t.Helper()
 	secrets := []string{f.contact, "0912345678", "345 678", f.reporterName, "tiếp viên dưới 18 tuổi", f.tipSecret}
 	if f.tip.TrackingCode != nil {
@@ -104,6 +105,9 @@ func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPe
 	var texts []string
 	for _, m := range peer.messages() {
 		texts = append(texts, m.Raw, m.Subject, m.Body)
+	}
+	for _, p := range pushed {
+		texts = append(texts, p.Message.Title, p.Message.Body, p.Message.Link)
 	}
 	r := renderer(t)
 	for _, n := range outbox(t, db) {

@@ -237,7 +237,9 @@ func (j *MorningJob) dayNotifications(ctx context.Context, day models.Date, deci
 			if u.Disabled || (u.Role != models.RoleInspector && u.Role != models.RoleTeamLead) {
 				continue
 			}
-			out = append(out, &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyTeamDay, EventKey: key, Params: params, Link: "/app/#/route"})
+			for _, ch := range models.FieldChannels {
+				out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyTeamDay, EventKey: key, Params: params, Link: "/app/#/route"})
+			}
 		}
 	}
 	return out, nil

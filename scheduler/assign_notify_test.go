@@ -15,7 +15,8 @@ import (
 // The morning release tells each team's members that their day is out, then that it changed,
 // with counts only: no business of the day is named before the team opens it.
 func TestTheMorningReleaseNotifiesEachTeamOfItsDayWithoutNamingTheTargets(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
+	// The push rows are the in-app ones' twins; the push channel's tests cover them.
+	storetest.RunWith(t, storetest.Options{Channels: []string{models.ChannelInApp}}, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newAssignWorld(t, db)
 		if err := db.Gorm().Model(&models.Team{}).Where("id = ?", w.teams["D1"].ID).Update("weekly_capacity", 20).Error; err != nil {

@@ -8,12 +8,13 @@ import (
 )
 
 // UrgentTipNotifications are the notifications of a tip classified urgent: every enabled
-// member of the team sent (inspectors and its leads) finds the visit in the app, and each lead
-// of the team gets an e-mail. They name the business, its address and category, the team and
-// the day, and link to the task: never the tip's text (the public writes names and phone
-// numbers in it) nor anything of its reporter. The in-app ones pass the recipients' quiet
-// hours: the team goes today, and a visit that waits the night has lost its point; the lead's
-// e-mail waits for the morning like any other, the lead having the in-app one at once.
+// member of the team sent (inspectors and its leads) finds the visit in the app and as a
+// push on their phone, and each lead of the team gets an e-mail (and SMS or Zalo if switched
+// on). They name the business, its address and category, the team and the day, and link to
+// the task: never the tip's text (the public writes names and phone numbers in it) nor
+// anything of its reporter. The in-app and push ones pass the recipients' quiet hours: the
+// team goes today, and a visit that waits the night has lost its point; the lead's e-mail
+// waits for the morning like any other, the lead having the in-app one at once.
 func UrgentTipNotifications(t *models.Tip, task *models.Task, b *models.Business, team *models.Team, users []*models.User) []*models.Notification {
 	params := models.NotificationParams{
 		"business_name":    b.Name,
@@ -29,15 +30,21 @@ func UrgentTipNotifications(t *models.Tip, task *models.Task, b *models.Business
 		if u.Disabled || u.TeamID == nil || *u.TeamID != team.ID {
 			continue
 		}
+		link := "/app/#/task/" + task.ID
 		switch u.Role {
 		case models.RoleInspector:
-			out = append(out, &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: key,
-				Params: params, Link: "/app/#/task/" + task.ID, BypassQuiet: true})
 		case models.RoleTeamLead:
-			link := "/office/#/team/day/" + task.ReleasedOn.String()
-			out = append(out,
-				&models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: key, Params: params, Link: link, BypassQuiet: true},
-				&models.Notification{UserID: u.ID, Channel: models.ChannelEmail, Kind: models.NotifyUrgentTip, EventKey: key, Params: params, Link: link})
+			link = "/office/#/team/day/" + task.ReleasedOn.String()
+		default:
+			continue
+		}
+		for _, ch := range models.FieldChannels {
+			out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyUrgentTip, EventKey: key, Params: params, Link: link, BypassQuiet: true})
+		}
+		if u.Role == models.RoleTeamLead {
+			for _, ch := range models.OfficeChannels[1:] { // e-mail, SMS, Zalo: the list is above
+				out = append(out, &models.Notification{UserID: u.ID, Channel: ch, Kind: models.NotifyUrgentTip, EventKey: key, Params: params, Link: link})
+			}
 		}
 	}
 	return out

@@ -57,6 +57,9 @@ type Config struct {
 	SMTPTLS         string        // KIEMTRA_SMTP_TLS: starttls (default), opportunistic, tls or none
 	PublicURL       string        // KIEMTRA_PUBLIC_URL: the address users open (links in e-mails); empty: paths only
 	NotifyInterval  time.Duration // KIEMTRA_NOTIFY_INTERVAL: how often the outbox is looked at
+	VAPIDPrivateKey string        // KIEMTRA_VAPID_PRIVATE_KEY: the Web Push key (kiemtra vapid-keys makes one); empty: no push
+	VAPIDSubject    string        // KIEMTRA_VAPID_SUBJECT: the operator's mailto: or https: contact for the push services
+	PushHosts       string        // KIEMTRA_PUSH_HOSTS: comma-separated push services' hosts the browsers' subscriptions may name
 
 	location *time.Location
 }
@@ -83,6 +86,7 @@ func DefaultConfig() Config {
 		PlanRiskFloor:   scheduler.DefaultRiskFloor,
 		SMTPTLS:         notify.TLSStartTLS,
 		NotifyInterval:  5 * time.Second,
+		PushHosts:       DefaultPushHosts,
 	}
 }
 
@@ -124,6 +128,9 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_SMTP_FROM", &c.SMTPFrom)
 	str("KIEMTRA_SMTP_TLS", &c.SMTPTLS)
 	str("KIEMTRA_PUBLIC_URL", &c.PublicURL)
+	str("KIEMTRA_VAPID_PRIVATE_KEY", &c.VAPIDPrivateKey)
+	str("KIEMTRA_VAPID_SUBJECT", &c.VAPIDSubject)
+	str("KIEMTRA_PUSH_HOSTS", &c.PushHosts)
 	if v := getenv("KIEMTRA_SMTP_PORT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -290,10 +297,47 @@ func (c *Config) Validate() error {
 			errs = append(errs, &configError{"KIEMTRA_PUBLIC_URL", fmt.Sprintf("%q is not an http(s) address such as https://kiemtra.cantho.gov.vn", c.PublicURL)})
 		}
 	}
+	if c.VAPIDPrivateKey != "" {
+		if _, err := notify.ParseVAPID(c.VAPIDPrivateKey, c.VAPIDSubject); err != nil {
+			errs = append(errs, &configError{"KIEMTRA_VAPID_*", err.Error()})
+		}
+	} else if c.VAPIDSubject != "" {
+		errs = append(errs, &configError{"KIEMTRA_VAPID_PRIVATE_KEY", "is empty while KIEMTRA_VAPID_SUBJECT is set: push would be off (kiemtra vapid-keys makes a key)"})
+	}
+	if len(c.pushHosts()) == 0 {
+		errs = append(errs, &configError{"KIEMTRA_PUSH_HOSTS", "names no host"})
+	}
 	if c.NotifyInterval < 100*time.Millisecond || c.NotifyInterval > 10*time.Minute {
 		errs = append(errs, &configError{"KIEMTRA_NOTIFY_INTERVAL", "must be between 100ms and 10m"})
 	}
 	return errors.Join(errs...)
+}
+
+// DefaultPushHosts are the push services of the browsers inspectors use: Chrome and the
+// Android browsers built on it, Firefox, Safari, Edge.
+const DefaultPushHosts = "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,*.push.apple.com,*.notify.windows.com"
+
+// pushHosts lists KIEMTRA_PUSH_HOSTS.
+func (c *Config) pushHosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.PushHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// VAPID is the server's Web Push identity, nil when push is off (checked by Validate).
+func (c *Config) VAPID() *notify.VAPID {
+	if c.VAPIDPrivateKey == "" {
+		return nil
+	}
+	v, err := notify.ParseVAPID(c.VAPIDPrivateKey, c.VAPIDSubject)
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // SMTP is the mail server of the notifications; its Host is empty when e-mail is off.

@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // the static binary and its container have no zoneinfo of their own
+
+	"kiemtra/notify"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; otherwise it comes from the
@@ -72,6 +74,7 @@ func commands() []command {
 		{"report", "--period P [--area CODE] [--format F]", "write the report of a period (2026, 2026-H1, 2026-Q1) as XLSX or CSV", runReport},
 		{"simulate", "[--businesses N --years Y ...] [--json]", "simulate whole programmes against a naive baseline", runSimulate},
 		{"demo", "[--addr HOST:PORT] [--data-dir DIR]", "fill a SQLite database with Can Tho demo data (once) and serve it", runDemo},
+		{"vapid-keys", "[--subject mailto:ADDRESS]", "make a Web Push (VAPID) key pair and print it as the KIEMTRA_VAPID_ variables", runVAPIDKeys},
 		{"version", "", "print the version", runVersion},
 		{"healthcheck", "[--url URL]", "exit 0 when the service's /healthz answers 200 (for container health checks)", runHealthcheck},
 		{"help", "", "list the commands", nil},
@@ -166,6 +169,29 @@ func loadConfig(env *Env, fs *flag.FlagSet, args []string) (*Config, error) {
 		return nil, fmt.Errorf("bad configuration:\n%w", err)
 	}
 	return &cfg, nil
+}
+
+func runVAPIDKeys(_ context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("vapid-keys", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	subject := fs.String("subject", "mailto:kiemtra@soyte.cantho.gov.vn", "the operator's contact the push services see")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(env.Stderr, "Usage: kiemtra vapid-keys [--subject mailto:ADDRESS]")
+		return errUsage
+	}
+	v, private, err := notify.GenerateVAPID(*subject)
+	if err != nil {
+		return err
+	}
+	if _, err := notify.ParseVAPID(private, *subject); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "# Keep the private key secret; browsers subscribed with the public key stop receiving pushes if it changes.\n")
+	fmt.Fprintf(env.Stdout, "KIEMTRA_VAPID_PRIVATE_KEY=%s\nKIEMTRA_VAPID_SUBJECT=%s\n# public key (served to the app): %s\n", private, *subject, v.Public)
+	return nil
 }
 
 func runVersion(_ context.Context, env *Env, args []string) error {

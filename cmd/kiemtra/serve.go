@@ -199,7 +199,8 @@ func (m *Main) Open(ctx context.Context) error {
 }
 
 // openNotifier builds the worker that delivers the outbox: in the app always, by e-mail when
-// KIEMTRA_SMTP_HOST is set (otherwise e-mails are skipped, their reason in the outbox).
+// KIEMTRA_SMTP_HOST is set (otherwise e-mails are skipped, their reason in the outbox), by
+// Web Push when KIEMTRA_VAPID_PRIVATE_KEY is.
 func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
 	m.wording = notify.NewRenderer(categories)
 	channels := map[string]notify.Channel{models.ChannelInApp: notify.InApp{}}
@@ -210,10 +211,22 @@ func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
 	if mailer != nil {
 		channels[models.ChannelEmail] = mailer
 	}
+	if v := m.Config.VAPID(); v != nil {
+		channels[models.ChannelPush] = notify.NewWebPush(v, db, nil)
+	}
 	host, _ := os.Hostname()
 	m.notifier = notify.NewWorker(db, channels, m.wording, notify.Config{Owner: fmt.Sprintf("%s/%d", host, os.Getpid()), Interval: m.Config.NotifyInterval},
 		m.Now, m.Config.Location(), m.Log)
 	return nil
+}
+
+// pushAPI is Web Push for the API: off (no key) unless KIEMTRA_VAPID_PRIVATE_KEY is set.
+func (m *Main) pushAPI() api.PushConfig {
+	v := m.Config.VAPID()
+	if v == nil {
+		return api.PushConfig{}
+	}
+	return api.PushConfig{Store: m.db, PublicKey: v.Public, Hosts: m.Config.pushHosts()}
 }
 
 // tipKey is the key that seals tip reporters' contacts: KIEMTRA_TIP_KEY, or one derived from
@@ -289,6 +302,7 @@ func (m *Main) Listen() error {
 		IndicatorStore: m.db,
 		Notifications:  m.db,
 		NotifyText:     m.wording,
+		Push:           m.pushAPI(),
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
