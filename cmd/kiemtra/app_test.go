@@ -114,10 +114,19 @@ func (s *appServer) hitCount() int {
 // team a day of 15 visits and releases appDay's routes, then serves.
 func startAppServer(tb testing.TB) *appServer {
 	tb.Helper()
+	return startAppServerWith(tb, nil)
+}
+
+// startAppServerWith is startAppServer with the configuration changed by set.
+func startAppServerWith(tb testing.TB, set func(*Config)) *appServer {
+	tb.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = tb.TempDir()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.CronNightly, cfg.CronYearly, cfg.CronMorning, cfg.CronTips, cfg.CronReports = "off", "off", "off", "off", "off"
+	if set != nil {
+		set(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
 	}

@@ -15,6 +15,7 @@ const SHELL = [
   'js/data.js',
   'js/geo.js',
   'js/i18n.js',
+  'js/notes.js',
   'js/photo.js',
   'js/signature.js',
   'js/store.js',
@@ -58,4 +59,37 @@ sw.addEventListener('fetch', (e) => {
     return;
   }
   e.respondWith(caches.match(req, { ignoreSearch: true }).then((r) => r || fetch(req)));
+});
+
+// A push is a notification of the outbox (notify.PushMessage), already in the language the
+// phone subscribed in. Its id is the tag: a push sent again after a retry replaces the one shown.
+sw.addEventListener('push', (e) => {
+  let m = null;
+  try {
+    m = e.data?.json();
+  } catch {
+    m = null;
+  }
+  if (!m?.title) return;
+  e.waitUntil(sw.registration.showNotification(m.title, {
+    body: m.body || '', tag: m.id, data: { link: m.link || '' }, icon: 'icons/icon-192.png', badge: 'icons/icon-192.png',
+  }));
+});
+
+// Touching the notification opens its link in the app's window, or a new one.
+sw.addEventListener('notificationclick', (e) => {
+  e.notification.close();
+  const scope = new URL(sw.registration.scope);
+  const link = e.notification.data?.link || '';
+  const target = new URL(link || scope.pathname, scope.origin);
+  e.waitUntil((async () => {
+    const wins = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const w of wins) {
+      if (new URL(w.url).pathname === target.pathname && 'focus' in w) {
+        await /** @type {WindowClient} */ (w).navigate(target.href).catch(() => null);
+        return /** @type {WindowClient} */ (w).focus();
+      }
+    }
+    return sw.clients.openWindow(target.href);
+  })());
 });

@@ -10,6 +10,7 @@ import { distanceM, onSite, radiusM, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
 import { recordCard, recordBody } from './signature.js';
 import * as store from './store.js';
+import { N, unreadCount, readNote, appHash, pushState, enablePush, disablePush, renewPush } from './notes.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -55,7 +56,7 @@ function render() {
   if (S.leaving) r.name = 'leaving';
   else if (!loggedIn()) r.name = 'login';
   else if (r.name === 'login') r.name = 'route';
-  const views = { leaving: leavingView, login: loginView, route: routeView, task: r.sub === 'check' ? checklistView : taskView, queue: queueView, me: meView };
+  const views = { leaving: leavingView, login: loginView, route: routeView, task: r.sub === 'check' ? checklistView : taskView, queue: queueView, me: meView, notes: notesView };
   const view = views[r.name] || routeView;
   current = { ...r, view };
   const root = $('#app');
@@ -91,8 +92,25 @@ function header(title, back, withButtons) {
       id: 'queue-button', href: '#/queue', class: `qbtn${n ? ' has' : ''}${rejected ? ' bad' : ''}${S.online ? '' : ' offline'}${S.syncing ? ' syncing' : ''}`,
       'aria-label': `${t('queue')}: ${n}${S.online ? '' : ` (${t('offline')})`}`,
     }, h('small', {}, S.syncing ? t('sending') : S.online ? t('queue') : t('offline')), h('b', { id: 'queue-count', 'data-n': String(n) }, String(n))),
+    withButtons && h('a', { id: 'notes-button', class: `bell${unreadCount() ? ' has' : ''}`, href: '#/notes', 'aria-label': t('notesCount', { n: unreadCount() }) },
+      bellIcon(), unreadCount() ? h('b', { id: 'notes-count' }, String(unreadCount())) : ''),
     withButtons && h('a', { class: 'menu', href: '#/me', 'aria-label': t('me') }, '☰'),
   );
+}
+
+// bellIcon is drawn, not a character: the phones' fonts often have no bell.
+function bellIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '26');
+  svg.setAttribute('height', '26');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z');
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
 }
 
 let newVersion = false;
@@ -691,6 +709,61 @@ function queueView() {
   };
 }
 
+// ---- notifications --------------------------------------------------------------------------
+
+function notesView() {
+  const vi = getLang() === 'vi';
+  const open = async (n) => {
+    await readNote(n.id);
+    const to = appHash(n.link);
+    if (to) go(to);
+    else if (n.link) location.href = n.link;
+    else update();
+  };
+  const items = N.items.map((n) => h('li', { class: `note-item${n.read_at ? ' read' : ''}`, 'data-id': n.id, 'data-kind': n.kind },
+    h('button', { type: 'button', class: 'note-open', onclick: () => open(n) },
+      h('strong', {}, vi ? n.title_vi : n.title_en),
+      h('span', { class: 'sub' }, vi ? n.body_vi : n.body_en),
+      h('span', { class: 'sub when' }, `${day(n.sent_at.slice(0, 10))} ${time(n.sent_at)}`, n.read_at ? '' : h('span', { class: 'chip queued' }, t('unread'))))));
+  return {
+    title: t('notes'),
+    back: '#/route',
+    body: [
+      h('p', { class: 'summary', id: 'notes-summary' }, N.items.length ? t('notesCount', { n: unreadCount() }) : t('notesEmpty')),
+      N.fetched_at && h('p', { class: 'sub' }, t('updated', { time: time(N.fetched_at) })),
+      N.items.length ? h('ul', { class: 'notes', id: 'notes-list' }, items) : '',
+    ],
+  };
+}
+
+// pushCard offers push on this device: it says why when it cannot be had.
+function pushCard() {
+  const card = h('section', { class: 'card', id: 'push-card' }, h('h3', {}, t('push')), h('p', { class: 'sub', id: 'push-state' }, t('loading')));
+  const say = (text, button) => {
+    card.replaceChildren(h('h3', {}, t('push')), h('p', { class: 'sub', id: 'push-state' }, text), button || '');
+  };
+  const draw = async () => {
+    const { state, key } = await pushState().catch(() => ({ state: /** @type {'off-server'} */ ('off-server'), key: undefined }));
+    const act = (label, id, fn) => h('button', { type: 'button', class: 'btn', id, disabled: !S.online, onclick: async (e) => {
+      /** @type {HTMLButtonElement} */ (e.currentTarget).disabled = true;
+      try {
+        await fn();
+      } catch (err) {
+        say(err?.message === 'denied' ? t('pushDenied') : `${t('pushFailed')} ${err instanceof ApiError ? err.message : ''}`.trim(), act(label, id, fn));
+        return;
+      }
+      draw();
+    } }, label);
+    if (state === 'unsupported') say(t('pushUnsupported'));
+    else if (state === 'off-server') say(t('pushOffServer'));
+    else if (state === 'denied') say(t('pushDenied'));
+    else if (state === 'on') say(t('pushOn'), act(t('pushDisable'), 'push-disable', disablePush));
+    else say(t('pushOff'), act(t('pushEnable'), 'push-enable', () => enablePush(key)));
+  };
+  draw();
+  return card;
+}
+
 // ---- account ------------------------------------------------------------------------------
 
 function meView() {
@@ -704,6 +777,7 @@ function meView() {
         u.agency && h('p', { id: 'me-agency' }, `${t('agency')}: ${agencyName(u.agency, S.agencies)}`),
         S.me?.team && h('p', {}, `${t('team')}: ${S.me.team.name}`)),
       h('section', { class: 'card' }, h('h3', {}, t('language')), langSwitch()),
+      pushCard(),
       h('section', { class: 'card' },
         h('button', { type: 'button', class: 'btn', id: 'reload-route', disabled: !S.online, onclick: async () => { try { await refreshRoute(true); } catch { /* shown by the next sync */ } go('#/route'); } }, t('refresh')),
         h('button', { type: 'button', class: 'btn bad', id: 'logout', onclick: doLogout }, t('logout'))),
@@ -717,6 +791,8 @@ async function doLogout() {
   S.leaving = true;
   render();
   try {
+    // The phone is no longer this user's: its pushes stop with the session.
+    await disablePush().catch(() => {});
     await logout(); // no sync starts without a session
     await settle();
     // A draft waiting to be saved would write into the database after it is deleted.
@@ -746,6 +822,7 @@ async function forgetData() {
   const s = currentSession();
   await store.wipe();
   Object.assign(S, { route: null, me: null, agencies: null, tasks: [], checklists: {}, drafts: {}, queue: [], sent: [], expired: false, lastError: null });
+  Object.assign(N, { items: [], fetched_at: null });
   useReference(null);
   if (s?.refresh_token) await store.put('kv', s, 'session');
   await loadSession();
@@ -773,7 +850,10 @@ async function boot() {
   render();
   timings.interactive = performance.now();
   document.documentElement.dataset.ready = '1';
-  if (loggedIn()) syncNow();
+  if (loggedIn()) {
+    syncNow();
+    renewPush();
+  }
   setInterval(() => { if (loggedIn() && S.online) syncNow(); }, 60000);
   navigator.storage?.persist?.();
   if ('serviceWorker' in navigator) {

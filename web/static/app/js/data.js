@@ -4,6 +4,7 @@
 import * as store from './store.js';
 import { api, readJSON, ApiError, AuthExpired, Offline, currentSession, cap } from './api.js';
 import { setReference } from './i18n.js';
+import { loadNotes, refreshNotes } from './notes.js';
 
 export const S = {
   route: null, // {day, team_id, cursor, etag, fetched_at}
@@ -43,6 +44,7 @@ export async function loadAll() {
   S.drafts = Object.fromEntries(drafts.map((d) => [d.task_id, d]));
   S.queue = queue.sort(bySeq);
   S.sent = sent.sort((a, b) => b.at.localeCompare(a.at));
+  await loadNotes();
 }
 
 export const task = (id) => S.tasks.find((t) => t.task_id === id);
@@ -128,6 +130,7 @@ export function syncNow() {
       await pushOperations();
       await pushPhotos();
       await refreshRoute();
+      await refreshNotes();
       S.lastError = null;
     } catch (e) {
       if (e instanceof AuthExpired) S.expired = true;

@@ -136,6 +136,19 @@ const vi = {
   kind_inspection: 'Kết quả kiểm tra',
   kind_photo: 'Ảnh',
   kind_record: 'Biên bản đã ký',
+  notes: 'Thông báo',
+  notesCount: '{n} thông báo chưa đọc',
+  notesEmpty: 'Chưa có thông báo nào.',
+  unread: 'Chưa đọc',
+  push: 'Thông báo đẩy trên máy này',
+  pushOn: 'Đang bật: máy này nhận thông báo cả khi ứng dụng đang đóng.',
+  pushOff: 'Đang tắt. Bật để nhận ngay nhiệm vụ khẩn và lộ trình mới cả khi ứng dụng đang đóng.',
+  pushEnable: 'Bật thông báo đẩy',
+  pushDisable: 'Tắt thông báo đẩy',
+  pushDenied: 'Trình duyệt đã chặn thông báo của ứng dụng. Hãy cho phép thông báo trong cài đặt của trình duyệt.',
+  pushUnsupported: 'Trình duyệt trên máy này không nhận được thông báo đẩy. Thông báo vẫn có trong danh sách của ứng dụng.',
+  pushOffServer: 'Máy chủ chưa bật thông báo đẩy. Thông báo vẫn có trong danh sách của ứng dụng.',
+  pushFailed: 'Chưa bật được thông báo đẩy.',
 };
 
 const en = {
@@ -269,6 +282,19 @@ const en = {
   kind_inspection: 'Inspection result',
   kind_photo: 'Photo',
   kind_record: 'Signed record',
+  notes: 'Notifications',
+  notesCount: '{n} unread',
+  notesEmpty: 'No notifications yet.',
+  unread: 'Unread',
+  push: 'Push notifications on this phone',
+  pushOn: 'On: this phone is notified even while the app is closed.',
+  pushOff: 'Off. Turn it on to hear of urgent visits and new routes at once, even while the app is closed.',
+  pushEnable: 'Turn on push',
+  pushDisable: 'Turn off push',
+  pushDenied: 'The browser blocks the app\'s notifications. Allow them in the browser\'s settings.',
+  pushUnsupported: 'The browser on this phone cannot receive push notifications. They are still in the app\'s list.',
+  pushOffServer: 'Push notifications are not set up on the server. They are still in the app\'s list.',
+  pushFailed: 'Push could not be turned on.',
 };
 
 let lang = 'vi';
