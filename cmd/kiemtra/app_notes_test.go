@@ -199,6 +199,19 @@ func TestAnUrgentTipReachesTheInspectorsPhone(t *testing.T) {
 		inbox, _ = db.FindInbox(ctx, inspector.ID, 0)
 	}
 
+	// The inspector switches the route's pushes off and sets quiet hours, on the phone.
+	p.Do("the settings", chromedp.Evaluate[chromedp.Void](`location.hash = "#/notes/settings"`),
+		chromedp.WaitVisible(chromedp.CSS(`fieldset[data-kind="team_day"] input[data-channel="push"]`)),
+		chromedp.Click(chromedp.CSS(`fieldset[data-kind="team_day"] input[data-channel="push"]`)),
+		chromedp.SetValue(chromedp.CSS(`#quiet-start`), "22:00"), chromedp.SetValue(chromedp.CSS(`#quiet-end`), "06:00"),
+		chromedp.Click(chromedp.CSS(`#note-settings-save`)), chromedp.WaitVisible(chromedp.CSS(`#note-settings-saved`)))
+	st, err := db.FindNotificationSettings(ctx, inspector.ID)
+	if err != nil || st.Enabled(models.NotifyTeamDay, models.ChannelPush) || !st.Enabled(models.NotifyTeamDay, models.ChannelInApp) ||
+		!st.Enabled(models.NotifyUrgentTip, models.ChannelPush) || st.QuietStart != "22:00" || st.QuietEnd != "06:00" {
+		t.Errorf("the settings saved on the phone: %+v %v", st, err)
+	}
+	screenshot(t, p.ctx, p.out, "app-notification-settings-vi-360x640.png", chromedp.FullScreenshot(100))
+
 	// The service worker shows the push it is handed (the payload as the push service
 	// delivered it, decrypted).
 	p.Do("the account", chromedp.Evaluate[chromedp.Void](`location.hash = "#/me"`), chromedp.WaitVisible(chromedp.CSS(`#push-card button, #push-state`)))

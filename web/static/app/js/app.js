@@ -4,7 +4,7 @@
 // data.js and are redrawn when it changes (the checklist only in place, so typing is never
 // interrupted).
 import { t, setLang, getLang, agencyName, categoryName, violationName, violationSeverity, violationCodes, outcomeName, reasonName, flagName, onSiteRule, distance, time, day, kb } from './i18n.js';
-import { login, logout, loadSession, currentSession, errorLines, ApiError } from './api.js';
+import { login, logout, loadSession, currentSession, errorLines, ApiError, api, readJSON } from './api.js';
 import { S, onChange, changed, loadAll, task, taskState, draftFor, saveDraft, enqueue, dropEntry, syncNow, settle, refreshRoute, savePhoto, deletePhoto, useReference } from './data.js';
 import { distanceM, onSite, radiusM, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
@@ -711,7 +711,8 @@ function queueView() {
 
 // ---- notifications --------------------------------------------------------------------------
 
-function notesView() {
+function notesView(r) {
+  if (r.id === 'settings') return noteSettingsView();
   const vi = getLang() === 'vi';
   const open = async (n) => {
     await readNote(n.id);
@@ -732,8 +733,67 @@ function notesView() {
       h('p', { class: 'summary', id: 'notes-summary' }, N.items.length ? t('notesCount', { n: unreadCount() }) : t('notesEmpty')),
       N.fetched_at && h('p', { class: 'sub' }, t('updated', { time: time(N.fetched_at) })),
       N.items.length ? h('ul', { class: 'notes', id: 'notes-list' }, items) : '',
+      h('p', {}, h('a', { class: 'btn', id: 'notes-settings', href: '#/notes/settings' }, t('noteSettings'))),
     ],
   };
+}
+
+// The kinds that reach field staff, and the channels of their phone.
+const FIELD_KINDS = ['urgent_tip', 'team_day', 'result_rejected'];
+const FIELD_CHANNELS = ['in_app', 'push'];
+
+// noteSettingsView lets the inspector switch kinds off on the phone and set quiet hours. The
+// settings are the server's (read and saved online); the other kinds and channels (e-mail of a
+// lead) are sent back as they were read.
+function noteSettingsView() {
+  const body = h('div', { id: 'note-settings' }, h('p', { class: 'sub' }, S.online ? t('loading') : t('noteSettingsOffline')));
+  const draw = async (notice) => {
+    let st;
+    try {
+      const res = await api('/me/notification-settings');
+      if (!res.ok) throw new ApiError(res.status, await readJSON(res));
+      st = await res.json();
+    } catch (e) {
+      body.replaceChildren(h('p', { class: 'note warn' }, S.online ? (e?.message || t('noteSettingsOffline')) : t('noteSettingsOffline')));
+      return;
+    }
+    const kinds = FIELD_KINDS.filter((k) => st.choices.kinds.includes(k));
+    const boxes = [];
+    const rows = kinds.map((k) => h('fieldset', { class: 'card kind', 'data-kind': k }, h('legend', {}, t(`noteKind_${k}`)),
+      FIELD_CHANNELS.map((c) => {
+        const box = h('input', { type: 'checkbox', checked: st.kinds[k]?.[c] !== false, 'data-channel': c });
+        boxes.push([k, c, box]);
+        return h('label', { class: 'check' }, box, ' ', t(`noteChannel_${c}`));
+      })));
+    const qs = h('input', { type: 'time', id: 'quiet-start', value: st.quiet_start || '' });
+    const qe = h('input', { type: 'time', id: 'quiet-end', value: st.quiet_end || '' });
+    const errors = h('div', { id: 'note-settings-error', role: 'alert' });
+    const save = h('button', { type: 'submit', class: 'primary', id: 'note-settings-save', disabled: !S.online }, t('noteSave'));
+    const form = h('form', { id: 'note-settings-form', novalidate: true },
+      notice ? h('p', { class: 'note info', id: 'note-settings-saved', role: 'status' }, notice) : '',
+      rows,
+      h('section', { class: 'card' }, h('h3', {}, t('quietHours')), h('p', { class: 'sub' }, t('quietHint', { zone: st.time_zone })),
+        h('div', { class: 'quiet' }, h('label', {}, t('quietFrom'), qs), h('label', {}, t('quietTo'), qe))),
+      errors, save);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      errors.replaceChildren();
+      save.disabled = true;
+      const kindsOut = JSON.parse(JSON.stringify(st.kinds));
+      for (const [k, c, box] of boxes) (kindsOut[k] ||= {})[c] = box.checked;
+      try {
+        const res = await api('/me/notification-settings', { method: 'PUT', json: { version: st.version, email: st.email, phone: st.phone || '', kinds: kindsOut, quiet_start: qs.value, quiet_end: qe.value } });
+        if (!res.ok) throw new ApiError(res.status, await readJSON(res));
+        await draw(t('noteSaved'));
+      } catch (e) {
+        save.disabled = false;
+        errors.replaceChildren(h('div', { class: 'errors' }, h('ul', {}, (e instanceof ApiError ? errorLines(e.error) : [e?.message || String(e)]).map((l) => h('li', {}, l)))));
+      }
+    });
+    body.replaceChildren(form);
+  };
+  if (S.online) draw();
+  return { title: t('noteSettings'), back: '#/notes', body: [body] };
 }
 
 // pushCard offers push on this device: it says why when it cannot be had.

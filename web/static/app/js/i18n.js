@@ -149,6 +149,19 @@ const vi = {
   pushUnsupported: 'Trình duyệt trên máy này không nhận được thông báo đẩy. Thông báo vẫn có trong danh sách của ứng dụng.',
   pushOffServer: 'Máy chủ chưa bật thông báo đẩy. Thông báo vẫn có trong danh sách của ứng dụng.',
   pushFailed: 'Chưa bật được thông báo đẩy.',
+  noteSettings: 'Cài đặt thông báo',
+  noteSettingsOffline: 'Cần có mạng để xem và đổi cài đặt thông báo.',
+  noteKind_urgent_tip: 'Nhiệm vụ kiểm tra khẩn',
+  noteKind_team_day: 'Lộ trình của tổ được giao hoặc thay đổi',
+  noteKind_result_rejected: 'Kết quả gửi lên bị máy chủ từ chối',
+  noteChannel_in_app: 'Trong danh sách của ứng dụng',
+  noteChannel_push: 'Thông báo đẩy',
+  quietHours: 'Giờ yên lặng',
+  quietHint: 'Trong giờ này thông báo chờ đến hết giờ mới gửi, trừ nhiệm vụ kiểm tra khẩn. Giờ theo múi {zone}.',
+  quietFrom: 'Từ',
+  quietTo: 'đến',
+  noteSave: 'Lưu cài đặt',
+  noteSaved: 'Đã lưu cài đặt thông báo.',
 };
 
 const en = {
@@ -295,6 +308,19 @@ const en = {
   pushUnsupported: 'The browser on this phone cannot receive push notifications. They are still in the app\'s list.',
   pushOffServer: 'Push notifications are not set up on the server. They are still in the app\'s list.',
   pushFailed: 'Push could not be turned on.',
+  noteSettings: 'Notification settings',
+  noteSettingsOffline: 'The notification settings need the network.',
+  noteKind_urgent_tip: 'Urgent inspections',
+  noteKind_team_day: 'The team\'s route released or changed',
+  noteKind_result_rejected: 'A result the server refused',
+  noteChannel_in_app: 'In the app\'s list',
+  noteChannel_push: 'Push',
+  quietHours: 'Quiet hours',
+  quietHint: 'During these hours notifications wait until they end, except urgent inspections. Times in {zone}.',
+  quietFrom: 'From',
+  quietTo: 'to',
+  noteSave: 'Save the settings',
+  noteSaved: 'The notification settings are saved.',
 };
 
 let lang = 'vi';
