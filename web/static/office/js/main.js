@@ -67,6 +67,7 @@ const SHELL = {
     openApp: "Mở ứng dụng kiểm tra",
     openDashboard: "Mở bảng điều khiển",
     dashboard: "Bảng điều khiển",
+    unreadBadge: "{n} thông báo chưa đọc",
   },
   en: {
     appName: "kiemtra",
@@ -95,6 +96,7 @@ const SHELL = {
     openApp: "Open the inspection app",
     openDashboard: "Open the dashboard",
     dashboard: "Dashboard",
+    unreadBadge: "{n} unread notifications",
   },
 };
 
@@ -224,6 +226,21 @@ function renderTop() {
   nav.replaceChildren(...links);
 }
 
+// showUnread puts the count of unread notifications on the notifications desk's link; it is
+// read again at each screen, so reading one on the desk takes it off.
+async function showUnread() {
+  const a = document.querySelector('#nav a[data-desk="notifications"]');
+  if (!a) return;
+  let n = 0;
+  try {
+    n = (await api.get("/api/v1/me/notifications?limit=1")).unread || 0;
+  } catch {
+    return; // the desk itself says what is wrong
+  }
+  a.querySelector(".badge")?.remove();
+  if (n > 0) a.append(h("span", { class: "badge", id: "unread-badge", title: state.t("unreadBadge", { n }), "aria-label": state.t("unreadBadge", { n }) }, String(n)));
+}
+
 // route renders the screen the hash names; a user with no desk is told where their work is.
 async function route() {
   const t = state.t;
@@ -251,6 +268,7 @@ async function route() {
     return;
   }
   const n = ++state.rendering;
+  showUnread();
   document.title = `${desk.nav[state.lang] || desk.nav.vi} · kiemtra`;
   // The desk owns holder from here: it may draw in steps (a list first, then its map).
   const holder = h("div", { class: "desk-" + desk.id }, h("p", { class: "muted loading" }, t("loading")));
