@@ -200,8 +200,9 @@ func (m *Main) Open(ctx context.Context) error {
 }
 
 // notificationChannels are the channels this service delivers on: in the app always, the
-// others when configured. The store writes no row for any other channel (a row nobody would
-// send), and openNotifier registers exactly these.
+// others when configured, each listed below with the setting that turns it on (Web Push takes
+// its place there with its keys). The store writes no row for any other channel (a row nobody
+// would send), and openNotifier registers a sender for each of these.
 func (c *Config) notificationChannels() []string {
 	out := []string{models.ChannelInApp}
 	for _, ch := range []struct {
