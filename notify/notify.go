@@ -1,7 +1,7 @@
 // Package notify delivers the outbox of notifications. Every notification is a row that the
 // event causing it wrote in its own transaction (so none is lost, and none is sent for an
 // event that rolled back); the Worker here claims due rows with a lease, delivers each on its
-// channel (in-app, e-mail), and records the outcome: sent, retried later with exponential
+// channel (in-app, e-mail, SMS and Zalo through a Provider), and records the outcome: sent, retried later with exponential
 // backoff, failed after the last attempt, skipped when the user switched the kind off, or
 // held until the user's quiet hours end.
 //
@@ -32,6 +32,9 @@ type Store interface {
 	FinishNotification(ctx context.Context, n *models.Notification) (bool, error)
 	FindUserByID(ctx context.Context, id string) (*models.User, error)
 	FindNotificationSettings(ctx context.Context, userID string) (*models.NotificationSettings, error)
+	// PurgeNotifications deletes the rows in a final state created before cutoff, batch rows
+	// per statement, and answers how many went.
+	PurgeNotifications(ctx context.Context, cutoff time.Time, batch int) (int64, error)
 }
 
 // Recipient is who a message goes to: the user and their settings (the e-mail address).
@@ -43,7 +46,8 @@ type Recipient struct {
 // Channel hands a message over to one medium. Deliver must treat n.ID as the message's
 // identity (a retry after a crash hands the same message again). It returns ErrNoAddress when
 // the recipient cannot be reached on this channel at all (no e-mail address): the row is
-// skipped, not retried; any other error is retried.
+// skipped, not retried; an error wrapping ErrRejected (the provider refused the message for
+// good) fails the row at once; any other error is retried.
 type Channel interface {
 	Deliver(ctx context.Context, n *models.Notification, to Recipient, text Text) error
 }
@@ -67,6 +71,10 @@ type Config struct {
 	MaxAttempts int           // attempts before a row is failed; default 8
 	Backoff     time.Duration // wait after the first failed attempt, doubled after each; default 30s
 	MaxBackoff  time.Duration // longest wait between attempts; default 1h
+	// Retention is how long the rows in a final state (sent, read, failed, skipped) are kept
+	// from their creation; older ones are deleted once a day. Default 180 days. Queued rows
+	// are never deleted.
+	Retention time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -91,6 +99,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = time.Hour
 	}
+	if c.Retention <= 0 {
+		c.Retention = 180 * 24 * time.Hour
+	}
 	return c
 }
 
@@ -103,6 +114,8 @@ type Worker struct {
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
+
+	purged time.Time // when the last cleanup of the outbox ran
 }
 
 // NewWorker returns a worker delivering on channels (by models.Channel... name); a row of a
@@ -142,7 +155,8 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce claims the due rows and attempts each once; it answers how many it claimed.
+// RunOnce claims the due rows and attempts each once, then (at most once a day) deletes the
+// final rows older than the retention; it answers how many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	start := w.now()
 	rows, err := w.store.ClaimNotifications(ctx, w.cfg.Owner, start, w.cfg.Lease, w.cfg.Batch)
@@ -165,7 +179,35 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			errs = append(errs, err)
 		}
 	}
+	w.cleanup(ctx)
 	return len(rows), errors.Join(errs...)
+}
+
+// purgeBatch bounds each delete of the cleanup: short statements that never hold the table.
+const purgeBatch = 500
+
+// cleanup deletes the final rows older than the retention, at most once a day (every replica
+// does it; a second run finds nothing). A failure is logged and waits for the next day:
+// nothing depends on it.
+func (w *Worker) cleanup(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	now := w.now()
+	if !w.purged.IsZero() && now.Sub(w.purged) < 24*time.Hour {
+		return
+	}
+	w.purged = now
+	n, err := w.store.PurgeNotifications(ctx, now.Add(-w.cfg.Retention), purgeBatch)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.Warn("notifications: cleaning the outbox failed", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		w.log.Info("notifications: old rows deleted from the outbox", "rows", n, "retention", w.cfg.Retention)
+	}
 }
 
 // Action is what the worker does with a due notification.
@@ -251,7 +293,8 @@ func (w *Worker) attempt(ctx context.Context, n *models.Notification) error {
 	return w.finish(ctx, n)
 }
 
-// failed records a failed attempt: retried after the backoff, failed after the last attempt.
+// failed records a failed attempt: retried after the backoff, failed after the last attempt
+// or at once when the provider rejected the message for good.
 func (w *Worker) failed(ctx context.Context, n *models.Notification, now time.Time, cause error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -261,7 +304,7 @@ func (w *Worker) failed(ctx context.Context, n *models.Notification, now time.Ti
 	if len(n.LastError) > 1000 {
 		n.LastError = n.LastError[:1000]
 	}
-	if n.Attempts >= w.cfg.MaxAttempts {
+	if n.Attempts >= w.cfg.MaxAttempts || errors.Is(cause, ErrRejected) {
 		n.State = models.NotificationFailed
 	} else {
 		n.NextAttemptAt = now.Add(Backoff(n.Attempts, w.cfg.Backoff, w.cfg.MaxBackoff))

@@ -11,7 +11,6 @@ import (
 
 	"kiemtra/models"
 	"kiemtra/notify"
-	"kiemtra/notify/pushtest"
 	"kiemtra/refdata"
 	"kiemtra/sanctions"
 	"kiemtra/store"
@@ -95,19 +94,16 @@ func TestAnUrgentTipNotifiesItsTeamInTheAppAndMailsTheLead(t *testing.T) {
 }
 
 // noReporterInAnyMessage scans every message sent (mails as received, every outbox row's
-// params, link and rendered text) for the reporter's contact, name, and the tip's free text.
-func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPeer, pushed ...pushtest.Received) {
+// params, link and rendered text, and the texts sent given) for the reporter's contact, name, and the tip's free text.
+func noReporterInAnyMessage(t *testing.T, f *fixture, db *store.DB, peer *smtpPeer, sent ...string) {
 	t.Helper()
 	secrets := []string{f.contact, "0912345678", "345 678", f.reporterName, "tiếp viên dưới 18 tuổi", f.tipSecret}
 	if f.tip.TrackingCode != nil {
 		secrets = append(secrets, *f.tip.TrackingCode)
 	}
-	var texts []string
+	texts := append([]string(nil), sent...)
 	for _, m := range peer.messages() {
 		texts = append(texts, m.Raw, m.Subject, m.Body)
-	}
-	for _, p := range pushed {
-		texts = append(texts, p.Message.Title, p.Message.Body, p.Message.Link)
 	}
 	r := renderer(t)
 	for _, n := range outbox(t, db) {
@@ -711,5 +707,59 @@ func TestATipNearItsDeadlineWarnsItsOfficerOnce(t *testing.T) {
 		if txt := renderer(t).Render(outbox(t, db)[f.officer.ID+"/in_app"]); txt.TitleVI != "Tin báo sắp đến hạn xử lý về Karaoke Ánh Dương" {
 			t.Fatalf("worded %+v", txt)
 		}
+	})
+}
+
+func TestTheWorkerPurgesTheOldOutboxOnceADay(t *testing.T) {
+	clk := &clock{t: noon}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelEmail}}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk.Set(noon)
+		f := newFixture(t, db, clk.Now)
+		w, _ := newWorker(t, db, nil, clk.Now) // the default retention: 180 days
+		const day = 24 * time.Hour
+		// a, delivered 200 days before noon; b, delivered 180 days before noon plus six hours;
+		// q, still queued (due next year) from 200 days ago; c, delivered at noon.
+		enqueue := func(at time.Time, key string, due time.Time) *models.Notification {
+			t.Helper()
+			clk.Set(at)
+			n := &models.Notification{UserID: f.inspector.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: key, NextAttemptAt: due}
+			if err := db.EnqueueNotifications(ctx, []*models.Notification{n}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		a := enqueue(noon.Add(-200*day), "a", time.Time{})
+		q := enqueue(noon.Add(-200*day), "q", noon.AddDate(1, 0, 0))
+		b := enqueue(noon.Add(-180*day+6*time.Hour), "b", time.Time{})
+		present := func(when string, want map[*models.Notification]bool) {
+			t.Helper()
+			rows, err := db.FindNotifications(ctx, models.NotificationFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, r := range rows {
+				got[r.ID] = true
+			}
+			for n, keep := range want {
+				if got[n.ID] != keep {
+					t.Errorf("%s: row %s kept %v, want %v", when, n.EventKey, got[n.ID], keep)
+				}
+			}
+		}
+		present("before", map[*models.Notification]bool{a: true, b: true, q: true})
+		c := enqueue(noon, "c", time.Time{}) // the round at noon
+		present("at noon", map[*models.Notification]bool{a: false, b: true, c: true, q: true})
+		// Twelve hours on, b is past the retention, but the cleanup ran less than a day ago.
+		clk.Set(noon.Add(12 * time.Hour))
+		w.RunOnce(ctx)
+		present("twelve hours on", map[*models.Notification]bool{b: true, c: true, q: true})
+		clk.Set(noon.Add(day))
+		w.RunOnce(ctx)
+		present("a day on", map[*models.Notification]bool{b: false, c: true, q: true})
 	})
 }

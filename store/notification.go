@@ -216,3 +216,28 @@ func (db *DB) SaveNotificationSettings(ctx context.Context, userID string, upd m
 	}
 	return s, nil
 }
+
+// notificationFinal are the states a row does not leave (read only follows sent).
+var notificationFinal = []string{models.NotificationSent, models.NotificationRead, models.NotificationFailed, models.NotificationSkipped}
+
+// PurgeNotifications deletes the rows of the outbox in a final state (sent, read, failed,
+// skipped) created before cutoff, batch rows per statement (default 500) so that no statement
+// holds the table for long, and answers how many went. Queued rows stay, however old: they
+// are still to be delivered.
+func (db *DB) PurgeNotifications(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	var total int64
+	for {
+		res := db.gdb.WithContext(ctx).Exec("DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE state IN ? AND created_at < ? LIMIT ?)",
+			notificationFinal, cutoff.UTC(), batch)
+		if res.Error != nil {
+			return total, translate(res.Error, "notification")
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < int64(batch) {
+			return total, nil
+		}
+	}
+}

@@ -185,3 +185,79 @@ func TestNotificationSettingsAreValidatedAndVersioned(t *testing.T) {
 		}
 	})
 }
+
+func TestOldDeliveredNotificationsArePurgedAndQueuedOnesKept(t *testing.T) {
+	now := time.Date(2026, 9, 1, 5, 0, 0, 0, time.UTC)
+	clk := now
+	storetest.RunWith(t, storetest.Options{Now: func() time.Time { return clk }}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u := newNotifyUser(t, db, "an")
+		cutoff := now.AddDate(0, 0, -180)
+		// Each row is written at its age, then given its state by a worker's lease.
+		at := map[string]time.Time{}
+		states := map[string]string{}
+		add := func(key string, created time.Time, state string) {
+			t.Helper()
+			clk = created
+			n := &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: key}
+			if err := db.EnqueueNotifications(ctx, []*models.Notification{n}); err != nil {
+				t.Fatal(err)
+			}
+			at[key], states[key] = created, state
+			if state == models.NotificationQueued {
+				return
+			}
+			rows, err := db.ClaimNotifications(ctx, "w", created, time.Minute, 1)
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("claim %s: %v %v", key, rows, err)
+			}
+			r := rows[0]
+			r.State = state
+			if state == models.NotificationSent || state == models.NotificationRead {
+				r.SentAt = &created
+			}
+			if ok, err := db.FinishNotification(ctx, r); err != nil || !ok {
+				t.Fatalf("finish %s: %v %v", key, ok, err)
+			}
+			if state == models.NotificationRead {
+				if _, err := db.MarkNotificationRead(ctx, u.ID, r.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		old := cutoff.Add(-time.Hour)
+		for _, s := range []string{models.NotificationSent, models.NotificationRead, models.NotificationFailed, models.NotificationSkipped} {
+			add("old-"+s, old, s)
+			add("old2-"+s, old.AddDate(0, -3, 0), s)
+			add("recent-"+s, cutoff.Add(time.Hour), s)
+		}
+		add("old-queued", old.AddDate(-1, 0, 0), models.NotificationQueued)
+		add("recent-queued", now, models.NotificationQueued)
+		clk = now
+		// Three rows a statement: the eight old final rows take three statements.
+		n, err := db.PurgeNotifications(ctx, cutoff, 3)
+		if err != nil || n != 8 {
+			t.Fatalf("purged %d, want the 8 old rows in a final state: %v", n, err)
+		}
+		rows, err := db.FindNotifications(ctx, models.NotificationFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := map[string]bool{}
+		for _, r := range rows {
+			kept[r.EventKey] = true
+			if r.State != states[r.EventKey] {
+				t.Errorf("%s is %s, want %s", r.EventKey, r.State, states[r.EventKey])
+			}
+		}
+		for key, created := range at {
+			want := created.After(cutoff) || states[key] == models.NotificationQueued
+			if kept[key] != want {
+				t.Errorf("%s (created %v, %s): kept %v, want %v", key, created, states[key], kept[key], want)
+			}
+		}
+		if n, err := db.PurgeNotifications(ctx, cutoff, 0); err != nil || n != 0 {
+			t.Fatalf("a second purge deleted %d: %v", n, err)
+		}
+	})
+}

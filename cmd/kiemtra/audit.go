@@ -41,7 +41,8 @@ func openStore(ctx context.Context, cfg *Config, conns int) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: conns, Logger: cfg.newLogger(), AuditKey: key})
+	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: conns, Logger: cfg.newLogger(), AuditKey: key,
+		Channels: cfg.notificationChannels()})
 }
 
 // errAuditBroken is the failure of `kiemtra audit verify` on a log that does not verify; the

@@ -60,6 +60,10 @@ type Config struct {
 	VAPIDPrivateKey string        // KIEMTRA_VAPID_PRIVATE_KEY: the Web Push key (kiemtra vapid-keys makes one); empty: no push
 	VAPIDSubject    string        // KIEMTRA_VAPID_SUBJECT: the operator's mailto: or https: contact for the push services
 	PushHosts       string        // KIEMTRA_PUSH_HOSTS: comma-separated push services' hosts the browsers' subscriptions may name
+	SMSURL          string        // KIEMTRA_SMS_URL: the SMS provider's endpoint; empty: no SMS
+	SMSToken        string        // KIEMTRA_SMS_TOKEN: its bearer token
+	ZaloURL         string        // KIEMTRA_ZALO_URL: the Zalo provider's endpoint; empty: no Zalo
+	ZaloToken       string        // KIEMTRA_ZALO_TOKEN: its bearer token
 
 	location *time.Location
 }
@@ -131,6 +135,10 @@ func (c *Config) LoadEnv(getenv func(string) string) error {
 	str("KIEMTRA_VAPID_PRIVATE_KEY", &c.VAPIDPrivateKey)
 	str("KIEMTRA_VAPID_SUBJECT", &c.VAPIDSubject)
 	str("KIEMTRA_PUSH_HOSTS", &c.PushHosts)
+	str("KIEMTRA_SMS_URL", &c.SMSURL)
+	str("KIEMTRA_SMS_TOKEN", &c.SMSToken)
+	str("KIEMTRA_ZALO_URL", &c.ZaloURL)
+	str("KIEMTRA_ZALO_TOKEN", &c.ZaloToken)
 	if v := getenv("KIEMTRA_SMTP_PORT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -310,6 +318,20 @@ func (c *Config) Validate() error {
 	if c.NotifyInterval < 100*time.Millisecond || c.NotifyInterval > 10*time.Minute {
 		errs = append(errs, &configError{"KIEMTRA_NOTIFY_INTERVAL", "must be between 100ms and 10m"})
 	}
+	for _, p := range []struct {
+		name string
+		cfg  notify.HTTPProviderConfig
+	}{{"KIEMTRA_SMS", c.SMSProvider()}, {"KIEMTRA_ZALO", c.ZaloProvider()}} {
+		switch {
+		case p.cfg.URL == "" && p.cfg.Token != "":
+			errs = append(errs, &configError{p.name + "_URL", "is empty while " + p.name + "_TOKEN is set: the channel would be off"})
+		case p.cfg.URL == "":
+		case notify.ValidateProviderURL(p.cfg.URL) != nil:
+			errs = append(errs, &configError{p.name + "_URL", notify.ValidateProviderURL(p.cfg.URL).Error()})
+		case p.cfg.Token == "":
+			errs = append(errs, &configError{p.name + "_TOKEN", "must be set with " + p.name + "_URL: the provider's bearer token"})
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -338,6 +360,16 @@ func (c *Config) VAPID() *notify.VAPID {
 		return nil
 	}
 	return v
+}
+
+// SMSProvider is the SMS provider's endpoint; its URL is empty when SMS is off.
+func (c *Config) SMSProvider() notify.HTTPProviderConfig {
+	return notify.HTTPProviderConfig{URL: c.SMSURL, Token: c.SMSToken}
+}
+
+// ZaloProvider is the Zalo provider's endpoint; its URL is empty when Zalo is off.
+func (c *Config) ZaloProvider() notify.HTTPProviderConfig {
+	return notify.HTTPProviderConfig{URL: c.ZaloURL, Token: c.ZaloToken}
 }
 
 // SMTP is the mail server of the notifications; its Host is empty when e-mail is off.

@@ -195,6 +195,12 @@ func TestTheNotificationSettingsOfTheServiceAreConfiguredAndChecked(t *testing.T
 		{"a public URL that is a path", map[string]string{"KIEMTRA_PUBLIC_URL": "/kiemtra"}, "KIEMTRA_PUBLIC_URL"},
 		{"an interval that is no duration", map[string]string{"KIEMTRA_NOTIFY_INTERVAL": "often"}, "KIEMTRA_NOTIFY_INTERVAL"},
 		{"an interval too short", map[string]string{"KIEMTRA_NOTIFY_INTERVAL": "1ms"}, "KIEMTRA_NOTIFY_INTERVAL"},
+		{"an SMS provider and its token", map[string]string{"KIEMTRA_SMS_URL": "https://sms.example.vn/v1/messages", "KIEMTRA_SMS_TOKEN": "t"}, ""},
+		{"a Zalo provider on the local network", map[string]string{"KIEMTRA_ZALO_URL": "http://10.0.0.5:8080/zns", "KIEMTRA_ZALO_TOKEN": "t"}, ""},
+		{"an SMS provider without its token", map[string]string{"KIEMTRA_SMS_URL": "https://sms.example.vn/v1/messages"}, "KIEMTRA_SMS_TOKEN"},
+		{"an SMS token without its provider", map[string]string{"KIEMTRA_SMS_TOKEN": "t"}, "KIEMTRA_SMS_URL"},
+		{"an SMS provider that is a bare host", map[string]string{"KIEMTRA_SMS_URL": "sms.example.vn", "KIEMTRA_SMS_TOKEN": "t"}, "KIEMTRA_SMS_URL"},
+		{"a Zalo provider of another scheme", map[string]string{"KIEMTRA_ZALO_URL": "ftp://zalo.example.vn/", "KIEMTRA_ZALO_TOKEN": "t"}, "KIEMTRA_ZALO_URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultConfig()
@@ -208,6 +214,53 @@ func TestTheNotificationSettingsOfTheServiceAreConfiguredAndChecked(t *testing.T
 				t.Fatalf("refused: %v", err)
 			case tc.error != "" && (err == nil || !strings.Contains(err.Error(), tc.error)):
 				t.Fatalf("got %v, want an error naming %s", err, tc.error)
+			}
+		})
+	}
+}
+
+// The outbox holds rows only for the channels the service delivers on: a channel off writes
+// nothing (no row nobody would send), and every channel written has its sender.
+func TestTheOutboxIsWrittenForTheConfiguredChannelsOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"nothing configured: in the app only", nil, "in_app"},
+		{"e-mail and SMS", map[string]string{"KIEMTRA_SMTP_HOST": "127.0.0.1", "KIEMTRA_SMTP_FROM": "kiemtra@cantho.gov.vn", "KIEMTRA_SMS_URL": "http://127.0.0.1:9/sms", "KIEMTRA_SMS_TOKEN": "t"}, "in_app,email,sms"},
+		{"Zalo", map[string]string{"KIEMTRA_ZALO_URL": "https://zalo.example.vn/zns", "KIEMTRA_ZALO_TOKEN": "t"}, "in_app,zalo"},
+		{"Web Push", map[string]string{"KIEMTRA_VAPID_PRIVATE_KEY": "jSZYHyi84FaKv1lJwYIJowD6WpDaPzlTkSe2wiH5_Oo", "KIEMTRA_VAPID_SUBJECT": "mailto:kiemtra@soyte.cantho.gov.vn"}, "in_app,push"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultConfig()
+			c.DataDir = t.TempDir()
+			if err := c.LoadEnv(func(name string) string { return tc.env[name] }); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(c.notificationChannels(), ","); got != tc.want {
+				t.Fatalf("channels %s, want %s", got, tc.want)
+			}
+			m := NewMain(&c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err := m.Open(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { m.Close() })
+			urgentTipThroughMain(t, m)
+			rows, err := m.DB().FindNotifications(context.Background(), models.NotificationFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range rows {
+				if !strings.Contains(","+tc.want+",", ","+n.Channel+",") {
+					t.Errorf("a row for the %s channel, which is off", n.Channel)
+				}
+			}
+			if len(rows) == 0 {
+				t.Fatal("the urgent tip wrote no row")
 			}
 		})
 	}

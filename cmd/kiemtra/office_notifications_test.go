@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"kiemtra/models"
 )
 
 // TestOfficeNotificationSettings walks a planner through the notifications desk on a fresh
-// demo: the list, then the settings (a quiet hour without its end is named; an e-mail kind
-// switched off and quiet hours are kept), and an admin through the outbox.
+// demo: the list, then the settings (a quiet hour without its end and a phone that is not a
+// mobile number are named beside their fields; an e-mail kind switched off, an SMS kind
+// switched on, the phone, normalized, and quiet hours are kept), and an admin through the outbox.
 func TestOfficeNotificationSettings(t *testing.T) {
 	chromiumFor(t, "the notifications desk test")
 	m := startDemo(t, nil)
@@ -27,15 +30,30 @@ func TestOfficeNotificationSettings(t *testing.T) {
 	p.NoRawCodes("the notification settings")
 	box := `#nt-kinds tr[data-kind="sanction_overdue"] input[data-channel="email"]`
 	p.Do("a quiet hour without its end", chromedp.Click(chromedp.CSS(box)),
-		chromedp.SetValue(chromedp.CSS(`#nt-email`), "ke.hoach@syt.cantho.gov.vn"),
+		chromedp.SetValue(chromedp.CSS(`#nt-email`), "ke.hoach@syt.cantho.gov.vn"), chromedp.SetValue(chromedp.CSS(`#nt-phone`), "0292 123"),
 		chromedp.SetValue(chromedp.CSS(`#nt-quiet-start`), "22:00"), chromedp.SetValue(chromedp.CSS(`#nt-quiet-end`), ""),
 		chromedp.Click(chromedp.CSS(`#nt-save`)), chromedp.WaitVisible(chromedp.CSS(`#nt-quiet-end-error`)))
 	if got := p.Text(`#nt-quiet-end-error`); !strings.Contains(got, "giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc") {
 		t.Errorf("a quiet hour without its end reads %q", got)
 	}
+	if got := p.Text(`#nt-phone-error`); !strings.Contains(got, "không phải số di động Việt Nam") {
+		t.Errorf("a phone that is not a mobile number reads %q", got)
+	}
 	p.Shot("office-notifications-refused-vi-1280x800.png")
-	p.Do("save the settings", chromedp.SetValue(chromedp.CSS(`#nt-quiet-end`), "06:30"),
-		chromedp.Click(chromedp.CSS(`#nt-save`)), chromedp.WaitVisible(chromedp.CSS(`#nt-notice`)))
+	sms := `#nt-kinds tr[data-kind="sanction_overdue"] input[data-channel="sms"]`
+	if evalJS[bool](t, p.ctx, `document.querySelector('`+sms+`').checked`) {
+		t.Error("SMS reads as on before the planner switched it on")
+	}
+	p.Do("save the settings", chromedp.SetValue(chromedp.CSS(`#nt-quiet-end`), "06:30"), chromedp.SetValue(chromedp.CSS(`#nt-phone`), "0987 654 321"),
+		chromedp.Click(chromedp.CSS(sms)), chromedp.Click(chromedp.CSS(`#nt-save`)), chromedp.WaitVisible(chromedp.CSS(`#nt-notice`)))
+	p.Do("read them again", hash("#/notifications"), chromedp.WaitVisible(chromedp.CSS(`#nt-unread`)),
+		hash("#/notifications/settings"), chromedp.WaitVisible(chromedp.CSS(`#nt-phone`)))
+	if got := evalJS[string](t, p.ctx, `document.querySelector('#nt-phone').value`); got != "+84987654321" {
+		t.Errorf("the phone reads %q after saving, want +84987654321", got)
+	}
+	if !evalJS[bool](t, p.ctx, `document.querySelector('`+sms+`').checked`) {
+		t.Error("the SMS switched on reads as off after saving")
+	}
 	if evalJS[bool](t, p.ctx, `document.querySelector('`+box+`').checked`) {
 		t.Error("the switched-off kind reads as on after saving")
 	}
@@ -44,7 +62,8 @@ func TestOfficeNotificationSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := m.DB().FindNotificationSettings(context.Background(), u.ID)
-	if err != nil || st.QuietStart != "22:00" || st.QuietEnd != "06:30" || st.Email != "ke.hoach@syt.cantho.gov.vn" {
+	if err != nil || st.QuietStart != "22:00" || st.QuietEnd != "06:30" || st.Email != "ke.hoach@syt.cantho.gov.vn" ||
+		st.Phone != "+84987654321" || !st.Enabled(models.NotifySanctionOverdue, models.ChannelSMS) {
 		t.Errorf("the stored settings: %+v (%v)", st, err)
 	}
 	p.Shot("office-notifications-settings-vi-1280x800.png")

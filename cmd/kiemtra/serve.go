@@ -90,6 +90,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Logger:       m.Log,
 		Now:          m.Now,
 		AuditKey:     auditKey,
+		Channels:     m.Config.notificationChannels(),
 	})
 	if err != nil {
 		return err
@@ -198,9 +199,30 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+// notificationChannels are the channels this service delivers on: in the app always, the
+// others when configured, each listed below with the setting that turns it on. The store writes no row for any other channel (a row nobody
+// would send), and openNotifier registers a sender for each of these.
+func (c *Config) notificationChannels() []string {
+	out := []string{models.ChannelInApp}
+	for _, ch := range []struct {
+		name string
+		on   bool
+	}{
+		{models.ChannelEmail, c.SMTPHost != ""},
+		{models.ChannelPush, c.VAPIDPrivateKey != ""},
+		{models.ChannelSMS, c.SMSURL != ""},
+		{models.ChannelZalo, c.ZaloURL != ""},
+	} {
+		if ch.on {
+			out = append(out, ch.name)
+		}
+	}
+	return out
+}
+
 // openNotifier builds the worker that delivers the outbox: in the app always, by e-mail when
-// KIEMTRA_SMTP_HOST is set (otherwise e-mails are skipped, their reason in the outbox), by
-// Web Push when KIEMTRA_VAPID_PRIVATE_KEY is.
+// KIEMTRA_SMTP_HOST is set, by Web Push when KIEMTRA_VAPID_PRIVATE_KEY is, by SMS and Zalo when
+// KIEMTRA_SMS_URL and KIEMTRA_ZALO_URL are.
 func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
 	m.wording = notify.NewRenderer(categories)
 	channels := map[string]notify.Channel{models.ChannelInApp: notify.InApp{}}
@@ -213,6 +235,23 @@ func (m *Main) openNotifier(db *store.DB, categories []models.Category) error {
 	}
 	if v := m.Config.VAPID(); v != nil {
 		channels[models.ChannelPush] = notify.NewWebPush(v, db, nil)
+	}
+	for _, p := range []struct {
+		channel, env string
+		cfg          notify.HTTPProviderConfig
+	}{{models.ChannelSMS, "KIEMTRA_SMS_*", m.Config.SMSProvider()}, {models.ChannelZalo, "KIEMTRA_ZALO_*", m.Config.ZaloProvider()}} {
+		provider, err := notify.NewHTTPProvider(p.cfg)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.env, err)
+		}
+		if provider != nil {
+			channels[p.channel] = notify.NewTexter(p.channel, provider, m.Config.PublicURL)
+		}
+	}
+	for _, ch := range m.Config.notificationChannels() {
+		if channels[ch] == nil {
+			return fmt.Errorf("notifications: the %s channel is written to the outbox but has no sender", ch)
+		}
 	}
 	host, _ := os.Hostname()
 	m.notifier = notify.NewWorker(db, channels, m.wording, notify.Config{Owner: fmt.Sprintf("%s/%d", host, os.Getpid()), Interval: m.Config.NotifyInterval},

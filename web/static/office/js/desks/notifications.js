@@ -1,7 +1,7 @@
 // @ts-check
 // The caller's notifications (#/notifications): the list with its read state, each opening
 // what it is about; their settings (#/notifications/settings): which kinds reach them by which
-// channel, their e-mail address and their quiet hours; and for admins the outbox
+// channel, their e-mail address, the phone SMS and Zalo go to and their quiet hours; and for admins the outbox
 // (#/notifications/outbox), each row's state, attempts and last error.
 
 import { h } from "../../../shared/js/dom.js";
@@ -11,7 +11,7 @@ import { clearErrors, field, showFieldErrors } from "../forms.js";
  * @typedef {import("../main.js").DeskContext} DeskContext
  * @typedef {{id: string, kind: string, link: string, title_vi: string, title_en: string, body_vi: string, body_en: string,
  *   state: string, created_at: string, read_at: string | null}} Notification
- * @typedef {{email: string, kinds: Record<string, Record<string, boolean>>, quiet_start: string, quiet_end: string, time_zone: string,
+ * @typedef {{email: string, phone: string, kinds: Record<string, Record<string, boolean>>, quiet_start: string, quiet_end: string, time_zone: string,
  *   version: number, updated_at: string | null, choices: {kinds: string[], channels: string[]}}} Settings
  * @typedef {{id: string, user_id: string, channel: string, kind: string, state: string, attempts: number, last_error: string,
  *   next_attempt_at: string | null, created_at: string, sent_at: string | null}} OutboxRow
@@ -31,8 +31,9 @@ const messages = {
     ntMarkRead: "Đánh dấu đã đọc",
     ntReadAt: "Đã đọc {when}",
     ntSettingsTitle: "Cài đặt thông báo",
-    ntSettingsHint: "Bỏ chọn những loại thông báo bạn không muốn nhận qua từng kênh. Trong giờ yên lặng, thông báo chờ đến hết giờ mới gửi, trừ nhiệm vụ kiểm tra khẩn cho tổ.",
+    ntSettingsHint: "Bỏ chọn những loại thông báo bạn không muốn nhận qua từng kênh. SMS và Zalo chỉ gửi những loại bạn chọn, tới số điện thoại di động bên dưới. Trong giờ yên lặng, thông báo chờ đến hết giờ mới gửi, trừ nhiệm vụ kiểm tra khẩn cho tổ.",
     ntEmail: "Địa chỉ thư điện tử nhận thông báo",
+    ntPhone: "Số điện thoại di động nhận SMS/Zalo",
     ntQuietStart: "Giờ yên lặng từ",
     ntQuietEnd: "đến",
     ntQuietZone: "Giờ theo múi {zone}.",
@@ -79,8 +80,9 @@ const messages = {
     ntMarkRead: "Mark as read",
     ntReadAt: "Read {when}",
     ntSettingsTitle: "Notification settings",
-    ntSettingsHint: "Untick the kinds you do not want by each channel. During quiet hours a notification waits until they end, except an urgent visit for the team.",
+    ntSettingsHint: "Untick the kinds you do not want by each channel. SMS and Zalo send only the kinds you tick, to the mobile number below. During quiet hours a notification waits until they end, except an urgent visit for the team.",
     ntEmail: "E-mail address for notifications",
+    ntPhone: "Mobile phone number for SMS/Zalo",
     ntQuietStart: "Quiet hours from",
     ntQuietEnd: "to",
     ntQuietZone: "Times in {zone}.",
@@ -174,6 +176,7 @@ async function renderSettings(el, ctx, notice) {
   /** @type {Settings} */
   const st = await ctx.api.get("/api/v1/me/notification-settings");
   const email = /** @type {HTMLInputElement} */ (h("input", { type: "email", value: st.email || "", maxlength: "254", autocomplete: "email" }));
+  const phone = /** @type {HTMLInputElement} */ (h("input", { type: "tel", value: st.phone || "", maxlength: "20", autocomplete: "tel", inputmode: "tel" }));
   const qs = /** @type {HTMLInputElement} */ (h("input", { type: "time", value: st.quiet_start || "" }));
   const qe = /** @type {HTMLInputElement} */ (h("input", { type: "time", value: st.quiet_end || "" }));
   const { kinds, channels } = st.choices;
@@ -190,12 +193,12 @@ async function renderSettings(el, ctx, notice) {
       })))));
   const general = h("div", { id: "nt-error", hidden: true });
   const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "nt-save" }, t("ntSave")));
-  const fields = { email: "nt-email", quiet_start: "nt-quiet-start", quiet_end: "nt-quiet-end", kinds: "nt-kinds" };
-  const labels = { email: t("ntEmail"), quiet_start: t("ntQuietStart"), quiet_end: `${t("ntQuietStart")} · ${t("ntQuietEnd")}`, kinds: t("ntKind") };
+  const fields = { email: "nt-email", phone: "nt-phone", quiet_start: "nt-quiet-start", quiet_end: "nt-quiet-end", kinds: "nt-kinds" };
+  const labels = { email: t("ntEmail"), phone: t("ntPhone"), quiet_start: t("ntQuietStart"), quiet_end: `${t("ntQuietStart")} · ${t("ntQuietEnd")}`, kinds: t("ntKind") };
   const form = /** @type {HTMLFormElement} */ (h("form", { class: "nt-form", id: "nt-form", novalidate: true },
     h("p", { class: "muted small" }, t("ntSettingsHint")),
     h("div", { class: "table-wrap" }, table),
-    field("nt-field", "nt-email", t("ntEmail"), email),
+    h("div", { class: "row nt-addresses" }, field("nt-field", "nt-email", t("ntEmail"), email), field("nt-field", "nt-phone", t("ntPhone"), phone)),
     h("div", { class: "row nt-quiet" }, field("nt-field", "nt-quiet-start", t("ntQuietStart"), qs), field("nt-field", "nt-quiet-end", t("ntQuietEnd"), qe)),
     h("p", { class: "muted small" }, t("ntQuietZone", { zone: st.time_zone })),
     general, h("div", { class: "row" }, save)));
@@ -204,15 +207,16 @@ async function renderSettings(el, ctx, notice) {
     clearErrors(form, general);
     save.disabled = true;
     save.textContent = t("ntSaving");
+    // Every switch is sent, on as well as off: SMS and Zalo are off until switched on, so an
+    // unnamed channel would not mean the same on each.
     /** @type {Record<string, Record<string, boolean>>} */
-    const off = {};
+    const kindsSent = {};
     for (const [key, box] of boxes) {
-      if (box.checked) continue;
       const [k, c] = key.split("|");
-      (off[k] = off[k] || {})[c] = false;
+      (kindsSent[k] = kindsSent[k] || {})[c] = box.checked;
     }
     try {
-      await ctx.api.put("/api/v1/me/notification-settings", { version: st.version, email: email.value.trim(), kinds: off, quiet_start: qs.value, quiet_end: qe.value });
+      await ctx.api.put("/api/v1/me/notification-settings", { version: st.version, email: email.value.trim(), phone: phone.value.trim(), kinds: kindsSent, quiet_start: qs.value, quiet_end: qe.value });
       await renderSettings(el, ctx, t("ntSaved"));
     } catch (ex) {
       save.disabled = false;
