@@ -73,6 +73,12 @@ type Registry interface {
 	Locate(ctx context.Context, lat, lon float64) (code, path string)
 }
 
+// Outbox writes notifications to the outbox (store.DB.EnqueueNotifications): one per event
+// key, user and channel, however often it is called.
+type Outbox interface {
+	EnqueueNotifications(ctx context.Context, notes []*models.Notification) error
+}
+
 // Config holds the server's dependencies and settings; main builds it.
 type Config struct {
 	Store      Store
@@ -114,6 +120,9 @@ type Config struct {
 	Notifications models.NotificationStore
 	// NotifyText words notifications for the in-app list (notify.Renderer).
 	NotifyText NotificationRenderer
+	// Outbox takes the notifications of events that are no write of the store (a result the
+	// sync refused); nil: none are written.
+	Outbox Outbox
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -166,6 +175,7 @@ type Server struct {
 	official      OfficialSource
 	notifications models.NotificationStore
 	renderer      NotificationRenderer
+	outbox        Outbox
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -225,6 +235,7 @@ func New(cfg Config) *Server {
 		official:      cfg.Official,
 		notifications: cfg.Notifications,
 		renderer:      cfg.NotifyText,
+		outbox:        cfg.Outbox,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,

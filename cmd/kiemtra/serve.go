@@ -289,6 +289,7 @@ func (m *Main) Listen() error {
 		IndicatorStore: m.db,
 		Notifications:  m.db,
 		NotifyText:     m.wording,
+		Outbox:         m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),

@@ -1,0 +1,96 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"kiemtra/models"
+)
+
+// outboxDown is an outbox that cannot write.
+type outboxDown struct{}
+
+func (outboxDown) EnqueueNotifications(context.Context, []*models.Notification) error {
+	return errors.New("the outbox is down")
+}
+
+func TestARejectedSyncOperationNotifiesItsSenderOnce(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ctx := context.Background()
+		day := env.teamDay(t, env.teamA)
+		b0 := env.businessOf(t, day[0])
+		env.clk.Set(at(12, 0))
+		good := result(t, day[0], models.OutcomeCompliant, at(8, 5))
+		bad := result(t, day[1], models.OutcomeCompliant, at(10, 0), "G01") // a "no" answer on a compliant result
+		ops := []map[string]any{
+			{"type": "checkin", "task_id": day[0].ID, "body": checkinBody(uuid.NewString(), b0.Lat, b0.Lon, 10, at(8, 0))},
+			{"type": "inspection", "body": good},
+			{"type": "inspection", "body": bad},
+		}
+		batch := jsonBody(t, map[string]any{"operations": ops})
+		mine := func() []*models.Notification {
+			t.Helper()
+			list, err := env.db.FindNotifications(ctx, models.NotificationFilter{UserID: env.a1.UserID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []*models.Notification
+			for _, n := range list {
+				if n.Kind == models.NotifyResultRejected {
+					out = append(out, n)
+				}
+			}
+			return out
+		}
+		rejected := func() int { t.Helper(); return env.count(t, "notifications", "kind = ?", models.NotifyResultRejected) }
+		w := env.do(t, env.a1, "POST", "/api/v1/sync", batch)
+		res := decode[syncAnswer](t, w).Results
+		if w.Code != 200 || len(res) != 3 || res[0].Status != "applied" || res[1].Status != "applied" || res[2].Status != "rejected" {
+			t.Fatalf("sync: %d %s", w.Code, w.Body)
+		}
+		list := mine()
+		channels := map[string]int{}
+		for _, n := range list {
+			channels[n.Channel]++
+			if n.Link != "/app/#/queue" {
+				t.Errorf("notification %+v", n)
+			}
+			p := n.Params
+			if p["operation"] != "inspection" || p["id"] != bad["id"] || p["task_id"] != day[1].ID || p["code"] != models.EINVALID || p["field"] != "outcome" ||
+				p["business_name"] != env.businessOf(t, day[1]).Name {
+				t.Errorf("params %v", p)
+			}
+			if _, ok := p["message"]; ok {
+				t.Errorf("the server's message is in the params: %v", p)
+			}
+		}
+		if len(list) != 2 || channels[models.ChannelInApp] != 1 || channels[models.ChannelPush] != 1 {
+			t.Fatalf("%d notifications %v, want one in the app and one push", len(list), channels)
+		}
+		if n := rejected(); n != 2 {
+			t.Fatalf("%d rejections notified in all: the applied operations notified", n)
+		}
+
+		// The phone missed the answer and sends the batch again: nobody is told twice.
+		env.clk.Advance(5 * time.Minute)
+		w = env.do(t, env.a1, "POST", "/api/v1/sync", batch)
+		if again := decode[syncAnswer](t, w).Results; w.Code != 200 || again[2].Status != "rejected" {
+			t.Fatalf("again: %d %s", w.Code, w.Body)
+		}
+		if n := rejected(); n != 2 {
+			t.Fatalf("%d notifications after the batch came again, want 2", n)
+		}
+
+		// An outbox that cannot write does not change the answer.
+		env.srv.outbox = outboxDown{}
+		w = env.do(t, env.a1, "POST", "/api/v1/sync", jsonBody(t, map[string]any{"operations": []map[string]any{
+			{"type": "inspection", "body": result(t, day[2], models.OutcomeCompliant, at(11, 0), "G01")}}}))
+		if res := decode[syncAnswer](t, w).Results; w.Code != 200 || len(res) != 1 || res[0].Status != "rejected" || res[0].Error == nil || res[0].Error.Field != "outcome" {
+			t.Fatalf("with the outbox down: %d %s", w.Code, w.Body)
+		}
+	})
+}
