@@ -184,6 +184,8 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronNightly, &sanctions.CertificateJob{Service: m.sanctions}},
 		// Overdue sanctions are notified with the nightly job too, once per deadline.
 		{m.Config.CronNightly, &sanctions.OverdueJob{Service: m.sanctions, Store: db}},
+		// So are the indicator figures due soon or late, once per unit, period and phase.
+		{m.Config.CronNightly, &indicators.DueJob{Service: m.indicators, Store: db}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
