@@ -192,20 +192,26 @@ func (s *Server) notifyRejected(c *gin.Context, op SyncOperation, id string, e *
 	}
 	ctx := c.Request.Context()
 	p := principal(c)
-	rej := fieldwork.Rejected{Operation: op.Type, ID: id, TaskID: op.TaskID, Code: e.Code, Field: e.Field}
-	if op.Type == "inspection" || op.Type == "record" {
+	rej := fieldwork.Rejected{Operation: op.Type, ID: id, Code: e.Code, Field: e.Field}
+	switch op.Type {
+	case "checkin":
+		rej.TaskID = op.TaskID
+	case "inspection":
 		var body struct {
 			TaskID string `json:"task_id"`
 		}
-		_ = json.Unmarshal(op.Body, &body)
+		_ = json.Unmarshal(op.Body, &body) // it decoded once already; a body that did not names no task
 		rej.TaskID = body.TaskID
-		if op.Type == "record" && id != "" && s.field != nil {
-			if in, err := s.field.FindInspectionByID(ctx, id); err == nil && in.TaskID != nil {
-				rej.TaskID = *in.TaskID
+	}
+	rej.BusinessName = s.teamBusinessName(c, p, rej.TaskID)
+	if op.Type == "record" && id != "" && s.field != nil {
+		// A record names its inspection only; its task is told when it is the caller's team's.
+		if in, err := s.field.FindInspectionByID(ctx, id); err == nil && in.TaskID != nil {
+			if name := s.teamBusinessName(c, p, *in.TaskID); name != "" {
+				rej.TaskID, rej.BusinessName = *in.TaskID, name
 			}
 		}
 	}
-	rej.BusinessName = s.teamBusinessName(c, p, rej.TaskID)
 	notes := fieldwork.RejectedNotifications(p.UserID, rej)
 	if len(notes) == 0 {
 		return
