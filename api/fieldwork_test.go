@@ -203,7 +203,7 @@ func newFieldEnv(t testing.TB, db *store.DB, clk *testClock) *fieldEnv {
 		t.Fatal(err)
 	}
 	env.srv = New(Config{Store: db, Registry: reg, Readiness: readiness{}, Planner: planner, Assigner: env.morning, TeamDays: db, Now: clk.Now, Location: ict,
-		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Logger: log, Places: places.New(db, fieldWards{}), PlaceStore: db,
+		FieldWork: field, Field: db, Photos: db, PhotoBlobs: blobs, Plans: db, Logger: log, Outbox: db, Places: places.New(db, fieldWards{}), PlaceStore: db,
 		Records: record.New(record.Config{Store: db, Versions: db, Violations: violations, Location: ict, Now: clk.Now})})
 
 	if _, err := env.morning.Run(ctx, clk.Now()); err != nil {

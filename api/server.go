@@ -73,6 +73,12 @@ type Registry interface {
 	Locate(ctx context.Context, lat, lon float64) (code, path string)
 }
 
+// Outbox writes notifications to the outbox (store.DB.EnqueueNotifications): one per event
+// key, user and channel, however often it is called.
+type Outbox interface {
+	EnqueueNotifications(ctx context.Context, notes []*models.Notification) error
+}
+
 // Config holds the server's dependencies and settings; main builds it.
 type Config struct {
 	Store      Store
@@ -116,6 +122,9 @@ type Config struct {
 	NotifyText NotificationRenderer
 	// Push is Web Push; without a store or key the app is told push is off.
 	Push PushConfig
+	// Outbox takes the notifications of events that are no write of the store (a result the
+	// sync refused); nil: none are written.
+	Outbox Outbox
 	// Unavailable tells errors that mean the database cannot answer now (answered 503 with
 	// Retry-After) from bugs (500); main passes store.IsUnavailable. nil: only errors that carry
 	// the unavailable code.
@@ -169,6 +178,7 @@ type Server struct {
 	notifications models.NotificationStore
 	renderer      NotificationRenderer
 	push          PushConfig
+	outbox        Outbox
 	plans         PlanStore
 	jobs          Jobs
 	reorgs        Reorganisations
@@ -229,6 +239,7 @@ func New(cfg Config) *Server {
 		notifications: cfg.Notifications,
 		renderer:      cfg.NotifyText,
 		push:          cfg.Push,
+		outbox:        cfg.Outbox,
 		plans:         cfg.Plans,
 		jobs:          cfg.Jobs,
 		reorgs:        cfg.Reorgs,

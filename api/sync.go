@@ -159,6 +159,7 @@ func (s *Server) syncOne(c *gin.Context, i int, raw json.RawMessage) (SyncResult
 		r.Status, r.HTTPStatus = "rejected", statusOf(e.Code)
 		p := payloadOf(e, vi, "")
 		r.Error = &p
+		s.notifyRejected(c, op, r.ID, e)
 	case created:
 		r.Status, r.HTTPStatus, r.Result = "applied", http.StatusCreated, out
 	default:
@@ -180,4 +181,60 @@ func syncOperationError(prefix string, err error) error {
 		}
 		return prefix + "." + f
 	})
+}
+
+// notifyRejected tells the inspector who sent op that the server refused it (r.ID, e), so
+// that it is corrected: the phone keeps it in its queue, where it is easily forgotten. The
+// answer of the sync does not depend on it: a notification that cannot be written is logged.
+func (s *Server) notifyRejected(c *gin.Context, op SyncOperation, id string, e *models.Error) {
+	if s.outbox == nil {
+		return
+	}
+	ctx := c.Request.Context()
+	p := principal(c)
+	rej := fieldwork.Rejected{Operation: op.Type, ID: id, Code: e.Code, Field: e.Field}
+	switch op.Type {
+	case "checkin":
+		rej.TaskID = op.TaskID
+	case "inspection":
+		var body struct {
+			TaskID string `json:"task_id"`
+		}
+		_ = json.Unmarshal(op.Body, &body) // it decoded once already; a body that did not names no task
+		rej.TaskID = body.TaskID
+	}
+	rej.BusinessName = s.teamBusinessName(c, p, rej.TaskID)
+	if op.Type == "record" && id != "" && s.field != nil {
+		// A record names its inspection only; its task is told when it is the caller's team's.
+		if in, err := s.field.FindInspectionByID(ctx, id); err == nil && in.TaskID != nil {
+			if name := s.teamBusinessName(c, p, *in.TaskID); name != "" {
+				rej.TaskID, rej.BusinessName = *in.TaskID, name
+			}
+		}
+	}
+	notes := fieldwork.RejectedNotifications(p.UserID, rej)
+	if len(notes) == 0 {
+		return
+	}
+	if err := s.outbox.EnqueueNotifications(ctx, notes); err != nil {
+		loggerFrom(c, s.log).Error("notify a rejected sync operation", "type", op.Type, "id", id, "err", err)
+	}
+}
+
+// teamBusinessName names the business of a task of the caller's team, or "": the name of
+// another team's business is not the caller's to read.
+func (s *Server) teamBusinessName(c *gin.Context, p *Principal, taskID string) string {
+	if taskID == "" || p.TeamID == "" || s.plans == nil {
+		return ""
+	}
+	ctx := c.Request.Context()
+	t, err := s.plans.FindTaskByID(ctx, taskID)
+	if err != nil || t.TeamID == nil || *t.TeamID != p.TeamID {
+		return ""
+	}
+	b, err := s.store.FindBusinessByID(ctx, t.BusinessID)
+	if err != nil {
+		return ""
+	}
+	return b.Name
 }

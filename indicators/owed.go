@@ -86,6 +86,11 @@ type Owed struct {
 // not submitted the period's figure or whose figure was returned; mine, when set, keeps the
 // units the caller reports for.
 func (s *Service) Owed(ctx context.Context, p *models.Programme, per models.ReportingPeriod, mine *Caller) ([]Owed, error) {
+	return s.owedOn(ctx, p, per, mine, s.Today())
+}
+
+// owedOn is Owed as of the day today.
+func (s *Service) owedOn(ctx context.Context, p *models.Programme, per models.ReportingPeriod, mine *Caller, today models.Date) ([]Owed, error) {
 	set, err := s.Set(ctx, p)
 	if err != nil {
 		return nil, err
@@ -98,7 +103,6 @@ func (s *Service) Owed(ctx context.Context, p *models.Programme, per models.Repo
 	for _, sb := range subs {
 		latest[[2]string{sb.IndicatorCode, sb.Unit}] = sb
 	}
-	today := s.Today()
 	out := []Owed{}
 	for _, ind := range set.Indicators {
 		if ind.Source != models.IndicatorSubmitted || ind.Period != per.Kind {
@@ -147,11 +151,15 @@ const ReminderWindowDays = 14
 // ReminderWindowDays days or has passed in the last period of each kind (a late figure is
 // still wanted, with a reason), for the caller's own units unless all is set.
 func (s *Service) Reminders(ctx context.Context, p *models.Programme, c Caller, all bool) ([]Owed, error) {
-	today := s.Today()
 	var mine *Caller
 	if !all {
 		mine = &c
 	}
+	return s.remindersOn(ctx, p, mine, s.Today())
+}
+
+// remindersOn is Reminders as of the day today, for the units mine reports for (nil: all).
+func (s *Service) remindersOn(ctx context.Context, p *models.Programme, mine *Caller, today models.Date) ([]Owed, error) {
 	out := []Owed{}
 	for _, kind := range models.PeriodKinds {
 		for _, per := range models.PeriodsIn(kind, today.AddDays(-400), today) {
@@ -166,7 +174,7 @@ func (s *Service) Reminders(ctx context.Context, p *models.Programme, c Caller, 
 			if !soon && !late {
 				continue
 			}
-			owed, err := s.Owed(ctx, p, per, mine)
+			owed, err := s.owedOn(ctx, p, per, mine, today)
 			if err != nil {
 				return nil, err
 			}

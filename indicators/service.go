@@ -24,6 +24,8 @@ type Store interface {
 	FindAreas(ctx context.Context, f models.AreaFilter) ([]*models.Area, int, error)
 	FindAgencies(ctx context.Context) ([]*models.Agency, error)
 	FindAreaLineage(ctx context.Context) ([]models.AreaLineage, error)
+	// FindUsers returns every user: the reporting officers a returned figure notifies.
+	FindUsers(ctx context.Context) ([]*models.User, error)
 }
 
 // Reports computes the period reports whose figures the computed indicators take, so that an
@@ -303,7 +305,8 @@ func MayReview(c Caller, p *models.Programme) bool {
 	return c.Role == models.RolePlanner && c.CityWide && c.Agency == lead
 }
 
-// Review accepts a submitted figure, or returns it with a comment (required) for correction.
+// Review accepts a submitted figure, or returns it with a comment (required) for correction;
+// a return notifies the unit's reporting officers, in the transaction of the return.
 func (s *Service) Review(ctx context.Context, c Caller, id string, accept bool, comment string) (*models.IndicatorSubmission, error) {
 	sub, err := s.store.FindSubmissionByID(ctx, id)
 	if err != nil {
@@ -327,7 +330,13 @@ func (s *Service) Review(ctx context.Context, c Caller, id string, accept bool, 
 	if utf8.RuneCountInString(comment) > models.MaxCommentRunes {
 		return nil, models.Invalid("comment", "must be at most %d characters", "dài tối đa %d ký tự", models.MaxCommentRunes)
 	}
-	return s.store.ReviewSubmission(ctx, c.Username, id, state, comment)
+	var notes []*models.Notification
+	if state == models.SubmissionReturned {
+		if notes, err = s.returnedNotifications(ctx, p, sub); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.ReviewSubmission(ctx, c.Username, id, state, comment, notes...)
 }
 
 // Attach stores a file of evidence and returns it (without its content).

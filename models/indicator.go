@@ -519,9 +519,10 @@ type IndicatorStore interface {
 	FindSubmissionByID(ctx context.Context, id string) (*IndicatorSubmission, error)
 	// FindSubmissions returns the matching submissions by indicator, period, unit and version.
 	FindSubmissions(ctx context.Context, f SubmissionFilter) ([]*IndicatorSubmission, error)
-	// ReviewSubmission moves a submitted one to accepted or returned with a comment; conflict when
-	// it is no longer submitted, or a newer version exists.
-	ReviewSubmission(ctx context.Context, actor, id, state, comment string) (*IndicatorSubmission, error)
+	// ReviewSubmission moves a submitted one to accepted or returned with a comment, and writes
+	// notes to the outbox in the same transaction; conflict when it is no longer submitted, or a
+	// newer version exists (and no note is written).
+	ReviewSubmission(ctx context.Context, actor, id, state, comment string, notes ...*Notification) (*IndicatorSubmission, error)
 	// CreateAttachment stores a file of evidence.
 	CreateAttachment(ctx context.Context, actor string, a *IndicatorAttachment) error
 	// FindAttachment returns a file with its content, or not_found.

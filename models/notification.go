@@ -75,16 +75,25 @@ const (
 	// NotifyTipOverdue.
 	NotifyTipDueSoon = "tip_due_soon"
 	// NotifyResultRejected: the server refused a result the phone sent (an inspection, a
-	// check-in, a signed record); the phone keeps it for correction.
+	// check-in, a signed record); the phone keeps it for correction. Params: operation
+	// (checkin, inspection or record), id (the result's), task_id, business_name (when the task
+	// is the caller's team's), code (the error code) and field (the field refused, if one). Never
+	// the server's message, which may repeat what was typed.
 	NotifyResultRejected = "result_rejected"
-	// NotifySubmissionDue: a unit's figures of a period are due soon or late.
+	// NotifySubmissionDue: a unit's figures of a period are due soon (phase "soon") or late
+	// (phase "late"). Params: programme_id, programme_name, period, unit, unit_name, due
+	// (YYYY-MM-DD), phase, figures (how many indicators owed).
 	NotifySubmissionDue = "submission_due"
 	// NotifySubmissionReturned: a planner returned a unit's submitted figures for correction.
+	// Params: programme_id, programme_name, indicator, indicator_vi, indicator_en, period, unit,
+	// unit_name, due (YYYY-MM-DD), version, submission_id. Never the reviewer's comment, which
+	// the desk shows to those who may read it.
 	NotifySubmissionReturned = "submission_returned"
 )
 
 // NotificationKinds lists the kinds a user can switch off.
-var NotificationKinds = []string{NotifyUrgentTip, NotifyTipDueSoon, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible}
+var NotificationKinds = []string{NotifyUrgentTip, NotifyTipDueSoon, NotifyTipOverdue, NotifyTeamDay, NotifySanctionOverdue, NotifyPlanInfeasible,
+	NotifyResultRejected, NotifySubmissionDue, NotifySubmissionReturned}
 
 // NotificationParams are the values a kind's text is made from (names of businesses, dates,
 // ids): never free text typed by the public, never a reporter's identity.

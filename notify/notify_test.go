@@ -558,6 +558,11 @@ func TestEveryKindIsWordedInVietnameseAndEnglish(t *testing.T) {
 		models.NotifyTeamDay:         {"day": "2026-03-10", "visits": "3", "change": "released"},
 		models.NotifyPlanInfeasible:  {"programme_code": "CT-2026", "programme_name": "Chương trình 2026-2030", "year": "2026", "open": "120", "capacity": "80", "shortfall": "40"},
 		models.NotifySanctionOverdue: {"business_name": "Karaoke Ánh Dương", "due": "2026-03-10", "step": "fine", "decision_no": "12/QĐ-XPHC", "sanction_id": "S"},
+		models.NotifyResultRejected:  {"operation": "inspection", "id": "I", "task_id": "T", "business_name": "Karaoke Ánh Dương", "code": "invalid", "field": "findings"},
+		models.NotifySubmissionDue: {"programme_id": "P", "programme_name": "Chương trình 2026-2030", "period": "2026-Q1", "unit": "31120", "unit_name": "Quận Ninh Kiều",
+			"due": "2026-04-15", "phase": "late", "figures": "2"},
+		models.NotifySubmissionReturned: {"programme_id": "P", "programme_name": "Chương trình 2026-2030", "indicator": "outreach", "indicator_vi": "Tuyên truyền",
+			"indicator_en": "Outreach", "period": "2026-H1", "unit": "31120", "unit_name": "Quận Ninh Kiều", "due": "2026-07-15", "version": "2", "submission_id": "S"},
 	}
 	for _, kind := range models.NotificationKinds {
 		t.Run(kind, func(t *testing.T) {

@@ -167,8 +167,10 @@ func (db *DB) FindSubmissions(ctx context.Context, f models.SubmissionFilter) ([
 	return out, nil
 }
 
-// ReviewSubmission accepts or returns the latest version of a figure while it awaits review.
-func (db *DB) ReviewSubmission(ctx context.Context, actor, id, state, comment string) (*models.IndicatorSubmission, error) {
+// ReviewSubmission accepts or returns the latest version of a figure while it awaits review,
+// and writes notes (those of a return) in the same transaction: they exist exactly when the
+// review does.
+func (db *DB) ReviewSubmission(ctx context.Context, actor, id, state, comment string, notes ...*models.Notification) (*models.IndicatorSubmission, error) {
 	var out *models.IndicatorSubmission
 	err := db.tx(ctx, func(tx *gorm.DB) error {
 		var s models.IndicatorSubmission
@@ -188,6 +190,9 @@ func (db *DB) ReviewSubmission(ctx context.Context, actor, id, state, comment st
 		}
 		if err := db.appendAudit(tx, actor, auditEntry{Action: state, EntityType: "indicator_submission", EntityID: id,
 			Details: map[string]any{"comment": comment, "version": s.Version}}); err != nil {
+			return err
+		}
+		if err := db.insertNotifications(tx, notes); err != nil {
 			return err
 		}
 		s.State, s.ReviewComment, s.ReviewedBy, s.ReviewedAt, s.UpdatedAt = state, comment, actor, &now, now

@@ -275,7 +275,7 @@ func TestEveryJobRunsThroughMain(t *testing.T) {
 	}
 	t.Cleanup(func() { m.Close() })
 	jobs := m.Runner().Jobs()
-	if want := []string{"certificate_flags", "morning_assignment", "nightly", "reports", "sanction_overdue", "tip_escalation", "yearly_plan"}; !slices.Equal(jobs, want) {
+	if want := []string{"certificate_flags", "morning_assignment", "nightly", "reports", "sanction_overdue", "submission_due", "tip_escalation", "yearly_plan"}; !slices.Equal(jobs, want) {
 		t.Fatalf("jobs %v, want %v", jobs, want)
 	}
 	for _, name := range jobs {

@@ -185,6 +185,8 @@ func (m *Main) Open(ctx context.Context) error {
 		{m.Config.CronNightly, &sanctions.CertificateJob{Service: m.sanctions}},
 		// Overdue sanctions are notified with the nightly job too, once per deadline.
 		{m.Config.CronNightly, &sanctions.OverdueJob{Service: m.sanctions, Store: db}},
+		// So are the indicator figures due soon or late, once per unit, period and phase.
+		{m.Config.CronNightly, &indicators.DueJob{Service: m.indicators, Store: db}},
 		{m.Config.CronReports, &report.ArchiveJob{Service: m.reports}},
 	} {
 		spec := j.spec
@@ -342,6 +344,7 @@ func (m *Main) Listen() error {
 		Notifications:  m.db,
 		NotifyText:     m.wording,
 		Push:           m.pushAPI(),
+		Outbox:         m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},
 		Reorgs:         reorg.NewService(m.db, m.registry.Refresh),
