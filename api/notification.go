@@ -140,10 +140,17 @@ func (s *Server) readMyNotification(c *gin.Context) {
 	c.JSON(http.StatusOK, s.notificationView(n))
 }
 
-func (s *Server) settingsView(st *models.NotificationSettings) *notificationSettingsView {
+// settingsView spells every kind and channel out; its choices are what a user of role can be
+// sent on this service, what the settings screens offer.
+func (s *Server) settingsView(st *models.NotificationSettings, role string) *notificationSettingsView {
+	delivered := s.notifyChannels
+	if delivered == nil {
+		delivered = models.NotificationChannels
+	}
+	kinds, channels := models.NotificationChoices(role, delivered)
 	v := &notificationSettingsView{Email: st.Email, Phone: st.Phone, Kinds: map[string]map[string]bool{}, QuietStart: st.QuietStart, QuietEnd: st.QuietEnd,
 		TimeZone: s.loc.String(), Version: st.Version,
-		Choices: notificationSettingsChoicesView{Kinds: models.NotificationKinds, Channels: models.NotificationChannels}}
+		Choices: notificationSettingsChoicesView{Kinds: kinds, Channels: channels}}
 	if st.Version > 0 {
 		at := st.UpdatedAt
 		v.UpdatedAt = &at
@@ -166,7 +173,7 @@ func (s *Server) getMyNotificationSettings(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.settingsView(st))
+	c.JSON(http.StatusOK, s.settingsView(st, principal(c).Role))
 }
 
 func (s *Server) putMyNotificationSettings(c *gin.Context) {
@@ -187,7 +194,7 @@ func (s *Server) putMyNotificationSettings(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.settingsView(st))
+	c.JSON(http.StatusOK, s.settingsView(st, principal(c).Role))
 }
 
 func (s *Server) listOutbox(c *gin.Context) {

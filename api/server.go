@@ -122,6 +122,9 @@ type Config struct {
 	NotifyText NotificationRenderer
 	// Push is Web Push; without a store or key the app is told push is off.
 	Push PushConfig
+	// NotifyChannels are the channels the service delivers on, which the settings offer;
+	// nil: every channel.
+	NotifyChannels []string
 	// Outbox takes the notifications of events that are no write of the store (a result the
 	// sync refused); nil: none are written.
 	Outbox Outbox
@@ -149,52 +152,53 @@ type Config struct {
 
 // Server handles kiemtra's HTTP requests.
 type Server struct {
-	store         Store
-	ready         Readiness
-	log           *slog.Logger
-	registry      Registry
-	auth          Authenticator
-	passwords     PasswordHasher
-	planner       Planner
-	assigner      Assigner
-	teamDays      TeamDayStore
-	fieldwork     FieldWork
-	field         FieldStore
-	photos        PhotoService
-	records       Records
-	blobs         PhotoBlobs
-	coverageSvc   CoverageService
-	tips          Tips
-	tipStore      TipStore
-	licensing     Licensing
-	sanctions     Sanctions
-	sanctionStore models.SanctionStore
-	limits        *auth.Limits
-	tipLimiter    *auth.Limiter
-	tipCity       *auth.Limiter
-	lookupLimiter *auth.Limiter
-	reports       ReportService
-	official      OfficialSource
-	notifications models.NotificationStore
-	renderer      NotificationRenderer
-	push          PushConfig
-	outbox        Outbox
-	plans         PlanStore
-	jobs          Jobs
-	reorgs        Reorganisations
-	places        Places
-	placeStore    models.PlaceStore
-	reference     *models.Reference
-	reorgStore    models.ReorgStore
-	metrics       *prometheus.Registry
-	maxBody       int64
-	version       string
-	loc           *time.Location
-	now           func() time.Time
-	engine        *gin.Engine
-	unavailable   func(error) bool
-	csp           string       // the Content-Security-Policy of every answer
-	trusted       []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
+	store          Store
+	ready          Readiness
+	log            *slog.Logger
+	registry       Registry
+	auth           Authenticator
+	passwords      PasswordHasher
+	planner        Planner
+	assigner       Assigner
+	teamDays       TeamDayStore
+	fieldwork      FieldWork
+	field          FieldStore
+	photos         PhotoService
+	records        Records
+	blobs          PhotoBlobs
+	coverageSvc    CoverageService
+	tips           Tips
+	tipStore       TipStore
+	licensing      Licensing
+	sanctions      Sanctions
+	sanctionStore  models.SanctionStore
+	limits         *auth.Limits
+	tipLimiter     *auth.Limiter
+	tipCity        *auth.Limiter
+	lookupLimiter  *auth.Limiter
+	reports        ReportService
+	official       OfficialSource
+	notifications  models.NotificationStore
+	renderer       NotificationRenderer
+	push           PushConfig
+	notifyChannels []string
+	outbox         Outbox
+	plans          PlanStore
+	jobs           Jobs
+	reorgs         Reorganisations
+	places         Places
+	placeStore     models.PlaceStore
+	reference      *models.Reference
+	reorgStore     models.ReorgStore
+	metrics        *prometheus.Registry
+	maxBody        int64
+	version        string
+	loc            *time.Location
+	now            func() time.Time
+	engine         *gin.Engine
+	unavailable    func(error) bool
+	csp            string       // the Content-Security-Policy of every answer
+	trusted        []*net.IPNet // KIEMTRA_TRUSTED_PROXIES
 
 	// tipStatusLimiter counts the look-ups of /tip/status per address.
 	tipStatusLimiter *auth.Limiter
@@ -214,46 +218,47 @@ type Server struct {
 func New(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		store:         cfg.Store,
-		ready:         cfg.Readiness,
-		log:           cfg.Logger,
-		registry:      cfg.Registry,
-		auth:          cfg.Auth,
-		passwords:     cfg.Passwords,
-		planner:       cfg.Planner,
-		assigner:      cfg.Assigner,
-		teamDays:      cfg.TeamDays,
-		fieldwork:     cfg.FieldWork,
-		field:         cfg.Field,
-		photos:        cfg.Photos,
-		records:       cfg.Records,
-		blobs:         cfg.PhotoBlobs,
-		coverageSvc:   cfg.Coverage,
-		tips:          cfg.Tips,
-		tipStore:      cfg.TipStore,
-		licensing:     cfg.Licensing,
-		sanctions:     cfg.Sanctions,
-		sanctionStore: cfg.SanctionStore,
-		reports:       cfg.Reports,
-		official:      cfg.Official,
-		notifications: cfg.Notifications,
-		renderer:      cfg.NotifyText,
-		push:          cfg.Push,
-		outbox:        cfg.Outbox,
-		plans:         cfg.Plans,
-		jobs:          cfg.Jobs,
-		reorgs:        cfg.Reorgs,
-		places:        cfg.Places,
-		placeStore:    cfg.PlaceStore,
-		reference:     cfg.Reference,
-		reorgStore:    cfg.Store,
-		metrics:       cfg.Metrics,
-		maxBody:       cfg.MaxBodyBytes,
-		version:       cfg.Version,
-		loc:           cfg.Location,
-		now:           cfg.Now,
-		bodyLimits:    map[string]int64{},
-		unavailable:   cfg.Unavailable,
+		store:          cfg.Store,
+		ready:          cfg.Readiness,
+		log:            cfg.Logger,
+		registry:       cfg.Registry,
+		auth:           cfg.Auth,
+		passwords:      cfg.Passwords,
+		planner:        cfg.Planner,
+		assigner:       cfg.Assigner,
+		teamDays:       cfg.TeamDays,
+		fieldwork:      cfg.FieldWork,
+		field:          cfg.Field,
+		photos:         cfg.Photos,
+		records:        cfg.Records,
+		blobs:          cfg.PhotoBlobs,
+		coverageSvc:    cfg.Coverage,
+		tips:           cfg.Tips,
+		tipStore:       cfg.TipStore,
+		licensing:      cfg.Licensing,
+		sanctions:      cfg.Sanctions,
+		sanctionStore:  cfg.SanctionStore,
+		reports:        cfg.Reports,
+		official:       cfg.Official,
+		notifications:  cfg.Notifications,
+		renderer:       cfg.NotifyText,
+		push:           cfg.Push,
+		notifyChannels: cfg.NotifyChannels,
+		outbox:         cfg.Outbox,
+		plans:          cfg.Plans,
+		jobs:           cfg.Jobs,
+		reorgs:         cfg.Reorgs,
+		places:         cfg.Places,
+		placeStore:     cfg.PlaceStore,
+		reference:      cfg.Reference,
+		reorgStore:     cfg.Store,
+		metrics:        cfg.Metrics,
+		maxBody:        cfg.MaxBodyBytes,
+		version:        cfg.Version,
+		loc:            cfg.Location,
+		now:            cfg.Now,
+		bodyLimits:     map[string]int64{},
+		unavailable:    cfg.Unavailable,
 	}
 	s.indicators, s.indicatorStore = cfg.Indicators, cfg.IndicatorStore
 	if s.log == nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,6 +30,43 @@ var FieldChannels = []string{ChannelInApp, ChannelPush}
 // OfficeChannels are the channels of a notification for office staff: the list, e-mail, and
 // the paid messages (SMS, Zalo) for those who switched them on.
 var OfficeChannels = []string{ChannelInApp, ChannelEmail, ChannelSMS, ChannelZalo}
+
+// NotificationChoices are the kinds that can reach a user of role, and the channels they can
+// be reached on of those the service delivers (delivered), in the order of NotificationKinds
+// and NotificationChannels: what a settings screen offers. Push is the inspectors' app's
+// (field staff), e-mail and the paid messages the office's. A role not named gets every kind.
+func NotificationChoices(role string, delivered []string) (kinds, channels []string) {
+	field := []string{NotifyUrgentTip, NotifyTeamDay, NotifyResultRejected}
+	byRole := map[string][]string{
+		RoleInspector:        field,
+		RoleTeamLead:         append(slices.Clone(field), NotifySanctionOverdue),
+		RoleTipOfficer:       {NotifyTipDueSoon, NotifyTipOverdue},
+		RolePlanner:          {NotifyTipOverdue, NotifySanctionOverdue, NotifyPlanInfeasible, NotifySubmissionReturned},
+		RoleReportingOfficer: {NotifySubmissionDue, NotifySubmissionReturned},
+		RoleLicensingOfficer: {NotifySanctionOverdue},
+	}
+	mine, ok := byRole[role]
+	for _, k := range NotificationKinds {
+		if !ok || slices.Contains(mine, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	var want []string
+	switch role {
+	case RoleInspector:
+		want = FieldChannels
+	case RoleTeamLead, RoleAdmin:
+		want = NotificationChannels
+	default:
+		want = OfficeChannels
+	}
+	for _, c := range NotificationChannels {
+		if slices.Contains(want, c) && slices.Contains(delivered, c) {
+			channels = append(channels, c)
+		}
+	}
+	return kinds, channels
+}
 
 // optIn are the channels off until the user switches a kind on: a text message costs money
 // and reaches a private phone, so nobody gets one without asking.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +19,15 @@ import (
 // switched on, the phone, normalized, and quiet hours are kept), and an admin through the outbox.
 func TestOfficeNotificationSettings(t *testing.T) {
 	chromiumFor(t, "the notifications desk test")
-	m := startDemo(t, nil)
+	// The settings offer the channels the service delivers on: e-mail and SMS are set up here
+	// (a mail server and a provider that take every message), Zalo and push are not.
+	provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) }))
+	t.Cleanup(provider.Close)
+	mb := newMailbox(t)
+	m := startDemo(t, func(c *Config) {
+		c.SMSURL, c.SMSToken = provider.URL+"/sms", "thử"
+		c.SMTPHost, c.SMTPPort, c.SMTPTLS, c.SMTPFrom = "127.0.0.1", mb.port, "none", "kiemtra@soyte.cantho.gov.vn"
+	})
 	base := "http://" + m.Addr()
 	p := newPageSession(t, "the notifications desk test", 2*time.Minute)
 	hash := func(h string) chromedp.Action[chromedp.Void] {
@@ -28,6 +38,12 @@ func TestOfficeNotificationSettings(t *testing.T) {
 	p.NoRawCodes("the notifications")
 	p.Do("the settings", hash("#/notifications/settings"), chromedp.WaitVisible(chromedp.CSS(`#nt-kinds tr[data-kind="sanction_overdue"]`)))
 	p.NoRawCodes("the notification settings")
+	if got := evalJS[string](t, p.ctx, `[...document.querySelectorAll('#nt-kinds thead th')].map((th) => th.textContent).join('|')`); got != "Loại thông báo|Trong ứng dụng|Thư điện tử|Tin nhắn SMS" {
+		t.Errorf("the planner's channels read %q", got)
+	}
+	if got := evalJS[string](t, p.ctx, `[...document.querySelectorAll('#nt-kinds tbody tr')].map((tr) => tr.dataset.kind).join(',')`); got != "tip_overdue,sanction_overdue,plan_infeasible,submission_returned" {
+		t.Errorf("the planner is offered the kinds %q", got)
+	}
 	box := `#nt-kinds tr[data-kind="sanction_overdue"] input[data-channel="email"]`
 	p.Do("a quiet hour without its end", chromedp.Click(chromedp.CSS(box)),
 		chromedp.SetValue(chromedp.CSS(`#nt-email`), "ke.hoach@syt.cantho.gov.vn"), chromedp.SetValue(chromedp.CSS(`#nt-phone`), "0292 123"),

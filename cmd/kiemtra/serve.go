@@ -344,6 +344,7 @@ func (m *Main) Listen() error {
 		Notifications:  m.db,
 		NotifyText:     m.wording,
 		Push:           m.pushAPI(),
+		NotifyChannels: m.Config.notificationChannels(),
 		Outbox:         m.db,
 		Plans:          m.db,
 		Jobs:           jobsAPI{m.runner, m.db},

@@ -758,9 +758,10 @@ function noteSettingsView() {
       return;
     }
     const kinds = FIELD_KINDS.filter((k) => st.choices.kinds.includes(k));
+    const channels = FIELD_CHANNELS.filter((c) => st.choices.channels.includes(c));
     const boxes = [];
     const rows = kinds.map((k) => h('fieldset', { class: 'card kind', 'data-kind': k }, h('legend', {}, t(`noteKind_${k}`)),
-      FIELD_CHANNELS.map((c) => {
+      channels.map((c) => {
         const box = h('input', { type: 'checkbox', checked: st.kinds[k]?.[c] !== false, 'data-channel': c });
         boxes.push([k, c, box]);
         return h('label', { class: 'check' }, box, ' ', t(`noteChannel_${c}`));
