@@ -270,11 +270,7 @@ func encryptPush(uaPub, secret, plain []byte, as *ecdh.PrivateKey, salt []byte) 
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
+	gcm, err := newGCM(cek)
 	if err != nil {
 		return nil, err
 	}
@@ -306,11 +302,7 @@ func DecryptPush(ua *ecdh.PrivateKey, auth []byte, body []byte) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
+	gcm, err := newGCM(cek)
 	if err != nil {
 		return nil, err
 	}
@@ -344,4 +336,12 @@ func pushKeys(mine *ecdh.PrivateKey, theirs *ecdh.PublicKey, auth, salt, asPub, 
 		return nil, nil, err
 	}
 	return cek, nonce, nil
+}
+
+func newGCM(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
