@@ -87,6 +87,12 @@ func TestOfficePeopleDesk(t *testing.T) {
 		t.Errorf("back in Vietnamese the teams' title reads %q", got)
 	}
 
+	// The accounts list says who signs in with which username.
+	p.Do("the accounts", hash("#/people/users"), chromedp.WaitVisible(chromedp.CSS(`#people-users tr[data-username="planner"]`)))
+	if got := p.Text(`#people-users tr[data-username="planner"] .people-username`); got != "planner" {
+		t.Errorf("the planner's row shows the username %q", got)
+	}
+
 	// A new inspector in the team's district, with no team yet.
 	fill := func(username string) {
 		t.Helper()

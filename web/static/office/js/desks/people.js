@@ -524,7 +524,9 @@ function renderUsers(el, ctx, d) {
     body.replaceChildren(...list.map(u => {
       const team = u.team_id ? d.teams.find(x => x.id === u.team_id) : null;
       return h("tr", { class: u.disabled ? "people-off" : "", dataset: { user: u.id, username: u.username } },
-        h("td", { "data-label": t("peopleColName") }, h("a", { href: `#/people/users/${encodeURIComponent(u.id)}` }, personName(u))),
+        // The username is what the person signs in with and what a colleague asks about.
+        h("td", { "data-label": t("peopleColName") }, h("a", { href: `#/people/users/${encodeURIComponent(u.id)}` }, personName(u)),
+          u.display_name ? h("small", { class: "muted people-username username" }, u.username) : ""),
         h("td", { "data-label": t("peopleColRole") }, ctx.ref.label("role", u.role)),
         h("td", { "data-label": t("peopleColAgency") }, agencyName(ctx, d, u.agency)),
         h("td", { "data-label": t("peopleColArea") }, areaName(d, u.area_code)),
