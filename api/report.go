@@ -65,6 +65,11 @@ func (s *Server) reportQuery(c *gin.Context) (report.Query, string, error) {
 	if err := checkReportFormat(format); err != nil {
 		v.AddError(err)
 	}
+	if _, given := c.GetQuery("signer"); given && !isOfficial(format) {
+		v.Add("signer", "is the official report's (format pdf or official.xlsx)", "chỉ dùng cho báo cáo chính thức (định dạng pdf hoặc official.xlsx)")
+	} else if _, err := SignerName(c.Query("signer")); err != nil {
+		v.AddError(err)
+	}
 	if err := v.Err(); err != nil {
 		return q, "", err
 	}
@@ -104,7 +109,8 @@ func (s *Server) report(c *gin.Context) {
 		return
 	}
 	if isOfficial(format) {
-		content, name, contentType, err := s.officialReport(c.Request.Context(), q, rep, format)
+		signer, _ := SignerName(c.Query("signer")) // checked by reportQuery
+		content, name, contentType, err := s.officialReport(c.Request.Context(), q, rep, format, signer)
 		if err != nil {
 			s.writeError(c, err)
 			return

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"kiemtra/models"
 	"kiemtra/officialreport"
@@ -137,6 +141,31 @@ func OfficialDocument(prog *models.Programme, lead *models.Agency, city *models.
 	}
 }
 
+// SignerName reads the name typed under the official report's signature ("Nguyễn Thị Hồng"):
+// trimmed, its spaces collapsed, in NFC; empty leaves the line for the signer to write. A name
+// is letters, spaces, dots and hyphens, at most 80 of them.
+func SignerName(s string) (string, error) {
+	s = norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	if s == "" {
+		return "", nil
+	}
+	bad := utf8.RuneCountInString(s) > 80
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			letters++
+		case r == ' ' || r == '.' || r == '-':
+		default:
+			bad = true
+		}
+	}
+	if bad || letters == 0 {
+		return "", models.Invalid("signer", "must be the signer's name, such as Nguyễn Thị Hồng (letters, at most 80)", "phải là họ tên người ký, ví dụ Nguyễn Thị Hồng (chữ cái, tối đa 80 ký tự)")
+	}
+	return s, nil
+}
+
 // Initials are the letters of an agency's symbol in a document number: the first letters of its
 // words without diacritics, in capitals ("Sở Y tế": SYT, "Công an thành phố": CATP).
 func Initials(name string) string {
@@ -151,7 +180,7 @@ func Initials(name string) string {
 
 // officialReport renders a resolved query's official report in a format (pdf or
 // official.xlsx) around its inspection report.
-func (s *Server) officialReport(ctx context.Context, q report.Query, rep *report.Report, format string) ([]byte, string, string, error) {
+func (s *Server) officialReport(ctx context.Context, q report.Query, rep *report.Report, format, signer string) ([]byte, string, string, error) {
 	prog := q.Prog
 	code := models.DefaultLeadAgency
 	if prog.LeadAgency != nil && *prog.LeadAgency != "" {
@@ -175,7 +204,9 @@ func (s *Server) officialReport(ctx context.Context, q report.Query, rep *report
 			return nil, "", "", err
 		}
 	}
-	in := officialreport.Input{Doc: OfficialDocument(prog, lead, city, rep, s.now().In(s.loc)), Targets: content.Targets,
+	doc := OfficialDocument(prog, lead, city, rep, s.now().In(s.loc))
+	doc.SignerName = signer
+	in := officialreport.Input{Doc: doc, Targets: content.Targets,
 		Narratives: content.Narratives, Difficulties: content.Difficulties, Proposals: content.Proposals, Inspection: rep}
 	if format == FormatOfficialPDF {
 		b, err := officialreport.PDF(in)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,25 @@ func TestOfficialReportThroughTheAPI(t *testing.T) {
 							t.Errorf("no line with %q in the PDF", cells)
 						}
 					}
+				}
+			}
+		})
+		t.Run("the signer's name typed under the signature", func(t *testing.T) {
+			w := doAs(t, h, city, "GET", "/api/v1/reports?period=2026-Q1&format=pdf&signer="+url.QueryEscape("  Nguyễn   Thị Hồng "), "")
+			if w.Code != 200 {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+			if text := strings.Join(pdftext.Lines(t, w.Body.Bytes()), "\n"); !strings.Contains(text, "Nguyễn Thị Hồng") {
+				t.Errorf("the PDF does not name the signer:\n%s", text)
+			}
+			for _, tc := range []struct{ name, query string }{
+				{"digits", "&format=pdf&signer=" + url.QueryEscape("Hồng 123")},
+				{"too long", "&format=pdf&signer=" + strings.Repeat("a", 81)},
+				{"not the official report", "&format=xlsx&signer=" + url.QueryEscape("Nguyễn Thị Hồng")},
+			} {
+				w := doAs(t, h, city, "GET", "/api/v1/reports?period=2026-Q1"+tc.query, "")
+				if w.Code != 400 || !strings.Contains(w.Body.String(), `"signer"`) {
+					t.Errorf("%s: %d %s", tc.name, w.Code, w.Body)
 				}
 			}
 		})

@@ -113,6 +113,10 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 	p.Shot("office-indicators-accepted-vi-1280x800.png")
 	p.Do("the progress", hash("#/indicators?period="+quarter), chromedp.WaitVisible(chromedp.CSS(`#ind-progress tr[data-indicator="`+indicator+`"]`)))
 	p.NoRawCodes("the targets' progress")
+	if got := p.Text(`label.ind-signer`); !strings.HasPrefix(got, "Họ tên người ký") {
+		t.Errorf("the signer's field reads %q", got)
+	}
+	p.Do("type the signer", chromedp.SendKeys(chromedp.CSS(`#ind-signer`), "Nguyễn Thị Hồng"))
 	p.Shot("office-indicators-progress-vi-1280x800.png")
 	p.Viewport(360, 640)
 	p.Shot("office-indicators-progress-vi-360x640.png")

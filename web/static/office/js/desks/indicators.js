@@ -53,6 +53,7 @@ const messages = {
     indDeadline: "Hạn nộp số liệu kỳ này: {date}",
     indLocked: "Kỳ đã khóa: sửa số liệu cần nêu lý do.",
     indReport: "Báo cáo định kỳ (PDF)",
+    indSigner: "Họ tên người ký (để trống nếu ký tay)",
     indReportXlsx: "Báo cáo định kỳ (Excel)",
     indNarratives: "Báo cáo của các đơn vị",
     indTargetShare: "≥ {p}",
@@ -152,6 +153,7 @@ const messages = {
     indDeadline: "This period's figures are due on {date}",
     indLocked: "The period is locked: a correction needs a reason.",
     indReport: "Periodic report (PDF)",
+    indSigner: "Signer's name (empty to write it by hand)",
     indReportXlsx: "Periodic report (Excel)",
     indNarratives: "The units' reports",
     indTargetShare: "≥ {p}",
@@ -319,15 +321,16 @@ function show(el, ...parts) {
  * fileButton downloads a file of the API with the session's token (a plain link would go
  * without it), showing a refusal in errors.
  * @param {DeskContext} ctx @param {HTMLElement} errors @param {string} id @param {string} label
- * @param {string} path @param {string} name the file's name when the server gives none
+ * @param {string | (() => string)} path read at each click @param {string} name the file's name when the server gives none
  */
 function fileButton(ctx, errors, id, label, path, name) {
+  const pathOf = typeof path === "function" ? path : () => path;
   const b = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "secondary", id }, label));
   b.addEventListener("click", async () => {
     b.disabled = true;
     errors.hidden = true;
     try {
-      await ctx.api.download(path, name);
+      await ctx.api.download(pathOf(), name);
     } catch (ex) {
       ctx.showError(errors, ex);
     } finally {
@@ -376,6 +379,12 @@ async function renderProgress(el, ctx) {
     h("td", { "data-label": t("indColTrend"), class: "ind-trend" },
       r.trend.filter(p => p.period !== pr.period).slice(-4).map(p => h("span", { class: "ind-point" }, `${periodName(ctx, null, p.period)}: ${figureText(ctx, r.indicator, p)}`)))));
   const report = `/api/v1/reports${query({ period: pr.period, programme: ps.programme })}`;
+  // The name typed under the signature; kept for the session, the same person signs each period.
+  const signer = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: "ind-signer", maxlength: "80", autocomplete: "name",
+    value: sessionStorage.getItem("kiemtra.signer") || "" }));
+  signer.addEventListener("change", () => sessionStorage.setItem("kiemtra.signer", signer.value.trim()));
+  /** @param {string} format */
+  const official = format => `${report}&format=${format}${signer.value.trim() ? `&signer=${encodeURIComponent(signer.value.trim())}` : ""}`;
   const errors = h("div", { id: "ind-download-error", hidden: true });
   show(el, tabs(ctx, "progress"),
     h("section", { class: "card" },
@@ -383,9 +392,10 @@ async function renderProgress(el, ctx) {
       pr.programme_name ? h("p", { class: "muted" }, pr.programme_name) : null,
       periodPicker(ctx, ps, "#/indicators"),
       h("p", { class: "muted", id: "ind-deadline" }, t("indDeadline", { date: fmt.date(pr.deadline) }), pr.locked ? ` ${t("indLocked")}` : ""),
-      h("div", { class: "row" },
-        fileButton(ctx, errors, "ind-report-pdf", t("indReport"), `${report}&format=pdf`, `bao-cao-${pr.period}.pdf`),
-        fileButton(ctx, errors, "ind-report-xlsx", t("indReportXlsx"), `${report}&format=official.xlsx`, `bao-cao-${pr.period}.xlsx`)),
+      h("div", { class: "row ind-report-row" },
+        h("label", { class: "ind-signer" }, t("indSigner"), signer),
+        fileButton(ctx, errors, "ind-report-pdf", t("indReport"), () => official("pdf"), `bao-cao-${pr.period}.pdf`),
+        fileButton(ctx, errors, "ind-report-xlsx", t("indReportXlsx"), () => official("official.xlsx"), `bao-cao-${pr.period}.xlsx`)),
       errors,
       h("table", { class: "stack ind-table", id: "ind-progress" },
         h("thead", {}, h("tr", {}, ["indColIndicator", "indColTarget", "indColResult", "indColMet", "indColSubmitted", "indColTrend"].map(k => h("th", {}, t(k))))),
