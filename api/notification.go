@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -207,7 +208,8 @@ func (s *Server) listOutbox(c *gin.Context) {
 		return
 	}
 	if f.Channel != "" && !slices.Contains(models.NotificationChannels, f.Channel) {
-		s.writeError(c, models.Invalid("channel", "must be in_app or email", "phải là in_app hoặc email"))
+		all := strings.Join(models.NotificationChannels, ", ")
+		s.writeError(c, models.Invalid("channel", "must be one of %s", "phải là một trong %s", all))
 		return
 	}
 	limit, err := queryLimit(c)

@@ -221,8 +221,8 @@ func (s *Server) notifyRejected(c *gin.Context, op SyncOperation, id string, e *
 	}
 }
 
-// teamBusinessName names the business of a task of the caller's team, or "": the name of
-// another team's business is not the caller's to read.
+// teamBusinessName names the business of a released task of the caller's team, or "": the name
+// of another team's business is not the caller's to read, nor that of a visit not yet sent.
 func (s *Server) teamBusinessName(c *gin.Context, p *Principal, taskID string) string {
 	if taskID == "" || p.TeamID == "" || s.plans == nil {
 		return ""
@@ -230,6 +230,16 @@ func (s *Server) teamBusinessName(c *gin.Context, p *Principal, taskID string) s
 	ctx := c.Request.Context()
 	t, err := s.plans.FindTaskByID(ctx, taskID)
 	if err != nil || t.TeamID == nil || *t.TeamID != p.TeamID {
+		return ""
+	}
+	// Only a visit the team has been sent: a planned one's business is not named before its
+	// day's release (a phone can send any task's id).
+	switch t.Status {
+	case models.TaskReleased, models.TaskDone, models.TaskMissed:
+	default:
+		return ""
+	}
+	if today := models.DateOf(s.now().In(s.loc)); t.ReleasedOn.IsZero() || t.ReleasedOn.After(today) {
 		return ""
 	}
 	b, err := s.store.FindBusinessByID(ctx, t.BusinessID)

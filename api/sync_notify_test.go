@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +113,47 @@ func TestARejectedSyncOperationNotifiesItsSenderOnce(t *testing.T) {
 			{"type": "inspection", "body": result(t, day[2], models.OutcomeCompliant, at(11, 0), "G01")}}}))
 		if res := decode[syncAnswer](t, w).Results; w.Code != 200 || len(res) != 1 || res[0].Status != "rejected" || res[0].Error == nil || res[0].Error.Field != "outcome" {
 			t.Fatalf("with the outbox down: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+// A phone can send any task's id: a visit of the team not yet released (taken back to the
+// pool here) is refused, and the notification does not name its business before its day.
+func TestARejectedSyncOfAnUnreleasedVisitDoesNotNameItsBusiness(t *testing.T) {
+	runField(t, func(t *testing.T, env *fieldEnv) {
+		ctx := context.Background()
+		day := env.teamDay(t, env.teamA)
+		later := day[2]
+		b := env.businessOf(t, later)
+		if err := env.db.UpdateTaskStatus(ctx, "scheduler", []string{later.ID}, models.TaskPlanned, map[string]any{"released_on": nil, "route_order": 0}); err != nil {
+			t.Fatal(err)
+		}
+		env.clk.Set(at(12, 0))
+		batch := jsonBody(t, map[string]any{"operations": []map[string]any{
+			{"type": "checkin", "task_id": later.ID, "body": checkinBody(uuid.NewString(), b.Lat, b.Lon, -5, at(11, 0))}, // a bad accuracy
+		}})
+		w := env.do(t, env.a1, "POST", "/api/v1/sync", batch)
+		if res := decode[syncAnswer](t, w).Results; w.Code != 200 || len(res) != 1 || res[0].Status != "rejected" {
+			t.Fatalf("sync: %d %s", w.Code, w.Body)
+		}
+		list, err := env.db.FindNotifications(ctx, models.NotificationFilter{UserID: env.a1.UserID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, x := range list {
+			if x.Kind != models.NotifyResultRejected {
+				continue
+			}
+			n++
+			for k, v := range x.Params {
+				if strings.Contains(v, b.Name) {
+					t.Errorf("param %s names the business of a visit not yet released: %q", k, v)
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatal("the refused check-in was not notified")
 		}
 	})
 }
