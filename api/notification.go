@@ -119,12 +119,14 @@ func (s *Server) listMyNotifications(c *gin.Context) {
 		return
 	}
 	items := make([]*notificationView, 0, len(list))
-	unread := 0
 	for _, n := range list {
 		items = append(items, s.notificationView(n))
-		if n.ReadAt == nil {
-			unread++
-		}
+	}
+	// All the unread, not those of the page: the office shows the count beside the desk's link.
+	unread, err := s.notifications.CountUnread(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "unread": unread})
 }

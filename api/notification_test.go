@@ -36,6 +36,12 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 		n := &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyUrgentTip, EventKey: "urgent_tip:1", Link: "/app/#/task/T1",
 			Params: models.NotificationParams{"business_name": "Karaoke Ánh Dương", "business_address": "12 đường Trần Văn Khéo", "category": "karaoke", "team_name": "Tổ 1", "day": "2026-03-10", "task_id": "T1"}}
 		mail := &models.Notification{UserID: u.ID, Channel: models.ChannelEmail, Kind: models.NotifyUrgentTip, EventKey: "urgent_tip:1"}
+		// An older one, so that a page of one shows the newest while the count is of all.
+		old := &models.Notification{UserID: u.ID, Channel: models.ChannelInApp, Kind: models.NotifyTeamDay, EventKey: "team_day:1",
+			Params: models.NotificationParams{"day": "2026-03-09", "visits": "3", "change": "released"}}
+		if err := db.EnqueueNotifications(ctx, []*models.Notification{old}); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.EnqueueNotifications(ctx, []*models.Notification{n, mail}); err != nil {
 			t.Fatal(err)
 		}
@@ -51,9 +57,9 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 			Items  []notificationView `json:"items"`
 			Unread int                `json:"unread"`
 		}
-		w = doAs(t, h, me, "GET", "/api/v1/me/notifications", "")
+		w = doAs(t, h, me, "GET", "/api/v1/me/notifications?limit=1", "")
 		json.Unmarshal(w.Body.Bytes(), &list)
-		if w.Code != 200 || len(list.Items) != 1 || list.Unread != 1 || list.Items[0].TitleVI != "Nhiệm vụ kiểm tra khẩn: Karaoke Ánh Dương" ||
+		if w.Code != 200 || len(list.Items) != 1 || list.Unread != 2 || list.Items[0].TitleVI != "Nhiệm vụ kiểm tra khẩn: Karaoke Ánh Dương" ||
 			list.Items[0].Params["task_id"] != "T1" || list.Items[0].ReadAt != nil || !strings.Contains(list.Items[0].BodyVI, "Karaoke") {
 			t.Fatalf("the list: %d %s", w.Code, w.Body)
 		}
@@ -70,7 +76,7 @@ func TestNotificationsThroughTheAPI(t *testing.T) {
 			t.Fatalf("read: %d %s", w.Code, w.Body)
 		}
 		w = doAs(t, h, me, "GET", "/api/v1/me/notifications", "")
-		if json.Unmarshal(w.Body.Bytes(), &list); list.Unread != 0 || list.Items[0].ReadAt == nil {
+		if json.Unmarshal(w.Body.Bytes(), &list); list.Unread != 1 || list.Items[0].ReadAt == nil {
 			t.Fatalf("after reading: %s", w.Body)
 		}
 

@@ -415,6 +415,8 @@ type NotificationStore interface {
 	FindNotificationSettings(ctx context.Context, userID string) (*NotificationSettings, error)
 	// FindInbox returns a user's delivered in-app notifications (sent or read), newest first.
 	FindInbox(ctx context.Context, userID string, limit int) ([]*Notification, error)
+	// CountUnread counts a user's delivered in-app notifications not yet read, all of them.
+	CountUnread(ctx context.Context, userID string) (int, error)
 	// SaveNotificationSettings stores a user's settings when upd.Version is current (conflict
 	// otherwise; invalid for bad settings).
 	SaveNotificationSettings(ctx context.Context, userID string, upd NotificationSettingsUpdate) (*NotificationSettings, error)

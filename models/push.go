@@ -55,6 +55,8 @@ func (in *PushSubscriptionInput) Validate(hosts []string) (*PushSubscription, er
 		v.Add("endpoint", "is not a push service's address", "không phải địa chỉ của dịch vụ đẩy thông báo")
 	case !(u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())):
 		v.Add("endpoint", "must be an https address", "phải là địa chỉ https")
+	case u.Scheme == "https" && u.Port() != "" && u.Port() != "443":
+		v.Add("endpoint", "must be on the push service's https port 443", "phải dùng cổng https 443 của dịch vụ đẩy thông báo")
 	case !hostAllowed(u.Hostname(), hosts):
 		v.Add("endpoint", "is not a push service this server sends to: %s", "không phải dịch vụ đẩy thông báo mà máy chủ này gửi tới: %s", strings.Join(hosts, ", "))
 	}

@@ -20,6 +20,7 @@ func TestPushSubscriptionInputValidate(t *testing.T) {
 		{"no endpoint", "", key, auth, "", "endpoint"},
 		{"plain http elsewhere", "http://fcm.googleapis.com/fcm/send/abc", key, auth, "", "endpoint"},
 		{"an address inside the office", "https://10.0.0.5/admin", key, auth, "", "endpoint"},
+		{"another port of an allowed host", "https://fcm.googleapis.com:22/fcm/send/abc", key, auth, "", "endpoint"},
 		{"a look-alike host", "https://fcm.googleapis.com.evil.example/x", key, auth, "", "endpoint"},
 		{"a compressed key", "https://fcm.googleapis.com/x", "AyVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcx", auth, "", "keys.p256dh"},
 		{"a short secret", "https://fcm.googleapis.com/x", key, "BTBZMqHH6r4", "", "keys.auth"},

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,38 @@ func TestAPushTheServiceCannotTakeNowIsSentLater(t *testing.T) {
 		}
 		if n := outbox(t, db)[w.inspector.ID+"/push"]; n.State != models.NotificationSent || len(w.peer.Received()) != 1 {
 			t.Fatalf("after the backoff: %+v, %d pushes", n, len(w.peer.Received()))
+		}
+	})
+}
+
+// A device that cannot take pushes any more (subscribed with an old key: 403) is forgotten and
+// does not hold back the others; a message every device refuses (400) fails at once.
+func TestADeviceThatRefusesPushesDoesNotHoldTheOthersBack(t *testing.T) {
+	clk := &clock{t: noon}
+	storetest.RunWith(t, storetest.Options{Now: clk.Now, Channels: []string{models.ChannelInApp, models.ChannelPush}}, func(t *testing.T, db *store.DB) {
+		clk.Set(noon)
+		ctx := context.Background()
+		w := newPushWorld(t, db, clk)
+		w.subscribe(t, w.inspector, "vi")
+		stale := w.subscribe(t, w.inspector, "vi")
+		w.peer.Answer(stale, http.StatusForbidden)
+		only := w.subscribe(t, w.inspector2, "vi")
+		w.peer.Answer(only, http.StatusBadRequest)
+		if _, err := w.classifyUrgent(t, w.svc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.worker.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rows := outbox(t, db)
+		if n := rows[w.inspector.ID+"/push"]; n.State != models.NotificationSent || n.Attempts != 1 {
+			t.Fatalf("the push to a phone beside a stale one: %+v", n)
+		}
+		if subs, _ := db.FindPushSubscriptions(ctx, w.inspector.ID); len(subs) != 1 || subs[0].Endpoint == stale.Endpoint {
+			t.Fatalf("the stale subscription is kept: %+v", subs)
+		}
+		if n := rows[w.inspector2.ID+"/push"]; n.State != models.NotificationFailed || n.Attempts != 1 || !strings.Contains(n.LastError, "400") {
+			t.Fatalf("a push every device refuses: %+v", n)
 		}
 	})
 }

@@ -119,6 +119,11 @@ func NewWebPush(vapid *VAPID, store PushStore, client *http.Client) *WebPush {
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
+	// A push service answers; it does not send elsewhere. A redirect would take the request
+	// (and its VAPID token) to a host the subscription's check never saw.
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client = &c
 	return &WebPush{vapid: vapid, store: store, client: client}
 }
 
@@ -131,19 +136,26 @@ type PushMessage struct {
 	Link  string `json:"link"`
 }
 
-// errPushGone is a push service's answer that the subscription no longer exists.
+// errPushGone is a push service's answer that the subscription is no longer usable: gone
+// (404, 410), or made with another VAPID key (403, after the key was changed).
 var errPushGone = errors.New("the subscription is gone")
 
+// errPushRefused is a push service's refusal of this message for this device (400, 413):
+// sending it again cannot help.
+var errPushRefused = errors.New("the push service refused the message")
+
 // Deliver pushes n to each of the recipient's devices. A device whose subscription is gone is
-// forgotten; with none left it answers ErrNoAddress. A failure on any device fails the
-// attempt, which sends again to every device: the row id is the message's Topic and the shown
-// notification's tag, so a device that had it replaces it instead of showing it twice.
+// forgotten, and one that refuses the message is passed over: with no device reached and none
+// left to try it answers ErrNoAddress, or ErrRejected when a device refused it. A failure that
+// may pass (a 5xx, the network) fails the attempt, which sends again to every device: the row
+// id is the message's Topic and the shown notification's tag, so a device that had it
+// replaces it instead of showing it twice.
 func (p *WebPush) Deliver(ctx context.Context, n *models.Notification, to Recipient, text Text) error {
 	subs, err := p.store.FindPushSubscriptions(ctx, to.User.ID)
 	if err != nil {
 		return err
 	}
-	var errs []error
+	var errs, refused []error
 	reached := 0
 	for _, s := range subs {
 		msg := PushMessage{ID: n.ID, Kind: n.Kind, Title: text.TitleVI, Body: text.BodyVI, Link: n.Link}
@@ -156,6 +168,8 @@ func (p *WebPush) Deliver(ctx context.Context, n *models.Notification, to Recipi
 			if err := p.store.ForgetPushEndpoint(ctx, s.Endpoint); err != nil {
 				errs = append(errs, err)
 			}
+		case errors.Is(err, errPushRefused):
+			refused = append(refused, err)
 		case err != nil:
 			errs = append(errs, err)
 		default:
@@ -165,10 +179,13 @@ func (p *WebPush) Deliver(ctx context.Context, n *models.Notification, to Recipi
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if reached == 0 {
-		return fmt.Errorf("%w: no device subscribed to push", ErrNoAddress)
+	switch {
+	case reached > 0:
+		return nil
+	case len(refused) > 0:
+		return fmt.Errorf("%w: %w", ErrRejected, errors.Join(refused...))
 	}
-	return nil
+	return fmt.Errorf("%w: no device subscribed to push", ErrNoAddress)
 }
 
 // maxPushPayload is what every push service takes (RFC 8030 section 7.2: at least 4096 bytes
@@ -187,6 +204,9 @@ func (p *WebPush) send(ctx context.Context, s *models.PushSubscription, n *model
 		if plain, err = json.Marshal(msg); err != nil {
 			return err
 		}
+	}
+	if len(plain) > maxPushPayload {
+		return fmt.Errorf("%w: the title and link take %d bytes, more than a push carries", errPushRefused, len(plain))
 	}
 	body, err := EncryptPush(s.P256DH, s.Auth, plain)
 	if err != nil {
@@ -220,8 +240,10 @@ func (p *WebPush) send(ctx context.Context, s *models.PushSubscription, n *model
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone || resp.StatusCode == http.StatusForbidden:
 		return errPushGone
+	case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusRequestEntityTooLarge:
+		return fmt.Errorf("%w: %s %s", errPushRefused, resp.Status, strings.TrimSpace(string(reply)))
 	default:
 		return fmt.Errorf("push to %s: %s %s", pushOrigin(s.Endpoint), resp.Status, strings.TrimSpace(string(reply)))
 	}

@@ -140,6 +140,14 @@ func (db *DB) FindInbox(ctx context.Context, userID string, limit int) ([]*model
 	return out, translate(err, "notification")
 }
 
+// CountUnread counts a user's delivered in-app notifications not yet read.
+func (db *DB) CountUnread(ctx context.Context, userID string) (int, error) {
+	var n int64
+	err := db.gdb.WithContext(ctx).Model(&models.Notification{}).
+		Where("user_id = ? AND channel = ? AND state = ?", userID, models.ChannelInApp, models.NotificationSent).Count(&n).Error
+	return int(n), translate(err, "notification")
+}
+
 // MarkNotificationRead marks a delivered in-app notification of the user read.
 func (db *DB) MarkNotificationRead(ctx context.Context, userID, id string) (*models.Notification, error) {
 	var n models.Notification

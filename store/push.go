@@ -21,7 +21,12 @@ func (db *DB) SavePushSubscription(ctx context.Context, userID string, s *models
 	if err != nil {
 		return nil, translate(err, "push subscription")
 	}
-	return s, nil
+	// A repeat updated the row: its first subscription's time is the stored one.
+	var saved models.PushSubscription
+	if err := db.gdb.WithContext(ctx).Where("endpoint = ?", s.Endpoint).Take(&saved).Error; err != nil {
+		return nil, translate(err, "push subscription")
+	}
+	return &saved, nil
 }
 
 // DeletePushSubscription removes the user's subscription of endpoint, if there is one.

@@ -59,6 +59,7 @@ type Peer struct {
 	public   string // the VAPID key the server must sign with; "" takes any
 	devices  map[string]*Device
 	gone     map[string]bool
+	answer   map[string]int
 	failNext int
 	got      []Received
 	refused  []string
@@ -68,7 +69,7 @@ type Peer struct {
 // that every push must be signed with.
 func Start(t testing.TB, public string) *Peer {
 	t.Helper()
-	p := &Peer{public: public, devices: map[string]*Device{}, gone: map[string]bool{}}
+	p := &Peer{public: public, devices: map[string]*Device{}, gone: map[string]bool{}, answer: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
@@ -99,6 +100,14 @@ func (p *Peer) NewDevice(t testing.TB) *Device {
 func (p *Peer) Unsubscribe(d *Device) {
 	p.mu.Lock()
 	p.gone[d.Endpoint] = true
+	p.mu.Unlock()
+}
+
+// Answer makes the peer answer status to every push for the device: 403 as for a
+// subscription made with another VAPID key, 400 or 413 as for a message it cannot take.
+func (p *Peer) Answer(d *Device, status int) {
+	p.mu.Lock()
+	p.answer[d.Endpoint] = status
 	p.mu.Unlock()
 }
 
@@ -138,6 +147,9 @@ func (p *Peer) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case !ok || p.gone[endpoint]:
 		http.Error(w, "no such subscription", http.StatusGone)
+		return
+	case p.answer[endpoint] != 0:
+		http.Error(w, "answered as the test asked", p.answer[endpoint])
 		return
 	case p.failNext > 0:
 		p.failNext--

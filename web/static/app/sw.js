@@ -70,7 +70,9 @@ sw.addEventListener('push', (e) => {
   } catch {
     m = null;
   }
-  if (!m?.title) return;
+  // A push must show something (the browser would show its own words otherwise): one it
+  // cannot read says that there is news in the app.
+  if (!m?.title) m = { title: 'Kiểm tra liên ngành', body: 'Có thông báo mới trong ứng dụng.', link: '/app/#/notes' };
   e.waitUntil(sw.registration.showNotification(m.title, {
     body: m.body || '', tag: m.id, data: { link: m.link || '' }, icon: 'icons/icon-192.png', badge: 'icons/icon-192.png',
   }));

@@ -10,7 +10,7 @@ import { distanceM, onSite, radiusM, locate, routeMap } from './geo.js';
 import { resize, PhotoError } from './photo.js';
 import { recordCard, recordBody } from './signature.js';
 import * as store from './store.js';
-import { N, unreadCount, readNote, appHash, pushState, enablePush, disablePush, renewPush } from './notes.js';
+import { N, unreadCount, readNote, resetNotes, appHash, pushState, enablePush, disablePush, renewPush } from './notes.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -714,12 +714,13 @@ function queueView() {
 function notesView(r) {
   if (r.id === 'settings') return noteSettingsView();
   const vi = getLang() === 'vi';
-  const open = async (n) => {
-    await readNote(n.id);
+  // Opening goes at once; the read mark follows (on a slow network it would hold the page).
+  const open = (n) => {
+    const marked = readNote(n.id);
     const to = appHash(n.link);
     if (to) go(to);
-    else if (n.link) location.href = n.link;
-    else update();
+    else if (n.link) marked.finally(() => { location.href = n.link; });
+    else marked.then(update);
   };
   const items = N.items.map((n) => h('li', { class: `note-item${n.read_at ? ' read' : ''}`, 'data-id': n.id, 'data-kind': n.kind },
     h('button', { type: 'button', class: 'note-open', onclick: () => open(n) },
@@ -816,6 +817,7 @@ function pushCard() {
       draw();
     } }, label);
     if (state === 'unsupported') say(t('pushUnsupported'));
+    else if (state === 'offline') say(t('pushOffline'));
     else if (state === 'off-server') say(t('pushOffServer'));
     else if (state === 'denied') say(t('pushDenied'));
     else if (state === 'on') say(t('pushOn'), act(t('pushDisable'), 'push-disable', disablePush));
@@ -883,7 +885,7 @@ async function forgetData() {
   const s = currentSession();
   await store.wipe();
   Object.assign(S, { route: null, me: null, agencies: null, tasks: [], checklists: {}, drafts: {}, queue: [], sent: [], expired: false, lastError: null });
-  Object.assign(N, { items: [], fetched_at: null });
+  resetNotes();
   useReference(null);
   if (s?.refresh_token) await store.put('kv', s, 'session');
   await loadSession();

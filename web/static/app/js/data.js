@@ -130,7 +130,9 @@ export function syncNow() {
       await pushOperations();
       await pushPhotos();
       await refreshRoute();
-      await refreshNotes();
+      // The list waits for the next sync when it cannot be had: the route's state is what the
+      // sync reports.
+      await refreshNotes().catch((e) => console.warn('notifications', e));
       S.lastError = null;
     } catch (e) {
       if (e instanceof AuthExpired) S.expired = true;

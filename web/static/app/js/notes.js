@@ -35,6 +35,12 @@ export async function loadNotes() {
 
 const save = () => store.put('kv', { items: N.items, fetched_at: N.fetched_at, pending: pendingReads }, 'notes');
 
+// resetNotes forgets the notifications of the user who signed out (their read marks too).
+export function resetNotes() {
+  Object.assign(N, { items: [], fetched_at: null, unread: [] });
+  pendingReads = [];
+}
+
 export const unreadCount = () => N.items.filter((n) => !n.read_at).length;
 
 function markLocally(id) {
@@ -84,7 +90,22 @@ export function appHash(link) {
 
 // ---- push -----------------------------------------------------------------------------------
 
-/** @typedef {'unsupported'|'off-server'|'denied'|'on'|'off'} PushState */
+/** @typedef {'unsupported'|'offline'|'off-server'|'denied'|'on'|'off'} PushState */
+
+// registration is the app's service worker registration, or null (it failed to register:
+// navigator.serviceWorker.ready would wait for ever).
+async function registration() {
+  return (await navigator.serviceWorker.getRegistration()) || null;
+}
+
+// sameKey tells whether sub was made with the server's key: after the server's key changed,
+// the push service refuses every push to an old subscription.
+function sameKey(sub, key) {
+  const had = sub.options?.applicationServerKey;
+  if (!had) return true; // the browser does not say: keep it
+  const a = new Uint8Array(had), b = keyBytes(key);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 const keyBytes = (b64) => {
   const s = atob(b64.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (b64.length % 4)) % 4));
@@ -94,6 +115,7 @@ const keyBytes = (b64) => {
 /** @returns {Promise<{state: PushState, key?: string}>} */
 export async function pushState() {
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return { state: 'unsupported' };
+  if (!navigator.onLine) return { state: 'offline' };
   let key;
   try {
     const res = await api('/push/key');
@@ -102,12 +124,13 @@ export async function pushState() {
     if (!body.enabled) return { state: 'off-server' };
     key = body.public_key;
   } catch {
-    return { state: 'off-server' };
+    return { state: navigator.onLine ? 'off-server' : 'offline' };
   }
   if (Notification.permission === 'denied') return { state: 'denied', key };
-  const reg = await navigator.serviceWorker.ready;
+  const reg = await registration();
+  if (!reg) return { state: 'unsupported' };
   const sub = await reg.pushManager.getSubscription();
-  return { state: sub && Notification.permission === 'granted' ? 'on' : 'off', key };
+  return { state: sub && Notification.permission === 'granted' && sameKey(sub, key) ? 'on' : 'off', key };
 }
 
 async function register(sub) {
@@ -118,20 +141,32 @@ async function register(sub) {
 // enablePush asks the permission, subscribes this device and tells the server.
 export async function enablePush(key) {
   if ((await Notification.requestPermission()) !== 'granted') throw new Error('denied');
-  const reg = await navigator.serviceWorker.ready;
-  const sub = (await reg.pushManager.getSubscription())
-    || (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) }));
+  const reg = await registration();
+  if (!reg) throw new Error('no service worker');
+  let sub = await reg.pushManager.getSubscription();
+  if (sub && !sameKey(sub, key)) {
+    await sub.unsubscribe();
+    sub = null;
+  }
+  sub ||= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
   await register(sub);
 }
 
 // disablePush unsubscribes this device here and on the server.
+// The browser's subscription ends whatever the server answers (offline, push off there): the
+// phone must stop showing this user's pushes; the server forgets the device at its next push
+// (the push service answers 410).
 export async function disablePush() {
-  const reg = await navigator.serviceWorker.ready;
-  const sub = await reg.pushManager.getSubscription();
+  if (!('serviceWorker' in navigator)) return;
+  const reg = await registration();
+  const sub = await reg?.pushManager?.getSubscription();
   if (!sub) return;
-  const res = await api(`/me/push-subscriptions?endpoint=${encodeURIComponent(sub.endpoint)}`, { method: 'DELETE' });
-  if (!res.ok) throw new ApiError(res.status, await readJSON(res));
-  await sub.unsubscribe();
+  try {
+    const res = await api(`/me/push-subscriptions?endpoint=${encodeURIComponent(sub.endpoint)}`, { method: 'DELETE' });
+    if (!res.ok && res.status !== 503) throw new ApiError(res.status, await readJSON(res));
+  } finally {
+    await sub.unsubscribe();
+  }
 }
 
 // renewPush tells the server this device's subscription again (the language may have changed,
@@ -139,9 +174,13 @@ export async function disablePush() {
 export async function renewPush() {
   try {
     if (!('serviceWorker' in navigator) || !('Notification' in window) || Notification.permission !== 'granted') return;
-    const reg = await navigator.serviceWorker.ready;
-    const sub = await reg.pushManager?.getSubscription();
-    if (sub) await register(sub);
+    const reg = await registration();
+    const sub = await reg?.pushManager?.getSubscription();
+    if (!sub) return;
+    const { state, key } = await pushState();
+    // A subscription of the server's old key is made again with the new one.
+    if (state === 'off' && key) await enablePush(key);
+    else if (state === 'on') await register(sub);
   } catch {
     // The next start tries again.
   }

@@ -36,7 +36,7 @@ const messages = {
     ntPhone: "Số điện thoại di động nhận SMS/Zalo",
     ntQuietStart: "Giờ yên lặng từ",
     ntQuietEnd: "đến",
-    ntQuietZone: "Giờ theo múi {zone}.",
+    ntQuietZone: "Giờ theo múi giờ {zone}.",
     ntKind: "Loại thông báo",
     ntKind_urgent_tip: "Nhiệm vụ kiểm tra khẩn từ tin báo",
     ntKind_tip_due_soon: "Tin báo sắp đến hạn xử lý",
