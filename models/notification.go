@@ -43,7 +43,8 @@ func NotificationChoices(role string, delivered []string) (kinds, channels []str
 		RoleTipOfficer:       {NotifyTipDueSoon, NotifyTipOverdue},
 		RolePlanner:          {NotifyTipOverdue, NotifySanctionOverdue, NotifyPlanInfeasible, NotifySubmissionReturned},
 		RoleReportingOfficer: {NotifySubmissionDue, NotifySubmissionReturned},
-		RoleLicensingOfficer: {NotifySanctionOverdue},
+		RoleLicensingOfficer: {},
+		RoleViewer:           {},
 	}
 	mine, ok := byRole[role]
 	for _, k := range NotificationKinds {

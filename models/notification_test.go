@@ -40,6 +40,7 @@ func TestNotificationChoices(t *testing.T) {
 		{RolePlanner, []string{ChannelInApp, ChannelPush, ChannelEmail}, "tip_overdue,sanction_overdue,plan_infeasible,submission_returned", "in_app,email"},
 		{RoleReportingOfficer, all, "submission_due,submission_returned", "in_app,email,sms,zalo"},
 		{RoleAdmin, []string{ChannelInApp}, strings.Join(NotificationKinds, ","), "in_app"},
+		{RoleViewer, all, "", "in_app,email,sms,zalo"},
 	} {
 		kinds, channels := NotificationChoices(tc.role, tc.delivered)
 		if got := strings.Join(kinds, ","); got != tc.kinds {
