@@ -200,6 +200,8 @@ var policy = map[string]access{
 	"GET /api/v1/programmes/:id/indicators":          {roles: indicatorReaders},
 	"PUT /api/v1/programmes/:id/indicators":          {roles: planners, city: true},
 	"GET /api/v1/indicators/progress":                {roles: indicatorReaders},
+	"GET /api/v1/indicators/report-notes":            {roles: indicatorReaders},
+	"PUT /api/v1/indicators/report-notes":            {roles: planners, city: true},
 	"GET /api/v1/indicators/owed":                    {roles: indicatorReaders},
 	"GET /api/v1/indicators/reminders":               {roles: submitters},
 	"POST /api/v1/indicators/:code/submissions":      {roles: submitters},

@@ -297,6 +297,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/programmes/P/indicators", "", indicatorRoles, false, false},
 			{"PUT", "/api/v1/programmes/P/indicators", `{"version":99,"indicators":[]}`, plannersOnly, true, false},
 			{"GET", "/api/v1/indicators/progress?programme=P&period=2026-Q1", "", indicatorRoles, false, false},
+			{"GET", "/api/v1/indicators/report-notes?programme=P&period=2026-Q1", "", indicatorRoles, false, false},
+			{"PUT", "/api/v1/indicators/report-notes?programme=P&period=2026-Q1", `{"version":99}`, plannersOnly, true, false},
 			{"GET", "/api/v1/indicators/owed?programme=P&period=2026-H1", "", indicatorRoles, false, false},
 			{"GET", "/api/v1/indicators/reminders?programme=P", "", submitterRoles, false, false},
 			{"POST", "/api/v1/indicators/outreach_communes/submissions", `{}`, submitterRoles, false, false},

@@ -36,11 +36,17 @@ type Indicators interface {
 	UnitNames(ctx context.Context, codes []string) (map[string]string, error)
 	// MayRead reports whether the caller may read a submission.
 	MayRead(ctx context.Context, c indicators.Caller, sub *models.IndicatorSubmission) (bool, error)
+	// ReportNotes are the official report's difficulties and proposals of a period.
+	ReportNotes(ctx context.Context, p *models.Programme, per models.ReportingPeriod) (*models.ReportNotes, error)
+	// SaveReportNotes replaces them when the version is current (invalid, conflict).
+	SaveReportNotes(ctx context.Context, actor string, p *models.Programme, per models.ReportingPeriod, in models.ReportNotesInput) (*models.ReportNotes, error)
 }
 
 func (s *Server) registerIndicatorRoutes(g *gin.RouterGroup) {
 	g.GET("/programmes/:id/indicators", s.indicatorSet)
 	g.PUT("/programmes/:id/indicators", s.saveIndicatorSet)
+	g.GET("/indicators/report-notes", s.reportNotes)
+	g.PUT("/indicators/report-notes", s.saveReportNotes)
 	g.GET("/indicators/progress", s.indicatorProgress)
 	g.GET("/indicators/owed", s.indicatorOwed)
 	g.GET("/indicators/reminders", s.indicatorReminders)
@@ -104,6 +110,41 @@ func (s *Server) saveIndicatorSet(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, set)
+}
+
+// reportNotes answers the difficulties and proposals of a period's official report.
+func (s *Server) reportNotes(c *gin.Context) {
+	p, per, err := s.periodQuery(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	n, err := s.indicators.ReportNotes(c.Request.Context(), p, per)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}
+
+// saveReportNotes replaces them: the lead department's, city-wide planners only.
+func (s *Server) saveReportNotes(c *gin.Context) {
+	var in models.ReportNotesInput
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	p, per, err := s.periodQuery(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	n, err := s.indicators.SaveReportNotes(c.Request.Context(), actor(c), p, per, in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
 }
 
 // periodQuery reads the programme and the period of a query string; the period defaults to the

@@ -70,6 +70,35 @@ func TestIndicatorSubmissionsThroughTheAPI(t *testing.T) {
 				t.Errorf("first indicator %+v", set.Indicators[0])
 			}
 		})
+		t.Run("the report's difficulties and proposals", func(t *testing.T) {
+			const url = "/api/v1/indicators/report-notes?programme=P&period=2026-Q1"
+			if w := doAs(t, h, d1, "GET", url, ""); w.Code != 200 || !strings.Contains(w.Body.String(), `"version":0`) || !strings.Contains(w.Body.String(), `"difficulties":[]`) {
+				t.Fatalf("notes never written: %d %s", w.Code, w.Body)
+			}
+			for _, tc := range []struct{ name, body, field string }{
+				{"an empty item", `{"version":0,"difficulties":["Thiếu kinh phí", "  "]}`, "difficulties[1]"},
+				{"too long an item", `{"version":0,"proposals":["` + strings.Repeat("a", 1001) + `"]}`, "proposals[0]"},
+				{"too many items", `{"version":0,"proposals":[` + strings.TrimSuffix(strings.Repeat(`"x",`, 21), ",") + `]}`, "proposals"},
+			} {
+				if w := doAs(t, h, lead, "PUT", url, tc.body); w.Code != 400 || !strings.Contains(w.Body.String(), `"`+tc.field+`"`) {
+					t.Errorf("%s: %d %s", tc.name, w.Code, w.Body)
+				}
+			}
+			if w := doAs(t, h, d1, "PUT", url, `{"version":0,"difficulties":["x"]}`); w.Code != 403 {
+				t.Errorf("a commune's officer writes the city's report: %d %s", w.Code, w.Body)
+			}
+			body := `{"version":0,"difficulties":["  Kinh phí tuyên truyền còn hạn chế. "],"proposals":["Tăng cường phối hợp liên ngành."]}`
+			w := doAs(t, h, lead, "PUT", url, body)
+			if w.Code != 200 || !strings.Contains(w.Body.String(), `"difficulties":["Kinh phí tuyên truyền còn hạn chế."]`) || !strings.Contains(w.Body.String(), `"version":1`) {
+				t.Fatalf("save: %d %s", w.Code, w.Body)
+			}
+			if w := doAs(t, h, lead, "PUT", url, body); w.Code != 409 {
+				t.Errorf("a save from the same version again: %d %s", w.Code, w.Body)
+			}
+			if w := doAs(t, h, d1, "GET", url, ""); !strings.Contains(w.Body.String(), "Tăng cường phối hợp liên ngành.") {
+				t.Errorf("read back: %s", w.Body)
+			}
+		})
 		post := func(p *Principal, code, body string) (int, string) {
 			w := doAs(t, h, p, "POST", "/api/v1/indicators/"+code+"/submissions", body)
 			return w.Code, w.Body.String()

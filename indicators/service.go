@@ -26,6 +26,8 @@ type Store interface {
 	FindAreaLineage(ctx context.Context) ([]models.AreaLineage, error)
 	// FindUsers returns every user: the reporting officers a returned figure notifies.
 	FindUsers(ctx context.Context) ([]*models.User, error)
+	FindReportNotes(ctx context.Context, programmeID, period string) (*models.ReportNotes, error)
+	SaveReportNotes(ctx context.Context, actor, programmeID, period string, version int, difficulties, proposals models.Lines) (*models.ReportNotes, error)
 }
 
 // Reports computes the period reports whose figures the computed indicators take, so that an

@@ -117,6 +117,10 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 		t.Errorf("the signer's field reads %q", got)
 	}
 	p.Do("type the signer", chromedp.SendKeys(chromedp.CSS(`#ind-signer`), "Nguyễn Thị Hồng"))
+	// Sections IV and V of the report: an empty line is dropped, each line is an item.
+	p.Do("the difficulties and proposals", chromedp.SendKeys(chromedp.CSS(`#ind-difficulties`), "Kinh phí tuyên truyền còn hạn chế.\n\nMột số cơ sở thay đổi chủ."),
+		chromedp.SendKeys(chromedp.CSS(`#ind-proposals`), "Tăng cường phối hợp liên ngành."),
+		chromedp.Click(chromedp.CSS(`#ind-notes-save`)), chromedp.WaitVisible(chromedp.CSS(`#ind-notes-saved`)))
 	p.Shot("office-indicators-progress-vi-1280x800.png")
 	p.Viewport(360, 640)
 	p.Shot("office-indicators-progress-vi-360x640.png")
@@ -162,7 +166,8 @@ func TestOfficeIndicatorsFromSubmissionToTheReport(t *testing.T) {
 	}
 	share := *out.Total.Numerator / *out.Total.Denominator
 	for _, want := range []string{"BÁO CÁO", "quý IV năm 2026", "Xã, phường tổ chức tuyên truyền phòng ngừa mại dâm", "≥ 75%",
-		officialreport.Percent(share), narrative, "KẾT QUẢ KIỂM TRA CÁC CƠ SỞ"} {
+		officialreport.Percent(share), narrative, "KẾT QUẢ KIỂM TRA CÁC CƠ SỞ", "Kinh phí tuyên truyền còn hạn chế.", "Một số cơ sở thay đổi chủ.",
+		"Tăng cường phối hợp liên ngành."} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the quarterly report lacks %q", want)
 		}

@@ -47,6 +47,11 @@ func (o officialContent) OfficialContent(ctx context.Context, q report.Query, re
 		return nil, fmt.Errorf("the official report's targets: %w", err)
 	}
 	out := &api.OfficialContent{Targets: api.InspectionTargets(q.Prog, rep)}
+	notes, err := o.indicators.ReportNotes(ctx, q.Prog, per)
+	if err != nil {
+		return nil, fmt.Errorf("the official report's difficulties and proposals: %w", err)
+	}
+	out.Difficulties, out.Proposals = notes.Difficulties, notes.Proposals
 	for _, row := range pr.Rows {
 		ind := row.Indicator
 		if ind.Code == models.IndicatorInspectionShare || ind.Code == models.IndicatorCoverage {

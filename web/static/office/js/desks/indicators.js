@@ -54,6 +54,14 @@ const messages = {
     indLocked: "Kỳ đã khóa: sửa số liệu cần nêu lý do.",
     indReport: "Báo cáo định kỳ (PDF)",
     indSigner: "Họ tên người ký (để trống nếu ký tay)",
+    indNotesTitle: "Khó khăn, vướng mắc và kiến nghị của kỳ báo cáo",
+    indNotesHint: "In vào mục IV và V của báo cáo định kỳ. Mỗi dòng là một ý.",
+    indDifficulties: "Khó khăn, vướng mắc",
+    indProposals: "Kiến nghị, đề xuất",
+    indNotesSave: "Lưu khó khăn và kiến nghị",
+    indNotesSaved: "Đã lưu. Báo cáo định kỳ tải về từ nay in các ý này.",
+    indNotesNone: "Chưa có.",
+    indNotesLine: "dòng {n}",
     indReportXlsx: "Báo cáo định kỳ (Excel)",
     indNarratives: "Báo cáo của các đơn vị",
     indTargetShare: "≥ {p}",
@@ -154,6 +162,14 @@ const messages = {
     indLocked: "The period is locked: a correction needs a reason.",
     indReport: "Periodic report (PDF)",
     indSigner: "Signer's name (empty to write it by hand)",
+    indNotesTitle: "Difficulties and proposals of the period",
+    indNotesHint: "Printed as sections IV and V of the periodic report. One item a line.",
+    indDifficulties: "Difficulties",
+    indProposals: "Proposals",
+    indNotesSave: "Save the difficulties and proposals",
+    indNotesSaved: "Saved. The periodic report downloaded from now on prints them.",
+    indNotesNone: "None yet.",
+    indNotesLine: "line {n}",
     indReportXlsx: "Periodic report (Excel)",
     indNarratives: "The units' reports",
     indTargetShare: "≥ {p}",
@@ -401,7 +417,58 @@ async function renderProgress(el, ctx) {
         h("thead", {}, h("tr", {}, ["indColIndicator", "indColTarget", "indColResult", "indColMet", "indColSubmitted", "indColTrend"].map(k => h("th", {}, t(k))))),
         h("tbody", {}, rows))),
     pr.narratives.length ? h("section", { class: "card", id: "ind-narratives" }, h("h2", {}, t("indNarratives")),
-      pr.narratives.map(n => h("div", { class: "ind-narrative" }, h("b", {}, `${n.unit_name || ""} · ${n.name_vi || ""}`), h("p", {}, n.text)))) : null);
+      pr.narratives.map(n => h("div", { class: "ind-narrative" }, h("b", {}, `${n.unit_name || ""} · ${n.name_vi || ""}`), h("p", {}, n.text)))) : null,
+    await notesCard(ctx, ps));
+}
+
+/**
+ * notesCard holds sections IV and V of the period's official report: the difficulties met and
+ * the proposals, one item a line, written by the lead department's planners, read by the others.
+ * @param {DeskContext} ctx @param {{programme: string, period: string}} ps
+ */
+async function notesCard(ctx, ps, notice = "") {
+  const t = ctx.t;
+  const url = "/api/v1/indicators/report-notes" + query({ programme: ps.programme, period: ps.period });
+  /** @type {{version: number, difficulties: string[], proposals: string[]}} */
+  const notes = await ctx.api.get(url);
+  const card = h("section", { class: "card", id: "ind-notes" }, h("h2", {}, t("indNotesTitle")));
+  if (!REVIEWERS.includes(ctx.user ? ctx.user.role : "")) {
+    const list = (/** @type {string[]} */ items) => items.length ? h("ul", {}, items.map(x => h("li", {}, x))) : h("p", { class: "muted" }, t("indNotesNone"));
+    card.append(h("h3", {}, t("indDifficulties")), list(notes.difficulties), h("h3", {}, t("indProposals")), list(notes.proposals));
+    return card;
+  }
+  const area = (/** @type {string[]} */ items) => /** @type {HTMLTextAreaElement} */ (h("textarea", { rows: "4", maxlength: "20000" }, items.join("\n")));
+  const dif = area(notes.difficulties), pro = area(notes.proposals);
+  const general = h("div", { id: "ind-notes-error", hidden: true });
+  const save = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "ind-notes-save" }, t("indNotesSave")));
+  const form = /** @type {HTMLFormElement} */ (h("form", { id: "ind-notes-form", novalidate: true },
+    h("p", { class: "muted small" }, t("indNotesHint")),
+    notice ? h("div", { class: "notice", id: "ind-notes-saved", role: "status" }, notice) : null,
+    field("ind-field", "ind-difficulties", t("indDifficulties"), dif),
+    field("ind-field", "ind-proposals", t("indProposals"), pro),
+    general, h("div", { class: "row" }, save)));
+  const lines = (/** @type {HTMLTextAreaElement} */ a) => a.value.split("\n").map(x => x.trim()).filter(Boolean);
+  form.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    save.disabled = true;
+    try {
+      await ctx.api.put(url, { version: notes.version, difficulties: lines(dif), proposals: lines(pro) });
+      card.replaceWith(await notesCard(ctx, ps, t("indNotesSaved")));
+    } catch (ex) {
+      save.disabled = false;
+      // "difficulties[2]" is the third line of its box.
+      if (ex instanceof ApiError && ex.details) {
+        ex.details = ex.details.map((/** @type {{field: string, message: string}} */ d) => {
+          const m = /^(difficulties|proposals)\[(\d+)\]$/.exec(d.field || "");
+          return m ? { ...d, field: m[1], message: `${t("indNotesLine", { n: Number(m[2]) + 1 })}: ${d.message}` } : d;
+        });
+      }
+      showFieldErrors(ctx, form, general, ex, { difficulties: "ind-difficulties", proposals: "ind-proposals" },
+        { difficulties: t("indDifficulties"), proposals: t("indProposals"), version: t("indNotesTitle") });
+    }
+  });
+  card.append(form);
+  return card;
 }
 
 // ---------------------------------------------------------------------------------------------
