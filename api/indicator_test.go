@@ -78,6 +78,7 @@ func TestIndicatorSubmissionsThroughTheAPI(t *testing.T) {
 			for _, tc := range []struct{ name, body, field string }{
 				{"an empty item", `{"version":0,"difficulties":["Thiếu kinh phí", "  "]}`, "difficulties[1]"},
 				{"too long an item", `{"version":0,"proposals":["` + strings.Repeat("a", 1001) + `"]}`, "proposals[0]"},
+				{"a NUL", `{"version":0,"difficulties":["Thiếu\u0000 kinh phí"]}`, "difficulties[0]"},
 				{"too many items", `{"version":0,"proposals":[` + strings.TrimSuffix(strings.Repeat(`"x",`, 21), ",") + `]}`, "proposals"},
 			} {
 				if w := doAs(t, h, lead, "PUT", url, tc.body); w.Code != 400 || !strings.Contains(w.Body.String(), `"`+tc.field+`"`) {

@@ -77,7 +77,10 @@ func (in *ReportNotesInput) Validate() error {
 		}
 		for i, s := range items {
 			s = norm.NFC.String(strings.TrimSpace(s))
+			en, vi := TextProblem(s)
 			switch {
+			case en != "":
+				v.Add(field+"["+strconv.Itoa(i)+"]", "%[1]s", "%[2]s", en, vi)
 			case s == "":
 				v.Add(field+"["+strconv.Itoa(i)+"]", "is empty", "đang để trống")
 			case utf8.RuneCountInString(s) > MaxReportNoteRunes:

@@ -17,6 +17,7 @@ func TestReportNotesInputValidate(t *testing.T) {
 		{"a negative version", ReportNotesInput{Version: -1}, "version"},
 		{"an empty item", ReportNotesInput{Proposals: []string{"Tăng cường phối hợp.", " "}}, "proposals[1]"},
 		{"too long an item", ReportNotesInput{Difficulties: []string{strings.Repeat("ạ", MaxReportNoteRunes+1)}}, "difficulties[0]"},
+		{"a NUL", ReportNotesInput{Difficulties: []string{"Kinh phí\x00"}}, "difficulties[0]"},
 		{"too many items", ReportNotesInput{Proposals: make([]string, MaxReportNoteItems+1)}, "proposals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
